@@ -1,0 +1,683 @@
+"""The domain model: pydantic classes for sites, staff, HR's policy, the problem and the roster.
+
+This module is the product's contract. The solver (``solver/``) and the referee
+(``roster/validation.py``) both read these classes, and both must give every rule exactly the
+meaning written in the docstrings here: the referee recomputes the objective from a roster alone
+and must find the same number as the solver.
+
+Conventions
+-----------
+* Days of the horizon are numbered ``0 .. horizon.days - 1``; ``horizon.start + day`` is the date.
+  Weekdays are ``0`` (Monday) to ``6`` (Sunday).
+* A *slot* is a shift on a day: ``(day, shift_id)``. A slot is *open* when the site opens that
+  shift on that weekday and the date is not a closed date.
+* A person is *on site* in a slot, or not. Not on site in an open slot means *remote* (working from
+  home), unless an absence with an "off" reason covers the slot, in which case the person is *off*.
+  Closed slots are off for everyone.
+* Every weight is an integer, and every penalty is ``weight x amount`` with ``amount`` a whole
+  number, so objectives are exact integers.
+
+Never import ortools or fastapi here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Weight = Annotated[int, Field(ge=0, description="Penalty weight, a whole number >= 0.")]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Model(BaseModel):
+    """Base class: unknown fields are errors, so a typo in a policy file never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Rule switches
+# --------------------------------------------------------------------------------------------
+
+
+class RuleSwitch(Model):
+    """How one rule family applies: off, hard (must hold), or soft (each breach costs ``weight``).
+
+    When ``hard`` is false the rule is soft: every unit of breach costs ``weight`` (the unit of
+    breach is given by each rule's docstring).
+    """
+
+    enabled: bool = True
+    hard: bool = True
+    weight: Weight = 1000
+
+
+# --------------------------------------------------------------------------------------------
+# The site
+# --------------------------------------------------------------------------------------------
+
+
+class ShiftType(Model):
+    """A shift of the working day, e.g. morning 07:30-11:30. ``end`` before ``start`` means the
+    shift ends the next day (a night shift)."""
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+    name_vi: str | None = None
+    start: dt.time
+    end: dt.time
+
+    @property
+    def minutes(self) -> int:
+        """Length of the shift in minutes (overnight shifts wrap past midnight)."""
+        s = self.start.hour * 60 + self.start.minute
+        e = self.end.hour * 60 + self.end.minute
+        return (e - s) % (24 * 60) or 24 * 60
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Unit(Model):
+    """A department or agency working in the site."""
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+
+
+class Opening(Model):
+    """The site is open for ``shifts`` (all shift types when empty) on ``weekdays``."""
+
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    shifts: list[str] = Field(default_factory=list)
+
+
+class PostKind(StrEnum):
+    counter = "counter"  # a service counter citizens come to
+    task = "task"  # an essential on-site task: seal, IT support, always-present office
+
+
+class Demand(Model):
+    """When a post needs people: on ``weekdays`` (default Mon-Fri) in ``shifts`` (default: all).
+
+    ``min`` people are needed, ``max`` may serve (None: no upper limit).
+    """
+
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    shifts: list[str] = Field(default_factory=list)
+    min: Count = 1
+    max: Count | None = None
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> Demand:
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class SlotDemand(Model):
+    """A one-off demand of a post on one day of the horizon; replaces the weekly demand there."""
+
+    date: dt.date
+    shift: str
+    min: Count = 1
+    max: Count | None = None
+
+
+class Post(Model):
+    """Something that needs a qualified person on site: a counter or an essential task.
+
+    Coverage rule. In every *open* slot where the post has a demand ``(min, max)`` (from
+    ``slot_demands`` if one names that date and shift, else from the first weekly ``demands``
+    entry matching the weekday and shift), let ``n`` be the number of people assigned to the post.
+
+    * ``n < min``: if ``under_weight`` is None the shortfall is governed by the policy's
+      ``coverage`` switch (hard, or ``coverage.weight`` per missing person); otherwise each
+      missing person costs ``under_weight``.
+    * ``max`` set and ``n > max``: if ``over_weight`` is None, forbidden (hard, always);
+      otherwise each extra person costs ``over_weight``.
+
+    Only people holding ``skill`` (anyone when None) may be assigned. A slot without a demand
+    takes nobody at this post.
+    """
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+    name_vi: str | None = None
+    kind: PostKind = PostKind.counter
+    skill: str | None = None
+    unit: str | None = None
+    demands: list[Demand] = Field(default_factory=lambda: [Demand()])
+    slot_demands: list[SlotDemand] = Field(default_factory=list)
+    under_weight: Weight | None = None
+    over_weight: Weight | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Site(Model):
+    """A building with its units, shift types, skills, posts and opening hours."""
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+    units: list[Unit] = Field(min_length=1)
+    shifts: list[ShiftType] = Field(min_length=1)
+    skills: list[str] = Field(default_factory=list)
+    posts: list[Post] = Field(default_factory=list)
+    opening: list[Opening] = Field(default_factory=lambda: [Opening()])
+    closed_dates: list[dt.date] = Field(default_factory=list)
+    general_duty_allowed: bool = Field(
+        True,
+        description="If false, everyone on site must be assigned to a post (no 'general office "
+        "work'); benchmark problems where working means covering a shift use this.",
+    )
+
+    @model_validator(mode="after")
+    def _references(self) -> Site:
+        _unique("unit", [u.id for u in self.units])
+        _unique("shift", [s.id for s in self.shifts])
+        _unique("post", [p.id for p in self.posts])
+        shift_ids = {s.id for s in self.shifts}
+        unit_ids = {u.id for u in self.units}
+        skills = set(self.skills)
+        for o in self.opening:
+            _known("shift", o.shifts, shift_ids, "opening")
+        for p in self.posts:
+            where = f"post {p.id!r}"
+            if p.skill is not None and p.skill not in skills:
+                raise ValueError(f"{where}: unknown skill {p.skill!r}; known skills: {sorted(skills)}")
+            if p.unit is not None and p.unit not in unit_ids:
+                raise ValueError(f"{where}: unknown unit {p.unit!r}; known units: {sorted(unit_ids)}")
+            for d in p.demands:
+                _known("shift", d.shifts, shift_ids, where)
+            for sd in p.slot_demands:
+                _known("shift", [sd.shift], shift_ids, where)
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Staff
+# --------------------------------------------------------------------------------------------
+
+
+class Staff(Model):
+    """A person on the staff list."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    unit: str
+    skills: list[str] = Field(default_factory=list)
+    team: int | None = Field(None, ge=0, description="Fixed team (0-based); None: the solver picks.")
+    counts_toward_cap: bool = Field(
+        True, description="False for the epidemic task force, police and military liaison."
+    )
+    external: bool = Field(
+        False, description="External staff (e.g. post-office clerks); counted toward the cap "
+        "only if the policy's cap.count_external says so."
+    )
+    rotates: bool = Field(
+        True, description="False: outside the team rotation (no team, may be on site any slot)."
+    )
+    contract: str = "default"
+    last_test: dt.date | None = Field(
+        None, description="Date of the last negative rapid test taken before the horizon."
+    )
+
+
+class AbsenceReason(StrEnum):
+    leave = "leave"  # off
+    isolation = "isolation"  # off (quarantine after a positive test or close contact)
+    sick = "sick"  # off
+    rest = "rest"  # off (a day off, e.g. a benchmark's requested day off)
+    remote_only = "remote_only"  # works, but never on site (health reasons)
+
+    @property
+    def is_off(self) -> bool:
+        return self is not AbsenceReason.remote_only
+
+
+class Absence(Model):
+    """``staff`` may not be on site from ``start`` to ``end`` (inclusive), in ``shifts`` (all when
+    empty). Availability rule: being on site in such a slot is a breach (hard, or
+    ``policy.availability.weight`` per slot when soft)."""
+
+    staff: str
+    start: dt.date
+    end: dt.date
+    shifts: list[str] = Field(default_factory=list)
+    reason: AbsenceReason = AbsenceReason.leave
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Absence:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Request(Model):
+    """A wish of one person: to be on site (``on_site`` true) or not (false) on ``date``, in
+    ``shift`` or, when ``shift`` is None, in any shift of that date.
+
+    Cost ``weight`` when the wish is not met:
+    * on_site and shift: not on site in that shift that day (off, remote or another shift);
+    * on_site, no shift: not on site in any shift that day;
+    * not on_site and shift: on site in that shift;
+    * not on_site, no shift: on site in at least one shift that day (charged once).
+    """
+
+    staff: str
+    date: dt.date
+    shift: str | None = None
+    on_site: bool = True
+    weight: Weight = 1
+
+
+class FixedCell(Model):
+    """A cell the head fixed by hand: ``staff`` is (``on_site`` true) or is not on site on
+    ``date`` in ``shift``; with ``post``, on site at that post. Always hard."""
+
+    staff: str
+    date: dt.date
+    shift: str
+    on_site: bool = True
+    post: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Contracts: the general rostering vocabulary
+# --------------------------------------------------------------------------------------------
+
+
+class CountLimit(Model):
+    """Bounds on a count per person over a window.
+
+    ``measure``: ``shifts`` (on-site shifts, only of ``shifts`` if given), ``minutes`` (their
+    minutes), ``days`` (days with at least one such shift), ``days_off`` (days with no on-site
+    shift at all; ``shifts`` ignored). ``window``: the whole ``horizon`` or each calendar
+    ``week`` (Monday-Sunday; a partial week at either end of the horizon counts what lies
+    inside it).
+
+    Hard bounds must hold. Soft: each unit below ``soft_min`` costs ``min_weight``, each unit
+    above ``soft_max`` costs ``max_weight`` (units: shifts, minutes or days).
+    """
+
+    measure: Literal["shifts", "minutes", "days", "days_off"] = "shifts"
+    shifts: list[str] = Field(default_factory=list)
+    window: Literal["horizon", "week"] = "horizon"
+    hard_min: Count | None = None
+    hard_max: Count | None = None
+    soft_min: Count | None = None
+    soft_max: Count | None = None
+    min_weight: Weight = 1
+    max_weight: Weight = 1
+
+
+class RunLimit(Model):
+    """Bounds on runs of consecutive days: of days ``on`` (a day with an on-site shift, only of
+    ``shifts`` if given) or ``off`` (days with no on-site shift).
+
+    A run is a maximal sequence of consecutive days of the horizon in that state; days outside
+    the horizon count as not in that state (for ``on``: off; for ``off``: working), except that
+    with ``exempt_at_borders`` a run touching day 0 or the last day is exempt from the minimum
+    rules (it may continue outside the horizon). Maximum rules always apply.
+
+    Hard: every run within ``[hard_min, hard_max]``. Soft: a run of length L < soft_min costs
+    ``min_weight x (soft_min - L)``; L > soft_max costs ``max_weight x (L - soft_max)``.
+    """
+
+    state: Literal["on", "off"] = "on"
+    shifts: list[str] = Field(default_factory=list)
+    hard_min: Count | None = None
+    hard_max: Count | None = None
+    soft_min: Count | None = None
+    soft_max: Count | None = None
+    min_weight: Weight = 1
+    max_weight: Weight = 1
+    exempt_at_borders: bool = True
+
+
+class Succession(Model):
+    """Shift ``first`` on one day followed by shift ``then`` the next day: forbidden when
+    ``weight`` is None, else costs ``weight`` each time."""
+
+    first: str
+    then: str
+    weight: Weight | None = None
+
+
+class WeekendLimit(Model):
+    """Weekend k is Saturday+Sunday of a calendar week inside the horizon; it is worked if the
+    person is on site on either day. Hard: at most ``hard_max`` worked weekends; soft: each
+    worked weekend above ``soft_max`` costs ``weight``."""
+
+    hard_max: Count | None = None
+    soft_max: Count | None = None
+    weight: Weight = 1
+
+
+class Contract(Model):
+    """The working-time rules of a group of staff (all optional)."""
+
+    max_shifts_per_day: Count | None = None
+    min_rest_hours: float | None = Field(
+        None, ge=0, description="Minimum hours between the end of one on-site shift and the "
+        "start of the next (same or next day); pairs closer than this are forbidden."
+    )
+    counts: list[CountLimit] = Field(default_factory=list)
+    runs: list[RunLimit] = Field(default_factory=list)
+    successions: list[Succession] = Field(default_factory=list)
+    weekends: WeekendLimit | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# HR's policy
+# --------------------------------------------------------------------------------------------
+
+
+class CapRule(RuleSwitch):
+    """On-site cap. In every open slot and every scope (each unit; the whole site), the number
+    of people on site who count toward the cap is at most the cap of that scope.
+
+    Who counts: staff with ``counts_toward_cap``, and external staff only when
+    ``count_external``. The cap of a scope is ``max_on_site`` when set, else
+    ``round(fraction x headcount)`` with ``rounding`` (floor, ceil or nearest, halves up), where
+    headcount is the number of staff of that scope who count toward the cap (all of them, present
+    or not); never below ``minimum``. Soft: each person above the cap costs ``weight``.
+    """
+
+    fraction: float | None = Field(1 / 3, ge=0, le=1)
+    max_on_site: Count | None = None
+    scopes: list[Literal["unit", "site"]] = Field(default_factory=lambda: ["unit"])
+    rounding: Literal["floor", "ceil", "nearest"] = "floor"
+    minimum: Count = 1
+    count_external: bool = False
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CapRule:
+        if self.enabled and self.fraction is None and self.max_on_site is None:
+            raise ValueError("cap: give a fraction (0 to 1) or max_on_site")
+        return self
+
+
+class TeamRule(RuleSwitch):
+    """Teams (cohorts). Each rotating person belongs to exactly one of ``count`` teams (a fixed
+    ``Staff.team`` is kept).
+
+    No mixing: in each open slot, rotating people on site all belong to one team. Soft: each
+    slot costs ``weight x (teams present - 1)``.
+
+    Rotation: with a pattern, team ``k`` may be on site only in the slots the pattern gives it;
+    soft: each person-slot on site outside the pattern costs ``weight``. Patterns over the open
+    days of the horizon numbered 0, 1, 2, ... (closed days skipped), and the open shifts of a
+    day numbered 0, 1, ... in the site's shift order:
+    * ``half_day``: slot (open day i, shift j) belongs to team (i + j) mod count;
+    * ``day``: open day i belongs to team i mod count;
+    * ``week``: calendar week w of the horizon (0-based from the week of the start) belongs to
+      team w mod count;
+    * ``free``: no pattern, only no mixing.
+    """
+
+    count: int = Field(2, ge=1)
+    rotation: Literal["half_day", "day", "week", "free"] = "day"
+    balance: bool = Field(
+        True, description="Team sizes within a unit differ by at most one (hard when the rule is)."
+    )
+
+
+class RapidTestRule(RuleSwitch):
+    """Rapid tests. A test taken on day t covers days t .. t + valid_days - 1; ``Staff.last_test``
+    covers the same way from its date. Each day a person is on site must be covered. Soft: each
+    person-day on site uncovered costs ``weight``.
+
+    ``daily_capacity``: at most that many tests a day (hard). ``on_site_day_only``: a test may
+    be booked only on a day the person is on site (the testing point is at the office).
+    Tests may be booked only on open days. Every booked test costs ``cost_per_test``, so the
+    plan books no test it does not need.
+    """
+
+    valid_days: int = Field(3, ge=1)
+    daily_capacity: Count | None = None
+    on_site_day_only: bool = True
+    cost_per_test: Weight = 1
+
+
+class FairnessRule(Model):
+    """Fair share of on-site duty: for each unit, ``weight x (max - min)`` of the number of
+    on-site shifts over the unit's *eligible* members: those who rotate, count toward the cap
+    and have no absence in the horizon."""
+
+    enabled: bool = True
+    weight: Weight = 5
+
+
+class RequestRule(Model):
+    """Staff wishes (``Request``): each unmet wish costs its weight times ``multiplier``."""
+
+    enabled: bool = True
+    multiplier: Weight = 1
+
+
+class Policy(Model):
+    """HR's rules. Every rule family can be switched off; every hard family can be made soft."""
+
+    name: str = "policy"
+    cap: CapRule = Field(default_factory=CapRule)
+    teams: TeamRule = Field(default_factory=TeamRule)
+    tests: RapidTestRule = Field(default_factory=RapidTestRule)
+    coverage: RuleSwitch = Field(default_factory=RuleSwitch)
+    availability: RuleSwitch = Field(default_factory=RuleSwitch)
+    fairness: FairnessRule = Field(default_factory=FairnessRule)
+    requests: RequestRule = Field(default_factory=RequestRule)
+    contracts: dict[str, Contract] = Field(default_factory=lambda: {"default": Contract()})
+
+
+# --------------------------------------------------------------------------------------------
+# The problem
+# --------------------------------------------------------------------------------------------
+
+
+class Horizon(Model):
+    """The days to roster: ``days`` days from ``start``."""
+
+    start: dt.date
+    days: int = Field(7, ge=1, le=3660)
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.days - 1)
+
+    def date(self, day: int) -> dt.date:
+        return self.start + dt.timedelta(days=day)
+
+    def day(self, date: dt.date) -> int:
+        return (date - self.start).days
+
+    def contains(self, date: dt.date) -> bool:
+        return 0 <= self.day(date) < self.days
+
+
+class Problem(Model):
+    """Everything one solve needs. ``objective_offset`` is a constant added to the objective (for
+    benchmarks whose published objective differs from ours by a constant)."""
+
+    site: Site
+    staff: list[Staff]
+    policy: Policy = Field(default_factory=Policy)
+    horizon: Horizon
+    absences: list[Absence] = Field(default_factory=list)
+    requests: list[Request] = Field(default_factory=list)
+    fixed: list[FixedCell] = Field(default_factory=list)
+    objective_offset: int = 0
+
+    @model_validator(mode="after")
+    def _references(self) -> Problem:
+        _unique("staff", [s.id for s in self.staff])
+        units = {u.id for u in self.site.units}
+        skills = set(self.site.skills)
+        shifts = {s.id for s in self.site.shifts}
+        posts = {p.id for p in self.site.posts}
+        staff = {s.id for s in self.staff}
+        for s in self.staff:
+            where = f"staff {s.id!r}"
+            if s.unit not in units:
+                raise ValueError(f"{where}: unknown unit {s.unit!r}; known units: {sorted(units)}")
+            for sk in s.skills:
+                if sk not in skills:
+                    raise ValueError(f"{where}: unknown skill {sk!r}; known skills: {sorted(skills)}")
+            if s.contract not in self.policy.contracts:
+                raise ValueError(
+                    f"{where}: unknown contract {s.contract!r}; policy has "
+                    f"{sorted(self.policy.contracts)}"
+                )
+            if s.team is not None and s.team >= self.policy.teams.count:
+                raise ValueError(
+                    f"{where}: team {s.team} but the policy has {self.policy.teams.count} teams "
+                    f"(0 to {self.policy.teams.count - 1})"
+                )
+        for c_name, c in self.policy.contracts.items():
+            for cl in c.counts:
+                _known("shift", cl.shifts, shifts, f"contract {c_name!r}")
+            for rl in c.runs:
+                _known("shift", rl.shifts, shifts, f"contract {c_name!r}")
+            for sc in c.successions:
+                _known("shift", [sc.first, sc.then], shifts, f"contract {c_name!r}")
+        for kind, items in (("absence", self.absences), ("request", self.requests),
+                            ("fixed cell", self.fixed)):
+            for i, it in enumerate(items):
+                if it.staff not in staff:
+                    raise ValueError(f"{kind} #{i + 1}: unknown staff {it.staff!r}")
+        for i, r in enumerate(self.requests):
+            if r.shift is not None and r.shift not in shifts:
+                raise ValueError(f"request #{i + 1}: unknown shift {r.shift!r}")
+        for i, f in enumerate(self.fixed):
+            if f.shift not in shifts:
+                raise ValueError(f"fixed cell #{i + 1}: unknown shift {f.shift!r}")
+            if f.post is not None and f.post not in posts:
+                raise ValueError(f"fixed cell #{i + 1}: unknown post {f.post!r}")
+        for i, a in enumerate(self.absences):
+            _known("shift", a.shifts, shifts, f"absence #{i + 1}")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# The roster and the result of a solve
+# --------------------------------------------------------------------------------------------
+
+
+class Mode(StrEnum):
+    on_site = "on_site"
+    remote = "remote"
+    off = "off"
+
+
+class Assignment(Model):
+    """``staff`` is on site on ``date`` in ``shift``, at ``post`` (None: general office work)."""
+
+    staff: str
+    date: dt.date
+    shift: str
+    post: str | None = None
+
+
+class RapidTest(Model):
+    """``staff`` takes a rapid test on ``date``."""
+
+    staff: str
+    date: dt.date
+
+
+class Roster(Model):
+    """A roster: who is on site where and when, the test plan, and the team of each person.
+    Everything not listed is remote (or off where an absence or a closed slot says so)."""
+
+    assignments: list[Assignment] = Field(default_factory=list)
+    tests: list[RapidTest] = Field(default_factory=list)
+    teams: dict[str, int] = Field(default_factory=dict)
+
+
+class Penalty(Model):
+    """One thing the roster pays for: ``cost`` = weight x amount, under rule ``rule``."""
+
+    rule: str
+    label: str
+    cost: int
+    staff: str | None = None
+    date: dt.date | None = None
+    shift: str | None = None
+    post: str | None = None
+    unit: str | None = None
+    detail: str = ""
+
+
+class Violation(Model):
+    """A broken hard rule, in words a department head can act on."""
+
+    rule: str
+    label: str
+    message: str
+    staff: str | None = None
+    date: dt.date | None = None
+    shift: str | None = None
+    post: str | None = None
+    unit: str | None = None
+
+
+class Report(Model):
+    """What the referee finds in a roster: broken hard rules, penalties and the objective."""
+
+    violations: list[Violation] = Field(default_factory=list)
+    penalties: list[Penalty] = Field(default_factory=list)
+    objective: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+class Status(StrEnum):
+    optimal = "optimal"  # proven best
+    feasible = "feasible"  # a roster, not proven best
+    infeasible = "infeasible"  # proven: no roster meets the hard rules
+    unknown = "unknown"  # no roster within the time limit, nothing proven
+    invalid = "invalid"  # the model itself is wrong (a bug): never expected
+
+
+class SolveResult(Model):
+    """What ``solver.solve`` returns. ``objective``/``bound`` include ``objective_offset``."""
+
+    status: Status
+    roster: Roster | None = None
+    objective: int | None = None
+    bound: int | None = None
+    gap: float | None = Field(None, description="(objective - bound) / max(1, |objective|)")
+    wall_time: float = 0.0
+    build_time: float = 0.0
+    first_solution_time: float | None = None
+    penalties: list[Penalty] = Field(default_factory=list)
+    messages: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _unique(kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate {kind} id {i!r}")
+        seen.add(i)
+
+
+def _known(kind: str, ids: list[str], known: set[str], where: str) -> None:
+    for i in ids:
+        if i not in known:
+            raise ValueError(f"{where}: unknown {kind} {i!r}; known: {sorted(known)}")
