@@ -681,3 +681,12 @@ def _known(kind: str, ids: list[str], known: set[str], where: str) -> None:
     for i in ids:
         if i not in known:
             raise ValueError(f"{where}: unknown {kind} {i!r}; known: {sorted(known)}")
+
+
+class Progress(Model):
+    """A progress report during a solve: sent to ``on_progress`` at each better roster."""
+
+    elapsed: float
+    objective: int | None = None
+    bound: int | None = None
+    solutions: int = 0
