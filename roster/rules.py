@@ -35,6 +35,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fairness": ("Unequal on-site duty in a unit", "Phân công trực tiếp không đều trong đơn vị"),
     "requests": ("Unmet staff request", "Nguyện vọng không được đáp ứng"),
     "unknown": ("Unknown reference in the roster", "Tham chiếu không tồn tại trong lịch"),
+    "double_booked": ("Person booked twice in one slot", "Một người được xếp hai lần trong cùng một ca"),
 }
 
 

@@ -1,0 +1,153 @@
+"""Tiny hand-built problems and rosters for tests (shared by the solver and referee tests).
+
+Keep this module additive: other test files rely on the defaults below.
+
+* :func:`tiny_problem` builds a small :class:`Problem`: one unit ``U``, two shifts ``AM``
+  (07:30-11:30) and ``PM`` (13:00-17:00), no posts, open Monday-Friday, ``n_staff`` people
+  ``s0, s1, ...`` named ``Person 0, ...``, a horizon of ``days`` days starting on Monday
+  13 Dec 2021. Any keyword overrides the default.
+* :func:`quiet_policy` is a policy with every rule family switched off except those given, so a
+  test sees only the rule it is about.
+* :func:`tiny_roster` builds a roster from ``(staff, day, shift[, post])`` tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from roster.model import (
+    Assignment,
+    CapRule,
+    Contract,
+    FairnessRule,
+    Opening,
+    Policy,
+    Post,
+    Problem,
+    RapidTest,
+    RapidTestRule,
+    RequestRule,
+    Roster,
+    RuleSwitch,
+    ShiftType,
+    Site,
+    Staff,
+    TeamRule,
+    Unit,
+)
+
+MONDAY = dt.date(2021, 12, 13)
+"""Default horizon start: Monday 13 Dec 2021."""
+
+
+def tiny_shifts() -> list[ShiftType]:
+    """Morning ``AM`` 07:30-11:30 and afternoon ``PM`` 13:00-17:00."""
+    return [
+        ShiftType(id="AM", name="Morning", start=dt.time(7, 30), end=dt.time(11, 30)),
+        ShiftType(id="PM", name="Afternoon", start=dt.time(13, 0), end=dt.time(17, 0)),
+    ]
+
+
+def quiet_policy(**families: Any) -> Policy:
+    """A policy with every rule family off, except the families passed as keywords.
+
+    Each keyword is a policy field (``cap``, ``teams``, ``tests``, ``coverage``,
+    ``availability``, ``fairness``, ``requests``, ``contracts``) with a model instance or a dict
+    of its fields, e.g. ``quiet_policy(cap={"fraction": 1/3})``.
+    """
+    base: dict[str, Any] = {
+        "cap": CapRule(enabled=False),
+        "teams": TeamRule(enabled=False),
+        "tests": RapidTestRule(enabled=False),
+        "coverage": RuleSwitch(enabled=False),
+        "availability": RuleSwitch(enabled=False),
+        "fairness": FairnessRule(enabled=False),
+        "requests": RequestRule(enabled=False),
+        "contracts": {"default": Contract()},
+    }
+    kinds = {
+        "cap": CapRule,
+        "teams": TeamRule,
+        "tests": RapidTestRule,
+        "coverage": RuleSwitch,
+        "availability": RuleSwitch,
+        "fairness": FairnessRule,
+        "requests": RequestRule,
+    }
+    for name, value in families.items():
+        if name == "contracts":
+            base[name] = {k: (Contract(**v) if isinstance(v, dict) else v)
+                          for k, v in value.items()}
+        elif isinstance(value, dict):
+            base[name] = kinds[name](**value)
+        else:
+            base[name] = value
+    return Policy(**base)
+
+
+def tiny_staff(n: int, unit: str = "U", **fields: Any) -> list[Staff]:
+    """``n`` people ``s0 .. s{n-1}`` named ``Person 0 ..`` in ``unit``; ``fields`` apply to all."""
+    return [Staff(id=f"s{i}", name=f"Person {i}", unit=unit, **fields) for i in range(n)]
+
+
+def tiny_problem(
+    *,
+    days: int = 5,
+    start: dt.date = MONDAY,
+    n_staff: int = 3,
+    staff: list[Staff] | None = None,
+    units: Sequence[str] = ("U",),
+    shifts: list[ShiftType] | None = None,
+    posts: list[Post] | None = None,
+    skills: list[str] | None = None,
+    opening: list[Opening] | None = None,
+    closed_dates: list[dt.date] | None = None,
+    general_duty_allowed: bool = True,
+    policy: Policy | None = None,
+    **problem_fields: Any,
+) -> Problem:
+    """A small problem; every argument overrides a default (see the module docstring).
+
+    ``problem_fields`` go to :class:`Problem` unchanged (``absences``, ``requests``, ``fixed``,
+    ``objective_offset``). ``policy`` defaults to the product's default :class:`Policy`.
+    """
+    site = Site(
+        id="site",
+        name="Tiny office",
+        units=[Unit(id=u, name=f"Unit {u}") for u in units],
+        shifts=shifts if shifts is not None else tiny_shifts(),
+        skills=skills or [],
+        posts=posts or [],
+        opening=opening if opening is not None else [Opening()],
+        closed_dates=closed_dates or [],
+        general_duty_allowed=general_duty_allowed,
+    )
+    return Problem(
+        site=site,
+        staff=staff if staff is not None else tiny_staff(n_staff, unit=units[0]),
+        policy=policy if policy is not None else Policy(),
+        horizon={"start": start, "days": days},
+        **problem_fields,
+    )
+
+
+def tiny_roster(
+    problem: Problem,
+    on: Iterable[tuple] = (),
+    tests: Iterable[tuple[str, int]] = (),
+    teams: dict[str, int] | None = None,
+) -> Roster:
+    """A roster from ``(staff, day, shift)`` or ``(staff, day, shift, post)`` tuples (days are
+    horizon day numbers) and ``(staff, day)`` tests."""
+    h = problem.horizon
+    assignments = [
+        Assignment(staff=c[0], date=h.date(c[1]), shift=c[2], post=c[3] if len(c) > 3 else None)
+        for c in on
+    ]
+    return Roster(
+        assignments=assignments,
+        tests=[RapidTest(staff=s, date=h.date(d)) for s, d in tests],
+        teams=dict(teams or {}),
+    )
