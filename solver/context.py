@@ -1,0 +1,171 @@
+"""The build context shared by all rule modules: the model, the variables, penalty terms and the
+enforcement hook for hard rules.
+
+A rule module adds its constraints through the helpers here (:meth:`Ctx.clause`,
+:meth:`Ctx.at_most`, :meth:`Ctx.at_least`) so that each rule is, in one place, either hard
+(optionally behind an enforcement literal in diagnosis mode) or soft (a penalty variable with a
+weight and an exact evaluator of the breach from a solution).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ortools.sat.python import cp_model
+
+from roster.model import Problem, RuleSwitch
+from roster.problem import ProblemIndex
+
+if TYPE_CHECKING:
+    from solver.variables import Vars
+
+#: Weight of a hard rule softened by ``soft_hard_rules=True``.
+SOFT_HARD_WEIGHT = 1_000_000
+
+Lit = Any  # a BoolVar, a negated BoolVar, or a Python bool constant
+Value = Callable[[Any], int]  # value of a literal/expression in a solution
+
+
+@dataclass
+class Term:
+    """One penalty term of the objective: ``weight x amount`` under rule ``rule``.
+
+    ``var`` is what the objective multiplies by ``weight`` (a variable, literal, linear expression
+    or an int constant). ``amount`` recomputes the exact breach from a solution; when None the
+    value of ``var`` is the amount. Penalty variables are one-sided (the solver only forces them
+    up), so a non-optimal solution may hold a loose penalty var; ``amount`` reports what the
+    roster really pays.
+    """
+
+    rule: str
+    weight: int
+    var: Any
+    amount: Callable[[Value], int] | None = None
+    staff: str | None = None
+    day: int | None = None
+    shift: str | None = None
+    post: str | None = None
+    unit: str | None = None
+    detail: str = ""
+
+    def value(self, val: Value) -> int:
+        """The amount of breach in the solution read by ``val``."""
+        if self.amount is not None:
+            return self.amount(val)
+        return val(self.var)
+
+
+@dataclass
+class Ctx:
+    """Everything a rule module needs while building the model."""
+
+    problem: Problem
+    diagnosis: bool = False
+    soft_hard_rules: bool = False
+    idx: ProblemIndex = field(init=False)
+    model: cp_model.CpModel = field(init=False)
+    vars: Vars = field(init=False)
+    enforcement: dict[tuple[str, tuple], cp_model.IntVar] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.idx = ProblemIndex(self.problem)
+        self.model = cp_model.CpModel()
+
+    # ---- hard or soft ------------------------------------------------------------------
+    def enforce(self, rule: str, scope: tuple) -> list:
+        """Enforcement literals for a hard rule in ``scope``: none normally, one (shared per
+        ``(rule, scope)``) in diagnosis mode."""
+        if not self.diagnosis:
+            return []
+        key = (rule, tuple(scope))
+        lit = self.enforcement.get(key)
+        if lit is None:
+            lit = self.model.new_bool_var(f"enforce[{rule}:{','.join(map(str, scope))}]")
+            self.enforcement[key] = lit
+        return [lit]
+
+    def switch_weight(self, switch: RuleSwitch) -> int | None:
+        """None when ``switch`` is hard (and stays hard), else its weight per unit of breach."""
+        if switch.hard:
+            return SOFT_HARD_WEIGHT if self.soft_hard_rules else None
+        return switch.weight
+
+    def hard_weight(self) -> int | None:
+        """For rules without a switch that may still be softened (contracts): None normally,
+        :data:`SOFT_HARD_WEIGHT` with ``soft_hard_rules``."""
+        return SOFT_HARD_WEIGHT if self.soft_hard_rules else None
+
+    # ---- constraint helpers ------------------------------------------------------------
+    def clause(self, rule: str, scope: tuple, lits: Sequence[Lit], weight: int | None,
+               name: str, **meta: Any) -> list[Term]:
+        """At least one of ``lits`` holds. Hard when ``weight`` is None; otherwise a breach
+        (all false) costs ``weight``. Python bools in ``lits`` are constants."""
+        if any(lit is True for lit in lits):
+            return []
+        lits = [lit for lit in lits if lit is not False]
+        if weight is None:
+            self.model.add_bool_or(lits).only_enforce_if(*self.enforce(rule, scope))
+            return []
+        if weight == 0:
+            return []
+        if not lits:
+            return [Term(rule, weight, 1, **meta)]
+        p = self.model.new_bool_var(name)
+        self.model.add_bool_or([*lits, p])
+        return [Term(rule, weight, p, amount=_clause_breach(lits), **meta)]
+
+    def at_most(self, rule: str, scope: tuple, expr: Any, ub: int, hi: int, weight: int | None,
+                name: str, **meta: Any) -> list[Term]:
+        """``expr <= ub`` where ``hi`` bounds ``expr`` from above. Soft: each unit above costs
+        ``weight``."""
+        if hi <= ub:
+            return []
+        if isinstance(expr, int):
+            if expr <= ub:
+                return []
+            return self.clause(rule, scope, [], weight and weight * (expr - ub), name, **meta)
+        if weight is None:
+            self.model.add(expr <= ub).only_enforce_if(*self.enforce(rule, scope))
+            return []
+        if weight == 0:
+            return []
+        e = self.model.new_int_var(0, hi - ub, name)
+        self.model.add(expr - e <= ub)
+        return [Term(rule, weight, e, amount=lambda val: max(0, val(expr) - ub), **meta)]
+
+    def at_least(self, rule: str, scope: tuple, expr: Any, lb: int, lo: int, weight: int | None,
+                 name: str, **meta: Any) -> list[Term]:
+        """``expr >= lb`` where ``lo`` bounds ``expr`` from below. Soft: each unit below costs
+        ``weight``."""
+        if lo >= lb:
+            return []
+        if isinstance(expr, int):
+            if expr >= lb:
+                return []
+            return self.clause(rule, scope, [], weight and weight * (lb - expr), name, **meta)
+        if weight is None:
+            self.model.add(expr >= lb).only_enforce_if(*self.enforce(rule, scope))
+            return []
+        if weight == 0:
+            return []
+        e = self.model.new_int_var(0, lb - lo, name)
+        self.model.add(expr + e >= lb)
+        return [Term(rule, weight, e, amount=lambda val: max(0, lb - val(expr)), **meta)]
+
+
+def neg(lit: Lit) -> Lit:
+    """Negation of a literal or a Python bool constant."""
+    if lit is True:
+        return False
+    if lit is False:
+        return True
+    return ~lit
+
+
+def _clause_breach(lits: list) -> Callable[[Value], int]:
+    def amount(val: Value) -> int:
+        return 0 if any(val(lit) for lit in lits) else 1
+
+    return amount

@@ -1,0 +1,215 @@
+"""Contracts: shifts per day, rest between shifts, counts over windows, runs of consecutive days,
+shift successions and worked weekends, per person as the person's contract says."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ortools.sat.python import cp_model
+
+from roster.model import Contract, CountLimit, RunLimit
+from solver.context import Ctx, Term, _clause_breach, neg
+from solver.sequences import Span, add_soft_sequence_constraint
+
+
+def build(ctx: Ctx) -> list[Term]:
+    """Every contract rule for every person holding that contract."""
+    terms: list[Term] = []
+    rest_pairs = {name: _rest_pairs(ctx, c) for name, c in ctx.problem.policy.contracts.items()}
+    for st in ctx.problem.staff:
+        c = ctx.problem.policy.contracts[st.contract]
+        s = st.id
+        if c.max_shifts_per_day is not None:
+            terms += _per_day(ctx, s, c.max_shifts_per_day)
+        terms += _rest(ctx, s, rest_pairs[st.contract])
+        for i, cl in enumerate(c.counts):
+            terms += _count(ctx, s, i, cl)
+        for i, rl in enumerate(c.runs):
+            terms += _runs(ctx, s, i, rl)
+        terms += _successions(ctx, s, c)
+        terms += _weekends(ctx, s, c)
+    return terms
+
+
+def lsum(items: Sequence) -> cp_model.LinearExprT:
+    """Sum of literals/expressions (0 when empty)."""
+    if not items:
+        return 0
+    return cp_model.LinearExpr.sum(list(items))
+
+
+def _per_day(ctx: Ctx, s: str, limit: int) -> list[Term]:
+    terms: list[Term] = []
+    for d in range(ctx.idx.days):
+        xs = [x for _, x in ctx.vars.x_by_staff_day.get((s, d), ())]
+        terms += ctx.at_most("contract.per_day", (s,), lsum(xs), limit, len(xs), ctx.hard_weight(),
+                             f"per_day[{s},{d}]", staff=s, day=d, detail=f"at most {limit}")
+    return terms
+
+
+def _rest_pairs(ctx: Ctx, c: Contract) -> list[tuple[int, str, str]]:
+    """(day delta, shift a, shift b): a then b too close when both on site."""
+    if c.min_rest_hours is None:
+        return []
+    idx = ctx.idx
+    need = c.min_rest_hours * 60
+    out = []
+    ids = idx.shift_ids
+    for a in ids:
+        for b in ids:
+            sa, sb = idx.shift_by_id[a], idx.shift_by_id[b]
+            a_start = sa.start.hour * 60 + sa.start.minute
+            b_start = sb.start.hour * 60 + sb.start.minute
+            # Same day: b is the later shift (ties broken by shift order).
+            later = (b_start, idx.shift_order[b]) > (a_start, idx.shift_order[a])
+            if a != b and later and idx.rest_minutes(0, a, 0, b) < need:
+                out.append((0, a, b))
+            if idx.rest_minutes(0, a, 1, b) < need:
+                out.append((1, a, b))
+    return out
+
+
+def _rest(ctx: Ctx, s: str, pairs: list[tuple[int, str, str]]) -> list[Term]:
+    terms: list[Term] = []
+    if not pairs:
+        return terms
+    v = ctx.vars
+    for d in range(ctx.idx.days):
+        for delta, a, b in pairs:
+            if d + delta >= ctx.idx.days:
+                continue
+            x1, x2 = v.xv(s, d, a), v.xv(s, d + delta, b)
+            if x1 is False or x2 is False:
+                continue
+            terms += ctx.clause("contract.rest", (s,), [~x1, ~x2], ctx.hard_weight(),
+                                f"rest[{s},{d},{a},{b}]", staff=s, day=d + delta, shift=b,
+                                detail=f"after {a}")
+    return terms
+
+
+def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
+    idx, v = ctx.idx, ctx.vars
+    windows = [list(range(idx.days))] if cl.window == "horizon" else idx.weeks
+    only = set(cl.shifts)
+    terms: list[Term] = []
+    for w, days in enumerate(windows):
+        if cl.measure in ("shifts", "minutes"):
+            items = [(idx.shift_by_id[sh].minutes if cl.measure == "minutes" else 1, x)
+                     for d in days for sh, x in v.x_by_staff_day.get((s, d), ())
+                     if not only or sh in only]
+            expr = (cp_model.LinearExpr.weighted_sum([x for _, x in items], [c for c, _ in items])
+                    if items else 0)
+            lo, hi = 0, sum(c for c, _ in items)
+        elif cl.measure == "days":
+            lits = [lit for d in days if (lit := v.on_day(s, d, cl.shifts or None)) is not False]
+            expr, lo, hi = lsum(lits), 0, len(lits)
+        else:  # days_off
+            lits = [lit for d in days if (lit := v.on_day(s, d)) is not False]
+            expr, lo, hi = len(days) - lsum(lits), len(days) - len(lits), len(days)
+        scope = (s, i, w)
+        meta = dict(staff=s, day=days[0], detail=f"{cl.measure} per {cl.window}")
+        hw = ctx.hard_weight()
+        if cl.hard_min is not None:
+            terms += ctx.at_least("contract.count.min", scope, expr, cl.hard_min, lo, hw,
+                                  f"count_hmin[{s},{i},{w}]", **meta)
+        if cl.hard_max is not None:
+            terms += ctx.at_most("contract.count.max", scope, expr, cl.hard_max, hi, hw,
+                                 f"count_hmax[{s},{i},{w}]", **meta)
+        if cl.soft_min is not None:
+            terms += ctx.at_least("contract.count.min", scope, expr, cl.soft_min, lo,
+                                  cl.min_weight, f"count_smin[{s},{i},{w}]", **meta)
+        if cl.soft_max is not None:
+            terms += ctx.at_most("contract.count.max", scope, expr, cl.soft_max, hi,
+                                 cl.max_weight, f"count_smax[{s},{i},{w}]", **meta)
+    return terms
+
+
+def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
+    v = ctx.vars
+    works = [v.on_day(s, d, rl.shifts or None) for d in range(ctx.idx.days)]
+    if rl.state == "off":
+        works = [neg(lit) for lit in works]
+    prefix = f"run{i}[{s}]"
+    hw = ctx.hard_weight()
+    terms: list[Term] = []
+    if hw is None:
+        # Hard bounds, each behind its own enforcement hook.
+        if rl.hard_min is not None and rl.hard_min > 1:
+            add_soft_sequence_constraint(ctx.model, works, rl.hard_min, None, 0, None, None, 0,
+                                         prefix, rl.exempt_at_borders,
+                                         ctx.enforce("contract.run.min", (s, i)))
+        if rl.hard_max is not None:
+            add_soft_sequence_constraint(ctx.model, works, None, None, 0, None, rl.hard_max, 0,
+                                         prefix, rl.exempt_at_borders,
+                                         ctx.enforce("contract.run.max", (s, i)))
+    else:
+        # soft_hard_rules: hard bounds become soft, a large weight per day of deviation.
+        terms += _run_terms(ctx, s, rl, works, None, rl.hard_min, hw, rl.hard_max, None, hw,
+                            prefix + "_hard")
+    hmin = rl.hard_min if hw is None else None
+    hmax = rl.hard_max if hw is None else None
+    terms += _run_terms(ctx, s, rl, works, hmin, rl.soft_min, rl.min_weight, rl.soft_max, hmax,
+                        rl.max_weight, prefix)
+    return terms
+
+
+def _run_terms(ctx: Ctx, s: str, rl: RunLimit, works: list, hard_min: int | None,
+               soft_min: int | None, min_cost: int, soft_max: int | None,
+               hard_max: int | None, max_cost: int, prefix: str) -> list[Term]:
+    """Penalty terms of the soft run bounds (hard bounds given only to skip useless spans)."""
+    spans: list[Span] = []
+    pvars, coeffs = add_soft_sequence_constraint(
+        ctx.model, works, hard_min, soft_min, min_cost, soft_max, hard_max, max_cost, prefix,
+        rl.exempt_at_borders, spans=spans, add_hard=False)
+    terms = []
+    for p, c, sp in zip(pvars, coeffs, spans, strict=True):
+        rule = "contract.run.min" if sp.kind == "min" else "contract.run.max"
+        what = "run" if sp.kind == "min" else "window"
+        terms.append(Term(rule, c, p, amount=_clause_breach(list(sp.clause)), staff=s,
+                          day=sp.start, detail=f"{rl.state} {what} of {sp.length} days"))
+    return terms
+
+
+def _successions(ctx: Ctx, s: str, c: Contract) -> list[Term]:
+    v = ctx.vars
+    terms: list[Term] = []
+    for sc in c.successions:
+        weight = sc.weight if sc.weight is not None else ctx.hard_weight()
+        for d in range(ctx.idx.days - 1):
+            x1, x2 = v.xv(s, d, sc.first), v.xv(s, d + 1, sc.then)
+            if x1 is False or x2 is False:
+                continue
+            terms += ctx.clause("contract.succession", (s,), [~x1, ~x2], weight,
+                                f"succ[{s},{d},{sc.first},{sc.then}]", staff=s, day=d + 1,
+                                shift=sc.then, detail=f"{sc.first} then {sc.then}")
+    return terms
+
+
+def _weekends(ctx: Ctx, s: str, c: Contract) -> list[Term]:
+    wl = c.weekends
+    if wl is None or (wl.hard_max is None and wl.soft_max is None):
+        return []
+    v, model = ctx.vars, ctx.model
+    worked = []
+    for k, days in enumerate(ctx.idx.weekends):
+        lits = [lit for d in days if (lit := v.on_day(s, d)) is not False]
+        if not lits:
+            continue
+        if len(lits) == 1:
+            worked.append(lits[0])
+            continue
+        w = model.new_bool_var(f"weekend[{s},{k}]")
+        model.add_bool_or(lits).only_enforce_if(w)
+        for lit in lits:
+            model.add_implication(lit, w)
+        worked.append(w)
+    terms: list[Term] = []
+    expr = lsum(worked)
+    day = ctx.idx.weekends[0][0] if ctx.idx.weekends else None
+    if wl.hard_max is not None:
+        terms += ctx.at_most("contract.weekends", (s,), expr, wl.hard_max, len(worked),
+                             ctx.hard_weight(), f"weekends_hmax[{s}]", staff=s, day=day)
+    if wl.soft_max is not None:
+        terms += ctx.at_most("contract.weekends", (s,), expr, wl.soft_max, len(worked),
+                             wl.weight, f"weekends_smax[{s}]", staff=s, day=day)
+    return terms

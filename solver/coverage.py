@@ -1,0 +1,30 @@
+"""Coverage: every post has between ``min`` and ``max`` qualified people in each slot where it
+has a need."""
+
+from __future__ import annotations
+
+from solver.context import Ctx, Term
+
+
+def build(ctx: Ctx) -> list[Term]:
+    """Post needs per open slot: shortfall per the post's under_weight or the coverage switch,
+    excess per over_weight or forbidden."""
+    idx, v = ctx.idx, ctx.vars
+    switch = ctx.problem.policy.coverage
+    switch_weight = ctx.switch_weight(switch) if switch.enabled else 0
+    terms: list[Term] = []
+    for post in ctx.problem.site.posts:
+        under_w = post.under_weight if post.under_weight is not None else switch_weight
+        for (d, sh), need in idx.needs[post.id].items():
+            ys = [y for _, y in v.y_by_post_slot.get((post.id, d, sh), ())]
+            n = sum(ys)
+            meta = dict(day=d, shift=sh, post=post.id, unit=post.unit)
+            if need.min > 0:
+                terms += ctx.at_least("coverage.under", (post.id, d, sh), n, need.min, 0,
+                                      under_w, f"under[{post.id},{d},{sh}]",
+                                      detail=f"needs {need.min}", **meta)
+            if need.max is not None:
+                terms += ctx.at_most("coverage.over", (post.id, d, sh), n, need.max, len(ys),
+                                     post.over_weight, f"over[{post.id},{d},{sh}]",
+                                     detail=f"at most {need.max}", **meta)
+    return terms

@@ -1,0 +1,122 @@
+"""Sequence helpers for runs of consecutive days, after OR-Tools' shift_scheduling_sat.py
+``add_soft_sequence_constraint``: forbid or penalise runs that are too short or too long."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.context import Lit, neg
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a penalty variable pays for: a run of ``length`` days from ``start`` (too short), or
+    a window of ``length`` days from ``start`` all in state (too long); ``clause`` is the clause
+    whose breach the variable absorbs."""
+
+    kind: str  # "min" or "max"
+    start: int
+    length: int
+    clause: tuple
+
+
+def run_clause(works: Sequence[Lit], start: int, length: int) -> list | None:
+    """Clause forbidding a maximal run exactly ``works[start:start+length]`` (days outside the
+    sequence are not in state). None when the run is impossible anyway."""
+    n = len(works)
+    lits: list = []
+    if start > 0:
+        lits.append(works[start - 1])
+    lits += [neg(works[j]) for j in range(start, start + length)]
+    if start + length < n:
+        lits.append(works[start + length])
+    return _simplify(lits)
+
+
+def window_clause(works: Sequence[Lit], start: int, length: int) -> list | None:
+    """Clause: some day of ``works[start:start+length]`` is not in state. None when true
+    anyway."""
+    return _simplify([neg(works[j]) for j in range(start, start + length)])
+
+
+def _simplify(lits: list) -> list | None:
+    if any(lit is True for lit in lits):
+        return None
+    return [lit for lit in lits if lit is not False]
+
+
+def add_soft_sequence_constraint(
+    model: cp_model.CpModel,
+    works: Sequence[Lit],
+    hard_min: int | None,
+    soft_min: int | None,
+    min_cost: int,
+    soft_max: int | None,
+    hard_max: int | None,
+    max_cost: int,
+    prefix: str,
+    exempt_at_borders: bool = False,
+    enforce: Sequence = (),
+    spans: list[Span] | None = None,
+    add_hard: bool = True,
+) -> tuple[list[cp_model.IntVar], list[int]]:
+    """Bound the runs of true literals in ``works`` (one literal per day; Python bools are
+    constants). Returns ``(vars, coeffs)``: penalty variables and their costs, as OR-Tools'
+    example does; ``spans`` (if given) receives one :class:`Span` per variable.
+
+    * Hard max: every window of ``hard_max + 1`` days holds a day not in state.
+    * Hard min: no maximal run shorter than ``hard_min`` (runs touching the first or last day
+      exempt when ``exempt_at_borders``).
+    * Soft min: a run of length L < soft_min costs ``min_cost x (soft_min - L)`` (one penalty
+      variable per possible run, so the cost is exact).
+    * Soft max: each window of ``soft_max + 1`` days all in state costs ``max_cost``; a run of
+      length L > soft_max holds exactly L - soft_max such windows.
+
+    Hard clauses are enforced by ``enforce`` literals (empty: always); with ``add_hard`` false
+    the hard bounds only limit which soft spans are worth a variable.
+    """
+    n = len(works)
+    cost_vars: list[cp_model.IntVar] = []
+    coeffs: list[int] = []
+
+    def forbid(lits: list | None) -> None:
+        if lits is not None:
+            model.add_bool_or(lits).only_enforce_if(*enforce)
+
+    def penalise(lits: list | None, cost: int, span: Span) -> None:
+        if lits is None:
+            return
+        p = model.new_bool_var(f"{prefix}_{span.kind}[{span.start},{span.length}]")
+        model.add_bool_or([*lits, p])
+        cost_vars.append(p)
+        coeffs.append(cost)
+        if spans is not None:
+            spans.append(Span(span.kind, span.start, span.length, tuple(lits)))
+
+    def short_runs(length: int) -> list[tuple[int, list | None]]:
+        out = []
+        for start in range(n - length + 1):
+            if exempt_at_borders and (start == 0 or start + length == n):
+                continue
+            out.append((start, run_clause(works, start, length)))
+        return out
+
+    if hard_max is not None and add_hard:
+        for start in range(n - hard_max):
+            forbid(window_clause(works, start, hard_max + 1))
+    if hard_min is not None and add_hard:
+        for length in range(1, hard_min):
+            for _, lits in short_runs(length):
+                forbid(lits)
+    if soft_min is not None and min_cost > 0:
+        for length in range(max(1, hard_min or 1), soft_min):
+            for start, lits in short_runs(length):
+                penalise(lits, min_cost * (soft_min - length), Span("min", start, length, ()))
+    if soft_max is not None and max_cost > 0 and (hard_max is None or soft_max < hard_max):
+        for start in range(n - soft_max):
+            penalise(window_clause(works, start, soft_max + 1), max_cost,
+                     Span("max", start, soft_max + 1, ()))
+    return cost_vars, coeffs

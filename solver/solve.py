@@ -1,0 +1,213 @@
+"""``solve``: build the model, run CP-SAT, and read back the roster, objective and penalties."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from roster.model import (
+    Assignment,
+    Penalty,
+    Problem,
+    Progress,
+    RapidTest,
+    Roster,
+    SolveResult,
+    Status,
+)
+from roster.rules import label
+from solver.model import BuiltModel, build_model
+
+#: The one place CP-SAT statuses map to ours.
+STATUS: dict[Any, Status] = {
+    cp_model.OPTIMAL: Status.optimal,
+    cp_model.FEASIBLE: Status.feasible,
+    cp_model.INFEASIBLE: Status.infeasible,
+    cp_model.UNKNOWN: Status.unknown,
+    cp_model.MODEL_INVALID: Status.invalid,
+}
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution to ``on_progress``."""
+
+    def __init__(self, offset: int, has_objective: bool,
+                 on_progress: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.offset = offset
+        self.has_objective = has_objective
+        self.on_progress = on_progress
+        self.count = 0
+        self.first_time: float | None = None
+        self.error: str | None = None
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        if self.first_time is None:
+            self.first_time = self.wall_time
+        if self.on_progress is None:
+            return
+        obj = bound = None
+        if self.has_objective:
+            obj = round(self.objective_value) + self.offset
+            bound = math.ceil(self.best_objective_bound - 1e-6) + self.offset
+        else:
+            obj = bound = self.offset
+        try:
+            self.on_progress(Progress(elapsed=self.wall_time, objective=obj, bound=bound,
+                                      solutions=self.count))
+        except Exception as exc:  # a broken listener must not kill the solve
+            self.error = f"on_progress failed: {exc!r}"
+
+
+def solve(
+    problem: Problem,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    *,
+    soft_hard_rules: bool = False,
+) -> SolveResult:
+    """Solve ``problem`` within ``time_limit`` seconds on ``workers`` threads.
+
+    Never raises for an infeasible problem or a timeout: the status says so. ``hint`` (a roster,
+    e.g. last week's) seeds the search with the cells it gives. With ``soft_hard_rules`` every
+    hard rule family that may be soft becomes soft with a large weight, so a roster always comes
+    back (for explanations).
+    """
+    t0 = time.perf_counter()
+    built = build_model(problem, soft_hard_rules=soft_hard_rules)
+    if hint is not None:
+        _apply_hint(built, problem, hint)
+    build_time = time.perf_counter() - t0
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
+    has_objective = bool(built.penalty_terms)
+    cb = _Progress(problem.objective_offset, has_objective, on_progress)
+    code = solver.solve(built.model, cb)
+    status = STATUS.get(code, Status.unknown)
+    result = SolveResult(status=status, build_time=build_time,
+                         wall_time=time.perf_counter() - t0,
+                         first_solution_time=cb.first_time)
+    if cb.error:
+        result.messages.append(cb.error)
+    if status not in (Status.optimal, Status.feasible):
+        if status == Status.invalid:
+            result.messages.append(f"model invalid: {built.model.validate()}")
+        return result
+
+    val = _values(solver)
+    offset = problem.objective_offset
+    result.roster = _roster(built, problem, val)
+    penalties, total = _penalties(built, problem, val)
+    result.penalties = penalties
+    result.objective = total + offset
+    if has_objective:
+        cp_obj = round(solver.objective_value) + offset
+        bound = math.ceil(solver.best_objective_bound - 1e-6) + offset
+        if result.objective != cp_obj:
+            result.messages.append(
+                f"objective {result.objective} recomputed from the roster (search: {cp_obj})")
+        result.bound = min(bound, result.objective)
+    else:
+        result.bound = result.objective
+    result.gap = (result.objective - result.bound) / max(1, abs(result.objective))
+    result.wall_time = time.perf_counter() - t0
+    return result
+
+
+def _values(solver: cp_model.CpSolver) -> Callable[[Any], int]:
+    """Fast value lookup of literals and expressions in the final solution."""
+    sol = solver.response_proto.solution
+
+    def val(e: Any) -> int:
+        if isinstance(e, bool | int):
+            return int(e)
+        if isinstance(e, cp_model.IntVar):
+            return sol[e.index]
+        idx = getattr(e, "index", None)
+        if isinstance(e, cp_model_helper_not) and idx is not None:
+            return 1 - sol[-idx - 1]
+        return int(solver.value(e))
+
+    return val
+
+
+cp_model_helper_not = type(~cp_model.CpModel().new_bool_var("_"))
+
+
+def _roster(built: BuiltModel, problem: Problem, val: Callable[[Any], int]) -> Roster:
+    v = built.vars
+    idx = built.ctx.idx
+    assignments = []
+    for (s, d, sh), x in v.x.items():
+        if not val(x):
+            continue
+        post = next((p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)), None)
+        assignments.append(Assignment(staff=s, date=idx.date(d), shift=sh, post=post))
+    order = {s.id: i for i, s in enumerate(problem.staff)}
+    assignments.sort(key=lambda a: (a.date, idx.shift_order[a.shift], order[a.staff]))
+    tests = sorted((RapidTest(staff=s, date=idx.date(d)) for (s, d), t in v.t.items() if val(t)),
+                   key=lambda r: (r.date, order[r.staff]))
+    teams: dict[str, int] = {}
+    if problem.policy.teams.enabled:
+        for s in idx.rotating_staff:
+            teams[s] = next(k for k in range(problem.policy.teams.count) if val(v.z[(s, k)]))
+    else:
+        teams = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}
+    return Roster(assignments=assignments, tests=tests, teams=teams)
+
+
+def _penalties(built: BuiltModel, problem: Problem, val: Callable[[Any], int]
+               ) -> tuple[list[Penalty], int]:
+    idx = built.ctx.idx
+    out = []
+    total = 0
+    for t in built.penalty_terms:
+        amount = t.value(val)
+        cost = t.weight * amount
+        if cost <= 0:
+            continue
+        total += cost
+        out.append(Penalty(rule=t.rule, label=label(t.rule), cost=cost, staff=t.staff,
+                           date=idx.date(t.day) if t.day is not None else None, shift=t.shift,
+                           post=t.post, unit=t.unit or _unit_of(idx, t.staff), detail=t.detail))
+    return out, total
+
+
+def _unit_of(idx: Any, staff: str | None) -> str | None:
+    return idx.staff_by_id[staff].unit if staff is not None else None
+
+
+def _apply_hint(built: BuiltModel, problem: Problem, hint: Roster) -> None:
+    """Hint the cells the roster gives: its on-site cells, posts, tests and teams."""
+    v, model = built.vars, built.model
+    h = problem.horizon
+    hinted: set[int] = set()
+
+    def put(var: Any, value: int) -> None:
+        if var is not None and var.index not in hinted:
+            hinted.add(var.index)
+            model.add_hint(var, value)
+
+    for a in hint.assignments:
+        if not h.contains(a.date):
+            continue
+        d = h.day(a.date)
+        put(v.x.get((a.staff, d, a.shift)), 1)
+        if a.post is not None:
+            put(v.y.get((a.staff, a.post, d, a.shift)), 1)
+    for r in hint.tests:
+        if h.contains(r.date):
+            put(v.t.get((r.staff, h.day(r.date))), 1)
+    for s, k in hint.teams.items():
+        if (s, k) in v.z:
+            for kk in range(problem.policy.teams.count):
+                put(v.z.get((s, kk)), int(kk == k))

@@ -1,0 +1,148 @@
+"""Decision variables: who is on site (x), at which post (y), in which team (z), tested when (t).
+
+Variables exist only where they can be used: x only for open slots a person may take (closed
+slots never; unavailable slots only when availability is soft, off, or in diagnosis mode), y only
+for a qualified person in a slot where the post has a need, z only for rotating staff, t only on
+open days where booking is allowed. Derived literals (on site on a day, in some shifts) are
+created lazily and cached.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.context import Ctx, Lit
+
+Cell = tuple[str, int, str]  # (staff, day, shift)
+
+
+@dataclass
+class Vars:
+    """All decision variables of one model, with indexes to reach them by staff, day or slot."""
+
+    model: cp_model.CpModel
+    x: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    y: dict[tuple[str, str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    z: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    t: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    x_by_staff_day: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list))
+    x_by_slot: dict[tuple[int, str], list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list))
+    x_by_staff: dict[str, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    y_by_cell: dict[Cell, list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list))
+    y_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list))
+    _on_day: dict[tuple[str, int, frozenset | None], Lit] = field(default_factory=dict)
+
+    def xv(self, staff: str, day: int, shift: str) -> Lit:
+        """The on-site literal of a cell, or False when the cell cannot be on site."""
+        v = self.x.get((staff, day, shift))
+        return False if v is None else v
+
+    def on_day(self, staff: str, day: int, shifts: list[str] | None = None) -> Lit:
+        """Literal: on site in at least one shift (of ``shifts`` if given) on ``day``; False when
+        impossible. Exact (an equivalence), created once per (staff, day, shifts)."""
+        key = (staff, day, frozenset(shifts) if shifts else None)
+        lit = self._on_day.get(key)
+        if lit is not None:
+            return lit
+        xs = [v for s, v in self.x_by_staff_day.get((staff, day), ()) if not shifts or s in shifts]
+        if not xs:
+            lit = False
+        elif len(xs) == 1:
+            lit = xs[0]
+        else:
+            lit = self.model.new_bool_var(f"on[{staff},{day}]")
+            self.model.add_bool_or(xs).only_enforce_if(lit)
+            for v in xs:
+                self.model.add_implication(v, lit)
+        self._on_day[key] = lit
+        return lit
+
+
+def build_vars(ctx: Ctx) -> Vars:
+    """Create x, y and z with their structural links (one post at most per on-site cell, exactly
+    one when general duty is not allowed; exactly one team per rotating person)."""
+    problem, idx, model = ctx.problem, ctx.idx, ctx.model
+    pol = problem.policy
+    v = Vars(model)
+
+    av = pol.availability
+    keep_unavailable = (not av.enabled) or ctx.diagnosis or ctx.switch_weight(av) is not None
+    unavailable = _unavailable_cells(ctx) if not keep_unavailable else set()
+
+    teams = pol.teams
+    pattern = idx.pattern_team
+    strict_pattern = (teams.enabled and bool(pattern) and not ctx.diagnosis
+                      and ctx.switch_weight(teams) is None)
+
+    posts_at: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for pid, per in idx.needs.items():
+        for slot in per:
+            posts_at[slot].append(pid)
+    qual = {s.id: {p.id for p in problem.site.posts if idx.qualified(s.id, p.id)}
+            for s in problem.staff}
+    general = problem.site.general_duty_allowed
+    open_slots = idx.open_slots
+
+    for st in problem.staff:
+        sid = st.id
+        fixed_team = st.team if (strict_pattern and st.rotates) else None
+        q = qual[sid]
+        for slot in open_slots:
+            d, sh = slot
+            if unavailable and (sid, d, sh) in unavailable:
+                continue
+            if fixed_team is not None and pattern[slot] != fixed_team:
+                continue
+            posts = [p for p in posts_at.get(slot, ()) if p in q]
+            if not general and not posts:
+                continue
+            xv = model.new_bool_var(f"x[{sid},{d},{sh}]")
+            v.x[(sid, d, sh)] = xv
+            v.x_by_staff_day[(sid, d)].append((sh, xv))
+            v.x_by_slot[slot].append((sid, xv))
+            v.x_by_staff[sid].append(xv)
+            if posts:
+                ys = []
+                for p in posts:
+                    yv = model.new_bool_var(f"y[{sid},{p},{d},{sh}]")
+                    v.y[(sid, p, d, sh)] = yv
+                    v.y_by_cell[(sid, d, sh)].append((p, yv))
+                    v.y_by_post_slot[(p, d, sh)].append((sid, yv))
+                    ys.append(yv)
+                if general:
+                    model.add_at_most_one([~xv, *ys])  # sum y <= x
+                else:
+                    model.add_exactly_one([~xv, *ys])  # sum y == x
+
+    if teams.enabled:
+        for sid in idx.rotating_staff:
+            zs = [model.new_bool_var(f"z[{sid},{k}]") for k in range(teams.count)]
+            for k, zv in enumerate(zs):
+                v.z[(sid, k)] = zv
+            model.add_exactly_one(zs)
+            fixed = idx.staff_by_id[sid].team
+            if fixed is not None:
+                model.add(zs[fixed] == 1)
+    return v
+
+
+def _unavailable_cells(ctx: Ctx) -> set[Cell]:
+    """Open cells an absence covers."""
+    idx = ctx.idx
+    h = ctx.problem.horizon
+    out: set[Cell] = set()
+    for a in ctx.problem.absences:
+        first = max(0, h.day(a.start))
+        last = min(idx.days - 1, h.day(a.end))
+        for d in range(first, last + 1):
+            for sh in idx.open_shifts_by_day[d]:
+                if not a.shifts or sh in a.shifts:
+                    out.add((a.staff, d, sh))
+    return out
