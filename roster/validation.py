@@ -77,9 +77,14 @@ __all__ = ["check", "summary_figures", "day_label"]
 Cell = tuple[str, int, str]  # (staff id, day, shift id)
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day_label(date: dt.date) -> str:
-    """A date as a head reads it on a roster, e.g. ``Tue 14 Dec``."""
-    return f"{date:%a} {date.day} {date:%b}"
+    """A date as a head reads it on a roster, e.g. ``Tue 14 Dec`` (English whatever the
+    process locale)."""
+    return f"{_WEEKDAYS[date.weekday()]} {date.day} {_MONTHS[date.month - 1]}"
 
 
 def check(problem: Problem, roster: Roster) -> Report:
@@ -134,6 +139,8 @@ class _Referee:
         self.slot_people: dict[Slot, list[str]] = defaultdict(list)
         self.team_of: dict[str, int] = {}
         self.tests_of: dict[str, list[int]] = defaultdict(list)  # staff -> sorted booked days
+        self._dates = [self.h.date(d) for d in range(self.h.days)]
+        self._day_labels = [day_label(d) for d in self._dates]
 
     # ---- wording ----------------------------------------------------------------------------
     def who(self, sid: str) -> str:
@@ -141,6 +148,8 @@ class _Referee:
         return f"{s.name} ({sid})" if s is not None and s.name else sid
 
     def when(self, day: int) -> str:
+        if 0 <= day < len(self._day_labels):
+            return self._day_labels[day]
         return day_label(self.h.date(day))
 
     def shift(self, shift_id: str) -> str:
@@ -163,7 +172,7 @@ class _Referee:
     def _fields(self, staff: str | None, day: int | None, date: dt.date | None,
                 unit: str | None) -> tuple[dt.date | None, str | None]:
         if date is None and day is not None:
-            date = self.h.date(day)
+            date = self._dates[day] if 0 <= day < len(self._dates) else self.h.date(day)
         if unit is None and staff is not None and staff in self.idx.staff_by_id:
             unit = self.idx.staff_by_id[staff].unit
         return date, unit
@@ -691,6 +700,13 @@ class _Referee:
             length = d - start
             last = d - 1
             exempt = rl.exempt_at_borders and (start == 0 or last == n_days - 1)
+            if not (
+                (not exempt and rl.hard_min is not None and length < rl.hard_min)
+                or (rl.hard_max is not None and length > rl.hard_max)
+                or (not exempt and rl.soft_min is not None and length < rl.soft_min)
+                or (rl.soft_max is not None and length > rl.soft_max)
+            ):
+                continue
             base = (f"{self.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
                     f"{word} from {self.when(start)} to {self.when(last)}")
             where = dict(staff=sid, day=start)
