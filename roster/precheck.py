@@ -142,7 +142,8 @@ def _check_skills(c: _Ctx) -> list[Finding]:
             avail = [q for q in qualified if c.may_be_on_site(q, slot)]
             base = dict(severity=severity, rule="coverage.under", date=date, shift=s,
                         post=post.id, unit=post.unit)
-            where = f"{c.post_label(post.id)} is open {c.slot_label(slot)}"
+            where = (f"{c.post_label(post.id)} is open {day_label(date)} "
+                     f"{c.shift_label(s)}")
             if not avail:
                 if post.skill is None:
                     msg = f"{where} but nobody is available to be on site"
@@ -319,6 +320,22 @@ def precheck(problem: Problem) -> list[Finding]:
                 f.message)
 
     return sorted(findings, key=key)
+
+
+def grouped(findings: list[Finding], problem: Problem) -> list[tuple[Finding, int]]:
+    """Findings that say the same thing on several days or shifts, folded: each group gives its
+    first finding and how many more there are (for printing: "... and the same on 9 more
+    shifts")."""
+    labels = {s.id: s.label for s in problem.site.shifts}
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        pattern = f.message
+        if f.date is not None:
+            pattern = pattern.replace(day_label(f.date), "{day}")
+        if f.shift is not None:
+            pattern = pattern.replace(labels.get(f.shift, f.shift), "{shift}")
+        groups.setdefault((f.severity, f.rule, f.post, f.unit, f.staff, pattern), []).append(f)
+    return [(items[0], len(items) - 1) for items in groups.values()]
 
 
 def errors(findings: list[Finding]) -> list[Finding]:

@@ -1,0 +1,512 @@
+"""The ``roster`` command: solve, check, generate, list scenarios, print the JSON Schema.
+
+Exit codes (``roster solve``): 0 a roster was found and the referee agrees with the solver;
+1 an internal error (a bug, e.g. the referee disagrees with the solver); 2 bad input (nothing
+written); 3 proven infeasible (by the precheck or the solver); 4 no roster within the time limit.
+``roster check``: 0 no violation, 1 violations, 2 bad input.
+
+A user's mistake never shows a traceback: every command runs inside :func:`main`, which turns
+:class:`~roster.errors.InputError` into its message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from roster.errors import InputError, Issue
+from roster.model import Problem, Progress, Report, SolveResult, Status
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_VIOLATIONS = 1
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_ROSTER = 4
+
+MAX_FINDINGS_SHOWN = 25
+MAX_VIOLATIONS_SHOWN = 50
+
+
+class CliError(Exception):
+    """A failure that ends the command with ``code`` after printing ``message``."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# ----------------------------------------------------------------------------------------------
+# argument parsing
+# ----------------------------------------------------------------------------------------------
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    from roster.io import parse_date
+
+    value = parse_date(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (write it as YYYY-MM-DD or DD/MM/YYYY)")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so :func:`main` returns the exit code."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise CliError(f"{self.prog}: {message}\n{self.format_usage().rstrip()}", EXIT_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``roster`` command."""
+    p = _Parser(prog="roster", description="Weekly staff rosters for public offices under "
+                "epidemic rules (on-site cap, rotating teams, rapid tests, counters covered).")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    horizon = argparse.ArgumentParser(add_help=False)
+    horizon.add_argument("--start", type=_date, metavar="DATE",
+                         help="first day of the horizon (YYYY-MM-DD); default: the scenario's")
+    horizon.add_argument("--weeks", type=_positive_int, metavar="N",
+                         help="number of weeks to roster; default: the scenario's")
+
+    s = sub.add_parser("solve", parents=[horizon], help="make a roster for a scenario",
+                       description="Load a scenario, check it, solve it, have the referee check "
+                       "the roster, print a summary and write roster.xlsx, roster.csv, "
+                       "tests.csv and roster.json.")
+    s.add_argument("scenario", metavar="SCENARIO", help="built-in scenario name or folder")
+    s.add_argument("--time-limit", type=_positive_float, default=10.0, metavar="S",
+                   help="seconds the solver may search (default 10)")
+    s.add_argument("--workers", type=_positive_int, default=2, metavar="K",
+                   help="solver threads (default 2)")
+    s.add_argument("--out", metavar="DIR", help="output folder (default out/<scenario>)")
+    s.add_argument("--lang", choices=["en", "vi"], default="en",
+                   help="language of the summary and workbook labels (default en)")
+
+    c = sub.add_parser("check", parents=[horizon], help="referee a roster.json against a scenario",
+                       description="Check every hard rule and recompute the objective of a "
+                       "roster file. Without --start/--weeks the horizon recorded in the file "
+                       "is used.")
+    c.add_argument("scenario", metavar="SCENARIO")
+    c.add_argument("roster", metavar="ROSTER.json")
+
+    g = sub.add_parser("generate", help="write a generated office as a scenario folder")
+    g.add_argument("--staff", type=_positive_int, required=True, metavar="N")
+    g.add_argument("--units", type=_positive_int, metavar="U")
+    g.add_argument("--counters", type=_positive_int, metavar="C")
+    g.add_argument("--weeks", type=_positive_int, metavar="W")
+    g.add_argument("--seed", type=int, metavar="S")
+    g.add_argument("--force", action="store_true", help="write into a folder holding a scenario")
+    g.add_argument("out_dir", metavar="OUT_DIR")
+
+    sub.add_parser("scenarios", help="list the built-in scenarios")
+    sub.add_parser("schema", help="print the JSON Schema of roster.json")
+    return p
+
+
+# ----------------------------------------------------------------------------------------------
+# progress
+# ----------------------------------------------------------------------------------------------
+
+
+def gap_of(objective: int | None, bound: int | None) -> float | None:
+    """(objective - bound) / max(1, |objective|), as the solver reports it."""
+    if objective is None or bound is None:
+        return None
+    return (objective - bound) / max(1, abs(objective))
+
+
+def _fmt_gap(gap: float | None) -> str:
+    return "-" if gap is None else f"{100 * gap:.1f}%"
+
+
+class ProgressPrinter:
+    """Prints solver progress on ``stream``: a line per better roster, or one line updated in
+    place with ``\\r`` when the stream is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.width = 0
+        self.count = 0
+
+    def __call__(self, p: Progress) -> None:
+        self.count += 1
+        line = (f"  {p.elapsed:6.1f} s  best {p.objective if p.objective is not None else '-':>8}"
+                f"  bound {p.bound if p.bound is not None else '-':>8}"
+                f"  gap {_fmt_gap(gap_of(p.objective, p.bound)):>6}  ({p.solutions} roster"
+                f"{'s' if p.solutions != 1 else ''} found)")
+        if self.tty:
+            pad = max(0, self.width - len(line))
+            self.stream.write("\r" + line + " " * pad)
+            self.width = len(line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------
+
+
+def _load(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
+    from roster.io import load_scenario
+
+    return load_scenario(scenario, start=start, weeks=weeks)
+
+
+def _solve_function() -> Any:
+    """``solver.solve``. A stale editable install can import ``solver`` as a namespace package
+    (its ``__init__`` not run), where ``solver.solve`` is the module; take the function then."""
+    import solver
+
+    fn = getattr(solver, "solve", None)
+    if not callable(fn):
+        from solver.solve import solve as fn
+    return fn
+
+
+def _scenario_slug(scenario: str) -> str:
+    from roster.io import resolve_scenario
+
+    return resolve_scenario(scenario).resolve().name or "scenario"
+
+
+def _print_findings(findings: Sequence[Any], problem: Problem, out: TextIO) -> None:
+    """Precheck findings, errors first; the same finding on many shifts is printed once."""
+    from roster.precheck import grouped
+
+    folded = grouped(list(findings), problem)
+    errors = [g for g in folded if g[0].severity == "error"]
+    warnings = [g for g in folded if g[0].severity != "error"]
+    for title, items in (("Impossible as given (hard rules):", errors),
+                         ("Warnings (these will cost penalties):", warnings)):
+        if not items:
+            continue
+        print(title, file=out)
+        for f, more in items[:MAX_FINDINGS_SHOWN]:
+            also = f" (and the same {more} more time{'s' if more > 1 else ''})" if more else ""
+            print(f"  - {f.message}{also}", file=out)
+        if len(items) > MAX_FINDINGS_SHOWN:
+            print(f"  ... and {len(items) - MAX_FINDINGS_SHOWN} more", file=out)
+
+
+def _horizon_line(problem: Problem) -> str:
+    from roster.export import date_label
+
+    h = problem.horizon
+    weeks = f"{h.days // 7} week{'s' if h.days // 7 != 1 else ''}" if h.days % 7 == 0 \
+        else f"{h.days} days"
+    site = problem.site.name or problem.site.id
+    return (f"{site}: {date_label(h.start)} {h.start.year} to {date_label(h.end)} {h.end.year} "
+            f"({weeks}), {len(problem.staff)} staff in {len(problem.site.units)} units, "
+            f"{len(problem.site.posts)} posts")
+
+
+def _status_line(result: SolveResult) -> str:
+    obj = "-" if result.objective is None else str(result.objective)
+    bound = "-" if result.bound is None else str(result.bound)
+    gap = result.gap if result.gap is not None else gap_of(result.objective, result.bound)
+    return (f"Status: {result.status.value}   objective {obj}   bound {bound}   "
+            f"gap {_fmt_gap(gap)}   time {result.wall_time:.1f} s")
+
+
+def _verdict(result: SolveResult, report: Report) -> tuple[bool, str]:
+    """Whether the referee agrees with the solver, and the sentence saying so."""
+    if report.violations:
+        return False, (f"Referee: {len(report.violations)} hard rule(s) broken in the solver's "
+                       f"roster; this is a bug in the solver or the referee")
+    if result.objective is not None and report.objective != result.objective:
+        return False, (f"Referee: all hard rules met, but the objective is {report.objective} "
+                       f"while the solver says {result.objective}; this is a bug in the solver "
+                       f"or the referee")
+    return True, (f"Referee: all hard rules met; objective {report.objective} agrees with the "
+                  f"solver")
+
+
+# ----------------------------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------------------------
+
+
+def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``roster solve``: see the module docstring for the exit codes."""
+    from roster import export
+    from roster.precheck import precheck
+    from roster.validation import check, summary_figures
+
+    problem = _load(args.scenario, args.start, args.weeks)
+    slug = _scenario_slug(args.scenario)
+    out_dir = Path(args.out) if args.out else Path("out") / slug
+    lang = args.lang
+    print(_horizon_line(problem), file=out)
+
+    findings = precheck(problem)
+    _print_findings(findings, problem, out)
+    if any(f.severity == "error" for f in findings):
+        print("No roster can meet every hard rule with this input (found before solving); "
+              "nothing written.", file=out)
+        return EXIT_INFEASIBLE
+
+    solve = _solve_function()
+    print(f"Solving (up to {args.time_limit:g} s, {args.workers} worker"
+          f"{'s' if args.workers != 1 else ''})...", file=err)
+    printer = ProgressPrinter(err)
+    try:
+        result = solve(problem, time_limit=args.time_limit, workers=args.workers,
+                       on_progress=printer)
+    finally:
+        printer.close()
+    print(_status_line(result), file=out)
+
+    if result.status == Status.infeasible:
+        print("No roster satisfies all hard rules. The quick prechecks found no single cause; "
+              "`roster explain` (coming) will find which rules conflict. Meanwhile try relaxing "
+              "a rule in policy.yaml (e.g. make it soft) or adding qualified staff. Nothing "
+              "written.", file=out)
+        return EXIT_INFEASIBLE
+    if result.status == Status.invalid:
+        raise CliError("the solver built an invalid model (a bug): "
+                       + "; ".join(result.messages), EXIT_BUG)
+    if result.roster is None:
+        print(f"No roster found within the time limit of {args.time_limit:g} s (nothing proven "
+              "either way). Try a longer --time-limit or more --workers. Nothing written.",
+              file=out)
+        return EXIT_NO_ROSTER
+
+    roster = result.roster
+    report = check(problem, roster)
+    figures = summary_figures(problem, roster)
+    agrees, verdict = _verdict(result, report)
+
+    view = export.RosterView(problem, roster, lang)
+    for table in export.summary_tables(problem, roster, figures, lang):
+        print(file=out)
+        print(export.format_table(table, max_rows=60), file=out)
+    print(file=out)
+    print(export.text_grid(view), file=out)
+    print(file=out)
+    try:
+        paths = export.write_outputs(out_dir, problem, result, report, lang, slug, figures)
+    except OSError as e:
+        raise CliError(f"cannot write the output folder {out_dir}: {e.strerror or e}",
+                       EXIT_INPUT) from None
+    print(f"Wrote {out_dir}{'/' if not str(out_dir).endswith('/') else ''}: "
+          + ", ".join(p.name for p in paths), file=out)
+    if not agrees:
+        for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
+            print(f"  - [{v.rule}] {v.message}", file=out)
+        raise CliError(verdict, EXIT_BUG)
+    print(verdict, file=out)
+    return EXIT_OK
+
+
+def _read_roster_file(path: Path) -> Any:
+    """The exchange document in ``path``; InputError naming the file and position otherwise."""
+    from roster.schema import parse
+
+    name = str(path)
+    if not path.is_file():
+        raise InputError(Issue(name, None, None, "no such file"))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(Issue(name, e.lineno, None,
+                               f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
+                         ) from None
+    try:
+        return parse(data)
+    except ValidationError as e:
+        issues = []
+        for x in e.errors():
+            loc = ".".join(str(p) for p in x["loc"]) or None
+            issues.append(Issue(name, None, loc, x["msg"]))
+        raise InputError(issues) from None
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``roster check``: exit 0 no violation, 1 violations, 2 bad input."""
+    from roster import export
+    from roster.validation import check, summary_figures
+
+    doc = _read_roster_file(Path(args.roster))
+    start, weeks = args.start, args.weeks
+    if start is None and weeks is None and doc.problem is not None:
+        start = doc.problem.start
+        if doc.problem.days % 7 == 0:
+            weeks = doc.problem.days // 7
+    problem = _load(args.scenario, start, weeks)
+    print(_horizon_line(problem), file=out)
+    report = check(problem, doc.roster)
+    if report.violations:
+        print(f"{len(report.violations)} hard rule(s) broken:", file=out)
+        for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
+            print(f"  - [{v.rule}] {v.message}", file=out)
+        if len(report.violations) > MAX_VIOLATIONS_SHOWN:
+            print(f"  ... and {len(report.violations) - MAX_VIOLATIONS_SHOWN} more", file=out)
+    else:
+        print("All hard rules met.", file=out)
+    figures = summary_figures(problem, doc.roster)
+    print(file=out)
+    print(export.format_table(export.penalties_table(figures)), file=out)
+    line = f"Objective: {report.objective}"
+    if doc.result is not None and doc.result.objective is not None:
+        same = "agrees with" if doc.result.objective == report.objective else "differs from"
+        line += f" ({same} the {doc.result.objective} recorded in the file)"
+    print(line, file=out)
+    return EXIT_VIOLATIONS if report.violations else EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``roster generate``: a generated office written as a scenario folder."""
+    import inspect
+
+    from roster.io import SITE_FILE, write_scenario
+    from scenarios.generator import generate
+
+    folder = Path(args.out_dir)
+    if (folder / SITE_FILE).exists() and not args.force:
+        raise InputError(Issue(str(folder), None, None, "already holds a scenario; choose "
+                               "another folder or pass --force to overwrite it"))
+    wanted = {"staff": args.staff, "units": args.units, "counters": args.counters,
+              "weeks": args.weeks, "seed": args.seed}
+    accepted = inspect.signature(generate).parameters
+    kwargs = {k: v for k, v in wanted.items() if v is not None and k in accepted}
+    ignored = [k for k, v in wanted.items() if v is not None and k not in accepted]
+    if ignored:
+        print(f"note: the generator does not take {', '.join(ignored)}; ignored", file=err)
+    problem = generate(**kwargs)
+    write_scenario(problem, folder)
+    print(f"Wrote {folder}: {len(problem.staff)} staff in {len(problem.site.units)} units, "
+          f"{len(problem.site.posts)} posts, {problem.horizon.days} days from "
+          f"{problem.horizon.start.isoformat()}", file=out)
+    return EXIT_OK
+
+
+def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``roster scenarios``: the built-in scenarios with their size."""
+    from roster.export import Table, format_table
+    from roster.io import list_scenarios
+
+    names = list_scenarios()
+    if not names:
+        print("No built-in scenarios installed.", file=out)
+        return EXIT_OK
+    table = Table("scenarios", "Built-in scenarios",
+                  ["Name", "Staff", "Units", "Posts", "Days", "Site"])
+    for name in names:
+        try:
+            p = _load(name, None, None)
+        except InputError as e:
+            first = str(e).splitlines()[0]
+            table.rows.append([name, "", "", "", "", f"(cannot load: {first})"])
+            continue
+        table.rows.append([name, len(p.staff), len(p.site.units), len(p.site.posts),
+                           p.horizon.days, p.site.name or p.site.id])
+    print(format_table(table, max_width=10_000), file=out)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``roster schema``: the JSON Schema of roster.json."""
+    from roster.schema import schema_text
+
+    out.write(schema_text())
+    return EXIT_OK
+
+
+COMMANDS = {"solve": cmd_solve, "check": cmd_check, "generate": cmd_generate,
+            "scenarios": cmd_scenarios, "schema": cmd_schema}
+
+
+def _utf8(stream: TextIO) -> None:
+    """Make a console stream write UTF-8 (Vietnamese names) whatever the locale says."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
+        try:
+            reconfigure(encoding="utf-8", errors="replace")
+        except (ValueError, OSError):
+            pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``roster`` command with ``argv`` (default: the process arguments); returns the
+    exit code."""
+    out, err = sys.stdout, sys.stderr
+    _utf8(out)
+    _utf8(err)
+    debug = False
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(list(argv) if argv is not None else None)
+        except SystemExit as e:  # --help, --version
+            return int(e.code or 0)
+        debug = args.debug
+        if not args.command:
+            parser.print_help(out)
+            return EXIT_INPUT
+        started = time.monotonic()
+        code = COMMANDS[args.command](args, out, err)
+        if debug:
+            print(f"({time.monotonic() - started:.1f} s)", file=err)
+        return code
+    except InputError as e:
+        print(f"error: {e}", file=err)
+        return EXIT_INPUT
+    except CliError as e:
+        print(f"error: {e}", file=err)
+        return e.code
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=err)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if debug:
+            traceback.print_exc(file=err)
+        print(f"internal error: {type(e).__name__}: {e}\nThis is a bug, not a mistake in "
+              "your input; run again with --debug for details and report it.", file=err)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())
