@@ -724,3 +724,44 @@ def test_check_is_fast_on_3000_staff_for_28_days() -> None:
     elapsed = time.perf_counter() - t0
     assert len(r.assignments) == 42000 and rep.violations
     assert elapsed < 10, f"check took {elapsed:.1f}s"
+
+
+# ---- unknown references in the test plan and the teams ----------------------------------------
+
+
+def test_unknown_staff_in_tests_and_teams_and_tests_outside_horizon() -> None:
+    p = tiny_problem(policy=quiet_policy(tests={}))
+    r = Roster(tests=[{"staff": "ghost", "date": MONDAY},
+                      {"staff": "s0", "date": MONDAY - dt.timedelta(days=3)}],
+               teams={"ghost": 0})
+    assert rules(check(p, r)) == ["tests.day", "unknown", "unknown"]
+
+
+def test_fixed_cell_outside_the_horizon_is_ignored() -> None:
+    cell = FixedCell(staff="s0", date=MONDAY + dt.timedelta(days=30), shift="AM")
+    p = tiny_problem(policy=quiet_policy(), fixed=[cell])
+    assert check(p, tiny_roster(p)).ok
+
+
+# ---- everything on: a correct roster ----------------------------------------------------------
+
+
+def test_default_policy_correct_roster_and_exact_objective() -> None:
+    """The product's default policy (cap 1/3, two teams rotating by day, 3-day tests, coverage,
+    availability, fairness 5, requests) on 6 people and one counter needing 1 per slot."""
+    p = tiny_problem(n_staff=6, posts=[Post(id="c1", name="Counter 1")], objective_offset=100)
+    teams = {"s0": 0, "s1": 0, "s2": 0, "s3": 1, "s4": 1, "s5": 1}
+    # Days 0, 2, 4 are team 0's, days 1, 3 team 1's; one person per slot at the counter.
+    plan = {0: ("s0", "s1"), 1: ("s3", "s4"), 2: ("s2", "s0"), 3: ("s5", "s3"), 4: ("s1", "s2")}
+    cells = [(am, d, "AM", "c1") for d, (am, _pm) in plan.items()]
+    cells += [(pm, d, "PM", "c1") for d, (_am, pm) in plan.items()]
+    # Tests: s0 day 0 (covers 0-2), s1 days 0 and 4, s2 day 2 (covers 2-4), s3 day 1 (1-3),
+    # s4 day 1, s5 day 3: 7 tests.
+    tests = [("s0", 0), ("s1", 0), ("s1", 4), ("s2", 2), ("s3", 1), ("s4", 1), ("s5", 3)]
+    rep = check(p, tiny_roster(p, on=cells, tests=tests, teams=teams))
+    assert rep.ok, [v.message for v in rep.violations]
+    # Shifts: s0-s3 two each, s4 and s5 one each: fairness (2 - 1) x 5 = 5.
+    # Tests: 7 x 1 = 7. Objective 5 + 7 + offset 100 = 112.
+    assert cost(rep, "fairness") == 5 and cost(rep, "tests.cost") == 7
+    assert rep.objective == 112
+    assert rep.objective == sum(x.cost for x in rep.penalties) + 100
