@@ -533,7 +533,8 @@ def evaluate(inst: Instance, grid: Sequence[Sequence[str | None]]) -> tuple[list
             obj += r.weight
     for c in inst.cover:
         n = sum(1 for row in rows if row[c.day] == c.shift)
-        obj += c.weight_under * max(0, c.requirement - n) + c.weight_over * max(0, n - c.requirement)
+        obj += c.weight_under * max(0, c.requirement - n)
+        obj += c.weight_over * max(0, n - c.requirement)
     return out, obj
 
 
