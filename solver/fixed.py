@@ -1,4 +1,5 @@
-"""Fixed cells: a cell the head fixed by hand (on site, at a post, or not on site) is kept."""
+"""Fixed cells: a cell the head fixed by hand is kept: on site (at a post if given), or not on
+site (not at that post, when one is given)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ def build(ctx: Ctx) -> list[Term]:
         d = h.day(f.date)
         scope = (i,)
         x = v.xv(f.staff, d, f.shift)
-        if not f.on_site:
+        if not f.on_site and f.post is not None:  # not at that post (elsewhere is fine)
+            ctx.clause("fixed", scope, [neg(v.y.get((f.staff, f.post, d, f.shift), False))],
+                       None, "")
+        elif not f.on_site:
             ctx.clause("fixed", scope, [neg(x)], None, "")
         elif f.post is None:
             ctx.clause("fixed", scope, [x], None, "")
