@@ -415,7 +415,10 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ignored = [k for k, v in wanted.items() if v is not None and k not in accepted]
     if ignored:
         print(f"note: the generator does not take {', '.join(ignored)}; ignored", file=err)
-    problem = generate(**kwargs)
+    try:
+        problem = generate(**kwargs)
+    except ValueError as e:
+        raise InputError(Issue("roster generate", None, None, str(e))) from None
     write_scenario(problem, folder)
     print(f"Wrote {folder}: {len(problem.staff)} staff in {len(problem.site.units)} units, "
           f"{len(problem.site.posts)} posts, {problem.horizon.days} days from "
