@@ -1,0 +1,149 @@
+"""Tables (SQLAlchemy 2 typed ORM). Domain objects are stored as JSON documents validated by
+``roster.model`` on the way in and out; the columns hold what the API filters and sorts on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class ApiToken(Base):
+    """A bearer token (stored as its SHA-256 only) with a role and, for heads, a unit."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    site_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    unit_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SiteRow(Base):
+    """A site: its definition (``roster.model.Site``), staff list and standing absences,
+    requests and fixed cells."""
+
+    __tablename__ = "sites"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    staff: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    absences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    requests: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    fixed: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PolicyVersion(Base):
+    """One version of a site's policy; versions are never changed, only added."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("site_id", "version", name="uq_policy_site_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Job(Base):
+    """A roster job: queued, solving, then done / infeasible / failed / stopped."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="queued")
+    policy_version: Mapped[int] = mapped_column(Integer)
+    start: Mapped[dt.date] = mapped_column()
+    days: Mapped[int] = mapped_column(Integer, default=7)
+    time_limit: Mapped[float] = mapped_column(Float)
+    problem: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    stop_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    objective: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    bound: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    solutions: Mapped[int] = mapped_column(Integer, default=0)
+    elapsed: Mapped[float] = mapped_column(Float, default=0.0)
+    solver_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    best_roster: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    roster_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class RosterRow(Base):
+    """A roster of a site (or one unit of it) for a horizon, with its revisions."""
+
+    __tablename__ = "rosters"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    policy_version: Mapped[int] = mapped_column(Integer)
+    start: Mapped[dt.date] = mapped_column()
+    days: Mapped[int] = mapped_column(Integer)
+    problem: Mapped[dict[str, Any]] = mapped_column(JSON)
+    head_revision: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class RosterRevision(Base):
+    """One revision of a roster. A published revision is locked; later edits start a new one
+    whose ``changes`` list the differences from its parent."""
+
+    __tablename__ = "roster_revisions"
+    __table_args__ = (UniqueConstraint("roster_id", "number", name="uq_revision_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    roster_id: Mapped[str] = mapped_column(ForeignKey("rosters.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    parent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

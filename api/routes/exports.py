@@ -1,0 +1,101 @@
+"""Exports of a roster: CSV and XLSX (the CLI's writers), the test plan, iCalendar per person."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import CurrentUser, SessionDep
+from api.errors import ApiError, responses
+from api.routes.rosters import get_revision, get_roster
+from roster.model import Problem, Roster
+
+router = APIRouter(prefix="/rosters/{roster_id}", tags=["exports"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _load(session, roster_id: str, user, revision: int | None) -> tuple[Problem, Roster, str]:
+    row = get_roster(session, roster_id, user)
+    rev = get_revision(session, row, revision)
+    return (Problem.model_validate(row.problem), Roster.model_validate(rev.data),
+            f"roster-{row.site_id}-{row.unit_id or 'all'}-{row.start}-r{rev.number}")
+
+
+def _write(writer: Callable[[Path], None], suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"out{suffix}"
+        writer(path)
+        return path.read_bytes()
+
+
+def _file(data: bytes, media: str, filename: str) -> Response:
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+REV = Query(None, ge=1, description="Revision number (default: the newest).")
+
+
+@router.get("/roster.csv", summary="The roster as CSV (one row per person and shift)",
+            response_class=Response, responses={
+                200: {"content": {"text/csv": {"example":
+                      "staff_id,name,unit,team,date,shift,mode,post\r\n"
+                      "tp01,Nguyễn Văn An,tp,A,2021-08-02,am,on_site,q1\r\n"}}},
+                **responses(401, 403, 404)})
+def roster_csv(roster_id: str, user: CurrentUser, session: SessionDep,
+               revision: int | None = REV) -> Response:
+    from roster.export import write_roster_csv
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    data = _write(lambda p: write_roster_csv(p, problem, roster), ".csv")
+    return _file(data, "text/csv; charset=utf-8", f"{name}.csv")
+
+
+@router.get("/roster.xlsx", summary="The roster as an Excel workbook",
+            response_class=Response, responses={
+                200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                **responses(401, 403, 404)})
+def roster_xlsx(roster_id: str, user: CurrentUser, session: SessionDep,
+                revision: int | None = REV,
+                lang: Literal["en", "vi"] = Query("vi")) -> Response:
+    from roster.export import write_xlsx
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    data = _write(lambda p: write_xlsx(p, problem, roster, lang=lang), ".xlsx")
+    return _file(data, XLSX, f"{name}.xlsx")
+
+
+@router.get("/tests.csv", summary="The rapid-test plan as CSV", response_class=Response,
+            responses={200: {"content": {"text/csv": {"example":
+                             "staff_id,name,date\r\ntp01,Nguyễn Văn An,2021-08-02\r\n"}}},
+                       **responses(401, 403, 404)})
+def tests_csv(roster_id: str, user: CurrentUser, session: SessionDep,
+              revision: int | None = REV) -> Response:
+    from roster.export import write_tests_csv
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    data = _write(lambda p: write_tests_csv(p, problem, roster), ".csv")
+    return _file(data, "text/csv; charset=utf-8", f"tests-{name}.csv")
+
+
+@router.get("/calendar/{staff_id}.ics",
+            summary="One person's on-site shifts and test appointments as iCalendar",
+            response_class=Response, responses={
+                200: {"content": {"text/calendar": {"example":
+                      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nEND:VCALENDAR\r\n"}}},
+                **responses(401, 403, 404)})
+def person_ics(roster_id: str, staff_id: str, user: CurrentUser, session: SessionDep,
+               revision: int | None = REV,
+               lang: Literal["en", "vi"] = Query("vi")) -> Response:
+    from roster.ical import person_calendar
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    if staff_id not in {s.id for s in problem.staff}:
+        raise ApiError(404, f"staff {staff_id!r} is not in this roster", "staff_id")
+    data = person_calendar(problem, roster, staff_id, lang=lang, calendar_id=roster_id)
+    return _file(data, "text/calendar; charset=utf-8", f"{staff_id}-{name}.ics")

@@ -1,0 +1,89 @@
+"""Tokens and who may do what.
+
+Roles: ``hr`` (policies, every site), ``head`` (own unit of own site only: generate, edit,
+publish), ``portal`` (read and generate for any unit). The bootstrap token comes from the
+environment (``ROSTER_ADMIN_TOKEN``, role hr) or ``python -m api.admin create-token``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import ApiError
+from api.models import ApiToken
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return "rst_" + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    name: str
+    role: str
+    site_id: str | None = None
+    unit_id: str | None = None
+
+    @property
+    def is_hr(self) -> bool:
+        return self.role == "hr"
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise ApiError(403, f"role {self.role!r} may not do this (needs {' or '.join(roles)})")
+
+    def can_read_site(self, site_id: str) -> bool:
+        return self.role != "head" or self.site_id == site_id
+
+    def check_site(self, site_id: str) -> None:
+        if not self.can_read_site(site_id):
+            raise ApiError(403, f"a head may only act on site {self.site_id!r}", "site_id")
+
+    def can_act_on(self, site_id: str, unit_id: str | None) -> bool:
+        if self.role != "head":
+            return True
+        return self.site_id == site_id and unit_id is not None and unit_id == self.unit_id
+
+    def check_unit(self, site_id: str, unit_id: str | None) -> None:
+        """Heads: only their own unit (a whole-site roster is not theirs)."""
+        if not self.can_act_on(site_id, unit_id):
+            raise ApiError(403, f"a head may only act on unit {self.unit_id!r} of site "
+                                f"{self.site_id!r}", "unit_id")
+
+
+def authenticate(session: Session, token: str, admin_token: str | None) -> Principal | None:
+    """The principal of ``token``, or None when it is unknown or revoked."""
+    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+        return Principal(name="admin", role="hr")
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked:
+        return None
+    return Principal(name=row.name or f"token-{row.id[:8]}", role=row.role,
+                     site_id=row.site_id, unit_id=row.unit_id)
+
+
+def issue_token(session: Session, role: str, name: str = "", site_id: str | None = None,
+                unit_id: str | None = None, created_by: str = "") -> tuple[ApiToken, str]:
+    """Store a new token; returns the row and the token in clear (shown once)."""
+    if role not in ("hr", "head", "portal"):
+        raise ApiError(422, f"unknown role {role!r}; roles: hr, head, portal", "role")
+    if role == "head" and (not site_id or not unit_id):
+        raise ApiError(422, "a head token needs site_id and unit_id", "unit_id")
+    token = new_token()
+    row = ApiToken(name=name, role=role, site_id=site_id, unit_id=unit_id,
+                   token_hash=hash_token(token), created_by=created_by)
+    session.add(row)
+    session.commit()
+    return row, token

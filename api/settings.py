@@ -1,0 +1,57 @@
+"""Server settings, read from the environment (prefix ``ROSTER_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the API server. Environment variables win over defaults.
+
+    ``DATABASE_URL`` (or ``ROSTER_DATABASE_URL``) picks the database: a SQLite file next to where
+    the server starts by default, PostgreSQL with ``postgresql+psycopg://user@host/db``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ROSTER_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///roster.db",
+        validation_alias=AliasChoices("ROSTER_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL of the database.",
+    )
+    db_schema: str | None = Field(
+        None, description="PostgreSQL schema to use (search_path); None: the default schema."
+    )
+    auto_migrate: bool = Field(True, description="Run Alembic migrations at start-up.")
+    admin_token: SecretStr | None = Field(
+        None, description="A bootstrap token with the hr role (env ROSTER_ADMIN_TOKEN)."
+    )
+    default_time_limit: float = Field(10.0, gt=0, description="Seconds per solve when not given.")
+    max_time_limit: float = Field(60.0, gt=0, description="Cap on a job's time limit, seconds.")
+    max_concurrent_solves: int = Field(
+        1, ge=1, description="Solves running at once; the rest queue.")
+    solver_workers: int = Field(2, ge=1, description="CP-SAT search workers per solve.")
+    solve_function: str = Field(
+        "solver:solve", description="'module:function' that solves a Problem (tests swap it)."
+    )
+    first_chunk_fraction: float = Field(
+        0.15, gt=0, le=1,
+        description="Share of the time limit of the first solve chunk: its roster is kept as the "
+        "best so far if the job is stopped later.",
+    )
+    recover: Literal["requeue", "fail"] = Field(
+        "requeue", description="What start-up does with jobs a dead server left solving."
+    )
+    max_attempts: int = Field(2, ge=1, description="A job solving at this many crashes fails.")
+    progress_interval: float = Field(0.5, ge=0, description="Min seconds between progress writes.")
+    max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest staff file accepted.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached)."""
+    return Settings()

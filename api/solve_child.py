@@ -1,0 +1,85 @@
+"""The child process of one solve: runs ``solve()`` and streams messages to the parent.
+
+Messages (dicts, JSON-friendly) on the queue:
+
+* ``{"type": "progress", "elapsed", "objective", "bound", "solutions"[, "roster"]}`` at each
+  better roster the solver reports (``roster`` only if the solver's Progress carries one);
+* ``{"type": "roster", "elapsed", "objective", "bound", "roster"}`` when a roster is in hand;
+* ``{"type": "result", "result": SolveResult as JSON}`` at the end;
+* ``{"type": "error", "message"}`` when the solve raised.
+
+Stopping a job terminates this process, so the parent keeps the last roster it received. The
+public ``solve()`` reports progress without the roster itself, so the time limit is split in
+two chunks: a short first solve whose roster is sent at once, then a solve of the remaining time
+hinted with that roster. A stop during the second chunk keeps the first chunk's roster.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from roster.model import Problem, Progress, SolveResult, Status
+
+
+def load_solve(path: str) -> Callable[..., SolveResult]:
+    """``'module:function'`` (or ``module.function``) to the function."""
+    module, _, name = path.partition(":") if ":" in path else path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _best(a: SolveResult, b: SolveResult) -> SolveResult:
+    """The better of two solves of the same problem (rosters first, then lower objective), with
+    the tighter of their bounds."""
+    bounds = [r.bound for r in (a, b) if r.bound is not None]
+    bound = max(bounds) if bounds else None
+    if b.roster is None or (a.roster is not None and a.objective is not None
+                            and b.objective is not None and a.objective < b.objective):
+        best = a
+        if a.roster is not None and a.status != Status.optimal:
+            best = a.model_copy(update={"status": Status.feasible})
+    else:
+        best = b
+    update: dict[str, Any] = {"bound": bound}
+    if best.objective is not None and bound is not None:
+        update["gap"] = (best.objective - bound) / max(1, abs(best.objective))
+    return best.model_copy(update=update)
+
+
+def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
+        first_fraction: float, out: Any) -> None:
+    """Entry point of the child process (``multiprocessing`` spawn target)."""
+    t0 = time.monotonic()
+    try:
+        solve = load_solve(solve_path)
+        problem = Problem.model_validate_json(problem_json)
+
+        def on_progress(p: Progress) -> None:
+            msg: dict[str, Any] = {"type": "progress", "elapsed": time.monotonic() - t0,
+                                   "objective": p.objective, "bound": p.bound,
+                                   "solutions": p.solutions}
+            roster = getattr(p, "roster", None)
+            if roster is not None:
+                msg["roster"] = roster.model_dump(mode="json")
+            out.put(msg)
+
+        first = time_limit * first_fraction
+        if first_fraction >= 1 or first < 0.5 or time_limit - first < 0.5:
+            first = time_limit
+        res = solve(problem, time_limit=first, workers=workers, on_progress=on_progress)
+        remaining = time_limit - (time.monotonic() - t0)
+        final = res.status in (Status.optimal, Status.infeasible, Status.invalid)
+        if final or remaining < 0.3:
+            out.put({"type": "result", "result": res.model_dump_json()})
+            return
+        if res.roster is not None:
+            out.put({"type": "roster", "elapsed": time.monotonic() - t0,
+                     "objective": res.objective, "bound": res.bound,
+                     "roster": res.roster.model_dump(mode="json")})
+        res2 = solve(problem, time_limit=remaining, workers=workers, hint=res.roster,
+                     on_progress=on_progress)
+        out.put({"type": "result", "result": _best(res, res2).model_dump_json()})
+    except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+        out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

@@ -1,0 +1,139 @@
+"""Fixtures of the API tests: an app per database backend (SQLite always, PostgreSQL when
+ROSTER_TEST_POSTGRES_URL is set), tokens per role and helpers to make small sites."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+
+ADMIN = "test-admin-token"
+PG_URL = os.environ.get("ROSTER_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
+    not PG_URL, reason="ROSTER_TEST_POSTGRES_URL is not set"))]
+
+
+def _pg_schema(create: bool, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL)  # type: ignore[arg-type]
+    with engine.begin() as conn:
+        if create:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        else:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """Settings keywords of one fresh database: a SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "api.db"
+        yield {"database_url": f"sqlite:///{path}"}
+        return
+    schema = f"roster_test_{uuid.uuid4().hex[:10]}"
+    _pg_schema(True, schema)
+    try:
+        yield {"database_url": PG_URL, "db_schema": schema}
+    finally:
+        _pg_schema(False, schema)
+
+
+def make_settings(backend: dict[str, Any], **kw: Any) -> Settings:
+    values: dict[str, Any] = {"admin_token": ADMIN, "solve_function": "tests.api.fakesolver:solve",
+                              "default_time_limit": 2.0, "max_time_limit": 5.0,
+                              "max_concurrent_solves": 1, "solver_workers": 1,
+                              "progress_interval": 0.1, **backend}
+    values.update(kw)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def client(backend) -> Iterator[TestClient]:
+    """A running app (migrated database, job runner) shared by the tests of one backend."""
+    with TestClient(create_app(make_settings(backend))) as c:
+        yield c
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+HR = auth(ADMIN)
+
+
+def new_id(prefix: str = "s") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def site_body(site_id: str, name: str = "Tiny office", n: int = 6,
+              units: tuple[str, ...] = ("tp", "dd"), posts: bool = True,
+              policy: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A small site: two units of ``n`` people each, two shifts, a counter per unit."""
+    staff = []
+    for u in units:
+        for i in range(n):
+            staff.append({"id": f"{u}{i:02d}", "name": f"Nguyễn Văn {u.upper()}{i}",
+                          "unit": u, "skills": ["counter"] if i < n // 2 else []})
+    return {
+        "site": {
+            "id": site_id, "name": name,
+            "units": [{"id": u, "name": f"Unit {u}"} for u in units],
+            "shifts": [{"id": "am", "name": "Sáng", "start": "07:30", "end": "11:30"},
+                       {"id": "pm", "name": "Chiều", "start": "13:30", "end": "17:00"}],
+            "skills": ["counter"],
+            "posts": [{"id": f"q-{u}", "name": f"Quầy, {u}", "skill": "counter", "unit": u}
+                      for u in units] if posts else [],
+        },
+        "staff": staff,
+        "policy": policy or {"cap": {"fraction": 0.5}},
+        "reason": "first policy",
+    }
+
+
+def make_site(client: TestClient, name: str = "Tiny office", **kw: Any) -> str:
+    site_id = new_id()
+    r = client.post("/sites", json=site_body(site_id, name=name, **kw), headers=HR)
+    assert r.status_code == 201, r.text
+    return site_id
+
+
+def token(client: TestClient, role: str, site_id: str | None = None,
+          unit_id: str | None = None) -> dict[str, str]:
+    r = client.post("/auth/tokens", json={"role": role, "name": f"{role}-test",
+                                          "site_id": site_id, "unit_id": unit_id}, headers=HR)
+    assert r.status_code == 201, r.text
+    return auth(r.json()["token"])
+
+
+START = "2021-12-13"  # a Monday
+
+
+def wait_job(client: TestClient, job_id: str, headers: dict[str, str] | None = None,
+             timeout: float = 60.0, until: tuple[str, ...] = (
+                 "done", "infeasible", "failed", "stopped")) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        r = client.get(f"/jobs/{job_id}", headers=headers or HR)
+        assert r.status_code == 200, r.text
+        job = r.json()
+        if job["status"] in until or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+def run_job(client: TestClient, site_id: str, unit_id: str | None = "tp",
+            headers: dict[str, str] | None = None, **kw: Any) -> dict[str, Any]:
+    body = {"site_id": site_id, "unit_id": unit_id, "start": START, "days": 5, **kw}
+    r = client.post("/jobs", json=body, headers=headers or HR)
+    assert r.status_code == 202, r.text
+    return wait_job(client, r.json()["id"], headers)
