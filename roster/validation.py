@@ -577,7 +577,8 @@ class _Referee:
           counts days of the window with no on-site shift at all. One report per bound and
           window; soft cost ``min_weight x (soft_min - v)`` or ``max_weight x (v - soft_max)``.
         * ``RunLimit``: ``on`` days have an on-site shift of ``shifts`` (all when empty);
-          ``off`` days have no on-site shift at all (``shifts`` ignored, as for ``days_off``).
+          ``off`` days are the other days: no on-site shift of ``shifts`` (so ``state="off",
+          shifts=["N"]`` bounds runs of days without a night shift).
           Runs are maximal within the horizon. With ``exempt_at_borders`` a run containing day 0
           or the last day is exempt from ``hard_min``/``soft_min`` only. One report per run and
           bound.
@@ -687,8 +688,11 @@ class _Referee:
             state = [any(not wanted or sh in wanted for sh in on.get(d, ()))
                      for d in range(n_days)]
         else:
-            state = [not on.get(d) for d in range(n_days)]
-        word = "on site" if rl.state == "on" else "without an on-site shift"
+            state = [not any(not wanted or sh in wanted for sh in on.get(d, ()))
+                     for d in range(n_days)]
+        which = f" ({', '.join(self.shift(x) for x in rl.shifts)})" if rl.shifts else ""
+        word = (f"on site{which}" if rl.state == "on"
+                else f"without an on-site shift{which}")
         d = 0
         while d < n_days:
             if not state[d]:

@@ -541,6 +541,9 @@ def test_count_limit_per_week_counts_partial_weeks() -> None:
         (RunLimit(state="off", hard_min=2), "x-x--xx", ["contract.run.min"]),  # off on day 1
         (RunLimit(state="off", hard_max=2), "xx---xx", ["contract.run.max"]),
         (RunLimit(shifts=["PM"], hard_min=2), "-x-----", []),  # AM days are not PM runs
+        # Off for a shift filter: days without a PM shift. AM on day 1 does not break the run.
+        (RunLimit(state="off", shifts=["PM"], hard_max=6), "-x-----", ["contract.run.max"]),
+        (RunLimit(state="off", hard_max=6), "-x-----", []),
     ],
 )
 def test_run_limit_hard(limit: RunLimit, pattern: str, expected: list) -> None:
