@@ -19,6 +19,7 @@ import os
 import shutil
 import statistics
 import tempfile
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -291,7 +292,7 @@ def headcount_table(v: RosterView, figures: Figures) -> Table:
         text = f"{r['on_site']}" if cap is None else f"{r['on_site']}/{cap}"
         cells[(_slot_key(r), *scope)] = text + ("!" if r["over"] else "")
     cols = [t("slot", lang)]
-    cols += [v.unit_name.get(u, u) if k == "unit" and u else t("site", lang) for k, u in scopes]
+    cols += [u if k == "unit" and u else t("site", lang) for k, u in scopes]
     cols.append(t("on_site", lang))
     present: Counter[tuple[str, str]] = Counter()
     for (_staff, d, s) in v.on_site:
@@ -300,6 +301,9 @@ def headcount_table(v: RosterView, figures: Figures) -> Table:
     for key, name in _slot_rows(v):
         table.rows.append([name] + [cells.get((key, k, u), "") for k, u in scopes]
                           + [present[key]])
+    units = [u for k, u in scopes if k == "unit" and u]
+    if units:
+        table.notes.append(", ".join(f"{u} {v.unit_name.get(u, u)}" for u in units))
     return table
 
 
@@ -477,7 +481,8 @@ def format_table(table: Table, *, max_width: int = 160, max_rows: int | None = N
         lines.append(f"... and {rows_cut} more rows")
     if dropped:
         lines.append(f"... and {dropped} more columns")
-    lines.extend(table.notes)
+    for note in table.notes:
+        lines.extend(textwrap.wrap(note, width=120, break_on_hyphens=False))
     return "\n".join(lines)
 
 
@@ -498,9 +503,16 @@ def legend_lines(v: RosterView) -> list[str]:
     return [", ".join(parts), ", ".join(general)] if parts else [", ".join(general)]
 
 
-def _shift_abbrev(v: RosterView, shift: str) -> str:
-    """A short shift heading for the text grid: the id when short, else the label's start."""
-    return shift if len(shift) <= 4 else v.shift_label(shift)[:4]
+def _shift_abbrevs(v: RosterView) -> dict[str, str]:
+    """Short shift headings for the text grid: the ids when all are short, else the labels'
+    first letters when they differ, else the labels' first four letters."""
+    ids = v.ix.shift_ids
+    if all(len(s) <= 4 for s in ids):
+        return {s: s for s in ids}
+    first = {s: v.shift_label(s)[:1].upper() for s in ids}
+    if len(set(first.values())) == len(ids):
+        return first
+    return {s: v.shift_label(s)[:4] for s in ids}
 
 
 def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
@@ -516,9 +528,10 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
     info = []
     for sid in shown:
         person = v.ix.staff_by_id[sid]
-        info.append([sid, person.name, v.unit_name[person.unit], team_letter(v.team_of(sid))])
+        info.append([sid, person.name, person.unit, team_letter(v.team_of(sid))])
     iw = [max([len(h)] + [len(r[i]) for r in info]) for i, h in enumerate(heads)]
     day_shifts = [(d, v.ix.open_shifts_by_day[d]) for d in days]
+    abbrev = _shift_abbrevs(v)
     codes = {sid: v.cells(sid, days) for sid in shown}
     cw = max([4] + [len(v.code(c)) for cs in codes.values() for c in cs.values()])
     blocks = []
@@ -528,7 +541,7 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
     left = "  ".join(" " * w for w in iw)
     line1 = left + "  " + "  ".join(v.date_label(d).ljust(w) for d, _s, w in blocks)
     line2 = "  ".join(h.ljust(w) for h, w in zip(heads, iw, strict=True)) + "  " + "  ".join(
-        " ".join(_shift_abbrev(v, s).ljust(cw) for s in shifts).ljust(w)
+        " ".join(abbrev[s].ljust(cw) for s in shifts).ljust(w)
         for _d, shifts, w in blocks)
     lines = [t("title.grid", lang), line1.rstrip(), line2.rstrip(),
              "-" * len(line2.rstrip())]
@@ -544,7 +557,14 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
         cut.append(f"first {len(days)} of {len(open_days)} open days")
     if cut:
         lines.append(f"(showing the {' and the '.join(cut)}; the full grid is in roster.xlsx)")
-    lines.extend(legend_lines(v))
+    extra = []
+    if any(abbrev[s] != s for s in abbrev):
+        extra.append(", ".join(f"{abbrev[s]} {v.shift_label(s)}" for s in v.ix.shift_ids))
+    units = sorted({v.ix.staff_by_id[sid].unit for sid in shown}, key=v.ix.unit_ids.index)
+    if any(v.unit_name[u] != u for u in units):
+        extra.append(", ".join(f"{u} {v.unit_name[u]}" for u in units))
+    for text in legend_lines(v) + extra:
+        lines.extend(textwrap.wrap(text, width=120, break_on_hyphens=False))
     return "\n".join(lines)
 
 
