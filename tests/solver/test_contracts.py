@@ -1,0 +1,154 @@
+"""Contracts: shifts per day, rest, counts, runs, successions, weekends."""
+
+import datetime as dt
+
+import pytest
+
+from roster.model import (
+    Contract,
+    CountLimit,
+    Opening,
+    Request,
+    RequestRule,
+    RunLimit,
+    ShiftType,
+    Status,
+    Succession,
+    WeekendLimit,
+)
+from tests.factories import quiet_policy, tiny_problem
+from tests.solver.conftest import date, fix, solve_checked
+
+EVERY_DAY = [Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])]
+ONE_SHIFT = [ShiftType(id="D", start=dt.time(8), end=dt.time(16))]
+
+
+def _p(contract: Contract, days: int, on=(), off=(), **kw):
+    """One person, one shift 'D' a day, open every day; fixed on/off days."""
+    fixed = fix(*[("s0", d, "D") for d in on], *[("s0", d, "D", False) for d in off])
+    return tiny_problem(days=days, n_staff=1, shifts=ONE_SHIFT, opening=EVERY_DAY, fixed=fixed,
+                        policy=quiet_policy(contracts={"default": contract}), **kw)
+
+
+def test_max_shifts_per_day():
+    p = tiny_problem(days=1, n_staff=1, fixed=fix(("s0", 0, "AM"), ("s0", 0, "PM")),
+                     policy=quiet_policy(contracts={"default": Contract(max_shifts_per_day=1)}))
+    assert solve_checked(p).status == Status.infeasible
+
+
+@pytest.mark.parametrize("hours, cells, ok", [
+    (14, [("s0", 0, "PM"), ("s0", 1, "AM")], True),    # 17:00 -> 07:30 is 14.5 h
+    (15, [("s0", 0, "PM"), ("s0", 1, "AM")], False),
+    (2, [("s0", 0, "AM"), ("s0", 0, "PM")], False),    # 11:30 -> 13:00 is 1.5 h
+])
+def test_min_rest(hours, cells, ok):
+    p = tiny_problem(days=2, n_staff=1, fixed=fix(*cells),
+                     policy=quiet_policy(contracts={"default": Contract(min_rest_hours=hours)}))
+    assert solve_checked(p).status == (Status.optimal if ok else Status.infeasible)
+
+
+def test_count_hard_and_soft_max():
+    # Hard max 2 shifts; asked for 3 (weight 1 each) -> one unmet = 1.
+    reqs = [Request(staff="s0", date=date(d)) for d in range(3)]
+    p = tiny_problem(days=3, n_staff=1, shifts=ONE_SHIFT, opening=EVERY_DAY, requests=reqs,
+                     policy=quiet_policy(requests=RequestRule(),
+                                         contracts={"default": Contract(
+                                             counts=[CountLimit(hard_max=2)])}))
+    assert solve_checked(p).objective == 1
+    # Soft max 2 (weight 4), three fixed shifts -> 4.
+    r = solve_checked(_p(Contract(counts=[CountLimit(soft_max=2, max_weight=4)]), 3, on=[0, 1, 2]))
+    assert r.objective == 4 and r.penalties[0].rule == "contract.count.max"
+
+
+def test_count_soft_min_and_minutes():
+    # At least 5 shifts wanted (weight 5), only 2 days x 2 shifts exist -> 1 short = 5.
+    p = tiny_problem(days=2, n_staff=1, policy=quiet_policy(contracts={"default": Contract(
+        counts=[CountLimit(soft_min=5, min_weight=5)])}))
+    assert solve_checked(p).objective == 5
+    # At most 400 minutes: two 4-hour shifts are 480.
+    p = tiny_problem(days=1, n_staff=1, fixed=fix(("s0", 0, "AM"), ("s0", 0, "PM")),
+                     policy=quiet_policy(contracts={"default": Contract(
+                         counts=[CountLimit(measure="minutes", hard_max=400)])}))
+    assert solve_checked(p).status == Status.infeasible
+
+
+def test_count_days_off_per_week():
+    # 7 days, on Mon-Thu: 3 days off. Needing 4 is infeasible; 3 is fine.
+    on = [0, 1, 2, 3]
+    bad = Contract(counts=[CountLimit(measure="days_off", window="week", hard_min=4)])
+    good = Contract(counts=[CountLimit(measure="days_off", window="week", hard_min=3)])
+    assert solve_checked(_p(bad, 7, on=on)).status == Status.infeasible
+    assert solve_checked(_p(good, 7, on=on)).status == Status.optimal
+
+
+def test_count_days_per_week_window():
+    # Horizon of 14 days from Monday: at most 1 day a week; two in week 1 is infeasible.
+    c = Contract(counts=[CountLimit(measure="days", window="week", hard_max=1)])
+    assert solve_checked(_p(c, 14, on=[0, 1])).status == Status.infeasible
+    assert solve_checked(_p(c, 14, on=[0, 7])).status == Status.optimal
+
+
+def test_run_hard_max():
+    c = Contract(runs=[RunLimit(hard_max=2)])
+    assert solve_checked(_p(c, 5, on=[0, 1, 2])).status == Status.infeasible
+    assert solve_checked(_p(c, 5, on=[0, 1, 3, 4])).status == Status.optimal
+
+
+def test_run_hard_min_and_borders():
+    # A one-day run at day 0: exempt at the border, or not.
+    exempt = Contract(runs=[RunLimit(hard_min=2)])
+    strict = Contract(runs=[RunLimit(hard_min=2, exempt_at_borders=False)])
+    assert solve_checked(_p(exempt, 4, on=[0], off=[1])).status == Status.optimal
+    assert solve_checked(_p(strict, 4, on=[0], off=[1])).status == Status.infeasible
+    # A one-day run inside the horizon is never exempt.
+    assert solve_checked(_p(exempt, 5, on=[2], off=[1, 3])).status == Status.infeasible
+
+
+def test_run_soft_max_per_extra_day():
+    # A run of 5 days, soft max 2 (weight 3): 3 x (5 - 2) = 9.
+    r = solve_checked(_p(Contract(runs=[RunLimit(soft_max=2, max_weight=3)]), 5,
+                         on=[0, 1, 2, 3, 4]))
+    assert r.objective == 9
+    assert {x.rule for x in r.penalties} == {"contract.run.max"}
+
+
+def test_run_soft_min_per_missing_day():
+    # One-day run on day 2 of 5, soft min 3 (weight 2), border bounding: 2 x (3 - 1) = 4.
+    c = Contract(runs=[RunLimit(soft_min=3, min_weight=2, exempt_at_borders=False)])
+    r = solve_checked(_p(c, 5, on=[2], off=[0, 1, 3, 4]))
+    assert r.objective == 4 and r.penalties[0].rule == "contract.run.min"
+    # A 4-day run touching both borders: exempt -> 0, bounded -> soft min 5: 1 x 1 = 1.
+    assert solve_checked(_p(Contract(runs=[RunLimit(soft_min=5)]), 4,
+                            on=[0, 1, 2, 3])).objective == 0
+    assert solve_checked(_p(Contract(runs=[RunLimit(soft_min=5, exempt_at_borders=False)]), 4,
+                            on=[0, 1, 2, 3])).objective == 1
+
+
+def test_runs_of_days_off():
+    # No two consecutive days off.
+    c = Contract(runs=[RunLimit(state="off", hard_max=1)])
+    assert solve_checked(_p(c, 4, off=[1, 2])).status == Status.infeasible
+    # Off runs of at least 2 (weight 5): a single day off between two on days -> 5.
+    c = Contract(runs=[RunLimit(state="off", soft_min=2, min_weight=5)])
+    assert solve_checked(_p(c, 3, on=[0, 2], off=[1])).objective == 5
+
+
+def test_succession():
+    cells = fix(("s0", 0, "PM"), ("s0", 1, "AM"))
+    hard = Contract(successions=[Succession(first="PM", then="AM")])
+    soft = Contract(successions=[Succession(first="PM", then="AM", weight=7)])
+    p = tiny_problem(days=2, n_staff=1, fixed=cells,
+                     policy=quiet_policy(contracts={"default": hard}))
+    assert solve_checked(p).status == Status.infeasible
+    p = tiny_problem(days=2, n_staff=1, fixed=cells,
+                     policy=quiet_policy(contracts={"default": soft}))
+    assert solve_checked(p).objective == 7
+
+
+def test_weekends():
+    # 14 days from Monday: weekends are days 5-6 and 12-13.
+    hard = Contract(weekends=WeekendLimit(hard_max=1))
+    soft = Contract(weekends=WeekendLimit(soft_max=1, weight=4))
+    assert solve_checked(_p(hard, 14, on=[5, 13])).status == Status.infeasible
+    assert solve_checked(_p(hard, 14, on=[5, 6])).objective == 0  # one weekend, both days
+    assert solve_checked(_p(soft, 14, on=[5, 13])).objective == 4

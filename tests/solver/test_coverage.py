@@ -1,0 +1,69 @@
+"""Coverage of posts: min/max, skills, under/over weights, slot demands, general duty."""
+
+from roster.model import Demand, Post, RuleSwitch, SlotDemand, Status
+from tests.factories import quiet_policy, tiny_problem, tiny_staff
+from tests.solver.conftest import date, fix, solve_checked
+
+
+def test_post_covered_by_someone():
+    p = tiny_problem(days=1, n_staff=1, posts=[Post(id="c1")],
+                     policy=quiet_policy(coverage=RuleSwitch()))
+    r = solve_checked(p)
+    assert r.objective == 0
+    assert sorted((a.shift, a.post) for a in r.roster.assignments) == [("AM", "c1"), ("PM", "c1")]
+
+
+def test_missing_skill():
+    post = Post(id="seal", skill="seal")
+    p = tiny_problem(days=1, n_staff=1, posts=[post], skills=["seal"],
+                     policy=quiet_policy(coverage=RuleSwitch()))
+    assert solve_checked(p).status == Status.infeasible
+    # Soft, 6 per missing person: AM and PM uncovered -> 12.
+    p = tiny_problem(days=1, n_staff=1, posts=[post], skills=["seal"],
+                     policy=quiet_policy(coverage=RuleSwitch(hard=False, weight=6)))
+    assert solve_checked(p).objective == 12
+    # A qualified person covers both.
+    p = tiny_problem(days=1, staff=tiny_staff(1, skills=["seal"]), posts=[post], skills=["seal"],
+                     policy=quiet_policy(coverage=RuleSwitch()))
+    assert solve_checked(p).objective == 0
+
+
+def test_under_weight_applies_even_with_coverage_off():
+    # Post needs 2 in each of 2 slots, 1 person: 1 short per slot x 3 = 6.
+    post = Post(id="c1", demands=[Demand(min=2)], under_weight=3)
+    p = tiny_problem(days=1, n_staff=1, posts=[post], policy=quiet_policy())
+    assert solve_checked(p).objective == 6
+
+
+def test_max_hard_and_soft():
+    post = Post(id="c1", demands=[Demand(min=0, max=1)])
+    p = tiny_problem(days=1, n_staff=2, posts=[post], general_duty_allowed=False,
+                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")), policy=quiet_policy())
+    assert solve_checked(p).status == Status.infeasible
+    # over_weight 2: one extra person -> 2.
+    post = Post(id="c1", demands=[Demand(min=0, max=1)], over_weight=2)
+    p = tiny_problem(days=1, n_staff=2, posts=[post], general_duty_allowed=False,
+                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")), policy=quiet_policy())
+    r = solve_checked(p)
+    assert r.objective == 2 and r.penalties[0].rule == "coverage.over"
+
+
+def test_general_duty_not_allowed_without_a_post():
+    # The post only needs people in the AM; on site PM would be general duty.
+    post = Post(id="c1", demands=[Demand(shifts=["AM"], min=0)])
+    p = tiny_problem(days=1, n_staff=1, posts=[post], general_duty_allowed=False,
+                     fixed=fix(("s0", 0, "PM")), policy=quiet_policy())
+    assert solve_checked(p).status == Status.infeasible
+    p = tiny_problem(days=1, n_staff=1, posts=[post], general_duty_allowed=False,
+                     fixed=fix(("s0", 0, "AM")), policy=quiet_policy())
+    r = solve_checked(p)
+    assert [a.post for a in r.roster.assignments] == ["c1"]
+
+
+def test_slot_demand_overrides_weekly_demand():
+    # No weekly demand; Monday AM needs 2, one person: 1 short x 5 = 5.
+    post = Post(id="c1", demands=[], under_weight=5,
+                slot_demands=[SlotDemand(date=date(0), shift="AM", min=2)])
+    p = tiny_problem(days=1, n_staff=1, posts=[post], policy=quiet_policy())
+    r = solve_checked(p)
+    assert r.objective == 5 and r.penalties[0].shift == "AM"
