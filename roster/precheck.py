@@ -164,7 +164,7 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 in_team = [q for q in avail if c.may_be_on_site(q, slot, with_team=team)]
                 if len(in_team) < need.min:
                     skill = f" holding skill '{post.skill}'" if post.skill else ""
-                    got = "nobody" if not in_team else f"only {len(in_team)}"
+                    got = "none" if not in_team else f"only {len(in_team)}"
                     msg = (f"{where} and needs {_people(need.min)}, but the rotation gives this "
                            f"shift to {team_name(team)} and {got} of its members{skill} "
                            f"(or staff outside the rotation) can be on site")
