@@ -367,4 +367,27 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
     return out
 
 
-__all__ = ["capacity_issues", "generate", "vietnamese_name"]
+
+
+
+def suggest_teams(problem: Problem) -> dict[str, int]:
+    """A balanced team split for rotating staff without a fixed team: within each unit, people
+    sorted by their skills are dealt to the teams in turn (fixed teams are kept and counted),
+    so each team gets about half of the holders of each skill. Used to check scenarios whose
+    teams are left to the solver."""
+    count = problem.policy.teams.count
+    out: dict[str, int] = {}
+    by_unit: dict[str, list[Staff]] = {}
+    for s in problem.staff:
+        if s.rotates:
+            by_unit.setdefault(s.unit, []).append(s)
+    for members in by_unit.values():
+        sizes = [sum(1 for m in members if m.team == t) for t in range(count)]
+        free = sorted((m for m in members if m.team is None),
+                      key=lambda m: (tuple(sorted(m.skills)), m.id))
+        for m in free:
+            t = min(range(count), key=lambda k: (sizes[k], k))
+            out[m.id] = t
+            sizes[t] += 1
+    return out
+__all__ = ["capacity_issues", "generate", "suggest_teams", "vietnamese_name"]
