@@ -1,0 +1,210 @@
+"""Exports from a hand-built roster: grid codes, summary tables, workbook, CSV files, the
+exchange format and the all-or-nothing write."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from roster import export
+from roster.model import (
+    Absence,
+    Assignment,
+    RapidTest,
+    Report,
+    Roster,
+    SolveResult,
+    Status,
+)
+from roster.schema import RosterFile, SolveSummary, parse
+from roster.validation import check
+from tests.cli.conftest import MONDAY, tiny_office
+
+
+def day(n: int) -> dt.date:
+    return MONDAY + dt.timedelta(days=n)
+
+
+@pytest.fixture
+def problem():
+    p = tiny_office(days=7)
+    p.absences = [Absence(staff="s8", start=day(0), end=day(1))]
+    return p
+
+
+@pytest.fixture
+def roster() -> Roster:
+    """Team A (s1, s2, s5) on Mon/Wed/Fri, team B (s3, s4, s6) on Tue/Thu."""
+    a: list[Assignment] = []
+    tests: list[RapidTest] = []
+    for d in range(5):
+        land, it, general = ("s1", "s2", "s5") if d % 2 == 0 else ("s3", "s4", "s6")
+        for shift in ("AM", "PM"):
+            a.append(Assignment(staff=land, date=day(d), shift=shift, post="land"))
+        if d in (0, 2, 4):
+            a.append(Assignment(staff=it, date=day(d), shift="AM", post="it"))
+        else:
+            a.append(Assignment(staff=it, date=day(d), shift="AM"))
+        a.append(Assignment(staff=general, date=day(d), shift="PM"))
+        if d < 2:
+            tests += [RapidTest(staff=s, date=day(d)) for s in (land, it, general)]
+    return Roster(assignments=a, tests=tests,
+                  teams={"s1": 0, "s2": 0, "s5": 0, "s7": 0, "s3": 1, "s4": 1, "s6": 1, "s8": 1})
+
+
+def test_post_codes() -> None:
+    assert export.post_codes(tiny_office()) == {"land": "C1", "it": "T1"}
+
+
+def test_cells_and_codes(problem, roster) -> None:
+    v = export.RosterView(problem, roster)
+    assert v.code(v.cell("s1", 0, "AM")) == "C1"
+    assert v.code(v.cell("s5", 0, "PM")) == "G"
+    assert v.code(v.cell("s7", 0, "AM")) == "R"
+    assert v.code(v.cell("s8", 0, "AM")) == "-"  # on leave
+    assert v.code(v.cell("s7", 5, "AM")) == "-"  # Saturday: closed
+    cells = v.cells("s5", [0])
+    assert v.code(cells[(0, "PM")]) == "G+T"  # the test sits on the on-site shift
+    assert v.code(cells[(0, "AM")]) == "R"
+
+
+def test_summary_tables(problem, roster) -> None:
+    report = check(problem, roster)
+    tables = {t.key: t for t in export.summary_tables(problem, roster)}
+    head = tables["headcount"]
+    assert head.columns == ["Shift", "HC", "On site"]
+    assert head.rows[0] == ["Mon 13 Dec morning", "2/4", 2]
+    cov = tables["coverage"]
+    assert cov.columns == ["Shift", "C1", "T1"]
+    assert cov.rows[0] == ["Mon 13 Dec morning", "1/1", "1/1"]
+    assert cov.rows[1] == ["Mon 13 Dec afternoon", "1/1", "."]
+    tests = tables["tests"]
+    assert tests.rows[0] == ["Mon 13 Dec", 3, 10, 3] and tests.rows[-1][:2] == ["Total", 6]
+    units = tables["units"]
+    assert units.rows == [["Hành chính", 8, 0, 3, 1.9, 2.5]]
+    pen = tables["penalties"]
+    assert pen.rows[-1][0] == "Total" and pen.rows[-1][3] == report.objective - 0
+
+
+def test_vietnamese_labels(problem, roster) -> None:
+    tables = export.summary_tables(problem, roster, lang="vi")
+    assert tables[0].title.startswith("Số người trực tiếp")
+    assert tables[0].rows[0][0] == "T2 13/12 sáng"
+    assert "C1 Đăng ký đất đai" in tables[1].notes[0]
+
+
+def test_format_table_aligns_and_truncates() -> None:
+    table = export.Table("x", "Title", ["Name", "n", "wide"], [["a", 1, "x" * 50],
+                                                                ["bb", 22, "y"]])
+    text = export.format_table(table, max_width=20)
+    lines = text.splitlines()
+    assert lines[0] == "Title"
+    assert lines[1] == "Name   n" and lines[3] == "a      1" and lines[4] == "bb    22"
+    assert lines[-1] == "... and 1 more columns"
+    assert export.format_table(table, max_rows=1).splitlines()[-1] == "... and 1 more rows"
+
+
+def test_text_grid_is_cut_politely(problem, roster) -> None:
+    v = export.RosterView(problem, roster)
+    text = export.text_grid(v, max_people=3, max_days=2)
+    assert "Mon 13 Dec" in text and "Tue 14 Dec" in text and "Wed 15 Dec" not in text
+    assert "(showing the first 3 of 8 people and the first 2 of 5 open days; the full grid " \
+           "is in roster.xlsx)" in text
+    assert "s1        Nguyễn Thị Hồng  HC    A     C1+T C1" in text
+
+
+def test_workbook(tmp_path: Path, problem, roster) -> None:
+    path = tmp_path / "r.xlsx"
+    export.write_xlsx(path, problem, roster)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Roster"]
+    assert ws.freeze_panes == "E3"
+    assert [ws.cell(row=1, column=i).value for i in range(1, 6)] == [
+        "Staff ID", "Name", "Unit", "Team", "Mon 13 Dec"]
+    assert ws["F2"].value == "afternoon"
+    assert ws["A3"].value == "s1" and ws["B3"].value == "Nguyễn Thị Hồng"
+    assert ws["E3"].value == "C1+T" and ws["E3"].fill.start_color.rgb.endswith("C6EFCE")
+    assert ws["E3"].font.bold
+    s7 = next(r for r in range(3, 11) if ws.cell(row=r, column=1).value == "s7")
+    assert ws.cell(row=s7, column=5).value == "R"
+    assert ws.cell(row=s7, column=5).fill.start_color.rgb.endswith("FFF2CC")
+    assert ws.cell(row=s7, column=15).fill.start_color.rgb.endswith("D9D9D9")  # Saturday
+    legend = [c.value for c in ws["B"]]
+    assert "On site, general office work" in legend and "Land registration" in legend
+    assert wb.sheetnames == ["Roster", "Headcount", "Coverage", "Tests", "On-site days",
+                             "People", "Penalties"]
+    people = pd.read_excel(path, sheet_name="People", header=1)
+    assert list(people.columns[:2]) == ["Staff ID", "Name"]
+    assert people.set_index("Staff ID").loc["s1", "On-site shifts"] == 6
+
+
+def test_roster_csv_one_row_per_person_per_slot(tmp_path: Path, problem, roster) -> None:
+    path = tmp_path / "r.csv"
+    export.write_roster_csv(path, problem, roster)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 8 * 7 * 2
+    first = rows[0]
+    assert first == {"staff_id": "s1", "name": "Nguyễn Thị Hồng", "unit": "HC", "team": "A",
+                     "date": "2021-12-13", "shift": "AM", "mode": "on_site", "post": "land"}
+    s8 = [r for r in rows if r["staff_id"] == "s8" and r["date"] == "2021-12-13"]
+    assert {r["mode"] for r in s8} == {"off"}
+    assert sum(r["mode"] == "on_site" for r in rows) == len(roster.assignments)
+
+
+def test_tests_csv(tmp_path: Path, problem, roster) -> None:
+    path = tmp_path / "t.csv"
+    export.write_tests_csv(path, problem, roster)
+    df = pd.read_csv(path, encoding="utf-8-sig")
+    assert list(df.columns) == ["staff_id", "name", "date"]
+    assert len(df) == 6 and "Hoàng Minh Châu" in set(df["name"])
+
+
+def test_write_outputs_and_exchange_format(tmp_path: Path, problem, roster) -> None:
+    report = check(problem, roster)
+    result = SolveResult(status=Status.feasible, roster=roster, objective=report.objective,
+                         bound=0, gap=1.0, wall_time=1.5)
+    paths = export.write_outputs(tmp_path / "out", problem, result, report, scenario="tiny")
+    assert [p.name for p in paths] == list(export.OUTPUT_FILES)
+    doc = json.loads((tmp_path / "out" / "roster.json").read_text("utf-8"))
+    assert doc["format"] == "office-roster/roster" and doc["version"] == 1
+    assert doc["problem"]["scenario"] == "tiny" and doc["problem"]["days"] == 7
+    assert "roster" not in doc["result"] and doc["result"]["status"] == "feasible"
+    assert doc["report"]["objective"] == report.objective
+    back = RosterFile.model_validate(doc)
+    assert back.roster == roster
+    assert "Nguyễn" in (tmp_path / "out" / "roster.json").read_text("utf-8")  # not \\u-escaped
+
+
+def test_write_outputs_is_all_or_nothing(tmp_path: Path, problem, roster,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roster.csv").write_text("old", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_tests_csv", broken)
+    result = SolveResult(status=Status.optimal, roster=roster, objective=0)
+    with pytest.raises(OSError):
+        export.write_outputs(out, problem, result, Report())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp folder left
+    assert [p.name for p in out.iterdir()] == ["roster.csv"]
+    assert (out / "roster.csv").read_text("utf-8") == "old"
+
+
+def test_solve_summary_has_every_result_field_but_the_roster() -> None:
+    assert set(SolveSummary.model_fields) == set(SolveResult.model_fields) - {"roster"}
+
+
+def test_parse_accepts_a_bare_roster(roster) -> None:
+    doc = parse(json.loads(roster.model_dump_json()))
+    assert doc.roster == roster and doc.result is None
