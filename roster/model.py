@@ -464,6 +464,37 @@ class RequestRule(Model):
     multiplier: Weight = 1
 
 
+class IsolationRule(Model):
+    """What happens after an epidemic event (used by re-rostering and the resilience drill, not
+    by an ordinary solve).
+
+    A person who tests positive is isolated (off, reason ``isolation``) for ``days`` days from
+    the date of the test. Close contacts are found by ``contacts``: ``shared_slots`` (people on
+    site in at least one slot the positive person was on site in, during the ``lookback_days``
+    days up to and including the test date; as teams never mix, these are team mates),
+    ``team`` (every member of the positive person's team) or ``none``. Close contacts are
+    isolated for ``contact_days`` days (``days`` when None) from the test date. The drill sends
+    a whole team home for ``days`` days.
+    """
+
+    days: int = Field(14, ge=1, le=60)
+    contact_days: int | None = Field(None, ge=1, le=60)
+    lookback_days: int = Field(2, ge=0, le=30)
+    contacts: Literal["shared_slots", "team", "none"] = "shared_slots"
+
+
+class ResilienceRule(Model):
+    """Resilience of the teams (off by default). Each team must hold at least one person
+    qualified for every *essential skill*: ``skills`` when given, else the skills of the posts
+    of kind ``task``. A person outside the rotation (``Staff.rotates`` false) holding the skill
+    covers it for every team. Each (team, skill) pair with nobody qualified costs ``weight``
+    (always soft: a team cannot be given a skill nobody has)."""
+
+    enabled: bool = False
+    weight: Weight = 200
+    skills: list[str] = Field(default_factory=list)
+
+
 class Policy(Model):
     """HR's rules. Every rule family can be switched off; every hard family can be made soft."""
 
@@ -476,6 +507,8 @@ class Policy(Model):
     fairness: FairnessRule = Field(default_factory=FairnessRule)
     requests: RequestRule = Field(default_factory=RequestRule)
     contracts: dict[str, Contract] = Field(default_factory=lambda: {"default": Contract()})
+    isolation: IsolationRule = Field(default_factory=IsolationRule)
+    resilience: ResilienceRule = Field(default_factory=ResilienceRule)
 
 
 # --------------------------------------------------------------------------------------------
