@@ -190,11 +190,10 @@ class InProcessJobRunner(JobRunner):
                             self._write_progress(job_id, state, best if kind == "roster" or
                                                  msg.get("roster") is not None else None)
                             last_write = now
-                        continue
-                    if kind == "result":
+                    elif kind == "result":
                         result = SolveResult.model_validate_json(msg["result"])
                         break
-                    if kind == "error":
+                    elif kind == "error":
                         error = msg["message"]
                         break
                 now = time.monotonic()
@@ -205,7 +204,7 @@ class InProcessJobRunner(JobRunner):
                 if active.stop.is_set():
                     stopped = True
                     break
-                if not proc.is_alive() and out.empty():
+                if msg is None and not proc.is_alive() and out.empty():
                     error = f"the solver process ended unexpectedly (exit code {proc.exitcode})"
                     break
                 if now > hard_deadline:

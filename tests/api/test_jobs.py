@@ -1,0 +1,110 @@
+"""The job lifecycle: 202 + Location, progress, done with a roster; stop keeping the best roster;
+failures; time-limit cap; bounded concurrency."""
+
+from __future__ import annotations
+
+import time
+
+from tests.api.conftest import HR, START, make_site, run_job, wait_job
+
+
+def test_lifecycle_with_the_real_solver(client):
+    site_id = make_site(client)
+    t0 = time.monotonic()
+    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
+                                   "days": 5, "time_limit": 3}, headers=HR)
+    assert time.monotonic() - t0 < 2, "POST answers at once"
+    assert r.status_code == 202
+    job = r.json()
+    assert r.headers["Location"] == f"/jobs/{job['id']}"
+    assert job["status"] in ("queued", "solving") and job["policy_version"] == 1
+    done = wait_job(client, job["id"])
+    assert done["status"] == "done", done
+    assert done["solver_status"] in ("optimal", "feasible")
+    assert done["objective"] is not None and done["bound"] is not None
+    assert done["roster"]["teams"] and done["finished_at"]
+    roster = client.get(f"/rosters/{done['roster_id']}", headers=HR).json()
+    assert roster["job_id"] == job["id"] and roster["policy_version"] == 1
+    assert roster["revision"]["report"]["objective"] == done["objective"]
+    listed = client.get("/jobs", params={"site_id": site_id}, headers=HR).json()
+    assert [j["id"] for j in listed] == [job["id"]]
+
+
+def test_time_limit_is_capped(client):
+    site_id = make_site(client)
+    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
+                                   "time_limit": 999}, headers=HR)
+    assert r.status_code == 202 and r.json()["time_limit"] == 5.0
+    wait_job(client, r.json()["id"])
+
+
+def test_stop_keeps_the_best_roster(client):
+    site_id = make_site(client, name="slow office")
+    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
+                                   "time_limit": 5}, headers=HR)
+    job_id = r.json()["id"]
+    job = wait_job(client, job_id, until=("solving",))
+    deadline = time.monotonic() + 20
+    while job["roster"] is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        job = client.get(f"/jobs/{job_id}", headers=HR).json()
+    assert job["status"] == "solving" and job["roster"] is not None
+    r = client.delete(f"/jobs/{job_id}", headers=HR)
+    assert r.status_code == 200, r.text
+    stopped = r.json()
+    assert stopped["status"] == "stopped" and "best roster" in stopped["message"]
+    assert stopped["roster"] is not None and stopped["objective"] == 100
+    assert stopped["elapsed"] < 5
+    roster = client.get(f"/rosters/{stopped['roster_id']}", headers=HR)
+    assert roster.status_code == 200
+    # stopping again changes nothing
+    assert client.delete(f"/jobs/{job_id}", headers=HR).json()["status"] == "stopped"
+
+
+def test_queued_jobs_wait_and_can_be_stopped(client):
+    site_id = make_site(client, name="slow office")
+    body = {"site_id": site_id, "unit_id": "tp", "start": START, "time_limit": 3}
+    first = client.post("/jobs", json=body, headers=HR).json()["id"]
+    second = client.post("/jobs", json=body, headers=HR).json()["id"]
+    wait_job(client, first, until=("solving",))
+    assert client.get(f"/jobs/{second}", headers=HR).json()["status"] == "queued"
+    r = client.delete(f"/jobs/{second}", headers=HR)
+    assert r.json()["status"] == "stopped" and r.json()["roster"] is None
+    client.delete(f"/jobs/{first}", headers=HR)
+    assert wait_job(client, first)["status"] == "stopped"
+
+
+def test_concurrency_is_bounded(client):
+    site_id = make_site(client, name="slow office")
+    body = {"site_id": site_id, "unit_id": "tp", "start": START, "time_limit": 1.5}
+    ids = [client.post("/jobs", json=body, headers=HR).json()["id"] for _ in range(3)]
+    jobs = [wait_job(client, i) for i in ids]
+    assert [j["status"] for j in jobs] == ["done"] * 3
+    spans = sorted((j["started_at"], j["finished_at"]) for j in jobs)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert end <= start, "max_concurrent_solves=1: solves never overlap"
+
+
+def test_infeasible_crash_and_exception(client):
+    job = run_job(client, make_site(client, name="infeasible office"), time_limit=1)
+    assert job["status"] == "infeasible" and "cap below coverage" in job["message"]
+    assert job["roster"] is None and job["roster_id"] is None
+    job = run_job(client, make_site(client, name="crash office"), time_limit=1)
+    assert job["status"] == "failed" and "exit code 3" in job["message"]
+    job = run_job(client, make_site(client, name="raise office"), time_limit=1)
+    assert job["status"] == "failed" and "scripted failure" in job["message"]
+
+
+def test_bad_job_requests(client):
+    site_id = make_site(client)
+    r = client.post("/jobs", json={"site_id": "nowhere", "start": START}, headers=HR)
+    assert r.status_code == 404 and r.json()["field"] == "site_id"
+    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "zz", "start": START},
+                    headers=HR)
+    assert r.status_code == 404 and r.json()["field"] == "unit_id"
+    r = client.post("/jobs", json={"site_id": site_id, "start": "not a date"}, headers=HR)
+    assert r.status_code == 422 and r.json()["field"] == "body.start"
+    r = client.post("/jobs", json={"site_id": site_id, "start": START, "policy_version": 9},
+                    headers=HR)
+    assert r.status_code == 404 and r.json()["field"] == "policy_version"
+    assert client.get("/jobs/nope", headers=HR).status_code == 404

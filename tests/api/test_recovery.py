@@ -1,0 +1,70 @@
+"""Start-up recovery: jobs a dead server left 'solving' are re-queued or failed, never left."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from api.main import create_app
+from api.models import Job
+from tests.api.conftest import HR, START, make_settings, make_site, wait_job
+
+
+def _orphan(settings, site_id: str, problem: dict, attempts: int = 1) -> str:
+    """A job row as a killed server leaves it: status solving, no process behind it."""
+    args = {"options": f"-csearch_path={settings.db_schema}"} if settings.db_schema else {}
+    engine = create_engine(settings.database_url, connect_args=args)
+    with Session(engine) as s:
+        job = Job(site_id=site_id, unit_id="tp", status="solving", policy_version=1,
+                  start=dt.date.fromisoformat(START), days=5, time_limit=2, problem=problem,
+                  created_by="test", attempts=attempts, objective=7, bound=1)
+        s.add(job)
+        s.commit()
+        job_id = job.id
+    engine.dispose()
+    return job_id
+
+
+def test_restart_requeues_then_fails_repeat_crashes(backend):
+    settings = make_settings(backend)
+    with TestClient(create_app(settings)) as c:
+        site_id = make_site(c)
+        job_id = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
+                                       "days": 5, "time_limit": 1}, headers=HR).json()["id"]
+        wait_job(c, job_id)
+        from sqlalchemy import select
+
+        factory = c.app.state.sessionmaker
+        with factory() as s:
+            problem = s.scalar(select(Job.problem).where(Job.id == job_id))
+    retry = _orphan(settings, site_id, problem, attempts=1)
+    give_up = _orphan(settings, site_id, problem, attempts=2)
+    with TestClient(create_app(settings)) as c:
+        failed = c.get(f"/jobs/{give_up}", headers=HR).json()
+        assert failed["status"] == "failed"
+        assert "server stopped while this job was solving" in failed["message"]
+        job = wait_job(c, retry)
+        assert job["status"] == "done", job
+        assert job["started_at"] and job["solver_status"] in ("optimal", "feasible")
+        assert job["roster_id"]
+
+
+def test_restart_with_recover_fail(backend):
+    settings = make_settings(backend, recover="fail")
+    with TestClient(create_app(settings)) as c:
+        site_id = make_site(c)
+        job_id = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
+                                       "days": 5, "time_limit": 1}, headers=HR).json()["id"]
+        wait_job(c, job_id)
+        from sqlalchemy import select
+
+        with c.app.state.sessionmaker() as s:
+            problem = s.scalar(select(Job.problem).where(Job.id == job_id))
+    orphan = _orphan(settings, site_id, problem)
+    with TestClient(create_app(settings)) as c:
+        job = c.get(f"/jobs/{orphan}", headers=HR).json()
+        assert job["status"] == "failed" and "not retried" in job["message"]
+        assert c.get("/jobs", params={"status": "solving"}, headers=HR).json() == []
