@@ -172,6 +172,43 @@ def _check_skills(c: _Ctx) -> list[Finding]:
     return out
 
 
+def _check_team_split(c: _Ctx) -> list[Finding]:
+    """With a hard rotation pattern, each team needs its own qualified people for a post: a
+    person belongs to one team, so the qualified rotating people must be enough to give every
+    team the most it needs in one of its slots (people outside the rotation help every team)."""
+    if not c.teams_hard:
+        return []
+    out: list[Finding] = []
+    count = c.p.policy.teams.count
+    for post in c.p.site.posts:
+        if not c.coverage_hard(post.id):
+            continue
+        qualified = [c.ix.staff_by_id[q] for q in c.ix.qualified_staff[post.id]]
+        rotating = [q for q in qualified if q.rotates]
+        need = [0] * count
+        for slot, n in c.ix.needs[post.id].items():
+            team = c.ix.pattern_team.get(slot)
+            if team is None or n.min <= 0:
+                continue
+            outside = sum(1 for q in qualified if not q.rotates and c.may_be_on_site(q.id, slot))
+            need[team] = max(need[team], n.min - outside)
+        fixed = [sum(1 for q in rotating if q.team == k) for k in range(count)]
+        free = sum(1 for q in rotating if q.team is None)
+        short = sum(max(0, need[k] - fixed[k]) for k in range(count))
+        if short <= free or sum(1 for k in need if k > 0) < 2:
+            continue
+        teams = [team_name(k) for k in range(count) if need[k] > 0]
+        skill = f"skill '{post.skill}'" if post.skill else "the post"
+        msg = (f"{c.post_label(post.id)} must be covered by {', '.join(teams[:-1])} and "
+               f"{teams[-1]} in turn ({' + '.join(str(n) for n in need if n > 0)} people), "
+               f"but only {len(rotating)} rotating "
+               f"{'person holds' if len(rotating) == 1 else 'people hold'} {skill} and each "
+               f"person belongs to one team")
+        out.append(Finding(severity="error", rule="teams.rotation", message=msg, post=post.id,
+                           unit=post.unit))
+    return out
+
+
 def _check_cap(c: _Ctx) -> list[Finding]:
     """Per slot and cap scope: posts served only by people counting toward the scope need more
     people on site than the scope's cap allows."""
@@ -312,7 +349,8 @@ def _check_contracts(c: _Ctx) -> list[Finding]:
 def precheck(problem: Problem) -> list[Finding]:
     """Run every cheap check; errors first, then warnings, each in date order."""
     c = _Ctx(problem)
-    findings = (_check_cap(c) + _check_skills(c) + _check_tests(c) + _check_contracts(c))
+    findings = (_check_cap(c) + _check_skills(c) + _check_team_split(c) + _check_tests(c)
+                + _check_contracts(c))
     order = {s: i for i, s in enumerate(c.ix.shift_ids)}
 
     def key(f: Finding) -> tuple:

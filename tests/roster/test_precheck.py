@@ -161,6 +161,23 @@ def test_contract_minutes_and_shifts_per_day() -> None:
 
 def test_grouped_folds_repeated_findings() -> None:
     p = tiny_office(qualified=1, counter_min=2)
-    found = precheck(p)
+    found = [f for f in precheck(p) if f.rule == "coverage.under"]
     folded = grouped(found, p)
     assert len(found) == 10 and len(folded) == 1 and folded[0][1] == 9
+
+
+def test_one_team_cannot_hold_every_qualified_person() -> None:
+    p = tiny_office(qualified=3, counter_min=2)  # 2 per shift, teams alternate by day
+    found = precheck(p)
+    assert messages(found) == [
+        "counter Land registration must be covered by team A and team B in turn (2 + 2 people), "
+        "but only 3 rotating people hold skill 'land' and each person belongs to one team"]
+    assert found[0].rule == "teams.rotation" and found[0].post == "land"
+
+
+def test_staff_outside_the_rotation_serve_every_team() -> None:
+    p = tiny_office(qualified=1)
+    assert [f.rule for f in precheck(p)] == ["teams.rotation"]
+    p.staff.append(Staff(id="x", name="Ngoài luân phiên", unit="HC", skills=["land"],
+                         rotates=False))
+    assert precheck(p) == []
