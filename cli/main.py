@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 import traceback
@@ -131,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("scenarios", help="list the built-in scenarios")
     sub.add_parser("schema", help="print the JSON Schema of roster.json")
+    from cli.repair_cmds import register  # explain, analyze, reroster, substitutes, drill
+    COMMANDS.update(register(sub))
     return p
 
 
@@ -188,7 +191,11 @@ class ProgressPrinter:
 def _load(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
     from roster.io import load_scenario
 
-    return load_scenario(scenario, start=start, weeks=weeks)
+    try:
+        return load_scenario(scenario, start=start, weeks=weeks)
+    except ValidationError as e:  # the loader reports its own; this is a safety net
+        raise InputError([Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None,
+                                x["msg"]) for x in e.errors()]) from None
 
 
 def _solve_function() -> Any:
@@ -227,6 +234,10 @@ def _print_findings(findings: Sequence[Any], problem: Problem, out: TextIO) -> N
             print(f"  ... and {len(items) - MAX_FINDINGS_SHOWN} more", file=out)
 
 
+def _n(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _horizon_line(problem: Problem) -> str:
     from roster.export import date_label
 
@@ -235,8 +246,8 @@ def _horizon_line(problem: Problem) -> str:
         else f"{h.days} days"
     site = problem.site.name or problem.site.id
     return (f"{site}: {date_label(h.start)} {h.start.year} to {date_label(h.end)} {h.end.year} "
-            f"({weeks}), {len(problem.staff)} staff in {len(problem.site.units)} units, "
-            f"{len(problem.site.posts)} posts")
+            f"({weeks}), {_n(len(problem.staff), 'person', 'staff')} in "
+            f"{_n(len(problem.site.units), 'unit')}, {_n(len(problem.site.posts), 'post')}")
 
 
 def _status_line(result: SolveResult) -> str:
@@ -500,6 +511,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as e:
         print(f"error: {e}", file=err)
         return e.code
+    except BrokenPipeError:  # e.g. `roster solve ... | head`: the reader left
+        try:
+            sys.stdout = open(os.devnull, "w")  # silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_BUG
     except KeyboardInterrupt:
         print("interrupted; nothing written", file=err)
         return 130
