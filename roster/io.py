@@ -205,6 +205,15 @@ class _Loader(yaml.SafeLoader):
     """A safe loader that reads ``13:30`` as text, not as the YAML 1.1 base-60 number 810."""
 
 
+def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A date such as 2021-02-30 stays text, so it is reported as 'not a date' on its field."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT_TAG, _FLOAT_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

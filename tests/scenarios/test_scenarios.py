@@ -1,0 +1,139 @@
+"""The built-in scenarios and the generator: valid, realistic, feasible by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from roster.io import DEFAULT_SCENARIO, list_scenarios, load_scenario, write_scenario
+from roster.model import AbsenceReason, Problem
+from roster.problem import ProblemIndex
+from scenarios import DEFAULT
+from scenarios.generator import capacity_issues, generate, suggest_teams
+
+START = dt.date(2021, 12, 13)
+BUILT_IN = ["district-office", "provincial-committee", "service-centre", "urgent-counters",
+            "ward-one-stop"]
+
+
+@pytest.fixture(scope="module")
+def problems() -> dict[str, Problem]:
+    return {name: load_scenario(name) for name in list_scenarios()}
+
+
+def test_the_five_offices_exist(problems: dict[str, Problem]) -> None:
+    assert set(BUILT_IN) <= set(problems)
+    assert DEFAULT == DEFAULT_SCENARIO == "service-centre"
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_scenario_is_realistic(problems: dict[str, Problem], name: str) -> None:
+    p = problems[name]
+    assert 20 <= len(p.staff) <= 300
+    assert p.horizon.start == START and p.horizon.days == 7
+    assert any(not s.name.isascii() for s in p.staff), "Vietnamese names"
+    assert all(u.name and not u.name.isascii() for u in p.site.units)
+    assert p.absences and p.requests
+    assert any(not s.counts_toward_cap for s in p.staff), "a task force outside the cap"
+    assert all(s.last_test is None or s.last_test < START for s in p.staff)
+    assert any(s.last_test is not None for s in p.staff)
+    shifts = {s.id: (s.start, s.end) for s in p.site.shifts}
+    assert shifts["morning"] == (dt.time(7, 30), dt.time(11, 30))
+    assert shifts["afternoon"] == (dt.time(13, 30), dt.time(17, 0))
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_scenario_is_feasible_without_a_solver(problems: dict[str, Problem], name: str) -> None:
+    p = problems[name]
+    assert capacity_issues(p, suggest_teams(p)) == []
+
+
+def test_absence_kinds_and_sizes(problems: dict[str, Problem]) -> None:
+    reasons = {a.reason for p in problems.values() for a in p.absences}
+    assert {AbsenceReason.leave, AbsenceReason.isolation, AbsenceReason.remote_only} <= reasons
+    assert max(len(p.staff) for p in problems.values()) >= 270
+
+
+def test_scenario_rules_match_their_offices(problems: dict[str, Problem]) -> None:
+    prov = problems["provincial-committee"]
+    assert prov.policy.cap.fraction == pytest.approx(1 / 3)
+    assert {"dong-dau", "noi-chinh", "ho-tro-cntt", "truc-hoi-nghi"} <= {
+        p.id for p in prov.site.posts}
+    standby = next(p for p in prov.site.posts if p.id == "truc-hoi-nghi")
+    assert standby.demands == [] and standby.slot_demands
+    centre = problems["service-centre"]
+    counters = {p.unit for p in centre.site.posts if p.kind == "counter"}
+    assert {"GTVT", "CT", "TNMT", "BQLKCN", "BD"} <= counters
+    assert all(s.external for s in centre.staff if s.unit == "BD")
+    ward = problems["ward-one-stop"]
+    assert (ward.policy.teams.rotation, ward.policy.cap.fraction) == ("half_day", 0.5)
+    district = problems["district-office"]
+    assert (district.policy.teams.rotation, district.policy.cap.fraction) == ("day", 0.5)
+    urgent = problems["urgent-counters"]
+    suspended = [p for p in urgent.site.posts if not p.demands and not p.slot_demands]
+    assert suspended and len(suspended) < len(urgent.site.posts)
+
+
+def test_capacity_check_finds_a_shortage(problems: dict[str, Problem]) -> None:
+    p = problems["service-centre"]
+    holders = [s.id for s in p.staff if "kcn" in s.skills]
+    thin = p.model_copy(update={"staff": [s.model_copy(update={"skills": []})
+                                          if s.id in holders else s for s in p.staff]})
+    issues = capacity_issues(thin)
+    assert issues and all("quay-kcn" in i for i in issues)
+
+
+# --------------------------------------------------------------------------------------------
+# generator
+# --------------------------------------------------------------------------------------------
+
+
+def test_generator_is_deterministic() -> None:
+    assert generate(200, seed=3) == generate(200, seed=3)
+    assert generate(200, seed=3) != generate(200, seed=4)
+
+
+@pytest.mark.parametrize("staff", [100, 450, 1000, 3000])
+def test_generator_sizes_and_feasibility(staff: int) -> None:
+    p = generate(staff, seed=staff)
+    assert len(p.staff) == staff
+    assert p.absences and p.requests
+    assert any(not s.name.isascii() for s in p.staff)
+    assert capacity_issues(p) == []
+    ix = ProblemIndex(p)
+    assert all(ix.needs[post.id] for post in p.site.posts)
+
+
+def test_generator_options(tmp_path: Path) -> None:
+    p = generate(300, units=4, counters=9, weeks=2, seed=1, start=dt.date(2022, 1, 3))
+    assert p.horizon.days == 14 and p.horizon.start == dt.date(2022, 1, 3)
+    assert sum(1 for q in p.site.posts if q.id.startswith("quay-") and q.unit != "BD") == 9
+    assert capacity_issues(p) == []
+    assert load_scenario(write_scenario(p, tmp_path / "gen")) == p
+    with pytest.raises(ValueError):
+        generate(60, units=10, counters=20)
+
+
+# --------------------------------------------------------------------------------------------
+# the solver, when present
+# --------------------------------------------------------------------------------------------
+
+HAS_SOLVER = (importlib.util.find_spec("solver") is not None
+              and importlib.util.find_spec("solver.solve") is not None
+              and importlib.util.find_spec("roster.validation") is not None)
+
+
+@pytest.mark.skipif(not HAS_SOLVER, reason="solver.solve is not available")
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_scenario_solves_and_passes_the_referee(problems: dict[str, Problem], name: str) -> None:
+    from roster.validation import check
+    from solver import solve
+
+    result = solve(problems[name], time_limit=10)
+    assert result.status in ("optimal", "feasible"), result.messages
+    report = check(problems[name], result.roster)
+    assert report.ok, [v.message for v in report.violations[:5]]
+    assert report.objective == result.objective
