@@ -1,0 +1,146 @@
+"""Why is there no roster? A small set of hard rules that cannot all hold together.
+
+:func:`find_conflict` builds the model in diagnosis mode (every hard rule, per rule and scope,
+guarded by an enforcement literal: see :meth:`solver.context.Ctx.enforce`), drops the objective,
+assumes every enforcement literal and asks CP-SAT (one worker, as
+``sufficient_assumptions_for_infeasibility`` needs) for a core. The core is then shrunk by
+deletion: each rule scope is dropped in turn and kept out when the rest is still infeasible
+(short probe solves). The result is a list of ``(rule_id, scope)`` keys;
+:mod:`roster.explain_text` puts them in a head's words.
+
+:func:`best_effort` is the other answer: a roster that always comes back (hard rules turned into
+heavily weighted soft ones) with every shortfall the referee finds under the original rules.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from roster.model import Problem, Report, SolveResult, Status
+from solver.model import build_model
+
+Key = tuple[str, tuple]
+
+#: Rule families tried first when shrinking a core: the person-level rules, so that a core
+#: about a slot (cap against posts) is preferred when both explain the conflict.
+_DELETE_FIRST = ("fixed", "contract", "tests", "availability", "teams.rotation", "teams.balance",
+                 "teams.mix", "coverage.over", "coverage.under", "cap")
+
+
+@dataclass
+class Conflict:
+    """The outcome of a diagnosis.
+
+    ``status``: ``infeasible`` (``keys`` is a conflicting set of hard rule scopes), ``feasible``
+    (the hard rules can all hold: nothing to explain), or ``unknown`` (the time ran out before
+    CP-SAT proved either). ``minimal``: every key was tested and is needed (no key can be
+    dropped and the rest still conflict). ``structural``: infeasible even with every rule
+    dropped (a modelling limit, e.g. a fixed team that does not exist).
+    """
+
+    status: Status
+    keys: list[Key] = field(default_factory=list)
+    minimal: bool = False
+    structural: bool = False
+    first_core_size: int = 0
+    probes: int = 0
+    elapsed: float = 0.0
+
+
+def _order(key: Key) -> tuple[int, str]:
+    rule = key[0]
+    for i, prefix in enumerate(_DELETE_FIRST):
+        if rule == prefix or rule.startswith(prefix + "."):
+            return i, repr(key)
+    return len(_DELETE_FIRST), repr(key)
+
+
+def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0
+                  ) -> Conflict:
+    """A small set of hard rule scopes that cannot hold together (see the module docstring).
+
+    ``time_limit`` bounds the whole diagnosis; ``probe_limit`` each deletion probe. A probe
+    that ends without a proof keeps its key (so the set stays a true conflict, maybe not
+    minimal: ``minimal`` says so).
+    """
+    t0 = time.perf_counter()
+    built = build_model(problem, diagnosis=True)
+    model = built.model
+    model.clear_objective()
+    keys = list(built.enforcement)
+    lit_of = dict(built.enforcement)
+    by_index = {lit.index: k for k, lit in built.enforcement.items()}
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - t0)
+
+    def run(assumed: list[Key], limit: float) -> tuple[int, list[Key]]:
+        model.clear_assumptions()
+        model.add_assumptions([lit_of[k] for k in assumed])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.05, limit)
+        code = solver.solve(model)
+        core: list[Key] = []
+        if code == cp_model.INFEASIBLE:
+            core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
+                    if i in by_index]
+        return code, core
+
+    code, core = run(keys, max(0.1, left()))
+    out = Conflict(status=Status.unknown)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        out.status = Status.feasible
+    elif code == cp_model.INFEASIBLE:
+        out.status = Status.infeasible
+        out.first_core_size = len(core)
+        if not core:
+            out.structural = True
+        core, out.minimal, out.probes = _shrink(core, run, left, probe_limit)
+        out.keys = sorted(core, key=_order)
+    out.elapsed = time.perf_counter() - t0
+    return out
+
+
+def _shrink(core: list[Key], run, left, probe_limit: float) -> tuple[list[Key], bool, int]:
+    """Deletion-based minimisation of ``core``; returns (core, proven minimal, probes)."""
+    current = sorted(set(core), key=_order)
+    kept: list[Key] = []
+    minimal = True
+    probes = 0
+    while current:
+        candidate, rest = current[0], current[1:]
+        if left() <= 0.05:
+            minimal = False
+            kept += current
+            break
+        probes += 1
+        code, sub = run(kept + rest, min(probe_limit, left()))
+        if code == cp_model.INFEASIBLE:
+            # Still infeasible without the candidate: drop it, and everything CP-SAT did not
+            # need either.
+            need = set(sub) if sub else set(kept + rest)
+            current = [k for k in rest if k in need]
+            kept = [k for k in kept if k in need] if sub else kept
+        else:
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                minimal = False
+            kept.append(candidate)
+            current = rest
+    return kept, minimal, probes
+
+
+def best_effort(problem: Problem, time_limit: float = 10.0, workers: int = 2
+                ) -> tuple[SolveResult, Report | None]:
+    """A roster that always comes back: every hard rule that may be soft becomes soft with a
+    heavy weight (``solve(..., soft_hard_rules=True)``). The report is the referee's under the
+    *original* rules, so its violations are the shortfalls a head must accept or fix."""
+    from roster.validation import check
+    from solver.solve import solve
+
+    result = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
+    report = check(problem, result.roster) if result.roster is not None else None
+    return result, report

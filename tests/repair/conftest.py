@@ -1,0 +1,39 @@
+"""Problems of the repair tests: a Land Registration office whose cap is too small for its posts
+on one shift, and a small office to re-roster by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roster.model import Demand, Post, Problem, SlotDemand, Staff, Unit
+from tests.factories import MONDAY, quiet_policy, tiny_problem
+
+
+def land_office(extra_need: bool = True) -> Problem:
+    """Land Registration (12 staff, cap 1/3 = 4) and Internal Affairs (6 staff). Counters L1, L2,
+    L3 and the seal task belong to Land Registration; on Tue 14 Dec morning L1 needs 2 people, so
+    the posts need 5 while the cap allows 4. Only Land Registration staff hold 'land' and
+    'seal'."""
+    staff = [Staff(id=f"L{i:02d}", name=f"Land {i}", unit="land",
+                   skills=["land"] + (["seal"] if i < 2 else [])) for i in range(12)]
+    staff += [Staff(id=f"N{i}", name=f"Internal {i}", unit="noivu") for i in range(6)]
+    posts = [Post(id=f"L{i}", name=f"L{i}", skill="land", unit="land",
+                  demands=[Demand(shifts=["AM"])],
+                  slot_demands=[SlotDemand(date=MONDAY + dt.timedelta(days=1), shift="AM",
+                                           min=2)] if i == 1 and extra_need else [])
+             for i in (1, 2, 3)]
+    posts.append(Post(id="seal", name="Seal", kind="task", skill="seal", unit="land",
+                      demands=[Demand(shifts=["AM"])]))
+    problem = tiny_problem(
+        staff=staff, units=("land", "noivu"), posts=posts, skills=["land", "seal"],
+        policy=quiet_policy(cap={"fraction": 1 / 3}, coverage={"enabled": True}))
+    problem.site.units[0] = Unit(id="land", name="Land Registration")
+    problem.site.units[1] = Unit(id="noivu", name="Internal Affairs")
+    return problem
+
+
+@pytest.fixture
+def infeasible_land() -> Problem:
+    return land_office()
