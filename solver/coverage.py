@@ -16,15 +16,14 @@ def build(ctx: Ctx) -> list[Term]:
     for post in ctx.problem.site.posts:
         under_w = post.under_weight if post.under_weight is not None else switch_weight
         for (d, sh), need in idx.needs[post.id].items():
-            ys = [y for _, y in v.y_by_post_slot.get((post.id, d, sh), ())]
-            n = sum(ys)
+            n, hi = v.post_load(post.id, d, sh)
             meta = dict(day=d, shift=sh, post=post.id, unit=post.unit)
             if need.min > 0:
                 terms += ctx.at_least("coverage.under", (post.id, d, sh), n, need.min, 0,
                                       under_w, f"under[{post.id},{d},{sh}]",
                                       detail=f"needs {need.min}", **meta)
             if need.max is not None:
-                terms += ctx.at_most("coverage.over", (post.id, d, sh), n, need.max, len(ys),
+                terms += ctx.at_most("coverage.over", (post.id, d, sh), n, need.max, hi,
                                      post.over_weight, f"over[{post.id},{d},{sh}]",
                                      detail=f"at most {need.max}", **meta)
     return terms

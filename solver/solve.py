@@ -146,11 +146,28 @@ cp_model_helper_not = type(~cp_model.CpModel().new_bool_var("_"))
 def _roster(built: BuiltModel, problem: Problem, val: Callable[[Any], int]) -> Roster:
     v = built.vars
     idx = built.ctx.idx
+    # Pool people of each slot take the skill-free posts, in staff order.
+    free_post: dict[tuple[str, int, str], str] = {}
+    for (p, d, sh), a in sorted(v.a.items(), key=lambda kv: kv[0]):
+        seats = val(a)
+        if not seats:
+            continue
+        for s, x in v.x_by_slot.get((d, sh), ()):
+            if seats == 0:
+                break
+            cell = (s, d, sh)
+            if cell in free_post or not val(x) or not _pooled(v, cell):
+                continue
+            if any(val(y) for _, y in v.y_by_cell.get(cell, ())):
+                continue
+            free_post[cell] = p
+            seats -= 1
     assignments = []
     for (s, d, sh), x in v.x.items():
         if not val(x):
             continue
-        post = next((p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)), None)
+        post = next((p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)),
+                    free_post.get((s, d, sh)))
         assignments.append(Assignment(staff=s, date=idx.date(d), shift=sh, post=post))
     order = {s.id: i for i, s in enumerate(problem.staff)}
     assignments.sort(key=lambda a: (a.date, idx.shift_order[a.shift], order[a.staff]))
@@ -163,6 +180,11 @@ def _roster(built: BuiltModel, problem: Problem, val: Callable[[Any], int]) -> R
     else:
         teams = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}
     return Roster(assignments=assignments, tests=tests, teams=teams)
+
+
+def _pooled(v: Any, cell: tuple[str, int, str]) -> bool:
+    """Whether the cell belongs to its slot's pool (no individual y for skill-free posts)."""
+    return cell not in v.individual
 
 
 def _penalties(built: BuiltModel, problem: Problem, val: Callable[[Any], int]

@@ -5,6 +5,13 @@ slots never; unavailable slots only when availability is soft, off, or in diagno
 for a qualified person in a slot where the post has a need, z only for rotating staff, t only on
 open days where booking is allowed. Derived literals (on site on a day, in some shifts) are
 created lazily and cached.
+
+Posts without a skill accept anyone, so per-person y variables for them would be many and
+interchangeable: instead each slot has a *pool* (on-site people holding no individual post) and
+an integer ``a[post, slot]`` of pool members serving each skill-free post, with
+``sum a <= pool`` (``==`` when general duty is not allowed). After the solve the pool's people
+are handed to those posts in staff order. Cells named by a fixed cell with a post keep
+individual y variables for every post.
 """
 
 from __future__ import annotations
@@ -37,12 +44,23 @@ class Vars:
         default_factory=lambda: defaultdict(list))
     y_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list))
+    a: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    pool: dict[tuple[int, str], list] = field(default_factory=dict)
+    individual: set[tuple[str, int, str]] = field(default_factory=set)
     _on_day: dict[tuple[str, int, frozenset | None], Lit] = field(default_factory=dict)
 
     def xv(self, staff: str, day: int, shift: str) -> Lit:
         """The on-site literal of a cell, or False when the cell cannot be on site."""
         v = self.x.get((staff, day, shift))
         return False if v is None else v
+
+    def post_load(self, post: str, day: int, shift: str) -> tuple[cp_model.LinearExprT, int]:
+        """(number of people at ``post`` in the slot, an upper bound of it)."""
+        ys = [y for _, y in self.y_by_post_slot.get((post, day, shift), ())]
+        a = self.a.get((post, day, shift))
+        hi = len(ys) + (len(self.pool.get((day, shift), ())) if a is not None else 0)
+        terms = ys + ([a] if a is not None else [])
+        return (cp_model.LinearExpr.sum(terms) if terms else 0), hi
 
     def on_day(self, staff: str, day: int, shifts: list[str] | None = None) -> Lit:
         """Literal: on site in at least one shift (of ``shifts`` if given) on ``day``; False when
@@ -85,10 +103,17 @@ def build_vars(ctx: Ctx) -> Vars:
     for pid, per in idx.needs.items():
         for slot in per:
             posts_at[slot].append(pid)
+    free = {p.id for p in problem.site.posts if p.skill is None}
     qual = {s.id: {p.id for p in problem.site.posts if idx.qualified(s.id, p.id)}
             for s in problem.staff}
+    # Cells a fixed cell names a post for get one y per post; the others reach skill-free posts
+    # through the per-slot pool (see the module docstring).
+    h = problem.horizon
+    individual = {(f.staff, h.day(f.date), f.shift) for f in problem.fixed
+                  if f.post is not None and h.contains(f.date)}
     general = problem.site.general_duty_allowed
     open_slots = idx.open_slots
+    pool: dict[tuple[int, str], list] = defaultdict(list)  # slot -> x and skilled y of pooled
 
     for st in problem.staff:
         sid = st.id
@@ -100,7 +125,8 @@ def build_vars(ctx: Ctx) -> Vars:
                 continue
             if fixed_team is not None and pattern[slot] != fixed_team:
                 continue
-            posts = [p for p in posts_at.get(slot, ()) if p in q]
+            here = posts_at.get(slot, ())
+            posts = [p for p in here if p in q]
             if not general and not posts:
                 continue
             xv = model.new_bool_var(f"x[{sid},{d},{sh}]")
@@ -108,18 +134,42 @@ def build_vars(ctx: Ctx) -> Vars:
             v.x_by_staff_day[(sid, d)].append((sh, xv))
             v.x_by_slot[slot].append((sid, xv))
             v.x_by_staff[sid].append(xv)
-            if posts:
-                ys = []
-                for p in posts:
-                    yv = model.new_bool_var(f"y[{sid},{p},{d},{sh}]")
-                    v.y[(sid, p, d, sh)] = yv
-                    v.y_by_cell[(sid, d, sh)].append((p, yv))
-                    v.y_by_post_slot[(p, d, sh)].append((sid, yv))
-                    ys.append(yv)
-                if general:
+            pooled = (sid, d, sh) not in individual and any(p in free for p in here)
+            if pooled:
+                posts = [p for p in posts if p not in free]
+            ys = []
+            for p in posts:
+                yv = model.new_bool_var(f"y[{sid},{p},{d},{sh}]")
+                v.y[(sid, p, d, sh)] = yv
+                v.y_by_cell[(sid, d, sh)].append((p, yv))
+                v.y_by_post_slot[(p, d, sh)].append((sid, yv))
+                ys.append(yv)
+            if pooled:
+                pool[slot].append((xv, ys))
+            if pooled or general:
+                if ys:
                     model.add_at_most_one([~xv, *ys])  # sum y <= x
-                else:
-                    model.add_exactly_one([~xv, *ys])  # sum y == x
+            else:
+                model.add_exactly_one([~xv, *ys])  # sum y == x
+
+    # Skill-free posts: a[post, slot] people of the slot's pool (on site, no individual post).
+    for slot, members in pool.items():
+        d, sh = slot
+        free_people = (cp_model.LinearExpr.sum([x for x, _ in members])
+                       - cp_model.LinearExpr.sum([y for _, ys in members for y in ys] or [0]))
+        loads = []
+        for p in posts_at[slot]:
+            if p not in free:
+                continue
+            a = model.new_int_var(0, len(members), f"a[{p},{d},{sh}]")
+            v.a[(p, d, sh)] = a
+            loads.append(a)
+        if general:
+            model.add(sum(loads) <= free_people)
+        else:
+            model.add(sum(loads) == free_people)
+    v.pool = pool
+    v.individual = individual
 
     if teams.enabled:
         for sid in idx.rotating_staff:

@@ -1,6 +1,6 @@
 """Coverage of posts: min/max, skills, under/over weights, slot demands, general duty."""
 
-from roster.model import Demand, Post, RuleSwitch, SlotDemand, Status
+from roster.model import Demand, Post, Request, RequestRule, RuleSwitch, SlotDemand, Status
 from tests.factories import quiet_policy, tiny_problem, tiny_staff
 from tests.solver.conftest import date, fix, solve_checked
 
@@ -67,3 +67,22 @@ def test_slot_demand_overrides_weekly_demand():
     p = tiny_problem(days=1, n_staff=1, posts=[post], policy=quiet_policy())
     r = solve_checked(p)
     assert r.objective == 5 and r.penalties[0].shift == "AM"
+
+
+def test_pool_of_skill_free_posts_with_skilled_post():
+    # No general duty; c1 (anyone, at most 1) and seal (skill, at most 1) in AM and PM. Three
+    # people ask for Monday AM (1 each): only two posts -> one wish unmet = 1. s0 alone holds
+    # the seal skill, so s0 is at the seal in both shifts.
+    posts = [Post(id="c1", demands=[Demand(max=1)]),
+             Post(id="seal", skill="seal", demands=[Demand(max=1)])]
+    staff = tiny_staff(3)
+    staff[0] = staff[0].model_copy(update={"skills": ["seal"]})
+    reqs = [Request(staff=f"s{i}", date=date(0), shift="AM") for i in range(3)]
+    p = tiny_problem(days=1, staff=staff, posts=posts, skills=["seal"], requests=reqs,
+                     general_duty_allowed=False,
+                     policy=quiet_policy(coverage=RuleSwitch(), requests=RequestRule()))
+    r = solve_checked(p)
+    assert r.objective == 1
+    assert {(a.staff, a.shift, a.post) for a in r.roster.assignments if a.staff == "s0"} == {
+        ("s0", "AM", "seal"), ("s0", "PM", "seal")}
+    assert all(a.post is not None for a in r.roster.assignments)
