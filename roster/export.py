@@ -681,6 +681,8 @@ def _table_sheet(wb: Any, table: Table, name: str) -> None:
     for r, values in enumerate(table.rows, start=3):
         for i, val in enumerate(values, start=1):
             ws.cell(row=r, column=i, value=val)
+    for k, note in enumerate(table.notes):
+        ws.cell(row=len(table.rows) + 4 + k, column=1, value=note)
     ws.freeze_panes = ws.cell(row=3, column=min(table.lead, len(table.columns)) + 1)
     for i, c in enumerate(table.columns, start=1):
         longest = max([len(str(c))] + [len(str(r[i - 1])) for r in table.rows])

@@ -208,3 +208,11 @@ def test_solve_summary_has_every_result_field_but_the_roster() -> None:
 def test_parse_accepts_a_bare_roster(roster) -> None:
     doc = parse(json.loads(roster.model_dump_json()))
     assert doc.roster == roster and doc.result is None
+
+
+def test_sheet_notes_explain_short_headings(tmp_path: Path, problem, roster) -> None:
+    path = tmp_path / "r.xlsx"
+    export.write_xlsx(path, problem, roster)
+    ws = openpyxl.load_workbook(path)["Headcount"]
+    assert ws["B2"].value == "HC"
+    assert "HC Hành chính" in [c.value for c in ws["A"]]
