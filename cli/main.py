@@ -308,9 +308,8 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if result.status == Status.infeasible:
         print("No roster satisfies all hard rules. The quick prechecks found no single cause; "
-              "`roster explain` (coming) will find which rules conflict. Meanwhile try relaxing "
-              "a rule in policy.yaml (e.g. make it soft) or adding qualified staff. Nothing "
-              "written.", file=out)
+              f"run `roster explain {args.scenario}` to find which rules conflict and how to "
+              "relax them. Nothing written.", file=out)
         return EXIT_INFEASIBLE
     if result.status == Status.invalid:
         raise CliError("the solver built an invalid model (a bug): "
