@@ -361,7 +361,7 @@ def _read_roster_file(path: Path) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(Issue(name, e.lineno, None,
+        raise InputError(Issue(name, None, None,
                                f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
                          ) from None
     try:
