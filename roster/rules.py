@@ -34,6 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "contract.weekends": ("Too many working weekends", "Quá số cuối tuần làm việc"),
     "fairness": ("Unequal on-site duty in a unit", "Phân công trực tiếp không đều trong đơn vị"),
     "requests": ("Unmet staff request", "Nguyện vọng không được đáp ứng"),
+    "resilience": ("A team lacks an essential skill", "Một nhóm thiếu người có kỹ năng thiết yếu"),
     "unknown": ("Unknown reference in the roster", "Tham chiếu không tồn tại trong lịch"),
     "double_booked": ("Person booked twice in one slot", "Một người được xếp hai lần trong cùng một ca"),
 }

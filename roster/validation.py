@@ -219,6 +219,7 @@ class _Referee:
         self.contracts()
         self.fairness()
         self.requests()
+        self.resilience()
         objective = sum(p.cost for p in self.penalties) + self.problem.objective_offset
         return Report(violations=self.violations, penalties=self.penalties, objective=objective)
 
@@ -789,6 +790,31 @@ class _Referee:
             self.penalty("requests", cost, f"{self.who(r.staff)} asked {wish} {slot}; not "
                          f"met [{r.weight} x {rule.multiplier}]", staff=r.staff, day=day,
                          shift=r.shift)
+
+    # ---- resilience (policy option; added by the repair work) ---------------------------------
+    def resilience(self) -> None:
+        """``policy.resilience`` (off by default): for each team k (0..count-1) and essential
+        skill (``resilience.skills``, else the skills of ``task`` posts, in site order), when no
+        person holding the skill has ``rotates`` false and no rotating person with a valid team
+        k holds it: one penalty of ``weight``."""
+        rule = self.policy.resilience
+        teams = self.policy.teams
+        if not rule.enabled or not teams.enabled:
+            return
+        skills = list(rule.skills)
+        if not skills:
+            for p in self.problem.site.posts:
+                if p.kind.value == "task" and p.skill and p.skill not in skills:
+                    skills.append(p.skill)
+        for skill in skills:
+            holders = [s for s in self.problem.staff if skill in s.skills]
+            if any(not s.rotates for s in holders):
+                continue
+            for k in range(teams.count):
+                if any(self.team_of.get(s.id) == k for s in holders):
+                    continue
+                self.penalty("resilience", rule.weight, f"Team {k + 1} has nobody qualified "
+                             f"for '{skill}' [1 x {rule.weight}]")
 
     # ---- figures ----------------------------------------------------------------------------
     def figures(self, report: Report) -> dict[str, Any]:

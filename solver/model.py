@@ -16,6 +16,7 @@ from solver import (
     fairness,
     fixed,
     requests,
+    resilience,
     teams,
     tests,
 )
@@ -34,6 +35,7 @@ RULES: list[tuple[str, Callable[[Ctx], list[Term]]]] = [
     ("contracts", contracts.build),
     ("fairness", fairness.build),
     ("requests", requests.build),
+    ("resilience", resilience.build),
 ]
 
 

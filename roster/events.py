@@ -1,0 +1,424 @@
+"""Events that break a published roster, and what they mean for the rest of the week.
+
+An :class:`Event` is one thing that happened: a positive rapid test, a close contact, leave or
+sickness, someone who may only work from home, a counter that closes. :func:`apply_events`
+turns events into input a solve understands (isolation and leave as absences, a closed post as
+zero demand) and finds close contacts by the policy's isolation rule
+(:class:`roster.model.IsolationRule`). :func:`diff_roster` lists what changed, person by person.
+:func:`read_events` reads an events file (YAML or CSV, documented in ``docs/repair.md``) with
+errors naming file, row and field. Pure Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from roster.errors import InputError, Issue, IssueCollector
+from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
+from roster.problem import ProblemIndex
+from roster.validation import day_label
+
+
+class EventKind(StrEnum):
+    positive = "positive"  # tested positive on ``date``: isolated, contacts found by policy
+    contact = "contact"  # a close contact named by the health service: isolated
+    leave = "leave"  # off from ``date`` to ``end``
+    sick = "sick"  # off from ``date`` to ``end``
+    remote_only = "remote_only"  # works, but only from home, ``date`` to ``end``
+    post_closed = "post_closed"  # ``post`` takes nobody from ``date`` to ``end``
+
+
+class Event(BaseModel):
+    """One event. ``staff`` for people's events, ``post`` for ``post_closed``. ``end``: last day
+    (inclusive); for ``positive`` and ``contact`` the policy's isolation period decides when
+    ``end`` is not given; for the others it defaults to ``date`` (``post_closed``: to the end of
+    the horizon). ``shifts`` limits leave, sickness, remote work and a closure to those shifts
+    (all when empty)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EventKind
+    date: dt.date
+    staff: str | None = None
+    post: str | None = None
+    end: dt.date | None = None
+    shifts: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _fields(self) -> Event:
+        if self.kind == EventKind.post_closed:
+            if not self.post:
+                raise ValueError("a post_closed event needs a post")
+        elif not self.staff:
+            raise ValueError(f"a {self.kind.value} event needs a staff id")
+        if self.end is not None and self.end < self.date:
+            raise ValueError(f"end {self.end} is before date {self.date}")
+        return self
+
+
+class Isolation(BaseModel):
+    """Someone taken off site by an event: who, why, from when to when."""
+
+    staff: str
+    name: str = ""
+    reason: str
+    start: dt.date
+    end: dt.date
+    source: str | None = Field(None, description="For a close contact: the positive case.")
+
+
+class Change(BaseModel):
+    """One changed cell (or test booking) of a roster: ``before`` and ``after`` are ``remote``,
+    ``off``, ``on_site`` or ``on_site:<post>`` (tests: ``booked``/``none``)."""
+
+    kind: str = "cell"
+    staff: str
+    name: str = ""
+    date: dt.date
+    shift: str | None = None
+    before: str
+    after: str
+    reason: str = ""
+
+
+class Applied(BaseModel):
+    """The problem with the events applied, and what the events did."""
+
+    problem: Problem
+    isolated: list[Isolation] = Field(default_factory=list)
+    closed: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+def _who(ix: ProblemIndex, sid: str) -> str:
+    s = ix.staff_by_id.get(sid)
+    return f"{s.name} ({sid})" if s is not None and s.name else sid
+
+
+def close_contacts(problem: Problem, roster: Roster, staff: str, date: dt.date) -> list[str]:
+    """The close contacts of ``staff`` who tested positive on ``date``, by the policy's rule:
+    ``shared_slots``: on site in a slot ``staff`` was on site in, within ``lookback_days`` days
+    up to ``date``; ``team``: the same team in ``roster.teams``; ``none``: nobody."""
+    rule = problem.policy.isolation
+    if rule.contacts == "none":
+        return []
+    if rule.contacts == "team":
+        team = roster.teams.get(staff)
+        if team is None:
+            return []
+        return [s for s, t in roster.teams.items() if t == team and s != staff]
+    first = date - dt.timedelta(days=rule.lookback_days)
+    slots = {(a.date, a.shift) for a in roster.assignments
+             if a.staff == staff and first <= a.date <= date}
+    seen: list[str] = []
+    for a in roster.assignments:
+        if (a.date, a.shift) in slots and a.staff != staff and a.staff not in seen:
+            seen.append(a.staff)
+    return seen
+
+
+def apply_events(problem: Problem, roster: Roster, events: list[Event], start: dt.date
+                 ) -> Applied:
+    """The problem with ``events`` applied from ``start`` on: isolation, leave, sickness and
+    remote-only as absences (clipped to ``start``: the days before are history), closed posts
+    as zero demand. Close contacts of a positive case are isolated by the policy's rule."""
+    ix = ProblemIndex(problem)
+    rule = problem.policy.isolation
+    absences = list(problem.absences)
+    isolated: list[Isolation] = []
+    notes: list[str] = []
+    closed: list[str] = []
+    posts = {p.id: p.model_copy(deep=True) for p in problem.site.posts}
+    done: set[str] = set()
+
+    def isolate(sid: str, reason: str, first: dt.date, last: dt.date, note: str,
+                source: str | None = None, absence: AbsenceReason = AbsenceReason.isolation,
+                shifts: list[str] | None = None) -> None:
+        if sid in done and absence == AbsenceReason.isolation:
+            return
+        if absence == AbsenceReason.isolation:
+            done.add(sid)
+        s = max(first, start)
+        if last < s:
+            notes.append(f"{_who(ix, sid)}: {reason} ends {day_label(last)}, before "
+                         f"{day_label(start)}; nothing to change")
+            return
+        absences.append(Absence(staff=sid, start=s, end=last, reason=absence,
+                                shifts=shifts or [], note=note))
+        isolated.append(Isolation(staff=sid, name=ix.staff_by_id[sid].name, reason=reason,
+                                  start=s, end=last, source=source))
+
+    for ev in [e for e in events if e.kind == EventKind.positive]:
+        assert ev.staff is not None
+        last = ev.end or ev.date + dt.timedelta(days=rule.days - 1)
+        isolate(ev.staff, "positive test", ev.date, last,
+                f"positive test {ev.date.isoformat()}" + (f"; {ev.note}" if ev.note else ""))
+        contacts = close_contacts(problem, roster, ev.staff, ev.date)
+        c_last = ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
+        for c in contacts:
+            isolate(c, "close contact", ev.date, c_last,
+                    f"close contact of {ev.staff}", source=ev.staff)
+        if contacts:
+            notes.append(f"{_who(ix, ev.staff)} tested positive on {day_label(ev.date)}: "
+                         f"{len(contacts)} close contact(s) isolated ({rule.contacts})")
+    for ev in events:
+        if ev.kind == EventKind.contact:
+            assert ev.staff is not None
+            last = ev.end or ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
+            isolate(ev.staff, "close contact", ev.date, last, ev.note or "close contact")
+        elif ev.kind in (EventKind.leave, EventKind.sick, EventKind.remote_only):
+            assert ev.staff is not None
+            last = ev.end or ev.date
+            isolate(ev.staff, ev.kind.value.replace("_", " "), ev.date, last,
+                    ev.note or ev.kind.value, absence=AbsenceReason(ev.kind.value),
+                    shifts=ev.shifts)
+        elif ev.kind == EventKind.post_closed:
+            assert ev.post is not None
+            post = posts[ev.post]
+            last = min(ev.end or problem.horizon.end, problem.horizon.end)
+            first = max(ev.date, start)
+            n = 0
+            for (d, sh) in ix.needs[ev.post]:
+                date = ix.date(d)
+                if first <= date <= last and (not ev.shifts or sh in ev.shifts):
+                    post.slot_demands.append(SlotDemand(date=date, shift=sh, min=0, max=0))
+                    n += 1
+            closed.append(ev.post)
+            notes.append(f"{post.label} closed from {day_label(first)} to {day_label(last)} "
+                         f"({n} shift(s))")
+    site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
+    new = problem.model_copy(update={"site": site, "absences": absences})
+    return Applied(problem=Problem.model_validate(new.model_dump()), isolated=isolated,
+                   closed=closed, notes=notes)
+
+
+# ----------------------------------------------------------------------------------------------
+# differences
+# ----------------------------------------------------------------------------------------------
+
+
+def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str:
+    key = (sid, ix.date(day), shift)
+    if key in cells:
+        post = cells[key]
+        return f"on_site:{post}" if post else "on_site"
+    return "off" if ix.absence_at(sid, day, shift) is not None else "remote"
+
+
+def diff_roster(problem: Problem, old: Roster, new: Roster, start: dt.date,
+                isolated: list[Isolation] | None = None) -> list[Change]:
+    """Changed cells and test bookings from ``start`` on, person by person (staff-list order),
+    then by date and shift. ``problem`` is the one with the events applied (so absent people
+    read ``off``)."""
+    ix = ProblemIndex(problem)
+    why = {i.staff: i.reason for i in isolated or []}
+    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
+    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    keys = {k for k in set(a) | set(b) if k[1] >= start and a.get(k, "-") != b.get(k, "-")}
+    order = {s.id: i for i, s in enumerate(problem.staff)}
+    out: list[Change] = []
+    for sid, date, shift in sorted(keys, key=lambda k: (order.get(k[0], 1 << 30), k[1],
+                                                        ix.shift_order.get(k[2], 0))):
+        if sid not in ix.staff_by_id or not problem.horizon.contains(date):
+            continue
+        d = problem.horizon.day(date)
+        before = f"on_site:{a[(sid, date, shift)]}" if a.get((sid, date, shift)) else (
+            "on_site" if (sid, date, shift) in a else "remote")
+        after = _state(b, ix, sid, d, shift)
+        out.append(Change(staff=sid, name=ix.staff_by_id[sid].name, date=date, shift=shift,
+                          before=before, after=after,
+                          reason=why.get(sid, "covers" if after.startswith("on_site") else
+                                         "moved")))
+    ta = {(t.staff, t.date) for t in old.tests if t.date >= start}
+    tb = {(t.staff, t.date) for t in new.tests if t.date >= start}
+    for sid, date in sorted(ta ^ tb, key=lambda k: (order.get(k[0], 1 << 30), k[1])):
+        booked = (sid, date) in tb
+        out.append(Change(kind="test", staff=sid,
+                          name=ix.staff_by_id[sid].name if sid in ix.staff_by_id else "",
+                          date=date, before="none" if booked else "booked",
+                          after="booked" if booked else "none", reason="test plan"))
+    return out
+
+
+def _words(state: str, posts: dict[str, str]) -> str:
+    if state.startswith("on_site:"):
+        pid = state.split(":", 1)[1]
+        return f"on site at {posts.get(pid, pid)}"
+    return {"on_site": "on site", "remote": "remote", "off": "off", "booked": "test booked",
+            "none": "no test"}.get(state, state)
+
+
+def format_changes(changes: list[Change], problem: Problem) -> str:
+    """The changes as text, person by person."""
+    if not changes:
+        return "No changes."
+    posts = {p.id: p.label for p in problem.site.posts}
+    shifts = {s.id: s.label for s in problem.site.shifts}
+    by: dict[str, list[Change]] = defaultdict(list)
+    for c in changes:
+        by[c.staff].append(c)
+    cells = sum(1 for c in changes if c.kind == "cell")
+    lines = [f"Changes: {cells} cell(s), {len(changes) - cells} test booking(s), "
+             f"{len(by)} person(s):"]
+    for sid, items in by.items():
+        head = f"{items[0].name} ({sid})" if items[0].name else sid
+        lines.append(f"  {head}:")
+        for c in items:
+            when = day_label(c.date) + (f" {shifts.get(c.shift, c.shift)}" if c.shift else "")
+            lines.append(f"    {when}: {_words(c.before, posts)} -> {_words(c.after, posts)}"
+                         f"  ({c.reason})")
+    return "\n".join(lines)
+
+
+def changes_csv(changes: list[Change]) -> str:
+    """The changes as CSV text (one row per change)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
+    for c in changes:
+        w.writerow([c.kind, c.staff, c.name, c.date.isoformat(), c.shift or "", c.before,
+                    c.after, c.reason])
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------
+# reading events
+# ----------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["kind", "staff", "post", "date", "end", "shifts", "note"]
+
+
+def check_events(events: list[Event], problem: Problem, file: str = "events",
+                 rows: list[int | None] | None = None) -> None:
+    """InputError unless every event names known staff, posts and shifts."""
+    staff = {s.id for s in problem.staff}
+    posts = {p.id for p in problem.site.posts}
+    shifts = [s.id for s in problem.site.shifts]
+    issues = IssueCollector()
+    for i, ev in enumerate(events):
+        row = rows[i] if rows else i + 1
+        if ev.staff is not None and ev.staff not in staff:
+            issues.add(file, row, "staff", f"unknown staff {ev.staff!r}")
+        if ev.post is not None and ev.post not in posts:
+            issues.add(file, row, "post", f"unknown post {ev.post!r}", sorted(posts))
+        for sh in ev.shifts:
+            if sh not in shifts:
+                issues.add(file, row, "shifts", f"unknown shift {sh!r}", shifts)
+    issues.raise_if_any()
+
+
+def parse_events(data: Any, problem: Problem, file: str = "events") -> tuple[list[Event],
+                                                                              dt.date | None]:
+    """Events from parsed YAML/JSON: a list of events, or ``{from: DATE, events: [...]}``."""
+    start = None
+    items = data
+    if isinstance(data, dict):
+        unknown = set(data) - {"from", "events"}
+        if unknown:
+            raise InputError(Issue(file, None, sorted(unknown)[0], "unknown key", "from, events"))
+        start = _date(data.get("from"), file, None, "from")
+        items = data.get("events") or []
+    if not isinstance(items, list):
+        raise InputError(Issue(file, None, "events", "expected a list of events"))
+    events: list[Event] = []
+    issues = IssueCollector()
+    for i, item in enumerate(items):
+        try:
+            events.append(Event.model_validate(item))
+        except ValidationError as e:
+            for x in e.errors():
+                loc = ".".join(str(p) for p in x["loc"]) or None
+                issues.add(file, None, f"events[{i}]" + (f".{loc}" if loc else ""),
+                           x["msg"].removeprefix("Value error, "))
+    issues.raise_if_any()
+    check_events(events, problem, file, [None] * len(events))
+    return events, start
+
+
+def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
+    from roster.io import parse_date
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    d = parse_date(str(value))
+    if d is None:
+        raise InputError(Issue(file, row, field, f"not a date: {value!r}",
+                               "YYYY-MM-DD or DD/MM/YYYY"))
+    return d
+
+
+def read_events(path: Path, problem: Problem) -> tuple[list[Event], dt.date | None]:
+    """Events from a ``.yaml``/``.yml``/``.json`` or ``.csv`` file, and the file's ``from``
+    date (YAML only). InputError with file, row and field for every mistake."""
+    name = path.name
+    if not path.is_file():
+        raise InputError(Issue(str(path), None, None, "no such file"))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            raise InputError(Issue(name, mark.line + 1 if mark else None, None,
+                                   f"not valid YAML: {getattr(e, 'problem', e)}")) from None
+        return parse_events(data or [], problem, name)
+    if suffix == ".csv":
+        return _read_csv(text, problem, name), None
+    raise InputError(Issue(name, None, None, "unknown events file type",
+                           ".yaml, .yml, .json, .csv"))
+
+
+def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    issues = IssueCollector()
+    for h in header:
+        if h not in CSV_COLUMNS:
+            issues.add(name, 1, h, "unknown column", CSV_COLUMNS)
+    for req in ("kind", "date"):
+        if req not in header:
+            issues.add(name, 1, req, "missing column")
+    issues.raise_if_any()
+    events: list[Event] = []
+    rows: list[int | None] = []
+    for i, raw in enumerate(reader, start=2):
+        r = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(r.values()):
+            continue
+        try:
+            data = {"kind": r.get("kind", ""), "staff": r.get("staff") or None,
+                    "post": r.get("post") or None,
+                    "date": _date(r.get("date"), name, i, "date"),
+                    "end": _date(r.get("end"), name, i, "end"),
+                    "shifts": [s.strip() for s in (r.get("shifts") or "").replace(";", ",")
+                               .split(",") if s.strip()],
+                    "note": r.get("note", "")}
+            events.append(Event.model_validate(data))
+            rows.append(i)
+        except InputError as e:
+            issues.extend(e.issues)
+        except ValidationError as e:
+            for x in e.errors():
+                loc = ".".join(str(p) for p in x["loc"]) or None
+                allowed = [k.value for k in EventKind] if loc == "kind" else None
+                issues.add(name, i, loc, x["msg"].removeprefix("Value error, "), allowed)
+    issues.raise_if_any()
+    check_events(events, problem, name, rows)
+    return events

@@ -1,0 +1,206 @@
+"""Re-rostering after events: the rest of the week solved again, changing as little as possible.
+
+:func:`reroster` takes a published roster and events (``roster.events``) from a date on:
+
+1. the events become input (:func:`roster.events.apply_events`): the positive case and, by the
+   policy's isolation rule, their close contacts are isolated; leave, sickness and remote-only
+   become absences; closed counters take nobody;
+2. every team stays as published (a re-roster never moves people between teams);
+3. the days before ``start`` are kept exactly as published (on-site cells, posts, tests);
+4. the model of the week is built as usual and its objective gets an explicit cost on every
+   changed cell from ``start`` on: ``cell_weight`` for a person on site who was not (or the
+   reverse), ``post_weight`` for a person still on site at another post, ``test_weight`` for a
+   test booked or cancelled. The published roster is the solver's hint.
+
+The result carries the new roster, the referee's report under the new input, and the changes
+person by person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, Field
+
+from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
+from roster.model import Problem, Report, Roster, Status
+from solver.model import BuiltModel, build_model
+from solver.solve import STATUS, _roster, _values
+
+#: Default cost of one changed cell (on site <-> not on site), one changed post and one
+#: changed test booking. A changed cell costs more than any ordinary soft rule unit, so the
+#: solver changes a cell only to meet a hard rule or to save more than that.
+CELL_WEIGHT = 100
+POST_WEIGHT = 20
+TEST_WEIGHT = 2
+
+
+class RerosterResult(BaseModel):
+    """What :func:`reroster` returns. ``objective`` is the referee's under the new input (the
+    change costs are not in it); ``change_cost`` is the cost of the changes the solver paid."""
+
+    status: Status
+    start: dt.date
+    roster: Roster | None = None
+    problem: Problem | None = None
+    report: Report | None = None
+    objective: int | None = None
+    changes: list[Change] = Field(default_factory=list)
+    changed_cells: int = 0
+    change_cost: int = 0
+    isolated: list[Isolation] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    wall_time: float = 0.0
+    build_time: float = 0.0
+
+
+def _fixed_teams(problem: Problem, roster: Roster) -> Problem:
+    """Everyone keeps the published team (``Staff.team``)."""
+    if not problem.policy.teams.enabled:
+        return problem
+    staff = [s.model_copy(update={"team": roster.teams.get(s.id, s.team)}) if s.rotates else s
+             for s in problem.staff]
+    return problem.model_copy(update={"staff": staff})
+
+
+def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.date | None = None,
+             *, time_limit: float = 10.0, workers: int = 2, cell_weight: int = CELL_WEIGHT,
+             post_weight: int = POST_WEIGHT, test_weight: int = TEST_WEIGHT) -> RerosterResult:
+    """Re-roster ``roster`` of ``problem`` after ``events``, changing nothing before ``start``
+    (default: the earliest event date, at least the horizon start). See the module docstring."""
+    t0 = time.perf_counter()
+    h = problem.horizon
+    if start is None:
+        start = min((e.date for e in events), default=h.start)
+    start = min(max(start, h.start), h.end + dt.timedelta(days=1))
+    applied: Applied = apply_events(problem, roster, events, start)
+    new_problem = _fixed_teams(applied.problem, roster)
+    built = build_model(new_problem)
+    first = h.day(start)
+    notes = list(applied.notes)
+    change_terms = _keep_and_price(built, new_problem, roster, first, cell_weight, post_weight,
+                                   test_weight, notes)
+    _objective(built, change_terms)
+    _hint(built, new_problem, roster)
+    build_time = time.perf_counter() - t0
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
+    code = solver.solve(built.model)
+    status = STATUS.get(code, Status.unknown)
+    res = RerosterResult(status=status, start=start, problem=new_problem,
+                         isolated=applied.isolated, notes=notes, build_time=build_time)
+    if status in (Status.optimal, Status.feasible):
+        from roster.validation import check
+
+        val = _values(solver)
+        new = _roster(built, new_problem, val)
+        res.roster = new
+        res.report = check(new_problem, new)
+        res.objective = res.report.objective
+        res.change_cost = sum(w * _val(val, e) for w, e in change_terms)
+        res.changes = diff_roster(new_problem, roster, new, start, applied.isolated)
+        res.changed_cells = sum(1 for c in res.changes if c.kind == "cell")
+    res.wall_time = time.perf_counter() - t0
+    return res
+
+
+def _val(val: Any, expr: Any) -> int:
+    if isinstance(expr, int):
+        return expr
+    return int(val(expr))
+
+
+def _keep_and_price(built: BuiltModel, problem: Problem, roster: Roster, first: int,
+                    cell_weight: int, post_weight: int, test_weight: int, notes: list[str]
+                    ) -> list[tuple[int, Any]]:
+    """Fix the days before ``first`` to the published roster; return the change terms
+    ``(weight, expression)`` of the days from ``first`` on."""
+    model, v = built.model, built.vars
+    h = problem.horizon
+    old: dict[tuple[str, int, str], str | None] = {}
+    for a in roster.assignments:
+        if h.contains(a.date):
+            old[(a.staff, h.day(a.date), a.shift)] = a.post
+    old_tests = {(t.staff, h.day(t.date)) for t in roster.tests if h.contains(t.date)}
+    terms: list[tuple[int, Any]] = []
+    lost = 0
+    for cell, x in v.x.items():
+        s, d, sh = cell
+        was_on = cell in old
+        ys = v.y_by_cell.get(cell, [])
+        if d < first:
+            model.add(x == int(was_on))
+            for p, y in ys:
+                model.add(y == int(was_on and old[cell] == p))
+            continue
+        if was_on:
+            terms.append((cell_weight, 1 - x))
+            post = old[cell]
+            if post_weight:
+                y_old = next((y for p, y in ys if p == post), None)
+                if post is None:
+                    if ys:
+                        terms.append((post_weight, sum(y for _, y in ys)))
+                elif y_old is not None:
+                    terms.append((post_weight, x - y_old))
+                else:
+                    terms.append((post_weight, x))
+        else:
+            terms.append((cell_weight, x))
+    for cell in old:
+        if cell not in v.x:
+            if cell[1] < first:
+                lost += 1
+            else:
+                terms.append((cell_weight, 1))  # an isolated person's cell: it must change
+    if lost:
+        notes.append(f"{lost} published cell(s) before the re-roster date cannot be kept under "
+                     "the new input")
+    for (s, d), t in v.t.items():
+        booked = (s, d) in old_tests
+        if d < first:
+            model.add(t == int(booked))
+        elif test_weight:
+            terms.append((test_weight, 1 - t if booked else t))
+    return terms
+
+
+def _objective(built: BuiltModel, change_terms: list[tuple[int, Any]]) -> None:
+    """The model's objective (its penalty terms) plus the change costs."""
+    exprs: list[Any] = []
+    coeffs: list[int] = []
+    constant = 0
+    for t in built.penalty_terms:
+        if isinstance(t.var, int):
+            constant += t.weight * t.var
+        else:
+            exprs.append(t.var)
+            coeffs.append(t.weight)
+    for w, e in change_terms:
+        if isinstance(e, int):
+            constant += w * e
+        else:
+            exprs.append(e)
+            coeffs.append(w)
+    if exprs:
+        built.model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coeffs) + constant)
+
+
+def _hint(built: BuiltModel, problem: Problem, roster: Roster) -> None:
+    """The published roster as the hint (every x, y and t variable)."""
+    h = problem.horizon
+    v, model = built.vars, built.model
+    on = {(a.staff, h.day(a.date), a.shift): a.post for a in roster.assignments
+          if h.contains(a.date)}
+    tests = {(t.staff, h.day(t.date)) for t in roster.tests if h.contains(t.date)}
+    for cell, x in v.x.items():
+        model.add_hint(x, int(cell in on))
+        for p, y in v.y_by_cell.get(cell, []):
+            model.add_hint(y, int(cell in on and on[cell] == p))
+    for key, t in v.t.items():
+        model.add_hint(t, int(key in tests))
