@@ -81,6 +81,7 @@ FIXED_COLUMNS = ["staff", "date", "shift", "on_site", "post"]
 FIXED_REQUIRED = ["staff", "date", "shift"]
 
 DEFAULT_SCENARIO = "service-centre"
+MAX_WEEKS = 520  # the model allows horizons of up to 3660 days
 
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "có", "co", "x"}
 FALSE_WORDS = {"no", "n", "false", "f", "0", "không", "khong"}
@@ -615,6 +616,10 @@ def _read_staff(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Sta
     table = _read_table(path, STAFF_COLUMNS, STAFF_REQUIRED, issues)
     if table is None:
         return []
+    return _staff_rows(table, ctx, issues)
+
+
+def _staff_rows(table: _Table, ctx: _Context, issues: IssueCollector) -> list[Staff]:
     ctx.staff_ids = [cells.get("id", "") for _, cells in table.rows if cells.get("id")]
     out: list[Staff] = []
     first_row: dict[str, int] = {}
@@ -653,6 +658,25 @@ def _read_staff(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Sta
             out.append(staff)
             ctx.staff_skills[staff.id] = staff.skills
     return out
+
+
+def read_staff(path: str | Path, site: Site, policy: Policy) -> list[Staff]:
+    """Read one staff file (``.csv`` or ``.xlsx``, any name) against a site and a policy, e.g.
+    an upload; raises :class:`InputError` naming the file's rows and fields. ``last_test`` is
+    not checked against any horizon."""
+    path = Path(path)
+    ctx = _Context(horizon=None, strict_dates=False, units=[u.id for u in site.units],
+                   skills=list(site.skills), shifts=[s.id for s in site.shifts],
+                   posts={p.id: p.skill for p in site.posts}, contracts=list(policy.contracts),
+                   team_count=policy.teams.count)
+    issues = IssueCollector()
+    if not path.is_file():
+        issues.add(path.name, None, None, "file not found")
+    else:
+        table = _read_table(path, STAFF_COLUMNS, STAFF_REQUIRED, issues)
+        staff = _staff_rows(table, ctx, issues) if table is not None else []
+    issues.raise_if_any()
+    return staff
 
 
 def _read_optional(folder: Path, name: str, columns: list[str], required: list[str],
@@ -863,7 +887,7 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
 def _override_horizon(start: dt.date | None, weeks: int | None) -> Horizon | None:
     if start is None:
         return None
-    return Horizon(start=start, days=7 * (weeks or 1))
+    return Horizon(start=start, days=7 * (weeks or 1))  # weeks checked by load_scenario
 
 
 def _parse_horizon(doc: _YamlDoc, data: Any, issues: IssueCollector, start: dt.date | None,
@@ -963,8 +987,9 @@ def load_scenario(path: str | Path, start: dt.date | None = None,
     every mistake found.
     """
     folder = resolve_scenario(path)
-    if weeks is not None and (not isinstance(weeks, int) or weeks < 1):
-        raise InputError(Issue("weeks", None, None, f"not a whole number >= 1: {weeks!r}"))
+    if weeks is not None and (not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS):
+        raise InputError(Issue("weeks", None, None, f"not a whole number from 1 to {MAX_WEEKS}: "
+                                                    f"{weeks!r}"))
     issues = IssueCollector()
     site, horizon, offset, raw_site = _read_site(folder, issues, start, weeks)
     raw_policy: dict[str, Any] = {}
@@ -1151,6 +1176,7 @@ __all__ = [
     "load_scenario",
     "parse_bool",
     "parse_date",
+    "read_staff",
     "resolve_scenario",
     "scenarios_dir",
     "write_scenario",

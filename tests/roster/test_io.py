@@ -16,6 +16,7 @@ from roster.io import (
     load_scenario,
     parse_bool,
     parse_date,
+    read_staff,
     resolve_scenario,
     scenarios_dir,
     write_scenario,
@@ -438,3 +439,19 @@ def test_round_trip_every_scenario(tmp_path: Path) -> None:
         again = load_scenario(folder)
         assert again == p, name
         assert "1/" in (folder / "policy.yaml").read_text(encoding="utf-8")
+
+
+def test_read_staff_upload(scen: Path, tmp_path: Path) -> None:
+    p = load_scenario(scen)
+    upload = tmp_path / "upload.csv"
+    shutil.copy(scen / "staff.csv", upload)
+    assert read_staff(upload, p.site, p.policy) == p.staff
+    set_cell(upload, 2, "skills", "gplx;laser")
+    with pytest.raises(InputError) as info:
+        read_staff(upload, p.site, p.policy)
+    assert str(info.value).startswith("upload.csv, row 2, field 'skills': unknown skill 'laser'")
+
+
+def test_bad_weeks_argument(scen: Path) -> None:
+    with pytest.raises(InputError):
+        load_scenario(scen, start=START, weeks=0)
