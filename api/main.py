@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.db import make_engine, migrate, session_factory
 from api.jobs import InProcessJobRunner, JobRunner
-from api.routes import auth, exports, jobs, policies, rosters, sites
+from api.routes import auth, exports, jobs, policies, repair, rosters, sites
 from api.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None,
                   lifespan=lifespan)
     app.state.settings = settings
     errors.install(app)
-    for module in (auth, sites, policies, jobs, rosters, exports):
+    for module in (auth, sites, policies, jobs, rosters, exports, repair):
         app.include_router(module.router)
     app.include_router(sites.scenarios_router)
 
