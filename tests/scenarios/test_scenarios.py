@@ -137,3 +137,22 @@ def test_scenario_solves_and_passes_the_referee(problems: dict[str, Problem], na
     report = check(problems[name], result.roster)
     assert report.ok, [v.message for v in report.violations[:5]]
     assert report.objective == result.objective
+
+
+def test_readme_examples_load(tmp_path: Path) -> None:
+    """The examples of scenarios/README.md form a scenario that loads."""
+    import re
+
+    from roster.io import scenarios_dir
+
+    text = (scenarios_dir() / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(yaml|csv)\n(.*?)```", text, flags=re.S)
+    names = ["site.yaml", "policy.yaml", "staff.csv", "absences.csv", "requests.csv",
+             "fixed.csv"]
+    assert [kind for kind, _ in blocks] == [n.rsplit(".", 1)[1] for n in names]
+    for name, (_, body) in zip(names, blocks, strict=True):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    p = load_scenario(tmp_path)
+    assert [s.team for s in p.staff] == [0, 1, None, None]
+    assert p.policy.cap.fraction == pytest.approx(1 / 3)
+    assert [(a.start, a.end) for a in p.absences][1] == (START, dt.date(2021, 12, 19))
