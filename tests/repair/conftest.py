@@ -37,3 +37,27 @@ def land_office(extra_need: bool = True) -> Problem:
 @pytest.fixture
 def infeasible_land() -> Problem:
     return land_office()
+
+
+def seal_contract_office() -> Problem:
+    """One seal holder whose contract allows 2 on-site shifts a week, while the seal task needs
+    someone every morning: the precheck (which checks contract minimums only) misses it."""
+    from roster.model import Contract, CountLimit
+
+    staff = [Staff(id="K0", name="Keeper", unit="U", skills=["seal"], contract="part")]
+    staff += [Staff(id=f"s{i}", name=f"Person {i}", unit="U") for i in range(1, 4)]
+    posts = [Post(id="seal", name="Seal", kind="task", skill="seal",
+                  demands=[Demand(shifts=["AM"])])]
+    policy = quiet_policy(coverage={"enabled": True},
+                          contracts={"default": Contract(),
+                                     "part": Contract(counts=[CountLimit(hard_max=2)])})
+    return tiny_problem(staff=staff, posts=posts, skills=["seal"], policy=policy)
+
+
+def counter_office(n: int = 4) -> Problem:
+    """``n`` people, one counter C (no skill) needing one person every morning, Mon-Fri; every
+    rule off but coverage and availability."""
+    posts = [Post(id="C", name="Counter C", demands=[Demand(shifts=["AM"])])]
+    return tiny_problem(n_staff=n, posts=posts,
+                        policy=quiet_policy(coverage={"enabled": True},
+                                            availability={"enabled": True}))

@@ -1,0 +1,93 @@
+"""The repair commands on the command line: output, exit codes, bad input without traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli.main import main
+from roster.io import write_scenario
+from roster.schema import dumps, roster_file
+from tests.factories import tiny_roster
+from tests.repair.conftest import counter_office, land_office
+
+
+def _scenario(tmp_path: Path, problem, name: str = "office") -> str:
+    folder = tmp_path / name
+    write_scenario(problem, folder)
+    return str(folder)
+
+
+def _roster_file(tmp_path: Path, problem) -> str:
+    roster = tiny_roster(problem, on=[("s0", d, "AM", "C") for d in range(5)])
+    path = tmp_path / "roster.json"
+    path.write_text(dumps(roster_file(problem, roster)), encoding="utf-8")
+    return str(path)
+
+
+def test_explain_names_cap_and_posts(tmp_path, capsys) -> None:
+    folder = _scenario(tmp_path, land_office())
+    code = main(["explain", folder, "--time-limit", "10"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "the cap allows 4 of Land Registration's 12 staff on site" in out
+    assert "raise the cap of Land Registration to 5" in out
+
+
+def test_explain_soft_lists_shortfalls(tmp_path, capsys) -> None:
+    folder = _scenario(tmp_path, land_office())
+    code = main(["explain", folder, "--soft", "--time-limit", "4", "--workers", "1",
+                 "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0 and "1 shortfall under the original rules" in out
+    assert (tmp_path / "out" / "roster.json").is_file()
+
+
+def test_analyze_and_reroster(tmp_path, capsys) -> None:
+    p = counter_office()
+    folder = _scenario(tmp_path, p)
+    rfile = _roster_file(tmp_path, p)
+    assert main(["analyze", folder, rfile]) == 0
+    assert "By person" in capsys.readouterr().out
+    events = tmp_path / "events.yaml"
+    events.write_text("from: 2021-12-15\nevents:\n"
+                      "  - {kind: positive, staff: s0, date: 2021-12-15}\n", encoding="utf-8")
+    code = main(["reroster", folder, rfile, str(events), "--time-limit", "4", "--workers", "1",
+                 "--out", str(tmp_path / "new")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "changed cells 6" in out and "Referee: all hard rules met" in out
+    assert (tmp_path / "new" / "changes.csv").read_text(encoding="utf-8-sig").count("\n") == 7
+    assert main(["substitutes", folder, rfile, "s0", "2021-12-16", "AM"]) == 0
+    assert "3 eligible" in capsys.readouterr().out
+
+
+def test_bad_events_file_names_file_row_field(tmp_path, capsys) -> None:
+    p = counter_office()
+    folder = _scenario(tmp_path, p)
+    rfile = _roster_file(tmp_path, p)
+    events = tmp_path / "events.csv"
+    events.write_text("kind,staff,date\npositive,s0,2021-12-15\nleave,nobody,2021-12-16\n"
+                      "holiday,s1,2021-12-16\ncontact,s2,someday\n", encoding="utf-8")
+    code = main(["reroster", folder, rfile, str(events)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "events.csv, row 4, field 'kind'" in err
+    assert "events.csv, row 5, field 'date': not a date" in err
+    assert "Traceback" not in err
+    events.write_text("kind,staff,date\nleave,nobody,2021-12-16\n", encoding="utf-8")
+    assert main(["reroster", folder, rfile, str(events)]) == 2
+    assert "events.csv, row 2, field 'staff': unknown staff 'nobody'" in capsys.readouterr().err
+
+
+def test_drill_command(tmp_path, capsys) -> None:
+    from tests.repair.test_drill import TEAMS, it_office
+
+    p = it_office()
+    folder = _scenario(tmp_path, p)
+    roster = tiny_roster(p, teams=TEAMS)
+    rfile = tmp_path / "teams.json"
+    rfile.write_text(dumps(roster_file(p, roster)), encoding="utf-8")
+    code = main(["drill", folder, str(rfile), "--time-limit", "4", "--workers", "1"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Single points of failure" in out and "Person 0 (s0), team 1" in out
