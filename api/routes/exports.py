@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
@@ -34,8 +35,11 @@ def _write(writer: Callable[[Path], None], suffix: str) -> bytes:
 
 
 def _file(data: bytes, media: str, filename: str) -> Response:
-    return Response(data, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_"
+                         for c in filename)
+    disposition = (f'attachment; filename="{ascii_name}"; '
+                   f"filename*=UTF-8''{quote(filename, safe='')}")
+    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
 REV = Query(None, ge=1, description="Revision number (default: the newest).")

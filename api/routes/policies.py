@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Response, status
 from sqlalchemy import select
@@ -50,7 +51,7 @@ def update_policy(
                      [FixedCell.model_validate(f) for f in row.fixed])
     version = add_policy_version(session, site_id, body.policy, user.name, body.reason)
     session.commit()
-    response.headers["Location"] = f"/sites/{site_id}/policies/{version.version}"
+    response.headers["Location"] = f"/sites/{quote(site_id, safe='')}/policies/{version.version}"
     return _public(version)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, File, Response, UploadFile, status
 from sqlalchemy import select
@@ -69,7 +70,7 @@ def _create(session, user, body: SiteCreate, response: Response) -> SitePublic:
     session.flush()
     add_policy_version(session, row.id, body.policy, user.name, body.reason)
     session.commit()
-    response.headers["Location"] = f"/sites/{row.id}"
+    response.headers["Location"] = f"/sites/{quote(row.id, safe='')}"
     return _public(session, row)
 
 
