@@ -28,7 +28,7 @@ from api import solve_child
 from api.models import Job, utcnow
 from api.services import create_roster
 from api.settings import Settings
-from roster.model import Problem, Roster, SolveResult, Status
+from roster.model import Problem, Report, Roster, SolveResult, Status
 
 log = logging.getLogger("roster.api.jobs")
 
@@ -158,13 +158,15 @@ class InProcessJobRunner(JobRunner):
         proc = self._ctx.Process(
             target=solve_child.run, daemon=True, name=f"solve-{job_id[:8]}",
             args=(problem_json, time_limit, self.settings.solver_workers,
-                  self.settings.solve_function, self.settings.first_chunk_fraction, out))
+                  self.settings.solve_function, self.settings.first_chunk_fraction, out,
+                  self.settings.solver_nice))
         proc.start()
         best: dict[str, Any] = {}
         state: dict[str, Any] = {"objective": None, "bound": None, "solutions": 0, "elapsed": 0.0}
         last_write = 0.0
         last_db_check = time.monotonic()
         result: SolveResult | None = None
+        report: dict[str, Any] | None = None
         error: str | None = None
         stopped = False
         hard_deadline = time.monotonic() + time_limit + 120.0
@@ -192,6 +194,7 @@ class InProcessJobRunner(JobRunner):
                             last_write = now
                     elif kind == "result":
                         result = SolveResult.model_validate_json(msg["result"])
+                        report = msg.get("report")
                         break
                     elif kind == "error":
                         error = msg["message"]
@@ -223,7 +226,7 @@ class InProcessJobRunner(JobRunner):
         if self._closing.is_set() and stopped and not self._stop_flag(job_id):
             # Server shutting down: leave the job 'solving' so the next start recovers it.
             return
-        self._finish(job_id, state, best, result, error, stopped)
+        self._finish(job_id, state, best, result, error, stopped, report)
 
     # ---- database writes ---------------------------------------------------------------
     def _stop_flag(self, job_id: str) -> bool:
@@ -247,7 +250,8 @@ class InProcessJobRunner(JobRunner):
             s.commit()
 
     def _finish(self, job_id: str, state: dict[str, Any], best: dict[str, Any],
-                result: SolveResult | None, error: str | None, stopped: bool) -> None:
+                result: SolveResult | None, error: str | None, stopped: bool,
+                report: dict[str, Any] | None = None) -> None:
         with self.factory() as s:
             job = s.get(Job, job_id)
             if job is None:
@@ -295,7 +299,8 @@ class InProcessJobRunner(JobRunner):
             if roster is not None:
                 job.best_roster = roster.model_dump(mode="json")
                 problem = Problem.model_validate(job.problem)
-                row = create_roster(s, job, roster, problem, job.created_by)
+                given = Report.model_validate(report) if report and result is not None else None
+                row = create_roster(s, job, roster, problem, job.created_by, given)
                 job.roster_id = row.id
             s.commit()
 

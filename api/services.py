@@ -195,9 +195,10 @@ def head_revision(session: Session, roster: RosterRow) -> RosterRevision:
 
 
 def create_roster(session: Session, job: Job, roster: Roster, problem: Problem,
-                  author: str) -> RosterRow:
-    """A new draft roster from a job's roster, revision 1 checked by the referee."""
-    report = try_referee(problem, roster)
+                  author: str, report: Report | None = None) -> RosterRow:
+    """A new draft roster from a job's roster, revision 1 checked by the referee (``report``:
+    the referee's report already computed for this very roster)."""
+    report = report or try_referee(problem, roster)
     row = RosterRow(site_id=job.site_id, unit_id=job.unit_id, job_id=job.id,
                     policy_version=job.policy_version, start=job.start, days=job.days,
                     problem=job.problem, head_revision=1, status="draft", created_by=author)

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
         description="Share of the time limit of the first solve chunk: its roster is kept as the "
         "best so far if the job is stopped later.",
     )
+    solver_nice: int = Field(
+        10, ge=0, le=19, description="Niceness of solver processes: the API answers first.")
     recover: Literal["requeue", "fail"] = Field(
         "requeue", description="What start-up does with jobs a dead server left solving."
     )

@@ -17,6 +17,7 @@ hinted with that roster. A stop during the second chunk keeps the first chunk's 
 from __future__ import annotations
 
 import importlib
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -48,10 +49,33 @@ def _best(a: SolveResult, b: SolveResult) -> SolveResult:
     return best.model_copy(update=update)
 
 
+def _report(problem: Problem, result: SolveResult) -> dict[str, Any] | None:
+    """The referee's report of the result's roster, computed here to spare the server's CPU."""
+    if result.roster is None:
+        return None
+    try:
+        from roster.validation import check
+
+        return check(problem, result.roster).model_dump(mode="json")
+    except Exception:  # noqa: BLE001 - the parent runs the referee itself then
+        return None
+
+
+def _send_result(out: Any, problem: Problem, result: SolveResult) -> None:
+    out.put({"type": "result", "result": result.model_dump_json(),
+             "report": _report(problem, result)})
+
+
 def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
-        first_fraction: float, out: Any) -> None:
-    """Entry point of the child process (``multiprocessing`` spawn target)."""
+        first_fraction: float, out: Any, nice: int = 0) -> None:
+    """Entry point of the child process (``multiprocessing`` spawn target). ``nice`` lowers the
+    solve's CPU priority so the API stays responsive while it solves."""
     t0 = time.monotonic()
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     try:
         solve = load_solve(solve_path)
         problem = Problem.model_validate_json(problem_json)
@@ -72,7 +96,7 @@ def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
         remaining = time_limit - (time.monotonic() - t0)
         final = res.status in (Status.optimal, Status.infeasible, Status.invalid)
         if final or remaining < 0.3:
-            out.put({"type": "result", "result": res.model_dump_json()})
+            _send_result(out, problem, res)
             return
         if res.roster is not None:
             out.put({"type": "roster", "elapsed": time.monotonic() - t0,
@@ -80,6 +104,6 @@ def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
                      "roster": res.roster.model_dump(mode="json")})
         res2 = solve(problem, time_limit=remaining, workers=workers, hint=res.roster,
                      on_progress=on_progress)
-        out.put({"type": "result", "result": _best(res, res2).model_dump_json()})
+        _send_result(out, problem, _best(res, res2))
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

@@ -1,0 +1,192 @@
+"""Load script (not a test): N concurrent roster requests and M reads against the API on
+loopback; checks every job finishes and none is lost, prints read latency percentiles.
+
+    python -m api.loadtest                 # starts its own server on 127.0.0.1 (temp SQLite)
+    python -m api.loadtest --jobs 50 --reads 500 --solves 2
+    python -m api.loadtest --url http://127.0.0.1:8000 --token $ROSTER_ADMIN_TOKEN
+
+Only loopback addresses are accepted as targets. Every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+FINAL = {"done", "infeasible", "failed", "stopped"}
+
+
+def _loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _site(site_id: str, units: int, per_unit: int) -> dict:
+    staff = [{"id": f"u{u}p{i}", "name": f"Người {u}-{i}", "unit": f"u{u}",
+              "skills": ["counter"] if i < per_unit // 2 else []}
+             for u in range(units) for i in range(per_unit)]
+    return {"site": {"id": site_id, "name": "Load-test office",
+                     "units": [{"id": f"u{u}"} for u in range(units)],
+                     "shifts": [{"id": "am", "start": "07:30", "end": "11:30"},
+                                {"id": "pm", "start": "13:30", "end": "17:00"}],
+                     "skills": ["counter"],
+                     "posts": [{"id": f"c{u}", "skill": "counter", "unit": f"u{u}"}
+                               for u in range(units)]},
+            "staff": staff, "policy": {"cap": {"fraction": 0.5}}, "reason": "load test"}
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run(url: str, token: str, jobs: int, reads: int, time_limit: float, deadline: float) -> int:
+    h = {"Authorization": f"Bearer {token}"}
+    client = httpx.Client(base_url=url, headers=h, timeout=30)
+    site_id = f"load-{uuid.uuid4().hex[:6]}"
+    units = 5
+    r = client.post("/sites", json=_site(site_id, units, 8))
+    r.raise_for_status()
+    body = [{"site_id": site_id, "unit_id": f"u{i % units}", "start": "2021-12-13", "days": 5,
+             "time_limit": time_limit} for i in range(jobs)]
+
+    def submit(b: dict) -> tuple[float, int, str]:
+        t = time.perf_counter()
+        with httpx.Client(base_url=url, headers=h, timeout=30) as c:
+            resp = c.post("/jobs", json=b)
+        return time.perf_counter() - t, resp.status_code, resp.json().get("id", "")
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=min(jobs, 50)) as pool:
+        submitted = list(pool.map(submit, body))
+    submit_lat = [s[0] for s in submitted]
+    ids = [s[2] for s in submitted if s[1] == 202]
+    print(f"submitted {len(ids)}/{jobs} jobs (202) in {time.perf_counter() - t0:.2f}s; "
+          f"POST p95 {pct(submit_lat, 0.95) * 1000:.0f} ms")
+
+    paths = ["/sites", f"/sites/{site_id}", f"/sites/{site_id}/policy", "/jobs?limit=20",
+             "/health"]
+
+    def read(i: int) -> tuple[float, int]:
+        path = f"/jobs/{ids[i % len(ids)]}" if i % 2 == 0 and ids else paths[i % len(paths)]
+        t = time.perf_counter()
+        resp = pool_client.get(path)
+        return time.perf_counter() - t, resp.status_code
+
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
+    pool_client = httpx.Client(base_url=url, headers=h, timeout=30, limits=limits)
+    t1 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(read, range(reads)))
+    lat = [x[0] for x in results]
+    codes = Counter(x[1] for x in results)
+    print(f"{reads} reads in {time.perf_counter() - t1:.2f}s while solving: status {dict(codes)}; "
+          f"p50 {pct(lat, 0.5) * 1000:.1f} ms, p95 {pct(lat, 0.95) * 1000:.1f} ms, "
+          f"max {max(lat) * 1000:.1f} ms")
+
+    final: dict[str, str] = {}
+    while time.monotonic() < deadline and len(final) < len(ids):
+        for job_id in ids:
+            if job_id in final:
+                continue
+            st = client.get(f"/jobs/{job_id}").json()["status"]
+            if st in FINAL:
+                final[job_id] = st
+        time.sleep(0.5)
+    elapsed = time.perf_counter() - t0
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        idle = [x[0] for x in pool.map(read, range(reads))]
+    print(f"{reads} reads after the solves: p50 {pct(idle, 0.5) * 1000:.1f} ms, "
+          f"p95 {pct(idle, 0.95) * 1000:.1f} ms")
+    listed = {j["id"] for j in client.get("/jobs", params={"site_id": site_id,
+                                                             "limit": 500}).json()}
+    lost = [i for i in ids if i not in listed]
+    unfinished = [i for i in ids if i not in final]
+    print(f"jobs: {dict(Counter(final.values()))}; unfinished {len(unfinished)}; "
+          f"lost {len(lost)}; all finished in {elapsed:.1f}s")
+    for job_id, st in final.items():
+        if st != "done":
+            print(f"  job {job_id}: {st}: {client.get(f'/jobs/{job_id}').json()['message']}")
+    ok = len(ids) == jobs and not unfinished and not lost and codes.get(200, 0) == reads
+    print("RESULT:", "ok" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m api.loadtest", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", help="a running server on loopback (default: start one)")
+    ap.add_argument("--token", default=os.environ.get("ROSTER_ADMIN_TOKEN"))
+    ap.add_argument("--jobs", type=int, default=50)
+    ap.add_argument("--reads", type=int, default=500)
+    ap.add_argument("--time-limit", type=float, default=1.0)
+    ap.add_argument("--solves", type=int, default=2, help="max concurrent solves (own server)")
+    ap.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
+    args = ap.parse_args(argv)
+    deadline = time.monotonic() + args.timeout
+    if args.url:
+        if not _loopback(args.url):
+            print("error: only loopback targets (127.0.0.0/8, ::1, localhost)", file=sys.stderr)
+            return 2
+        if not args.token:
+            print("error: --token or ROSTER_ADMIN_TOKEN is needed", file=sys.stderr)
+            return 2
+        return run(args.url, args.token, args.jobs, args.reads, args.time_limit, deadline)
+    token = secrets.token_urlsafe(16)
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "ROSTER_DATABASE_URL": f"sqlite:///{Path(tmp) / 'load.db'}",
+               "ROSTER_ADMIN_TOKEN": token, "ROSTER_MAX_CONCURRENT_SOLVES": str(args.solves),
+               "ROSTER_SOLVER_WORKERS": "1"}
+        server = subprocess.Popen(
+            [sys.executable, "-c", f"from api.main import run; run('127.0.0.1', {port})"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            else:
+                print("error: the server did not start", file=sys.stderr)
+                return 1
+            return run(url, token, args.jobs, args.reads, args.time_limit, deadline)
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
