@@ -27,10 +27,16 @@ def build(ctx: Ctx) -> list[Term]:
         model.add_max_equality(top, counts)
         model.add_min_equality(bottom, counts)
 
+        # One non-negative spread variable per unit in the objective, rather than the
+        # expression top - bottom: the core-based worker then starts from a bound of 0 instead
+        # of minus the number of slots per unit (measured: far faster proofs).
+        spread = model.new_int_var(0, n_slots, f"fair_spread[{unit}]")
+        model.add(spread >= top - bottom)
+
         def amount(val, counts=counts) -> int:
             vals = [val(c) for c in counts]
             return max(vals) - min(vals)
 
-        terms.append(Term("fairness", rule.weight, top - bottom, amount=amount, unit=unit,
+        terms.append(Term("fairness", rule.weight, spread, amount=amount, unit=unit,
                           detail="max - min of on-site shifts"))
     return terms

@@ -21,6 +21,7 @@ from roster.model import (
 )
 from roster.rules import label
 from solver.model import BuiltModel, build_model
+from solver.redundant import add_symmetry_breaking
 
 #: The one place CP-SAT statuses map to ours.
 STATUS: dict[Any, Status] = {
@@ -31,6 +32,10 @@ STATUS: dict[Any, Status] = {
     cp_model.MODEL_INVALID: Status.invalid,
 }
 
+
+#: Order the on-site counts of interchangeable staff (see :mod:`solver.redundant`). Off: no
+#: measurable gain, and a hint from an earlier roster (the API's second phase) may break it.
+SYMMETRY_BREAKING = False  # measured neutral on provincial-committee (3 runs each)
 
 #: Number of variables above which presolve skips the symmetry search.
 LARGE_MODEL = 50_000
@@ -108,6 +113,8 @@ def solve(
     """
     t0 = time.perf_counter()
     built = build_model(problem, soft_hard_rules=soft_hard_rules)
+    if SYMMETRY_BREAKING:
+        add_symmetry_breaking(built)
     if hint is not None:
         _apply_hint(built, problem, hint)
     build_time = time.perf_counter() - t0
