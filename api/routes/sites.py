@@ -167,7 +167,7 @@ async def import_staff(
     mode: Literal["replace", "merge"] = "replace",
 ) -> StaffImportResult:
     from roster import io as rio
-    from roster.errors import InputError, IssueCollector
+    from roster.errors import InputError
 
     row = get_site(session, site_id)
     name = (file.filename or "").lower()
@@ -182,19 +182,15 @@ async def import_staff(
         raise ApiError(413, f"file is larger than {settings.max_upload_bytes} bytes", "file")
     site = Site.model_validate(row.definition)
     policy = Policy.model_validate(get_policy(session, site_id).data)
-    ctx = rio._Context(horizon=None, strict_dates=False, units=[u.id for u in site.units],
-                       skills=list(site.skills), shifts=[s.id for s in site.shifts],
-                       posts={p.id: p.skill for p in site.posts},
-                       contracts=list(policy.contracts), team_count=policy.teams.count)
-    issues = IssueCollector()
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / target).write_bytes(data)
-        staff = rio._read_staff(Path(tmp), ctx, issues)
-    if issues:
-        err = InputError(issues.issues)
-        first = err.issues[0]
-        raise ApiError(422, f"{len(err.issues)} problem(s) in the file; first: {first}",
-                       "file", issues=err.to_dicts())
+        path = Path(tmp) / target
+        path.write_bytes(data)
+        try:
+            staff = rio.read_staff(path, site, policy)
+        except InputError as err:
+            first = err.issues[0]
+            raise ApiError(422, f"{len(err.issues)} problem(s) in the file; first: {first}",
+                           "file", issues=err.to_dicts()) from None
     if mode == "merge":
         by_id = {s["id"]: s for s in row.staff}
         for s in staff:
