@@ -20,6 +20,7 @@ from roster.model import (
     Status,
 )
 from roster.rules import label
+from solver.decompose import components, solve_parts
 from solver.model import BuiltModel, build_model
 from solver.redundant import add_symmetry_breaking
 
@@ -36,6 +37,11 @@ STATUS: dict[Any, Status] = {
 #: Order the on-site counts of interchangeable staff (see :mod:`solver.redundant`). Off: no
 #: measurable gain, and a hint from an earlier roster (the API's second phase) may break it.
 SYMMETRY_BREAKING = False  # measured neutral on provincial-committee (3 runs each)
+
+#: Solve independent parts of the site one by one (see :mod:`solver.decompose`) when the
+#: problem has at least this many staff-days.
+DECOMPOSE = True
+DECOMPOSE_MIN_CELLS = 5_000
 
 #: Number of variables above which presolve skips the symmetry search.
 LARGE_MODEL = 50_000
@@ -111,6 +117,27 @@ def solve(
     hard rule family that may be soft becomes soft with a large weight, so a roster always comes
     back (for explanations).
     """
+    if DECOMPOSE and len(problem.staff) * problem.horizon.days >= DECOMPOSE_MIN_CELLS:
+        parts = components(problem, soft_hard_rules)
+        if parts is not None:
+            return solve_parts(problem, parts, time_limit, workers, hint, on_progress,
+                               soft_hard_rules, _solve_whole)
+    return _solve_whole(problem, time_limit, workers, hint, on_progress,
+                        soft_hard_rules=soft_hard_rules)
+
+
+def _solve_whole(
+    problem: Problem,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    *,
+    soft_hard_rules: bool = False,
+    first_only: bool = False,
+) -> SolveResult:
+    """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
+    the first roster)."""
     t0 = time.perf_counter()
     built = build_model(problem, soft_hard_rules=soft_hard_rules)
     if SYMMETRY_BREAKING:
@@ -122,6 +149,8 @@ def solve(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
     configure(solver.parameters, workers, len(built.model.proto.variables))
+    if first_only:
+        solver.parameters.stop_after_first_solution = True
     has_objective = bool(built.penalty_terms)
     cb = _Progress(problem.objective_offset, has_objective, on_progress)
     code = solver.solve(built.model, cb)
