@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("scenarios", help="list the built-in scenarios")
     sub.add_parser("schema", help="print the JSON Schema of roster.json")
+    v = sub.add_parser("serve", help="start the HTTP API (settings from the environment)",
+                       description="Serve the HTTP API for the portal. DATABASE_URL chooses the "
+                       "database (default: a SQLite file); ROSTER_ADMIN_TOKEN gives the first "
+                       "hr token. See api/README.md.")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    v.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
     from cli.repair_cmds import register  # explain, analyze, reroster, substitutes, drill
     COMMANDS.update(register(sub))
     return p
@@ -468,8 +474,19 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Start the HTTP API; returns when the server stops."""
+    try:
+        from api.main import run
+    except ImportError as exc:  # the api extra is not installed
+        raise CliError(f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})",
+                       EXIT_INPUT) from None
+    run(host=args.host, port=args.port)
+    return EXIT_OK
+
+
 COMMANDS = {"solve": cmd_solve, "check": cmd_check, "generate": cmd_generate,
-            "scenarios": cmd_scenarios, "schema": cmd_schema}
+            "scenarios": cmd_scenarios, "schema": cmd_schema, "serve": cmd_serve}
 
 
 def _utf8(stream: TextIO) -> None:
