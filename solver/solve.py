@@ -43,6 +43,11 @@ SYMMETRY_BREAKING = False  # measured neutral on provincial-committee (3 runs ea
 DECOMPOSE = True
 DECOMPOSE_MIN_CELLS = 5_000
 
+#: Largest model (variables) given the explicit core + max_lp portfolio at 2-3 workers: with
+#: every worker a full solver no first-solution worker runs, and bigger models need one
+#: (Timefold LARGE, 23,000 variables: no roster in 30 s without it, a roster at 1 s with it).
+CORE_PORTFOLIO_MAX_VARS = 10_000
+
 #: Number of variables above which presolve skips the symmetry search.
 LARGE_MODEL = 50_000
 
@@ -65,7 +70,7 @@ def configure(params: Any, workers: int, n_vars: int) -> None:
         # On big rosters the symmetry search of presolve times out repeatedly and costs about
         # half of the time to a first solution (measured: 1,000 staff x 28 days, 20 s -> 11 s).
         params.symmetry_level = 0
-    if 2 <= workers <= 3 and not large:
+    if 2 <= workers <= 3 and n_vars <= CORE_PORTFOLIO_MAX_VARS:
         # Each worker runs a full solver (CP-SAT would otherwise run one full solver beside
         # the helpers); core for the bound on test/fairness objectives, max_lp for benchmark
         # models (the OR-Tools example: proven in 1 s, not in 20 s by core alone).
