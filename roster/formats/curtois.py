@@ -298,7 +298,9 @@ def _contract(inst: Instance, s: StaffDef) -> Contract:
     counts = [
         CountLimit(measure="shifts", shifts=[sid], hard_max=mx)
         for sid, mx in s.max_shifts.items()
-        if 0 < mx < inst.horizon  # 0 is a missing skill; >= horizon can never bind
+        # 0 is a missing skill, kept as a bound of 0 (the posts carry no skill, see
+        # to_problem); a max >= the horizon can never bind.
+        if mx < inst.horizon
     ]
     counts.append(CountLimit(measure="minutes", hard_min=s.min_total_minutes,
                              hard_max=s.max_total_minutes))
@@ -341,7 +343,10 @@ def to_problem(inst: Instance, start: dt.date = DEFAULT_START) -> Problem:
         per_shift[sid] = per_shift.get(sid, 0) + 1
         pid = sid if per_shift[sid] == 1 else f"{sid}#{per_shift[sid]}"
         posts.append(Post(
-            id=pid, name=f"shift {sid}", kind=PostKind.task, skill=sid, unit=UNIT_ID,
+            # No skill on the post: working shift s means covering post s, so the solver counts
+            # the people on shift s per slot instead of keeping a per-person copy of every
+            # shift variable (a weaker LP and more memory); MaxShifts=0 is a count bound of 0.
+            id=pid, name=f"shift {sid}", kind=PostKind.task, skill=None, unit=UNIT_ID,
             demands=[],
             slot_demands=[SlotDemand(date=date(c.day), shift=sid, min=c.requirement,
                                      max=c.requirement) for c in rows],
@@ -350,7 +355,7 @@ def to_problem(inst: Instance, start: dt.date = DEFAULT_START) -> Problem:
     covered = {c.shift for c in inst.cover}
     for sh in inst.shifts:  # a shift type with no cover row at all: nobody works it
         if sh.id not in covered:
-            posts.append(Post(id=sh.id, name=f"shift {sh.id}", kind=PostKind.task, skill=sh.id,
+            posts.append(Post(id=sh.id, name=f"shift {sh.id}", kind=PostKind.task, skill=None,
                               unit=UNIT_ID, demands=[], slot_demands=[]))
 
     site = Site(
@@ -449,7 +454,9 @@ def grid_to_roster(problem: Problem, grid: Sequence[Sequence[str | None]]) -> Ro
     """A staff x day grid as a roster, each shift at the post that covers it that day."""
     h = problem.horizon
     post_of = _post_of_slot(problem)
-    fallback = {p.skill: p.id for p in problem.site.posts}
+    fallback: dict[str, str] = {}
+    for p in problem.site.posts:
+        fallback.setdefault(p.id.split("#")[0], p.id)
     shift_ids = {s.id for s in problem.site.shifts}
     if len(grid) != len(problem.staff):
         raise ValueError(f"{len(grid)} rows for {len(problem.staff)} staff")

@@ -28,7 +28,8 @@ def test_instance1_parses_to_8_staff_14_days() -> None:
     assert p.site.shifts[0].minutes == 480
     assert not p.site.general_duty_allowed
     (post,) = p.site.posts
-    assert post.skill == "D" and post.under_weight == 100 and post.over_weight == 1
+    # The post has no skill: MaxShifts=0 is a count bound of 0 instead (see to_problem).
+    assert post.skill is None and post.under_weight == 100 and post.over_weight == 1
     assert post.demands == []
     assert [(sd.min, sd.max) for sd in post.slot_demands][:3] == [(5, 5), (7, 7), (6, 6)]
     assert len(p.absences) == 8 and all(a.reason == AbsenceReason.rest for a in p.absences)
@@ -56,12 +57,16 @@ def test_instance_sizes_match_format_md() -> None:
                 len(x.off_requests)) == (days, staff, shifts, on, off)
 
 
-def test_max_shifts_zero_is_a_missing_skill() -> None:
+def test_max_shifts_zero_is_a_count_bound_of_zero() -> None:
     x = inst(3)
     p = curtois.to_problem(x)
     for s, sd in zip(p.staff, x.staff, strict=True):
         assert set(s.skills) == {k for k, v in sd.max_shifts.items() if v > 0}
-    assert {post.skill for post in p.site.posts} == {s.id for s in x.shifts}
+        contract = p.policy.contracts[s.contract]
+        zero = {cl.shifts[0] for cl in contract.counts
+                if cl.measure == "shifts" and cl.hard_max == 0}
+        assert zero == {k for k, v in sd.max_shifts.items() if v == 0}
+    assert {post.skill for post in p.site.posts} == {None}
 
 
 def test_cannot_follow_becomes_forbidden_successions() -> None:
