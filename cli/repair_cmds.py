@@ -212,10 +212,9 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster reroster``: see the module docstring for the exit codes."""
+    from cli import main as m
     from roster.events import changes_csv, format_changes, read_events
     from solver.reroster import reroster
-
-    from cli import main as m
 
     problem, roster, _doc = _problem_and_roster(args)
     events, file_from = read_events(Path(args.events), problem)
@@ -256,9 +255,8 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster substitutes``: exit 0 (even when nobody fits: the list says so)."""
-    from solver.substitutes import substitutes
-
     from cli import main as m
+    from solver.substitutes import substitutes
 
     problem, roster, _doc = _problem_and_roster(args)
     if args.staff not in {s.id for s in problem.staff}:
@@ -287,10 +285,9 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster drill``: exit 0 every team passes, 1 some team falls short."""
+    from cli import main as m
     from roster.resilience import format_drill
     from solver.drill import drill
-
-    from cli import main as m
 
     if args.roster:
         problem, roster, _doc = _problem_and_roster(args)

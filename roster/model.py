@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Weight = Annotated[int, Field(ge=0, description="Penalty weight, a whole number >= 0.")]
 Count = Annotated[int, Field(ge=0)]
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
 
 
 class Model(BaseModel):
@@ -92,7 +93,7 @@ class Unit(Model):
 class Opening(Model):
     """The site is open for ``shifts`` (all shift types when empty) on ``weekdays``."""
 
-    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    weekdays: list[Weekday] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
     shifts: list[str] = Field(default_factory=list)
 
 
@@ -107,7 +108,7 @@ class Demand(Model):
     ``min`` people are needed, ``max`` may serve (None: no upper limit).
     """
 
-    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
+    weekdays: list[Weekday] = Field(default_factory=lambda: [0, 1, 2, 3, 4])
     shifts: list[str] = Field(default_factory=list)
     min: Count = 1
     max: Count | None = None
@@ -191,9 +192,11 @@ class Site(Model):
         for p in self.posts:
             where = f"post {p.id!r}"
             if p.skill is not None and p.skill not in skills:
-                raise ValueError(f"{where}: unknown skill {p.skill!r}; known skills: {sorted(skills)}")
+                raise ValueError(
+                    f"{where}: unknown skill {p.skill!r}; known skills: {sorted(skills)}")
             if p.unit is not None and p.unit not in unit_ids:
-                raise ValueError(f"{where}: unknown unit {p.unit!r}; known units: {sorted(unit_ids)}")
+                raise ValueError(
+                    f"{where}: unknown unit {p.unit!r}; known units: {sorted(unit_ids)}")
             for d in p.demands:
                 _known("shift", d.shifts, shift_ids, where)
             for sd in p.slot_demands:
@@ -213,7 +216,8 @@ class Staff(Model):
     name: str = ""
     unit: str
     skills: list[str] = Field(default_factory=list)
-    team: int | None = Field(None, ge=0, description="Fixed team (0-based); None: the solver picks.")
+    team: int | None = Field(
+        None, ge=0, description="Fixed team (0-based); None: the solver picks.")
     counts_toward_cap: bool = Field(
         True, description="False for the epidemic task force, police and military liaison."
     )
@@ -563,7 +567,8 @@ class Problem(Model):
                 raise ValueError(f"{where}: unknown unit {s.unit!r}; known units: {sorted(units)}")
             for sk in s.skills:
                 if sk not in skills:
-                    raise ValueError(f"{where}: unknown skill {sk!r}; known skills: {sorted(skills)}")
+                    raise ValueError(
+                        f"{where}: unknown skill {sk!r}; known skills: {sorted(skills)}")
             if s.contract not in self.policy.contracts:
                 raise ValueError(
                     f"{where}: unknown contract {s.contract!r}; policy has "
@@ -723,3 +728,6 @@ class Progress(Model):
     objective: int | None = None
     bound: int | None = None
     solutions: int = 0
+    roster: Roster | None = Field(
+        None, description="The roster found, when the caller asked for rosters in progress "
+        "reports (solve(..., progress_rosters=True)), so a stopped job keeps its best roster.")

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from roster.model import Problem, Progress, Roster, SolveResult, Status
 from roster.problem import ProblemIndex
 
-
 #: The rule families whose coupling :func:`components` knows; any other registered rule turns
 #: the splitting off until it is checked here.
 KNOWN_RULES = frozenset({"availability", "fixed", "cap", "teams", "tests", "coverage",

@@ -16,6 +16,7 @@ per-person terms (re-rostering keeps changes to an old roster small) would break
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 
 from solver.contracts import lsum
 from solver.model import BuiltModel
@@ -45,7 +46,7 @@ def add_symmetry_breaking(built: BuiltModel) -> int:
         counts = [lsum(v.x_by_staff.get(s, [])) for s in group]
         if not v.x_by_staff.get(group[0]):
             continue
-        for a, b in zip(counts, counts[1:]):
+        for a, b in pairwise(counts):
             model.add(a >= b)
             added += 1
     return added

@@ -82,11 +82,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution to ``on_progress``."""
 
     def __init__(self, offset: int, has_objective: bool,
-                 on_progress: Callable[[Progress], None] | None) -> None:
+                 on_progress: Callable[[Progress], None] | None,
+                 make_roster: Callable[[Callable[[Any], int]], Roster] | None = None) -> None:
         super().__init__()
         self.offset = offset
         self.has_objective = has_objective
         self.on_progress = on_progress
+        self.make_roster = make_roster
         self.count = 0
         self.first_time: float | None = None
         self.error: str | None = None
@@ -104,8 +106,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         else:
             obj = bound = self.offset
         try:
+            roster = (self.make_roster(lambda e: int(self.value(e)))
+                      if self.make_roster is not None else None)
             self.on_progress(Progress(elapsed=self.wall_time, objective=obj, bound=bound,
-                                      solutions=self.count))
+                                      solutions=self.count, roster=roster))
         except Exception as exc:  # a broken listener must not kill the solve
             self.error = f"on_progress failed: {exc!r}"
 
@@ -118,13 +122,16 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     *,
     soft_hard_rules: bool = False,
+    progress_rosters: bool = False,
 ) -> SolveResult:
     """Solve ``problem`` within ``time_limit`` seconds on ``workers`` threads.
 
     Never raises for an infeasible problem or a timeout: the status says so. ``hint`` (a roster,
     e.g. last week's) seeds the search with the cells it gives. With ``soft_hard_rules`` every
     hard rule family that may be soft becomes soft with a large weight, so a roster always comes
-    back (for explanations).
+    back (for explanations). With ``progress_rosters`` each progress report carries the roster
+    just found (so a job stopped early keeps its best roster); a site solved in independent
+    parts reports progress without rosters.
     """
     if DECOMPOSE and len(problem.staff) * problem.horizon.days >= DECOMPOSE_MIN_CELLS:
         parts = components(problem, soft_hard_rules)
@@ -132,7 +139,7 @@ def solve(
             return solve_parts(problem, parts, time_limit, workers, hint, on_progress,
                                soft_hard_rules, _solve_whole)
     return _solve_whole(problem, time_limit, workers, hint, on_progress,
-                        soft_hard_rules=soft_hard_rules)
+                        soft_hard_rules=soft_hard_rules, progress_rosters=progress_rosters)
 
 
 def _solve_whole(
@@ -144,6 +151,7 @@ def _solve_whole(
     *,
     soft_hard_rules: bool = False,
     first_only: bool = False,
+    progress_rosters: bool = False,
 ) -> SolveResult:
     """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
     the first roster)."""
@@ -161,7 +169,9 @@ def _solve_whole(
     if first_only:
         solver.parameters.stop_after_first_solution = True
     has_objective = bool(built.penalty_terms)
-    cb = _Progress(problem.objective_offset, has_objective, on_progress)
+    make_roster = ((lambda val: _roster(built, problem, val))
+                   if progress_rosters and on_progress is not None else None)
+    cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
     code = solver.solve(built.model, cb)
     status = STATUS.get(code, Status.unknown)
     result = SolveResult(status=status, build_time=build_time,

@@ -92,3 +92,24 @@ def test_diagnosis_mode_names_conflicting_rules():
     core = {k for k, v in built.enforcement.items()
             if v.index in solver.sufficient_assumptions_for_infeasibility()}
     assert core == {("cap", ("unit", "U", 0, "AM")), ("fixed", (0,)), ("fixed", (1,))}
+
+
+def test_progress_reports_carry_rosters_the_referee_accepts():
+    # With progress_rosters, every report holds the roster just found; each is a valid roster
+    # whose objective the referee recomputes to the reported value, and the last one is the
+    # returned roster's objective. Without the flag, reports carry no roster.
+    from roster.validation import check
+
+    p = tiny_problem(days=5, n_staff=4, posts=[Post(id="c1")])
+    seen: list[Progress] = []
+    r = solve(p, time_limit=5, workers=1, on_progress=seen.append, progress_rosters=True)
+    assert r.status == Status.optimal and seen
+    for rep in seen:
+        assert rep.roster is not None
+        report = check(p, rep.roster)
+        assert report.ok and report.objective == rep.objective
+    assert seen[-1].objective == r.objective
+
+    plain: list[Progress] = []
+    solve(p, time_limit=5, workers=1, on_progress=plain.append)
+    assert plain and all(rep.roster is None for rep in plain)
