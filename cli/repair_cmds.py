@@ -250,7 +250,8 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                               {"changes.csv": changes_csv(res.changes)})
         if not args.json:
             print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
-    return m.EXIT_OK
+    # A softened re-roster is the best there is, but it breaks hard rules: say so in the code.
+    return m.EXIT_INFEASIBLE if res.softened else m.EXIT_OK
 
 
 def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

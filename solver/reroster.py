@@ -13,7 +13,12 @@
    test booked or cancelled. The published roster is the solver's hint.
 
 The result carries the new roster, the referee's report under the new input, and the changes
-person by person.
+person by person. When no roster meets every hard rule after the events (say a whole team is
+isolated and teams are fixed), the re-roster is solved again with the rules a head would trade
+made soft, in this order of preference (:data:`RELAX`): the team rotation first (the other team
+comes in on extra days), then the cap, rapid tests and post coverage. Isolation, leave and fixed
+cells stay hard: nobody isolated is ever put on site. ``softened`` is then set and the referee,
+judging under the unrelaxed rules, lists every rule the roster breaks.
 """
 
 from __future__ import annotations
@@ -37,6 +42,11 @@ CELL_WEIGHT = 100
 POST_WEIGHT = 20
 TEST_WEIGHT = 2
 
+#: Rule families relaxed when the events leave no roster, with the weight of one breach: a
+#: person on site outside their team's rotation is the cheapest way out; a person over the cap,
+#: an on-site day without a valid test and a missing person at a post cost far more.
+RELAX = {"teams": 10_000, "cap": 100_000, "tests": 100_000, "coverage": 100_000}
+
 
 class RerosterResult(BaseModel):
     """What :func:`reroster` returns. ``objective`` is the referee's under the new input (the
@@ -53,6 +63,8 @@ class RerosterResult(BaseModel):
     change_cost: int = 0
     isolated: list[Isolation] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    softened: bool = Field(False, description="No roster met every hard rule: this one breaks "
+                           "the fewest (see report.violations).")
     wall_time: float = 0.0
     build_time: float = 0.0
 
@@ -68,7 +80,8 @@ def _fixed_teams(problem: Problem, roster: Roster) -> Problem:
 
 def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.date | None = None,
              *, time_limit: float = 10.0, workers: int = 2, cell_weight: int = CELL_WEIGHT,
-             post_weight: int = POST_WEIGHT, test_weight: int = TEST_WEIGHT) -> RerosterResult:
+             post_weight: int = POST_WEIGHT, test_weight: int = TEST_WEIGHT,
+             soften_if_infeasible: bool = True) -> RerosterResult:
     """Re-roster ``roster`` of ``problem`` after ``events``, changing nothing before ``start``
     (default: the earliest event date, at least the horizon start). See the module docstring."""
     t0 = time.perf_counter()
@@ -78,8 +91,38 @@ def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.da
     start = min(max(start, h.start), h.end + dt.timedelta(days=1))
     applied: Applied = apply_events(problem, roster, events, start)
     new_problem = _fixed_teams(applied.problem, roster)
+    weights = (cell_weight, post_weight, test_weight)
+    res = _solve(new_problem, new_problem, roster, applied, start, weights, time_limit, workers,
+                 t0)
+    left = time_limit - (time.perf_counter() - t0)
+    if res.status == Status.infeasible and soften_if_infeasible and left > 0.2:
+        res = _solve(_relaxed(new_problem), new_problem, roster, applied, start, weights, left,
+                     workers, t0)
+        res.softened = True
+        res.notes.insert(0, "No roster meets every hard rule after these events; this one "
+                         "breaks as few as it can (the broken rules are listed).")
+    res.wall_time = time.perf_counter() - t0
+    return res
+
+
+def _relaxed(problem: Problem) -> Problem:
+    """``problem`` with the hard families of :data:`RELAX` made soft at their weights."""
+    policy = problem.policy.model_copy(deep=True)
+    for family, weight in RELAX.items():
+        switch = getattr(policy, family)
+        if switch.enabled and switch.hard:
+            switch.hard, switch.weight = False, weight
+    return problem.model_copy(update={"policy": policy})
+
+
+def _solve(new_problem: Problem, judge: Problem, roster: Roster, applied: Applied,
+           start: dt.date, weights: tuple[int, int, int], time_limit: float, workers: int,
+           t0: float) -> RerosterResult:
+    """One re-roster solve of ``new_problem``; the referee judges the roster under ``judge``
+    (the same problem, or the unrelaxed one when ``new_problem`` is relaxed)."""
+    cell_weight, post_weight, test_weight = weights
     built = build_model(new_problem)
-    first = h.day(start)
+    first = new_problem.horizon.day(start)
     notes = list(applied.notes)
     change_terms = _keep_and_price(built, new_problem, roster, first, cell_weight, post_weight,
                                    test_weight, notes)
@@ -92,7 +135,7 @@ def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.da
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
     code = solver.solve(built.model)
     status = STATUS.get(code, Status.unknown)
-    res = RerosterResult(status=status, start=start, problem=new_problem,
+    res = RerosterResult(status=status, start=start, problem=judge,
                          isolated=applied.isolated, notes=notes, build_time=build_time)
     if status in (Status.optimal, Status.feasible):
         from roster.validation import check
@@ -100,12 +143,11 @@ def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.da
         val = _values(solver)
         new = _roster(built, new_problem, val)
         res.roster = new
-        res.report = check(new_problem, new)
+        res.report = check(judge, new)
         res.objective = res.report.objective
         res.change_cost = sum(w * _val(val, e) for w, e in change_terms)
-        res.changes = diff_roster(new_problem, roster, new, start, applied.isolated)
+        res.changes = diff_roster(judge, roster, new, start, applied.isolated)
         res.changed_cells = sum(1 for c in res.changes if c.kind == "cell")
-    res.wall_time = time.perf_counter() - t0
     return res
 
 

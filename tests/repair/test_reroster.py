@@ -94,3 +94,32 @@ def test_substitutes_ranked_by_cost() -> None:
     assert [c.staff for c in res.candidates][-1] == "s3"
     assert res.candidates[-1].delta == 7 and res.candidates[0].delta == 0
     assert all(c.ok for c in res.candidates)
+
+
+def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
+    """Teams alternate by day: team 0 (s0, s1) Mon/Wed/Fri, team 1 (s2, s3) Tue/Thu. s0 tests
+    positive on Wed and s1 is a close contact: team 0 has nobody left for Wed and Fri, so no
+    roster meets every hard rule. The re-roster still answers: team 1 covers counter C on Wed
+    and Fri outside its rotation (2 rotation breaches, listed by the referee), and nobody
+    isolated is put on site."""
+    p = counter_office()
+    p.policy.teams.enabled = True
+    p.policy.teams.rotation = "day"
+    p.staff = [s.model_copy(update={"team": 0 if i < 2 else 1}) for i, s in enumerate(p.staff)]
+    old = tiny_roster(p, on=[("s0", 0, "AM", "C"), ("s2", 1, "AM", "C"), ("s0", 2, "AM", "C"),
+                             ("s2", 3, "AM", "C"), ("s0", 4, "AM", "C")])
+    old.teams = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
+    assert check(p, old).ok
+    events = [Event(kind="positive", staff="s0", date=WED),
+              Event(kind="contact", staff="s1", date=WED)]
+    res = reroster(p, old, events, time_limit=5, workers=1)
+    assert res.softened and res.roster is not None and res.report is not None
+    rules = sorted(v.rule for v in res.report.violations)
+    assert rules == ["teams.rotation", "teams.rotation"], res.report.violations
+    on_site = {(a.staff, a.date.weekday()) for a in res.roster.assignments}
+    assert not {("s0", 2), ("s0", 4), ("s1", 2), ("s1", 4)} & on_site
+    covered = {d for (s, d) in on_site if s in ("s2", "s3")}
+    assert {2, 4} <= covered
+
+    strict = reroster(p, old, events, time_limit=5, workers=1, soften_if_infeasible=False)
+    assert strict.status.value == "infeasible" and strict.roster is None
