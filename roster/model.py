@@ -687,11 +687,11 @@ class Status(StrEnum):
     invalid = "invalid"  # the model itself is wrong (a bug): never expected
 
 
-class SolveResult(Model):
-    """What ``solver.solve`` returns. ``objective``/``bound`` include ``objective_offset``."""
+class SolveSummary(Model):
+    """What a solve found, without the roster itself. ``objective``/``bound`` include
+    ``objective_offset``."""
 
     status: Status
-    roster: Roster | None = None
     objective: int | None = None
     bound: int | None = None
     gap: float | None = Field(None, description="(objective - bound) / max(1, |objective|)")
@@ -700,6 +700,16 @@ class SolveResult(Model):
     first_solution_time: float | None = None
     penalties: list[Penalty] = Field(default_factory=list)
     messages: list[str] = Field(default_factory=list)
+
+
+class SolveResult(SolveSummary):
+    """What ``solver.solve`` returns: the summary and the roster (None when there is none)."""
+
+    roster: Roster | None = None
+
+    def summary(self) -> SolveSummary:
+        """The result without its roster."""
+        return SolveSummary.model_validate(self.model_dump(exclude={"roster"}))
 
 
 # --------------------------------------------------------------------------------------------

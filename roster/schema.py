@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from roster.model import Model, Penalty, Problem, Report, Roster, SolveResult, Status
+from roster.model import Model, Problem, Report, Roster, SolveResult, SolveSummary
 
 FORMAT = "office-roster/roster"
 VERSION = 1
@@ -46,26 +46,6 @@ class ProblemSummary(Model):
                    policy=problem.policy.name)
 
 
-class SolveSummary(Model):
-    """:class:`~roster.model.SolveResult` without its roster (the roster is stored once, at the
-    top level). Same fields, same meaning."""
-
-    status: Status
-    objective: int | None = None
-    bound: int | None = None
-    gap: float | None = Field(None, description="(objective - bound) / max(1, |objective|)")
-    wall_time: float = 0.0
-    build_time: float = 0.0
-    first_solution_time: float | None = None
-    penalties: list[Penalty] = Field(default_factory=list)
-    messages: list[str] = Field(default_factory=list)
-
-    @classmethod
-    def of(cls, result: SolveResult) -> SolveSummary:
-        """Drop the roster from a solve result."""
-        return cls.model_validate(result.model_dump(exclude={"roster"}))
-
-
 class RosterFile(Model):
     """The content of a ``roster.json`` file."""
 
@@ -84,7 +64,7 @@ def roster_file(problem: Problem, roster: Roster, result: SolveResult | None = N
                 report: Report | None = None, scenario: str | None = None) -> RosterFile:
     """Build the exchange document of a roster."""
     return RosterFile(problem=ProblemSummary.of(problem, scenario), roster=roster,
-                      result=SolveSummary.of(result) if result is not None else None,
+                      result=result.summary() if result is not None else None,
                       report=report)
 
 
