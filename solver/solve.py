@@ -47,6 +47,9 @@ DECOMPOSE_MIN_CELLS = 5_000
 #: every worker a full solver no first-solution worker runs, and bigger models need one
 #: (Timefold LARGE, 23,000 variables: no roster in 30 s without it, a roster at 1 s with it).
 CORE_PORTFOLIO_MAX_VARS = 10_000
+#: Share of the time limit the first phase may spend looking for a first roster before the
+#: bound-oriented portfolio starts (see :func:`_solve_whole`).
+FIRST_PHASE_SHARE = 0.5
 
 #: Number of variables above which presolve skips the symmetry search.
 LARGE_MODEL = 50_000
@@ -70,12 +73,17 @@ def configure(params: Any, workers: int, n_vars: int) -> None:
         # On big rosters the symmetry search of presolve times out repeatedly and costs about
         # half of the time to a first solution (measured: 1,000 staff x 28 days, 20 s -> 11 s).
         params.symmetry_level = 0
-    if 2 <= workers <= 3 and n_vars <= CORE_PORTFOLIO_MAX_VARS:
+    if core_portfolio(workers, n_vars):
         # Each worker runs a full solver (CP-SAT would otherwise run one full solver beside
         # the helpers); core for the bound on test/fairness objectives, max_lp for benchmark
         # models (the OR-Tools example: proven in 1 s, not in 20 s by core alone).
         params.subsolvers.extend(["core", "max_lp", "default_lp"][:workers])
         params.num_full_subsolvers = workers
+
+
+def core_portfolio(workers: int, n_vars: int) -> bool:
+    """Whether :func:`configure` runs the explicit core + max_lp portfolio."""
+    return 2 <= workers <= 3 and n_vars <= CORE_PORTFOLIO_MAX_VARS
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -92,11 +100,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.count = 0
         self.first_time: float | None = None
         self.error: str | None = None
+        self.elapsed_before = 0.0  # wall time of earlier solves of the same model
 
     def on_solution_callback(self) -> None:
         self.count += 1
+        elapsed = self.elapsed_before + self.wall_time
         if self.first_time is None:
-            self.first_time = self.wall_time
+            self.first_time = elapsed
         if self.on_progress is None:
             return
         obj = bound = None
@@ -108,7 +118,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         try:
             roster = (self.make_roster(lambda e: int(self.value(e)))
                       if self.make_roster is not None else None)
-            self.on_progress(Progress(elapsed=self.wall_time, objective=obj, bound=bound,
+            self.on_progress(Progress(elapsed=elapsed, objective=obj, bound=bound,
                                       solutions=self.count, roster=roster))
         except Exception as exc:  # a broken listener must not kill the solve
             self.error = f"on_progress failed: {exc!r}"
@@ -163,16 +173,42 @@ def _solve_whole(
         _apply_hint(built, problem, hint)
     build_time = time.perf_counter() - t0
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
-    configure(solver.parameters, workers, len(built.model.proto.variables))
-    if first_only:
-        solver.parameters.stop_after_first_solution = True
+    n_vars = len(built.model.proto.variables)
     has_objective = bool(built.penalty_terms)
     make_roster = ((lambda val: _roster(built, problem, val))
                    if progress_rosters and on_progress is not None else None)
     cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
-    code = solver.solve(built.model, cb)
+    t_search = time.perf_counter()
+    solver = code = None
+    fallback = None
+    if has_objective and not first_only and core_portfolio(workers, n_vars):
+        # The core + max_lp portfolio proves bounds but is slow to find a first roster on some
+        # models (Curtois & Qu 17: none in 60 s). So CP-SAT's default portfolio looks for a
+        # first roster first (our scenarios: 0.1-0.2 s), and the second phase starts from it.
+        first = cp_model.CpSolver()
+        first.parameters.num_workers = max(1, workers)
+        first.parameters.max_time_in_seconds = max(0.0, float(time_limit) * FIRST_PHASE_SHARE)
+        first.parameters.stop_after_first_solution = True
+        first_code = first.solve(built.model, cb)
+        cb.elapsed_before = time.perf_counter() - t_search
+        if STATUS.get(first_code) == Status.feasible:
+            fallback = (first, first_code)
+            model = built.model
+            model.clear_hints()
+            for i, value in enumerate(first.response_proto.solution):
+                model.add_hint(model.get_int_var_from_proto_index(i), value)
+        elif STATUS.get(first_code) != Status.unknown:  # optimal, infeasible or invalid
+            solver, code = first, first_code
+    if solver is None:
+        solver = cp_model.CpSolver()
+        left = float(time_limit) - (time.perf_counter() - t_search)
+        solver.parameters.max_time_in_seconds = max(0.1 if fallback else 0.0, left)
+        configure(solver.parameters, workers, n_vars)
+        if first_only:
+            solver.parameters.stop_after_first_solution = True
+        code = solver.solve(built.model, cb)
+        if fallback is not None and STATUS.get(code, Status.unknown) == Status.unknown:
+            solver, code = fallback  # the second phase found nothing better in time
     status = STATUS.get(code, Status.unknown)
     result = SolveResult(status=status, build_time=build_time,
                          wall_time=time.perf_counter() - t0,
