@@ -59,6 +59,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from roster.model import (
@@ -665,22 +666,37 @@ class _Referee:
         which = f" of {', '.join(self.shift(x) for x in cl.shifts)}" if cl.shifts else ""
         span = ("the horizon" if cl.window == "horizon"
                 else f"the week {self.when(window[0])} - {self.when(window[-1])}")
-        base = f"{self.who(sid)} has {v} {unit}{which} in {span}"
-        where = dict(staff=sid, day=window[0])
-        if cl.hard_min is not None and v < cl.hard_min:
-            self.violation("contract.count.min", f"{base}; the contract needs at least "
-                           f"{cl.hard_min}.", **where)
-        if cl.hard_max is not None and v > cl.hard_max:
-            self.violation("contract.count.max", f"{base}; the contract allows at most "
-                           f"{cl.hard_max}.", **where)
-        if cl.soft_min is not None and v < cl.soft_min:
-            a = cl.soft_min - v
-            self.penalty("contract.count.min", cl.min_weight * a, f"{base}; wanted at least "
-                         f"{cl.soft_min} [{a} x {cl.min_weight}]", **where)
-        if cl.soft_max is not None and v > cl.soft_max:
-            a = v - cl.soft_max
-            self.penalty("contract.count.max", cl.max_weight * a, f"{base}; wanted at most "
-                         f"{cl.soft_max} [{a} x {cl.max_weight}]", **where)
+        self._bounds("contract.count", v, cl, dict(staff=sid, day=window[0]),
+                     lambda: f"{self.who(sid)} has {v} {unit}{which} in {span}")
+
+    def _bounds(self, rule: str, value: int, lim: Any, where: dict[str, Any],
+                base: Callable[[], str], suffix: str = "", judge_min: bool = True) -> None:
+        """Judge ``value`` against the four bounds of a CountLimit or RunLimit ``lim``: a
+        violation ``<rule>.min``/``.max`` per broken hard bound, a penalty of weight x distance
+        per soft one. ``base`` (built only when something is wrong) opens every message;
+        ``judge_min`` False skips the minimums (runs exempt at the horizon's borders)."""
+        hard_min = lim.hard_min if judge_min else None
+        soft_min = lim.soft_min if judge_min else None
+        if not ((hard_min is not None and value < hard_min)
+                or (lim.hard_max is not None and value > lim.hard_max)
+                or (soft_min is not None and value < soft_min)
+                or (lim.soft_max is not None and value > lim.soft_max)):
+            return
+        text = base()
+        if hard_min is not None and value < hard_min:
+            self.violation(f"{rule}.min", f"{text}; the contract needs at least "
+                           f"{hard_min}{suffix}.", **where)
+        if lim.hard_max is not None and value > lim.hard_max:
+            self.violation(f"{rule}.max", f"{text}; the contract allows at most "
+                           f"{lim.hard_max}{suffix}.", **where)
+        if soft_min is not None and value < soft_min:
+            a = soft_min - value
+            self.penalty(f"{rule}.min", lim.min_weight * a, f"{text}; wanted at least "
+                         f"{soft_min} [{a} x {lim.min_weight}]", **where)
+        if lim.soft_max is not None and value > lim.soft_max:
+            a = value - lim.soft_max
+            self.penalty(f"{rule}.max", lim.max_weight * a, f"{text}; wanted at most "
+                         f"{lim.soft_max} [{a} x {lim.max_weight}]", **where)
 
     def _runs(self, sid: str, on: dict[int, list[str]], rl: Any) -> None:
         n_days = self.idx.days
@@ -705,30 +721,12 @@ class _Referee:
             length = d - start
             last = d - 1
             exempt = rl.exempt_at_borders and (start == 0 or last == n_days - 1)
-            if not (
-                (not exempt and rl.hard_min is not None and length < rl.hard_min)
-                or (rl.hard_max is not None and length > rl.hard_max)
-                or (not exempt and rl.soft_min is not None and length < rl.soft_min)
-                or (rl.soft_max is not None and length > rl.soft_max)
-            ):
-                continue
-            base = (f"{self.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
-                    f"{word} from {self.when(start)} to {self.when(last)}")
-            where = dict(staff=sid, day=start)
-            if not exempt and rl.hard_min is not None and length < rl.hard_min:
-                self.violation("contract.run.min", f"{base}; the contract needs at least "
-                               f"{rl.hard_min} in a row.", **where)
-            if rl.hard_max is not None and length > rl.hard_max:
-                self.violation("contract.run.max", f"{base}; the contract allows at most "
-                               f"{rl.hard_max} in a row.", **where)
-            if not exempt and rl.soft_min is not None and length < rl.soft_min:
-                a = rl.soft_min - length
-                self.penalty("contract.run.min", rl.min_weight * a, f"{base}; wanted at least "
-                             f"{rl.soft_min} [{a} x {rl.min_weight}]", **where)
-            if rl.soft_max is not None and length > rl.soft_max:
-                a = length - rl.soft_max
-                self.penalty("contract.run.max", rl.max_weight * a, f"{base}; wanted at most "
-                             f"{rl.soft_max} [{a} x {rl.max_weight}]", **where)
+            self._bounds(
+                "contract.run", length, rl, dict(staff=sid, day=start),
+                lambda length=length, start=start, last=last: (
+                    f"{self.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
+                    f"{word} from {self.when(start)} to {self.when(last)}"),
+                suffix=" in a row", judge_min=not exempt)
 
     def _weekends(self, sid: str, on: dict[int, list[str]], wl: Any) -> None:
         worked = [wk for wk in self.idx.weekends if any(d in on for d in wk)]
