@@ -43,46 +43,63 @@ SYMMETRY_BREAKING = False  # measured neutral on provincial-committee (3 runs ea
 DECOMPOSE = True
 DECOMPOSE_MIN_CELLS = 5_000
 
-#: Largest model (variables) given the explicit core + max_lp portfolio at 2-3 workers: with
-#: every worker a full solver no first-solution worker runs, and bigger models need one
-#: (Timefold LARGE, 23,000 variables: no roster in 30 s without it, a roster at 1 s with it).
+#: Largest model (variables) given the core + max_lp phase at 2-3 workers (see :func:`_search`).
 CORE_PORTFOLIO_MAX_VARS = 10_000
 #: Share of the time limit the first phase may spend looking for a first roster before the
-#: bound-oriented portfolio starts (see :func:`_solve_whole`).
+#: improving phases start (see :func:`_search`).
 FIRST_PHASE_SHARE = 0.5
+#: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
+#: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
+CORE_PHASE_SHARE = 0.25
 
-#: Number of variables above which presolve skips the symmetry search.
+#: Number of variables above which presolve is cut short and the search is LNS only.
 LARGE_MODEL = 50_000
 
+#: The full (complete-search) subsolvers of each portfolio of :func:`configure`.
+PORTFOLIOS = {"core": ["core", "max_lp", "default_lp"], "lp_lns": ["max_lp"]}
 
-def configure(params: Any, workers: int, n_vars: int) -> None:
+
+def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -> None:
     """CP-SAT parameters for ``workers`` threads on a model of ``n_vars`` variables.
 
-    With 2 or 3 workers CP-SAT's default portfolio runs a single LP worker (plus first-solution
-    and LNS helpers), whose bound stays far below the optimum on our objectives (test costs and
-    max - min fairness terms): measured on the built-in scenarios, 10 s / 2 workers, gaps of
-    86-96 %. The core-based worker (unsat cores over the objective's literals) proves them
-    optimal in 0.5-9 s, so small and medium models get an explicit portfolio of full solvers,
-    ``core`` and ``max_lp`` (all five scenarios proven in 0.1-3 s, the OR-Tools example in 1 s);
-    first-solution (feasibility jump) and LNS workers keep running interleaved.
+    ``portfolio`` picks what the threads run (2-3 workers; with more, CP-SAT's default):
+
+    - ``core``: every worker a full solver, ``core`` then ``max_lp``. With 2-3 workers CP-SAT's
+      default portfolio runs a single ``default_lp`` worker, whose bound stays far below the
+      optimum on our objectives (test costs, max - min fairness terms): gaps of 86-96 % on the
+      built-in scenarios at 10 s; ``core`` proves them optimal in 0.1-3 s, ``max_lp`` the OR-Tools
+      example in 1 s. No first-solution worker runs (Curtois & Qu 17: no roster in 60 s).
+    - ``lp_lns``: one full ``max_lp`` worker, the other thread(s) first-solution and LNS workers
+      (Curtois & Qu, 60 s, 2 workers: 9 reaches 539 / bound 406, 11 3,658 / 3,437, 14 1,787,
+      against 552 / 0, 4,408 / 0 and 3,050 with ``core`` then LNS only; 4 proven optimal).
+    - ``lns``: LNS and first-solution workers only, no bound (Curtois & Qu 13, 61,000 variables:
+      6,892 against 8,709 with CP-SAT's default and 9,586 with ``lp_lns``).
+    - ``default``: CP-SAT's own choice; ``auto``: ``core`` for small models, else ``default``.
     """
     workers = max(1, workers)
     params.num_workers = workers
-    large = n_vars > LARGE_MODEL
-    if large:
+    if n_vars > LARGE_MODEL:
         # On big rosters the symmetry search of presolve times out repeatedly and costs about
         # half of the time to a first solution (measured: 1,000 staff x 28 days, 20 s -> 11 s).
         params.symmetry_level = 0
-    if core_portfolio(workers, n_vars):
-        # Each worker runs a full solver (CP-SAT would otherwise run one full solver beside
-        # the helpers); core for the bound on test/fairness objectives, max_lp for benchmark
-        # models (the OR-Tools example: proven in 1 s, not in 20 s by core alone).
-        params.subsolvers.extend(["core", "max_lp", "default_lp"][:workers])
-        params.num_full_subsolvers = workers
+        # One presolve round, not three: probing alone took 7.5 s of 11.7 s on Curtois & Qu
+        # 13 (61,000 variables), and a search that starts later finds worse rosters
+        # (30 s: 15,317 against 23,677).
+        params.max_presolve_iterations = 1
+    if portfolio == "auto":
+        portfolio = "core" if core_portfolio(workers, n_vars) else "default"
+    if not 2 <= workers <= 3 or portfolio == "default":
+        return
+    if portfolio == "lns":
+        params.use_lns_only = True
+        return
+    full = PORTFOLIOS[portfolio][:workers if portfolio == "core" else 1]
+    params.subsolvers.extend(full)
+    params.num_full_subsolvers = len(full)
 
 
 def core_portfolio(workers: int, n_vars: int) -> bool:
-    """Whether :func:`configure` runs the explicit core + max_lp portfolio."""
+    """Whether the model is small enough for the core + max_lp portfolio."""
     return 2 <= workers <= 3 and n_vars <= CORE_PORTFOLIO_MAX_VARS
 
 
@@ -101,10 +118,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.first_time: float | None = None
         self.error: str | None = None
         self.elapsed_before = 0.0  # wall time of earlier solves of the same model
+        self.bound_floor = -math.inf  # best bound proved by earlier solves
+        self.best: float = math.inf  # best objective reported so far
 
     def on_solution_callback(self) -> None:
-        self.count += 1
         elapsed = self.elapsed_before + self.wall_time
+        if self.has_objective:
+            if self.objective_value >= self.best - 0.5:
+                return  # a later phase starting again from the same roster
+            self.best = self.objective_value
+        self.count += 1
         if self.first_time is None:
             self.first_time = elapsed
         if self.on_progress is None:
@@ -112,7 +135,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         obj = bound = None
         if self.has_objective:
             obj = round(self.objective_value) + self.offset
-            bound = math.ceil(self.best_objective_bound - 1e-6) + self.offset
+            bound = math.ceil(max(self.best_objective_bound, self.bound_floor) - 1e-6
+                              ) + self.offset
         else:
             obj = bound = self.offset
         try:
@@ -178,37 +202,8 @@ def _solve_whole(
     make_roster = ((lambda val: _roster(built, problem, val))
                    if progress_rosters and on_progress is not None else None)
     cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
-    t_search = time.perf_counter()
-    solver = code = None
-    fallback = None
-    if has_objective and not first_only and core_portfolio(workers, n_vars):
-        # The core + max_lp portfolio proves bounds but is slow to find a first roster on some
-        # models (Curtois & Qu 17: none in 60 s). So CP-SAT's default portfolio looks for a
-        # first roster first (our scenarios: 0.1-0.2 s), and the second phase starts from it.
-        first = cp_model.CpSolver()
-        first.parameters.num_workers = max(1, workers)
-        first.parameters.max_time_in_seconds = max(0.0, float(time_limit) * FIRST_PHASE_SHARE)
-        first.parameters.stop_after_first_solution = True
-        first_code = first.solve(built.model, cb)
-        cb.elapsed_before = time.perf_counter() - t_search
-        if STATUS.get(first_code) == Status.feasible:
-            fallback = (first, first_code)
-            model = built.model
-            model.clear_hints()
-            for i, value in enumerate(first.response_proto.solution):
-                model.add_hint(model.get_int_var_from_proto_index(i), value)
-        elif STATUS.get(first_code) != Status.unknown:  # optimal, infeasible or invalid
-            solver, code = first, first_code
-    if solver is None:
-        solver = cp_model.CpSolver()
-        left = float(time_limit) - (time.perf_counter() - t_search)
-        solver.parameters.max_time_in_seconds = max(0.1 if fallback else 0.0, left)
-        configure(solver.parameters, workers, n_vars)
-        if first_only:
-            solver.parameters.stop_after_first_solution = True
-        code = solver.solve(built.model, cb)
-        if fallback is not None and STATUS.get(code, Status.unknown) == Status.unknown:
-            solver, code = fallback  # the second phase found nothing better in time
+    solver, code, best_bound = _search(built.model, time_limit, workers, n_vars, cb,
+                                       has_objective, first_only)
     status = STATUS.get(code, Status.unknown)
     result = SolveResult(status=status, build_time=build_time,
                          wall_time=time.perf_counter() - t0,
@@ -228,7 +223,7 @@ def _solve_whole(
     result.objective = total + offset
     if has_objective:
         cp_obj = round(solver.objective_value) + offset
-        bound = math.ceil(solver.best_objective_bound - 1e-6) + offset
+        bound = math.ceil(max(solver.best_objective_bound, best_bound) - 1e-6) + offset
         if result.objective != cp_obj:
             result.messages.append(
                 f"objective {result.objective} recomputed from the roster (search: {cp_obj})")
@@ -238,6 +233,77 @@ def _solve_whole(
     result.gap = (result.objective - result.bound) / max(1, abs(result.objective))
     result.wall_time = time.perf_counter() - t0
     return result
+
+
+def _search(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
+            cb: _Progress, has_objective: bool, first_only: bool
+            ) -> tuple[cp_model.CpSolver, Any, float]:
+    """Run CP-SAT on ``model`` in phases; return the solver holding the best roster, its status
+    code and the best bound any phase proved (in CP-SAT's objective units).
+
+    With an objective and 2-3 workers (see :func:`configure` for the portfolios and figures):
+
+    - small models (at most :data:`CORE_PORTFOLIO_MAX_VARS` variables): CP-SAT's default
+      portfolio until a first roster (at most :data:`FIRST_PHASE_SHARE` of the time), then
+      ``core`` (:data:`CORE_PHASE_SHARE`), which proves most of them optimal, then ``lp_lns``
+      for the rest;
+    - medium models: ``lp_lns``; large ones (over :data:`LARGE_MODEL`): ``lns``.
+
+    Each phase starts from the best roster so far (a complete hint); the best roster and the
+    best bound of all phases are kept. Otherwise one solve with :func:`configure`'s choice.
+    """
+    t0 = time.perf_counter()
+    if not has_objective or first_only or not 2 <= workers <= 3:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
+        configure(solver.parameters, workers, n_vars)
+        solver.parameters.stop_after_first_solution = first_only
+        return solver, solver.solve(model, cb), -math.inf
+    plan: list[tuple[str, float | None]]
+    if core_portfolio(workers, n_vars):
+        plan = [("first", FIRST_PHASE_SHARE), ("core", CORE_PHASE_SHARE), ("lp_lns", None)]
+    elif n_vars <= LARGE_MODEL:
+        plan = [("lp_lns", None)]
+    else:
+        plan = [("lns", None)]
+    best: tuple[cp_model.CpSolver, Any] | None = None
+    best_bound = -math.inf
+    last: tuple[cp_model.CpSolver, Any] | None = None
+    for i, (phase, share) in enumerate(plan):
+        left = float(time_limit) - (time.perf_counter() - t0)
+        if left <= 0.05 and i > 0:
+            break
+        span = left if share is None else min(left, share * float(time_limit))
+        if i > 0 and best is None:
+            span = left  # no roster yet: this phase gets the rest of the time
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.0, span)
+        configure(solver.parameters, workers, n_vars,
+                  "default" if phase == "first" else phase)
+        solver.parameters.stop_after_first_solution = phase == "first"
+        if best is not None:
+            model.clear_hints()  # the caller's hint served the first phase
+            for j, value in enumerate(best[0].response_proto.solution):
+                model.add_hint(model.get_int_var_from_proto_index(j), value)
+        cb.elapsed_before = time.perf_counter() - t0
+        code = solver.solve(model, cb)
+        last = (solver, code)
+        status = STATUS.get(code, Status.unknown)
+        if status in (Status.infeasible, Status.invalid, Status.optimal):
+            return solver, code, max(best_bound, solver.best_objective_bound)
+        if status == Status.feasible:
+            best_bound = max(best_bound, solver.best_objective_bound)
+            if best is None or solver.objective_value < best[0].objective_value - 0.5:
+                best = (solver, code)
+            if best_bound >= best[0].objective_value - 1e-6:
+                return best[0], cp_model.OPTIMAL, best_bound
+            cb.bound_floor = best_bound
+        elif best is None and i > 0:
+            break  # the rest of the time went to this phase and it found no roster
+    assert last is not None
+    if best is None:
+        return last[0], last[1], best_bound
+    return best[0], best[1], best_bound
 
 
 def _values(solver: cp_model.CpSolver) -> Callable[[Any], int]:

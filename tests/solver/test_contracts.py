@@ -145,6 +145,26 @@ def test_succession():
     assert solve_checked(p).objective == 7
 
 
+@pytest.mark.parametrize("first, then, status, objective", [
+    ("PM", "AM", Status.infeasible, None),
+    ("PM", "PM", Status.infeasible, None),
+    ("AM", "PM", Status.optimal, 3),   # the soft succession of the same contract still counts
+    ("AM", "AM", Status.optimal, 0),
+])
+def test_successions_with_one_shift_a_day(first, then, status, objective):
+    # With one shift a day (hard), the hard successions of one first shift are one at-most-one
+    # constraint per day; the result must be the same as with one clause per pair.
+    c = Contract(max_shifts_per_day=1, successions=[
+        Succession(first="PM", then="AM"), Succession(first="PM", then="PM"),
+        Succession(first="AM", then="PM", weight=3)])
+    p = tiny_problem(days=2, n_staff=1, fixed=fix(("s0", 0, first), ("s0", 1, then)),
+                     policy=quiet_policy(contracts={"default": c}))
+    r = solve_checked(p)
+    assert r.status == status
+    if objective is not None:
+        assert r.objective == objective
+
+
 def test_weekends():
     # 14 days from Monday: weekends are days 5-6 and 12-13.
     hard = Contract(weekends=WeekendLimit(hard_max=1))
