@@ -140,7 +140,7 @@ def _solve(new_problem: Problem, judge: Problem, roster: Roster, applied: Applie
     if status in (Status.optimal, Status.feasible):
         from roster.validation import check
 
-        val = _values(solver)
+        val = _values(solver.response_proto.solution)
         new = _roster(built, new_problem, val)
         res.roster = new
         res.report = check(judge, new)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from roster.model import (
     Assignment,
@@ -21,6 +23,7 @@ from roster.model import (
 )
 from roster.rules import label
 from solver.decompose import components, solve_parts
+from solver.lns import Incumbent, Lns
 from solver.model import BuiltModel, build_model
 from solver.redundant import add_symmetry_breaking
 
@@ -51,6 +54,10 @@ FIRST_PHASE_SHARE = 0.5
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 CORE_PHASE_SHARE = 0.25
+
+#: How :func:`_search` spends the time with an objective and 2+ workers: ``phased``,
+#: ``hybrid`` or ``default`` (see :func:`_search`).
+SEARCH = "phased_lp"
 
 #: Number of variables above which presolve is cut short and the search is LNS only.
 LARGE_MODEL = 50_000
@@ -104,7 +111,8 @@ def core_portfolio(workers: int, n_vars: int) -> bool:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution to ``on_progress``."""
+    """Reports each improving roster to ``on_progress``, whichever search found it (CP-SAT's
+    own callback, or :meth:`publish` from the LNS thread); thread-safe."""
 
     def __init__(self, offset: int, has_objective: bool,
                  on_progress: Callable[[Progress], None] | None,
@@ -120,32 +128,55 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.elapsed_before = 0.0  # wall time of earlier solves of the same model
         self.bound_floor = -math.inf  # best bound proved by earlier solves
         self.best: float = math.inf  # best objective reported so far
+        self.t0 = time.perf_counter()
+        self.incumbent: Incumbent | None = None  # set during the LNS phase
+        self._lock = threading.Lock()
 
     def on_solution_callback(self) -> None:
-        elapsed = self.elapsed_before + self.wall_time
-        if self.has_objective:
-            if self.objective_value >= self.best - 0.5:
-                return  # a later phase starting again from the same roster
-            self.best = self.objective_value
-        self.count += 1
-        if self.first_time is None:
-            self.first_time = elapsed
-        if self.on_progress is None:
-            return
-        obj = bound = None
-        if self.has_objective:
-            obj = round(self.objective_value) + self.offset
-            bound = math.ceil(max(self.best_objective_bound, self.bound_floor) - 1e-6
-                              ) + self.offset
-        else:
-            obj = bound = self.offset
-        try:
-            roster = (self.make_roster(lambda e: int(self.value(e)))
-                      if self.make_roster is not None else None)
-            self.on_progress(Progress(elapsed=elapsed, objective=obj, bound=bound,
-                                      solutions=self.count, roster=roster))
-        except Exception as exc:  # a broken listener must not kill the solve
-            self.error = f"on_progress failed: {exc!r}"
+        solution = None
+        if self.incumbent is not None or self.make_roster is not None:
+            solution = list(self.response_proto.solution)
+        if self.incumbent is not None and solution is not None:
+            self.incumbent.offer(solution, self.objective_value)
+        bound = self.best_objective_bound if self.has_objective else None
+        self.publish(self.objective_value if self.has_objective else 0.0, bound,
+                     solution if solution is not None else (lambda e: int(self.value(e))))
+
+    def raise_floor(self, bound: float) -> None:
+        with self._lock:
+            self.bound_floor = max(self.bound_floor, bound)
+
+    def publish(self, objective: float, bound: float | None,
+                solution: list[int] | Callable[[Any], int]) -> None:
+        """Report a roster of CP-SAT objective ``objective`` (``solution``: its values, or a
+        value function) if it beats every roster reported so far."""
+        with self._lock:
+            if self.has_objective:
+                if objective >= self.best - 0.5:
+                    return  # a later phase starting again from the same roster
+                self.best = objective
+            self.count += 1
+            elapsed = time.perf_counter() - self.t0
+            if self.first_time is None:
+                self.first_time = elapsed
+            if self.on_progress is None:
+                return
+            if self.has_objective:
+                obj = round(objective) + self.offset
+                floor = max(bound if bound is not None else -math.inf, self.bound_floor)
+                bound_out = min(obj, math.ceil(floor - 1e-6) + self.offset) if floor > -math.inf \
+                    else None
+            else:
+                obj = bound_out = self.offset
+            try:
+                roster = None
+                if self.make_roster is not None:
+                    val = _values(solution) if isinstance(solution, list) else solution
+                    roster = self.make_roster(val)
+                self.on_progress(Progress(elapsed=elapsed, objective=obj, bound=bound_out,
+                                          solutions=self.count, roster=roster))
+            except Exception as exc:  # a broken listener must not kill the solve
+                self.error = f"on_progress failed: {exc!r}"
 
 
 def solve(
@@ -202,28 +233,30 @@ def _solve_whole(
     make_roster = ((lambda val: _roster(built, problem, val))
                    if progress_rosters and on_progress is not None else None)
     cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
-    solver, code, best_bound = _search(built.model, time_limit, workers, n_vars, cb,
-                                       has_objective, first_only)
-    status = STATUS.get(code, Status.unknown)
+    cb.t0 = t0  # progress times count from the start of the build
+    out = _search(built, time_limit - build_time, workers, n_vars, cb, has_objective,
+                  first_only)
+    status = STATUS.get(out.code, Status.unknown)
     result = SolveResult(status=status, build_time=build_time,
                          wall_time=time.perf_counter() - t0,
                          first_solution_time=cb.first_time)
     if cb.error:
         result.messages.append(cb.error)
-    if status not in (Status.optimal, Status.feasible):
+    result.messages += out.messages
+    if status not in (Status.optimal, Status.feasible) or out.solution is None:
         if status == Status.invalid:
             result.messages.append(f"model invalid: {built.model.validate()}")
         return result
 
-    val = _values(solver)
+    val = _values(out.solution)
     offset = problem.objective_offset
     result.roster = _roster(built, problem, val)
     penalties, total = _penalties(built, problem, val)
     result.penalties = penalties
     result.objective = total + offset
     if has_objective:
-        cp_obj = round(solver.objective_value) + offset
-        bound = math.ceil(max(solver.best_objective_bound, best_bound) - 1e-6) + offset
+        cp_obj = round(out.objective) + offset
+        bound = math.ceil(out.bound - 1e-6) + offset
         if result.objective != cp_obj:
             result.messages.append(
                 f"objective {result.objective} recomputed from the roster (search: {cp_obj})")
@@ -235,80 +268,182 @@ def _solve_whole(
     return result
 
 
-def _search(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
-            cb: _Progress, has_objective: bool, first_only: bool
-            ) -> tuple[cp_model.CpSolver, Any, float]:
-    """Run CP-SAT on ``model`` in phases; return the solver holding the best roster, its status
-    code and the best bound any phase proved (in CP-SAT's objective units).
+@dataclass
+class _Outcome:
+    """What :func:`_search` found: CP-SAT's status code, the best solution (one value per
+    model variable), its objective and the best bound (CP-SAT's objective units)."""
 
-    With an objective and 2-3 workers (see :func:`configure` for the portfolios and figures):
+    code: Any
+    solution: list[int] | None = None
+    objective: float = math.inf
+    bound: float = -math.inf
+    messages: list[str] = field(default_factory=list)
 
-    - small models (at most :data:`CORE_PORTFOLIO_MAX_VARS` variables): CP-SAT's default
-      portfolio until a first roster (at most :data:`FIRST_PHASE_SHARE` of the time), then
-      ``core`` (:data:`CORE_PHASE_SHARE`), which proves most of them optimal, then ``lp_lns``
-      for the rest;
-    - medium models: ``lp_lns``; large ones (over :data:`LARGE_MODEL`): ``lns``.
 
-    Each phase starts from the best roster so far (a complete hint); the best roster and the
-    best bound of all phases are kept. Otherwise one solve with :func:`configure`'s choice.
+def _single(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
+            cb: _Progress, first_only: bool = False, portfolio: str = "auto") -> _Outcome:
+    """One CP-SAT solve with :func:`configure`'s parameters."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
+    configure(solver.parameters, workers, n_vars, portfolio)
+    solver.parameters.stop_after_first_solution = first_only
+    code = solver.solve(model, cb)
+    out = _Outcome(code)
+    if STATUS.get(code) in (Status.optimal, Status.feasible):
+        out.solution = list(solver.response_proto.solution)
+        out.objective = solver.objective_value
+        out.bound = solver.best_objective_bound
+    elif STATUS.get(code) == Status.infeasible:
+        out.bound = math.inf
+    return out
+
+
+def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb: _Progress,
+            has_objective: bool, first_only: bool) -> _Outcome:
+    """Run CP-SAT on the model in phases and return the best roster and bound found.
+
+    With an objective and at least 2 workers:
+
+    1. CP-SAT's default portfolio on every worker until a first roster (at most
+       :data:`FIRST_PHASE_SHARE` of the time; the rest of it when none comes);
+    2. until the time is up or the roster is proven optimal, two searches side by side that
+       share rosters: a complete CP-SAT search on ``workers - 1`` threads (``core`` on small
+       models, which proves our scenarios optimal; see :func:`configure`), which proves the
+       bound and whose rosters the LNS takes up, and a large-neighbourhood search
+       (:mod:`solver.lns`) on the last thread, which improves the roster; each stops the other
+       when the best roster meets the bound.
+
+    Otherwise (no objective, ``first_only``, one worker) a single solve.
     """
+    model = built.model
     t0 = time.perf_counter()
-    if not has_objective or first_only or not 2 <= workers <= 3:
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
-        configure(solver.parameters, workers, n_vars)
-        solver.parameters.stop_after_first_solution = first_only
-        return solver, solver.solve(model, cb), -math.inf
-    plan: list[tuple[str, float | None]]
+    if not has_objective or first_only or workers < 2 or SEARCH == "default":
+        return _single(model, time_limit, workers, n_vars, cb, first_only,
+                       "default" if SEARCH == "default" else "auto")
+    first = _single(model, FIRST_PHASE_SHARE * time_limit, workers, n_vars, cb,
+                    first_only=True, portfolio="default")
+    status = STATUS.get(first.code)
+    if status in (Status.infeasible, Status.invalid, Status.optimal):
+        return first
+    left = time_limit - (time.perf_counter() - t0)
+    if first.solution is None:
+        if left <= 0.05:
+            return first
+        return _single(model, left, workers, n_vars, cb)
+    if left <= 0.05:
+        return first
+    if SEARCH == "hybrid":
+        return _hybrid(built, first, left, workers, n_vars, cb)
+    # phased: core + max_lp for a share of the time, then CP-SAT's default portfolio.
+    best = first
+    phases: list[tuple[str, float | None]] = [
+        ("lp_lns" if SEARCH == "phased_lp" else "default", None)]
     if core_portfolio(workers, n_vars):
-        plan = [("first", FIRST_PHASE_SHARE), ("core", CORE_PHASE_SHARE), ("lp_lns", None)]
-    elif n_vars <= LARGE_MODEL:
-        plan = [("lp_lns", None)]
-    else:
-        plan = [("lns", None)]
-    best: tuple[cp_model.CpSolver, Any] | None = None
-    best_bound = -math.inf
-    last: tuple[cp_model.CpSolver, Any] | None = None
-    for i, (phase, share) in enumerate(plan):
-        left = float(time_limit) - (time.perf_counter() - t0)
-        if left <= 0.05 and i > 0:
+        phases.insert(0, ("core", CORE_PHASE_SHARE))
+    for phase, share in phases:
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0.05:
             break
-        span = left if share is None else min(left, share * float(time_limit))
-        if i > 0 and best is None:
-            span = left  # no roster yet: this phase gets the rest of the time
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.0, span)
-        configure(solver.parameters, workers, n_vars,
-                  "default" if phase == "first" else phase)
-        solver.parameters.stop_after_first_solution = phase == "first"
-        if best is not None:
-            model.clear_hints()  # the caller's hint served the first phase
-            for j, value in enumerate(best[0].response_proto.solution):
-                model.add_hint(model.get_int_var_from_proto_index(j), value)
-        cb.elapsed_before = time.perf_counter() - t0
-        code = solver.solve(model, cb)
-        last = (solver, code)
-        status = STATUS.get(code, Status.unknown)
-        if status in (Status.infeasible, Status.invalid, Status.optimal):
-            return solver, code, max(best_bound, solver.best_objective_bound)
-        if status == Status.feasible:
-            best_bound = max(best_bound, solver.best_objective_bound)
-            if best is None or solver.objective_value < best[0].objective_value - 0.5:
-                best = (solver, code)
-            if best_bound >= best[0].objective_value - 1e-6:
-                return best[0], cp_model.OPTIMAL, best_bound
-            cb.bound_floor = best_bound
-        elif best is None and i > 0:
-            break  # the rest of the time went to this phase and it found no roster
-    assert last is not None
-    if best is None:
-        return last[0], last[1], best_bound
-    return best[0], best[1], best_bound
+        span = left if share is None else min(left, share * time_limit)
+        _hint_all(model, best.solution)
+        out = _single(model, span, workers, n_vars, cb, portfolio=phase)
+        st = STATUS.get(out.code)
+        if st in (Status.infeasible, Status.invalid, Status.optimal):
+            return out
+        bound = max(best.bound, out.bound)
+        if out.solution is not None and out.objective < best.objective - 0.5:
+            best = out
+        best.bound = bound
+        cb.raise_floor(bound)
+        if bound >= best.objective - 1e-6:
+            best.code = cp_model.OPTIMAL
+            return best
+    return best
 
 
-def _values(solver: cp_model.CpSolver) -> Callable[[Any], int]:
-    """Fast value lookup of literals and expressions in the final solution."""
-    sol = solver.response_proto.solution
+def _hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
+    """Replace the model's hint by a complete one: ``solution``."""
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(solution)))
+    model.proto.solution_hint.values.extend(solution)
+
+
+def _hybrid(built: BuiltModel, start: _Outcome, time_limit: float, workers: int, n_vars: int,
+            cb: _Progress) -> _Outcome:
+    """Phase 2 of :func:`_search`: a complete search beside an LNS, from ``start``."""
+    model = built.model
+    deadline = time.perf_counter() + time_limit
+    incumbent = Incumbent(start.solution, start.objective)
+    stop = threading.Event()
+    state = {"bound": start.bound}
+    lock = threading.Lock()
+
+    complete = cp_model.CpSolver()
+    params = complete.parameters
+    params.max_time_in_seconds = time_limit
+    configure(params, workers - 1, n_vars, "core" if core_portfolio(workers, n_vars)
+              else "default")
+    if workers - 1 == 1 and core_portfolio(workers, n_vars):
+        params.optimize_with_core = True
+
+    def on_bound(bound: float) -> None:
+        with lock:
+            state["bound"] = max(state["bound"], bound)
+        cb.raise_floor(bound)
+        if incumbent.get()[1] <= bound + 1e-6:
+            stop.set()
+            complete.stop_search()
+
+    complete.best_bound_callback = on_bound
+    _hint_all(model, start.solution)
+    cb.incumbent = incumbent
+    result: dict[str, Any] = {}
+
+    def run_complete() -> None:
+        result["code"] = complete.solve(model, cb)
+        stop.set()
+
+    thread = threading.Thread(target=run_complete, name="cp-sat-complete", daemon=True)
+    thread.start()
+
+    def on_improve(values: list[int], objective: float) -> None:
+        cb.publish(objective, None, values)
+        with lock:
+            proven = objective <= state["bound"] + 1e-6
+        if proven:
+            stop.set()
+            complete.stop_search()
+
+    lns = Lns(built, seed=0)
+    try:
+        lns.run(incumbent, deadline, stop, on_improve)
+    finally:
+        stop.set()
+        complete.stop_search()
+        thread.join()
+        cb.incumbent = None
+    code = result.get("code", cp_model.UNKNOWN)
+    bound = max(state["bound"], complete.best_objective_bound
+                if STATUS.get(code) in (Status.optimal, Status.feasible) else -math.inf)
+    values, objective, _ = incumbent.get()
+    if STATUS.get(code) in (Status.optimal, Status.feasible) and \
+            complete.objective_value < objective - 0.5:
+        values, objective = list(complete.response_proto.solution), complete.objective_value
+    out = _Outcome(cp_model.FEASIBLE, values, objective, bound)
+    if STATUS.get(code) == Status.optimal or bound >= objective - 1e-6:
+        out.code = cp_model.OPTIMAL
+        out.bound = objective
+    tries = sum(t for t, _ in lns.stats.values())
+    wins = sum(w for _, w in lns.stats.values())
+    out.messages.append(f"LNS: {wins} improvements in {tries} re-solves")
+    return out
+
+
+def _values(solution: Sequence[int]) -> Callable[[Any], int]:
+    """Fast value lookup of literals and expressions in a solution (one value per variable)."""
+    sol = list(solution)
+    response = cp_model_helper.CpSolverResponse()
+    response.solution.extend(sol)
 
     def val(e: Any) -> int:
         if isinstance(e, bool | int):
@@ -318,7 +453,7 @@ def _values(solver: cp_model.CpSolver) -> Callable[[Any], int]:
         idx = getattr(e, "index", None)
         if isinstance(e, cp_model_helper_not) and idx is not None:
             return 1 - sol[-idx - 1]
-        return int(solver.value(e))
+        return int(cp_model_helper.ResponseHelper.value(response, e))
 
     return val
 

@@ -44,9 +44,13 @@ class Vars:
         default_factory=lambda: defaultdict(list))
     y_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list))
-    a: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    # Skill-free post loads: a variable, or the pool expression itself (see build_vars).
+    a: dict[tuple[str, int, str], cp_model.LinearExprT] = field(default_factory=dict)
     pool: dict[tuple[int, str], list] = field(default_factory=dict)
     individual: set[tuple[str, int, str]] = field(default_factory=set)
+    #: Staff who work at most one shift a day by a hard rule that no enforcement literal guards:
+    #: their "on site that day" literal is the plain sum of their shift literals.
+    one_shift_a_day: set[str] = field(default_factory=set)
     _on_day: dict[tuple[str, int, frozenset | None], Lit] = field(default_factory=dict)
 
     def xv(self, staff: str, day: int, shift: str) -> Lit:
@@ -76,9 +80,14 @@ class Vars:
             lit = xs[0]
         else:
             lit = self.model.new_bool_var(f"on[{staff},{day}]")
-            self.model.add_bool_or(xs).only_enforce_if(lit)
-            for v in xs:
-                self.model.add_implication(v, lit)
+            if staff in self.one_shift_a_day:
+                # At most one shift a day: on = sum of the shifts, a tighter LP than the
+                # clauses below (and an exactly-one constraint for presolve).
+                self.model.add(cp_model.LinearExpr.sum(xs) == lit)
+            else:
+                self.model.add_bool_or(xs).only_enforce_if(lit)
+                for v in xs:
+                    self.model.add_implication(v, lit)
         self._on_day[key] = lit
         return lit
 
@@ -93,6 +102,10 @@ def build_vars(ctx: Ctx) -> Vars:
     av = pol.availability
     keep_unavailable = (not av.enabled) or ctx.diagnosis or ctx.switch_weight(av) is not None
     unavailable = _unavailable_cells(ctx) if not keep_unavailable else set()
+
+    if not ctx.diagnosis and ctx.hard_weight() is None:
+        v.one_shift_a_day = {s.id for s in problem.staff
+                             if pol.contracts[s.contract].max_shifts_per_day == 1}
 
     teams = pol.teams
     pattern = idx.pattern_team
@@ -157,10 +170,14 @@ def build_vars(ctx: Ctx) -> Vars:
         d, sh = slot
         free_people = (cp_model.LinearExpr.sum([x for x, _ in members])
                        - cp_model.LinearExpr.sum([y for _, ys in members for y in ys] or [0]))
+        free_here = [p for p in posts_at[slot] if p in free]
+        if len(free_here) == 1 and not general:
+            # One skill-free post and no general duty: every pooled person serves it, so its
+            # load is the pool itself (no variable).
+            v.a[(free_here[0], d, sh)] = free_people
+            continue
         loads = []
-        for p in posts_at[slot]:
-            if p not in free:
-                continue
+        for p in free_here:
             a = model.new_int_var(0, len(members), f"a[{p},{d},{sh}]")
             v.a[(p, d, sh)] = a
             loads.append(a)
