@@ -26,6 +26,7 @@ def build(ctx: Ctx) -> list[Term]:
             terms += _count(ctx, s, i, cl)
         for i, rl in enumerate(c.runs):
             terms += _runs(ctx, s, i, rl)
+        _run_windows(ctx, s, c)
         terms += _successions(ctx, s, c)
         terms += _weekends(ctx, s, c)
     return terms
@@ -151,6 +152,40 @@ def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
     terms += _run_terms(ctx, s, rl, works, hmin, rl.soft_min, rl.min_weight, rl.soft_max, hmax,
                         rl.max_weight, prefix)
     return terms
+
+
+def _run_windows(ctx: Ctx, s: str, c: Contract) -> None:
+    """Redundant: with runs of a state at most ``M`` days long (hard) and runs of the other
+    state at least ``m`` days long (hard), any ``M + m`` consecutive days hold at most ``M``
+    days of the first state.
+
+    Two runs of the first state inside such a window are separated by a run of the other state
+    that lies between two days of the horizon, so it is maximal, not at a border, and at least
+    ``m`` long; hence more than ``M`` days in state need more than ``M + m`` days. CDCL search
+    cannot derive this counting fact: with it, a 182-day contract of Curtois & Qu 20 (115-117
+    shifts, runs of 2-5, days off in pairs) is solved in 0.05 s, without it not in 5 s.
+    """
+    if ctx.diagnosis or ctx.hard_weight() is not None:
+        return
+    whole = [r for r in c.runs if not r.shifts]
+    v = ctx.vars
+    on = None
+    for a in whole:
+        if a.hard_max is None:
+            continue
+        for b in whole:
+            if b.state == a.state or b.hard_min is None or b.hard_min < 2:
+                continue
+            if on is None:
+                on = [v.on_day(s, d) for d in range(ctx.idx.days)]
+            lits = on if a.state == "on" else [neg(x) for x in on]
+            length = a.hard_max + b.hard_min
+            for start in range(len(lits) - length + 1):
+                window = [x for x in lits[start:start + length] if x is not False]
+                if len(window) <= a.hard_max:
+                    continue
+                fixed = sum(1 for x in window if x is True)
+                ctx.model.add(lsum([x for x in window if x is not True]) <= a.hard_max - fixed)
 
 
 def _run_terms(ctx: Ctx, s: str, rl: RunLimit, works: list, hard_min: int | None,

@@ -27,9 +27,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.model import BuiltModel
+
+_FREE = -(2**62)  # marks a decision variable left to its own domain in the working model
 
 #: Neighbourhood kinds and their starting share of the roster's cells.
 KINDS: dict[str, float] = {"staff": 0.08, "days": 0.12, "block": 0.15, "penalty": 0.1}
@@ -123,20 +126,28 @@ class Neighbourhood:
 
 
 class Lns:
-    """The LNS loop of one model (see the module docstring)."""
+    """The LNS loop of one model (see the module docstring). Not thread-safe: one loop, one
+    thread (it keeps one working copy of the model whose decision domains it updates)."""
 
     def __init__(self, built: BuiltModel, seed: int = 0) -> None:
         self.built = built
         self.map = cell_map(built)
         self.rng = random.Random(seed)
-        base = built.model.clone()
-        base.clear_hints()
-        self.base = base
-        self.n_vars = len(base.proto.variables)
+        work = built.model.clone()
+        work.clear_hints()
+        self.work = work
+        self.n_vars = len(work.proto.variables)
+        self.all_vars = list(range(self.n_vars))
         self.share = dict(KINDS)
         self.solve_time = SOLVE_TIME
         self.stats: dict[str, list[int]] = {k: [0, 0] for k in KINDS}  # tries, improvements
-        self.n_cells = max(1, sum(1 for _ in self.map.cell_vars))
+        decision = sorted({i for idx in self.map.cell_vars.values() for i in idx}
+                          | {i for idx in self.map.staff_vars.values() for i in idx})
+        self.decision = np.array(decision, dtype=np.int64)
+        pv = work.proto.variables
+        self.domain = {i: list(pv[i].domain) for i in decision}  # as built
+        # What each decision variable of the working model is fixed to (_FREE: its own domain).
+        self.fixed = np.full(self.n_vars, _FREE, dtype=np.int64)
 
     # ---- neighbourhoods ---------------------------------------------------------------
     def _pick_staff(self, k: int) -> list[str]:
@@ -205,28 +216,40 @@ class Lns:
         return Neighbourhood(kind, cells, set(people) if len(window) == days else set())
 
     # ---- one re-solve -----------------------------------------------------------------
+    def _free_indices(self, hood: Neighbourhood) -> list[int]:
+        out: list[int] = []
+        for key in hood.cells:
+            out += self.map.cell_vars.get(key, ())
+        for s in hood.staff:
+            out += self.map.staff_vars.get(s, ())
+        return out
+
+    def _sync(self, hood: Neighbourhood, values: list[int]) -> None:
+        """Fix every decision variable outside ``hood`` to ``values``, free those inside; only
+        the variables whose state changes since the last re-solve are touched."""
+        want = np.asarray(values, dtype=np.int64)[self.decision]
+        free = self._free_indices(hood)
+        target = np.full(self.n_vars, _FREE, dtype=np.int64)
+        target[self.decision] = want
+        if free:
+            target[np.asarray(free, dtype=np.int64)] = _FREE
+        changed = self.decision[target[self.decision] != self.fixed[self.decision]]
+        pv = self.work.proto.variables
+        for i in changed.tolist():
+            d = pv[i].domain
+            d.clear()
+            t = int(target[i])
+            d.extend(self.domain[i] if t == _FREE else [t, t])
+        self.fixed[changed] = target[changed]
+
     def resolve(self, hood: Neighbourhood, values: list[int], time_limit: float,
                 seed: int) -> tuple[int, list[int] | None, float]:
         """Re-solve with everything outside ``hood`` fixed; (status, values, objective)."""
-        model = self.base.clone()
-        proto = model.proto
-        pv = proto.variables
-        for key, indices in self.map.cell_vars.items():
-            if key in hood.cells:
-                continue
-            for i in indices:
-                d = pv[i].domain
-                d.clear()
-                d.extend([values[i], values[i]])
-        for s, indices in self.map.staff_vars.items():
-            if s in hood.staff:
-                continue
-            for i in indices:
-                d = pv[i].domain
-                d.clear()
-                d.extend([values[i], values[i]])
-        hint = proto.solution_hint
-        hint.vars.extend(range(self.n_vars))
+        self._sync(hood, values)
+        hint = self.work.proto.solution_hint
+        hint.vars.clear()
+        hint.values.clear()
+        hint.vars.extend(self.all_vars)
         hint.values.extend(values)
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -234,7 +257,7 @@ class Lns:
         p.max_time_in_seconds = time_limit
         p.random_seed = seed
         p.symmetry_level = 0
-        code = solver.solve(model)
+        code = solver.solve(self.work)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return code, list(solver.response_proto.solution), solver.objective_value
         return code, None, math.inf

@@ -22,6 +22,7 @@ from roster.model import (
     Status,
 )
 from roster.rules import label
+from solver.construct import construct, separable
 from solver.decompose import components, solve_parts
 from solver.lns import Incumbent, Lns
 from solver.model import BuiltModel, build_model
@@ -51,6 +52,14 @@ CORE_PORTFOLIO_MAX_VARS = 10_000
 #: Share of the time limit the first phase may spend looking for a first roster before the
 #: improving phases start (see :func:`_search`).
 FIRST_PHASE_SHARE = 0.5
+#: Share of the time the first phase looks for a roster with the objective before it looks
+#: for one without (see :func:`_feasible`).
+FIRST_OBJECTIVE_SHARE = 0.15
+#: Problems of at least this many staff-days whose hard rules bind each person alone start
+#: from a roster built person by person (:mod:`solver.construct`), paced to take this share of
+#: the time and given up at the second share.
+CONSTRUCT_MIN_CELLS = 2_000
+CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 CORE_PHASE_SHARE = 0.25
@@ -81,7 +90,8 @@ def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -
       against 552 / 0, 4,408 / 0 and 3,050 with ``core`` then LNS only; 4 proven optimal).
     - ``lns``: LNS and first-solution workers only, no bound (Curtois & Qu 13, 61,000 variables:
       6,892 against 8,709 with CP-SAT's default and 9,586 with ``lp_lns``).
-    - ``default``: CP-SAT's own choice; ``auto``: ``core`` for small models, else ``default``.
+    - ``default``: CP-SAT's own choice; ``auto``: ``core`` for small models, else ``default``;
+      ``max_lp``: every worker with the full linear relaxation.
     """
     workers = max(1, workers)
     params.num_workers = workers
@@ -89,10 +99,11 @@ def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -
         # On big rosters the symmetry search of presolve times out repeatedly and costs about
         # half of the time to a first solution (measured: 1,000 staff x 28 days, 20 s -> 11 s).
         params.symmetry_level = 0
-        # One presolve round, not three: probing alone took 7.5 s of 11.7 s on Curtois & Qu
-        # 13 (61,000 variables), and a search that starts later finds worse rosters
-        # (30 s: 15,317 against 23,677).
-        params.max_presolve_iterations = 1
+    if portfolio == "max_lp":
+        # The LP of every constraint: one person's year (Curtois & Qu 22, person T) gets a
+        # first roster in 0.9 s with it, none in 10 s without.
+        params.linearization_level = 2
+        return
     if portfolio == "auto":
         portfolio = "core" if core_portfolio(workers, n_vars) else "default"
     if not 2 <= workers <= 3 or portfolio == "default":
@@ -130,6 +141,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.best: float = math.inf  # best objective reported so far
         self.t0 = time.perf_counter()
         self.incumbent: Incumbent | None = None  # set during the LNS phase
+        self.on_first: Callable[[], None] | None = None  # hears the first roster
         self._lock = threading.Lock()
 
     def on_solution_callback(self) -> None:
@@ -159,6 +171,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             elapsed = time.perf_counter() - self.t0
             if self.first_time is None:
                 self.first_time = elapsed
+                if self.on_first is not None:
+                    self.on_first()
             if self.on_progress is None:
                 return
             if self.has_objective:
@@ -216,10 +230,11 @@ def _solve_whole(
     *,
     soft_hard_rules: bool = False,
     first_only: bool = False,
+    polish: float | None = None,
     progress_rosters: bool = False,
 ) -> SolveResult:
     """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
-    the first roster)."""
+    the first roster; with ``polish``, that many seconds after it)."""
     t0 = time.perf_counter()
     built = build_model(problem, soft_hard_rules=soft_hard_rules)
     if SYMMETRY_BREAKING:
@@ -234,8 +249,12 @@ def _solve_whole(
                    if progress_rosters and on_progress is not None else None)
     cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
     cb.t0 = t0  # progress times count from the start of the build
-    out = _search(built, time_limit - build_time, workers, n_vars, cb, has_objective,
-                  first_only)
+    if polish is not None:
+        out = _single(built.model, time_limit - build_time, workers, n_vars, cb,
+                      portfolio="max_lp", polish=polish)
+    else:
+        out = _search(built, time_limit - build_time, workers, n_vars, cb, has_objective,
+                      first_only)
     status = STATUS.get(out.code, Status.unknown)
     result = SolveResult(status=status, build_time=build_time,
                          wall_time=time.perf_counter() - t0,
@@ -281,13 +300,25 @@ class _Outcome:
 
 
 def _single(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
-            cb: _Progress, first_only: bool = False, portfolio: str = "auto") -> _Outcome:
-    """One CP-SAT solve with :func:`configure`'s parameters."""
+            cb: _Progress, first_only: bool = False, portfolio: str = "auto",
+            polish: float | None = None) -> _Outcome:
+    """One CP-SAT solve with :func:`configure`'s parameters (with ``polish``, stopped that many
+    seconds after the first roster)."""
     solver = cp_model.CpSolver()
+    timer: threading.Timer | None = None
+    if polish is not None:
+        def start_timer() -> None:
+            nonlocal timer
+            timer = threading.Timer(polish, solver.stop_search)
+            timer.daemon = True
+            timer.start()
+        cb.on_first = start_timer
     solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
     configure(solver.parameters, workers, n_vars, portfolio)
     solver.parameters.stop_after_first_solution = first_only
     code = solver.solve(model, cb)
+    if timer is not None:
+        timer.cancel()
     out = _Outcome(code)
     if STATUS.get(code) in (Status.optimal, Status.feasible):
         out.solution = list(solver.response_proto.solution)
@@ -320,8 +351,22 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
     if not has_objective or first_only or workers < 2 or SEARCH == "default":
         return _single(model, time_limit, workers, n_vars, cb, first_only,
                        "default" if SEARCH == "default" else "auto")
-    first = _single(model, FIRST_PHASE_SHARE * time_limit, workers, n_vars, cb,
-                    first_only=True, portfolio="default")
+    first = _Outcome(cp_model.UNKNOWN)
+    problem = built.ctx.problem
+    if (len(problem.staff) * problem.horizon.days >= CONSTRUCT_MIN_CELLS
+            and separable(problem, built.ctx.soft_hard_rules)):
+        roster = construct(problem, CONSTRUCT_LIMIT * time_limit, workers, _solve_whole,
+                           pace=CONSTRUCT_SHARE * time_limit)
+        if roster is not None:
+            first = _from_roster(built, roster, time_limit - (time.perf_counter() - t0),
+                                 workers, n_vars, cb)
+    if first.solution is None:
+        first = _single(model, FIRST_OBJECTIVE_SHARE * time_limit, workers, n_vars, cb,
+                        first_only=True, portfolio="default")
+    if first.solution is None and STATUS.get(first.code) == Status.unknown:
+        left = FIRST_PHASE_SHARE * time_limit - (time.perf_counter() - t0)
+        if left > 0.05:
+            first = _feasible(model, left, workers, n_vars, cb)
     status = STATUS.get(first.code)
     if status in (Status.infeasible, Status.invalid, Status.optimal):
         return first
@@ -359,6 +404,85 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
             best.code = cp_model.OPTIMAL
             return best
     return best
+
+
+def _feasible(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
+              cb: _Progress) -> _Outcome:
+    """A first roster of ``model`` found with the objective set aside: on long horizons the
+    objective steers CP-SAT's first search into dead ends (Curtois & Qu 20, 182 days: no
+    roster in 60 s with it, one in 3 s without)."""
+    plain = model.clone()
+    plain.clear_objective()
+    out = _single(plain, time_limit, workers, n_vars, _Progress(0, False, None),
+                  first_only=True, portfolio="default")
+    if out.solution is not None:
+        out.code = cp_model.FEASIBLE  # optimal for "no objective" only
+        out.objective = _objective_value(model, out.solution)
+        out.bound = -math.inf
+        cb.publish(out.objective, None, out.solution)
+    return out
+
+
+def _from_roster(built: BuiltModel, roster: Roster, time_limit: float, workers: int,
+                 n_vars: int, cb: _Progress) -> _Outcome:
+    """The model's solution that is ``roster`` (its cells, posts, tests and teams fixed, the
+    rest derived by CP-SAT); no solution when the roster breaks a hard rule."""
+    values = _decision_values(built, roster)
+    out = _Outcome(cp_model.UNKNOWN)
+    if values is None:
+        return out
+    fixed = built.model.clone()
+    fixed.clear_hints()
+    pv = fixed.proto.variables
+    for i, value in values.items():
+        d = pv[i].domain
+        d.clear()
+        d.extend([value, value])
+    out = _single(fixed, max(0.1, time_limit), workers, n_vars, _Progress(0, False, None),
+                  first_only=True, portfolio="default")
+    if out.solution is None:
+        return _Outcome(cp_model.UNKNOWN)
+    out.code = cp_model.FEASIBLE
+    out.bound = -math.inf
+    cb.publish(out.objective, None, out.solution)
+    return out
+
+
+def _decision_values(built: BuiltModel, roster: Roster) -> dict[int, int] | None:
+    """Every decision variable's value in ``roster`` (None if the roster puts someone in a
+    cell the model has no variable for)."""
+    v = built.vars
+    h = built.ctx.problem.horizon
+    values = {x.index: 0 for x in v.x.values()}
+    values.update({y.index: 0 for y in v.y.values()})
+    values.update({t.index: 0 for t in v.t.values()})
+    for a in roster.assignments:
+        key = (a.staff, h.day(a.date), a.shift)
+        x = v.x.get(key)
+        if x is None:
+            return None
+        values[x.index] = 1
+        y = v.y.get((a.staff, a.post, key[1], a.shift)) if a.post is not None else None
+        if y is not None:
+            values[y.index] = 1
+    for r in roster.tests:
+        t = v.t.get((r.staff, h.day(r.date)))
+        if t is None:
+            return None
+        values[t.index] = 1
+    for (s, k), z in v.z.items():
+        if s in roster.teams:
+            values[z.index] = int(roster.teams[s] == k)
+    return values
+
+
+def _objective_value(model: cp_model.CpModel, solution: Sequence[int]) -> float:
+    """The value of ``model``'s objective in ``solution``, as CP-SAT reports it."""
+    obj = model.proto.objective
+    total = 0
+    for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
+        total += coeff * (solution[ref] if ref >= 0 else 1 - solution[-ref - 1])
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
 
 
 def _hint_all(model: cp_model.CpModel, solution: list[int]) -> None:

@@ -1,8 +1,10 @@
 """Contracts: shifts per day, rest, counts, runs, successions, weekends."""
 
 import datetime as dt
+import itertools
 
 import pytest
+from ortools.sat.python import cp_model
 
 from roster.model import (
     Contract,
@@ -172,3 +174,48 @@ def test_weekends():
     assert solve_checked(_p(hard, 14, on=[5, 13])).status == Status.infeasible
     assert solve_checked(_p(hard, 14, on=[5, 6])).objective == 0  # one weekend, both days
     assert solve_checked(_p(soft, 14, on=[5, 13])).objective == 4
+
+
+def _runs_ok(pattern: tuple[int, ...], max_on: int, min_off: int) -> bool:
+    """Brute force: runs of on-days at most ``max_on``; runs of off-days not touching either
+    end at least ``min_off``."""
+    n = len(pattern)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and pattern[j] == pattern[i]:
+            j += 1
+        if pattern[i] and j - i > max_on:
+            return False
+        if not pattern[i] and 0 < i and j < n and j - i < min_off:
+            return False
+        i = j
+    return True
+
+
+@pytest.mark.parametrize("max_on, min_off", [(3, 2), (2, 3)])
+def test_run_windows_cut_no_feasible_pattern(max_on, min_off):
+    # The redundant "at most max_on days on in any max_on + min_off days" must leave exactly
+    # the patterns the run rules allow: enumerate every roster of one person over 9 days.
+    from solver.model import build_model
+
+    c = Contract(max_shifts_per_day=1, runs=[RunLimit(hard_max=max_on),
+                                             RunLimit(state="off", hard_min=min_off)])
+    p = _p(c, 9)
+    built = build_model(p)
+    x = [built.vars.x[("s0", d, "D")] for d in range(9)]
+    found: set[tuple[int, ...]] = set()
+
+    class Collect(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found.add(tuple(self.value(v) for v in x))
+
+    built.model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model, Collect()) == cp_model.OPTIMAL
+    expected = {bits for bits in itertools.product((0, 1), repeat=9)
+                if _runs_ok(bits, max_on, min_off)}
+    assert found == expected
+    assert len(expected) > 20  # the check above compares real sets, not two empty ones

@@ -86,3 +86,18 @@ def test_pool_of_skill_free_posts_with_skilled_post():
     assert {(a.staff, a.shift, a.post) for a in r.roster.assignments if a.staff == "s0"} == {
         ("s0", "AM", "seal"), ("s0", "PM", "seal")}
     assert all(a.post is not None for a in r.roster.assignments)
+
+
+def test_exact_need_soft_on_both_sides():
+    # A post needing exactly 2 (under 10 each, over 1 each) in both slots of one day; nobody may
+    # do general duty. Three people fixed on in AM -> 1 over (1); PM forced empty -> 2 short
+    # (20). Total 21: the single equality n - 2 = over - under prices both sides.
+    post = Post(id="c1", demands=[Demand(min=2, max=2)], under_weight=10, over_weight=1)
+    p = tiny_problem(days=1, n_staff=3, posts=[post], general_duty_allowed=False,
+                     policy=quiet_policy(),
+                     fixed=fix(*[(f"s{i}", 0, "AM") for i in range(3)],
+                               *[(f"s{i}", 0, "PM", False) for i in range(3)]))
+    r = solve_checked(p)
+    assert r.objective == 21
+    assert sorted((x.rule, x.cost) for x in r.penalties) == [
+        ("coverage.over", 1), ("coverage.under", 20)]

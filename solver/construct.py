@@ -1,0 +1,137 @@
+"""A first roster built one person at a time, for problems whose hard rules bind each person
+alone.
+
+When no hard rule reads two people at once (no hard cap, no teams, no daily test capacity, no
+hard coverage), a roster meets every hard rule exactly when each person's own part does, so a
+roster can be put together person by person: each person's best roster given the people
+already placed, where the posts ask only for what those people leave uncovered. Each of these
+is a small CP-SAT model (one person, the whole horizon) that CP-SAT solves in a fraction of a
+second, where the whole model may leave CP-SAT without any roster for a minute (Curtois & Qu
+20-23, 182 and 364 days). The roster is then a starting point for the search on the whole model.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from roster.model import (
+    Assignment,
+    Problem,
+    RapidTest,
+    Roster,
+    SlotDemand,
+    SolveResult,
+    Status,
+)
+from roster.problem import ProblemIndex
+from solver.decompose import sub_problem
+
+#: Seconds a person's solve may take to find the person's first roster (one person over 364
+#: days and 10 shifts: 0.6-1.6 s, Curtois & Qu 22), and at most how long it goes on improving
+#: it (less when the time left is short).
+PERSON_TIME_LIMIT = 10.0
+MAX_POLISH = 0.5
+
+
+def separable(problem: Problem, soft_hard_rules: bool = False) -> bool:
+    """Whether every hard rule of ``problem`` reads one person only."""
+    pol = problem.policy
+    if soft_hard_rules:
+        return True
+    if pol.cap.enabled and pol.cap.hard:
+        return False
+    if pol.teams.enabled and pol.teams.count > 1:
+        return False
+    if pol.tests.enabled and pol.tests.daily_capacity is not None:
+        return False
+    idx = ProblemIndex(problem)
+    coverage_hard = pol.coverage.enabled and pol.coverage.hard
+    for post in problem.site.posts:
+        needs = idx.needs.get(post.id, {})
+        if post.under_weight is None and coverage_hard and any(n.min > 0 for n in needs.values()):
+            return False
+        if post.over_weight is None and any(n.max is not None for n in needs.values()):
+            return False
+    return True
+
+
+def person_problem(problem: Problem, staff: str, load: Counter, idx: ProblemIndex) -> Problem:
+    """``staff``'s part of ``problem``, each post asking for what ``load`` (people per
+    ``(post, day, shift)`` already placed) leaves: the shortfall and the excess this person
+    adds are then priced exactly as in the whole problem."""
+    sub = sub_problem(problem, [staff], first=False, idx=idx)
+    h = problem.horizon
+    posts = []
+    for post in sub.site.posts:
+        demands = []
+        for (d, sh), need in idx.needs.get(post.id, {}).items():
+            placed = load.get((post.id, d, sh), 0)
+            demands.append(SlotDemand(
+                date=h.date(d), shift=sh, min=max(0, need.min - placed),
+                max=None if need.max is None else max(0, need.max - placed)))
+        posts.append(post.model_copy(update={"demands": [], "slot_demands": demands}))
+    return sub.model_copy(update={"site": sub.site.model_copy(update={"posts": posts})})
+
+
+def construct(problem: Problem, time_limit: float, workers: int,
+              solve_one: Callable[..., SolveResult], seed: int = 0,
+              pace: float | None = None) -> Roster | None:
+    """A roster meeting every hard rule of a :func:`separable` problem, or None (a person
+    with no roster of their own, or the time is up).
+
+    People are placed in a random order by ``workers`` threads. Each person's solve stops a
+    moment after the person's first roster: an equal share of what is left of ``pace``
+    seconds (default ``time_limit``), at most :data:`MAX_POLISH`; all of it ends within
+    ``time_limit``.
+    """
+    pace = time_limit if pace is None else min(pace, time_limit)
+    t0 = time.perf_counter()
+    idx = ProblemIndex(problem)
+    order = [s.id for s in problem.staff]
+    random.Random(seed).shuffle(order)
+    load: Counter = Counter()
+    assignments: list[Assignment] = []
+    tests: list[RapidTest] = []
+    lock = threading.Lock()
+    failed: list[str] = []
+    queue = list(reversed(order))
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not queue or failed:
+                    return
+                staff = queue.pop()
+                left = len(queue) + 1
+                sub = person_problem(problem, staff, load, idx)
+            elapsed = time.perf_counter() - t0
+            share = max(0.0, (pace - elapsed) * max(1, workers) / left)
+            limit = min(PERSON_TIME_LIMIT, time_limit - elapsed)
+            if limit <= 0:
+                with lock:
+                    failed.append(staff)
+                return
+            res = solve_one(sub, time_limit=limit, workers=1, polish=min(MAX_POLISH, share))
+            with lock:
+                if res.roster is None or res.status not in (Status.optimal, Status.feasible):
+                    failed.append(staff)
+                    return
+                for a in res.roster.assignments:
+                    assignments.append(a)
+                    if a.post is not None:
+                        load[(a.post, problem.horizon.day(a.date), a.shift)] += 1
+                tests.extend(res.roster.tests)
+
+    threads = [threading.Thread(target=work, name=f"construct-{i}", daemon=True)
+               for i in range(max(1, workers))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if failed or queue:
+        return None
+    return Roster(assignments=assignments, tests=tests)
