@@ -45,11 +45,11 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict[tuple[int, int, str], 
             m.add_bool_or([~work[j] for j in range(d, d + mx + 1)])
         for state, lo in ((True, st.min_consecutive_shifts),  # 7.
                           (False, st.min_consecutive_days_off)):  # 8.
-            lit = (lambda j: work[j]) if state else (lambda j: ~work[j])
+            lits = work if state else [~w for w in work]
             for length in range(1, lo):
                 for d in range(1, H - length):
-                    m.add_bool_or([lit(d - 1)] + [~lit(j) for j in range(d, d + length)]
-                                  + [lit(d + length)])
+                    m.add_bool_or([lits[d - 1]] + [~lits[j] for j in range(d, d + length)]
+                                  + [lits[d + length]])
         weekends = []  # 9.
         for k in range(H // 7):
             wk = m.new_bool_var(f"wk[{e},{k}]")

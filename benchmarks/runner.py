@@ -60,9 +60,12 @@ def ortools_version() -> str:
         return "unknown"
 
 
-def run_one(case: Case, time_limit: float, workers: int) -> dict[str, Any]:
-    """Solve one case in a fresh Python process; returns the worker's figures."""
-    cmd = [sys.executable, "-m", "benchmarks.worker", case.suite, case.name, str(time_limit),
+def run_one(case: Case, time_limit: float, workers: int, plain: bool = False
+            ) -> dict[str, Any]:
+    """Solve one case in a fresh Python process; returns the worker's figures. With ``plain``
+    (Curtois & Qu only), solve the plain CP-SAT baseline model instead."""
+    suite = "curtois-qu-plain" if plain else case.suite
+    cmd = [sys.executable, "-m", "benchmarks.worker", suite, case.name, str(time_limit),
            str(workers)]
     t0 = time.perf_counter()
     try:
@@ -86,8 +89,10 @@ def _median(values: list[float | None]) -> float | None:
     return statistics.median(vals) if vals else None
 
 
-def summarize(case: Case, runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """One row per case: best and median objective over the runs, medians of the times."""
+def summarize(case: Case, runs: list[dict[str, Any]],
+              plain_runs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One row per case: best and median objective over the runs, medians of the times (and
+    the plain baseline's runs of the same case, when measured)."""
     objs = [r.get("objective") for r in runs if r.get("objective") is not None]
     bounds = [r.get("bound") for r in runs if r.get("bound") is not None]
     best = min(objs) if objs else None
@@ -116,6 +121,18 @@ def summarize(case: Case, runs: list[dict[str, Any]]) -> dict[str, Any]:
         row["benchmark_agrees"] = all(
             r.get("benchmark_objective") == r.get("objective")
             and r.get("benchmark_violations") == 0 for r in runs if r.get("objective") is not None)
+    if plain_runs:
+        pobjs = [r.get("objective") for r in plain_runs if r.get("objective") is not None]
+        pbounds = [r.get("bound") for r in plain_runs if r.get("bound") is not None]
+        row["plain_objective_best"] = min(pobjs) if pobjs else None
+        row["plain_objective_median"] = _median(pobjs)
+        row["plain_bound_best"] = max(pbounds) if pbounds else None
+        row["plain_checked"] = all(r.get("benchmark_objective") == r.get("objective")
+                                   and r.get("benchmark_violations") == 0
+                                   for r in plain_runs if r.get("objective") is not None)
+        if best is not None and row["plain_objective_median"] is not None:
+            row["vs_plain"] = (_median(objs) - row["plain_objective_median"]) / max(
+                1, abs(row["plain_objective_median"]))
     if case.suite == "timefold":
         scored = [r for r in runs if "timefold_soft" in r]
         if scored:
@@ -190,18 +207,31 @@ def markdown(doc: dict[str, Any]) -> str:
                 _fmt(r["build_median"], 2), _fmt(r["peak_rss_mb_max"], 0), referee(r)]
 
     if suite == "curtois-qu":
+        measured = doc.get("plain", False)
         head = ["instance", "status", "objective", "bound", "best known", "gap to best",
-                "own gap", "plain CP-SAT 60 s"] + common
+                "own gap"]
+        head += ["plain CP-SAT, this run", "vs plain"] if measured else []
+        head += ["plain CP-SAT 60 s (BENCHMARKS.md)"] + common
         body = []
         for r in rows:
             ref = r["reference"]
             plain = ref.get("plain_cpsat_objective")
-            body.append([r["instance"], "/".join(r["status"]), obj(r), _fmt(r["bound_best"]),
-                         _fmt(r["best_known"]) + (" (opt)" if ref.get("optimal_known") == "yes"
-                                                  else ""),
-                         _pct(r.get("gap_to_best_known")), _pct(r.get("gap_own")),
-                         f"{plain} / {ref.get('plain_cpsat_bound')}" if plain else "no roster"]
-                        + tail(r))
+            row = [r["instance"], "/".join(r["status"]), obj(r), _fmt(r["bound_best"]),
+                   _fmt(r["best_known"]) + (" (opt)" if ref.get("optimal_known") == "yes"
+                                            else ""),
+                   _pct(r.get("gap_to_best_known")), _pct(r.get("gap_own"))]
+            if measured:
+                p_obj = _fmt(r.get("plain_objective_best"))
+                if rep and r.get("plain_objective_median") is not None:
+                    p_obj += f" ({_fmt(r['plain_objective_median'])})"
+                if r.get("plain_objective_best") is None:
+                    p_obj = "no roster"
+                elif r.get("plain_checked") is False:
+                    p_obj += " **scorer disagrees**"
+                row += [f"{p_obj} / {_fmt(r.get('plain_bound_best'))}",
+                        _pct(r.get("vs_plain"))]
+            row += [f"{plain} / {ref.get('plain_cpsat_bound')}" if plain else "no roster"]
+            body.append(row + tail(r))
     elif suite == "timefold":
         head = ["instance", "status", "objective", "bound", "own gap", "Timefold score (ours)",
                 "Timefold's own run"] + common
@@ -233,8 +263,11 @@ def markdown(doc: dict[str, Any]) -> str:
 def run_suite(suite: str, time_limit: float | None = None, workers: int = 2, repeat: int = 1,
               instances: list[str] | None = None, out_dir: Path | None = None,
               tag: str | None = None, save_solutions: bool = True,
-              echo: bool = True) -> dict[str, Any]:
-    """Run a suite and write ``<suite>[-tag].md`` and ``.json`` into ``out_dir``."""
+              echo: bool = True, plain: bool = False) -> dict[str, Any]:
+    """Run a suite and write ``<suite>[-tag].md`` and ``.json`` into ``out_dir``. With
+    ``plain`` (Curtois & Qu), each instance is also solved ``repeat`` times by the plain CP-SAT
+    baseline model under the same limits, one after the other with ours."""
+    plain = plain and suite == "curtois-qu"
     tl = DEFAULT_TIME_LIMIT[suite] if time_limit is None else time_limit
     todo = cases(suite, instances)
     out_dir = RESULTS if out_dir is None else Path(out_dir)
@@ -244,11 +277,14 @@ def run_suite(suite: str, time_limit: float | None = None, workers: int = 2, rep
         cmd += f" --repeat {repeat}"
     if instances:
         cmd += " --instances " + ",".join(instances)
+    if plain:
+        cmd += " --plain"
     doc: dict[str, Any] = {
         "suite": suite, "date": dt.datetime.now().isoformat(timespec="seconds"),
         "command": cmd, "commit": git_commit(), "machine": machine(),
         "ortools": ortools_version(),
-        "time_limit": tl, "workers": workers, "repeat": repeat, "runs": [], "summary": [],
+        "time_limit": tl, "workers": workers, "repeat": repeat, "plain": plain, "runs": [],
+        "plain_runs": [], "summary": [],
     }
     stem = suite + (f"-{tag}" if tag else "")
     sol_dir = out_dir / "solutions" / stem
@@ -268,8 +304,18 @@ def run_suite(suite: str, time_limit: float | None = None, workers: int = 2, rep
                       f"obj={r.get('objective')} bound={r.get('bound')} "
                       f"referee={'ok' if r.get('referee_agrees') else r.get('referee_agrees')} "
                       f"wall={r.get('wall_time')} {r.get('error', '')}", flush=True)
+        plain_runs = []
+        for k in range(repeat if plain else 0):
+            r = run_one(case, tl, workers, plain=True)
+            r["repeat_index"] = k
+            plain_runs.append(r)
+            if echo:
+                print(f"{suite} {case.name} plain run {k + 1}/{repeat}: {r.get('status')} "
+                      f"obj={r.get('objective')} bound={r.get('bound')} "
+                      f"wall={r.get('wall_time')} {r.get('error', '')}", flush=True)
         doc["runs"] += runs
-        doc["summary"].append(summarize(case, runs))
+        doc["plain_runs"] += plain_runs
+        doc["summary"].append(summarize(case, runs, plain_runs))
         # Written after every case so a long run can be read (and survives an interruption).
         (out_dir / f"{stem}.json").write_text(json.dumps(doc, indent=1, default=str) + "\n")
         (out_dir / f"{stem}.md").write_text(markdown(doc))
@@ -289,15 +335,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=None, help="output folder (default benchmarks/results)")
     ap.add_argument("--tag", default=None, help="suffix of the output file names")
     ap.add_argument("--no-solutions", action="store_true", help="do not save the rosters")
+    ap.add_argument("--plain", action="store_true",
+                    help="curtois-qu: also solve each instance with the plain CP-SAT baseline "
+                    "model (benchmarks/plain_curtois.py) under the same limits, in the same run")
     a = ap.parse_args(argv)
     picked = [x for x in a.instances.split(",") if x.strip()] if a.instances else None
     doc = run_suite(a.suite, a.time_limit, a.workers, a.repeat, picked,
-                    Path(a.out) if a.out else None, a.tag, not a.no_solutions)
+                    Path(a.out) if a.out else None, a.tag, not a.no_solutions, plain=a.plain)
     print()
     print(markdown(doc))
     bad = [r["instance"] for r in doc["summary"]
            if r.get("referee_agrees") is False or r.get("benchmark_agrees") is False
-           or r.get("errors")]
+           or r.get("plain_checked") is False or r.get("errors")]
     if bad:
         print(f"FLAGGED (referee or benchmark scorer disagrees, or errors): {', '.join(bad)}")
         return 1

@@ -71,11 +71,34 @@ def run_case(suite: str, name: str, time_limit: float, workers: int) -> dict[str
     return out
 
 
+def run_plain(name: str, time_limit: float, workers: int) -> dict[str, Any]:
+    """The plain CP-SAT model of Curtois & Qu instance ``name`` (see
+    :mod:`benchmarks.plain_curtois`), its roster checked by the benchmark's own evaluator."""
+    from benchmarks import plain_curtois
+    from benchmarks.suites import CURTOIS_DIR
+    from roster.formats import curtois
+
+    inst = curtois.read_raw(CURTOIS_DIR / f"Instance{name}.txt")
+    res = plain_curtois.solve(inst, time_limit, workers)
+    out: dict[str, Any] = {"suite": "curtois-qu-plain", "instance": name,
+                           "status": res["status"].lower(), "objective": res["objective"],
+                           "bound": res["bound"], "wall_time": res["wall_time"],
+                           "peak_rss_mb": _rss_mb()}
+    if res["grid"] is not None:
+        bad, obj = curtois.evaluate(inst, res["grid"])
+        out["benchmark_objective"] = obj
+        out["benchmark_violations"] = len(bad)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     suite, name, time_limit, workers = argv[0], argv[1], float(argv[2]), int(argv[3])
     try:
-        out = run_case(suite, name, time_limit, workers)
+        if suite == "curtois-qu-plain":
+            out = run_plain(name, time_limit, workers)
+        else:
+            out = run_case(suite, name, time_limit, workers)
     except Exception as e:  # reported, not raised: one broken case must not stop a suite
         out = {"suite": suite, "instance": name, "status": "error",
                "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()[-4000:]}

@@ -100,10 +100,11 @@ def sub_problem(problem: Problem, staff: list[str], first: bool,
 def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, workers: int,
                 hint: Roster | None, on_progress: Callable[[Progress], None] | None,
                 soft_hard_rules: bool, solve_one: Callable[..., SolveResult]) -> SolveResult:
-    """Solve the parts in two rounds and merge the results: first a roster for every part (each
+    """Solve the parts in rounds and merge the results: first a roster for every part (each
     solve stops at its first roster), so that a whole roster comes early; then each part again
     from that roster, within a share of the time left by size (time a part leaves unused goes
-    to the next ones)."""
+    to the next ones); then the time still left to the parts not proven optimal, the widest
+    gap first."""
     t0 = time.perf_counter()
     idx = ProblemIndex(problem)
     subs = [sub_problem(problem, part, first=(i == 0), idx=idx) for i, part in enumerate(parts)]
@@ -159,6 +160,28 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
         keep(i, res)
         if res.status == Status.infeasible:
             return _failed(res, i, len(parts), t0, build_time)
+    # Round 3: the time the parts left goes to those not proven optimal, the widest gap first
+    # (a part whose turn brings nothing waits until another one's does).
+    stale: set[int] = set()
+    while True:
+        remaining = time_limit - (time.perf_counter() - t0)
+        open_parts = [i for i, b in enumerate(best)
+                      if i not in stale and b is not None and b.roster is not None
+                      and b.status != Status.optimal and b.bound is not None
+                      and b.objective is not None and b.objective > b.bound]
+        if remaining < 0.5 or not open_parts:
+            break
+        gaps = {i: best[i].objective - best[i].bound for i in open_parts}
+        i = max(open_parts, key=lambda j: gaps[j])
+        share = max(0.5, remaining * gaps[i] / sum(gaps.values()))
+        res = solve_one(subs[i], time_limit=min(share, remaining), workers=workers,
+                        hint=best[i].roster, soft_hard_rules=soft_hard_rules)
+        before = (best[i].objective, best[i].bound)
+        keep(i, res)
+        if (best[i].objective, best[i].bound) == before:
+            stale.add(i)
+        else:
+            stale.clear()
     results = best
     for i, r in enumerate(results):
         if r is None or r.roster is None:

@@ -26,6 +26,12 @@ def build(ctx: Ctx) -> list[Term]:
         bottom = model.new_int_var(0, n_slots, f"fair_min[{unit}]")
         model.add_max_equality(top, counts)
         model.add_min_equality(bottom, counts)
+        # Redundant: the largest count is at least the mean, the smallest at most the mean. In
+        # integers this proves a spread of 1 whenever the total is not a multiple of the group
+        # size, which the search alone is slow to see.
+        total = lsum(counts)
+        model.add(len(counts) * top >= total)
+        model.add(len(counts) * bottom <= total)
 
         # One non-negative spread variable per unit in the objective, rather than the
         # expression top - bottom: the core-based worker then starts from a bound of 0 instead

@@ -62,7 +62,7 @@ CONSTRUCT_MIN_CELLS = 2_000
 CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
-CORE_PHASE_SHARE = 0.25
+CORE_PHASE_SHARE = 0.5
 
 #: How :func:`_search` spends the time with an objective and 2+ workers: ``phased``,
 #: ``hybrid`` or ``default`` (see :func:`_search`).
