@@ -24,7 +24,6 @@ from roster.model import (
 from roster.rules import label
 from solver.construct import construct, separable
 from solver.decompose import components, solve_parts
-from solver.lns import Incumbent, Lns
 from solver.model import BuiltModel, build_model
 from solver.redundant import add_symmetry_breaking
 
@@ -64,10 +63,6 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 CORE_PHASE_SHARE = 0.5
 
-#: How :func:`_search` spends the time with an objective and 2+ workers: ``phased``,
-#: ``hybrid`` or ``default`` (see :func:`_search`).
-SEARCH = "phased_lp"
-
 #: Number of variables above which presolve is cut short and the search is LNS only.
 LARGE_MODEL = 50_000
 
@@ -86,10 +81,11 @@ def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -
       built-in scenarios at 10 s; ``core`` proves them optimal in 0.1-3 s, ``max_lp`` the OR-Tools
       example in 1 s. No first-solution worker runs (Curtois & Qu 17: no roster in 60 s).
     - ``lp_lns``: one full ``max_lp`` worker, the other thread(s) first-solution and LNS workers
-      (Curtois & Qu, 60 s, 2 workers: 9 reaches 539 / bound 406, 11 3,658 / 3,437, 14 1,787,
-      against 552 / 0, 4,408 / 0 and 3,050 with ``core`` then LNS only; 4 proven optimal).
-    - ``lns``: LNS and first-solution workers only, no bound (Curtois & Qu 13, 61,000 variables:
-      6,892 against 8,709 with CP-SAT's default and 9,586 with ``lp_lns``).
+      (Curtois & Qu, 30 s, 2 workers, 2 seeds, as the last phase of :func:`_search`: 7 reaches
+      1,065-1,070, 9 440-441, 11 3,693-3,757 with a bound of 3,437, 14 1,488-1,695, against
+      1,087-1,167, 457-465, 3,986-4,112 and 2,241-2,657 with CP-SAT's default portfolio
+      there; a structured LNS of our own on one thread beside one complete worker did worse
+      still: 9 reached 489-666).
     - ``default``: CP-SAT's own choice; ``auto``: ``core`` for small models, else ``default``;
       ``max_lp``: every worker with the full linear relaxation.
     """
@@ -107,9 +103,6 @@ def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -
     if portfolio == "auto":
         portfolio = "core" if core_portfolio(workers, n_vars) else "default"
     if not 2 <= workers <= 3 or portfolio == "default":
-        return
-    if portfolio == "lns":
-        params.use_lns_only = True
         return
     full = PORTFOLIOS[portfolio][:workers if portfolio == "core" else 1]
     params.subsolvers.extend(full)
@@ -140,16 +133,11 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.bound_floor = -math.inf  # best bound proved by earlier solves
         self.best: float = math.inf  # best objective reported so far
         self.t0 = time.perf_counter()
-        self.incumbent: Incumbent | None = None  # set during the LNS phase
         self.on_first: Callable[[], None] | None = None  # hears the first roster
         self._lock = threading.Lock()
 
     def on_solution_callback(self) -> None:
-        solution = None
-        if self.incumbent is not None or self.make_roster is not None:
-            solution = list(self.response_proto.solution)
-        if self.incumbent is not None and solution is not None:
-            self.incumbent.offer(solution, self.objective_value)
+        solution = list(self.response_proto.solution) if self.make_roster is not None else None
         bound = self.best_objective_bound if self.has_objective else None
         self.publish(self.objective_value if self.has_objective else 0.0, bound,
                      solution if solution is not None else (lambda e: int(self.value(e))))
@@ -335,25 +323,28 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
 
     With an objective and at least 2 workers:
 
-    1. CP-SAT's default portfolio on every worker until a first roster (at most
-       :data:`FIRST_PHASE_SHARE` of the time; the rest of it when none comes);
-    2. until the time is up or the roster is proven optimal, two searches side by side that
-       share rosters: a complete CP-SAT search on ``workers - 1`` threads (``core`` on small
-       models, which proves our scenarios optimal; see :func:`configure`), which proves the
-       bound and whose rosters the LNS takes up, and a large-neighbourhood search
-       (:mod:`solver.lns`) on the last thread, which improves the roster; each stops the other
-       when the best roster meets the bound.
+    1. a first roster: built person by person (:mod:`solver.construct`) when the problem is
+       big enough and its hard rules bind one person each (and no hint was given); else
+       CP-SAT's default portfolio until a first roster (at most
+       :data:`FIRST_OBJECTIVE_SHARE` of the time), then, if none came, the same search with
+       the objective set aside (up to :data:`FIRST_PHASE_SHARE`; see :func:`_feasible`);
+    2. on small models (:func:`core_portfolio`), ``core`` beside ``max_lp`` for
+       :data:`CORE_PHASE_SHARE` of the time: they prove our scenarios optimal in 0.1-2 s;
+    3. the rest of the time ``lp_lns``: ``max_lp`` beside CP-SAT's LNS workers, which finds
+       the best rosters on the benchmarks (see :func:`configure`).
 
-    Otherwise (no objective, ``first_only``, one worker) a single solve.
+    Each phase starts from the best roster so far (a complete hint); the best roster and the
+    best bound of all phases are kept, and the search stops once they meet. Otherwise (no
+    objective, ``first_only``, one worker) a single solve.
     """
     model = built.model
     t0 = time.perf_counter()
-    if not has_objective or first_only or workers < 2 or SEARCH == "default":
-        return _single(model, time_limit, workers, n_vars, cb, first_only,
-                       "default" if SEARCH == "default" else "auto")
+    if not has_objective or first_only or workers < 2:
+        return _single(model, time_limit, workers, n_vars, cb, first_only)
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem
-    if (len(problem.staff) * problem.horizon.days >= CONSTRUCT_MIN_CELLS
+    hinted = len(model.proto.solution_hint.vars) > 0
+    if (not hinted and len(problem.staff) * problem.horizon.days >= CONSTRUCT_MIN_CELLS
             and separable(problem, built.ctx.soft_hard_rules)):
         roster = construct(problem, CONSTRUCT_LIMIT * time_limit, workers, _solve_whole,
                            pace=CONSTRUCT_SHARE * time_limit)
@@ -377,12 +368,8 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
         return _single(model, left, workers, n_vars, cb)
     if left <= 0.05:
         return first
-    if SEARCH == "hybrid":
-        return _hybrid(built, first, left, workers, n_vars, cb)
-    # phased: core + max_lp for a share of the time, then CP-SAT's default portfolio.
     best = first
-    phases: list[tuple[str, float | None]] = [
-        ("lp_lns" if SEARCH == "phased_lp" else "default", None)]
+    phases: list[tuple[str, float | None]] = [("lp_lns", None)]
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
@@ -490,77 +477,6 @@ def _hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
     model.clear_hints()
     model.proto.solution_hint.vars.extend(range(len(solution)))
     model.proto.solution_hint.values.extend(solution)
-
-
-def _hybrid(built: BuiltModel, start: _Outcome, time_limit: float, workers: int, n_vars: int,
-            cb: _Progress) -> _Outcome:
-    """Phase 2 of :func:`_search`: a complete search beside an LNS, from ``start``."""
-    model = built.model
-    deadline = time.perf_counter() + time_limit
-    incumbent = Incumbent(start.solution, start.objective)
-    stop = threading.Event()
-    state = {"bound": start.bound}
-    lock = threading.Lock()
-
-    complete = cp_model.CpSolver()
-    params = complete.parameters
-    params.max_time_in_seconds = time_limit
-    configure(params, workers - 1, n_vars, "core" if core_portfolio(workers, n_vars)
-              else "default")
-    if workers - 1 == 1 and core_portfolio(workers, n_vars):
-        params.optimize_with_core = True
-
-    def on_bound(bound: float) -> None:
-        with lock:
-            state["bound"] = max(state["bound"], bound)
-        cb.raise_floor(bound)
-        if incumbent.get()[1] <= bound + 1e-6:
-            stop.set()
-            complete.stop_search()
-
-    complete.best_bound_callback = on_bound
-    _hint_all(model, start.solution)
-    cb.incumbent = incumbent
-    result: dict[str, Any] = {}
-
-    def run_complete() -> None:
-        result["code"] = complete.solve(model, cb)
-        stop.set()
-
-    thread = threading.Thread(target=run_complete, name="cp-sat-complete", daemon=True)
-    thread.start()
-
-    def on_improve(values: list[int], objective: float) -> None:
-        cb.publish(objective, None, values)
-        with lock:
-            proven = objective <= state["bound"] + 1e-6
-        if proven:
-            stop.set()
-            complete.stop_search()
-
-    lns = Lns(built, seed=0)
-    try:
-        lns.run(incumbent, deadline, stop, on_improve)
-    finally:
-        stop.set()
-        complete.stop_search()
-        thread.join()
-        cb.incumbent = None
-    code = result.get("code", cp_model.UNKNOWN)
-    bound = max(state["bound"], complete.best_objective_bound
-                if STATUS.get(code) in (Status.optimal, Status.feasible) else -math.inf)
-    values, objective, _ = incumbent.get()
-    if STATUS.get(code) in (Status.optimal, Status.feasible) and \
-            complete.objective_value < objective - 0.5:
-        values, objective = list(complete.response_proto.solution), complete.objective_value
-    out = _Outcome(cp_model.FEASIBLE, values, objective, bound)
-    if STATUS.get(code) == Status.optimal or bound >= objective - 1e-6:
-        out.code = cp_model.OPTIMAL
-        out.bound = objective
-    tries = sum(t for t, _ in lns.stats.values())
-    wins = sum(w for _, w in lns.stats.values())
-    out.messages.append(f"LNS: {wins} improvements in {tries} re-solves")
-    return out
 
 
 def _values(solution: Sequence[int]) -> Callable[[Any], int]:
