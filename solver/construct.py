@@ -37,11 +37,10 @@ PERSON_TIME_LIMIT = 10.0
 MAX_POLISH = 0.5
 
 
-def separable(problem: Problem, soft_hard_rules: bool = False) -> bool:
-    """Whether every hard rule of ``problem`` reads one person only."""
+def separable(problem: Problem) -> bool:
+    """Whether every hard rule of ``problem`` reads one person only (as the policy sets them:
+    a solve that softens hard rules still starts the usual way)."""
     pol = problem.policy
-    if soft_hard_rules:
-        return True
     if pol.cap.enabled and pol.cap.hard:
         return False
     if pol.teams.enabled and pol.teams.count > 1:

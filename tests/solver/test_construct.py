@@ -34,7 +34,6 @@ def test_separable_only_without_hard_rules_between_people():
     hard = tiny_problem(n_staff=2, posts=[Post(id="c1")],
                         policy=quiet_policy(coverage=RuleSwitch()))
     assert not separable(hard)
-    assert separable(hard, soft_hard_rules=True)
 
 
 def test_person_problem_asks_for_what_the_others_leave():
@@ -66,7 +65,6 @@ def test_solve_starts_from_the_constructed_roster(monkeypatch):
         calls.append(1)
         return construct(*args, **kw)
 
-    monkeypatch.setattr(solve_module, "CONSTRUCT_MIN_CELLS", 0)
     monkeypatch.setattr(solve_module, "construct", spy)
     problem = curtois.read_instance(DATA / "Instance1.txt")
     r = solve_checked(problem, time_limit=10)
