@@ -65,7 +65,7 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 CORE_PHASE_SHARE = 0.5
 
-#: Number of variables above which presolve is cut short and the search is LNS only.
+#: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
 
 #: The full (complete-search) subsolvers of each portfolio of :func:`configure`.
@@ -118,7 +118,8 @@ def core_portfolio(workers: int, n_vars: int) -> bool:
 
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports each improving roster to ``on_progress``, whichever search found it (CP-SAT's
-    own callback, or :meth:`publish` from the LNS thread); thread-safe."""
+    own callback, or :meth:`publish` for a roster found outside it, such as the
+    person-by-person start); thread-safe."""
 
     def __init__(self, offset: int, has_objective: bool,
                  on_progress: Callable[[Progress], None] | None,
@@ -131,7 +132,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.count = 0
         self.first_time: float | None = None
         self.error: str | None = None
-        self.elapsed_before = 0.0  # wall time of earlier solves of the same model
         self.bound_floor = -math.inf  # best bound proved by earlier solves
         self.best: float = math.inf  # best objective reported so far
         self.t0 = time.perf_counter()
