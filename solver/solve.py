@@ -63,7 +63,12 @@ FIRST_OBJECTIVE_SHARE = 0.15
 CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
+#: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
+#: stayed at 539 (core brought the first roster from 4,669 to about 770 in those 30 s); with
+#: 10 s, 9 reached 439 (optimal), 4 and 6 were proven optimal, 14 1,392 against 1,581-1,892,
+#: 17 7,923 against 8,320-9,031 (60 s, 2 workers).
 CORE_PHASE_SHARE = 0.5
+CORE_PHASE_MAX_SECONDS = 10.0
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -331,7 +336,8 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
        :data:`FIRST_OBJECTIVE_SHARE` of the time), then, if none came, the same search with
        the objective set aside (up to :data:`FIRST_PHASE_SHARE`; see :func:`_feasible`);
     2. on small models (:func:`core_portfolio`), ``core`` beside ``max_lp`` for
-       :data:`CORE_PHASE_SHARE` of the time: they prove our scenarios optimal in 0.1-2 s;
+       :data:`CORE_PHASE_SHARE` of the time, at most :data:`CORE_PHASE_MAX_SECONDS`: they
+       prove our scenarios optimal in 0.1-2 s;
     3. the rest of the time ``lp_lns``: ``max_lp`` beside CP-SAT's LNS workers, which finds
        the best rosters on the benchmarks (see :func:`configure`).
 
@@ -378,7 +384,7 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0.05:
             break
-        span = left if share is None else min(left, share * time_limit)
+        span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
         _hint_all(model, best.solution)
         out = _single(model, span, workers, n_vars, cb, portfolio=phase)
         st = STATUS.get(out.code)
