@@ -89,20 +89,33 @@ def _median(values: list[float | None]) -> float | None:
     return statistics.median(vals) if vals else None
 
 
+def _outcome(runs: list[dict[str, Any]]) -> tuple[list[Any], Any, Any]:
+    """The objectives the runs reached, and the best bound among them."""
+    objs = [r.get("objective") for r in runs if r.get("objective") is not None]
+    bounds = [r.get("bound") for r in runs if r.get("bound") is not None]
+    return objs, min(objs) if objs else None, max(bounds) if bounds else None
+
+
+def _scorer_agrees(runs: list[dict[str, Any]]) -> bool:
+    """Whether the benchmark's own evaluator found every roster of ``runs`` valid and of the
+    solver's objective."""
+    return all(r.get("benchmark_objective") == r.get("objective")
+               and r.get("benchmark_violations") == 0
+               for r in runs if r.get("objective") is not None)
+
+
 def summarize(case: Case, runs: list[dict[str, Any]],
               plain_runs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One row per case: best and median objective over the runs, medians of the times (and
     the plain baseline's runs of the same case, when measured)."""
-    objs = [r.get("objective") for r in runs if r.get("objective") is not None]
-    bounds = [r.get("bound") for r in runs if r.get("bound") is not None]
-    best = min(objs) if objs else None
+    objs, best, bound_best = _outcome(runs)
     row: dict[str, Any] = {
         "instance": case.name,
         "runs": len(runs),
         "status": sorted({str(r.get("status")) for r in runs}),
         "objective_best": best,
         "objective_median": _median(objs),
-        "bound_best": max(bounds) if bounds else None,
+        "bound_best": bound_best,
         "first_feasible_median": _median([r.get("first_feasible_time") for r in runs]),
         "wall_median": _median([r.get("wall_time") for r in runs]),
         "build_median": _median([r.get("build_time") for r in runs]),
@@ -118,18 +131,11 @@ def summarize(case: Case, runs: list[dict[str, Any]],
     if best is not None and row["bound_best"] is not None:
         row["gap_own"] = (best - row["bound_best"]) / max(1, abs(best))
     if "benchmark_objective" in (runs[0] if runs else {}):
-        row["benchmark_agrees"] = all(
-            r.get("benchmark_objective") == r.get("objective")
-            and r.get("benchmark_violations") == 0 for r in runs if r.get("objective") is not None)
+        row["benchmark_agrees"] = _scorer_agrees(runs)
     if plain_runs:
-        pobjs = [r.get("objective") for r in plain_runs if r.get("objective") is not None]
-        pbounds = [r.get("bound") for r in plain_runs if r.get("bound") is not None]
-        row["plain_objective_best"] = min(pobjs) if pobjs else None
+        pobjs, row["plain_objective_best"], row["plain_bound_best"] = _outcome(plain_runs)
         row["plain_objective_median"] = _median(pobjs)
-        row["plain_bound_best"] = max(pbounds) if pbounds else None
-        row["plain_checked"] = all(r.get("benchmark_objective") == r.get("objective")
-                                   and r.get("benchmark_violations") == 0
-                                   for r in plain_runs if r.get("objective") is not None)
+        row["plain_checked"] = _scorer_agrees(plain_runs)
         if best is not None and row["plain_objective_median"] is not None:
             row["vs_plain"] = (_median(objs) - row["plain_objective_median"]) / max(
                 1, abs(row["plain_objective_median"]))

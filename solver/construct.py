@@ -37,9 +37,10 @@ PERSON_TIME_LIMIT = 10.0
 MAX_POLISH = 0.5
 
 
-def separable(problem: Problem) -> bool:
+def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:
     """Whether every hard rule of ``problem`` reads one person only (as the policy sets them:
-    a solve that softens hard rules still starts the usual way)."""
+    a solve that softens hard rules still starts the usual way). ``idx``: the problem's index,
+    when the caller has it."""
     pol = problem.policy
     if pol.cap.enabled and pol.cap.hard:
         return False
@@ -47,7 +48,7 @@ def separable(problem: Problem) -> bool:
         return False
     if pol.tests.enabled and pol.tests.daily_capacity is not None:
         return False
-    idx = ProblemIndex(problem)
+    idx = idx or ProblemIndex(problem)
     coverage_hard = pol.coverage.enabled and pol.coverage.hard
     for post in problem.site.posts:
         needs = idx.needs.get(post.id, {})
@@ -78,18 +79,18 @@ def person_problem(problem: Problem, staff: str, load: Counter, idx: ProblemInde
 
 def construct(problem: Problem, time_limit: float, workers: int,
               solve_one: Callable[..., SolveResult], seed: int = 0,
-              pace: float | None = None) -> Roster | None:
+              pace: float | None = None, idx: ProblemIndex | None = None) -> Roster | None:
     """A roster meeting every hard rule of a :func:`separable` problem, or None (a person
     with no roster of their own, or the time is up).
 
     People are placed in a random order by ``workers`` threads. Each person's solve stops a
     moment after the person's first roster: an equal share of what is left of ``pace``
     seconds (default ``time_limit``), at most :data:`MAX_POLISH`; all of it ends within
-    ``time_limit``.
+    ``time_limit``. ``idx``: the problem's index, when the caller has it.
     """
     pace = time_limit if pace is None else min(pace, time_limit)
     t0 = time.perf_counter()
-    idx = ProblemIndex(problem)
+    idx = idx or ProblemIndex(problem)
     order = [s.id for s in problem.staff]
     random.Random(seed).shuffle(order)
     load: Counter = Counter()

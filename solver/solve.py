@@ -352,10 +352,10 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem
     hinted = len(model.proto.solution_hint.vars) > 0
-    if (not hinted and len(problem.staff) > 1
-            and separable(problem)):
+    idx = built.ctx.idx
+    if not hinted and len(problem.staff) > 1 and separable(problem, idx):
         roster = construct(problem, CONSTRUCT_LIMIT * time_limit, workers, _solve_whole,
-                           pace=CONSTRUCT_SHARE * time_limit)
+                           pace=CONSTRUCT_SHARE * time_limit, idx=idx)
         if roster is not None:
             first = _from_roster(built, roster, time_limit - (time.perf_counter() - t0),
                                  workers, n_vars, cb)
