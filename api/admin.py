@@ -33,14 +33,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with session_factory(engine)() as session:
         try:
-            row, token = issue_token(session, args.role, args.name or f"{args.role} (cli)",
-                                     args.site_id, args.unit_id, created_by="cli")
+            row, token = issue_token(
+                session,
+                args.role,
+                args.name or f"{args.role} (cli)",
+                args.site_id,
+                args.unit_id,
+                created_by="cli",
+            )
         except ApiError as exc:
             print(f"error: {exc.message}", file=sys.stderr)
             return 2
     print(token)
-    print(f"token id {row.id}, role {row.role}" + (f", site {row.site_id}, unit {row.unit_id}"
-                                                   if row.site_id else ""), file=sys.stderr)
+    print(
+        f"token id {row.id}, role {row.role}"
+        + (f", site {row.site_id}, unit {row.unit_id}" if row.site_id else ""),
+        file=sys.stderr,
+    )
     return 0
 
 

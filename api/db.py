@@ -31,8 +31,9 @@ def make_engine(settings: Settings) -> Engine:
     connect_args = {}
     if settings.db_schema:
         connect_args["options"] = f"-csearch_path={settings.db_schema}"
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         connect_args=connect_args)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+    )
 
 
 def migrate(engine: Engine) -> None:

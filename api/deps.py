@@ -46,14 +46,18 @@ def get_current_user(
     """The caller, from a bearer token or an X-API-Key header; 401 without valid ones."""
     token = cred.credentials if cred is not None else key
     if not token:
-        raise ApiError(401, "missing credentials: send 'Authorization: Bearer <token>' or "
-                            "'X-API-Key: <token>'", "Authorization",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "missing credentials: send 'Authorization: Bearer <token>' or 'X-API-Key: <token>'",
+            "Authorization",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     admin = settings.admin_token.get_secret_value() if settings.admin_token else None
     principal = authenticate(session, token, admin)
     if principal is None:
-        raise ApiError(401, "unknown or revoked token", "Authorization",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401, "unknown or revoked token", "Authorization", headers={"WWW-Authenticate": "Bearer"}
+        )
     return principal
 
 

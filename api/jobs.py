@@ -99,9 +99,11 @@ class InProcessJobRunner(JobRunner):
             return
         # Not running here: a queued job is stopped at once (the worker skips it later).
         with self.factory() as s:
-            s.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
-                      .values(status="stopped", finished_at=utcnow(),
-                              message="stopped before it started"))
+            s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "queued")
+                .values(status="stopped", finished_at=utcnow(), message="stopped before it started")
+            )
             s.commit()
 
     def shutdown(self, wait: bool = True) -> None:
@@ -156,10 +158,19 @@ class InProcessJobRunner(JobRunner):
             self._active[job_id] = active
         out: Any = self._ctx.Queue()
         proc = self._ctx.Process(
-            target=solve_child.run, daemon=True, name=f"solve-{job_id[:8]}",
-            args=(problem_json, time_limit, self.settings.solver_workers,
-                  self.settings.solve_function, self.settings.first_chunk_fraction, out,
-                  self.settings.solver_nice))
+            target=solve_child.run,
+            daemon=True,
+            name=f"solve-{job_id[:8]}",
+            args=(
+                problem_json,
+                time_limit,
+                self.settings.solver_workers,
+                self.settings.solve_function,
+                self.settings.first_chunk_fraction,
+                out,
+                self.settings.solver_nice,
+            ),
+        )
         proc.start()
         best: dict[str, Any] = {}
         state: dict[str, Any] = {"objective": None, "bound": None, "solutions": 0, "elapsed": 0.0}
@@ -189,8 +200,11 @@ class InProcessJobRunner(JobRunner):
                             best = {"roster": msg["roster"], "objective": msg.get("objective")}
                         now = time.monotonic()
                         if kind == "roster" or now - last_write >= self.settings.progress_interval:
-                            self._write_progress(job_id, state, best if kind == "roster" or
-                                                 msg.get("roster") is not None else None)
+                            self._write_progress(
+                                job_id,
+                                state,
+                                best if kind == "roster" or msg.get("roster") is not None else None,
+                            )
                             last_write = now
                     elif kind == "result":
                         result = SolveResult.model_validate_json(msg["result"])
@@ -233,10 +247,15 @@ class InProcessJobRunner(JobRunner):
         with self.factory() as s:
             return bool(s.scalar(select(Job.stop_requested).where(Job.id == job_id)))
 
-    def _write_progress(self, job_id: str, state: dict[str, Any],
-                        best: dict[str, Any] | None) -> None:
-        values: dict[str, Any] = {"objective": state["objective"], "bound": state["bound"],
-                                  "solutions": state["solutions"], "elapsed": state["elapsed"]}
+    def _write_progress(
+        self, job_id: str, state: dict[str, Any], best: dict[str, Any] | None
+    ) -> None:
+        values: dict[str, Any] = {
+            "objective": state["objective"],
+            "bound": state["bound"],
+            "solutions": state["solutions"],
+            "elapsed": state["elapsed"],
+        }
         if best:
             values["best_roster"] = best["roster"]
         with self.factory() as s:
@@ -245,13 +264,23 @@ class InProcessJobRunner(JobRunner):
 
     def _finish_failed(self, job_id: str, message: str) -> None:
         with self.factory() as s:
-            s.execute(update(Job).where(Job.id == job_id, Job.status.in_(("queued", "solving")))
-                      .values(status="failed", message=message, finished_at=utcnow()))
+            s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status.in_(("queued", "solving")))
+                .values(status="failed", message=message, finished_at=utcnow())
+            )
             s.commit()
 
-    def _finish(self, job_id: str, state: dict[str, Any], best: dict[str, Any],
-                result: SolveResult | None, error: str | None, stopped: bool,
-                report: dict[str, Any] | None = None) -> None:
+    def _finish(
+        self,
+        job_id: str,
+        state: dict[str, Any],
+        best: dict[str, Any],
+        result: SolveResult | None,
+        error: str | None,
+        stopped: bool,
+        report: dict[str, Any] | None = None,
+    ) -> None:
         with self.factory() as s:
             job = s.get(Job, job_id)
             if job is None:
@@ -292,9 +321,11 @@ class InProcessJobRunner(JobRunner):
                     job.message = f"{result.status.value} roster"
                 else:
                     job.status = "failed"
-                    job.message = ("no roster found within the time limit" if
-                                   result.status == Status.unknown else
-                                   f"solver status {result.status.value}")
+                    job.message = (
+                        "no roster found within the time limit"
+                        if result.status == Status.unknown
+                        else f"solver status {result.status.value}"
+                    )
                     job.message += "".join(f"; {m}" for m in result.messages)
             if roster is not None:
                 job.best_roster = roster.model_dump(mode="json")
@@ -315,13 +346,16 @@ def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
                 job.message = "stopped; the server restarted before the stop completed"
             elif settings.recover == "fail" or job.attempts >= settings.max_attempts:
                 job.status, job.finished_at = "failed", utcnow()
-                job.message = (f"the server stopped while this job was solving "
-                               f"(attempt {job.attempts}); not retried")
+                job.message = (
+                    f"the server stopped while this job was solving "
+                    f"(attempt {job.attempts}); not retried"
+                )
             else:
                 job.status = "queued"
                 job.message = f"re-queued after the server stopped during attempt {job.attempts}"
                 job.objective = job.bound = None
                 job.solutions = 0
         s.commit()
-        return list(s.scalars(select(Job.id).where(Job.status == "queued")
-                              .order_by(Job.created_at)))
+        return list(
+            s.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.created_at))
+        )

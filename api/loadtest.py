@@ -47,17 +47,32 @@ def _free_port() -> int:
 
 
 def _site(site_id: str, units: int, per_unit: int) -> dict:
-    staff = [{"id": f"u{u}p{i}", "name": f"Người {u}-{i}", "unit": f"u{u}",
-              "skills": ["counter"] if i < per_unit // 2 else []}
-             for u in range(units) for i in range(per_unit)]
-    return {"site": {"id": site_id, "name": "Load-test office",
-                     "units": [{"id": f"u{u}"} for u in range(units)],
-                     "shifts": [{"id": "am", "start": "07:30", "end": "11:30"},
-                                {"id": "pm", "start": "13:30", "end": "17:00"}],
-                     "skills": ["counter"],
-                     "posts": [{"id": f"c{u}", "skill": "counter", "unit": f"u{u}"}
-                               for u in range(units)]},
-            "staff": staff, "policy": {"cap": {"fraction": 0.5}}, "reason": "load test"}
+    staff = [
+        {
+            "id": f"u{u}p{i}",
+            "name": f"Người {u}-{i}",
+            "unit": f"u{u}",
+            "skills": ["counter"] if i < per_unit // 2 else [],
+        }
+        for u in range(units)
+        for i in range(per_unit)
+    ]
+    return {
+        "site": {
+            "id": site_id,
+            "name": "Load-test office",
+            "units": [{"id": f"u{u}"} for u in range(units)],
+            "shifts": [
+                {"id": "am", "start": "07:30", "end": "11:30"},
+                {"id": "pm", "start": "13:30", "end": "17:00"},
+            ],
+            "skills": ["counter"],
+            "posts": [{"id": f"c{u}", "skill": "counter", "unit": f"u{u}"} for u in range(units)],
+        },
+        "staff": staff,
+        "policy": {"cap": {"fraction": 0.5}},
+        "reason": "load test",
+    }
 
 
 def pct(values: list[float], q: float) -> float:
@@ -74,8 +89,16 @@ def run(url: str, token: str, jobs: int, reads: int, time_limit: float, deadline
     units = 5
     r = client.post("/sites", json=_site(site_id, units, 8))
     r.raise_for_status()
-    body = [{"site_id": site_id, "unit_id": f"u{i % units}", "start": "2021-12-13", "days": 5,
-             "time_limit": time_limit} for i in range(jobs)]
+    body = [
+        {
+            "site_id": site_id,
+            "unit_id": f"u{i % units}",
+            "start": "2021-12-13",
+            "days": 5,
+            "time_limit": time_limit,
+        }
+        for i in range(jobs)
+    ]
 
     def submit(b: dict) -> tuple[float, int, str]:
         t = time.perf_counter()
@@ -88,11 +111,12 @@ def run(url: str, token: str, jobs: int, reads: int, time_limit: float, deadline
         submitted = list(pool.map(submit, body))
     submit_lat = [s[0] for s in submitted]
     ids = [s[2] for s in submitted if s[1] == 202]
-    print(f"submitted {len(ids)}/{jobs} jobs (202) in {time.perf_counter() - t0:.2f}s; "
-          f"POST p95 {pct(submit_lat, 0.95) * 1000:.0f} ms")
+    print(
+        f"submitted {len(ids)}/{jobs} jobs (202) in {time.perf_counter() - t0:.2f}s; "
+        f"POST p95 {pct(submit_lat, 0.95) * 1000:.0f} ms"
+    )
 
-    paths = ["/sites", f"/sites/{site_id}", f"/sites/{site_id}/policy", "/jobs?limit=20",
-             "/health"]
+    paths = ["/sites", f"/sites/{site_id}", f"/sites/{site_id}/policy", "/jobs?limit=20", "/health"]
 
     def read(i: int) -> tuple[float, int]:
         path = f"/jobs/{ids[i % len(ids)]}" if i % 2 == 0 and ids else paths[i % len(paths)]
@@ -107,9 +131,11 @@ def run(url: str, token: str, jobs: int, reads: int, time_limit: float, deadline
         results = list(pool.map(read, range(reads)))
     lat = [x[0] for x in results]
     codes = Counter(x[1] for x in results)
-    print(f"{reads} reads in {time.perf_counter() - t1:.2f}s while solving: status {dict(codes)}; "
-          f"p50 {pct(lat, 0.5) * 1000:.1f} ms, p95 {pct(lat, 0.95) * 1000:.1f} ms, "
-          f"max {max(lat) * 1000:.1f} ms")
+    print(
+        f"{reads} reads in {time.perf_counter() - t1:.2f}s while solving: status {dict(codes)}; "
+        f"p50 {pct(lat, 0.5) * 1000:.1f} ms, p95 {pct(lat, 0.95) * 1000:.1f} ms, "
+        f"max {max(lat) * 1000:.1f} ms"
+    )
 
     final: dict[str, str] = {}
     while time.monotonic() < deadline and len(final) < len(ids):
@@ -123,14 +149,19 @@ def run(url: str, token: str, jobs: int, reads: int, time_limit: float, deadline
     elapsed = time.perf_counter() - t0
     with ThreadPoolExecutor(max_workers=20) as pool:
         idle = [x[0] for x in pool.map(read, range(reads))]
-    print(f"{reads} reads after the solves: p50 {pct(idle, 0.5) * 1000:.1f} ms, "
-          f"p95 {pct(idle, 0.95) * 1000:.1f} ms")
-    listed = {j["id"] for j in client.get("/jobs", params={"site_id": site_id,
-                                                             "limit": 500}).json()}
+    print(
+        f"{reads} reads after the solves: p50 {pct(idle, 0.5) * 1000:.1f} ms, "
+        f"p95 {pct(idle, 0.95) * 1000:.1f} ms"
+    )
+    listed = {
+        j["id"] for j in client.get("/jobs", params={"site_id": site_id, "limit": 500}).json()
+    }
     lost = [i for i in ids if i not in listed]
     unfinished = [i for i in ids if i not in final]
-    print(f"jobs: {dict(Counter(final.values()))}; unfinished {len(unfinished)}; "
-          f"lost {len(lost)}; all finished in {elapsed:.1f}s")
+    print(
+        f"jobs: {dict(Counter(final.values()))}; unfinished {len(unfinished)}; "
+        f"lost {len(lost)}; all finished in {elapsed:.1f}s"
+    )
     for job_id, st in final.items():
         if st != "done":
             print(f"  job {job_id}: {st}: {client.get(f'/jobs/{job_id}').json()['message']}")
@@ -140,8 +171,11 @@ def run(url: str, token: str, jobs: int, reads: int, time_limit: float, deadline
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m api.loadtest", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m api.loadtest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--url", help="a running server on loopback (default: start one)")
     ap.add_argument("--token", default=os.environ.get("ROSTER_ADMIN_TOKEN"))
     ap.add_argument("--jobs", type=int, default=50)
@@ -162,12 +196,19 @@ def main(argv: list[str] | None = None) -> int:
     token = secrets.token_urlsafe(16)
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "ROSTER_DATABASE_URL": f"sqlite:///{Path(tmp) / 'load.db'}",
-               "ROSTER_ADMIN_TOKEN": token, "ROSTER_MAX_CONCURRENT_SOLVES": str(args.solves),
-               "ROSTER_SOLVER_WORKERS": "1"}
+        env = {
+            **os.environ,
+            "ROSTER_DATABASE_URL": f"sqlite:///{Path(tmp) / 'load.db'}",
+            "ROSTER_ADMIN_TOKEN": token,
+            "ROSTER_MAX_CONCURRENT_SOLVES": str(args.solves),
+            "ROSTER_SOLVER_WORKERS": "1",
+        }
         server = subprocess.Popen(
             [sys.executable, "-c", f"from api.main import run; run('127.0.0.1', {port})"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):

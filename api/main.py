@@ -26,8 +26,9 @@ unit). Errors are JSON: `{"message", "field", "issues"}`.
 """
 
 
-def create_app(settings: Settings | None = None,
-               runner_factory: type[JobRunner] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, runner_factory: type[JobRunner] | None = None
+) -> FastAPI:
     """The app. Start-up migrates the database, recovers jobs a dead server left solving and
     starts the job runner; shut-down stops it."""
     settings = settings or get_settings()
@@ -50,17 +51,23 @@ def create_app(settings: Settings | None = None,
             runner.shutdown()
             engine.dispose()
 
-    app = FastAPI(title="Office roster API", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="Office roster API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    )
     app.state.settings = settings
     errors.install(app)
     for module in (auth, sites, policies, jobs, rosters, exports, repair):
         app.include_router(module.router)
     app.include_router(sites.scenarios_router)
 
-    @app.get("/health", tags=["health"], summary="Liveness and queue size",
-             responses={200: {"content": {"application/json": {"example": {
-                 "status": "ok", "queued": 0}}}}})
+    @app.get(
+        "/health",
+        tags=["health"],
+        summary="Liveness and queue size",
+        responses={
+            200: {"content": {"application/json": {"example": {"status": "ok", "queued": 0}}}}
+        },
+    )
     def health() -> dict[str, object]:
         runner: JobRunner | None = getattr(app.state, "runner", None)
         return {"status": "ok", "queued": runner.queue_size() if runner else 0}

@@ -69,8 +69,18 @@ class ErrorBody(BaseModel):
 class TokenCreate(BaseModel):
     """A token to issue. Heads need ``site_id`` and ``unit_id``."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"role": "head", "name": "Trưởng phòng Tư pháp", "site_id": "hcc-q1", "unit_id": "tp"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "role": "head",
+                    "name": "Trưởng phòng Tư pháp",
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                }
+            ]
+        }
+    )
     role: Role
     name: str = Field("", max_length=200)
     site_id: str | None = Field(None, max_length=100)
@@ -80,9 +90,21 @@ class TokenCreate(BaseModel):
 class TokenPublic(BaseModel):
     """An issued token; ``token`` is shown once, at creation."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "3f0c...", "role": "head", "name": "Trưởng phòng Tư pháp", "site_id": "hcc-q1",
-         "unit_id": "tp", "token": "rst_Jx...", "created_at": "2021-08-01T08:00:00Z"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3f0c...",
+                    "role": "head",
+                    "name": "Trưởng phòng Tư pháp",
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                    "token": "rst_Jx...",
+                    "created_at": "2021-08-01T08:00:00Z",
+                }
+            ]
+        }
+    )
     id: str
     role: Role
     name: str
@@ -95,8 +117,11 @@ class TokenPublic(BaseModel):
 class Me(BaseModel):
     """Who the caller is."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"name": "admin", "role": "hr", "site_id": None, "unit_id": None}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "admin", "role": "hr", "site_id": None, "unit_id": None}]
+        }
+    )
     name: str
     role: Role
     site_id: str | None
@@ -111,9 +136,19 @@ class Me(BaseModel):
 class SiteCreate(BaseModel):
     """A new site with its staff, first policy and standing absences/requests/fixed cells."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"site": EXAMPLE_SITE, "staff": EXAMPLE_STAFF,
-         "policy": {"cap": {"fraction": 0.5}}, "reason": "first policy"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "site": EXAMPLE_SITE,
+                    "staff": EXAMPLE_STAFF,
+                    "policy": {"cap": {"fraction": 0.5}},
+                    "reason": "first policy",
+                }
+            ]
+        },
+    )
     site: Site
     staff: list[Staff] = Field(default_factory=list)
     policy: Policy = Field(default_factory=Policy)
@@ -127,10 +162,24 @@ class SiteUpdate(BaseModel):
     """Replace any of a site's parts; parts left out stay as they are. The policy is changed
     through ``PUT /sites/{id}/policy`` (versioned), not here."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"staff": EXAMPLE_STAFF,
-         "absences": [{"staff": "tp02", "start": "2021-08-02", "end": "2021-08-04",
-                       "reason": "isolation"}]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "staff": EXAMPLE_STAFF,
+                    "absences": [
+                        {
+                            "staff": "tp02",
+                            "start": "2021-08-02",
+                            "end": "2021-08-04",
+                            "reason": "isolation",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
     site: Site | None = None
     staff: list[Staff] | None = None
     absences: list[Absence] | None = None
@@ -141,10 +190,24 @@ class SiteUpdate(BaseModel):
 class SitePublic(BaseModel):
     """A site as stored."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "hcc-q1", "name": "Trung tâm Phục vụ hành chính công Quận 1", "site": EXAMPLE_SITE,
-         "staff": EXAMPLE_STAFF, "absences": [], "requests": [], "fixed": [],
-         "policy_version": 1, "updated_at": "2021-08-01T08:00:00Z", "updated_by": "admin"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "hcc-q1",
+                    "name": "Trung tâm Phục vụ hành chính công Quận 1",
+                    "site": EXAMPLE_SITE,
+                    "staff": EXAMPLE_STAFF,
+                    "absences": [],
+                    "requests": [],
+                    "fixed": [],
+                    "policy_version": 1,
+                    "updated_at": "2021-08-01T08:00:00Z",
+                    "updated_by": "admin",
+                }
+            ]
+        }
+    )
     id: str
     name: str
     site: Site
@@ -160,9 +223,19 @@ class SitePublic(BaseModel):
 class SiteSummary(BaseModel):
     """A site in a list."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "hcc-q1", "name": "Trung tâm Phục vụ hành chính công Quận 1", "units": ["tp", "dd"],
-         "staff_count": 3, "policy_version": 1}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "hcc-q1",
+                    "name": "Trung tâm Phục vụ hành chính công Quận 1",
+                    "units": ["tp", "dd"],
+                    "staff_count": 3,
+                    "policy_version": 1,
+                }
+            ]
+        }
+    )
     id: str
     name: str
     units: list[str]
@@ -173,18 +246,29 @@ class SiteSummary(BaseModel):
 class DemoSiteCreate(BaseModel):
     """Load a built-in scenario as a site."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"scenario": "service-centre", "site_id": "demo"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"scenario": "service-centre", "site_id": "demo"}]},
+    )
     scenario: str = Field(min_length=1, max_length=100)
-    site_id: str | None = Field(None, min_length=1, max_length=100,
-                                description="Id for the new site (default: the scenario's).")
+    site_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Id for the new site (default: the scenario's).",
+    )
 
 
 class StaffImportResult(BaseModel):
     """What a bulk import did."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"site_id": "hcc-q1", "mode": "replace", "imported": 120, "staff_count": 120}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"site_id": "hcc-q1", "mode": "replace", "imported": 120, "staff_count": 120}
+            ]
+        }
+    )
     site_id: str
     mode: Literal["replace", "merge"]
     imported: int
@@ -199,9 +283,20 @@ class StaffImportResult(BaseModel):
 class PolicyUpdate(BaseModel):
     """A new version of the site's policy, with the reason for the change."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"policy": {"cap": {"fraction": 0.3333}, "teams": {"count": 2, "rotation": "day"}},
-         "reason": "Công văn 123/UBND: tối đa 1/3 nhân sự làm việc trực tiếp"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "policy": {
+                        "cap": {"fraction": 0.3333},
+                        "teams": {"count": 2, "rotation": "day"},
+                    },
+                    "reason": "Công văn 123/UBND: tối đa 1/3 nhân sự làm việc trực tiếp",
+                }
+            ]
+        },
+    )
     policy: Policy
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -209,9 +304,20 @@ class PolicyUpdate(BaseModel):
 class PolicyPublic(BaseModel):
     """One stored policy version."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"site_id": "hcc-q1", "version": 2, "policy": {"name": "policy"}, "author": "hr-1",
-         "reason": "Công văn 123/UBND", "created_at": "2021-08-01T08:00:00Z"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "site_id": "hcc-q1",
+                    "version": 2,
+                    "policy": {"name": "policy"},
+                    "author": "hr-1",
+                    "reason": "Công văn 123/UBND",
+                    "created_at": "2021-08-01T08:00:00Z",
+                }
+            ]
+        }
+    )
     site_id: str
     version: int
     policy: Policy
@@ -228,29 +334,68 @@ class PolicyPublic(BaseModel):
 class JobCreate(BaseModel):
     """Generate a roster for a site, or for one unit of it (heads: their own unit)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"site_id": "hcc-q1", "unit_id": "tp", "start": "2021-08-02", "days": 7,
-         "time_limit": 10}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                    "start": "2021-08-02",
+                    "days": 7,
+                    "time_limit": 10,
+                }
+            ]
+        },
+    )
     site_id: str = Field(min_length=1, max_length=100)
-    unit_id: str | None = Field(None, min_length=1, max_length=100,
-                                description="Only this unit's staff and posts; None: the site.")
+    unit_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Only this unit's staff and posts; None: the site.",
+    )
     start: dt.date
     days: int = Field(7, ge=1, le=62)
-    time_limit: float | None = Field(None, gt=0, le=3600,
-                                     description="Seconds; capped by the server's maximum.")
+    time_limit: float | None = Field(
+        None, gt=0, le=3600, description="Seconds; capped by the server's maximum."
+    )
     policy_version: int | None = Field(None, ge=1, description="Default: the newest version.")
 
 
 class JobPublic(BaseModel):
     """A job's state. ``objective``/``bound`` are the best so far while solving."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "9b1f...", "site_id": "hcc-q1", "unit_id": "tp", "status": "solving",
-         "policy_version": 1, "start": "2021-08-02", "days": 7, "time_limit": 10.0,
-         "objective": 42, "bound": 30, "gap": 0.2857, "solutions": 3, "elapsed": 1.5,
-         "solver_status": None, "message": "", "roster_id": None, "roster": None,
-         "created_at": "2021-08-01T08:00:00Z", "started_at": "2021-08-01T08:00:01Z",
-         "finished_at": None, "created_by": "head-tp", "penalties": []}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9b1f...",
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                    "status": "solving",
+                    "policy_version": 1,
+                    "start": "2021-08-02",
+                    "days": 7,
+                    "time_limit": 10.0,
+                    "objective": 42,
+                    "bound": 30,
+                    "gap": 0.2857,
+                    "solutions": 3,
+                    "elapsed": 1.5,
+                    "solver_status": None,
+                    "message": "",
+                    "roster_id": None,
+                    "roster": None,
+                    "created_at": "2021-08-01T08:00:00Z",
+                    "started_at": "2021-08-01T08:00:01Z",
+                    "finished_at": None,
+                    "created_by": "head-tp",
+                    "penalties": [],
+                }
+            ]
+        }
+    )
     id: str
     site_id: str
     unit_id: str | None
@@ -283,14 +428,35 @@ class JobPublic(BaseModel):
 class ReportPublic(BaseModel):
     """The referee's findings: broken hard rules, the penalty breakdown, the objective."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"ok": False, "objective": 1005,
-         "violations": [{"rule": "cap", "label": "On-site cap exceeded",
-                         "message": "unit tp has 3 on site on 2021-08-02 am, cap 2",
-                         "unit": "tp", "date": "2021-08-02", "shift": "am"}],
-         "penalties": [{"rule": "fairness", "label": "Unequal on-site duty in a unit",
-                        "cost": 5, "unit": "tp"}],
-         "by_rule": {"fairness": 5}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ok": False,
+                    "objective": 1005,
+                    "violations": [
+                        {
+                            "rule": "cap",
+                            "label": "On-site cap exceeded",
+                            "message": "unit tp has 3 on site on 2021-08-02 am, cap 2",
+                            "unit": "tp",
+                            "date": "2021-08-02",
+                            "shift": "am",
+                        }
+                    ],
+                    "penalties": [
+                        {
+                            "rule": "fairness",
+                            "label": "Unequal on-site duty in a unit",
+                            "cost": 5,
+                            "unit": "tp",
+                        }
+                    ],
+                    "by_rule": {"fairness": 5},
+                }
+            ]
+        }
+    )
     ok: bool
     objective: int
     violations: list[Violation]
@@ -301,9 +467,20 @@ class ReportPublic(BaseModel):
 class Change(BaseModel):
     """One difference between two revisions."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"kind": "cell", "staff": "tp01", "date": "2021-08-02", "shift": "am",
-         "before": "on_site:q1", "after": "remote"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "cell",
+                    "staff": "tp01",
+                    "date": "2021-08-02",
+                    "shift": "am",
+                    "before": "on_site:q1",
+                    "after": "remote",
+                }
+            ]
+        }
+    )
     kind: Literal["cell", "test", "team"]
     staff: str
     date: dt.date | None = None
@@ -315,11 +492,26 @@ class Change(BaseModel):
 class RevisionPublic(BaseModel):
     """One revision of a roster."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"number": 2, "parent": 1, "published": False, "author": "head-tp",
-         "reason": "swap after isolation", "roster": EXAMPLE_ROSTER, "report": None,
-         "changes": [], "created_at": "2021-08-01T08:00:00Z",
-         "updated_at": "2021-08-01T08:00:00Z", "published_at": None, "published_by": None}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "number": 2,
+                    "parent": 1,
+                    "published": False,
+                    "author": "head-tp",
+                    "reason": "swap after isolation",
+                    "roster": EXAMPLE_ROSTER,
+                    "report": None,
+                    "changes": [],
+                    "created_at": "2021-08-01T08:00:00Z",
+                    "updated_at": "2021-08-01T08:00:00Z",
+                    "published_at": None,
+                    "published_by": None,
+                }
+            ]
+        }
+    )
     number: int
     parent: int | None
     published: bool
@@ -337,15 +529,37 @@ class RevisionPublic(BaseModel):
 class RosterPublic(BaseModel):
     """A roster with its newest revision."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "5c2e...", "site_id": "hcc-q1", "unit_id": "tp", "job_id": "9b1f...",
-         "policy_version": 1, "start": "2021-08-02", "days": 7, "status": "draft",
-         "revision": {"number": 1, "parent": None, "published": False, "author": "head-tp",
-                      "reason": "generated", "roster": EXAMPLE_ROSTER, "report": None,
-                      "changes": [], "created_at": "2021-08-01T08:00:00Z",
-                      "updated_at": "2021-08-01T08:00:00Z", "published_at": None,
-                      "published_by": None},
-         "created_at": "2021-08-01T08:00:00Z"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5c2e...",
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                    "job_id": "9b1f...",
+                    "policy_version": 1,
+                    "start": "2021-08-02",
+                    "days": 7,
+                    "status": "draft",
+                    "revision": {
+                        "number": 1,
+                        "parent": None,
+                        "published": False,
+                        "author": "head-tp",
+                        "reason": "generated",
+                        "roster": EXAMPLE_ROSTER,
+                        "report": None,
+                        "changes": [],
+                        "created_at": "2021-08-01T08:00:00Z",
+                        "updated_at": "2021-08-01T08:00:00Z",
+                        "published_at": None,
+                        "published_by": None,
+                    },
+                    "created_at": "2021-08-01T08:00:00Z",
+                }
+            ]
+        }
+    )
     id: str
     site_id: str
     unit_id: str | None
@@ -361,9 +575,22 @@ class RosterPublic(BaseModel):
 class RosterSummary(BaseModel):
     """A roster in a list."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "5c2e...", "site_id": "hcc-q1", "unit_id": "tp", "start": "2021-08-02",
-         "days": 7, "status": "published", "head_revision": 2, "policy_version": 1}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "5c2e...",
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                    "start": "2021-08-02",
+                    "days": 7,
+                    "status": "published",
+                    "head_revision": 2,
+                    "policy_version": 1,
+                }
+            ]
+        }
+    )
     id: str
     site_id: str
     unit_id: str | None
@@ -400,12 +627,28 @@ class RosterEdit(BaseModel):
     edit is refused (409, with the broken rules) unless ``accept_violations`` is true, in which
     case it is saved and the broken rules are returned and recorded."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"cells": [{"staff": "tp01", "date": "2021-08-02", "shift": "am", "on_site": False},
-                   {"staff": "tp02", "date": "2021-08-02", "shift": "am", "on_site": True,
-                    "post": "q1"}],
-         "tests": [{"staff": "tp02", "date": "2021-08-02", "booked": True}],
-         "reason": "tp01 in isolation", "accept_violations": False}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "cells": [
+                        {"staff": "tp01", "date": "2021-08-02", "shift": "am", "on_site": False},
+                        {
+                            "staff": "tp02",
+                            "date": "2021-08-02",
+                            "shift": "am",
+                            "on_site": True,
+                            "post": "q1",
+                        },
+                    ],
+                    "tests": [{"staff": "tp02", "date": "2021-08-02", "booked": True}],
+                    "reason": "tp01 in isolation",
+                    "accept_violations": False,
+                }
+            ]
+        },
+    )
     cells: list[CellEdit] = Field(default_factory=list, max_length=5000)
     tests: list[TestEdit] = Field(default_factory=list, max_length=5000)
     teams: dict[str, int] = Field(default_factory=dict)
@@ -416,10 +659,17 @@ class RosterEdit(BaseModel):
 class EditResult(BaseModel):
     """The roster after an edit, with what the referee found."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"roster": RosterPublic.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
-         "report": ReportPublic.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
-         "new_violations": []}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "roster": RosterPublic.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                    "report": ReportPublic.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                    "new_violations": [],
+                }
+            ]
+        }
+    )
     roster: RosterPublic
     report: ReportPublic
     new_violations: list[Violation]
@@ -428,8 +678,9 @@ class EditResult(BaseModel):
 class PublishRequest(BaseModel):
     """Publish the newest revision; it is locked afterwards."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"reason": "tuần 32"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "tuần 32"}]}
+    )
     reason: str = Field("", max_length=2000)
 
 
@@ -437,9 +688,20 @@ class AnalyzeRequest(BaseModel):
     """Check any roster: against a problem sent in full, or against a stored site (its policy
     version, standing absences, requests and fixed cells) for a horizon."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"site_id": "hcc-q1", "unit_id": "tp", "start": "2021-08-02", "days": 7,
-         "roster": EXAMPLE_ROSTER}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "site_id": "hcc-q1",
+                    "unit_id": "tp",
+                    "start": "2021-08-02",
+                    "days": 7,
+                    "roster": EXAMPLE_ROSTER,
+                }
+            ]
+        },
+    )
     roster: Roster
     problem: Problem | None = None
     site_id: str | None = Field(None, max_length=100)

@@ -59,8 +59,11 @@ class Principal:
     def check_unit(self, site_id: str, unit_id: str | None) -> None:
         """Heads: only their own unit (a whole-site roster is not theirs)."""
         if not self.can_act_on(site_id, unit_id):
-            raise ApiError(403, f"a head may only act on unit {self.unit_id!r} of site "
-                                f"{self.site_id!r}", "unit_id")
+            raise ApiError(
+                403,
+                f"a head may only act on unit {self.unit_id!r} of site {self.site_id!r}",
+                "unit_id",
+            )
 
 
 def authenticate(session: Session, token: str, admin_token: str | None) -> Principal | None:
@@ -70,20 +73,36 @@ def authenticate(session: Session, token: str, admin_token: str | None) -> Princ
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or row.revoked:
         return None
-    return Principal(name=row.name or f"token-{row.id[:8]}", role=row.role,
-                     site_id=row.site_id, unit_id=row.unit_id)
+    return Principal(
+        name=row.name or f"token-{row.id[:8]}",
+        role=row.role,
+        site_id=row.site_id,
+        unit_id=row.unit_id,
+    )
 
 
-def issue_token(session: Session, role: str, name: str = "", site_id: str | None = None,
-                unit_id: str | None = None, created_by: str = "") -> tuple[ApiToken, str]:
+def issue_token(
+    session: Session,
+    role: str,
+    name: str = "",
+    site_id: str | None = None,
+    unit_id: str | None = None,
+    created_by: str = "",
+) -> tuple[ApiToken, str]:
     """Store a new token; returns the row and the token in clear (shown once)."""
     if role not in ("hr", "head", "portal"):
         raise ApiError(422, f"unknown role {role!r}; roles: hr, head, portal", "role")
     if role == "head" and (not site_id or not unit_id):
         raise ApiError(422, "a head token needs site_id and unit_id", "unit_id")
     token = new_token()
-    row = ApiToken(name=name, role=role, site_id=site_id, unit_id=unit_id,
-                   token_hash=hash_token(token), created_by=created_by)
+    row = ApiToken(
+        name=name,
+        role=role,
+        site_id=site_id,
+        unit_id=unit_id,
+        token_hash=hash_token(token),
+        created_by=created_by,
+    )
     session.add(row)
     session.commit()
     return row, token

@@ -39,8 +39,9 @@ def get_site(session: Session, site_id: str) -> SiteRow:
 
 
 def latest_policy_version(session: Session, site_id: str) -> int | None:
-    return session.scalar(select(func.max(PolicyVersion.version))
-                          .where(PolicyVersion.site_id == site_id))
+    return session.scalar(
+        select(func.max(PolicyVersion.version)).where(PolicyVersion.site_id == site_id)
+    )
 
 
 def get_policy(session: Session, site_id: str, version: int | None = None) -> PolicyVersion:
@@ -48,27 +49,38 @@ def get_policy(session: Session, site_id: str, version: int | None = None) -> Po
         version = latest_policy_version(session, site_id)
         if version is None:
             raise ApiError(404, f"site {site_id!r} has no policy yet", "policy")
-    row = session.scalar(select(PolicyVersion).where(PolicyVersion.site_id == site_id,
-                                                     PolicyVersion.version == version))
+    row = session.scalar(
+        select(PolicyVersion).where(
+            PolicyVersion.site_id == site_id, PolicyVersion.version == version
+        )
+    )
     if row is None:
         raise not_found("policy version", version, "policy_version")
     return row
 
 
-def add_policy_version(session: Session, site_id: str, policy: Policy, author: str,
-                       reason: str) -> PolicyVersion:
+def add_policy_version(
+    session: Session, site_id: str, policy: Policy, author: str, reason: str
+) -> PolicyVersion:
     """A new version; the old ones stay."""
     version = (latest_policy_version(session, site_id) or 0) + 1
-    row = PolicyVersion(site_id=site_id, version=version, data=policy.model_dump(mode="json"),
-                        author=author, reason=reason)
+    row = PolicyVersion(
+        site_id=site_id,
+        version=version,
+        data=policy.model_dump(mode="json"),
+        author=author,
+        reason=reason,
+    )
     session.add(row)
     return row
 
 
 def _raise_invalid(exc: ValidationError | ValueError, field: str) -> None:
     if isinstance(exc, ValidationError):
-        issues = [{"field": ".".join(str(p) for p in e["loc"]) or field, "message": e["msg"]}
-                  for e in exc.errors()]
+        issues = [
+            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": e["msg"]}
+            for e in exc.errors()
+        ]
         message = issues[0]["message"] if issues else str(exc)
     else:
         issues, message = [{"field": field, "message": str(exc)}], str(exc)
@@ -76,18 +88,32 @@ def _raise_invalid(exc: ValidationError | ValueError, field: str) -> None:
     raise ApiError(422, message, field, issues=issues) from exc
 
 
-def check_site_parts(site: Site, staff: list[Staff], policy: Policy, absences: list[Absence],
-                     requests: list[Request], fixed: list[FixedCell]) -> None:
+def check_site_parts(
+    site: Site,
+    staff: list[Staff],
+    policy: Policy,
+    absences: list[Absence],
+    requests: list[Request],
+    fixed: list[FixedCell],
+) -> None:
     """422 unless the parts make a valid problem (references between them resolve)."""
     try:
-        Problem(site=site, staff=staff, policy=policy, horizon=Horizon(start=dt.date(2000, 1, 3)),
-                absences=absences, requests=requests, fixed=fixed)
+        Problem(
+            site=site,
+            staff=staff,
+            policy=policy,
+            horizon=Horizon(start=dt.date(2000, 1, 3)),
+            absences=absences,
+            requests=requests,
+            fixed=fixed,
+        )
     except (ValidationError, ValueError) as exc:
         _raise_invalid(exc, "body")
 
 
-def build_problem(row: SiteRow, policy: Policy, start: dt.date, days: int,
-                  unit_id: str | None = None) -> Problem:
+def build_problem(
+    row: SiteRow, policy: Policy, start: dt.date, days: int, unit_id: str | None = None
+) -> Problem:
     """The problem of a site (or of one unit: its staff, and the posts of that unit) over
     ``days`` days from ``start``, with the standing absences, requests and fixed cells that
     concern those people."""
@@ -96,25 +122,42 @@ def build_problem(row: SiteRow, policy: Policy, start: dt.date, days: int,
     if unit_id is not None:
         if unit_id not in {u.id for u in site.units}:
             raise ApiError(404, f"unit {unit_id!r} not found in site {site.id!r}", "unit_id")
-        site = site.model_copy(update={
-            "units": [u for u in site.units if u.id == unit_id],
-            "posts": [p for p in site.posts if p.unit == unit_id]})
+        site = site.model_copy(
+            update={
+                "units": [u for u in site.units if u.id == unit_id],
+                "posts": [p for p in site.posts if p.unit == unit_id],
+            }
+        )
         site = Site.model_validate(site.model_dump())
         staff = [s for s in staff if s.unit == unit_id]
     ids = {s.id for s in staff}
     post_ids = {p.id for p in site.posts}
     end = start + dt.timedelta(days=days - 1)
-    absences = [a for a in (Absence.model_validate(x) for x in row.absences)
-                if a.staff in ids and a.end >= start and a.start <= end]
-    requests = [r for r in (Request.model_validate(x) for x in row.requests)
-                if r.staff in ids and start <= r.date <= end]
-    fixed = [f for f in (FixedCell.model_validate(x) for x in row.fixed)
-             if f.staff in ids and start <= f.date <= end
-             and (f.post is None or f.post in post_ids)]
+    absences = [
+        a
+        for a in (Absence.model_validate(x) for x in row.absences)
+        if a.staff in ids and a.end >= start and a.start <= end
+    ]
+    requests = [
+        r
+        for r in (Request.model_validate(x) for x in row.requests)
+        if r.staff in ids and start <= r.date <= end
+    ]
+    fixed = [
+        f
+        for f in (FixedCell.model_validate(x) for x in row.fixed)
+        if f.staff in ids and start <= f.date <= end and (f.post is None or f.post in post_ids)
+    ]
     try:
-        return Problem(site=site, staff=staff, policy=policy,
-                       horizon=Horizon(start=start, days=days),
-                       absences=absences, requests=requests, fixed=fixed)
+        return Problem(
+            site=site,
+            staff=staff,
+            policy=policy,
+            horizon=Horizon(start=start, days=days),
+            absences=absences,
+            requests=requests,
+            fixed=fixed,
+        )
     except (ValidationError, ValueError) as exc:
         _raise_invalid(exc, "site_id")
         raise  # unreachable
@@ -146,10 +189,13 @@ def report_dict(report: Report) -> dict[str, Any]:
     by_rule: dict[str, int] = defaultdict(int)
     for p in report.penalties:
         by_rule[p.rule] += p.cost
-    return {"ok": report.ok, "objective": report.objective,
-            "violations": [v.model_dump(mode="json") for v in report.violations],
-            "penalties": [p.model_dump(mode="json") for p in report.penalties],
-            "by_rule": dict(by_rule)}
+    return {
+        "ok": report.ok,
+        "objective": report.objective,
+        "violations": [v.model_dump(mode="json") for v in report.violations],
+        "penalties": [p.model_dump(mode="json") for p in report.penalties],
+        "by_rule": dict(by_rule),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,8 +204,10 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def _cells(r: Roster) -> dict[tuple[str, dt.date, str], str]:
-    return {(a.staff, a.date, a.shift): f"on_site:{a.post}" if a.post else "on_site"
-            for a in r.assignments}
+    return {
+        (a.staff, a.date, a.shift): f"on_site:{a.post}" if a.post else "on_site"
+        for a in r.assignments
+    }
 
 
 def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
@@ -169,45 +217,93 @@ def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
     for key in sorted(set(a) | set(b)):
         if a.get(key) != b.get(key):
             staff, date, shift = key
-            out.append({"kind": "cell", "staff": staff, "date": date.isoformat(), "shift": shift,
-                        "before": a.get(key, "remote"), "after": b.get(key, "remote")})
+            out.append(
+                {
+                    "kind": "cell",
+                    "staff": staff,
+                    "date": date.isoformat(),
+                    "shift": shift,
+                    "before": a.get(key, "remote"),
+                    "after": b.get(key, "remote"),
+                }
+            )
     ta = {(t.staff, t.date) for t in old.tests}
     tb = {(t.staff, t.date) for t in new.tests}
     for staff, date in sorted(ta ^ tb):
         booked = (staff, date) in tb
-        out.append({"kind": "test", "staff": staff, "date": date.isoformat(), "shift": None,
-                    "before": "none" if booked else "booked",
-                    "after": "booked" if booked else "none"})
+        out.append(
+            {
+                "kind": "test",
+                "staff": staff,
+                "date": date.isoformat(),
+                "shift": None,
+                "before": "none" if booked else "booked",
+                "after": "booked" if booked else "none",
+            }
+        )
     for staff in sorted(set(old.teams) | set(new.teams)):
         if old.teams.get(staff) != new.teams.get(staff):
             before, after = old.teams.get(staff), new.teams.get(staff)
-            out.append({"kind": "team", "staff": staff, "date": None, "shift": None,
-                        "before": None if before is None else str(before),
-                        "after": None if after is None else str(after)})
+            out.append(
+                {
+                    "kind": "team",
+                    "staff": staff,
+                    "date": None,
+                    "shift": None,
+                    "before": None if before is None else str(before),
+                    "after": None if after is None else str(after),
+                }
+            )
     return out
 
 
 def head_revision(session: Session, roster: RosterRow) -> RosterRevision:
-    rev = session.scalar(select(RosterRevision).where(
-        RosterRevision.roster_id == roster.id, RosterRevision.number == roster.head_revision))
+    rev = session.scalar(
+        select(RosterRevision).where(
+            RosterRevision.roster_id == roster.id, RosterRevision.number == roster.head_revision
+        )
+    )
     assert rev is not None, "every roster has its head revision"
     return rev
 
 
-def create_roster(session: Session, job: Job, roster: Roster, problem: Problem,
-                  author: str, report: Report | None = None) -> RosterRow:
+def create_roster(
+    session: Session,
+    job: Job,
+    roster: Roster,
+    problem: Problem,
+    author: str,
+    report: Report | None = None,
+) -> RosterRow:
     """A new draft roster from a job's roster, revision 1 checked by the referee (``report``:
     the referee's report already computed for this very roster)."""
     report = report or try_referee(problem, roster)
-    row = RosterRow(site_id=job.site_id, unit_id=job.unit_id, job_id=job.id,
-                    policy_version=job.policy_version, start=job.start, days=job.days,
-                    problem=job.problem, head_revision=1, status="draft", created_by=author)
+    row = RosterRow(
+        site_id=job.site_id,
+        unit_id=job.unit_id,
+        job_id=job.id,
+        policy_version=job.policy_version,
+        start=job.start,
+        days=job.days,
+        problem=job.problem,
+        head_revision=1,
+        status="draft",
+        created_by=author,
+    )
     session.add(row)
     session.flush()
-    session.add(RosterRevision(roster_id=row.id, number=1, parent=None,
-                               data=roster.model_dump(mode="json"),
-                               report=report_dict(report) if report else None, changes=[],
-                               author=author, reason=f"generated by job {job.id}"))
+    session.add(
+        RosterRevision(
+            roster_id=row.id,
+            number=1,
+            parent=None,
+            data=roster.model_dump(mode="json"),
+            report=report_dict(report) if report else None,
+            changes=[],
+            author=author,
+            reason=f"generated by job {job.id}",
+        )
+    )
     return row
 
 

@@ -33,18 +33,22 @@ class Settings(BaseSettings):
     default_time_limit: float = Field(10.0, gt=0, description="Seconds per solve when not given.")
     max_time_limit: float = Field(60.0, gt=0, description="Cap on a job's time limit, seconds.")
     max_concurrent_solves: int = Field(
-        1, ge=1, description="Solves running at once; the rest queue.")
+        1, ge=1, description="Solves running at once; the rest queue."
+    )
     solver_workers: int = Field(2, ge=1, description="CP-SAT search workers per solve.")
     solve_function: str = Field(
         "solver:solve", description="'module:function' that solves a Problem (tests swap it)."
     )
     first_chunk_fraction: float = Field(
-        0.15, gt=0, le=1,
+        0.15,
+        gt=0,
+        le=1,
         description="Share of the time limit of the first solve chunk: its roster is kept as the "
         "best so far if the job is stopped later.",
     )
     solver_nice: int = Field(
-        10, ge=0, le=19, description="Niceness of solver processes: the API answers first.")
+        10, ge=0, le=19, description="Niceness of solver processes: the API answers first."
+    )
     recover: Literal["requeue", "fail"] = Field(
         "requeue", description="What start-up does with jobs a dead server left solving."
     )

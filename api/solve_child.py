@@ -38,8 +38,12 @@ def _best(a: SolveResult, b: SolveResult) -> SolveResult:
     the tighter of their bounds."""
     bounds = [r.bound for r in (a, b) if r.bound is not None]
     bound = max(bounds) if bounds else None
-    if b.roster is None or (a.roster is not None and a.objective is not None
-                            and b.objective is not None and a.objective < b.objective):
+    if b.roster is None or (
+        a.roster is not None
+        and a.objective is not None
+        and b.objective is not None
+        and a.objective < b.objective
+    ):
         best = a
         if a.roster is not None and a.status != Status.optimal:
             best = a.model_copy(update={"status": Status.feasible})
@@ -64,12 +68,20 @@ def _report(problem: Problem, result: SolveResult) -> dict[str, Any] | None:
 
 
 def _send_result(out: Any, problem: Problem, result: SolveResult) -> None:
-    out.put({"type": "result", "result": result.model_dump_json(),
-             "report": _report(problem, result)})
+    out.put(
+        {"type": "result", "result": result.model_dump_json(), "report": _report(problem, result)}
+    )
 
 
-def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
-        first_fraction: float, out: Any, nice: int = 0) -> None:
+def run(
+    problem_json: str,
+    time_limit: float,
+    workers: int,
+    solve_path: str,
+    first_fraction: float,
+    out: Any,
+    nice: int = 0,
+) -> None:
     """Entry point of the child process (``multiprocessing`` spawn target). ``nice`` lowers the
     solve's CPU priority so the API stays responsive while it solves."""
     t0 = time.monotonic()
@@ -83,9 +95,13 @@ def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
         problem = Problem.model_validate_json(problem_json)
 
         def on_progress(p: Progress) -> None:
-            msg: dict[str, Any] = {"type": "progress", "elapsed": time.monotonic() - t0,
-                                   "objective": p.objective, "bound": p.bound,
-                                   "solutions": p.solutions}
+            msg: dict[str, Any] = {
+                "type": "progress",
+                "elapsed": time.monotonic() - t0,
+                "objective": p.objective,
+                "bound": p.bound,
+                "solutions": p.solutions,
+            }
             roster = getattr(p, "roster", None)
             if roster is not None:
                 msg["roster"] = roster.model_dump(mode="json")
@@ -93,8 +109,13 @@ def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
 
         if "progress_rosters" in inspect.signature(solve).parameters:
             # Progress reports carry the roster: one solve, and a stop keeps the best roster.
-            res = solve(problem, time_limit=time_limit, workers=workers,
-                        on_progress=on_progress, progress_rosters=True)
+            res = solve(
+                problem,
+                time_limit=time_limit,
+                workers=workers,
+                on_progress=on_progress,
+                progress_rosters=True,
+            )
             _send_result(out, problem, res)
             return
         # A solve function without rosters in its progress reports: split the time limit.
@@ -108,11 +129,18 @@ def run(problem_json: str, time_limit: float, workers: int, solve_path: str,
             _send_result(out, problem, res)
             return
         if res.roster is not None:
-            out.put({"type": "roster", "elapsed": time.monotonic() - t0,
-                     "objective": res.objective, "bound": res.bound,
-                     "roster": res.roster.model_dump(mode="json")})
-        res2 = solve(problem, time_limit=remaining, workers=workers, hint=res.roster,
-                     on_progress=on_progress)
+            out.put(
+                {
+                    "type": "roster",
+                    "elapsed": time.monotonic() - t0,
+                    "objective": res.objective,
+                    "bound": res.bound,
+                    "roster": res.roster.model_dump(mode="json"),
+                }
+            )
+        res2 = solve(
+            problem, time_limit=remaining, workers=workers, hint=res.roster, on_progress=on_progress
+        )
         _send_result(out, problem, _best(res, res2))
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

@@ -22,8 +22,12 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict[tuple[int, int, str], 
     m = cp_model.CpModel()
     H = inst.horizon
     shifts = inst.shift_by_id
-    x = {(e, d, s): m.new_bool_var(f"x[{e},{d},{s}]")
-         for e in range(len(inst.staff)) for d in range(H) for s in shifts}
+    x = {
+        (e, d, s): m.new_bool_var(f"x[{e},{d},{s}]")
+        for e in range(len(inst.staff))
+        for d in range(H)
+        for s in shifts
+    }
     obj: list[Any] = []
     for e, st in enumerate(inst.staff):
         work = []
@@ -43,13 +47,18 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict[tuple[int, int, str], 
         mx = st.max_consecutive_shifts  # 6.
         for d in range(H - mx):
             m.add_bool_or([~work[j] for j in range(d, d + mx + 1)])
-        for state, lo in ((True, st.min_consecutive_shifts),  # 7.
-                          (False, st.min_consecutive_days_off)):  # 8.
+        for state, lo in (
+            (True, st.min_consecutive_shifts),  # 7.
+            (False, st.min_consecutive_days_off),
+        ):  # 8.
             lits = work if state else [~w for w in work]
             for length in range(1, lo):
                 for d in range(1, H - length):
-                    m.add_bool_or([lits[d - 1]] + [~lits[j] for j in range(d, d + length)]
-                                  + [lits[d + length]])
+                    m.add_bool_or(
+                        [lits[d - 1]]
+                        + [~lits[j] for j in range(d, d + length)]
+                        + [lits[d + length]]
+                    )
         weekends = []  # 9.
         for k in range(H // 7):
             wk = m.new_bool_var(f"wk[{e},{k}]")
@@ -81,12 +90,21 @@ def solve(inst: Instance, time_limit: float, workers: int) -> dict[str, Any]:
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
     code = solver.solve(m)
-    out: dict[str, Any] = {"status": solver.status_name(code),
-                           "wall_time": round(time.perf_counter() - t0, 3),
-                           "objective": None, "bound": None, "grid": None}
+    out: dict[str, Any] = {
+        "status": solver.status_name(code),
+        "wall_time": round(time.perf_counter() - t0, 3),
+        "objective": None,
+        "bound": None,
+        "grid": None,
+    }
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         out["objective"] = round(solver.objective_value)
         out["bound"] = round(solver.best_objective_bound)
-        out["grid"] = [[next((s for s in inst.shift_by_id if solver.value(x[e, d, s])), None)
-                        for d in range(inst.horizon)] for e in range(len(inst.staff))]
+        out["grid"] = [
+            [
+                next((s for s in inst.shift_by_id if solver.value(x[e, d, s])), None)
+                for d in range(inst.horizon)
+            ]
+            for e in range(len(inst.staff))
+        ]
     return out

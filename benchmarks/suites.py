@@ -19,24 +19,47 @@ CURTOIS_DIR = DATA / "curtois-qu"
 TIMEFOLD_DIR = DATA / "timefold"
 
 SUITES = ("curtois-qu", "timefold", "ortools-example", "scenarios", "scale")
-DEFAULT_TIME_LIMIT = {"curtois-qu": 60.0, "timefold": 30.0, "ortools-example": 20.0,
-                      "scenarios": 10.0, "scale": 60.0}
+DEFAULT_TIME_LIMIT = {
+    "curtois-qu": 60.0,
+    "timefold": 30.0,
+    "ortools-example": 20.0,
+    "scenarios": 10.0,
+    "scale": 60.0,
+}
 
 # BENCHMARKS.md section 1: a plain CP-SAT model (one Boolean per staff, day and shift; no
 # tuning), 60 s, 2 workers: (objective, bound); None = no roster in 60 s.
 CURTOIS_PLAIN_CPSAT: dict[int, tuple[int, int] | None] = {
-    1: (607, 607), 2: (828, 208), 3: (1002, 300), 4: (1719, 200), 5: (1242, 1),
-    6: (2359, 203), 7: (1294, 29), 8: (1931, 1227), 9: (467, 404), 10: (5378, 10),
-    11: (3899, 204), 12: (6457, 1021), 13: (8225, 209), 14: (1833, 1252), 15: (7466, 3753),
-    16: (4858, 29), 17: (8956, 30), 18: (7151, 20), 19: (9968, 23),
-    20: None, 21: None, 22: None, 23: None, 24: None,
+    1: (607, 607),
+    2: (828, 208),
+    3: (1002, 300),
+    4: (1719, 200),
+    5: (1242, 1),
+    6: (2359, 203),
+    7: (1294, 29),
+    8: (1931, 1227),
+    9: (467, 404),
+    10: (5378, 10),
+    11: (3899, 204),
+    12: (6457, 1021),
+    13: (8225, 209),
+    14: (1833, 1252),
+    15: (7466, 3753),
+    16: (4858, 29),
+    17: (8956, 30),
+    18: (7151, 20),
+    19: (9968, 23),
+    20: None,
+    21: None,
+    22: None,
+    23: None,
+    24: None,
 }
 # Timefold's README: Timefold's own score after 30 s (LARGE: also after 120 s).
 TIMEFOLD_PUBLISHED = {"SMALL": (0, 2878.28730), "LARGE": (-4, 36068.40260)}
 # BENCHMARKS.md section 3: the example itself reaches 38 in 20 s with 2 workers (bound 17).
 ORTOOLS_EXAMPLE_REFERENCE = 38
-SCALE_SIZES = [(100, 1), (100, 4), (300, 1), (300, 4), (1000, 1), (1000, 4), (3000, 1),
-               (3000, 4)]
+SCALE_SIZES = [(100, 1), (100, 4), (300, 1), (300, 4), (1000, 1), (1000, 4), (3000, 1), (3000, 4)]
 
 
 @dataclass
@@ -58,25 +81,42 @@ def cases(suite: str, selection: list[str] | None = None) -> list[Case]:
         for i in range(1, 25):
             b = best.get(f"Instance{i}")
             plain = CURTOIS_PLAIN_CPSAT.get(i)
-            out.append(Case(suite, str(i), best_known=b.upper_bound if b else None,
-                            best_lower=b.lower_bound if b else None,
-                            reference={"plain_cpsat_objective": plain[0] if plain else None,
-                                       "plain_cpsat_bound": plain[1] if plain else None,
-                                       "optimal_known": b.optimal_known if b else None}))
+            out.append(
+                Case(
+                    suite,
+                    str(i),
+                    best_known=b.upper_bound if b else None,
+                    best_lower=b.lower_bound if b else None,
+                    reference={
+                        "plain_cpsat_objective": plain[0] if plain else None,
+                        "plain_cpsat_bound": plain[1] if plain else None,
+                        "optimal_known": b.optimal_known if b else None,
+                    },
+                )
+            )
     elif suite == "timefold":
-        out = [Case(suite, n, reference={"timefold_hard": h, "timefold_soft": s})
-               for n, (h, s) in TIMEFOLD_PUBLISHED.items()]
+        out = [
+            Case(suite, n, reference={"timefold_hard": h, "timefold_soft": s})
+            for n, (h, s) in TIMEFOLD_PUBLISHED.items()
+        ]
     elif suite == "ortools-example":
-        out = [Case(suite, "shift_scheduling_sat", best_known=ORTOOLS_EXAMPLE_REFERENCE,
-                    reference={"example_objective_20s": ORTOOLS_EXAMPLE_REFERENCE,
-                               "example_bound_20s": 17})]
+        out = [
+            Case(
+                suite,
+                "shift_scheduling_sat",
+                best_known=ORTOOLS_EXAMPLE_REFERENCE,
+                reference={
+                    "example_objective_20s": ORTOOLS_EXAMPLE_REFERENCE,
+                    "example_bound_20s": 17,
+                },
+            )
+        ]
     elif suite == "scenarios":
         from roster.io import list_scenarios
 
         out = [Case(suite, n) for n in list_scenarios()]
     elif suite == "scale":
-        out = [Case(suite, f"{s}x{w}", reference={"staff": s, "weeks": w})
-               for s, w in SCALE_SIZES]
+        out = [Case(suite, f"{s}x{w}", reference={"staff": s, "weeks": w}) for s, w in SCALE_SIZES]
     else:
         raise ValueError(f"unknown suite {suite!r}; suites: {', '.join(SUITES)}")
     if selection:
@@ -87,8 +127,9 @@ def cases(suite: str, selection: list[str] | None = None) -> list[Case]:
             if not match and key.isdigit() and suite != "curtois-qu" and 1 <= int(key) <= len(out):
                 match = [out[int(key) - 1]]
             if not match:
-                raise ValueError(f"{suite}: no instance {key!r}; instances: "
-                                 f"{', '.join(c.name for c in out)}")
+                raise ValueError(
+                    f"{suite}: no instance {key!r}; instances: {', '.join(c.name for c in out)}"
+                )
             picked += match
         out = picked
     return out
@@ -107,8 +148,12 @@ def load(suite: str, name: str) -> tuple[Problem, Scorer | None]:
 
         def score(roster: Roster) -> dict[str, Any]:
             bad, obj = curtois.evaluate(inst, curtois.roster_to_grid(problem, roster))
-            return {"benchmark_objective": obj, "benchmark_violations": len(bad),
-                    "solution": curtois.write_solution(problem, roster)}
+            return {
+                "benchmark_objective": obj,
+                "benchmark_violations": len(bad),
+                "solution": curtois.write_solution(problem, roster),
+            }
+
         return problem, score
     if suite == "timefold":
         from roster.formats import timefold
@@ -119,9 +164,13 @@ def load(suite: str, name: str) -> tuple[Problem, Scorer | None]:
         def score(roster: Roster) -> dict[str, Any]:
             text = timefold.write_assignment(inst, roster)
             sc = timefold.timefold_score(inst, timefold.read_assignment(text))
-            return {"timefold_hard": sc.hard, "timefold_soft": round(sc.soft, 5),
-                    "timefold_parts": {k: round(v, 5) for k, v in sc.parts.items()},
-                    "solution": text}
+            return {
+                "timefold_hard": sc.hard,
+                "timefold_soft": round(sc.soft, 5),
+                "timefold_parts": {k: round(v, 5) for k, v in sc.parts.items()},
+                "solution": text,
+            }
+
         return problem, score
     if suite == "ortools-example":
         from roster.formats import ortools_example as ex
@@ -133,8 +182,12 @@ def load(suite: str, name: str) -> tuple[Problem, Scorer | None]:
             for a in roster.assignments:
                 grid[int(a.staff.split()[-1])][problem.horizon.day(a.date)] = a.shift
             bad, obj = ex.example_objective(grid)
-            return {"benchmark_objective": obj, "benchmark_violations": len(bad),
-                    "solution": "".join(" ".join(r) + "\n" for r in grid)}
+            return {
+                "benchmark_objective": obj,
+                "benchmark_violations": len(bad),
+                "solution": "".join(" ".join(r) + "\n" for r in grid),
+            }
+
         return problem, score
     if suite == "scenarios":
         from roster.io import load_scenario

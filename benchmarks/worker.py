@@ -53,8 +53,9 @@ def run_case(suite: str, name: str, time_limit: float, workers: int) -> dict[str
     out["wall_time"] = round(result.wall_time, 3)
     out["build_time"] = round(result.build_time, 3)
     fst = result.first_solution_time
-    out["first_feasible_time"] = round(fst, 3) if fst is not None else (
-        round(first[0], 3) if first else None)
+    out["first_feasible_time"] = (
+        round(fst, 3) if fst is not None else (round(first[0], 3) if first else None)
+    )
     out["messages"] = list(result.messages)[:10]
     if result.roster is not None:
         t1 = time.perf_counter()
@@ -63,7 +64,7 @@ def run_case(suite: str, name: str, time_limit: float, workers: int) -> dict[str
         out["referee_objective"] = report.objective
         out["referee_violations"] = len(report.violations)
         out["referee_violation_rules"] = sorted({v.rule for v in report.violations})
-        out["referee_agrees"] = (report.objective == result.objective and not report.violations)
+        out["referee_agrees"] = report.objective == result.objective and not report.violations
         if scorer is not None:
             out.update(scorer(result.roster))
     else:
@@ -80,10 +81,15 @@ def run_plain(name: str, time_limit: float, workers: int) -> dict[str, Any]:
 
     inst = curtois.read_raw(CURTOIS_DIR / f"Instance{name}.txt")
     res = plain_curtois.solve(inst, time_limit, workers)
-    out: dict[str, Any] = {"suite": "curtois-qu-plain", "instance": name,
-                           "status": res["status"].lower(), "objective": res["objective"],
-                           "bound": res["bound"], "wall_time": res["wall_time"],
-                           "peak_rss_mb": _rss_mb()}
+    out: dict[str, Any] = {
+        "suite": "curtois-qu-plain",
+        "instance": name,
+        "status": res["status"].lower(),
+        "objective": res["objective"],
+        "bound": res["bound"],
+        "wall_time": res["wall_time"],
+        "peak_rss_mb": _rss_mb(),
+    }
     if res["grid"] is not None:
         bad, obj = curtois.evaluate(inst, res["grid"])
         out["benchmark_objective"] = obj
@@ -100,8 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             out = run_case(suite, name, time_limit, workers)
     except Exception as e:  # reported, not raised: one broken case must not stop a suite
-        out = {"suite": suite, "instance": name, "status": "error",
-               "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()[-4000:]}
+        out = {
+            "suite": suite,
+            "instance": name,
+            "status": "error",
+            "error": f"{type(e).__name__}: {e}",
+            "traceback": traceback.format_exc()[-4000:],
+        }
     sys.stdout.write("\n" + MARKER + json.dumps(out) + "\n")
     sys.stdout.flush()
     return 0

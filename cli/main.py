@@ -77,7 +77,8 @@ def _date(text: str) -> dt.date:
     value = parse_date(text)
     if value is None:
         raise argparse.ArgumentTypeError(
-            f"not a date: {text!r} (write it as YYYY-MM-DD or DD/MM/YYYY)")
+            f"not a date: {text!r} (write it as YYYY-MM-DD or DD/MM/YYYY)"
+        )
     return value
 
 
@@ -90,34 +91,63 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``roster`` command."""
-    p = _Parser(prog="roster", description="Weekly staff rosters for public offices under "
-                "epidemic rules (on-site cap, rotating teams, rapid tests, counters covered).")
+    p = _Parser(
+        prog="roster",
+        description="Weekly staff rosters for public offices under "
+        "epidemic rules (on-site cap, rotating teams, rapid tests, counters covered).",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     horizon = argparse.ArgumentParser(add_help=False)
-    horizon.add_argument("--start", type=_date, metavar="DATE",
-                         help="first day of the horizon (YYYY-MM-DD); default: the scenario's")
-    horizon.add_argument("--weeks", type=_positive_int, metavar="N",
-                         help="number of weeks to roster; default: the scenario's")
+    horizon.add_argument(
+        "--start",
+        type=_date,
+        metavar="DATE",
+        help="first day of the horizon (YYYY-MM-DD); default: the scenario's",
+    )
+    horizon.add_argument(
+        "--weeks",
+        type=_positive_int,
+        metavar="N",
+        help="number of weeks to roster; default: the scenario's",
+    )
 
-    s = sub.add_parser("solve", parents=[horizon], help="make a roster for a scenario",
-                       description="Load a scenario, check it, solve it, have the referee check "
-                       "the roster, print a summary and write roster.xlsx, roster.csv, "
-                       "tests.csv and roster.json.")
+    s = sub.add_parser(
+        "solve",
+        parents=[horizon],
+        help="make a roster for a scenario",
+        description="Load a scenario, check it, solve it, have the referee check "
+        "the roster, print a summary and write roster.xlsx, roster.csv, "
+        "tests.csv and roster.json.",
+    )
     s.add_argument("scenario", metavar="SCENARIO", help="built-in scenario name or folder")
-    s.add_argument("--time-limit", type=_positive_float, default=10.0, metavar="S",
-                   help="seconds the solver may search (default 10)")
-    s.add_argument("--workers", type=_positive_int, default=2, metavar="K",
-                   help="solver threads (default 2)")
+    s.add_argument(
+        "--time-limit",
+        type=_positive_float,
+        default=10.0,
+        metavar="S",
+        help="seconds the solver may search (default 10)",
+    )
+    s.add_argument(
+        "--workers", type=_positive_int, default=2, metavar="K", help="solver threads (default 2)"
+    )
     s.add_argument("--out", metavar="DIR", help="output folder (default out/<scenario>)")
-    s.add_argument("--lang", choices=["en", "vi"], default="en",
-                   help="language of the summary and workbook labels (default en)")
+    s.add_argument(
+        "--lang",
+        choices=["en", "vi"],
+        default="en",
+        help="language of the summary and workbook labels (default en)",
+    )
 
-    c = sub.add_parser("check", parents=[horizon], help="referee a roster.json against a scenario",
-                       description="Check every hard rule and recompute the objective of a "
-                       "roster file. Without --start/--weeks the horizon recorded in the file "
-                       "is used.")
+    c = sub.add_parser(
+        "check",
+        parents=[horizon],
+        help="referee a roster.json against a scenario",
+        description="Check every hard rule and recompute the objective of a "
+        "roster file. Without --start/--weeks the horizon recorded in the file "
+        "is used.",
+    )
     c.add_argument("scenario", metavar="SCENARIO")
     c.add_argument("roster", metavar="ROSTER.json")
 
@@ -132,13 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("scenarios", help="list the built-in scenarios")
     sub.add_parser("schema", help="print the JSON Schema of roster.json")
-    v = sub.add_parser("serve", help="start the HTTP API (settings from the environment)",
-                       description="Serve the HTTP API for the portal. DATABASE_URL chooses the "
-                       "database (default: a SQLite file); ROSTER_ADMIN_TOKEN gives the first "
-                       "hr token. See api/README.md.")
+    v = sub.add_parser(
+        "serve",
+        help="start the HTTP API (settings from the environment)",
+        description="Serve the HTTP API for the portal. DATABASE_URL chooses the "
+        "database (default: a SQLite file); ROSTER_ADMIN_TOKEN gives the first "
+        "hr token. See api/README.md.",
+    )
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
     from cli.repair_cmds import register  # explain, analyze, reroster, substitutes, drill
+
     COMMANDS.update(register(sub))
     return p
 
@@ -171,10 +205,12 @@ class ProgressPrinter:
 
     def __call__(self, p: Progress) -> None:
         self.count += 1
-        line = (f"  {p.elapsed:6.1f} s  best {p.objective if p.objective is not None else '-':>8}"
-                f"  bound {p.bound if p.bound is not None else '-':>8}"
-                f"  gap {_fmt_gap(gap_of(p.objective, p.bound)):>6}  ({p.solutions} roster"
-                f"{'s' if p.solutions != 1 else ''} found)")
+        line = (
+            f"  {p.elapsed:6.1f} s  best {p.objective if p.objective is not None else '-':>8}"
+            f"  bound {p.bound if p.bound is not None else '-':>8}"
+            f"  gap {_fmt_gap(gap_of(p.objective, p.bound)):>6}  ({p.solutions} roster"
+            f"{'s' if p.solutions != 1 else ''} found)"
+        )
         if self.tty:
             pad = max(0, self.width - len(line))
             self.stream.write("\r" + line + " " * pad)
@@ -200,8 +236,12 @@ def _load(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
     try:
         return load_scenario(scenario, start=start, weeks=weeks)
     except ValidationError as e:  # the loader reports its own; this is a safety net
-        raise InputError([Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None,
-                                x["msg"]) for x in e.errors()]) from None
+        raise InputError(
+            [
+                Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None, x["msg"])
+                for x in e.errors()
+            ]
+        ) from None
 
 
 def _solve_function() -> Any:
@@ -228,8 +268,10 @@ def _print_findings(findings: Sequence[Any], problem: Problem, out: TextIO) -> N
     folded = grouped(list(findings), problem)
     errors = [g for g in folded if g[0].severity == "error"]
     warnings = [g for g in folded if g[0].severity != "error"]
-    for title, items in (("Impossible as given (hard rules):", errors),
-                         ("Warnings (these will cost penalties):", warnings)):
+    for title, items in (
+        ("Impossible as given (hard rules):", errors),
+        ("Warnings (these will cost penalties):", warnings),
+    ):
         if not items:
             continue
         print(title, file=out)
@@ -248,33 +290,45 @@ def _horizon_line(problem: Problem) -> str:
     from roster.export import date_label
 
     h = problem.horizon
-    weeks = f"{h.days // 7} week{'s' if h.days // 7 != 1 else ''}" if h.days % 7 == 0 \
+    weeks = (
+        f"{h.days // 7} week{'s' if h.days // 7 != 1 else ''}"
+        if h.days % 7 == 0
         else f"{h.days} days"
+    )
     site = problem.site.name or problem.site.id
-    return (f"{site}: {date_label(h.start)} {h.start.year} to {date_label(h.end)} {h.end.year} "
-            f"({weeks}), {_n(len(problem.staff), 'person', 'staff')} in "
-            f"{_n(len(problem.site.units), 'unit')}, {_n(len(problem.site.posts), 'post')}")
+    return (
+        f"{site}: {date_label(h.start)} {h.start.year} to {date_label(h.end)} {h.end.year} "
+        f"({weeks}), {_n(len(problem.staff), 'person', 'staff')} in "
+        f"{_n(len(problem.site.units), 'unit')}, {_n(len(problem.site.posts), 'post')}"
+    )
 
 
 def _status_line(result: SolveResult) -> str:
     obj = "-" if result.objective is None else str(result.objective)
     bound = "-" if result.bound is None else str(result.bound)
     gap = result.gap if result.gap is not None else gap_of(result.objective, result.bound)
-    return (f"Status: {result.status.value}   objective {obj}   bound {bound}   "
-            f"gap {_fmt_gap(gap)}   time {result.wall_time:.1f} s")
+    return (
+        f"Status: {result.status.value}   objective {obj}   bound {bound}   "
+        f"gap {_fmt_gap(gap)}   time {result.wall_time:.1f} s"
+    )
 
 
 def _verdict(result: SolveResult, report: Report) -> tuple[bool, str]:
     """Whether the referee agrees with the solver, and the sentence saying so."""
     if report.violations:
-        return False, (f"Referee: {len(report.violations)} hard rule(s) broken in the solver's "
-                       f"roster; this is a bug in the solver or the referee")
+        return False, (
+            f"Referee: {len(report.violations)} hard rule(s) broken in the solver's "
+            f"roster; this is a bug in the solver or the referee"
+        )
     if result.objective is not None and report.objective != result.objective:
-        return False, (f"Referee: all hard rules met, but the objective is {report.objective} "
-                       f"while the solver says {result.objective}; this is a bug in the solver "
-                       f"or the referee")
-    return True, (f"Referee: all hard rules met; objective {report.objective} agrees with the "
-                  f"solver")
+        return False, (
+            f"Referee: all hard rules met, but the objective is {report.objective} "
+            f"while the solver says {result.objective}; this is a bug in the solver "
+            f"or the referee"
+        )
+    return True, (
+        f"Referee: all hard rules met; objective {report.objective} agrees with the solver"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -297,33 +351,46 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     findings = precheck(problem)
     _print_findings(findings, problem, out)
     if any(f.severity == "error" for f in findings):
-        print("No roster can meet every hard rule with this input (found before solving); "
-              "nothing written.", file=out)
+        print(
+            "No roster can meet every hard rule with this input (found before solving); "
+            "nothing written.",
+            file=out,
+        )
         return EXIT_INFEASIBLE
 
     solve = _solve_function()
-    print(f"Solving (up to {args.time_limit:g} s, {args.workers} worker"
-          f"{'s' if args.workers != 1 else ''})...", file=err)
+    print(
+        f"Solving (up to {args.time_limit:g} s, {args.workers} worker"
+        f"{'s' if args.workers != 1 else ''})...",
+        file=err,
+    )
     printer = ProgressPrinter(err)
     try:
-        result = solve(problem, time_limit=args.time_limit, workers=args.workers,
-                       on_progress=printer)
+        result = solve(
+            problem, time_limit=args.time_limit, workers=args.workers, on_progress=printer
+        )
     finally:
         printer.close()
     print(_status_line(result), file=out)
 
     if result.status == Status.infeasible:
-        print("No roster satisfies all hard rules. The quick prechecks found no single cause; "
-              f"run `roster explain {args.scenario}` to find which rules conflict and how to "
-              "relax them. Nothing written.", file=out)
+        print(
+            "No roster satisfies all hard rules. The quick prechecks found no single cause; "
+            f"run `roster explain {args.scenario}` to find which rules conflict and how to "
+            "relax them. Nothing written.",
+            file=out,
+        )
         return EXIT_INFEASIBLE
     if result.status == Status.invalid:
-        raise CliError("the solver built an invalid model (a bug): "
-                       + "; ".join(result.messages), EXIT_BUG)
+        raise CliError(
+            "the solver built an invalid model (a bug): " + "; ".join(result.messages), EXIT_BUG
+        )
     if result.roster is None:
-        print(f"No roster found within the time limit of {args.time_limit:g} s (nothing proven "
-              "either way). Try a longer --time-limit or more --workers. Nothing written.",
-              file=out)
+        print(
+            f"No roster found within the time limit of {args.time_limit:g} s (nothing proven "
+            "either way). Try a longer --time-limit or more --workers. Nothing written.",
+            file=out,
+        )
         return EXIT_NO_ROSTER
 
     roster = result.roster
@@ -341,10 +408,14 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         paths = export.write_outputs(out_dir, problem, result, report, lang, slug, figures)
     except OSError as e:
-        raise CliError(f"cannot write the output folder {out_dir}: {e.strerror or e}",
-                       EXIT_INPUT) from None
-    print(f"Wrote {out_dir}{'/' if not str(out_dir).endswith('/') else ''}: "
-          + ", ".join(p.name for p in paths), file=out)
+        raise CliError(
+            f"cannot write the output folder {out_dir}: {e.strerror or e}", EXIT_INPUT
+        ) from None
+    print(
+        f"Wrote {out_dir}{'/' if not str(out_dir).endswith('/') else ''}: "
+        + ", ".join(p.name for p in paths),
+        file=out,
+    )
     if not agrees:
         for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
             print(f"  - [{v.rule}] {v.message}", file=out)
@@ -367,9 +438,9 @@ def _read_roster_file(path: Path) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(Issue(name, None, None,
-                               f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
-                         ) from None
+        raise InputError(
+            Issue(name, None, None, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
+        ) from None
     try:
         return parse(data)
     except ValidationError as e:
@@ -422,10 +493,21 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     folder = Path(args.out_dir)
     if (folder / SITE_FILE).exists() and not args.force:
-        raise InputError(Issue(str(folder), None, None, "already holds a scenario; choose "
-                               "another folder or pass --force to overwrite it"))
-    wanted = {"staff": args.staff, "units": args.units, "counters": args.counters,
-              "weeks": args.weeks, "seed": args.seed}
+        raise InputError(
+            Issue(
+                str(folder),
+                None,
+                None,
+                "already holds a scenario; choose another folder or pass --force to overwrite it",
+            )
+        )
+    wanted = {
+        "staff": args.staff,
+        "units": args.units,
+        "counters": args.counters,
+        "weeks": args.weeks,
+        "seed": args.seed,
+    }
     accepted = inspect.signature(generate).parameters
     kwargs = {k: v for k, v in wanted.items() if v is not None and k in accepted}
     ignored = [k for k, v in wanted.items() if v is not None and k not in accepted]
@@ -436,9 +518,12 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ValueError as e:
         raise InputError(Issue("roster generate", None, None, str(e))) from None
     write_scenario(problem, folder)
-    print(f"Wrote {folder}: {len(problem.staff)} staff in {len(problem.site.units)} units, "
-          f"{len(problem.site.posts)} posts, {problem.horizon.days} days from "
-          f"{problem.horizon.start.isoformat()}", file=out)
+    print(
+        f"Wrote {folder}: {len(problem.staff)} staff in {len(problem.site.units)} units, "
+        f"{len(problem.site.posts)} posts, {problem.horizon.days} days from "
+        f"{problem.horizon.start.isoformat()}",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -451,8 +536,9 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not names:
         print("No built-in scenarios installed.", file=out)
         return EXIT_OK
-    table = Table("scenarios", "Built-in scenarios",
-                  ["Name", "Staff", "Units", "Posts", "Days", "Site"])
+    table = Table(
+        "scenarios", "Built-in scenarios", ["Name", "Staff", "Units", "Posts", "Days", "Site"]
+    )
     for name in names:
         try:
             p = _load(name, None, None)
@@ -460,8 +546,16 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             first = str(e).splitlines()[0]
             table.rows.append([name, "", "", "", "", f"(cannot load: {first})"])
             continue
-        table.rows.append([name, len(p.staff), len(p.site.units), len(p.site.posts),
-                           p.horizon.days, p.site.name or p.site.id])
+        table.rows.append(
+            [
+                name,
+                len(p.staff),
+                len(p.site.units),
+                len(p.site.posts),
+                p.horizon.days,
+                p.site.name or p.site.id,
+            ]
+        )
     print(format_table(table, max_width=10_000), file=out)
     return EXIT_OK
 
@@ -479,14 +573,21 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         from api.main import run
     except ImportError as exc:  # the api extra is not installed
-        raise CliError(f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})",
-                       EXIT_INPUT) from None
+        raise CliError(
+            f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
+        ) from None
     run(host=args.host, port=args.port)
     return EXIT_OK
 
 
-COMMANDS = {"solve": cmd_solve, "check": cmd_check, "generate": cmd_generate,
-            "scenarios": cmd_scenarios, "schema": cmd_schema, "serve": cmd_serve}
+COMMANDS = {
+    "solve": cmd_solve,
+    "check": cmd_check,
+    "generate": cmd_generate,
+    "scenarios": cmd_scenarios,
+    "schema": cmd_schema,
+    "serve": cmd_serve,
+}
 
 
 def _utf8(stream: TextIO) -> None:
@@ -539,8 +640,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if debug:
             traceback.print_exc(file=err)
-        print(f"internal error: {type(e).__name__}: {e}\nThis is a bug, not a mistake in "
-              "your input; run again with --debug for details and report it.", file=err)
+        print(
+            f"internal error: {type(e).__name__}: {e}\nThis is a bug, not a mistake in "
+            "your input; run again with --debug for details and report it.",
+            file=err,
+        )
         return EXIT_BUG
 
 

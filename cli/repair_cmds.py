@@ -33,45 +33,77 @@ def register(subparsers: Any) -> dict[str, Any]:
     from cli import main as m
 
     horizon = argparse.ArgumentParser(add_help=False)
-    horizon.add_argument("--start", type=m._date, metavar="DATE",
-                         help="first day of the horizon (default: the scenario's or the "
-                         "roster file's)")
+    horizon.add_argument(
+        "--start",
+        type=m._date,
+        metavar="DATE",
+        help="first day of the horizon (default: the scenario's or the roster file's)",
+    )
     horizon.add_argument("--weeks", type=m._positive_int, metavar="N")
     solving = argparse.ArgumentParser(add_help=False)
-    solving.add_argument("--time-limit", type=m._positive_float, default=10.0, metavar="S",
-                         help="seconds the solver may search (default 10)")
-    solving.add_argument("--workers", type=m._positive_int, default=2, metavar="K",
-                         help="solver threads (default 2)")
+    solving.add_argument(
+        "--time-limit",
+        type=m._positive_float,
+        default=10.0,
+        metavar="S",
+        help="seconds the solver may search (default 10)",
+    )
+    solving.add_argument(
+        "--workers", type=m._positive_int, default=2, metavar="K", help="solver threads (default 2)"
+    )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    e = subparsers.add_parser("explain", parents=[horizon, solving, js],
-                              help="why no roster exists: the rules that conflict, and fixes")
+    e = subparsers.add_parser(
+        "explain",
+        parents=[horizon, solving, js],
+        help="why no roster exists: the rules that conflict, and fixes",
+    )
     e.add_argument("scenario", metavar="SCENARIO")
-    e.add_argument("--soft", action="store_true",
-                   help="also make a roster anyway (hard rules as heavy costs) and list every "
-                   "shortfall")
+    e.add_argument(
+        "--soft",
+        action="store_true",
+        help="also make a roster anyway (hard rules as heavy costs) and list every shortfall",
+    )
     e.add_argument("--out", metavar="DIR", help="with --soft: write that roster.json here")
 
-    a = subparsers.add_parser("analyze", parents=[horizon, js],
-                              help="what a roster's choices cost: per rule, person, slot")
+    a = subparsers.add_parser(
+        "analyze",
+        parents=[horizon, js],
+        help="what a roster's choices cost: per rule, person, slot",
+    )
     a.add_argument("scenario", metavar="SCENARIO")
     a.add_argument("roster", metavar="ROSTER.json")
-    a.add_argument("--top", type=m._positive_int, default=10, metavar="N",
-                   help="rows shown per table (default 10)")
+    a.add_argument(
+        "--top",
+        type=m._positive_int,
+        default=10,
+        metavar="N",
+        help="rows shown per table (default 10)",
+    )
 
-    r = subparsers.add_parser("reroster", parents=[horizon, solving, js],
-                              help="re-roster the rest of the week after events")
+    r = subparsers.add_parser(
+        "reroster",
+        parents=[horizon, solving, js],
+        help="re-roster the rest of the week after events",
+    )
     r.add_argument("scenario", metavar="SCENARIO")
     r.add_argument("roster", metavar="ROSTER.json")
     r.add_argument("events", metavar="EVENTS", help="events file (.yaml, .yml or .csv)")
-    r.add_argument("--from", dest="from_date", type=m._date, metavar="DATE",
-                   help="first day that may change (default: the events file's, else the "
-                   "earliest event)")
+    r.add_argument(
+        "--from",
+        dest="from_date",
+        type=m._date,
+        metavar="DATE",
+        help="first day that may change (default: the events file's, else the earliest event)",
+    )
     r.add_argument("--out", metavar="DIR", help="write roster.json and changes.csv here")
 
-    s = subparsers.add_parser("substitutes", parents=[horizon, js],
-                              help="the cheapest substitutes for one absence in one slot")
+    s = subparsers.add_parser(
+        "substitutes",
+        parents=[horizon, js],
+        help="the cheapest substitutes for one absence in one slot",
+    )
     s.add_argument("scenario", metavar="SCENARIO")
     s.add_argument("roster", metavar="ROSTER.json")
     s.add_argument("staff", metavar="STAFF")
@@ -79,13 +111,23 @@ def register(subparsers: Any) -> dict[str, Any]:
     s.add_argument("shift", metavar="SHIFT")
     s.add_argument("--top", type=m._positive_int, default=5, metavar="N")
 
-    d = subparsers.add_parser("drill", parents=[horizon, solving, js],
-                              help="can each team alone keep the posts covered?")
+    d = subparsers.add_parser(
+        "drill", parents=[horizon, solving, js], help="can each team alone keep the posts covered?"
+    )
     d.add_argument("scenario", metavar="SCENARIO")
-    d.add_argument("roster", metavar="ROSTER.json", nargs="?",
-                   help="a roster whose teams to test (default: teams from a quick solve)")
-    return {"explain": cmd_explain, "analyze": cmd_analyze, "reroster": cmd_reroster,
-            "substitutes": cmd_substitutes, "drill": cmd_drill}
+    d.add_argument(
+        "roster",
+        metavar="ROSTER.json",
+        nargs="?",
+        help="a roster whose teams to test (default: teams from a quick solve)",
+    )
+    return {
+        "explain": cmd_explain,
+        "analyze": cmd_analyze,
+        "reroster": cmd_reroster,
+        "substitutes": cmd_substitutes,
+        "drill": cmd_drill,
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -110,8 +152,13 @@ def _problem_and_roster(args: argparse.Namespace) -> tuple[Problem, Roster, Any]
     return m._load(args.scenario, start, weeks), doc.roster, doc
 
 
-def _write_roster(out_dir: Path, problem: Problem, roster: Roster, scenario: str,
-                  extra: dict[str, str] | None = None) -> list[Path]:
+def _write_roster(
+    out_dir: Path,
+    problem: Problem,
+    roster: Roster,
+    scenario: str,
+    extra: dict[str, str] | None = None,
+) -> list[Path]:
     from cli.main import EXIT_INPUT, CliError
     from roster.schema import dumps, roster_file
     from roster.validation import check
@@ -125,8 +172,9 @@ def _write_roster(out_dir: Path, problem: Problem, roster: Roster, scenario: str
             (out_dir / name).write_text(text, encoding="utf-8-sig")
             paths.append(out_dir / name)
     except OSError as e:
-        raise CliError(f"cannot write the output folder {out_dir}: {e.strerror or e}",
-                       EXIT_INPUT) from None
+        raise CliError(
+            f"cannot write the output folder {out_dir}: {e.strerror or e}", EXIT_INPUT
+        ) from None
     return paths
 
 
@@ -149,13 +197,21 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         m._print_findings(findings, problem, out)
         print(f"Diagnosing (up to {args.time_limit:g} s)...", file=err)
     conflict = find_conflict(problem, time_limit=args.time_limit)
-    exp = explain(problem, conflict.keys, status=conflict.status.value,
-                  minimal=conflict.minimal, elapsed=conflict.elapsed,
-                  structural=conflict.structural)
-    data: dict[str, Any] = {"explanation": exp.model_dump(mode="json"),
-                            "precheck": [f.model_dump(mode="json") for f in findings]}
+    exp = explain(
+        problem,
+        conflict.keys,
+        status=conflict.status.value,
+        minimal=conflict.minimal,
+        elapsed=conflict.elapsed,
+        structural=conflict.structural,
+    )
+    data: dict[str, Any] = {
+        "explanation": exp.model_dump(mode="json"),
+        "precheck": [f.model_dump(mode="json") for f in findings],
+    }
     code = {Status.feasible: m.EXIT_OK, Status.infeasible: m.EXIT_INFEASIBLE}.get(
-        conflict.status, m.EXIT_NO_ROSTER)
+        conflict.status, m.EXIT_NO_ROSTER
+    )
     if not args.json:
         print(exp.text(), file=out)
         print(f"(diagnosis {conflict.elapsed:.1f} s, {conflict.probes} probe solves)", file=out)
@@ -166,13 +222,18 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"No roster even with soft rules within {args.time_limit:g} s.", file=out)
         else:
             code = m.EXIT_OK
-            data["soft"] = {"objective": report.objective,
-                            "shortfalls": [v.model_dump(mode="json") for v in report.violations]}
+            data["soft"] = {
+                "objective": report.objective,
+                "shortfalls": [v.model_dump(mode="json") for v in report.violations],
+            }
             if not args.json:
                 n = len(report.violations)
-                print(f"\nA roster anyway (hard rules as heavy costs): {n} shortfall"
-                      f"{'s' if n != 1 else ''} under the original rules:", file=out)
-                for v in report.violations[:m.MAX_VIOLATIONS_SHOWN]:
+                print(
+                    f"\nA roster anyway (hard rules as heavy costs): {n} shortfall"
+                    f"{'s' if n != 1 else ''} under the original rules:",
+                    file=out,
+                )
+                for v in report.violations[: m.MAX_VIOLATIONS_SHOWN]:
                     print(f"  - [{v.rule}] {v.message}", file=out)
                 if n > m.MAX_VIOLATIONS_SHOWN:
                     print(f"  ... and {n - m.MAX_VIOLATIONS_SHOWN} more", file=out)
@@ -221,33 +282,42 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     start = args.from_date or file_from
     if not args.json:
         print(m._horizon_line(problem), file=out)
-    res = reroster(problem, roster, events, start, time_limit=args.time_limit,
-                   workers=args.workers)
+    res = reroster(problem, roster, events, start, time_limit=args.time_limit, workers=args.workers)
     if args.json:
         _dump(res.model_dump(mode="json", exclude={"problem"}), out)
     else:
         for line in res.notes:
             print(f"  - {line}", file=out)
-        print(f"Status: {res.status.value}   changed cells {res.changed_cells}   objective "
-              f"{res.objective}   time {res.wall_time:.1f} s", file=out)
+        print(
+            f"Status: {res.status.value}   changed cells {res.changed_cells}   objective "
+            f"{res.objective}   time {res.wall_time:.1f} s",
+            file=out,
+        )
         if res.roster is not None:
             print(format_changes(res.changes, problem), file=out)
             if res.report is not None and res.report.violations:
                 print(f"Referee: {len(res.report.violations)} hard rule(s) broken:", file=out)
-                for v in res.report.violations[:m.MAX_VIOLATIONS_SHOWN]:
+                for v in res.report.violations[: m.MAX_VIOLATIONS_SHOWN]:
                     print(f"  - [{v.rule}] {v.message}", file=out)
             elif res.report is not None:
-                print(f"Referee: all hard rules met; objective {res.report.objective}.",
-                      file=out)
+                print(f"Referee: all hard rules met; objective {res.report.objective}.", file=out)
     if res.roster is None:
         if not args.json:
-            print("No roster absorbs these events; run `roster explain` on the scenario with "
-                  "the isolations added, or relax a rule.", file=out)
+            print(
+                "No roster absorbs these events; run `roster explain` on the scenario with "
+                "the isolations added, or relax a rule.",
+                file=out,
+            )
         return m.EXIT_INFEASIBLE if res.status == Status.infeasible else m.EXIT_NO_ROSTER
     if args.out:
         assert res.problem is not None
-        paths = _write_roster(Path(args.out), res.problem, res.roster, args.scenario,
-                              {"changes.csv": changes_csv(res.changes)})
+        paths = _write_roster(
+            Path(args.out),
+            res.problem,
+            res.roster,
+            args.scenario,
+            {"changes.csv": changes_csv(res.changes)},
+        )
         if not args.json:
             print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
     # A softened re-roster is the best there is, but it breaks hard rules: say so in the code.
@@ -263,11 +333,25 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.staff not in {s.id for s in problem.staff}:
         raise InputError(Issue("STAFF", None, None, f"unknown staff {args.staff!r}"))
     if args.shift not in {s.id for s in problem.site.shifts}:
-        raise InputError(Issue("SHIFT", None, None, f"unknown shift {args.shift!r}",
-                               [s.id for s in problem.site.shifts]))
+        raise InputError(
+            Issue(
+                "SHIFT",
+                None,
+                None,
+                f"unknown shift {args.shift!r}",
+                [s.id for s in problem.site.shifts],
+            )
+        )
     if not problem.horizon.contains(args.date):
-        raise InputError(Issue("DATE", None, None, f"{args.date} is outside the roster "
-                               f"({problem.horizon.start} to {problem.horizon.end})"))
+        raise InputError(
+            Issue(
+                "DATE",
+                None,
+                None,
+                f"{args.date} is outside the roster "
+                f"({problem.horizon.start} to {problem.horizon.end})",
+            )
+        )
     res = substitutes(problem, roster, args.staff, args.date, args.shift, top=args.top)
     if args.json:
         _dump(res.model_dump(mode="json"), out)
@@ -303,5 +387,3 @@ def cmd_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(m._horizon_line(problem), file=out)
         print(format_drill(res, problem), file=out)
     return m.EXIT_OK if res.ok else m.EXIT_VIOLATIONS
-
-

@@ -63,8 +63,16 @@ def breakdown(problem: Problem, roster: Roster, report: Report | None = None) ->
             k = key_of(p)
             count[k] += 1
             cost[k] += p.cost
-        rows = [Line(key=k, label=label_of(k), count=count[k], cost=cost[k],
-                     share=round(cost[k] / total, 4) if total else 0.0) for k in cost]
+        rows = [
+            Line(
+                key=k,
+                label=label_of(k),
+                count=count[k],
+                cost=cost[k],
+                share=round(cost[k] / total, 4) if total else 0.0,
+            )
+            for k in cost
+        ]
         rows.sort(key=lambda r: (-r.cost, r.key))
         return rows
 
@@ -87,31 +95,49 @@ def breakdown(problem: Problem, roster: Roster, report: Report | None = None) ->
         return f"{s.name} ({k})" if s.name else k
 
     return Breakdown(
-        objective=report.objective, total=total, ok=report.ok, violations=report.violations,
+        objective=report.objective,
+        total=total,
+        ok=report.ok,
+        violations=report.violations,
         by_rule=table(lambda p: p.rule, label),
         by_staff=table(lambda p: p.staff or NONE, who),
         by_slot=table(slot_key, slot_label),
-        by_unit=table(lambda p: p.unit or NONE,
-                      lambda k: units.get(k, "not tied to a unit" if k == NONE else k)),
-        by_post=table(lambda p: p.post or NONE,
-                      lambda k: posts.get(k, "not tied to a post" if k == NONE else k)),
-        penalties=sorted(report.penalties, key=lambda p: -p.cost))
+        by_unit=table(
+            lambda p: p.unit or NONE,
+            lambda k: units.get(k, "not tied to a unit" if k == NONE else k),
+        ),
+        by_post=table(
+            lambda p: p.post or NONE,
+            lambda k: posts.get(k, "not tied to a post" if k == NONE else k),
+        ),
+        penalties=sorted(report.penalties, key=lambda p: -p.cost),
+    )
 
 
 def format_breakdown(b: Breakdown, top: int = 10) -> str:
     """The breakdown as text tables (the ``top`` rows of each)."""
-    lines = [f"Objective {b.objective} (penalties {b.total}); "
-             + ("all hard rules met." if b.ok else f"{len(b.violations)} hard rule(s) broken.")]
+    lines = [
+        f"Objective {b.objective} (penalties {b.total}); "
+        + ("all hard rules met." if b.ok else f"{len(b.violations)} hard rule(s) broken.")
+    ]
     for v in b.violations[:top]:
         lines.append(f"  ! [{v.rule}] {v.message}")
-    for title, rows in (("By rule", b.by_rule), ("By person", b.by_staff),
-                        ("By slot", b.by_slot), ("By unit", b.by_unit), ("By post", b.by_post)):
+    for title, rows in (
+        ("By rule", b.by_rule),
+        ("By person", b.by_staff),
+        ("By slot", b.by_slot),
+        ("By unit", b.by_unit),
+        ("By post", b.by_post),
+    ):
         lines.append("")
         lines.append(f"{title} (top {min(top, len(rows))} of {len(rows)}):")
         width = max([len(r.label) for r in rows[:top]] + [10])
         for r in rows[:top]:
-            lines.append(f"  {r.label:<{width}}  {r.count:>5} x  {r.cost:>8}  "
-                         f"{100 * r.share:5.1f}%")
-        lines.append(f"  {'total':<{width}}  {sum(r.count for r in rows):>5} x  "
-                     f"{sum(r.cost for r in rows):>8}")
+            lines.append(
+                f"  {r.label:<{width}}  {r.count:>5} x  {r.cost:>8}  {100 * r.share:5.1f}%"
+            )
+        lines.append(
+            f"  {'total':<{width}}  {sum(r.count for r in rows):>5} x  "
+            f"{sum(r.cost for r in rows):>8}"
+        )
     return "\n".join(lines)

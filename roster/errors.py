@@ -51,8 +51,13 @@ class Issue:
 
     def to_dict(self) -> dict:
         """A JSON-ready form (for the API): allowed is always a string or None."""
-        return {"file": self.file, "row": self.row, "field": self.field,
-                "message": self.message, "allowed": format_allowed(self.allowed) or None}
+        return {
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+            "allowed": format_allowed(self.allowed) or None,
+        }
 
 
 def format_allowed(allowed: Sequence[str] | str | None) -> str:
@@ -91,8 +96,14 @@ class IssueCollector:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def add(self, file: str, row: int | None, field: str | None, message: str,
-            allowed: Sequence[str] | str | None = None) -> None:
+    def add(
+        self,
+        file: str,
+        row: int | None,
+        field: str | None,
+        message: str,
+        allowed: Sequence[str] | str | None = None,
+    ) -> None:
         self.issues.append(Issue(file, row, field, message, allowed))
 
     def extend(self, issues: Iterable[Issue]) -> None:

@@ -117,8 +117,11 @@ def close_contacts(problem: Problem, roster: Roster, staff: str, date: dt.date) 
             return []
         return [s for s, t in roster.teams.items() if t == team and s != staff]
     first = date - dt.timedelta(days=rule.lookback_days)
-    slots = {(a.date, a.shift) for a in roster.assignments
-             if a.staff == staff and first <= a.date <= date}
+    slots = {
+        (a.date, a.shift)
+        for a in roster.assignments
+        if a.staff == staff and first <= a.date <= date
+    }
     seen: list[str] = []
     for a in roster.assignments:
         if (a.date, a.shift) in slots and a.staff != staff and a.staff not in seen:
@@ -126,8 +129,7 @@ def close_contacts(problem: Problem, roster: Roster, staff: str, date: dt.date) 
     return seen
 
 
-def apply_events(problem: Problem, roster: Roster, events: list[Event], start: dt.date
-                 ) -> Applied:
+def apply_events(problem: Problem, roster: Roster, events: list[Event], start: dt.date) -> Applied:
     """The problem with ``events`` applied from ``start`` on: isolation, leave, sickness and
     remote-only as absences (clipped to ``start``: the days before are history), closed posts
     as zero demand. Close contacts of a positive case are isolated by the policy's rule."""
@@ -140,36 +142,62 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
     posts = {p.id: p.model_copy(deep=True) for p in problem.site.posts}
     done: set[str] = set()
 
-    def isolate(sid: str, reason: str, first: dt.date, last: dt.date, note: str,
-                source: str | None = None, absence: AbsenceReason = AbsenceReason.isolation,
-                shifts: list[str] | None = None) -> None:
+    def isolate(
+        sid: str,
+        reason: str,
+        first: dt.date,
+        last: dt.date,
+        note: str,
+        source: str | None = None,
+        absence: AbsenceReason = AbsenceReason.isolation,
+        shifts: list[str] | None = None,
+    ) -> None:
         if sid in done and absence == AbsenceReason.isolation:
             return
         if absence == AbsenceReason.isolation:
             done.add(sid)
         s = max(first, start)
         if last < s:
-            notes.append(f"{_who(ix, sid)}: {reason} ends {day_label(last)}, before "
-                         f"{day_label(start)}; nothing to change")
+            notes.append(
+                f"{_who(ix, sid)}: {reason} ends {day_label(last)}, before "
+                f"{day_label(start)}; nothing to change"
+            )
             return
-        absences.append(Absence(staff=sid, start=s, end=last, reason=absence,
-                                shifts=shifts or [], note=note))
-        isolated.append(Isolation(staff=sid, name=ix.staff_by_id[sid].name, reason=reason,
-                                  start=s, end=last, source=source))
+        absences.append(
+            Absence(staff=sid, start=s, end=last, reason=absence, shifts=shifts or [], note=note)
+        )
+        isolated.append(
+            Isolation(
+                staff=sid,
+                name=ix.staff_by_id[sid].name,
+                reason=reason,
+                start=s,
+                end=last,
+                source=source,
+            )
+        )
 
     for ev in [e for e in events if e.kind == EventKind.positive]:
         assert ev.staff is not None
         last = ev.end or ev.date + dt.timedelta(days=rule.days - 1)
-        isolate(ev.staff, "positive test", ev.date, last,
-                f"positive test {ev.date.isoformat()}" + (f"; {ev.note}" if ev.note else ""))
+        isolate(
+            ev.staff,
+            "positive test",
+            ev.date,
+            last,
+            f"positive test {ev.date.isoformat()}" + (f"; {ev.note}" if ev.note else ""),
+        )
         contacts = close_contacts(problem, roster, ev.staff, ev.date)
         c_last = ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
         for c in contacts:
-            isolate(c, "close contact", ev.date, c_last,
-                    f"close contact of {ev.staff}", source=ev.staff)
+            isolate(
+                c, "close contact", ev.date, c_last, f"close contact of {ev.staff}", source=ev.staff
+            )
         if contacts:
-            notes.append(f"{_who(ix, ev.staff)} tested positive on {day_label(ev.date)}: "
-                         f"{len(contacts)} close contact(s) isolated ({rule.contacts})")
+            notes.append(
+                f"{_who(ix, ev.staff)} tested positive on {day_label(ev.date)}: "
+                f"{len(contacts)} close contact(s) isolated ({rule.contacts})"
+            )
     for ev in events:
         if ev.kind == EventKind.contact:
             assert ev.staff is not None
@@ -178,27 +206,38 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         elif ev.kind in (EventKind.leave, EventKind.sick, EventKind.remote_only):
             assert ev.staff is not None
             last = ev.end or ev.date
-            isolate(ev.staff, ev.kind.value.replace("_", " "), ev.date, last,
-                    ev.note or ev.kind.value, absence=AbsenceReason(ev.kind.value),
-                    shifts=ev.shifts)
+            isolate(
+                ev.staff,
+                ev.kind.value.replace("_", " "),
+                ev.date,
+                last,
+                ev.note or ev.kind.value,
+                absence=AbsenceReason(ev.kind.value),
+                shifts=ev.shifts,
+            )
         elif ev.kind == EventKind.post_closed:
             assert ev.post is not None
             post = posts[ev.post]
             last = min(ev.end or problem.horizon.end, problem.horizon.end)
             first = max(ev.date, start)
             n = 0
-            for (d, sh) in ix.needs[ev.post]:
+            for d, sh in ix.needs[ev.post]:
                 date = ix.date(d)
                 if first <= date <= last and (not ev.shifts or sh in ev.shifts):
                     post.slot_demands.append(SlotDemand(date=date, shift=sh, min=0, max=0))
                     n += 1
             closed.append(ev.post)
-            notes.append(f"{post.label} closed from {day_label(first)} to {day_label(last)} "
-                         f"({n} shift(s))")
+            notes.append(
+                f"{post.label} closed from {day_label(first)} to {day_label(last)} ({n} shift(s))"
+            )
     site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
     new = problem.model_copy(update={"site": site, "absences": absences})
-    return Applied(problem=Problem.model_validate(new.model_dump()), isolated=isolated,
-                   closed=closed, notes=notes)
+    return Applied(
+        problem=Problem.model_validate(new.model_dump()),
+        isolated=isolated,
+        closed=closed,
+        notes=notes,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -214,8 +253,13 @@ def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str
     return "off" if ix.absence_at(sid, day, shift) is not None else "remote"
 
 
-def diff_roster(problem: Problem, old: Roster, new: Roster, start: dt.date,
-                isolated: list[Isolation] | None = None) -> list[Change]:
+def diff_roster(
+    problem: Problem,
+    old: Roster,
+    new: Roster,
+    start: dt.date,
+    isolated: list[Isolation] | None = None,
+) -> list[Change]:
     """Changed cells and test bookings from ``start`` on, person by person (staff-list order),
     then by date and shift. ``problem`` is the one with the events applied (so absent people
     read ``off``)."""
@@ -226,26 +270,44 @@ def diff_roster(problem: Problem, old: Roster, new: Roster, start: dt.date,
     keys = {k for k in set(a) | set(b) if k[1] >= start and a.get(k, "-") != b.get(k, "-")}
     order = {s.id: i for i, s in enumerate(problem.staff)}
     out: list[Change] = []
-    for sid, date, shift in sorted(keys, key=lambda k: (order.get(k[0], 1 << 30), k[1],
-                                                        ix.shift_order.get(k[2], 0))):
+    for sid, date, shift in sorted(
+        keys, key=lambda k: (order.get(k[0], 1 << 30), k[1], ix.shift_order.get(k[2], 0))
+    ):
         if sid not in ix.staff_by_id or not problem.horizon.contains(date):
             continue
         d = problem.horizon.day(date)
-        before = f"on_site:{a[(sid, date, shift)]}" if a.get((sid, date, shift)) else (
-            "on_site" if (sid, date, shift) in a else "remote")
+        before = (
+            f"on_site:{a[(sid, date, shift)]}"
+            if a.get((sid, date, shift))
+            else ("on_site" if (sid, date, shift) in a else "remote")
+        )
         after = _state(b, ix, sid, d, shift)
-        out.append(Change(staff=sid, name=ix.staff_by_id[sid].name, date=date, shift=shift,
-                          before=before, after=after,
-                          reason=why.get(sid, "covers" if after.startswith("on_site") else
-                                         "moved")))
+        out.append(
+            Change(
+                staff=sid,
+                name=ix.staff_by_id[sid].name,
+                date=date,
+                shift=shift,
+                before=before,
+                after=after,
+                reason=why.get(sid, "covers" if after.startswith("on_site") else "moved"),
+            )
+        )
     ta = {(t.staff, t.date) for t in old.tests if t.date >= start}
     tb = {(t.staff, t.date) for t in new.tests if t.date >= start}
     for sid, date in sorted(ta ^ tb, key=lambda k: (order.get(k[0], 1 << 30), k[1])):
         booked = (sid, date) in tb
-        out.append(Change(kind="test", staff=sid,
-                          name=ix.staff_by_id[sid].name if sid in ix.staff_by_id else "",
-                          date=date, before="none" if booked else "booked",
-                          after="booked" if booked else "none", reason="test plan"))
+        out.append(
+            Change(
+                kind="test",
+                staff=sid,
+                name=ix.staff_by_id[sid].name if sid in ix.staff_by_id else "",
+                date=date,
+                before="none" if booked else "booked",
+                after="booked" if booked else "none",
+                reason="test plan",
+            )
+        )
     return out
 
 
@@ -253,8 +315,13 @@ def _words(state: str, posts: dict[str, str]) -> str:
     if state.startswith("on_site:"):
         pid = state.split(":", 1)[1]
         return f"on site at {posts.get(pid, pid)}"
-    return {"on_site": "on site", "remote": "remote", "off": "off", "booked": "test booked",
-            "none": "no test"}.get(state, state)
+    return {
+        "on_site": "on site",
+        "remote": "remote",
+        "off": "off",
+        "booked": "test booked",
+        "none": "no test",
+    }.get(state, state)
 
 
 def format_changes(changes: list[Change], problem: Problem) -> str:
@@ -267,15 +334,17 @@ def format_changes(changes: list[Change], problem: Problem) -> str:
     for c in changes:
         by[c.staff].append(c)
     cells = sum(1 for c in changes if c.kind == "cell")
-    lines = [f"Changes: {cells} cell(s), {len(changes) - cells} test booking(s), "
-             f"{len(by)} person(s):"]
+    lines = [
+        f"Changes: {cells} cell(s), {len(changes) - cells} test booking(s), {len(by)} person(s):"
+    ]
     for sid, items in by.items():
         head = f"{items[0].name} ({sid})" if items[0].name else sid
         lines.append(f"  {head}:")
         for c in items:
             when = day_label(c.date) + (f" {shifts.get(c.shift, c.shift)}" if c.shift else "")
-            lines.append(f"    {when}: {_words(c.before, posts)} -> {_words(c.after, posts)}"
-                         f"  ({c.reason})")
+            lines.append(
+                f"    {when}: {_words(c.before, posts)} -> {_words(c.after, posts)}  ({c.reason})"
+            )
     return "\n".join(lines)
 
 
@@ -285,8 +354,18 @@ def changes_csv(changes: list[Change]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
     for c in changes:
-        w.writerow([c.kind, c.staff, c.name, c.date.isoformat(), c.shift or "", c.before,
-                    c.after, c.reason])
+        w.writerow(
+            [
+                c.kind,
+                c.staff,
+                c.name,
+                c.date.isoformat(),
+                c.shift or "",
+                c.before,
+                c.after,
+                c.reason,
+            ]
+        )
     return buf.getvalue()
 
 
@@ -297,8 +376,12 @@ def changes_csv(changes: list[Change]) -> str:
 CSV_COLUMNS = ["kind", "staff", "post", "date", "end", "shifts", "note"]
 
 
-def check_events(events: list[Event], problem: Problem, file: str = "events",
-                 rows: list[int | None] | None = None) -> None:
+def check_events(
+    events: list[Event],
+    problem: Problem,
+    file: str = "events",
+    rows: list[int | None] | None = None,
+) -> None:
     """InputError unless every event names known staff, posts and shifts."""
     staff = {s.id for s in problem.staff}
     posts = {p.id for p in problem.site.posts}
@@ -316,8 +399,9 @@ def check_events(events: list[Event], problem: Problem, file: str = "events",
     issues.raise_if_any()
 
 
-def parse_events(data: Any, problem: Problem, file: str = "events") -> tuple[list[Event],
-                                                                              dt.date | None]:
+def parse_events(
+    data: Any, problem: Problem, file: str = "events"
+) -> tuple[list[Event], dt.date | None]:
     """Events from parsed YAML/JSON: a list of events, or ``{from: DATE, events: [...]}``."""
     start = None
     items = data
@@ -337,8 +421,12 @@ def parse_events(data: Any, problem: Problem, file: str = "events") -> tuple[lis
         except ValidationError as e:
             for x in e.errors():
                 loc = ".".join(str(p) for p in x["loc"]) or None
-                issues.add(file, None, f"events[{i}]" + (f".{loc}" if loc else ""),
-                           x["msg"].removeprefix("Value error, "))
+                issues.add(
+                    file,
+                    None,
+                    f"events[{i}]" + (f".{loc}" if loc else ""),
+                    x["msg"].removeprefix("Value error, "),
+                )
     issues.raise_if_any()
     check_events(events, problem, file, [None] * len(events))
     return events, start
@@ -353,8 +441,9 @@ def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
         return value
     d = parse_date(str(value))
     if d is None:
-        raise InputError(Issue(file, row, field, f"not a date: {value!r}",
-                               "YYYY-MM-DD or DD/MM/YYYY"))
+        raise InputError(
+            Issue(file, row, field, f"not a date: {value!r}", "YYYY-MM-DD or DD/MM/YYYY")
+        )
     return d
 
 
@@ -376,13 +465,20 @@ def read_events(path: Path, problem: Problem) -> tuple[list[Event], dt.date | No
             data = yaml.safe_load(text)
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
-            raise InputError(Issue(name, mark.line + 1 if mark else None, None,
-                                   f"not valid YAML: {getattr(e, 'problem', e)}")) from None
+            raise InputError(
+                Issue(
+                    name,
+                    mark.line + 1 if mark else None,
+                    None,
+                    f"not valid YAML: {getattr(e, 'problem', e)}",
+                )
+            ) from None
         return parse_events(data or [], problem, name)
     if suffix == ".csv":
         return _read_csv(text, problem, name), None
-    raise InputError(Issue(name, None, None, "unknown events file type",
-                           ".yaml, .yml, .json, .csv"))
+    raise InputError(
+        Issue(name, None, None, "unknown events file type", ".yaml, .yml, .json, .csv")
+    )
 
 
 def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
@@ -403,13 +499,19 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
         if not any(r.values()):
             continue
         try:
-            data = {"kind": r.get("kind", ""), "staff": r.get("staff") or None,
-                    "post": r.get("post") or None,
-                    "date": _date(r.get("date"), name, i, "date"),
-                    "end": _date(r.get("end"), name, i, "end"),
-                    "shifts": [s.strip() for s in (r.get("shifts") or "").replace(";", ",")
-                               .split(",") if s.strip()],
-                    "note": r.get("note", "")}
+            data = {
+                "kind": r.get("kind", ""),
+                "staff": r.get("staff") or None,
+                "post": r.get("post") or None,
+                "date": _date(r.get("date"), name, i, "date"),
+                "end": _date(r.get("end"), name, i, "end"),
+                "shifts": [
+                    s.strip()
+                    for s in (r.get("shifts") or "").replace(";", ",").split(",")
+                    if s.strip()
+                ],
+                "note": r.get("note", ""),
+            }
             events.append(Event.model_validate(data))
             rows.append(i)
         except InputError as e:

@@ -103,14 +103,15 @@ class _Words:
 
     def posts(self, pids: list[str]) -> str:
         """``counters L1, L2, L3 and the Seal task``."""
-        counters = [self.ix.post_by_id[p].label for p in pids
-                    if self.ix.post_by_id[p].kind.value != "task"]
-        tasks = [self.ix.post_by_id[p].label for p in pids
-                 if self.ix.post_by_id[p].kind.value == "task"]
+        counters = [
+            self.ix.post_by_id[p].label for p in pids if self.ix.post_by_id[p].kind.value != "task"
+        ]
+        tasks = [
+            self.ix.post_by_id[p].label for p in pids if self.ix.post_by_id[p].kind.value == "task"
+        ]
         parts = []
         if counters:
-            parts.append(("counters " if len(counters) > 1 else "counter ")
-                         + ", ".join(counters))
+            parts.append(("counters " if len(counters) > 1 else "counter ") + ", ".join(counters))
         if tasks:
             parts.append("the " + _and(tasks) + (" tasks" if len(tasks) > 1 else " task"))
         return _and(parts)
@@ -152,23 +153,39 @@ def ref(problem: Problem, key: Key, ix: ProblemIndex | None = None) -> RuleRef:
     return out
 
 
-def explain(problem: Problem, keys: list[Key], *, status: str = "infeasible",
-            minimal: bool = False, elapsed: float = 0.0, structural: bool = False
-            ) -> Explanation:
+def explain(
+    problem: Problem,
+    keys: list[Key],
+    *,
+    status: str = "infeasible",
+    minimal: bool = False,
+    elapsed: float = 0.0,
+    structural: bool = False,
+) -> Explanation:
     """Put a conflict (the keys of a diagnosis) in words: slot findings first, then people."""
     w = _Words(problem)
     refs = [ref(problem, k, w.ix) for k in keys]
     if status == "feasible":
-        return Explanation(status=status, summary="A roster meeting every hard rule exists; "
-                           "nothing to explain.", elapsed=elapsed)
+        return Explanation(
+            status=status,
+            summary="A roster meeting every hard rule exists; nothing to explain.",
+            elapsed=elapsed,
+        )
     if status != "infeasible":
-        return Explanation(status=status, summary="The diagnosis ran out of time before it "
-                           "could prove which rules conflict; try a longer time limit.",
-                           elapsed=elapsed)
+        return Explanation(
+            status=status,
+            summary="The diagnosis ran out of time before it "
+            "could prove which rules conflict; try a longer time limit.",
+            elapsed=elapsed,
+        )
     if structural or not keys:
-        return Explanation(status=status, summary="No roster exists even with every rule "
-                           "switched off: the input itself is contradictory (check fixed "
-                           "teams and the number of teams).", elapsed=elapsed)
+        return Explanation(
+            status=status,
+            summary="No roster exists even with every rule "
+            "switched off: the input itself is contradictory (check fixed "
+            "teams and the number of teams).",
+            elapsed=elapsed,
+        )
     by_slot: dict[tuple[int, str], list[Key]] = defaultdict(list)
     by_staff: dict[str, list[Key]] = defaultdict(list)
     other: list[Key] = []
@@ -188,22 +205,32 @@ def explain(problem: Problem, keys: list[Key], *, status: str = "infeasible",
             other.append(k)
     findings: list[Finding] = []
     order = w.ix.shift_order
-    for (d, sh) in sorted(by_slot, key=lambda s: (s[0], order[s[1]])):
+    for d, sh in sorted(by_slot, key=lambda s: (s[0], order[s[1]])):
         findings.append(_slot_finding(w, d, sh, by_slot[(d, sh)], by_staff))
     for sid in sorted(by_staff, key=lambda s: list(w.ix.staff_by_id).index(s)):
         findings.append(_staff_finding(w, sid, by_staff[sid]))
     for k in other:
         findings.append(_other_finding(w, k))
     n = len(keys)
-    summary = (f"No roster can meet every hard rule. These {n} rule"
-               f"{'s' if n != 1 else ''} conflict" + (" (a minimal set: drop any one and the "
-                                                      "rest can hold)" if minimal else "") + ":")
-    return Explanation(status=status, summary=summary, findings=findings, rules=refs,
-                       minimal=minimal, elapsed=elapsed)
+    summary = (
+        f"No roster can meet every hard rule. These {n} rule"
+        f"{'s' if n != 1 else ''} conflict"
+        + (" (a minimal set: drop any one and the rest can hold)" if minimal else "")
+        + ":"
+    )
+    return Explanation(
+        status=status,
+        summary=summary,
+        findings=findings,
+        rules=refs,
+        minimal=minimal,
+        elapsed=elapsed,
+    )
 
 
-def _slot_finding(w: _Words, d: int, sh: str, keys: list[Key],
-                  by_staff: dict[str, list[Key]]) -> Finding:
+def _slot_finding(
+    w: _Words, d: int, sh: str, keys: list[Key], by_staff: dict[str, list[Key]]
+) -> Finding:
     ix = w.ix
     when = w.slot(d, sh)
     caps = [k for k in keys if k[0] == "cap"]
@@ -240,8 +267,10 @@ def _slot_finding(w: _Words, d: int, sh: str, keys: list[Key],
             if outside:
                 fixes.append(f"let {w.post(p)} be done by {_and([w.unit(u) for u in outside])}")
             elif post.skill and others:
-                fixes.append(f"let {w.post(p)} be done by {_and([w.unit(u) for u in others])} "
-                             f"(give the skill '{post.skill}' to one of its staff)")
+                fixes.append(
+                    f"let {w.post(p)} be done by {_and([w.unit(u) for u in others])} "
+                    f"(give the skill '{post.skill}' to one of its staff)"
+                )
     else:
         for k in unders:
             p = k[1][0]
@@ -249,8 +278,10 @@ def _slot_finding(w: _Words, d: int, sh: str, keys: list[Key],
             q = ix.qualified_staff[p]
             free = [s for s in q if ix.available(s, d, sh)]
             skill = f" holding '{post.skill}'" if post.skill else ""
-            parts.append(f"{w.post(p)} needs {_people(ix.needs[p][(d, sh)].min)}{skill} "
-                         f"({len(free)} of {len(q)} qualified are available)")
+            parts.append(
+                f"{w.post(p)} needs {_people(ix.needs[p][(d, sh)].min)}{skill} "
+                f"({len(free)} of {len(q)} qualified are available)"
+            )
             staff += free[:6]
             fixes.append(f"lower the minimum of {w.post(p)} or close it in this shift")
             if post.skill:
@@ -272,9 +303,14 @@ def _slot_finding(w: _Words, d: int, sh: str, keys: list[Key],
     if absent:
         msg += " Absent then: " + _and([w.who(s) for s in absent]) + "."
         staff += absent
-    return Finding(message=msg, fixes=fixes, rules=sorted({k[0] for k in keys}),
-                   staff=sorted(set(staff)), posts=posts + [k[1][0] for k in overs],
-                   slots=[when])
+    return Finding(
+        message=msg,
+        fixes=fixes,
+        rules=sorted({k[0] for k in keys}),
+        staff=sorted(set(staff)),
+        posts=posts + [k[1][0] for k in overs],
+        slots=[when],
+    )
 
 
 def _cap_of(w: _Words, unit: str | None) -> tuple[int, int]:
@@ -292,9 +328,11 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
     fixes: list[str] = []
     for rule, scope in keys:
         if rule == "availability":
-            spans = [f"{a.reason.value} {day_label(a.start)}"
-                     + (f" - {day_label(a.end)}" if a.end != a.start else "")
-                     for a in ix.absences_by_staff[sid]]
+            spans = [
+                f"{a.reason.value} {day_label(a.start)}"
+                + (f" - {day_label(a.end)}" if a.end != a.start else "")
+                for a in ix.absences_by_staff[sid]
+            ]
             parts.append(f"is absent ({_and(spans) or 'recorded absence'})")
             fixes.append(f"find someone else for {who}'s duties, or shorten the absence")
         elif rule == "teams.rotation":
@@ -311,17 +349,23 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
             f = w.p.fixed[scope[0]]
             what = "on site" if f.on_site else "not on site"
             at = f" at {w.post(f.post)}" if f.post else ""
-            parts.append(f"was fixed {what}{at} on {day_label(f.date)} "
-                         f"({ix.shift_by_id[f.shift].label})")
+            parts.append(
+                f"was fixed {what}{at} on {day_label(f.date)} ({ix.shift_by_id[f.shift].label})"
+            )
             fixes.append(f"unfix {who}'s cell on {day_label(f.date)}")
         elif rule.startswith("contract."):
             parts.append(f"is bound by the contract '{person.contract}' ({label(rule).lower()})")
-            fixes.append(f"relax the contract '{person.contract}' ({label(rule).lower()}) or "
-                         f"make it soft")
+            fixes.append(
+                f"relax the contract '{person.contract}' ({label(rule).lower()}) or make it soft"
+            )
         else:
             parts.append(f"is bound by {label(rule).lower()}")
-    return Finding(message=f"{who}, {w.unit(person.unit)}: " + "; ".join(parts) + ".",
-                   fixes=fixes, rules=sorted({k[0] for k in keys}), staff=[sid])
+    return Finding(
+        message=f"{who}, {w.unit(person.unit)}: " + "; ".join(parts) + ".",
+        fixes=fixes,
+        rules=sorted({k[0] for k in keys}),
+        staff=[sid],
+    )
 
 
 def _other_finding(w: _Words, key: Key) -> Finding:
@@ -329,12 +373,16 @@ def _other_finding(w: _Words, key: Key) -> Finding:
     if rule == "tests.capacity":
         d = scope[0]
         cap = w.p.policy.tests.daily_capacity
-        return Finding(message=f"{day_label(w.ix.date(d))}: the testing point can do only {cap} "
-                       "tests.", fixes=["raise the daily test capacity", "make tests valid "
-                                        "longer (valid_days)"], rules=[rule])
+        return Finding(
+            message=f"{day_label(w.ix.date(d))}: the testing point can do only {cap} tests.",
+            fixes=["raise the daily test capacity", "make tests valid longer (valid_days)"],
+            rules=[rule],
+        )
     if rule == "teams.balance":
         unit = scope[0]
-        return Finding(message=f"In {w.unit(unit)} the team sizes must differ by at most one.",
-                       fixes=[f"switch off team balance, or fix fewer teams in {w.unit(unit)}"],
-                       rules=[rule])
+        return Finding(
+            message=f"In {w.unit(unit)} the team sizes must differ by at most one.",
+            fixes=[f"switch off team balance, or fix fewer teams in {w.unit(unit)}"],
+            rules=[rule],
+        )
     return Finding(message=f"{label(rule)} ({', '.join(map(str, scope))}).", rules=[rule])

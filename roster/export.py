@@ -79,10 +79,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.units": ("On-site days", "Ngày trực tiếp"),
     "sheet.people": ("People", "Cán bộ"),
     "sheet.penalties": ("Penalties", "Điểm phạt"),
-    "title.headcount": ("On-site headcount per shift (counted toward the cap / cap)",
-                        "Số người trực tiếp mỗi ca (tính vào giới hạn / giới hạn)"),
-    "title.coverage": ("Coverage of every post per shift (people / needed)",
-                       "Bố trí quầy/nhiệm vụ mỗi ca (số người / yêu cầu)"),
+    "title.headcount": (
+        "On-site headcount per shift (counted toward the cap / cap)",
+        "Số người trực tiếp mỗi ca (tính vào giới hạn / giới hạn)",
+    ),
+    "title.coverage": (
+        "Coverage of every post per shift (people / needed)",
+        "Bố trí quầy/nhiệm vụ mỗi ca (số người / yêu cầu)",
+    ),
     "title.tests": ("Rapid tests per day", "Test nhanh theo ngày"),
     "title.units": ("On-site days per person, by unit", "Số ngày trực tiếp mỗi người, theo đơn vị"),
     "title.people": ("On-site days and shifts per person", "Số ngày và ca trực tiếp mỗi người"),
@@ -149,8 +153,9 @@ class RosterView:
         for a in roster.assignments:
             if h.contains(a.date):
                 self.on_site[(a.staff, h.day(a.date), a.shift)] = a.post
-        self.tests: set[tuple[str, int]] = {(x.staff, h.day(x.date)) for x in roster.tests
-                                            if h.contains(x.date)}
+        self.tests: set[tuple[str, int]] = {
+            (x.staff, h.day(x.date)) for x in roster.tests if h.contains(x.date)
+        }
         self.unit_name = {u.id: (u.name or u.id) for u in problem.site.units}
         self.codes = post_codes(problem)
 
@@ -209,8 +214,9 @@ class RosterView:
         open_ = self.ix.open_shifts_by_day[day]
         return open_[0] if open_ else shifts[0]
 
-    def cells(self, staff_id: str,
-              days: Sequence[int] | None = None) -> dict[tuple[int, str], Cell]:
+    def cells(
+        self, staff_id: str, days: Sequence[int] | None = None
+    ) -> dict[tuple[int, str], Cell]:
         out: dict[tuple[int, str], Cell] = {}
         for d in days if days is not None else range(self.ix.days):
             test_at = self.test_shift(staff_id, d) if (staff_id, d) in self.tests else None
@@ -232,7 +238,7 @@ class RosterView:
         """staff -> (on-site days, on-site shifts)."""
         days: dict[str, set[int]] = defaultdict(set)
         shifts: Counter[str] = Counter()
-        for (staff, d, _s) in self.on_site:
+        for staff, d, _s in self.on_site:
             days[staff].add(d)
             shifts[staff] += 1
         return {s.id: (len(days[s.id]), shifts[s.id]) for s in self.problem.staff}
@@ -295,12 +301,11 @@ def headcount_table(v: RosterView, figures: Figures) -> Table:
     cols += [u if k == "unit" and u else t("site", lang) for k, u in scopes]
     cols.append(t("on_site", lang))
     present: Counter[tuple[str, str]] = Counter()
-    for (_staff, d, s) in v.on_site:
+    for _staff, d, s in v.on_site:
         present[(v.ix.date(d).isoformat(), s)] += 1
     table = Table("headcount", t("title.headcount", lang), cols)
     for key, name in _slot_rows(v):
-        table.rows.append([name] + [cells.get((key, k, u), "") for k, u in scopes]
-                          + [present[key]])
+        table.rows.append([name] + [cells.get((key, k, u), "") for k, u in scopes] + [present[key]])
     units = [u for k, u in scopes if k == "unit" and u]
     if units:
         table.notes.append(", ".join(f"{u} {v.unit_name.get(u, u)}" for u in units))
@@ -316,8 +321,9 @@ def coverage_table(v: RosterView, figures: Figures) -> Table:
     for r in figures["coverage"]:
         bad = r["short"] or r["extra"]
         cells[(_slot_key(r), r["post"])] = f"{r['assigned']}/{r['min']}" + ("!" if bad else "")
-    table = Table("coverage", t("title.coverage", lang),
-                  [t("slot", lang)] + [v.codes[p] for p in posts])
+    table = Table(
+        "coverage", t("title.coverage", lang), [t("slot", lang)] + [v.codes[p] for p in posts]
+    )
     for key, name in _slot_rows(v):
         table.rows.append([name] + [cells.get((key, p), ".") for p in posts])
     if posts:
@@ -329,16 +335,25 @@ def tests_table(v: RosterView, figures: Figures) -> Table:
     """Tests booked per day (open days, and any day with a test) against the daily capacity,
     with the number of people on site."""
     lang = v.lang
-    table = Table("tests", t("title.tests", lang),
-                  [t("date", lang), t("tests", lang), t("capacity", lang), t("on_site", lang)])
+    table = Table(
+        "tests",
+        t("title.tests", lang),
+        [t("date", lang), t("tests", lang), t("capacity", lang), t("on_site", lang)],
+    )
     total = 0
     for r in figures["tests"]:
         if not r["open"] and not r["tests"]:
             continue
         total += r["tests"]
         cap = r["capacity"]
-        table.rows.append([date_label(dt.date.fromisoformat(r["date"]), lang), r["tests"],
-                           cap if cap is not None else t("unlimited", lang), r["on_site_people"]])
+        table.rows.append(
+            [
+                date_label(dt.date.fromisoformat(r["date"]), lang),
+                r["tests"],
+                cap if cap is not None else t("unlimited", lang),
+                r["on_site_people"],
+            ]
+        )
     table.rows.append([t("total", lang), total, "", ""])
     return table
 
@@ -349,17 +364,34 @@ def units_table(v: RosterView, figures: Figures) -> Table:
     by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in figures["staff"]:
         by_unit[r["unit"]].append(r)
-    table = Table("units", t("title.units", lang),
-                  [t("unit", lang), t("people", lang), t("min_days", lang), t("max_days", lang),
-                   t("mean_days", lang), t("mean_shifts", lang)])
+    table = Table(
+        "units",
+        t("title.units", lang),
+        [
+            t("unit", lang),
+            t("people", lang),
+            t("min_days", lang),
+            t("max_days", lang),
+            t("mean_days", lang),
+            t("mean_shifts", lang),
+        ],
+    )
     for u in v.ix.unit_ids:
         rows = by_unit.get(u)
         if not rows:
             continue
         days = [r["on_site_days"] for r in rows]
         shifts = [r["on_site_shifts"] for r in rows]
-        table.rows.append([v.unit_name[u], len(rows), min(days), max(days),
-                           round(statistics.fmean(days), 1), round(statistics.fmean(shifts), 1)])
+        table.rows.append(
+            [
+                v.unit_name[u],
+                len(rows),
+                min(days),
+                max(days),
+                round(statistics.fmean(days), 1),
+                round(statistics.fmean(shifts), 1),
+            ]
+        )
     return table
 
 
@@ -367,30 +399,56 @@ def people_table(v: RosterView, figures: Figures) -> Table:
     """On-site days, shifts and tests of every person (for the workbook)."""
     lang = v.lang
     rows = {r["staff"]: r for r in figures["staff"]}
-    table = Table("people", t("title.people", lang),
-                  [t("staff_id", lang), t("name", lang), t("unit", lang), t("team", lang),
-                   t("days", lang), t("shifts", lang), t("tests", lang)], lead=2)
+    table = Table(
+        "people",
+        t("title.people", lang),
+        [
+            t("staff_id", lang),
+            t("name", lang),
+            t("unit", lang),
+            t("team", lang),
+            t("days", lang),
+            t("shifts", lang),
+            t("tests", lang),
+        ],
+        lead=2,
+    )
     for s in v.people:
         r = rows[s]
-        table.rows.append([s, r["name"], v.unit_name[r["unit"]], team_letter(v.team_of(s)),
-                           r["on_site_days"], r["on_site_shifts"], r["tests"]])
+        table.rows.append(
+            [
+                s,
+                r["name"],
+                v.unit_name[r["unit"]],
+                team_letter(v.team_of(s)),
+                r["on_site_days"],
+                r["on_site_shifts"],
+                r["tests"],
+            ]
+        )
     return table
 
 
 def penalties_table(figures: Figures, lang: Lang = "en") -> Table:
     """Penalties paid, totalled by rule, largest first."""
-    table = Table("penalties", t("title.penalties", lang),
-                  [t("rule", lang), t("label", lang), t("count", lang), t("cost", lang)], lead=2)
+    table = Table(
+        "penalties",
+        t("title.penalties", lang),
+        [t("rule", lang), t("label", lang), t("count", lang), t("cost", lang)],
+        lead=2,
+    )
     rows = sorted(figures["penalties"], key=lambda r: (-r["cost"], r["rule"]))
     for r in rows:
         table.rows.append([r["rule"], rule_label(r["rule"], lang), r["count"], r["cost"]])
-    table.rows.append([t("total", lang), "", sum(r["count"] for r in rows),
-                       sum(r["cost"] for r in rows)])
+    table.rows.append(
+        [t("total", lang), "", sum(r["count"] for r in rows), sum(r["cost"] for r in rows)]
+    )
     return table
 
 
-def grid_table(v: RosterView, days: Sequence[int] | None = None,
-               people: Sequence[str] | None = None) -> Table:
+def grid_table(
+    v: RosterView, days: Sequence[int] | None = None, people: Sequence[str] | None = None
+) -> Table:
     """People x (day, shift) codes. By default every day of the horizon and everyone."""
     lang = v.lang
     days = list(days) if days is not None else list(range(v.ix.days))
@@ -405,8 +463,7 @@ def grid_table(v: RosterView, days: Sequence[int] | None = None,
     for sid in people:
         person = v.ix.staff_by_id[sid]
         cells = v.cells(sid, days)
-        row: list[Any] = [sid, person.name, v.unit_name[person.unit],
-                          team_letter(v.team_of(sid))]
+        row: list[Any] = [sid, person.name, v.unit_name[person.unit], team_letter(v.team_of(sid))]
         row += [v.code(cells[(d, s)]) for d in days for s in shifts]
         table.rows.append(row)
     return table
@@ -423,13 +480,23 @@ def figures_of(problem: Problem, roster: Roster) -> Figures:
     return summary_figures(problem, roster)
 
 
-def summary_tables(problem: Problem, roster: Roster, figures: Figures | None = None,
-                   lang: Lang = "en", *, people: bool = False) -> list[Table]:
+def summary_tables(
+    problem: Problem,
+    roster: Roster,
+    figures: Figures | None = None,
+    lang: Lang = "en",
+    *,
+    people: bool = False,
+) -> list[Table]:
     """The tables of the summary, in reading order (``people``: add the per-person table)."""
     v = RosterView(problem, roster, lang)
     figures = figures if figures is not None else figures_of(problem, roster)
-    tables = [headcount_table(v, figures), coverage_table(v, figures), tests_table(v, figures),
-              units_table(v, figures)]
+    tables = [
+        headcount_table(v, figures),
+        coverage_table(v, figures),
+        tests_table(v, figures),
+        units_table(v, figures),
+    ]
     if people:
         tables.append(people_table(v, figures))
     tables.append(penalties_table(figures, lang))
@@ -445,12 +512,14 @@ def _width(text: str) -> int:
     return len(text)
 
 
-def format_table(table: Table, *, max_width: int = 160, max_rows: int | None = None,
-                 title: bool = True) -> str:
+def format_table(
+    table: Table, *, max_width: int = 160, max_rows: int | None = None, title: bool = True
+) -> str:
     """Aligned plain text. Numbers align right. Columns past ``max_width`` are dropped (the
     ``lead`` columns stay) and rows past ``max_rows`` cut, each with a note saying so."""
-    cells = [[str(c) for c in table.columns]] + [["" if c is None else str(c) for c in r]
-                                                 for r in table.rows]
+    cells = [[str(c) for c in table.columns]] + [
+        ["" if c is None else str(c) for c in r] for r in table.rows
+    ]
     rows_cut = 0
     if max_rows is not None and len(cells) - 1 > max_rows:
         rows_cut = len(cells) - 1 - max_rows
@@ -464,8 +533,10 @@ def format_table(table: Table, *, max_width: int = 160, max_rows: int | None = N
             break
         keep.append(i)
         used += widths[i] + 2
-    numeric = [all(_is_number(r[i]) for r in cells[1:] if r[i] != "") and len(cells) > 1
-               for i in range(ncol)]
+    numeric = [
+        all(_is_number(r[i]) for r in cells[1:] if r[i] != "") and len(cells) > 1
+        for i in range(ncol)
+    ]
     lines = []
     if title:
         lines.append(table.title)
@@ -498,8 +569,12 @@ def legend_lines(v: RosterView) -> list[str]:
     """What the grid codes mean."""
     lang = v.lang
     parts = [f"{v.codes[p.id]} {v.post_label(p.id)}" for p in v.problem.site.posts]
-    general = [f"G {t('mode.general', lang)}", f"R {t('mode.remote', lang)}",
-               f"- {t('mode.off', lang)}", f"+T {t('mode.test', lang)}"]
+    general = [
+        f"G {t('mode.general', lang)}",
+        f"R {t('mode.remote', lang)}",
+        f"- {t('mode.off', lang)}",
+        f"+T {t('mode.test', lang)}",
+    ]
     return [", ".join(parts), ", ".join(general)] if parts else [", ".join(general)]
 
 
@@ -540,15 +615,20 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
         blocks.append((d, shifts, width))
     left = "  ".join(" " * w for w in iw)
     line1 = left + "  " + "  ".join(v.date_label(d).ljust(w) for d, _s, w in blocks)
-    line2 = "  ".join(h.ljust(w) for h, w in zip(heads, iw, strict=True)) + "  " + "  ".join(
-        " ".join(abbrev[s].ljust(cw) for s in shifts).ljust(w)
-        for _d, shifts, w in blocks)
-    lines = [t("title.grid", lang), line1.rstrip(), line2.rstrip(),
-             "-" * len(line2.rstrip())]
+    line2 = (
+        "  ".join(h.ljust(w) for h, w in zip(heads, iw, strict=True))
+        + "  "
+        + "  ".join(
+            " ".join(abbrev[s].ljust(cw) for s in shifts).ljust(w) for _d, shifts, w in blocks
+        )
+    )
+    lines = [t("title.grid", lang), line1.rstrip(), line2.rstrip(), "-" * len(line2.rstrip())]
     for sid, r in zip(shown, info, strict=True):
         left = "  ".join(x.ljust(w) for x, w in zip(r, iw, strict=True))
-        right = "  ".join(" ".join(v.code(codes[sid][(d, s)]).ljust(cw) for s in shifts).ljust(w)
-                          for d, shifts, w in blocks)
+        right = "  ".join(
+            " ".join(v.code(codes[sid][(d, s)]).ljust(cw) for s in shifts).ljust(w)
+            for d, shifts, w in blocks
+        )
         lines.append((left + "  " + right).rstrip())
     cut = []
     if len(people) > len(shown):
@@ -575,8 +655,9 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
 FILL = {"post": "C6EFCE", "general": "DDEBF7", "remote": "FFF2CC", "off": "D9D9D9"}
 
 
-def write_xlsx(path: Path, problem: Problem, roster: Roster, figures: Figures | None = None,
-               lang: Lang = "en") -> None:
+def write_xlsx(
+    path: Path, problem: Problem, roster: Roster, figures: Figures | None = None, lang: Lang = "en"
+) -> None:
     """The workbook: a 'Roster' sheet (grid coloured by mode, tests marked, frozen header,
     legend) and one sheet per summary table."""
     from openpyxl import Workbook
@@ -605,8 +686,9 @@ def write_xlsx(path: Path, problem: Problem, roster: Roster, figures: Figures | 
         ws.cell(row=1, column=col, value=v.date_label(d)).font = bold
         ws.cell(row=1, column=col).alignment = centre
         if len(shifts) > 1:
-            ws.merge_cells(start_row=1, start_column=col, end_row=1,
-                           end_column=col + len(shifts) - 1)
+            ws.merge_cells(
+                start_row=1, start_column=col, end_row=1, end_column=col + len(shifts) - 1
+            )
         for j, s in enumerate(shifts):
             c = ws.cell(row=2, column=col + j, value=v.shift_label(s))
             c.font = bold
@@ -643,8 +725,12 @@ def write_xlsx(path: Path, problem: Problem, roster: Roster, figures: Figures | 
     row += 1
     ws.cell(row=row, column=1, value=t("legend", lang)).font = bold
     row += 1
-    for mode, key, code in (("post", "mode.post", "C1"), ("general", "mode.general", "G"),
-                            ("remote", "mode.remote", "R"), ("off", "mode.off", "-")):
+    for mode, key, code in (
+        ("post", "mode.post", "C1"),
+        ("general", "mode.general", "G"),
+        ("remote", "mode.remote", "R"),
+        ("off", "mode.off", "-"),
+    ):
         x = ws.cell(row=row, column=1, value=code)
         x.fill = fills[mode]
         x.alignment = centre
@@ -706,8 +792,18 @@ def write_roster_csv(path: Path, problem: Problem, roster: Roster) -> None:
                 date = v.ix.date(d).isoformat()
                 for s in v.ix.shift_ids:
                     c = v.cell(sid, d, s)
-                    w.writerow([sid, person.name, person.unit, team, date, s,
-                                c.model_mode.value, c.post or ""])
+                    w.writerow(
+                        [
+                            sid,
+                            person.name,
+                            person.unit,
+                            team,
+                            date,
+                            s,
+                            c.model_mode.value,
+                            c.post or "",
+                        ]
+                    )
 
 
 def write_tests_csv(path: Path, problem: Problem, roster: Roster) -> None:
@@ -723,9 +819,15 @@ def write_tests_csv(path: Path, problem: Problem, roster: Roster) -> None:
 OUTPUT_FILES = ("roster.xlsx", "roster.csv", "tests.csv", "roster.json")
 
 
-def write_outputs(out_dir: Path, problem: Problem, result: SolveResult, report: Report,
-                  lang: Lang = "en", scenario: str | None = None,
-                  figures: Figures | None = None) -> list[Path]:
+def write_outputs(
+    out_dir: Path,
+    problem: Problem,
+    result: SolveResult,
+    report: Report,
+    lang: Lang = "en",
+    scenario: str | None = None,
+    figures: Figures | None = None,
+) -> list[Path]:
     """Write the four files into ``out_dir``: all are written to a temporary folder next to it
     first and moved into place only when every one succeeded, so a failure never leaves
     half-written output. Returns the final paths."""

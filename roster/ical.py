@@ -27,17 +27,33 @@ _VTIMEZONE = [
 ]
 
 _WORDS = {
-    "en": {"on_site": "On site", "general": "general office work", "test": "Rapid test",
-           "cal": "Roster", "at": "at"},
-    "vi": {"on_site": "Làm việc trực tiếp", "general": "công việc chung",
-           "test": "Test nhanh", "cal": "Lịch làm việc", "at": "tại"},
+    "en": {
+        "on_site": "On site",
+        "general": "general office work",
+        "test": "Rapid test",
+        "cal": "Roster",
+        "at": "at",
+    },
+    "vi": {
+        "on_site": "Làm việc trực tiếp",
+        "general": "công việc chung",
+        "test": "Test nhanh",
+        "cal": "Lịch làm việc",
+        "at": "tại",
+    },
 }
 
 
 def escape(text: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -71,8 +87,15 @@ def _uid(*parts: object) -> str:
     return f"{digest}@office-roster"
 
 
-def person_calendar(problem: Problem, roster: Roster, staff_id: str, *, lang: str = "en",
-                    calendar_id: str = "", stamp: dt.datetime | None = None) -> bytes:
+def person_calendar(
+    problem: Problem,
+    roster: Roster,
+    staff_id: str,
+    *,
+    lang: str = "en",
+    calendar_id: str = "",
+    stamp: dt.datetime | None = None,
+) -> bytes:
     """The person's calendar as bytes (UTF-8, CRLF). ``calendar_id`` (e.g. the roster id) makes
     event UIDs unique across rosters, so a re-published roster updates the same events."""
     words = _WORDS.get(lang, _WORDS["en"])
@@ -95,12 +118,20 @@ def person_calendar(problem: Problem, roster: Roster, staff_id: str, *, lang: st
         p = posts[pid]
         return (p.name_vi if lang == "vi" and p.name_vi else p.name) or p.id
 
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape(words['cal'] + ' - ' + (person.name or person.id))}",
-             f"X-WR-TIMEZONE:{TZID}", *_VTIMEZONE]
-    mine = sorted((a for a in roster.assignments if a.staff == staff_id),
-                  key=lambda a: (a.date, shifts[a.shift].start if a.shift in shifts else dt.time()))
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape(words['cal'] + ' - ' + (person.name or person.id))}",
+        f"X-WR-TIMEZONE:{TZID}",
+        *_VTIMEZONE,
+    ]
+    mine = sorted(
+        (a for a in roster.assignments if a.staff == staff_id),
+        key=lambda a: (a.date, shifts[a.shift].start if a.shift in shifts else dt.time()),
+    )
     first_start: dict[dt.date, dt.time] = {}
     for a in mine:
         if a.shift not in shifts:
@@ -109,29 +140,43 @@ def person_calendar(problem: Problem, roster: Roster, staff_id: str, *, lang: st
         first_start.setdefault(a.date, s.start)
         end_date = a.date + dt.timedelta(days=1) if s.end <= s.start else a.date
         summary = f"{words['on_site']}: {post_name(a.post)} ({shift_name(a.shift)})"
-        lines += ["BEGIN:VEVENT",
-                  f"UID:{_uid(calendar_id, staff_id, a.date, a.shift)}",
-                  f"DTSTAMP:{dtstamp}",
-                  f"DTSTART;TZID={TZID}:{_local(a.date, s.start)}",
-                  f"DTEND;TZID={TZID}:{_local(end_date, s.end)}",
-                  f"SUMMARY:{escape(summary)}",
-                  f"LOCATION:{escape(site_name)}",
-                  "CATEGORIES:ON-SITE",
-                  "TRANSP:OPAQUE",
-                  "END:VEVENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_uid(calendar_id, staff_id, a.date, a.shift)}",
+            f"DTSTAMP:{dtstamp}",
+            f"DTSTART;TZID={TZID}:{_local(a.date, s.start)}",
+            f"DTEND;TZID={TZID}:{_local(end_date, s.end)}",
+            f"SUMMARY:{escape(summary)}",
+            f"LOCATION:{escape(site_name)}",
+            "CATEGORIES:ON-SITE",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
     for t in sorted((t for t in roster.tests if t.staff == staff_id), key=lambda t: t.date):
-        lines += ["BEGIN:VEVENT", f"UID:{_uid(calendar_id, staff_id, t.date, 'test')}",
-                  f"DTSTAMP:{dtstamp}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_uid(calendar_id, staff_id, t.date, 'test')}",
+            f"DTSTAMP:{dtstamp}",
+        ]
         start = first_start.get(t.date)
         if start is not None:
             begin = dt.datetime.combine(t.date, start)
             end = begin + dt.timedelta(minutes=TEST_MINUTES)
-            lines += [f"DTSTART;TZID={TZID}:{begin:%Y%m%dT%H%M%S}",
-                      f"DTEND;TZID={TZID}:{end:%Y%m%dT%H%M%S}"]
+            lines += [
+                f"DTSTART;TZID={TZID}:{begin:%Y%m%dT%H%M%S}",
+                f"DTEND;TZID={TZID}:{end:%Y%m%dT%H%M%S}",
+            ]
         else:
-            lines += [f"DTSTART;VALUE=DATE:{t.date:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{t.date + dt.timedelta(days=1):%Y%m%d}"]
-        lines += [f"SUMMARY:{escape(words['test'])}", f"LOCATION:{escape(site_name)}",
-                  "CATEGORIES:RAPID-TEST", "TRANSP:TRANSPARENT", "END:VEVENT"]
+            lines += [
+                f"DTSTART;VALUE=DATE:{t.date:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{t.date + dt.timedelta(days=1):%Y%m%d}",
+            ]
+        lines += [
+            f"SUMMARY:{escape(words['test'])}",
+            f"LOCATION:{escape(site_name)}",
+            "CATEGORIES:RAPID-TEST",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(x) for x in lines) + "\r\n").encode("utf-8")

@@ -70,8 +70,18 @@ ABSENCES_FILE = "absences.csv"
 REQUESTS_FILE = "requests.csv"
 FIXED_FILE = "fixed.csv"
 
-STAFF_COLUMNS = ["id", "name", "unit", "skills", "team", "counts_toward_cap", "external",
-                 "rotates", "contract", "last_test"]
+STAFF_COLUMNS = [
+    "id",
+    "name",
+    "unit",
+    "skills",
+    "team",
+    "counts_toward_cap",
+    "external",
+    "rotates",
+    "contract",
+    "last_test",
+]
 STAFF_REQUIRED = ["id", "name", "unit"]
 ABSENCE_COLUMNS = ["staff", "start", "end", "shifts", "reason", "note"]
 ABSENCE_REQUIRED = ["staff", "start", "end"]
@@ -122,12 +132,23 @@ def resolve_scenario(name_or_path: str | Path) -> Path:
     if isinstance(name_or_path, str) and name_or_path in list_scenarios():
         return scenarios_dir() / name_or_path
     if path.exists():
-        raise InputError(Issue(str(name_or_path), None, None,
-                               "not a folder: a scenario is a folder holding site.yaml, "
-                               "policy.yaml and staff.csv"))
-    raise InputError(Issue(str(name_or_path), None, None,
-                           "no such scenario: neither a built-in name nor an existing folder",
-                           list_scenarios()))
+        raise InputError(
+            Issue(
+                str(name_or_path),
+                None,
+                None,
+                "not a folder: a scenario is a folder holding site.yaml, policy.yaml and staff.csv",
+            )
+        )
+    raise InputError(
+        Issue(
+            str(name_or_path),
+            None,
+            None,
+            "no such scenario: neither a built-in name nor an existing folder",
+            list_scenarios(),
+        )
+    )
 
 
 # ============================================================================================
@@ -220,13 +241,18 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
-    _INT_TAG, re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"))
+    _INT_TAG,
+    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
 _Loader.add_implicit_resolver(
     _FLOAT_TAG,
-    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
-               r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."))
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
 
 
 @dataclass
@@ -341,9 +367,15 @@ def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | N
     return cur
 
 
-def _pydantic_issues(err: ValidationError, file: str, model: type[BaseModel], data: Any,
-                     prefix: Sequence[Any] = (), node: yaml.Node | None = None,
-                     row: int | None = None) -> list[Issue]:
+def _pydantic_issues(
+    err: ValidationError,
+    file: str,
+    model: type[BaseModel],
+    data: Any,
+    prefix: Sequence[Any] = (),
+    node: yaml.Node | None = None,
+    row: int | None = None,
+) -> list[Issue]:
     """Translate a pydantic error into issues on ``file``: the field is the dotted path of the
     error's ``loc`` (after ``prefix``), the row the spreadsheet row or the YAML line."""
     out: list[Issue] = []
@@ -353,7 +385,7 @@ def _pydantic_issues(err: ValidationError, file: str, model: type[BaseModel], da
         path = _loc_path(full, _wrap(prefix, data))
         msg = str(e.get("msg", "invalid value"))
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         allowed: Sequence[str] | str | None = None
         if e.get("type") == "extra_forbidden":
             holder = _model_at(model, loc)
@@ -396,13 +428,19 @@ def _read_frame(path: Path, issues: IssueCollector) -> pd.DataFrame | None:
     name = path.name
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, header=None, dtype=str, keep_default_na=False,
-                                 sheet_name=0)
+            return pd.read_excel(path, header=None, dtype=str, keep_default_na=False, sheet_name=0)
         with open(path, encoding="utf-8-sig") as fh:
             first = fh.readline()
         sep = ";" if (";" in first and "," not in first) else ","
-        return pd.read_csv(path, header=None, dtype=str, keep_default_na=False,
-                           encoding="utf-8-sig", sep=sep, skip_blank_lines=False)
+        return pd.read_csv(
+            path,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            sep=sep,
+            skip_blank_lines=False,
+        )
     except UnicodeDecodeError:
         issues.add(name, None, None, "not UTF-8 text; in Excel use 'Save as: CSV UTF-8'")
     except pd.errors.EmptyDataError:
@@ -410,8 +448,12 @@ def _read_frame(path: Path, issues: IssueCollector) -> pd.DataFrame | None:
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
         detail = str(e).split(". ", 1)[-1].strip()
-        issues.add(name, int(m[1]) if m else None, None,
-                   f"cannot read the table: {detail}; quote cells that contain the separator")
+        issues.add(
+            name,
+            int(m[1]) if m else None,
+            None,
+            f"cannot read the table: {detail}; quote cells that contain the separator",
+        )
     except OSError as e:
         issues.add(name, None, None, f"cannot read the file: {e.strerror or e}")
     except Exception as e:  # noqa: BLE001 - a broken spreadsheet can fail in many ways
@@ -419,8 +461,9 @@ def _read_frame(path: Path, issues: IssueCollector) -> pd.DataFrame | None:
     return None
 
 
-def _read_table(path: Path, columns: list[str], required: list[str],
-                issues: IssueCollector) -> _Table | None:
+def _read_table(
+    path: Path, columns: list[str], required: list[str], issues: IssueCollector
+) -> _Table | None:
     """Read a CSV/Excel table as text with checked columns; None if it cannot be used."""
     name = path.name
     frame = _read_frame(path, issues)
@@ -437,8 +480,9 @@ def _read_table(path: Path, columns: list[str], required: list[str],
     for j, h in enumerate(header):
         if not h:
             if any(j < len(r) and r[j] for r in grid[1:]):
-                issues.add(name, 1, None, f"column {j + 1} has data but no name in the header",
-                           columns)
+                issues.add(
+                    name, 1, None, f"column {j + 1} has data but no name in the header", columns
+                )
                 ok = False
             continue
         if h not in columns:
@@ -446,8 +490,9 @@ def _read_table(path: Path, columns: list[str], required: list[str],
             ok = False
             continue
         if h in seen:
-            issues.add(name, 1, h, f"column {h!r} appears twice (columns {seen[h] + 1} and "
-                                   f"{j + 1})")
+            issues.add(
+                name, 1, h, f"column {h!r} appears twice (columns {seen[h] + 1} and {j + 1})"
+            )
             ok = False
             continue
         seen[h] = j
@@ -497,8 +542,9 @@ class _Row:
         self.issues = issues
         self.bad = False
 
-    def error(self, col: str | None, message: str,
-              allowed: Sequence[str] | str | None = None) -> object:
+    def error(
+        self, col: str | None, message: str, allowed: Sequence[str] | str | None = None
+    ) -> object:
         self.issues.add(self.file, self.row, col, message, allowed)
         self.bad = True
         return _BAD
@@ -512,8 +558,14 @@ class _Row:
             return self.error(col, f"{col} is empty")
         return value
 
-    def ref(self, col: str, known: Sequence[str] | None, kind: str,
-            optional: bool = False, allowed: str | None = None) -> str | None | object:
+    def ref(
+        self,
+        col: str,
+        known: Sequence[str] | None,
+        kind: str,
+        optional: bool = False,
+        allowed: str | None = None,
+    ) -> str | None | object:
         value = self.text(col)
         if not value:
             return None if optional else self.error(col, f"{col} is empty", allowed or known)
@@ -567,9 +619,11 @@ class _Row:
         if ctx.horizon is None or not isinstance(d, dt.date) or ctx.horizon.contains(d):
             return True
         if ctx.strict_dates:
-            self.error(col, f"date {d} is outside the horizon "
-                            f"{ctx.horizon.start} to {ctx.horizon.end}",
-                       f"{ctx.horizon.start} to {ctx.horizon.end}")
+            self.error(
+                col,
+                f"date {d} is outside the horizon {ctx.horizon.start} to {ctx.horizon.end}",
+                f"{ctx.horizon.start} to {ctx.horizon.end}",
+            )
         return False
 
     def validate(self, model: type[BaseModel], data: dict) -> BaseModel | None:
@@ -589,8 +643,9 @@ def _parse_team(r: _Row, ctx: _Context) -> int | None | object:
     if not value:
         return None
     count = ctx.team_count
-    allowed = (f"1 to {count} or A to {chr(ord('A') + count - 1)}"
-               if count else "a team number from 1") + " (blank: the solver picks)"
+    allowed = (
+        f"1 to {count} or A to {chr(ord('A') + count - 1)}" if count else "a team number from 1"
+    ) + " (blank: the solver picks)"
     if re.fullmatch(r"\d+", value):
         team = int(value) - 1
     elif re.fullmatch(r"[A-Za-z]", value):
@@ -598,8 +653,9 @@ def _parse_team(r: _Row, ctx: _Context) -> int | None | object:
     else:
         return r.error("team", f"not a team: {value!r}", allowed)
     if team < 0 or (count is not None and team >= count):
-        return r.error("team", f"team {value!r} does not exist; the policy has "
-                               f"{count} teams", allowed)
+        return r.error(
+            "team", f"team {value!r} does not exist; the policy has {count} teams", allowed
+        )
     return team
 
 
@@ -610,8 +666,9 @@ def _read_staff(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Sta
         return []
     path = xlsx_path if xlsx_path.is_file() else csv_path
     if not path.is_file():
-        issues.add(STAFF_CSV, None, None, "file not found: a scenario needs staff.csv or "
-                                          "staff.xlsx")
+        issues.add(
+            STAFF_CSV, None, None, "file not found: a scenario needs staff.csv or staff.xlsx"
+        )
         return []
     table = _read_table(path, STAFF_COLUMNS, STAFF_REQUIRED, issues)
     if table is None:
@@ -637,19 +694,31 @@ def _staff_rows(table: _Table, ctx: _Context, issues: IssueCollector) -> list[St
         flags = {c: r.boolean(c) for c in ("counts_toward_cap", "external", "rotates")}
         contract = r.ref("contract", ctx.contracts, "contract", optional=True)
         last_test = r.date("last_test", optional=True)
-        if (isinstance(last_test, dt.date) and ctx.horizon is not None
-                and last_test >= ctx.horizon.start):
+        if (
+            isinstance(last_test, dt.date)
+            and ctx.horizon is not None
+            and last_test >= ctx.horizon.start
+        ):
             if ctx.strict_dates:
-                r.error("last_test", f"last_test {last_test} is not before the horizon start "
-                                     f"{ctx.horizon.start} (tests inside the horizon are "
-                                     "planned by the roster)",
-                        f"a date before {ctx.horizon.start}")
+                r.error(
+                    "last_test",
+                    f"last_test {last_test} is not before the horizon start "
+                    f"{ctx.horizon.start} (tests inside the horizon are "
+                    "planned by the roster)",
+                    f"a date before {ctx.horizon.start}",
+                )
             else:
                 last_test = None
         if r.bad:
             continue
-        data: dict[str, Any] = {"id": sid, "name": r.text("name"), "unit": unit,
-                                "skills": skills, "team": team, "last_test": last_test}
+        data: dict[str, Any] = {
+            "id": sid,
+            "name": r.text("name"),
+            "unit": unit,
+            "skills": skills,
+            "team": team,
+            "last_test": last_test,
+        }
         data.update({k: v for k, v in flags.items() if v is not None})
         if contract is not None:
             data["contract"] = contract
@@ -665,10 +734,16 @@ def read_staff(path: str | Path, site: Site, policy: Policy) -> list[Staff]:
     an upload; raises :class:`InputError` naming the file's rows and fields. ``last_test`` is
     not checked against any horizon."""
     path = Path(path)
-    ctx = _Context(horizon=None, strict_dates=False, units=[u.id for u in site.units],
-                   skills=list(site.skills), shifts=[s.id for s in site.shifts],
-                   posts={p.id: p.skill for p in site.posts}, contracts=list(policy.contracts),
-                   team_count=policy.teams.count)
+    ctx = _Context(
+        horizon=None,
+        strict_dates=False,
+        units=[u.id for u in site.units],
+        skills=list(site.skills),
+        shifts=[s.id for s in site.shifts],
+        posts={p.id: p.skill for p in site.posts},
+        contracts=list(policy.contracts),
+        team_count=policy.teams.count,
+    )
     issues = IssueCollector()
     if not path.is_file():
         issues.add(path.name, None, None, "file not found")
@@ -679,8 +754,9 @@ def read_staff(path: str | Path, site: Site, policy: Policy) -> list[Staff]:
     return staff
 
 
-def _read_optional(folder: Path, name: str, columns: list[str], required: list[str],
-                   issues: IssueCollector) -> _Table | None:
+def _read_optional(
+    folder: Path, name: str, columns: list[str], required: list[str], issues: IssueCollector
+) -> _Table | None:
     path = folder / name
     if not path.is_file():
         return None
@@ -711,8 +787,17 @@ def _read_absences(folder: Path, ctx: _Context, issues: IssueCollector) -> list[
             if end < h.start or start > h.end:
                 continue  # entirely outside the horizon: nothing to roster around
             start, end = max(start, h.start), min(end, h.end)
-        a = r.validate(Absence, {"staff": staff, "start": start, "end": end, "shifts": shifts,
-                                 "reason": reason, "note": r.text("note")})
+        a = r.validate(
+            Absence,
+            {
+                "staff": staff,
+                "start": start,
+                "end": end,
+                "shifts": shifts,
+                "reason": reason,
+                "note": r.text("note"),
+            },
+        )
         if a is not None:
             out.append(a)
     return out
@@ -764,8 +849,11 @@ def _read_fixed(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Fix
             elif ctx.posts is not None and isinstance(staff, str) and staff in ctx.staff_skills:
                 skill = ctx.posts.get(post)
                 if skill is not None and skill not in ctx.staff_skills.get(staff, []):
-                    r.error("post", f"{staff} lacks skill {skill!r} required by post {post!r}",
-                            "a post whose skill the person holds (see staff.csv skills)")
+                    r.error(
+                        "post",
+                        f"{staff} lacks skill {skill!r} required by post {post!r}",
+                        "a post whose skill the person holds (see staff.csv skills)",
+                    )
         if r.bad or not inside:
             continue
         data: dict[str, Any] = {"staff": staff, "date": date, "shift": shift, "post": post}
@@ -777,8 +865,9 @@ def _read_fixed(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Fix
     return out
 
 
-def _read_site(folder: Path, issues: IssueCollector, start: dt.date | None,
-               weeks: int | None) -> tuple[Site | None, Horizon | None, int, Any]:
+def _read_site(
+    folder: Path, issues: IssueCollector, start: dt.date | None, weeks: int | None
+) -> tuple[Site | None, Horizon | None, int, Any]:
     """site.yaml: the site (None if invalid), the horizon, the objective offset and the raw
     ``site:`` data (for best-effort checks of the other files when the site is invalid)."""
     doc = _read_yaml(folder / SITE_FILE, issues)
@@ -786,13 +875,23 @@ def _read_site(folder: Path, issues: IssueCollector, start: dt.date | None,
         return None, _override_horizon(start, weeks), 0, None
     data = doc.data
     if not isinstance(data, dict):
-        issues.add(SITE_FILE, None, None, "the file must be a mapping with 'site:' and "
-                                          "'horizon:'", "site, horizon, objective_offset")
+        issues.add(
+            SITE_FILE,
+            None,
+            None,
+            "the file must be a mapping with 'site:' and 'horizon:'",
+            "site, horizon, objective_offset",
+        )
         return None, _override_horizon(start, weeks), 0, None
     for key in data:
         if key not in ("site", "horizon", "objective_offset"):
-            issues.add(SITE_FILE, _yaml_line(doc.node, [key]), str(key),
-                       f"unknown top-level key {key!r}", ["site", "horizon", "objective_offset"])
+            issues.add(
+                SITE_FILE,
+                _yaml_line(doc.node, [key]),
+                str(key),
+                f"unknown top-level key {key!r}",
+                ["site", "horizon", "objective_offset"],
+            )
     site: Site | None = None
     if "site" not in data:
         issues.add(SITE_FILE, None, "site", "required section 'site:' is missing")
@@ -811,8 +910,13 @@ def _read_site(folder: Path, issues: IssueCollector, start: dt.date | None,
     horizon = _parse_horizon(doc, data.get("horizon"), issues, start, weeks)
     offset = data.get("objective_offset", 0)
     if not isinstance(offset, int) or isinstance(offset, bool):
-        issues.add(SITE_FILE, _yaml_line(doc.node, ["objective_offset"]), "objective_offset",
-                   f"not a whole number: {offset!r}", "a whole number")
+        issues.add(
+            SITE_FILE,
+            _yaml_line(doc.node, ["objective_offset"]),
+            "objective_offset",
+            f"not a whole number: {offset!r}",
+            "a whole number",
+        )
         offset = 0
     return site, horizon, offset, data.get("site")
 
@@ -829,9 +933,12 @@ def raw_site_ids(data: Any) -> dict[str, list[str]]:
     if not isinstance(data, dict):
         return {"units": [], "skills": [], "shifts": [], "posts": []}
     skills = data.get("skills")
-    return {"units": _ids(data.get("units")), "shifts": _ids(data.get("shifts")),
-            "posts": _ids(data.get("posts")),
-            "skills": [str(x) for x in skills] if isinstance(skills, list) else []}
+    return {
+        "units": _ids(data.get("units")),
+        "shifts": _ids(data.get("shifts")),
+        "posts": _ids(data.get("posts")),
+        "skills": [str(x) for x in skills] if isinstance(skills, list) else [],
+    }
 
 
 def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
@@ -844,8 +951,11 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
 
     def add(loc: list[Any], message: str, allowed: Sequence[str] | None) -> None:
         full = ["site", *loc]
-        out.append(Issue(SITE_FILE, _yaml_line(node, full), _loc_path(full, {"site": data}),
-                         message, allowed))
+        out.append(
+            Issue(
+                SITE_FILE, _yaml_line(node, full), _loc_path(full, {"site": data}), message, allowed
+            )
+        )
 
     for key in ("units", "shifts", "posts"):
         seen: set[str] = set()
@@ -879,8 +989,11 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
         sds = p.get("slot_demands")
         for j, sd in enumerate(sds if isinstance(sds, list) else []):
             if isinstance(sd, dict) and "shift" in sd and str(sd["shift"]) not in ids["shifts"]:
-                add(["posts", i, "slot_demands", j, "shift"], f"unknown shift {sd['shift']!r}",
-                    ids["shifts"])
+                add(
+                    ["posts", i, "slot_demands", j, "shift"],
+                    f"unknown shift {sd['shift']!r}",
+                    ids["shifts"],
+                )
     return out
 
 
@@ -890,39 +1003,69 @@ def _override_horizon(start: dt.date | None, weeks: int | None) -> Horizon | Non
     return Horizon(start=start, days=7 * (weeks or 1))  # weeks checked by load_scenario
 
 
-def _parse_horizon(doc: _YamlDoc, data: Any, issues: IssueCollector, start: dt.date | None,
-                   weeks: int | None) -> Horizon | None:
+def _parse_horizon(
+    doc: _YamlDoc, data: Any, issues: IssueCollector, start: dt.date | None, weeks: int | None
+) -> Horizon | None:
     f = SITE_FILE
     allowed_keys = ["start", "weeks", "days"]
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        issues.add(f, _yaml_line(doc.node, ["horizon"]), "horizon",
-                   "must be a mapping such as {start: 2021-12-13, weeks: 1}", allowed_keys)
+        issues.add(
+            f,
+            _yaml_line(doc.node, ["horizon"]),
+            "horizon",
+            "must be a mapping such as {start: 2021-12-13, weeks: 1}",
+            allowed_keys,
+        )
         return _override_horizon(start, weeks)
     for key in data:
         if key not in allowed_keys:
-            issues.add(f, _yaml_line(doc.node, ["horizon", key]), f"horizon.{key}",
-                       f"unknown field {key!r}", allowed_keys)
+            issues.add(
+                f,
+                _yaml_line(doc.node, ["horizon", key]),
+                f"horizon.{key}",
+                f"unknown field {key!r}",
+                allowed_keys,
+            )
     file_start: dt.date | None = None
     if "start" in data:
         file_start = parse_date(data["start"])
         if file_start is None:
-            issues.add(f, _yaml_line(doc.node, ["horizon", "start"]), "horizon.start",
-                       f"not a date: {data['start']!r}", DATE_ALLOWED)
+            issues.add(
+                f,
+                _yaml_line(doc.node, ["horizon", "start"]),
+                "horizon.start",
+                f"not a date: {data['start']!r}",
+                DATE_ALLOWED,
+            )
     elif start is None:
-        issues.add(f, _yaml_line(doc.node, ["horizon"]), "horizon.start",
-                   "the horizon needs a start date", DATE_ALLOWED)
+        issues.add(
+            f,
+            _yaml_line(doc.node, ["horizon"]),
+            "horizon.start",
+            "the horizon needs a start date",
+            DATE_ALLOWED,
+        )
     days: int | None = None
     if "weeks" in data and "days" in data:
-        issues.add(f, _yaml_line(doc.node, ["horizon", "days"]), "horizon.days",
-                   "give weeks or days, not both")
+        issues.add(
+            f,
+            _yaml_line(doc.node, ["horizon", "days"]),
+            "horizon.days",
+            "give weeks or days, not both",
+        )
     for key, factor in (("weeks", 7), ("days", 1)):
         if key in data:
             v = data[key]
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                issues.add(f, _yaml_line(doc.node, ["horizon", key]), f"horizon.{key}",
-                           f"not a whole number >= 1: {v!r}", "a whole number >= 1")
+                issues.add(
+                    f,
+                    _yaml_line(doc.node, ["horizon", key]),
+                    f"horizon.{key}",
+                    f"not a whole number >= 1: {v!r}",
+                    "a whole number >= 1",
+                )
             else:
                 days = v * factor
     if weeks is not None:
@@ -937,8 +1080,12 @@ def _parse_horizon(doc: _YamlDoc, data: Any, issues: IssueCollector, start: dt.d
         return None
 
 
-def _read_policy(folder: Path, issues: IssueCollector, shifts: list[str] | None,
-                 raw: dict[str, Any] | None = None) -> Policy | None:
+def _read_policy(
+    folder: Path,
+    issues: IssueCollector,
+    shifts: list[str] | None,
+    raw: dict[str, Any] | None = None,
+) -> Policy | None:
     """policy.yaml as a Policy (None if invalid). ``raw`` receives the raw mapping (for
     best-effort checks of staff.csv when the policy is invalid)."""
     doc = _read_yaml(folder / POLICY_FILE, issues)
@@ -948,8 +1095,13 @@ def _read_policy(folder: Path, issues: IssueCollector, shifts: list[str] | None,
         raw.update(doc.data)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
-        issues.add(POLICY_FILE, None, None, "the file must be a mapping of policy fields",
-                   list(Policy.model_fields))
+        issues.add(
+            POLICY_FILE,
+            None,
+            None,
+            "the file must be a mapping of policy fields",
+            list(Policy.model_fields),
+        )
         return None
     cap = data.get("cap")
     if isinstance(cap, dict) and "fraction" in cap:
@@ -971,15 +1123,20 @@ def _read_policy(folder: Path, issues: IssueCollector, shifts: list[str] | None,
                 for sid in ids:
                     if sid not in shifts:
                         loc = ["contracts", name, section, i, key]
-                        issues.add(POLICY_FILE, _yaml_line(doc.node, loc),
-                                   f"contracts.{name}.{section}[{i}].{key}",
-                                   f"unknown shift {sid!r}", shifts)
+                        issues.add(
+                            POLICY_FILE,
+                            _yaml_line(doc.node, loc),
+                            f"contracts.{name}.{section}[{i}].{key}",
+                            f"unknown shift {sid!r}",
+                            shifts,
+                        )
                         ok = False
     return policy if ok else None
 
 
-def load_scenario(path: str | Path, start: dt.date | None = None,
-                  weeks: int | None = None) -> Problem:
+def load_scenario(
+    path: str | Path, start: dt.date | None = None, weeks: int | None = None
+) -> Problem:
     """Load a scenario folder (or a built-in scenario name) into a :class:`Problem`.
 
     ``start``/``weeks`` replace the horizon of site.yaml (requests and fixed cells outside the
@@ -988,13 +1145,13 @@ def load_scenario(path: str | Path, start: dt.date | None = None,
     """
     folder = resolve_scenario(path)
     if weeks is not None and (not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS):
-        raise InputError(Issue("weeks", None, None, f"not a whole number from 1 to {MAX_WEEKS}: "
-                                                    f"{weeks!r}"))
+        raise InputError(
+            Issue("weeks", None, None, f"not a whole number from 1 to {MAX_WEEKS}: {weeks!r}")
+        )
     issues = IssueCollector()
     site, horizon, offset, raw_site = _read_site(folder, issues, start, weeks)
     raw_policy: dict[str, Any] = {}
-    policy = _read_policy(folder, issues, [s.id for s in site.shifts] if site else None,
-                          raw_policy)
+    policy = _read_policy(folder, issues, [s.id for s in site.shifts] if site else None, raw_policy)
     ctx = _Context(horizon=horizon, strict_dates=start is None and weeks is None)
     if site is not None:
         ctx.units = [u.id for u in site.units]
@@ -1025,16 +1182,27 @@ def load_scenario(path: str | Path, start: dt.date | None = None,
     issues.raise_if_any()
     assert site is not None and policy is not None and horizon is not None
     try:
-        return Problem(site=site, staff=staff, policy=policy, horizon=horizon,
-                       absences=absences, requests=requests, fixed=fixed,
-                       objective_offset=offset)
+        return Problem(
+            site=site,
+            staff=staff,
+            policy=policy,
+            horizon=horizon,
+            absences=absences,
+            requests=requests,
+            fixed=fixed,
+            objective_offset=offset,
+        )
     except ValidationError as err:
         raise InputError(_problem_issues(err)) from None
 
 
 _MESSAGE_FILES: list[tuple[str, str]] = [
-    ("staff ", STAFF_CSV), ("absence ", ABSENCES_FILE), ("request ", REQUESTS_FILE),
-    ("fixed cell ", FIXED_FILE), ("contract ", POLICY_FILE), ("duplicate staff", STAFF_CSV),
+    ("staff ", STAFF_CSV),
+    ("absence ", ABSENCES_FILE),
+    ("request ", REQUESTS_FILE),
+    ("fixed cell ", FIXED_FILE),
+    ("contract ", POLICY_FILE),
+    ("duplicate staff", STAFF_CSV),
 ]
 
 
@@ -1142,29 +1310,73 @@ def write_scenario(problem: Problem, folder: str | Path) -> Path:
     if problem.objective_offset:
         site_doc["objective_offset"] = problem.objective_offset
     (folder / SITE_FILE).write_text(
-        _yaml_text(site_doc, "# The site (units, shifts, skills, posts, opening) and the horizon."
-                             "\n"), encoding="utf-8")
+        _yaml_text(
+            site_doc, "# The site (units, shifts, skills, posts, opening) and the horizon.\n"
+        ),
+        encoding="utf-8",
+    )
     policy = _dump(problem.policy)
     policy["cap"]["fraction"] = _fraction_out(problem.policy.cap.fraction)
     (folder / POLICY_FILE).write_text(
-        _yaml_text(policy, "# HR's rules: cap, teams, tests, coverage, availability, fairness,"
-                           " requests, contracts.\n"), encoding="utf-8")
+        _yaml_text(
+            policy,
+            "# HR's rules: cap, teams, tests, coverage, availability, fairness,"
+            " requests, contracts.\n",
+        ),
+        encoding="utf-8",
+    )
     if (folder / STAFF_XLSX).exists():
         (folder / STAFF_XLSX).unlink()
-    _write_csv(folder / STAFF_CSV, STAFF_COLUMNS, [
-        [s.id, s.name, s.unit, ";".join(s.skills), _opt(s.team, lambda t: str(t + 1)),
-         _yes(s.counts_toward_cap), _yes(s.external), _yes(s.rotates), s.contract,
-         _opt(s.last_test, dt.date.isoformat)]
-        for s in problem.staff])
-    _write_csv(folder / ABSENCES_FILE, ABSENCE_COLUMNS, [
-        [a.staff, a.start.isoformat(), a.end.isoformat(), ";".join(a.shifts), a.reason.value,
-         a.note] for a in problem.absences])
-    _write_csv(folder / REQUESTS_FILE, REQUEST_COLUMNS, [
-        [r.staff, r.date.isoformat(), _opt(r.shift), _yes(r.on_site), str(r.weight)]
-        for r in problem.requests])
-    _write_csv(folder / FIXED_FILE, FIXED_COLUMNS, [
-        [f.staff, f.date.isoformat(), f.shift, _yes(f.on_site), _opt(f.post)]
-        for f in problem.fixed])
+    _write_csv(
+        folder / STAFF_CSV,
+        STAFF_COLUMNS,
+        [
+            [
+                s.id,
+                s.name,
+                s.unit,
+                ";".join(s.skills),
+                _opt(s.team, lambda t: str(t + 1)),
+                _yes(s.counts_toward_cap),
+                _yes(s.external),
+                _yes(s.rotates),
+                s.contract,
+                _opt(s.last_test, dt.date.isoformat),
+            ]
+            for s in problem.staff
+        ],
+    )
+    _write_csv(
+        folder / ABSENCES_FILE,
+        ABSENCE_COLUMNS,
+        [
+            [
+                a.staff,
+                a.start.isoformat(),
+                a.end.isoformat(),
+                ";".join(a.shifts),
+                a.reason.value,
+                a.note,
+            ]
+            for a in problem.absences
+        ],
+    )
+    _write_csv(
+        folder / REQUESTS_FILE,
+        REQUEST_COLUMNS,
+        [
+            [r.staff, r.date.isoformat(), _opt(r.shift), _yes(r.on_site), str(r.weight)]
+            for r in problem.requests
+        ],
+    )
+    _write_csv(
+        folder / FIXED_FILE,
+        FIXED_COLUMNS,
+        [
+            [f.staff, f.date.isoformat(), f.shift, _yes(f.on_site), _opt(f.post)]
+            for f in problem.fixed
+        ],
+    )
     return folder
 
 

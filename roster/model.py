@@ -193,10 +193,12 @@ class Site(Model):
             where = f"post {p.id!r}"
             if p.skill is not None and p.skill not in skills:
                 raise ValueError(
-                    f"{where}: unknown skill {p.skill!r}; known skills: {sorted(skills)}")
+                    f"{where}: unknown skill {p.skill!r}; known skills: {sorted(skills)}"
+                )
             if p.unit is not None and p.unit not in unit_ids:
                 raise ValueError(
-                    f"{where}: unknown unit {p.unit!r}; known units: {sorted(unit_ids)}")
+                    f"{where}: unknown unit {p.unit!r}; known units: {sorted(unit_ids)}"
+                )
             for d in p.demands:
                 _known("shift", d.shifts, shift_ids, where)
             for sd in p.slot_demands:
@@ -217,13 +219,15 @@ class Staff(Model):
     unit: str
     skills: list[str] = Field(default_factory=list)
     team: int | None = Field(
-        None, ge=0, description="Fixed team (0-based); None: the solver picks.")
+        None, ge=0, description="Fixed team (0-based); None: the solver picks."
+    )
     counts_toward_cap: bool = Field(
         True, description="False for the epidemic task force, police and military liaison."
     )
     external: bool = Field(
-        False, description="External staff (e.g. post-office clerks); counted toward the cap "
-        "only if the policy's cap.count_external says so."
+        False,
+        description="External staff (e.g. post-office clerks); counted toward the cap "
+        "only if the policy's cap.count_external says so.",
     )
     rotates: bool = Field(
         True, description="False: outside the team rotation (no team, may be on site any slot)."
@@ -371,8 +375,10 @@ class Contract(Model):
 
     max_shifts_per_day: Count | None = None
     min_rest_hours: float | None = Field(
-        None, ge=0, description="Minimum hours between the end of one on-site shift and the "
-        "start of the next (same or next day); pairs closer than this are forbidden."
+        None,
+        ge=0,
+        description="Minimum hours between the end of one on-site shift and the "
+        "start of the next (same or next day); pairs closer than this are forbidden.",
     )
     counts: list[CountLimit] = Field(default_factory=list)
     runs: list[RunLimit] = Field(default_factory=list)
@@ -568,7 +574,8 @@ class Problem(Model):
             for sk in s.skills:
                 if sk not in skills:
                     raise ValueError(
-                        f"{where}: unknown skill {sk!r}; known skills: {sorted(skills)}")
+                        f"{where}: unknown skill {sk!r}; known skills: {sorted(skills)}"
+                    )
             if s.contract not in self.policy.contracts:
                 raise ValueError(
                     f"{where}: unknown contract {s.contract!r}; policy has "
@@ -586,8 +593,11 @@ class Problem(Model):
                 _known("shift", rl.shifts, shifts, f"contract {c_name!r}")
             for sc in c.successions:
                 _known("shift", [sc.first, sc.then], shifts, f"contract {c_name!r}")
-        for kind, items in (("absence", self.absences), ("request", self.requests),
-                            ("fixed cell", self.fixed)):
+        for kind, items in (
+            ("absence", self.absences),
+            ("request", self.requests),
+            ("fixed cell", self.fixed),
+        ):
             for i, it in enumerate(items):
                 if it.staff not in staff:
                     raise ValueError(f"{kind} #{i + 1}: unknown staff {it.staff!r}")
@@ -739,5 +749,7 @@ class Progress(Model):
     bound: int | None = None
     solutions: int = 0
     roster: Roster | None = Field(
-        None, description="The roster found, when the caller asked for rosters in progress "
-        "reports (solve(..., progress_rosters=True)), so a stopped job keeps its best roster.")
+        None,
+        description="The roster found, when the caller asked for rosters in progress "
+        "reports (solve(..., progress_rosters=True)), so a stopped job keeps its best roster.",
+    )

@@ -140,10 +140,15 @@ def _check_skills(c: _Ctx) -> list[Finding]:
             d, s = slot
             date = c.ix.date(d)
             avail = [q for q in qualified if c.may_be_on_site(q, slot)]
-            base = dict(severity=severity, rule="coverage.under", date=date, shift=s,
-                        post=post.id, unit=post.unit)
-            where = (f"{c.post_label(post.id)} is open {day_label(date)} "
-                     f"{c.shift_label(s)}")
+            base = dict(
+                severity=severity,
+                rule="coverage.under",
+                date=date,
+                shift=s,
+                post=post.id,
+                unit=post.unit,
+            )
+            where = f"{c.post_label(post.id)} is open {day_label(date)} {c.shift_label(s)}"
             if not avail:
                 if post.skill is None:
                     msg = f"{where} but nobody is available to be on site"
@@ -155,8 +160,10 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 continue
             if len(avail) < need.min:
                 skill = f" with skill '{post.skill}'" if post.skill else ""
-                msg = (f"{where} and needs {_people(need.min)} but only {len(avail)} available "
-                       f"{'person' if len(avail) == 1 else 'people'}{skill} can be on site")
+                msg = (
+                    f"{where} and needs {_people(need.min)} but only {len(avail)} available "
+                    f"{'person' if len(avail) == 1 else 'people'}{skill} can be on site"
+                )
                 out.append(Finding(message=msg, **base))
                 continue
             if c.teams_hard and slot in c.ix.pattern_team:
@@ -165,9 +172,11 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 if len(in_team) < need.min:
                     skill = f" holding skill '{post.skill}'" if post.skill else ""
                     got = "none" if not in_team else f"only {len(in_team)}"
-                    msg = (f"{where} and needs {_people(need.min)}, but the rotation gives this "
-                           f"shift to {team_name(team)} and {got} of its members{skill} "
-                           f"(or staff outside the rotation) can be on site")
+                    msg = (
+                        f"{where} and needs {_people(need.min)}, but the rotation gives this "
+                        f"shift to {team_name(team)} and {got} of its members{skill} "
+                        f"(or staff outside the rotation) can be on site"
+                    )
                     out.append(Finding(**{**base, "message": msg, "rule": "teams.rotation"}))
     return out
 
@@ -199,13 +208,18 @@ def _check_team_split(c: _Ctx) -> list[Finding]:
             continue
         teams = [team_name(k) for k in range(count) if need[k] > 0]
         skill = f"skill '{post.skill}'" if post.skill else "the post"
-        msg = (f"{c.post_label(post.id)} must be covered by {', '.join(teams[:-1])} and "
-               f"{teams[-1]} in turn ({' + '.join(str(n) for n in need if n > 0)} people), "
-               f"but only {len(rotating)} rotating "
-               f"{'person holds' if len(rotating) == 1 else 'people hold'} {skill} and each "
-               f"person belongs to one team")
-        out.append(Finding(severity="error", rule="teams.rotation", message=msg, post=post.id,
-                           unit=post.unit))
+        msg = (
+            f"{c.post_label(post.id)} must be covered by {', '.join(teams[:-1])} and "
+            f"{teams[-1]} in turn ({' + '.join(str(n) for n in need if n > 0)} people), "
+            f"but only {len(rotating)} rotating "
+            f"{'person holds' if len(rotating) == 1 else 'people hold'} {skill} and each "
+            f"person belongs to one team"
+        )
+        out.append(
+            Finding(
+                severity="error", rule="teams.rotation", message=msg, post=post.id, unit=post.unit
+            )
+        )
     return out
 
 
@@ -242,11 +256,13 @@ def _check_cap(c: _Ctx) -> list[Finding]:
                 what = f"{len(posts)} posts need a person"
             else:
                 what = f"{len(posts)} posts need {_people(total)}"
-            scope = (f"unit {c.unit_name[unit]}" if kind == "unit" and unit else "the whole site")
-            msg = (f"{c.slot_label(slot)}: {what} but the cap allows {cap} on site "
-                   f"({scope})")
-            out.append(Finding(severity="error", rule="cap", message=msg, date=c.ix.date(d),
-                               shift=s, unit=unit))
+            scope = f"unit {c.unit_name[unit]}" if kind == "unit" and unit else "the whole site"
+            msg = f"{c.slot_label(slot)}: {what} but the cap allows {cap} on site ({scope})"
+            out.append(
+                Finding(
+                    severity="error", rule="cap", message=msg, date=c.ix.date(d), shift=s, unit=unit
+                )
+            )
     return out
 
 
@@ -257,8 +273,11 @@ def _min_on_site_by_day(c: _Ctx) -> dict[int, int]:
     for d in c.ix.open_days:
         best = 0
         for s in c.ix.open_shifts_by_day[d]:
-            total = sum(c.ix.needs[p.id][(d, s)].min for p in c.p.site.posts
-                        if c.coverage_hard(p.id) and (d, s) in c.ix.needs[p.id])
+            total = sum(
+                c.ix.needs[p.id][(d, s)].min
+                for p in c.p.site.posts
+                if c.coverage_hard(p.id) and (d, s) in c.ix.needs[p.id]
+            )
             best = max(best, total)
         if best:
             out[d] = best
@@ -277,8 +296,12 @@ def _check_tests(c: _Ctx) -> list[Finding]:
     for d, need in _min_on_site_by_day(c).items():
         date = c.ix.date(d)
         # People whose test from before the horizon still covers this day need no new test.
-        covered = sum(1 for s in c.p.staff if s.last_test is not None
-                      and s.last_test <= date <= s.last_test + dt.timedelta(days=v - 1))
+        covered = sum(
+            1
+            for s in c.p.staff
+            if s.last_test is not None
+            and s.last_test <= date <= s.last_test + dt.timedelta(days=v - 1)
+        )
         must_test = need - covered
         if must_test <= 0:
             continue
@@ -288,9 +311,11 @@ def _check_tests(c: _Ctx) -> list[Finding]:
             continue
         first = c.ix.date(window[0]) if window else date
         span = day_label(date) if first == date else f"{day_label(first)} to {day_label(date)}"
-        msg = (f"{day_label(date)}: at least {_people(need)} must be on site and "
-               f"{must_test} of them need a new rapid test, but the testing point can do at most "
-               f"{capacity} ({rule.daily_capacity} a day, {span})")
+        msg = (
+            f"{day_label(date)}: at least {_people(need)} must be on site and "
+            f"{must_test} of them need a new rapid test, but the testing point can do at most "
+            f"{capacity} ({rule.daily_capacity} a day, {span})"
+        )
         out.append(Finding(severity=severity, rule="tests.capacity", message=msg, date=date))
     return out
 
@@ -304,17 +329,21 @@ def _count_possible(c: _Ctx, staff_id: str, cl: CountLimit, days: list[int]) -> 
         if cl.measure == "days_off":
             total += 1
             continue
-        slots = [s for s in c.ix.open_shifts_by_day[d]
-                 if (not cl.shifts or s in cl.shifts) and c.may_be_on_site(staff_id, (d, s))]
+        slots = [
+            s
+            for s in c.ix.open_shifts_by_day[d]
+            if (not cl.shifts or s in cl.shifts) and c.may_be_on_site(staff_id, (d, s))
+        ]
         if not slots:
             continue
         if cl.measure == "days":
             total += 1
             continue
-        values = sorted((c.ix.shift_by_id[s].minutes if cl.measure == "minutes" else 1)
-                        for s in slots)
+        values = sorted(
+            (c.ix.shift_by_id[s].minutes if cl.measure == "minutes" else 1) for s in slots
+        )
         if per_day_max is not None:
-            values = values[len(values) - per_day_max:] if per_day_max else []
+            values = values[len(values) - per_day_max :] if per_day_max else []
         total += sum(values)
     return total
 
@@ -322,8 +351,12 @@ def _count_possible(c: _Ctx, staff_id: str, cl: CountLimit, days: list[int]) -> 
 def _check_contracts(c: _Ctx) -> list[Finding]:
     """A hard minimum (shifts, minutes, days) above what the person's open slots allow."""
     out: list[Finding] = []
-    units = {"shifts": "on-site shifts", "minutes": "on-site minutes", "days": "on-site days",
-             "days_off": "days off"}
+    units = {
+        "shifts": "on-site shifts",
+        "minutes": "on-site minutes",
+        "days": "on-site days",
+        "days_off": "days off",
+    }
     for person in c.p.staff:
         contract = c.ix.contract(person.id)
         for cl in contract.counts:
@@ -335,27 +368,49 @@ def _check_contracts(c: _Ctx) -> list[Finding]:
                 if possible >= cl.hard_min:
                     continue
                 start = c.ix.date(days[0])
-                when = ("over the horizon" if cl.window == "horizon"
-                        else f"in the week of {day_label(start)}")
+                when = (
+                    "over the horizon"
+                    if cl.window == "horizon"
+                    else f"in the week of {day_label(start)}"
+                )
                 who = f"{person.name or person.id} ({c.unit_name[person.unit]})"
-                msg = (f"{who}: contract '{person.contract}' requires at least {cl.hard_min} "
-                       f"{units[cl.measure]} {when}, but the open shifts they can work allow "
-                       f"only {possible}")
-                out.append(Finding(severity="error", rule="contract.count.min", message=msg,
-                                   date=start, unit=person.unit, staff=person.id))
+                msg = (
+                    f"{who}: contract '{person.contract}' requires at least {cl.hard_min} "
+                    f"{units[cl.measure]} {when}, but the open shifts they can work allow "
+                    f"only {possible}"
+                )
+                out.append(
+                    Finding(
+                        severity="error",
+                        rule="contract.count.min",
+                        message=msg,
+                        date=start,
+                        unit=person.unit,
+                        staff=person.id,
+                    )
+                )
     return out
 
 
 def precheck(problem: Problem) -> list[Finding]:
     """Run every cheap check; errors first, then warnings, each in date order."""
     c = _Ctx(problem)
-    findings = (_check_cap(c) + _check_skills(c) + _check_team_split(c) + _check_tests(c)
-                + _check_contracts(c))
+    findings = (
+        _check_cap(c)
+        + _check_skills(c)
+        + _check_team_split(c)
+        + _check_tests(c)
+        + _check_contracts(c)
+    )
     order = {s: i for i, s in enumerate(c.ix.shift_ids)}
 
     def key(f: Finding) -> tuple:
-        return (f.severity != "error", f.date or dt.date.min, order.get(f.shift or "", -1),
-                f.message)
+        return (
+            f.severity != "error",
+            f.date or dt.date.min,
+            order.get(f.shift or "", -1),
+            f.message,
+        )
 
     return sorted(findings, key=key)
 

@@ -118,8 +118,11 @@ class ProblemIndex:
         h = self.problem.horizon
         for p in self.problem.site.posts:
             per: dict[Slot, Need] = {}
-            overrides = {(h.day(sd.date), sd.shift): Need(sd.min, sd.max)
-                         for sd in p.slot_demands if h.contains(sd.date)}
+            overrides = {
+                (h.day(sd.date), sd.shift): Need(sd.min, sd.max)
+                for sd in p.slot_demands
+                if h.contains(sd.date)
+            }
             for d, s in self.open_slots:
                 if (d, s) in overrides:
                     need = overrides[(d, s)]
@@ -141,8 +144,10 @@ class ProblemIndex:
 
     @cached_property
     def qualified_staff(self) -> dict[str, list[str]]:
-        return {p.id: [s.id for s in self.problem.staff if self.qualified(s.id, p.id)]
-                for p in self.problem.site.posts}
+        return {
+            p.id: [s.id for s in self.problem.staff if self.qualified(s.id, p.id)]
+            for p in self.problem.site.posts
+        }
 
     # ---- availability -------------------------------------------------------------------
     @cached_property
@@ -167,8 +172,7 @@ class ProblemIndex:
     @cached_property
     def has_absence_in_horizon(self) -> set[str]:
         h = self.problem.horizon
-        return {a.staff for a in self.problem.absences
-                if a.end >= h.start and a.start <= h.end}
+        return {a.staff for a in self.problem.absences if a.end >= h.start and a.start <= h.end}
 
     # ---- cap ----------------------------------------------------------------------------
     def counts_toward_cap(self, staff_id: str) -> bool:
@@ -262,9 +266,13 @@ class ProblemIndex:
         Only units with at least two eligible members."""
         out = {}
         for u in self.unit_ids:
-            members = [s for s in self.staff_of_unit[u]
-                       if self.staff_by_id[s].rotates and self.counts_toward_cap(s)
-                       and s not in self.has_absence_in_horizon]
+            members = [
+                s
+                for s in self.staff_of_unit[u]
+                if self.staff_by_id[s].rotates
+                and self.counts_toward_cap(s)
+                and s not in self.has_absence_in_horizon
+            ]
             if len(members) >= 2:
                 out[u] = members
         return out

@@ -97,26 +97,50 @@ def single_points(problem: Problem, teams: dict[str, int]) -> tuple[list[SingleP
                 continue
             slot_teams = [pattern[(d, sh)]] if use_pattern else list(range(k_count))
             for k in slot_teams:
-                able = [s for s in qualified if ix.available(s, d, sh)
-                        and (not pol.teams.enabled or not ix.staff_by_id[s].rotates
-                             or teams.get(s, ix.staff_by_id[s].team) == k or k_count == 1)]
+                able = [
+                    s
+                    for s in qualified
+                    if ix.available(s, d, sh)
+                    and (
+                        not pol.teams.enabled
+                        or not ix.staff_by_id[s].rotates
+                        or teams.get(s, ix.staff_by_id[s].team) == k
+                        or k_count == 1
+                    )
+                ]
                 if len(able) < need.min:
                     gaps[(k if pol.teams.enabled else None, post.id)].append(
-                        (d, need.min, len(able)))
+                        (d, need.min, len(able))
+                    )
                 elif len(able) == need.min:
                     for s in able:
                         spof[(s, post.id)].append(d)
     points = []
     for (s, p), days in spof.items():
         person = ix.staff_by_id[s]
-        points.append(SinglePoint(staff=s, name=person.name,
-                                  team=teams.get(s, person.team) if person.rotates else None,
-                                  post=p, post_name=ix.post_by_id[p].label, slots=len(days),
-                                  first=ix.date(min(days))))
+        points.append(
+            SinglePoint(
+                staff=s,
+                name=person.name,
+                team=teams.get(s, person.team) if person.rotates else None,
+                post=p,
+                post_name=ix.post_by_id[p].label,
+                slots=len(days),
+                first=ix.date(min(days)),
+            )
+        )
     points.sort(key=lambda x: (-x.slots, x.post, x.staff))
-    gap_list = [Gap(team=k, post=p, post_name=ix.post_by_id[p].label, slots=len(v),
-                    need=max(n for _, n, _ in v), have=min(h for _, _, h in v))
-                for (k, p), v in gaps.items()]
+    gap_list = [
+        Gap(
+            team=k,
+            post=p,
+            post_name=ix.post_by_id[p].label,
+            slots=len(v),
+            need=max(n for _, n, _ in v),
+            have=min(h for _, _, h in v),
+        )
+        for (k, p), v in gaps.items()
+    ]
     return points, gap_list
 
 
@@ -125,17 +149,21 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15) -> str:
     shifts = {s.id: s.label for s in problem.site.shifts}
     lines = [f"Teams: {res.teams_from}."]
     for t in res.teams:
-        head = (f"Team {t.team + 1} ({t.members} people) sent home for {t.days} days: ")
+        head = f"Team {t.team + 1} ({t.members} people) sent home for {t.days} days: "
         if t.ok:
             lines.append(head + "the other team(s) keep every post covered under the cap.")
         else:
             n = sum(s.short for s in t.shortfalls)
             n_posts = len({s.post for s in t.shortfalls})
-            lines.append(head + f"{n} missing person-shift(s) at {n_posts} post(s) "
-                         f"({t.status}, {t.wall_time:.1f} s):")
+            lines.append(
+                head + f"{n} missing person-shift(s) at {n_posts} post(s) "
+                f"({t.status}, {t.wall_time:.1f} s):"
+            )
             for s in t.shortfalls[:top]:
-                lines.append(f"  - {day_label(s.date)} {shifts.get(s.shift, s.shift)}: "
-                             f"{s.post_name} short {s.short} of {s.need}")
+                lines.append(
+                    f"  - {day_label(s.date)} {shifts.get(s.shift, s.shift)}: "
+                    f"{s.post_name} short {s.short} of {s.need}"
+                )
             if len(t.shortfalls) > top:
                 lines.append(f"  ... and {len(t.shortfalls) - top} more")
             for o in t.other[:5]:
@@ -144,14 +172,17 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15) -> str:
         lines.append("Posts a team cannot staff even with everyone present:")
         for g in res.gaps[:top]:
             who = f"team {g.team + 1}" if g.team is not None else "the office"
-            lines.append(f"  - {g.post_name}, {who}: needs {g.need}, {g.have} qualified "
-                         f"({g.slots} shift(s))")
+            lines.append(
+                f"  - {g.post_name}, {who}: needs {g.need}, {g.have} qualified ({g.slots} shift(s))"
+            )
     if res.single_points:
         lines.append("Single points of failure (their absence alone leaves a post short):")
         for p in res.single_points[:top]:
             team = f", team {p.team + 1}" if p.team is not None else ""
-            lines.append(f"  - {p.name} ({p.staff}){team}: the only one for {p.post_name} in "
-                         f"{p.slots} shift(s) from {day_label(p.first)}")
+            lines.append(
+                f"  - {p.name} ({p.staff}){team}: the only one for {p.post_name} in "
+                f"{p.slots} shift(s) from {day_label(p.first)}"
+            )
         if len(res.single_points) > top:
             lines.append(f"  ... and {len(res.single_points) - top} more")
     else:

@@ -40,10 +40,17 @@ class ProblemSummary(Model):
     def of(cls, problem: Problem, scenario: str | None = None) -> ProblemSummary:
         """The summary of a problem."""
         site = problem.site
-        return cls(scenario=scenario, site=site.id, site_name=site.name,
-                   start=problem.horizon.start, days=problem.horizon.days,
-                   staff=len(problem.staff), units=len(site.units), posts=len(site.posts),
-                   policy=problem.policy.name)
+        return cls(
+            scenario=scenario,
+            site=site.id,
+            site_name=site.name,
+            start=problem.horizon.start,
+            days=problem.horizon.days,
+            staff=len(problem.staff),
+            units=len(site.units),
+            posts=len(site.posts),
+            policy=problem.policy.name,
+        )
 
 
 class RosterFile(Model):
@@ -52,20 +59,31 @@ class RosterFile(Model):
     format: Literal["office-roster/roster"] = FORMAT
     version: Literal[1] = VERSION
     problem: ProblemSummary | None = Field(
-        None, description="The problem this roster answers (optional).")
+        None, description="The problem this roster answers (optional)."
+    )
     roster: Roster
     result: SolveSummary | None = Field(
-        None, description="What the solver said (optional: absent for a hand-made roster).")
+        None, description="What the solver said (optional: absent for a hand-made roster)."
+    )
     report: Report | None = Field(
-        None, description="What the referee found when the file was written (optional).")
+        None, description="What the referee found when the file was written (optional)."
+    )
 
 
-def roster_file(problem: Problem, roster: Roster, result: SolveResult | None = None,
-                report: Report | None = None, scenario: str | None = None) -> RosterFile:
+def roster_file(
+    problem: Problem,
+    roster: Roster,
+    result: SolveResult | None = None,
+    report: Report | None = None,
+    scenario: str | None = None,
+) -> RosterFile:
     """Build the exchange document of a roster."""
-    return RosterFile(problem=ProblemSummary.of(problem, scenario), roster=roster,
-                      result=result.summary() if result is not None else None,
-                      report=report)
+    return RosterFile(
+        problem=ProblemSummary.of(problem, scenario),
+        roster=roster,
+        result=result.summary() if result is not None else None,
+        report=report,
+    )
 
 
 def dumps(doc: RosterFile) -> str:

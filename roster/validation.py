@@ -170,34 +170,74 @@ class _Referee:
         return "the whole site" if unit_id is None else unit_id
 
     # ---- recording --------------------------------------------------------------------------
-    def _fields(self, staff: str | None, day: int | None, date: dt.date | None,
-                unit: str | None) -> tuple[dt.date | None, str | None]:
+    def _fields(
+        self, staff: str | None, day: int | None, date: dt.date | None, unit: str | None
+    ) -> tuple[dt.date | None, str | None]:
         if date is None and day is not None:
             date = self._dates[day] if 0 <= day < len(self._dates) else self.h.date(day)
         if unit is None and staff is not None and staff in self.idx.staff_by_id:
             unit = self.idx.staff_by_id[staff].unit
         return date, unit
 
-    def violation(self, rule: str, message: str, *, staff: str | None = None,
-                  day: int | None = None, date: dt.date | None = None, shift: str | None = None,
-                  post: str | None = None, unit: str | None = None) -> None:
+    def violation(
+        self,
+        rule: str,
+        message: str,
+        *,
+        staff: str | None = None,
+        day: int | None = None,
+        date: dt.date | None = None,
+        shift: str | None = None,
+        post: str | None = None,
+        unit: str | None = None,
+    ) -> None:
         date, unit = self._fields(staff, day, date, unit)
-        self.violations.append(Violation(
-            rule=rule, label=label(rule), message=message, staff=staff, date=date, shift=shift,
-            post=post, unit=unit))
+        self.violations.append(
+            Violation(
+                rule=rule,
+                label=label(rule),
+                message=message,
+                staff=staff,
+                date=date,
+                shift=shift,
+                post=post,
+                unit=unit,
+            )
+        )
 
-    def penalty(self, rule: str, cost: int, detail: str, *, staff: str | None = None,
-                day: int | None = None, date: dt.date | None = None, shift: str | None = None,
-                post: str | None = None, unit: str | None = None) -> None:
+    def penalty(
+        self,
+        rule: str,
+        cost: int,
+        detail: str,
+        *,
+        staff: str | None = None,
+        day: int | None = None,
+        date: dt.date | None = None,
+        shift: str | None = None,
+        post: str | None = None,
+        unit: str | None = None,
+    ) -> None:
         if cost == 0:
             return
         date, unit = self._fields(staff, day, date, unit)
-        self.penalties.append(Penalty(
-            rule=rule, label=label(rule), cost=cost, staff=staff, date=date, shift=shift,
-            post=post, unit=unit, detail=detail))
+        self.penalties.append(
+            Penalty(
+                rule=rule,
+                label=label(rule),
+                cost=cost,
+                staff=staff,
+                date=date,
+                shift=shift,
+                post=post,
+                unit=unit,
+                detail=detail,
+            )
+        )
 
-    def breach(self, switch: RuleSwitch, rule: str, amount: int, message: str,
-               **where: Any) -> None:
+    def breach(
+        self, switch: RuleSwitch, rule: str, amount: int, message: str, **where: Any
+    ) -> None:
         """A breach of ``amount`` units of a switchable rule: a violation when the switch is
         hard, else a penalty of ``switch.weight x amount``."""
         if amount <= 0:
@@ -205,8 +245,9 @@ class _Referee:
         if switch.hard:
             self.violation(rule, message, **where)
         else:
-            self.penalty(rule, switch.weight * amount,
-                         f"{message} [{amount} x {switch.weight}]", **where)
+            self.penalty(
+                rule, switch.weight * amount, f"{message} [{amount} x {switch.weight}]", **where
+            )
 
     # ---- the check --------------------------------------------------------------------------
     def run(self) -> Report:
@@ -234,58 +275,112 @@ class _Referee:
         for a in self.roster.assignments:
             sid, shift = a.staff, a.shift
             if sid not in idx.staff_by_id:
-                self.violation("unknown", f"The roster puts unknown staff id {sid!r} on site on "
-                               f"{day_label(a.date)} ({shift}); no such person on the staff list.",
-                               date=a.date, shift=shift, post=a.post)
+                self.violation(
+                    "unknown",
+                    f"The roster puts unknown staff id {sid!r} on site on "
+                    f"{day_label(a.date)} ({shift}); no such person on the staff list.",
+                    date=a.date,
+                    shift=shift,
+                    post=a.post,
+                )
                 continue
             if shift not in idx.shift_by_id:
-                self.violation("unknown", f"{self.who(sid)} is put on site on {day_label(a.date)} "
-                               f"in unknown shift {shift!r}; the site has shifts "
-                               f"{', '.join(idx.shift_ids)}.", staff=sid, date=a.date,
-                               shift=shift, post=a.post)
+                self.violation(
+                    "unknown",
+                    f"{self.who(sid)} is put on site on {day_label(a.date)} "
+                    f"in unknown shift {shift!r}; the site has shifts "
+                    f"{', '.join(idx.shift_ids)}.",
+                    staff=sid,
+                    date=a.date,
+                    shift=shift,
+                    post=a.post,
+                )
                 continue
             if not self.h.contains(a.date):
-                self.violation("unknown", f"{self.who(sid)} is put on site on "
-                               f"{day_label(a.date)} ({self.shift(shift)}), outside the horizon "
-                               f"{day_label(self.h.start)} - {day_label(self.h.end)}.",
-                               staff=sid, date=a.date, shift=shift, post=a.post)
+                self.violation(
+                    "unknown",
+                    f"{self.who(sid)} is put on site on "
+                    f"{day_label(a.date)} ({self.shift(shift)}), outside the horizon "
+                    f"{day_label(self.h.start)} - {day_label(self.h.end)}.",
+                    staff=sid,
+                    date=a.date,
+                    shift=shift,
+                    post=a.post,
+                )
                 continue
             day = self.h.day(a.date)
             if (day, shift) not in open_slots:
-                self.violation("closed", f"{self.who(sid)} is put on site on {self.when(day)} "
-                               f"({self.shift(shift)}), but the office is closed then.",
-                               staff=sid, day=day, shift=shift, post=a.post)
+                self.violation(
+                    "closed",
+                    f"{self.who(sid)} is put on site on {self.when(day)} "
+                    f"({self.shift(shift)}), but the office is closed then.",
+                    staff=sid,
+                    day=day,
+                    shift=shift,
+                    post=a.post,
+                )
                 continue
             cell = (sid, day, shift)
             if cell in self.cells:
-                self.violation("double_booked", f"{self.who(sid)} is listed twice on "
-                               f"{self.when(day)} ({self.shift(shift)}): at "
-                               f"{self.post(self.cells[cell])} and at {self.post(a.post)}; keep "
-                               f"one.", staff=sid, day=day, shift=shift, post=a.post)
+                self.violation(
+                    "double_booked",
+                    f"{self.who(sid)} is listed twice on "
+                    f"{self.when(day)} ({self.shift(shift)}): at "
+                    f"{self.post(self.cells[cell])} and at {self.post(a.post)}; keep "
+                    f"one.",
+                    staff=sid,
+                    day=day,
+                    shift=shift,
+                    post=a.post,
+                )
                 continue
             post = a.post
             if post is not None and post not in idx.post_by_id:
-                self.violation("unknown", f"{self.who(sid)} is put at unknown post {post!r} on "
-                               f"{self.when(day)} ({self.shift(shift)}).", staff=sid, day=day,
-                               shift=shift, post=post)
+                self.violation(
+                    "unknown",
+                    f"{self.who(sid)} is put at unknown post {post!r} on "
+                    f"{self.when(day)} ({self.shift(shift)}).",
+                    staff=sid,
+                    day=day,
+                    shift=shift,
+                    post=post,
+                )
             elif post is not None:
                 if (day, shift) not in needs[post]:
-                    self.violation("coverage.closed", f"{self.who(sid)} is put at "
-                                   f"{self.post(post)} on {self.when(day)} ({self.shift(shift)}), "
-                                   f"but that post is not open in that shift.", staff=sid,
-                                   day=day, shift=shift, post=post)
+                    self.violation(
+                        "coverage.closed",
+                        f"{self.who(sid)} is put at "
+                        f"{self.post(post)} on {self.when(day)} ({self.shift(shift)}), "
+                        f"but that post is not open in that shift.",
+                        staff=sid,
+                        day=day,
+                        shift=shift,
+                        post=post,
+                    )
                 elif not idx.qualified(sid, post):
                     skill = idx.post_by_id[post].skill
-                    self.violation("coverage.skill", f"{self.who(sid)} is put at "
-                                   f"{self.post(post)} on {self.when(day)} ({self.shift(shift)}) "
-                                   f"without the required skill '{skill}'.", staff=sid, day=day,
-                                   shift=shift, post=post)
+                    self.violation(
+                        "coverage.skill",
+                        f"{self.who(sid)} is put at "
+                        f"{self.post(post)} on {self.when(day)} ({self.shift(shift)}) "
+                        f"without the required skill '{skill}'.",
+                        staff=sid,
+                        day=day,
+                        shift=shift,
+                        post=post,
+                    )
                 else:
                     self.at_post[(post, day, shift)].append(sid)
             elif not duty_ok:
-                self.violation("general_duty", f"{self.who(sid)} is on site on {self.when(day)} "
-                               f"({self.shift(shift)}) without a post; every person on site must "
-                               f"cover a post.", staff=sid, day=day, shift=shift)
+                self.violation(
+                    "general_duty",
+                    f"{self.who(sid)} is on site on {self.when(day)} "
+                    f"({self.shift(shift)}) without a post; every person on site must "
+                    f"cover a post.",
+                    staff=sid,
+                    day=day,
+                    shift=shift,
+                )
             self.cells[cell] = post
             self.days_of[sid].setdefault(day, []).append(shift)
             self.slot_people[(day, shift)].append(sid)
@@ -308,18 +403,33 @@ class _Referee:
             at = f"on {self.when(day)} ({self.shift(f.shift)})"
             if f.on_site and not present:
                 target = f" at {self.post(f.post)}" if f.post else ""
-                self.violation("fixed", f"{self.who(f.staff)} was fixed on site{target} {at}, "
-                               f"but the roster does not put them on site.", **where)
+                self.violation(
+                    "fixed",
+                    f"{self.who(f.staff)} was fixed on site{target} {at}, "
+                    f"but the roster does not put them on site.",
+                    **where,
+                )
             elif f.on_site and f.post is not None and post != f.post:
-                self.violation("fixed", f"{self.who(f.staff)} was fixed at {self.post(f.post)} "
-                               f"{at}, but the roster puts them at {self.post(post)}.", **where)
+                self.violation(
+                    "fixed",
+                    f"{self.who(f.staff)} was fixed at {self.post(f.post)} "
+                    f"{at}, but the roster puts them at {self.post(post)}.",
+                    **where,
+                )
             elif not f.on_site and f.post is None and present:
-                self.violation("fixed", f"{self.who(f.staff)} was fixed not on site {at}, but the "
-                               f"roster puts them on site.", **where)
+                self.violation(
+                    "fixed",
+                    f"{self.who(f.staff)} was fixed not on site {at}, but the "
+                    f"roster puts them on site.",
+                    **where,
+                )
             elif not f.on_site and f.post is not None and present and post == f.post:
-                self.violation("fixed", f"{self.who(f.staff)} was fixed not to work at "
-                               f"{self.post(f.post)} {at}, but the roster puts them there.",
-                               **where)
+                self.violation(
+                    "fixed",
+                    f"{self.who(f.staff)} was fixed not to work at "
+                    f"{self.post(f.post)} {at}, but the roster puts them there.",
+                    **where,
+                )
 
     # ---- availability -----------------------------------------------------------------------
     def availability(self) -> None:
@@ -331,12 +441,24 @@ class _Referee:
             a = self.idx.absence_at(sid, day, shift)
             if a is None:
                 continue
-            span = (day_label(a.start) if a.start == a.end
-                    else f"{day_label(a.start)} - {day_label(a.end)}")
+            span = (
+                day_label(a.start)
+                if a.start == a.end
+                else f"{day_label(a.start)} - {day_label(a.end)}"
+            )
             note = f" ({a.note})" if a.note else ""
-            self.breach(sw, "availability", 1, f"{self.who(sid)} is on site on {self.when(day)} "
-                        f"({self.shift(shift)}) but is recorded as {a.reason.value}{note} for "
-                        f"{span}.", staff=sid, day=day, shift=shift, post=post)
+            self.breach(
+                sw,
+                "availability",
+                1,
+                f"{self.who(sid)} is on site on {self.when(day)} "
+                f"({self.shift(shift)}) but is recorded as {a.reason.value}{note} for "
+                f"{span}.",
+                staff=sid,
+                day=day,
+                shift=shift,
+                post=post,
+            )
 
     # ---- cap --------------------------------------------------------------------------------
     def cap_counts(self) -> tuple[Counter, Counter]:
@@ -363,10 +485,17 @@ class _Referee:
             for (kind, unit), cap in caps.items():
                 n = n_site if kind == "site" else per_unit.get((day, shift, unit), 0)
                 if n > cap:
-                    self.breach(rule, "cap", n - cap, f"{n} people of {self.unit_name(unit)} "
-                                f"are on site on {self.when(day)} ({self.shift(shift)}); the cap "
-                                f"is {cap}: {n - cap} too many.", day=day, shift=shift,
-                                unit=unit)
+                    self.breach(
+                        rule,
+                        "cap",
+                        n - cap,
+                        f"{n} people of {self.unit_name(unit)} "
+                        f"are on site on {self.when(day)} ({self.shift(shift)}); the cap "
+                        f"is {cap}: {n - cap} too many.",
+                        day=day,
+                        shift=shift,
+                        unit=unit,
+                    )
 
     def _slot_key(self, item: tuple) -> tuple[int, int]:
         (day, shift) = item[0]
@@ -386,18 +515,28 @@ class _Referee:
             t = self.roster.teams.get(sid, s.team)
             if t is None:
                 if enabled:
-                    self.violation("teams.assignment", f"{self.who(sid)} rotates but has no "
-                                   f"team; give them one of teams 1-{count}.", staff=sid)
+                    self.violation(
+                        "teams.assignment",
+                        f"{self.who(sid)} rotates but has no "
+                        f"team; give them one of teams 1-{count}.",
+                        staff=sid,
+                    )
                 continue
             if not 0 <= t < count:
                 if enabled:
-                    self.violation("teams.assignment", f"{self.who(sid)} is in team {t + 1}, but "
-                                   f"there are only teams 1-{count}.", staff=sid)
+                    self.violation(
+                        "teams.assignment",
+                        f"{self.who(sid)} is in team {t + 1}, but there are only teams 1-{count}.",
+                        staff=sid,
+                    )
                 continue
             if s.team is not None and t != s.team and enabled:
-                self.violation("teams.assignment", f"{self.who(sid)} was fixed in team "
-                               f"{s.team + 1} but the roster puts them in team {t + 1}.",
-                               staff=sid)
+                self.violation(
+                    "teams.assignment",
+                    f"{self.who(sid)} was fixed in team "
+                    f"{s.team + 1} but the roster puts them in team {t + 1}.",
+                    staff=sid,
+                )
             self.team_of[sid] = t
 
     def teams(self) -> None:
@@ -433,10 +572,17 @@ class _Referee:
                 parts = "; ".join(
                     f"team {t + 1}: {', '.join(self.who(s) for s in members[:3])}"
                     + (f" and {len(members) - 3} more" if len(members) > 3 else "")
-                    for t, members in sorted(groups.items()))
-                self.breach(rule, "teams.mix", len(groups) - 1, f"{len(groups)} teams are on "
-                            f"site together on {self.when(day)} ({self.shift(shift)}): {parts}.",
-                            day=day, shift=shift)
+                    for t, members in sorted(groups.items())
+                )
+                self.breach(
+                    rule,
+                    "teams.mix",
+                    len(groups) - 1,
+                    f"{len(groups)} teams are on "
+                    f"site together on {self.when(day)} ({self.shift(shift)}): {parts}.",
+                    day=day,
+                    shift=shift,
+                )
             expected = pattern.get((day, shift))
             if expected is None:
                 continue
@@ -444,10 +590,18 @@ class _Referee:
                 if t == expected:
                     continue
                 for sid in members:
-                    self.breach(rule, "teams.rotation", 1, f"{self.who(sid)}, in team {t + 1}, is "
-                                f"on site on {self.when(day)} ({self.shift(shift)}), a slot of "
-                                f"team {expected + 1}.", staff=sid, day=day, shift=shift,
-                                post=self.cells.get((sid, day, shift)))
+                    self.breach(
+                        rule,
+                        "teams.rotation",
+                        1,
+                        f"{self.who(sid)}, in team {t + 1}, is "
+                        f"on site on {self.when(day)} ({self.shift(shift)}), a slot of "
+                        f"team {expected + 1}.",
+                        staff=sid,
+                        day=day,
+                        shift=shift,
+                        post=self.cells.get((sid, day, shift)),
+                    )
         if rule.balance:
             for unit, members in self.idx.staff_of_unit.items():
                 teamed = [sid for sid in members if sid in team_of]
@@ -458,9 +612,15 @@ class _Referee:
                     sizes[team_of[sid]] += 1
                 excess = max(sizes) - min(sizes) - 1
                 listing = ", ".join(f"team {k + 1}: {n}" for k, n in enumerate(sizes))
-                self.breach(rule, "teams.balance", excess, f"Team sizes in "
-                            f"{self.unit_name(unit)} differ by {max(sizes) - min(sizes)} "
-                            f"({listing}); at most 1 is allowed.", unit=unit)
+                self.breach(
+                    rule,
+                    "teams.balance",
+                    excess,
+                    f"Team sizes in "
+                    f"{self.unit_name(unit)} differ by {max(sizes) - min(sizes)} "
+                    f"({listing}); at most 1 is allowed.",
+                    unit=unit,
+                )
 
     # ---- rapid tests ------------------------------------------------------------------------
     def tests(self) -> None:
@@ -485,13 +645,21 @@ class _Referee:
         for t in self.roster.tests:
             sid = t.staff
             if sid not in idx.staff_by_id:
-                self.violation("unknown", f"The test plan books a test for unknown staff id "
-                               f"{sid!r} on {day_label(t.date)}.", date=t.date)
+                self.violation(
+                    "unknown",
+                    f"The test plan books a test for unknown staff id "
+                    f"{sid!r} on {day_label(t.date)}.",
+                    date=t.date,
+                )
                 continue
             if not self.h.contains(t.date):
-                self.violation("tests.day", f"A test of {self.who(sid)} is booked on "
-                               f"{day_label(t.date)}, outside the horizon.", staff=sid,
-                               date=t.date)
+                self.violation(
+                    "tests.day",
+                    f"A test of {self.who(sid)} is booked on "
+                    f"{day_label(t.date)}, outside the horizon.",
+                    staff=sid,
+                    date=t.date,
+                )
                 continue
             day = self.h.day(t.date)
             if (sid, day) in seen:
@@ -500,21 +668,39 @@ class _Referee:
             per_day[day] += 1
             self.tests_of[sid].append(day)
             if day not in open_days:
-                self.violation("tests.day", f"A test of {self.who(sid)} is booked on "
-                               f"{self.when(day)}, when the office (and its testing point) is "
-                               f"closed.", staff=sid, day=day)
+                self.violation(
+                    "tests.day",
+                    f"A test of {self.who(sid)} is booked on "
+                    f"{self.when(day)}, when the office (and its testing point) is "
+                    f"closed.",
+                    staff=sid,
+                    day=day,
+                )
             elif rule.on_site_day_only and day not in self.days_of.get(sid, {}):
-                self.violation("tests.day", f"A test of {self.who(sid)} is booked on "
-                               f"{self.when(day)}, but they are not on site that day (tests are "
-                               f"taken at the office).", staff=sid, day=day)
-            self.penalty("tests.cost", rule.cost_per_test, f"Rapid test of {self.who(sid)} on "
-                         f"{self.when(day)} [1 x {rule.cost_per_test}]", staff=sid, day=day)
+                self.violation(
+                    "tests.day",
+                    f"A test of {self.who(sid)} is booked on "
+                    f"{self.when(day)}, but they are not on site that day (tests are "
+                    f"taken at the office).",
+                    staff=sid,
+                    day=day,
+                )
+            self.penalty(
+                "tests.cost",
+                rule.cost_per_test,
+                f"Rapid test of {self.who(sid)} on {self.when(day)} [1 x {rule.cost_per_test}]",
+                staff=sid,
+                day=day,
+            )
         if rule.daily_capacity is not None:
             for day, n in sorted(per_day.items()):
                 if n > rule.daily_capacity:
-                    self.violation("tests.capacity", f"{n} tests are booked on {self.when(day)}; "
-                                   f"the testing point takes {rule.daily_capacity} a day.",
-                                   day=day)
+                    self.violation(
+                        "tests.capacity",
+                        f"{n} tests are booked on {self.when(day)}; "
+                        f"the testing point takes {rule.daily_capacity} a day.",
+                        day=day,
+                    )
         valid = rule.valid_days
         for s in self.problem.staff:
             on_days = self.days_of.get(s.id)
@@ -527,11 +713,17 @@ class _Referee:
                 i = bisect.bisect_right(test_days, day)
                 if i and day - test_days[i - 1] < valid:
                     continue
-                last = (f"last test {self.when(test_days[i - 1])}" if i else "no earlier test")
-                self.breach(rule, "tests.coverage", 1, f"{self.who(s.id)} is on site on "
-                            f"{self.when(day)} without a valid rapid test ({last}; a test is "
-                            f"valid {valid} day{'s' if valid != 1 else ''}).", staff=s.id,
-                            day=day)
+                last = f"last test {self.when(test_days[i - 1])}" if i else "no earlier test"
+                self.breach(
+                    rule,
+                    "tests.coverage",
+                    1,
+                    f"{self.who(s.id)} is on site on "
+                    f"{self.when(day)} without a valid rapid test ({last}; a test is "
+                    f"valid {valid} day{'s' if valid != 1 else ''}).",
+                    staff=s.id,
+                    day=day,
+                )
 
     # ---- coverage ---------------------------------------------------------------------------
     def coverage(self) -> None:
@@ -548,19 +740,29 @@ class _Referee:
                 at = f"{self.post(p.id)} on {self.when(day)} ({self.shift(shift)})"
                 if n < need.min:
                     short = need.min - n
-                    msg = (f"{at} has {n} qualified {'person' if n == 1 else 'people'}, needs "
-                           f"{need.min}: {short} missing.")
+                    msg = (
+                        f"{at} has {n} qualified {'person' if n == 1 else 'people'}, needs "
+                        f"{need.min}: {short} missing."
+                    )
                     if p.under_weight is not None:
-                        self.penalty("coverage.under", p.under_weight * short,
-                                     f"{msg} [{short} x {p.under_weight}]", **where)
+                        self.penalty(
+                            "coverage.under",
+                            p.under_weight * short,
+                            f"{msg} [{short} x {p.under_weight}]",
+                            **where,
+                        )
                     elif sw.enabled:
                         self.breach(sw, "coverage.under", short, msg, **where)
                 if need.max is not None and n > need.max:
                     extra = n - need.max
                     msg = f"{at} has {n} people, at most {need.max} may serve: {extra} too many."
                     if p.over_weight is not None:
-                        self.penalty("coverage.over", p.over_weight * extra,
-                                     f"{msg} [{extra} x {p.over_weight}]", **where)
+                        self.penalty(
+                            "coverage.over",
+                            p.over_weight * extra,
+                            f"{msg} [{extra} x {p.over_weight}]",
+                            **where,
+                        )
                     else:
                         self.violation("coverage.over", msg, **where)
 
@@ -600,9 +802,14 @@ class _Referee:
                 for day in sorted(on):
                     n = len(on[day])
                     if n > c.max_shifts_per_day:
-                        self.violation("contract.per_day", f"{self.who(s.id)} has {n} shifts on "
-                                       f"{self.when(day)}; the contract allows "
-                                       f"{c.max_shifts_per_day}.", staff=s.id, day=day)
+                        self.violation(
+                            "contract.per_day",
+                            f"{self.who(s.id)} has {n} shifts on "
+                            f"{self.when(day)}; the contract allows "
+                            f"{c.max_shifts_per_day}.",
+                            staff=s.id,
+                            day=day,
+                        )
             if c.min_rest_hours is not None:
                 self._rest(s.id, on, c.min_rest_hours)
             for cl in c.counts:
@@ -613,16 +820,28 @@ class _Referee:
             for sc in c.successions:
                 for day in sorted(on):
                     if sc.first in on[day] and sc.then in on.get(day + 1, ()):
-                        msg = (f"{self.who(s.id)} works {self.shift(sc.first)} on "
-                               f"{self.when(day)} then {self.shift(sc.then)} on "
-                               f"{self.when(day + 1)}")
+                        msg = (
+                            f"{self.who(s.id)} works {self.shift(sc.first)} on "
+                            f"{self.when(day)} then {self.shift(sc.then)} on "
+                            f"{self.when(day + 1)}"
+                        )
                         if sc.weight is None:
-                            self.violation("contract.succession", msg + ", which the contract "
-                                           "forbids.", staff=s.id, day=day + 1, shift=sc.then)
+                            self.violation(
+                                "contract.succession",
+                                msg + ", which the contract forbids.",
+                                staff=s.id,
+                                day=day + 1,
+                                shift=sc.then,
+                            )
                         else:
-                            self.penalty("contract.succession", sc.weight,
-                                         f"{msg} [1 x {sc.weight}]", staff=s.id, day=day + 1,
-                                         shift=sc.then)
+                            self.penalty(
+                                "contract.succession",
+                                sc.weight,
+                                f"{msg} [1 x {sc.weight}]",
+                                staff=s.id,
+                                day=day + 1,
+                                shift=sc.then,
+                            )
             if c.weekends is not None:
                 self._weekends(s.id, on, c.weekends)
 
@@ -631,20 +850,28 @@ class _Referee:
         sb = idx.shift_by_id
         items = sorted(
             ((day, sh) for day, shifts in on.items() for sh in shifts),
-            key=lambda x: (x[0] * 1440 + sb[x[1]].start.hour * 60 + sb[x[1]].start.minute,
-                           idx.shift_order[x[1]]))
+            key=lambda x: (
+                x[0] * 1440 + sb[x[1]].start.hour * 60 + sb[x[1]].start.minute,
+                idx.shift_order[x[1]],
+            ),
+        )
         need = hours * 60
         for i, (da, sa) in enumerate(items):
-            for db, sbb in items[i + 1:]:
+            for db, sbb in items[i + 1 :]:
                 if db - da > 1:
                     break
                 rest = idx.rest_minutes(da, sa, db, sbb)
                 if rest < need:
-                    self.violation("contract.rest", f"{self.who(sid)} has only "
-                                   f"{_hours(rest)} between {self.shift(sa)} on "
-                                   f"{self.when(da)} and {self.shift(sbb)} on {self.when(db)}; "
-                                   f"the contract needs {_hours(need)}.", staff=sid, day=db,
-                                   shift=sbb)
+                    self.violation(
+                        "contract.rest",
+                        f"{self.who(sid)} has only "
+                        f"{_hours(rest)} between {self.shift(sa)} on "
+                        f"{self.when(da)} and {self.shift(sbb)} on {self.when(db)}; "
+                        f"the contract needs {_hours(need)}.",
+                        staff=sid,
+                        day=db,
+                        shift=sbb,
+                    )
 
     def _count(self, sid: str, on: dict[int, list[str]], cl: Any, window: list[int]) -> None:
         sb = self.idx.shift_by_id
@@ -653,63 +880,92 @@ class _Referee:
             v = sum(1 for d in window if not on.get(d))
             unit = "days off"
         else:
-            shifts = [sh for d in window for sh in on.get(d, ())
-                      if not wanted or sh in wanted]
+            shifts = [sh for d in window for sh in on.get(d, ()) if not wanted or sh in wanted]
             if cl.measure == "shifts":
                 v, unit = len(shifts), "shifts"
             elif cl.measure == "minutes":
                 v, unit = sum(sb[sh].minutes for sh in shifts), "minutes"
             else:
-                v = sum(1 for d in window
-                        if any(not wanted or sh in wanted for sh in on.get(d, ())))
+                v = sum(
+                    1 for d in window if any(not wanted or sh in wanted for sh in on.get(d, ()))
+                )
                 unit = "days"
         which = f" of {', '.join(self.shift(x) for x in cl.shifts)}" if cl.shifts else ""
-        span = ("the horizon" if cl.window == "horizon"
-                else f"the week {self.when(window[0])} - {self.when(window[-1])}")
-        self._bounds("contract.count", v, cl, dict(staff=sid, day=window[0]),
-                     lambda: f"{self.who(sid)} has {v} {unit}{which} in {span}")
+        span = (
+            "the horizon"
+            if cl.window == "horizon"
+            else f"the week {self.when(window[0])} - {self.when(window[-1])}"
+        )
+        self._bounds(
+            "contract.count",
+            v,
+            cl,
+            dict(staff=sid, day=window[0]),
+            lambda: f"{self.who(sid)} has {v} {unit}{which} in {span}",
+        )
 
-    def _bounds(self, rule: str, value: int, lim: Any, where: dict[str, Any],
-                base: Callable[[], str], suffix: str = "", judge_min: bool = True) -> None:
+    def _bounds(
+        self,
+        rule: str,
+        value: int,
+        lim: Any,
+        where: dict[str, Any],
+        base: Callable[[], str],
+        suffix: str = "",
+        judge_min: bool = True,
+    ) -> None:
         """Judge ``value`` against the four bounds of a CountLimit or RunLimit ``lim``: a
         violation ``<rule>.min``/``.max`` per broken hard bound, a penalty of weight x distance
         per soft one. ``base`` (built only when something is wrong) opens every message;
         ``judge_min`` False skips the minimums (runs exempt at the horizon's borders)."""
         hard_min = lim.hard_min if judge_min else None
         soft_min = lim.soft_min if judge_min else None
-        if not ((hard_min is not None and value < hard_min)
-                or (lim.hard_max is not None and value > lim.hard_max)
-                or (soft_min is not None and value < soft_min)
-                or (lim.soft_max is not None and value > lim.soft_max)):
+        if not (
+            (hard_min is not None and value < hard_min)
+            or (lim.hard_max is not None and value > lim.hard_max)
+            or (soft_min is not None and value < soft_min)
+            or (lim.soft_max is not None and value > lim.soft_max)
+        ):
             return
         text = base()
         if hard_min is not None and value < hard_min:
-            self.violation(f"{rule}.min", f"{text}; the contract needs at least "
-                           f"{hard_min}{suffix}.", **where)
+            self.violation(
+                f"{rule}.min", f"{text}; the contract needs at least {hard_min}{suffix}.", **where
+            )
         if lim.hard_max is not None and value > lim.hard_max:
-            self.violation(f"{rule}.max", f"{text}; the contract allows at most "
-                           f"{lim.hard_max}{suffix}.", **where)
+            self.violation(
+                f"{rule}.max",
+                f"{text}; the contract allows at most {lim.hard_max}{suffix}.",
+                **where,
+            )
         if soft_min is not None and value < soft_min:
             a = soft_min - value
-            self.penalty(f"{rule}.min", lim.min_weight * a, f"{text}; wanted at least "
-                         f"{soft_min} [{a} x {lim.min_weight}]", **where)
+            self.penalty(
+                f"{rule}.min",
+                lim.min_weight * a,
+                f"{text}; wanted at least {soft_min} [{a} x {lim.min_weight}]",
+                **where,
+            )
         if lim.soft_max is not None and value > lim.soft_max:
             a = value - lim.soft_max
-            self.penalty(f"{rule}.max", lim.max_weight * a, f"{text}; wanted at most "
-                         f"{lim.soft_max} [{a} x {lim.max_weight}]", **where)
+            self.penalty(
+                f"{rule}.max",
+                lim.max_weight * a,
+                f"{text}; wanted at most {lim.soft_max} [{a} x {lim.max_weight}]",
+                **where,
+            )
 
     def _runs(self, sid: str, on: dict[int, list[str]], rl: Any) -> None:
         n_days = self.idx.days
         wanted = set(rl.shifts)
         if rl.state == "on":
-            state = [any(not wanted or sh in wanted for sh in on.get(d, ()))
-                     for d in range(n_days)]
+            state = [any(not wanted or sh in wanted for sh in on.get(d, ())) for d in range(n_days)]
         else:
-            state = [not any(not wanted or sh in wanted for sh in on.get(d, ()))
-                     for d in range(n_days)]
+            state = [
+                not any(not wanted or sh in wanted for sh in on.get(d, ())) for d in range(n_days)
+            ]
         which = f" ({', '.join(self.shift(x) for x in rl.shifts)})" if rl.shifts else ""
-        word = (f"on site{which}" if rl.state == "on"
-                else f"without an on-site shift{which}")
+        word = f"on site{which}" if rl.state == "on" else f"without an on-site shift{which}"
         d = 0
         while d < n_days:
             if not state[d]:
@@ -722,11 +978,17 @@ class _Referee:
             last = d - 1
             exempt = rl.exempt_at_borders and (start == 0 or last == n_days - 1)
             self._bounds(
-                "contract.run", length, rl, dict(staff=sid, day=start),
+                "contract.run",
+                length,
+                rl,
+                dict(staff=sid, day=start),
                 lambda length=length, start=start, last=last: (
                     f"{self.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
-                    f"{word} from {self.when(start)} to {self.when(last)}"),
-                suffix=" in a row", judge_min=not exempt)
+                    f"{word} from {self.when(start)} to {self.when(last)}"
+                ),
+                suffix=" in a row",
+                judge_min=not exempt,
+            )
 
     def _weekends(self, sid: str, on: dict[int, list[str]], wl: Any) -> None:
         worked = [wk for wk in self.idx.weekends if any(d in on for d in wk)]
@@ -736,13 +998,21 @@ class _Referee:
         dates = ", ".join(self.when(wk[0]) for wk in worked)
         base = f"{self.who(sid)} works {n} weekend{'s' if n != 1 else ''} ({dates})"
         if wl.hard_max is not None and n > wl.hard_max:
-            self.violation("contract.weekends", f"{base}; the contract allows {wl.hard_max}.",
-                           staff=sid, day=worked[wl.hard_max][0])
+            self.violation(
+                "contract.weekends",
+                f"{base}; the contract allows {wl.hard_max}.",
+                staff=sid,
+                day=worked[wl.hard_max][0],
+            )
         if wl.soft_max is not None and n > wl.soft_max:
             a = n - wl.soft_max
-            self.penalty("contract.weekends", wl.weight * a, f"{base}; wanted at most "
-                         f"{wl.soft_max} [{a} x {wl.weight}]", staff=sid,
-                         day=worked[wl.soft_max][0])
+            self.penalty(
+                "contract.weekends",
+                wl.weight * a,
+                f"{base}; wanted at most {wl.soft_max} [{a} x {wl.weight}]",
+                staff=sid,
+                day=worked[wl.soft_max][0],
+            )
 
     # ---- fairness ---------------------------------------------------------------------------
     def shift_counts(self) -> Counter:
@@ -761,9 +1031,14 @@ class _Referee:
             hi = max(counts, key=counts.__getitem__)
             lo = min(counts, key=counts.__getitem__)
             spread = counts[hi] - counts[lo]
-            self.penalty("fairness", rule.weight * spread, f"In {self.unit_name(unit)}, "
-                         f"{self.who(hi)} has {counts[hi]} on-site shifts and {self.who(lo)} "
-                         f"{counts[lo]} [{spread} x {rule.weight}]", unit=unit)
+            self.penalty(
+                "fairness",
+                rule.weight * spread,
+                f"In {self.unit_name(unit)}, "
+                f"{self.who(hi)} has {counts[hi]} on-site shifts and {self.who(lo)} "
+                f"{counts[lo]} [{spread} x {rule.weight}]",
+                unit=unit,
+            )
 
     # ---- requests ---------------------------------------------------------------------------
     def requests(self) -> None:
@@ -785,9 +1060,15 @@ class _Referee:
             slot = f"{self.shift(r.shift)} on {self.when(day)}" if r.shift else self.when(day)
             wish = "to be on site" if r.on_site else "not to be on site"
             cost = r.weight * rule.multiplier
-            self.penalty("requests", cost, f"{self.who(r.staff)} asked {wish} {slot}; not "
-                         f"met [{r.weight} x {rule.multiplier}]", staff=r.staff, day=day,
-                         shift=r.shift)
+            self.penalty(
+                "requests",
+                cost,
+                f"{self.who(r.staff)} asked {wish} {slot}; not "
+                f"met [{r.weight} x {rule.multiplier}]",
+                staff=r.staff,
+                day=day,
+                shift=r.shift,
+            )
 
     # ---- resilience (policy option; added by the repair work) ---------------------------------
     def resilience(self) -> None:
@@ -811,8 +1092,11 @@ class _Referee:
             for k in range(teams.count):
                 if any(self.team_of.get(s.id) == k for s in holders):
                     continue
-                self.penalty("resilience", rule.weight, f"Team {k + 1} has nobody qualified "
-                             f"for '{skill}' [1 x {rule.weight}]")
+                self.penalty(
+                    "resilience",
+                    rule.weight,
+                    f"Team {k + 1} has nobody qualified for '{skill}' [1 x {rule.weight}]",
+                )
 
     # ---- figures ----------------------------------------------------------------------------
     def figures(self, report: Report) -> dict[str, Any]:
@@ -822,41 +1106,73 @@ class _Referee:
         cap_rows = []
         for day, shift in idx.open_slots:
             for kind, unit, _members, cap in idx.cap_scopes:
-                n = per_site.get((day, shift), 0) if kind == "site" else per_unit.get(
-                    (day, shift, unit), 0)
-                cap_rows.append({
-                    "date": self.h.date(day).isoformat(), "day": self.when(day), "shift": shift,
-                    "scope": kind, "unit": unit, "on_site": n, "cap": cap if cap_on else None,
-                    "over": max(0, n - cap) if cap_on else 0})
+                n = (
+                    per_site.get((day, shift), 0)
+                    if kind == "site"
+                    else per_unit.get((day, shift, unit), 0)
+                )
+                cap_rows.append(
+                    {
+                        "date": self.h.date(day).isoformat(),
+                        "day": self.when(day),
+                        "shift": shift,
+                        "scope": kind,
+                        "unit": unit,
+                        "on_site": n,
+                        "cap": cap if cap_on else None,
+                        "over": max(0, n - cap) if cap_on else 0,
+                    }
+                )
         cov_rows = []
         for p in self.problem.site.posts:
             for (day, shift), need in idx.needs[p.id].items():
                 n = len(self.at_post.get((p.id, day, shift), ()))
-                cov_rows.append({
-                    "date": self.h.date(day).isoformat(), "day": self.when(day), "shift": shift,
-                    "post": p.id, "post_name": p.label, "min": need.min, "max": need.max,
-                    "assigned": n, "short": max(0, need.min - n),
-                    "extra": max(0, n - need.max) if need.max is not None else 0})
+                cov_rows.append(
+                    {
+                        "date": self.h.date(day).isoformat(),
+                        "day": self.when(day),
+                        "shift": shift,
+                        "post": p.id,
+                        "post_name": p.label,
+                        "min": need.min,
+                        "max": need.max,
+                        "assigned": n,
+                        "short": max(0, need.min - n),
+                        "extra": max(0, n - need.max) if need.max is not None else 0,
+                    }
+                )
         tests_per_day = Counter(d for days in self.tests_of.values() for d in days)
         people_per_day = Counter(d for on in self.days_of.values() for d in on)
         open_days = set(idx.open_days)
-        test_rows = [{
-            "date": self.h.date(d).isoformat(), "day": self.when(d), "open": d in open_days,
-            "tests": tests_per_day.get(d, 0),
-            "capacity": self.policy.tests.daily_capacity if self.policy.tests.enabled else None,
-            "on_site_people": people_per_day.get(d, 0)} for d in range(idx.days)]
+        test_rows = [
+            {
+                "date": self.h.date(d).isoformat(),
+                "day": self.when(d),
+                "open": d in open_days,
+                "tests": tests_per_day.get(d, 0),
+                "capacity": self.policy.tests.daily_capacity if self.policy.tests.enabled else None,
+                "on_site_people": people_per_day.get(d, 0),
+            }
+            for d in range(idx.days)
+        ]
         shifts = self.shift_counts()
         sb = idx.shift_by_id
         staff_rows = []
         for s in self.problem.staff:
             on = self.days_of.get(s.id, {})
             t = self.team_of.get(s.id)
-            staff_rows.append({
-                "staff": s.id, "name": s.name, "unit": s.unit,
-                "team": t + 1 if t is not None else None,
-                "on_site_shifts": shifts.get(s.id, 0), "on_site_days": len(on),
-                "on_site_minutes": sum(sb[x].minutes for xs in on.values() for x in xs),
-                "tests": len(self.tests_of.get(s.id, ()))})
+            staff_rows.append(
+                {
+                    "staff": s.id,
+                    "name": s.name,
+                    "unit": s.unit,
+                    "team": t + 1 if t is not None else None,
+                    "on_site_shifts": shifts.get(s.id, 0),
+                    "on_site_days": len(on),
+                    "on_site_minutes": sum(sb[x].minutes for xs in on.values() for x in xs),
+                    "tests": len(self.tests_of.get(s.id, ())),
+                }
+            )
         pen: dict[str, list[int]] = {}
         for p in report.penalties:
             row = pen.setdefault(p.rule, [0, 0])
@@ -868,8 +1184,9 @@ class _Referee:
             "coverage": cov_rows,
             "tests": test_rows,
             "staff": staff_rows,
-            "penalties": [{"rule": r, "label": label(r), "count": c, "cost": k}
-                          for r, (c, k) in pen.items()],
+            "penalties": [
+                {"rule": r, "label": label(r), "count": c, "cost": k} for r, (c, k) in pen.items()
+            ],
             "violations": [{"rule": r, "label": label(r), "count": c} for r, c in vio.items()],
             "objective": report.objective,
             "ok": report.ok,

@@ -50,16 +50,94 @@ from roster.problem import ProblemIndex
 # Vietnamese names
 # --------------------------------------------------------------------------------------------
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lâm", "Trương", "Mai"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Lâm",
+    "Trương",
+    "Mai",
+]
 MIDDLE_MALE = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Hoàng", "Xuân", "Công", "Tấn"]
 MIDDLE_FEMALE = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Thùy", "Hồng", "Bích", "Phương"]
-GIVEN_MALE = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Huy", "Khang",
-              "Khánh", "Long", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quang", "Quân", "Sơn",
-              "Tài", "Thắng", "Thành", "Tiến", "Trung", "Tuấn", "Việt", "Vinh", "Bảo", "Lộc"]
-GIVEN_FEMALE = ["Anh", "Châu", "Diệp", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hương",
-                "Lan", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Nhung", "Oanh", "Phượng",
-                "Quyên", "Tâm", "Thảo", "Trang", "Trinh", "Tuyết", "Uyên", "Vân", "Xuân", "Yến"]
+GIVEN_MALE = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hiếu",
+    "Hùng",
+    "Huy",
+    "Khang",
+    "Khánh",
+    "Long",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Phong",
+    "Phúc",
+    "Quang",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thành",
+    "Tiến",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Bảo",
+    "Lộc",
+]
+GIVEN_FEMALE = [
+    "Anh",
+    "Châu",
+    "Diệp",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Loan",
+    "Mai",
+    "My",
+    "Nga",
+    "Ngân",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Quyên",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Trinh",
+    "Tuyết",
+    "Uyên",
+    "Vân",
+    "Xuân",
+    "Yến",
+]
 
 
 def vietnamese_name(rng: random.Random) -> str:
@@ -71,19 +149,30 @@ def vietnamese_name(rng: random.Random) -> str:
 
 # Departments of a province (id, name); cycled with a number when more are asked for.
 DEPARTMENTS = [
-    ("GTVT", "Sở Giao thông vận tải"), ("CT", "Sở Công Thương"),
-    ("TNMT", "Sở Tài nguyên và Môi trường"), ("KHDT", "Sở Kế hoạch và Đầu tư"),
-    ("BQLKCN", "Ban Quản lý các khu công nghiệp"), ("TP", "Sở Tư pháp"),
-    ("XD", "Sở Xây dựng"), ("LDTBXH", "Sở Lao động - Thương binh và Xã hội"),
-    ("YT", "Sở Y tế"), ("GDDT", "Sở Giáo dục và Đào tạo"), ("NNPTNT", "Sở Nông nghiệp và PTNT"),
-    ("TC", "Sở Tài chính"), ("NV", "Sở Nội vụ"), ("TTTT", "Sở Thông tin và Truyền thông"),
-    ("VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"), ("KHCN", "Sở Khoa học và Công nghệ"),
+    ("GTVT", "Sở Giao thông vận tải"),
+    ("CT", "Sở Công Thương"),
+    ("TNMT", "Sở Tài nguyên và Môi trường"),
+    ("KHDT", "Sở Kế hoạch và Đầu tư"),
+    ("BQLKCN", "Ban Quản lý các khu công nghiệp"),
+    ("TP", "Sở Tư pháp"),
+    ("XD", "Sở Xây dựng"),
+    ("LDTBXH", "Sở Lao động - Thương binh và Xã hội"),
+    ("YT", "Sở Y tế"),
+    ("GDDT", "Sở Giáo dục và Đào tạo"),
+    ("NNPTNT", "Sở Nông nghiệp và PTNT"),
+    ("TC", "Sở Tài chính"),
+    ("NV", "Sở Nội vụ"),
+    ("TTTT", "Sở Thông tin và Truyền thông"),
+    ("VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("KHCN", "Sở Khoa học và Công nghệ"),
 ]
 
-MORNING = ShiftType(id="morning", name="Morning", name_vi="Sáng",
-                    start=dt.time(7, 30), end=dt.time(11, 30))
-AFTERNOON = ShiftType(id="afternoon", name="Afternoon", name_vi="Chiều",
-                      start=dt.time(13, 30), end=dt.time(17, 0))
+MORNING = ShiftType(
+    id="morning", name="Morning", name_vi="Sáng", start=dt.time(7, 30), end=dt.time(11, 30)
+)
+AFTERNOON = ShiftType(
+    id="afternoon", name="Afternoon", name_vi="Chiều", start=dt.time(13, 30), end=dt.time(17, 0)
+)
 
 
 def _department(i: int) -> tuple[str, str]:
@@ -107,8 +196,14 @@ def _sizes(total: int, parts: int, minimum: list[int], rng: random.Random) -> li
     return sizes
 
 
-def generate(staff: int, units: int | None = None, counters: int | None = None, weeks: int = 1,
-             seed: int = 0, start: dt.date = dt.date(2021, 12, 13)) -> Problem:
+def generate(
+    staff: int,
+    units: int | None = None,
+    counters: int | None = None,
+    weeks: int = 1,
+    seed: int = 0,
+    start: dt.date = dt.date(2021, 12, 13),
+) -> Problem:
     """A feasible-by-construction site of ``staff`` people (100 to 3,000 are typical).
 
     ``units``: departments running counters (default: about one per 60 staff); ``counters``:
@@ -133,54 +228,112 @@ def generate(staff: int, units: int | None = None, counters: int | None = None, 
     dept_min = [max(6, 6 * p) for p in per_unit_posts]
     budget = staff - task_force - clerks
     if budget < office_min + sum(dept_min):
-        raise ValueError(f"{staff} staff are too few for {n_dept} units and {n_counters} "
-                         f"counters (need at least {office_min + sum(dept_min) + task_force + 4})")
+        raise ValueError(
+            f"{staff} staff are too few for {n_dept} units and {n_counters} "
+            f"counters (need at least {office_min + sum(dept_min) + task_force + 4})"
+        )
     sizes = _sizes(budget, n_dept + 1, [office_min] + dept_min, rng)
 
     unit_list = [Unit(id="VP", name="Văn phòng UBND tỉnh")]
     unit_list += [Unit(id=_department(i)[0], name=_department(i)[1]) for i in range(n_dept)]
-    unit_list += [Unit(id="BD", name="Bưu điện tỉnh (nhân viên bên ngoài)"),
-                  Unit(id="PCD", name="Tổ phản ứng nhanh phòng chống dịch")]
+    unit_list += [
+        Unit(id="BD", name="Bưu điện tỉnh (nhân viên bên ngoài)"),
+        Unit(id="PCD", name="Tổ phản ứng nhanh phòng chống dịch"),
+    ]
 
     weekdays = [0, 1, 2, 3, 4]
     posts: list[Post] = [
-        Post(id="dong-dau", name="Official seal", name_vi="Văn thư, đóng dấu",
-             kind=PostKind.task, skill="con_dau", unit="VP",
-             demands=[Demand(weekdays=weekdays, min=1, max=1)]),
-        Post(id="ho-tro-cntt", name="IT support", name_vi="Hỗ trợ kỹ thuật CNTT",
-             kind=PostKind.task, skill="cntt", unit="VP",
-             demands=[Demand(weekdays=weekdays, min=1, max=1)]),
-        Post(id="truc-hoi-nghi", name="Online conference stand-by",
-             name_vi="Trực kỹ thuật hội nghị trực tuyến", kind=PostKind.task, skill="hoi_nghi",
-             unit="VP", demands=[],
-             slot_demands=[SlotDemand(date=start + dt.timedelta(days=7 * w + d), shift=s, min=1)
-                           for w in range(weeks) for d, s in ((1, "afternoon"), (3, "morning"))]),
-        Post(id="noi-chinh", name="Internal affairs office (always present)",
-             name_vi="Phòng Nội chính (luôn có mặt)", kind=PostKind.task, skill="noi_chinh",
-             unit="VP", demands=[Demand(weekdays=weekdays, min=1, max=2)]),
-        Post(id="quay-buu-dien", name="Post office fee counter",
-             name_vi="Quầy thu phí (Bưu điện)", kind=PostKind.counter, skill="buu_chinh",
-             unit="BD", demands=[Demand(weekdays=weekdays, min=1, max=1)]),
-        Post(id="kiem-soat-y-te", name="Health check at the door",
-             name_vi="Kiểm soát y tế tại cửa", kind=PostKind.task, skill="phong_dich",
-             unit="PCD", demands=[Demand(weekdays=weekdays, min=1)]),
+        Post(
+            id="dong-dau",
+            name="Official seal",
+            name_vi="Văn thư, đóng dấu",
+            kind=PostKind.task,
+            skill="con_dau",
+            unit="VP",
+            demands=[Demand(weekdays=weekdays, min=1, max=1)],
+        ),
+        Post(
+            id="ho-tro-cntt",
+            name="IT support",
+            name_vi="Hỗ trợ kỹ thuật CNTT",
+            kind=PostKind.task,
+            skill="cntt",
+            unit="VP",
+            demands=[Demand(weekdays=weekdays, min=1, max=1)],
+        ),
+        Post(
+            id="truc-hoi-nghi",
+            name="Online conference stand-by",
+            name_vi="Trực kỹ thuật hội nghị trực tuyến",
+            kind=PostKind.task,
+            skill="hoi_nghi",
+            unit="VP",
+            demands=[],
+            slot_demands=[
+                SlotDemand(date=start + dt.timedelta(days=7 * w + d), shift=s, min=1)
+                for w in range(weeks)
+                for d, s in ((1, "afternoon"), (3, "morning"))
+            ],
+        ),
+        Post(
+            id="noi-chinh",
+            name="Internal affairs office (always present)",
+            name_vi="Phòng Nội chính (luôn có mặt)",
+            kind=PostKind.task,
+            skill="noi_chinh",
+            unit="VP",
+            demands=[Demand(weekdays=weekdays, min=1, max=2)],
+        ),
+        Post(
+            id="quay-buu-dien",
+            name="Post office fee counter",
+            name_vi="Quầy thu phí (Bưu điện)",
+            kind=PostKind.counter,
+            skill="buu_chinh",
+            unit="BD",
+            demands=[Demand(weekdays=weekdays, min=1, max=1)],
+        ),
+        Post(
+            id="kiem-soat-y-te",
+            name="Health check at the door",
+            name_vi="Kiểm soát y tế tại cửa",
+            kind=PostKind.task,
+            skill="phong_dich",
+            unit="PCD",
+            demands=[Demand(weekdays=weekdays, min=1)],
+        ),
     ]
-    unit_posts: dict[str, list[str]] = {"VP": ["dong-dau", "ho-tro-cntt", "truc-hoi-nghi",
-                                               "noi-chinh"], "BD": ["quay-buu-dien"],
-                                        "PCD": ["kiem-soat-y-te"]}
+    unit_posts: dict[str, list[str]] = {
+        "VP": ["dong-dau", "ho-tro-cntt", "truc-hoi-nghi", "noi-chinh"],
+        "BD": ["quay-buu-dien"],
+        "PCD": ["kiem-soat-y-te"],
+    }
     for c in range(n_counters):
         u = unit_list[1 + counter_units[c]]
         pid = f"quay-{u.id.lower()}-{c + 1}"
-        posts.append(Post(id=pid, name=f"{u.id} counter {c + 1}",
-                          name_vi=f"Quầy {u.name} số {c + 1}", kind=PostKind.counter,
-                          skill=f"quay_{c + 1}", unit=u.id,
-                          demands=[Demand(weekdays=weekdays, min=1, max=2)]))
+        posts.append(
+            Post(
+                id=pid,
+                name=f"{u.id} counter {c + 1}",
+                name_vi=f"Quầy {u.name} số {c + 1}",
+                kind=PostKind.counter,
+                skill=f"quay_{c + 1}",
+                unit=u.id,
+                demands=[Demand(weekdays=weekdays, min=1, max=2)],
+            )
+        )
         unit_posts.setdefault(u.id, []).append(pid)
     skills = [p.skill for p in posts if p.skill]
     skill_of = {p.id: p.skill for p in posts}
-    site = Site(id=f"generated-{staff}-{seed}", name=f"Khu hành chính tỉnh (mô phỏng {staff})",
-                units=unit_list, shifts=[MORNING, AFTERNOON], skills=skills, posts=posts,
-                opening=[Opening(weekdays=weekdays)])
+    site = Site(
+        id=f"generated-{staff}-{seed}",
+        name=f"Khu hành chính tỉnh (mô phỏng {staff})",
+        units=unit_list,
+        shifts=[MORNING, AFTERNOON],
+        skills=skills,
+        posts=posts,
+        opening=[Opening(weekdays=weekdays)],
+    )
 
     people: list[Staff] = []
     critical: dict[str, tuple[str, int]] = {}  # staff id -> (post, team) where primary
@@ -200,17 +353,24 @@ def generate(staff: int, units: int | None = None, counters: int | None = None, 
         members: list[Staff] = []
         for k in range(size):
             team = k % 2
-            members.append(Staff(id=new_id(), name=vietnamese_name(rng), unit=u.id, team=team,
-                                 last_test=last_test()))
+            members.append(
+                Staff(
+                    id=new_id(),
+                    name=vietnamese_name(rng),
+                    unit=u.id,
+                    team=team,
+                    last_test=last_test(),
+                )
+            )
         # two primary holders per post and team, each primary for one post only
         by_team = {t: [m for m in members if m.team == t] for t in (0, 1)}
         for t, group in by_team.items():
             rng.shuffle(group)
             for pi, pid in enumerate(own):
-                for m in group[2 * pi: 2 * pi + 2]:
+                for m in group[2 * pi : 2 * pi + 2]:
                     m.skills = [skill_of[pid]]
                     critical[m.id] = (pid, t)
-            spare = group[2 * len(own):]
+            spare = group[2 * len(own) :]
             for m in spare:  # secondary skills: backups, never needed for feasibility
                 if own and rng.random() < 0.4:
                     m.skills = sorted({skill_of[rng.choice(own)]})
@@ -218,14 +378,30 @@ def generate(staff: int, units: int | None = None, counters: int | None = None, 
                     m.contract = "hop_dong_68"
         people.extend(members)
     for k in range(clerks):
-        people.append(Staff(id=new_id(), name=vietnamese_name(rng), unit="BD",
-                            skills=["buu_chinh"], team=k % 2, external=True,
-                            last_test=last_test()))
+        people.append(
+            Staff(
+                id=new_id(),
+                name=vietnamese_name(rng),
+                unit="BD",
+                skills=["buu_chinh"],
+                team=k % 2,
+                external=True,
+                last_test=last_test(),
+            )
+        )
         critical[people[-1].id] = ("quay-buu-dien", k % 2)
     for _ in range(task_force):
-        people.append(Staff(id=new_id(), name=vietnamese_name(rng), unit="PCD",
-                            skills=["phong_dich"], counts_toward_cap=False, rotates=False,
-                            last_test=last_test()))
+        people.append(
+            Staff(
+                id=new_id(),
+                name=vietnamese_name(rng),
+                unit="PCD",
+                skills=["phong_dich"],
+                counts_toward_cap=False,
+                rotates=False,
+                last_test=last_test(),
+            )
+        )
 
     days = 7 * weeks
     end = start + dt.timedelta(days=days - 1)
@@ -238,22 +414,38 @@ def generate(staff: int, units: int | None = None, counters: int | None = None, 
             hit.add(critical[s.id])
         if not s.rotates:
             continue
-        reason = rng.choice([AbsenceReason.leave, AbsenceReason.isolation,
-                             AbsenceReason.remote_only, AbsenceReason.sick])
+        reason = rng.choice(
+            [
+                AbsenceReason.leave,
+                AbsenceReason.isolation,
+                AbsenceReason.remote_only,
+                AbsenceReason.sick,
+            ]
+        )
         a_start = start + dt.timedelta(days=rng.randint(0, days - 1))
         length = 14 if reason is AbsenceReason.isolation else rng.randint(1, 3)
         a_end = min(end, a_start + dt.timedelta(days=length - 1))
-        notes = {AbsenceReason.leave: "Nghỉ phép", AbsenceReason.isolation: "Cách ly F1",
-                 AbsenceReason.remote_only: "Bệnh nền, chỉ làm việc từ xa",
-                 AbsenceReason.sick: "Nghỉ ốm"}
-        absences.append(Absence(staff=s.id, start=a_start, end=a_end, reason=reason,
-                                note=notes[reason]))
+        notes = {
+            AbsenceReason.leave: "Nghỉ phép",
+            AbsenceReason.isolation: "Cách ly F1",
+            AbsenceReason.remote_only: "Bệnh nền, chỉ làm việc từ xa",
+            AbsenceReason.sick: "Nghỉ ốm",
+        }
+        absences.append(
+            Absence(staff=s.id, start=a_start, end=a_end, reason=reason, note=notes[reason])
+        )
     requests: list[Request] = []
     for s in rng.sample(people, max(2, staff // 40)):
         d = start + dt.timedelta(days=rng.randint(0, 4))
-        requests.append(Request(staff=s.id, date=d,
-                                shift=rng.choice([None, "morning", "afternoon"]),
-                                on_site=rng.random() < 0.4, weight=rng.randint(1, 3)))
+        requests.append(
+            Request(
+                staff=s.id,
+                date=d,
+                shift=rng.choice([None, "morning", "afternoon"]),
+                on_site=rng.random() < 0.4,
+                weight=rng.randint(1, 3),
+            )
+        )
 
     policy = Policy(
         name="Tối đa 1/3 cán bộ tại trụ sở, 2 nhóm luân phiên theo ngày, test nhanh 3 ngày/lần",
@@ -261,14 +453,21 @@ def generate(staff: int, units: int | None = None, counters: int | None = None, 
         teams=TeamRule(count=2, rotation="day"),
         tests=RapidTestRule(valid_days=3),
         fairness=FairnessRule(weight=5),
-        contracts={"default": Contract(),
-                   "hop_dong_68": Contract(counts=[CountLimit(measure="shifts", window="week",
-                                                              soft_max=4,
-                                                              max_weight=2)])},
+        contracts={
+            "default": Contract(),
+            "hop_dong_68": Contract(
+                counts=[CountLimit(measure="shifts", window="week", soft_max=4, max_weight=2)]
+            ),
+        },
     )
-    return Problem(site=site, staff=people, policy=policy,
-                   horizon=Horizon(start=start, days=days), absences=absences,
-                   requests=requests)
+    return Problem(
+        site=site,
+        staff=people,
+        policy=policy,
+        horizon=Horizon(start=start, days=days),
+        absences=absences,
+        requests=requests,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,15 +517,15 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
     """
     ix = ProblemIndex(problem)
     policy = problem.policy
-    team_of = {s.id: (s.team if s.team is not None else (teams or {}).get(s.id))
-               for s in problem.staff}
+    team_of = {
+        s.id: (s.team if s.team is not None else (teams or {}).get(s.id)) for s in problem.staff
+    }
     out: list[str] = []
     if policy.teams.enabled and policy.teams.balance:
         for u, members in ix.staff_of_unit.items():
             rot = [m for m in members if ix.staff_by_id[m].rotates]
             if rot and all(team_of[m] is not None for m in rot):
-                counts = [sum(1 for m in rot if team_of[m] == t)
-                          for t in range(policy.teams.count)]
+                counts = [sum(1 for m in rot if team_of[m] == t) for t in range(policy.teams.count)]
                 if max(counts) - min(counts) > 1:
                     out.append(f"unit {u}: team sizes {counts} are unbalanced")
     cap_enabled = policy.cap.enabled and policy.cap.hard
@@ -362,12 +561,10 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
         got = _max_flow(graph, "S", "T")
         if got < need:
             short = [p for p in needs if graph["S"][f"p:{p}"] > 0]
-            out.append(f"{ix.date(d)} {s}: can cover {got} of {need} places "
-                       f"(short at {', '.join(short)})")
+            out.append(
+                f"{ix.date(d)} {s}: can cover {got} of {need} places (short at {', '.join(short)})"
+            )
     return out
-
-
-
 
 
 def suggest_teams(problem: Problem) -> dict[str, int]:
@@ -383,11 +580,14 @@ def suggest_teams(problem: Problem) -> dict[str, int]:
             by_unit.setdefault(s.unit, []).append(s)
     for members in by_unit.values():
         sizes = [sum(1 for m in members if m.team == t) for t in range(count)]
-        free = sorted((m for m in members if m.team is None),
-                      key=lambda m: (tuple(sorted(m.skills)), m.id))
+        free = sorted(
+            (m for m in members if m.team is None), key=lambda m: (tuple(sorted(m.skills)), m.id)
+        )
         for m in free:
             t = min(range(count), key=lambda k: (sizes[k], k))
             out[m.id] = t
             sizes[t] += 1
     return out
+
+
 __all__ = ["capacity_issues", "generate", "suggest_teams", "vietnamese_name"]

@@ -20,6 +20,14 @@ def build(ctx: Ctx) -> list[Term]:
         if x is None:
             continue
         s, d, sh = cell
-        terms += ctx.clause("availability", (s,), [~x], weight, f"unavailable[{s},{d},{sh}]",
-                            staff=s, day=d, shift=sh)
+        terms += ctx.clause(
+            "availability",
+            (s,),
+            [~x],
+            weight,
+            f"unavailable[{s},{d},{sh}]",
+            staff=s,
+            day=d,
+            shift=sh,
+        )
     return terms

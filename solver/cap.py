@@ -22,7 +22,16 @@ def build(ctx: Ctx) -> list[Term]:
                 continue
             where = unit if unit is not None else "site"
             terms += ctx.at_most(
-                "cap", (kind, where, d, sh), sum(xs), limit, len(xs), weight,
-                f"cap[{where},{d},{sh}]", day=d, shift=sh, unit=unit,
-                detail=f"{kind} cap {limit}")
+                "cap",
+                (kind, where, d, sh),
+                sum(xs),
+                limit,
+                len(xs),
+                weight,
+                f"cap[{where},{d},{sh}]",
+                day=d,
+                shift=sh,
+                unit=unit,
+                detail=f"{kind} cap {limit}",
+            )
     return terms

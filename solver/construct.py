@@ -70,16 +70,27 @@ def person_problem(problem: Problem, staff: str, load: Counter, idx: ProblemInde
         demands = []
         for (d, sh), need in idx.needs.get(post.id, {}).items():
             placed = load.get((post.id, d, sh), 0)
-            demands.append(SlotDemand(
-                date=h.date(d), shift=sh, min=max(0, need.min - placed),
-                max=None if need.max is None else max(0, need.max - placed)))
+            demands.append(
+                SlotDemand(
+                    date=h.date(d),
+                    shift=sh,
+                    min=max(0, need.min - placed),
+                    max=None if need.max is None else max(0, need.max - placed),
+                )
+            )
         posts.append(post.model_copy(update={"demands": [], "slot_demands": demands}))
     return sub.model_copy(update={"site": sub.site.model_copy(update={"posts": posts})})
 
 
-def construct(problem: Problem, time_limit: float, workers: int,
-              solve_one: Callable[..., SolveResult], seed: int = 0,
-              pace: float | None = None, idx: ProblemIndex | None = None) -> Roster | None:
+def construct(
+    problem: Problem,
+    time_limit: float,
+    workers: int,
+    solve_one: Callable[..., SolveResult],
+    seed: int = 0,
+    pace: float | None = None,
+    idx: ProblemIndex | None = None,
+) -> Roster | None:
     """A roster meeting every hard rule of a :func:`separable` problem, or None (a person
     with no roster of their own, or the time is up).
 
@@ -126,8 +137,10 @@ def construct(problem: Problem, time_limit: float, workers: int,
                         load[(a.post, problem.horizon.day(a.date), a.shift)] += 1
                 tests.extend(res.roster.tests)
 
-    threads = [threading.Thread(target=work, name=f"construct-{i}", daemon=True)
-               for i in range(max(1, workers))]
+    threads = [
+        threading.Thread(target=work, name=f"construct-{i}", daemon=True)
+        for i in range(max(1, workers))
+    ]
     for th in threads:
         th.start()
     for th in threads:

@@ -98,8 +98,15 @@ class Ctx:
         return SOFT_HARD_WEIGHT if self.soft_hard_rules else None
 
     # ---- constraint helpers ------------------------------------------------------------
-    def clause(self, rule: str, scope: tuple, lits: Sequence[Lit], weight: int | None,
-               name: str, **meta: Any) -> list[Term]:
+    def clause(
+        self,
+        rule: str,
+        scope: tuple,
+        lits: Sequence[Lit],
+        weight: int | None,
+        name: str,
+        **meta: Any,
+    ) -> list[Term]:
         """At least one of ``lits`` holds. Hard when ``weight`` is None; otherwise a breach
         (all false) costs ``weight``. Python bools in ``lits`` are constants."""
         if any(lit is True for lit in lits):
@@ -116,8 +123,17 @@ class Ctx:
         self.model.add_bool_or([*lits, p])
         return [Term(rule, weight, p, amount=_clause_breach(lits), **meta)]
 
-    def at_most(self, rule: str, scope: tuple, expr: Any, ub: int, hi: int, weight: int | None,
-                name: str, **meta: Any) -> list[Term]:
+    def at_most(
+        self,
+        rule: str,
+        scope: tuple,
+        expr: Any,
+        ub: int,
+        hi: int,
+        weight: int | None,
+        name: str,
+        **meta: Any,
+    ) -> list[Term]:
         """``expr <= ub`` where ``hi`` bounds ``expr`` from above. Soft: each unit above costs
         ``weight``."""
         if hi <= ub:
@@ -135,8 +151,17 @@ class Ctx:
         self.model.add(expr - e <= ub)
         return [Term(rule, weight, e, amount=lambda val: max(0, val(expr) - ub), **meta)]
 
-    def at_least(self, rule: str, scope: tuple, expr: Any, lb: int, lo: int, weight: int | None,
-                 name: str, **meta: Any) -> list[Term]:
+    def at_least(
+        self,
+        rule: str,
+        scope: tuple,
+        expr: Any,
+        lb: int,
+        lo: int,
+        weight: int | None,
+        name: str,
+        **meta: Any,
+    ) -> list[Term]:
         """``expr >= lb`` where ``lo`` bounds ``expr`` from below. Soft: each unit below costs
         ``weight``."""
         if lo >= lb:

@@ -43,8 +43,18 @@ def _per_day(ctx: Ctx, s: str, limit: int) -> list[Term]:
     terms: list[Term] = []
     for d in range(ctx.idx.days):
         xs = [x for _, x in ctx.vars.x_by_staff_day.get((s, d), ())]
-        terms += ctx.at_most("contract.per_day", (s,), lsum(xs), limit, len(xs), ctx.hard_weight(),
-                             f"per_day[{s},{d}]", staff=s, day=d, detail=f"at most {limit}")
+        terms += ctx.at_most(
+            "contract.per_day",
+            (s,),
+            lsum(xs),
+            limit,
+            len(xs),
+            ctx.hard_weight(),
+            f"per_day[{s},{d}]",
+            staff=s,
+            day=d,
+            detail=f"at most {limit}",
+        )
     return terms
 
 
@@ -82,9 +92,17 @@ def _rest(ctx: Ctx, s: str, pairs: list[tuple[int, str, str]]) -> list[Term]:
             x1, x2 = v.xv(s, d, a), v.xv(s, d + delta, b)
             if x1 is False or x2 is False:
                 continue
-            terms += ctx.clause("contract.rest", (s,), [~x1, ~x2], ctx.hard_weight(),
-                                f"rest[{s},{d},{a},{b}]", staff=s, day=d + delta, shift=b,
-                                detail=f"after {a}")
+            terms += ctx.clause(
+                "contract.rest",
+                (s,),
+                [~x1, ~x2],
+                ctx.hard_weight(),
+                f"rest[{s},{d},{a},{b}]",
+                staff=s,
+                day=d + delta,
+                shift=b,
+                detail=f"after {a}",
+            )
     return terms
 
 
@@ -95,11 +113,17 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
     terms: list[Term] = []
     for w, days in enumerate(windows):
         if cl.measure in ("shifts", "minutes"):
-            items = [(idx.shift_by_id[sh].minutes if cl.measure == "minutes" else 1, x)
-                     for d in days for sh, x in v.x_by_staff_day.get((s, d), ())
-                     if not only or sh in only]
-            expr = (cp_model.LinearExpr.weighted_sum([x for _, x in items], [c for c, _ in items])
-                    if items else 0)
+            items = [
+                (idx.shift_by_id[sh].minutes if cl.measure == "minutes" else 1, x)
+                for d in days
+                for sh, x in v.x_by_staff_day.get((s, d), ())
+                if not only or sh in only
+            ]
+            expr = (
+                cp_model.LinearExpr.weighted_sum([x for _, x in items], [c for c, _ in items])
+                if items
+                else 0
+            )
             lo, hi = 0, sum(c for c, _ in items)
         elif cl.measure == "days":
             lits = [lit for d in days if (lit := v.on_day(s, d, cl.shifts or None)) is not False]
@@ -111,17 +135,49 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
         meta = dict(staff=s, day=days[0], detail=f"{cl.measure} per {cl.window}")
         hw = ctx.hard_weight()
         if cl.hard_min is not None:
-            terms += ctx.at_least("contract.count.min", scope, expr, cl.hard_min, lo, hw,
-                                  f"count_hmin[{s},{i},{w}]", **meta)
+            terms += ctx.at_least(
+                "contract.count.min",
+                scope,
+                expr,
+                cl.hard_min,
+                lo,
+                hw,
+                f"count_hmin[{s},{i},{w}]",
+                **meta,
+            )
         if cl.hard_max is not None:
-            terms += ctx.at_most("contract.count.max", scope, expr, cl.hard_max, hi, hw,
-                                 f"count_hmax[{s},{i},{w}]", **meta)
+            terms += ctx.at_most(
+                "contract.count.max",
+                scope,
+                expr,
+                cl.hard_max,
+                hi,
+                hw,
+                f"count_hmax[{s},{i},{w}]",
+                **meta,
+            )
         if cl.soft_min is not None:
-            terms += ctx.at_least("contract.count.min", scope, expr, cl.soft_min, lo,
-                                  cl.min_weight, f"count_smin[{s},{i},{w}]", **meta)
+            terms += ctx.at_least(
+                "contract.count.min",
+                scope,
+                expr,
+                cl.soft_min,
+                lo,
+                cl.min_weight,
+                f"count_smin[{s},{i},{w}]",
+                **meta,
+            )
         if cl.soft_max is not None:
-            terms += ctx.at_most("contract.count.max", scope, expr, cl.soft_max, hi,
-                                 cl.max_weight, f"count_smax[{s},{i},{w}]", **meta)
+            terms += ctx.at_most(
+                "contract.count.max",
+                scope,
+                expr,
+                cl.soft_max,
+                hi,
+                cl.max_weight,
+                f"count_smax[{s},{i},{w}]",
+                **meta,
+            )
     return terms
 
 
@@ -136,21 +192,53 @@ def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
     if hw is None:
         # Hard bounds, each behind its own enforcement hook.
         if rl.hard_min is not None and rl.hard_min > 1:
-            add_soft_sequence_constraint(ctx.model, works, rl.hard_min, None, 0, None, None, 0,
-                                         prefix, rl.exempt_at_borders,
-                                         ctx.enforce("contract.run.min", (s, i)))
+            add_soft_sequence_constraint(
+                ctx.model,
+                works,
+                rl.hard_min,
+                None,
+                0,
+                None,
+                None,
+                0,
+                prefix,
+                rl.exempt_at_borders,
+                ctx.enforce("contract.run.min", (s, i)),
+            )
         if rl.hard_max is not None:
-            add_soft_sequence_constraint(ctx.model, works, None, None, 0, None, rl.hard_max, 0,
-                                         prefix, rl.exempt_at_borders,
-                                         ctx.enforce("contract.run.max", (s, i)))
+            add_soft_sequence_constraint(
+                ctx.model,
+                works,
+                None,
+                None,
+                0,
+                None,
+                rl.hard_max,
+                0,
+                prefix,
+                rl.exempt_at_borders,
+                ctx.enforce("contract.run.max", (s, i)),
+            )
     else:
         # soft_hard_rules: hard bounds become soft, a large weight per day of deviation.
-        terms += _run_terms(ctx, s, rl, works, None, rl.hard_min, hw, rl.hard_max, None, hw,
-                            prefix + "_hard")
+        terms += _run_terms(
+            ctx, s, rl, works, None, rl.hard_min, hw, rl.hard_max, None, hw, prefix + "_hard"
+        )
     hmin = rl.hard_min if hw is None else None
     hmax = rl.hard_max if hw is None else None
-    terms += _run_terms(ctx, s, rl, works, hmin, rl.soft_min, rl.min_weight, rl.soft_max, hmax,
-                        rl.max_weight, prefix)
+    terms += _run_terms(
+        ctx,
+        s,
+        rl,
+        works,
+        hmin,
+        rl.soft_min,
+        rl.min_weight,
+        rl.soft_max,
+        hmax,
+        rl.max_weight,
+        prefix,
+    )
     return terms
 
 
@@ -181,27 +269,57 @@ def _run_windows(ctx: Ctx, s: str, c: Contract) -> None:
             lits = on if a.state == "on" else [neg(x) for x in on]
             length = a.hard_max + b.hard_min
             for start in range(len(lits) - length + 1):
-                window = [x for x in lits[start:start + length] if x is not False]
+                window = [x for x in lits[start : start + length] if x is not False]
                 if len(window) <= a.hard_max:
                     continue
                 fixed = sum(1 for x in window if x is True)
                 ctx.model.add(lsum([x for x in window if x is not True]) <= a.hard_max - fixed)
 
 
-def _run_terms(ctx: Ctx, s: str, rl: RunLimit, works: list, hard_min: int | None,
-               soft_min: int | None, min_cost: int, soft_max: int | None,
-               hard_max: int | None, max_cost: int, prefix: str) -> list[Term]:
+def _run_terms(
+    ctx: Ctx,
+    s: str,
+    rl: RunLimit,
+    works: list,
+    hard_min: int | None,
+    soft_min: int | None,
+    min_cost: int,
+    soft_max: int | None,
+    hard_max: int | None,
+    max_cost: int,
+    prefix: str,
+) -> list[Term]:
     """Penalty terms of the soft run bounds (hard bounds given only to skip useless spans)."""
     spans: list[Span] = []
     pvars, coeffs = add_soft_sequence_constraint(
-        ctx.model, works, hard_min, soft_min, min_cost, soft_max, hard_max, max_cost, prefix,
-        rl.exempt_at_borders, spans=spans, add_hard=False)
+        ctx.model,
+        works,
+        hard_min,
+        soft_min,
+        min_cost,
+        soft_max,
+        hard_max,
+        max_cost,
+        prefix,
+        rl.exempt_at_borders,
+        spans=spans,
+        add_hard=False,
+    )
     terms = []
     for p, c, sp in zip(pvars, coeffs, spans, strict=True):
         rule = "contract.run.min" if sp.kind == "min" else "contract.run.max"
         what = "run" if sp.kind == "min" else "window"
-        terms.append(Term(rule, c, p, amount=_clause_breach(list(sp.clause)), staff=s,
-                          day=sp.start, detail=f"{rl.state} {what} of {sp.length} days"))
+        terms.append(
+            Term(
+                rule,
+                c,
+                p,
+                amount=_clause_breach(list(sp.clause)),
+                staff=s,
+                day=sp.start,
+                detail=f"{rl.state} {what} of {sp.length} days",
+            )
+        )
     return terms
 
 
@@ -217,9 +335,17 @@ def _successions(ctx: Ctx, s: str, c: Contract) -> list[Term]:
             x1, x2 = v.xv(s, d, sc.first), v.xv(s, d + 1, sc.then)
             if x1 is False or x2 is False:
                 continue
-            terms += ctx.clause("contract.succession", (s,), [~x1, ~x2], weight,
-                                f"succ[{s},{d},{sc.first},{sc.then}]", staff=s, day=d + 1,
-                                shift=sc.then, detail=f"{sc.first} then {sc.then}")
+            terms += ctx.clause(
+                "contract.succession",
+                (s,),
+                [~x1, ~x2],
+                weight,
+                f"succ[{s},{d},{sc.first},{sc.then}]",
+                staff=s,
+                day=d + 1,
+                shift=sc.then,
+                detail=f"{sc.first} then {sc.then}",
+            )
     return terms
 
 
@@ -229,8 +355,12 @@ def _grouped_successions(ctx: Ctx, s: str, c: Contract) -> set[str]:
     hard (the b's of one day already exclude each other); it replaces one two-literal clause per
     pair (Curtois & Qu 13: 386,000 clauses, most of presolve's 11 s). Returns the first shifts so
     encoded."""
-    if (ctx.diagnosis or ctx.hard_weight() is not None or c.max_shifts_per_day != 1
-            or not c.successions):
+    if (
+        ctx.diagnosis
+        or ctx.hard_weight() is not None
+        or c.max_shifts_per_day != 1
+        or not c.successions
+    ):
         return set()
     then: dict[str, list[str]] = {}
     for sc in c.successions:
@@ -269,9 +399,27 @@ def _weekends(ctx: Ctx, s: str, c: Contract) -> list[Term]:
     expr = lsum(worked)
     day = ctx.idx.weekends[0][0] if ctx.idx.weekends else None
     if wl.hard_max is not None:
-        terms += ctx.at_most("contract.weekends", (s,), expr, wl.hard_max, len(worked),
-                             ctx.hard_weight(), f"weekends_hmax[{s}]", staff=s, day=day)
+        terms += ctx.at_most(
+            "contract.weekends",
+            (s,),
+            expr,
+            wl.hard_max,
+            len(worked),
+            ctx.hard_weight(),
+            f"weekends_hmax[{s}]",
+            staff=s,
+            day=day,
+        )
     if wl.soft_max is not None:
-        terms += ctx.at_most("contract.weekends", (s,), expr, wl.soft_max, len(worked),
-                             wl.weight, f"weekends_smax[{s}]", staff=s, day=day)
+        terms += ctx.at_most(
+            "contract.weekends",
+            (s,),
+            expr,
+            wl.soft_max,
+            len(worked),
+            wl.weight,
+            f"weekends_smax[{s}]",
+            staff=s,
+            day=day,
+        )
     return terms

@@ -18,32 +18,76 @@ def build(ctx: Ctx) -> list[Term]:
         for (d, sh), need in idx.needs[post.id].items():
             n, hi = v.post_load(post.id, d, sh)
             meta = dict(day=d, shift=sh, post=post.id, unit=post.unit)
-            if (need.max == need.min > 0 and hi > need.min and under_w and post.over_weight
-                    and not ctx.diagnosis):
-                terms += _target(ctx, post.id, d, sh, n, need.min, hi, under_w,
-                                 post.over_weight, meta)
+            if (
+                need.max == need.min > 0
+                and hi > need.min
+                and under_w
+                and post.over_weight
+                and not ctx.diagnosis
+            ):
+                terms += _target(
+                    ctx, post.id, d, sh, n, need.min, hi, under_w, post.over_weight, meta
+                )
                 continue
             if need.min > 0:
-                terms += ctx.at_least("coverage.under", (post.id, d, sh), n, need.min, 0,
-                                      under_w, f"under[{post.id},{d},{sh}]",
-                                      detail=f"needs {need.min}", **meta)
+                terms += ctx.at_least(
+                    "coverage.under",
+                    (post.id, d, sh),
+                    n,
+                    need.min,
+                    0,
+                    under_w,
+                    f"under[{post.id},{d},{sh}]",
+                    detail=f"needs {need.min}",
+                    **meta,
+                )
             if need.max is not None:
-                terms += ctx.at_most("coverage.over", (post.id, d, sh), n, need.max, hi,
-                                     post.over_weight, f"over[{post.id},{d},{sh}]",
-                                     detail=f"at most {need.max}", **meta)
+                terms += ctx.at_most(
+                    "coverage.over",
+                    (post.id, d, sh),
+                    n,
+                    need.max,
+                    hi,
+                    post.over_weight,
+                    f"over[{post.id},{d},{sh}]",
+                    detail=f"at most {need.max}",
+                    **meta,
+                )
     return terms
 
 
-def _target(ctx: Ctx, post: str, d: int, sh: str, n: object, need: int, hi: int, under_w: int,
-            over_w: int, meta: dict) -> list[Term]:
+def _target(
+    ctx: Ctx,
+    post: str,
+    d: int,
+    sh: str,
+    n: object,
+    need: int,
+    hi: int,
+    under_w: int,
+    over_w: int,
+    meta: dict,
+) -> list[Term]:
     """Soft on both sides of an exact need: ``n - need == over - under``, one equality (the
     LP sees the shortfall and the excess of the same count)."""
     under = ctx.model.new_int_var(0, need, f"under[{post},{d},{sh}]")
     over = ctx.model.new_int_var(0, hi - need, f"over[{post},{d},{sh}]")
     ctx.model.add(n - need == over - under)
     return [
-        Term("coverage.under", under_w, under, amount=lambda val: max(0, need - val(n)),
-             detail=f"needs {need}", **meta),
-        Term("coverage.over", over_w, over, amount=lambda val: max(0, val(n) - need),
-             detail=f"at most {need}", **meta),
+        Term(
+            "coverage.under",
+            under_w,
+            under,
+            amount=lambda val: max(0, need - val(n)),
+            detail=f"needs {need}",
+            **meta,
+        ),
+        Term(
+            "coverage.over",
+            over_w,
+            over,
+            amount=lambda val: max(0, val(n) - need),
+            detail=f"at most {need}",
+            **meta,
+        ),
     ]

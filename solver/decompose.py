@@ -22,8 +22,20 @@ from roster.problem import ProblemIndex
 
 #: The rule families whose coupling :func:`components` knows; any other registered rule turns
 #: the splitting off until it is checked here.
-KNOWN_RULES = frozenset({"availability", "fixed", "cap", "teams", "tests", "coverage",
-                         "contracts", "fairness", "requests", "resilience"})
+KNOWN_RULES = frozenset(
+    {
+        "availability",
+        "fixed",
+        "cap",
+        "teams",
+        "tests",
+        "coverage",
+        "contracts",
+        "fairness",
+        "requests",
+        "resilience",
+    }
+)
 
 
 def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str]] | None:
@@ -77,29 +89,42 @@ def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str
     return list(groups.values())
 
 
-def sub_problem(problem: Problem, staff: list[str], first: bool,
-                idx: ProblemIndex | None = None) -> Problem:
+def sub_problem(
+    problem: Problem, staff: list[str], first: bool, idx: ProblemIndex | None = None
+) -> Problem:
     """The part of ``problem`` about ``staff``: their posts (with ``first``, also the posts
     nobody can serve), absences, requests and fixed cells; no objective offset."""
     idx = idx or ProblemIndex(problem)
     ids = set(staff)
-    posts = [p for p in problem.site.posts
-             if any(s in ids for s in idx.qualified_staff[p.id])
-             or (first and not idx.qualified_staff[p.id])]
+    posts = [
+        p
+        for p in problem.site.posts
+        if any(s in ids for s in idx.qualified_staff[p.id])
+        or (first and not idx.qualified_staff[p.id])
+    ]
     site = problem.site.model_copy(update={"posts": posts})
-    return problem.model_copy(update={
-        "site": site,
-        "staff": [s for s in problem.staff if s.id in ids],
-        "absences": [a for a in problem.absences if a.staff in ids],
-        "requests": [r for r in problem.requests if r.staff in ids],
-        "fixed": [f for f in problem.fixed if f.staff in ids],
-        "objective_offset": 0,
-    })
+    return problem.model_copy(
+        update={
+            "site": site,
+            "staff": [s for s in problem.staff if s.id in ids],
+            "absences": [a for a in problem.absences if a.staff in ids],
+            "requests": [r for r in problem.requests if r.staff in ids],
+            "fixed": [f for f in problem.fixed if f.staff in ids],
+            "objective_offset": 0,
+        }
+    )
 
 
-def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, workers: int,
-                hint: Roster | None, on_progress: Callable[[Progress], None] | None,
-                soft_hard_rules: bool, solve_one: Callable[..., SolveResult]) -> SolveResult:
+def solve_parts(
+    problem: Problem,
+    parts: list[list[str]],
+    time_limit: float,
+    workers: int,
+    hint: Roster | None,
+    on_progress: Callable[[Progress], None] | None,
+    soft_hard_rules: bool,
+    solve_one: Callable[..., SolveResult],
+) -> SolveResult:
     """Solve the parts in rounds and merge the results: first a roster for every part (each
     solve stops at its first roster), so that a whole roster comes early; then each part again
     from that roster, within a share of the time left by size (time a part leaves unused goes
@@ -112,9 +137,11 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
     if hint is not None:
         for i, part in enumerate(parts):
             ids = set(part)
-            hints[i] = Roster(assignments=[a for a in hint.assignments if a.staff in ids],
-                              tests=[r for r in hint.tests if r.staff in ids],
-                              teams={s: t for s, t in hint.teams.items() if s in ids})
+            hints[i] = Roster(
+                assignments=[a for a in hint.assignments if a.staff in ids],
+                tests=[r for r in hint.tests if r.staff in ids],
+                teams={s: t for s, t in hint.teams.items() if s in ids},
+            )
     best: list[SolveResult | None] = [None] * len(parts)
     build_time = 0.0
 
@@ -134,14 +161,23 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
     # Round 1: a first roster of every part.
     for i in range(len(parts)):
         remaining = max(0.0, time_limit - (time.perf_counter() - t0))
-        res = solve_one(subs[i], time_limit=remaining / 2, workers=workers, hint=hints[i],
-                        soft_hard_rules=soft_hard_rules, first_only=True)
+        res = solve_one(
+            subs[i],
+            time_limit=remaining / 2,
+            workers=workers,
+            hint=hints[i],
+            soft_hard_rules=soft_hard_rules,
+            first_only=True,
+        )
         build_time += res.build_time
         keep(i, res)
         if res.status == Status.infeasible:
             return _failed(res, i, len(parts), t0, build_time)
-    first_time = (time.perf_counter() - t0
-                  if all(b is not None and b.roster is not None for b in best) else None)
+    first_time = (
+        time.perf_counter() - t0
+        if all(b is not None and b.roster is not None for b in best)
+        else None
+    )
     # Round 2: improve each part from its first roster, largest first.
     order = sorted(range(len(parts)), key=lambda i: -len(parts[i]))
     left_staff = sum(len(p) for p in parts)
@@ -154,9 +190,13 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
             continue
         if share < 0.05 and b is not None and b.roster is not None:
             continue
-        res = solve_one(subs[i], time_limit=share, workers=workers,
-                        hint=b.roster if b is not None and b.roster is not None else hints[i],
-                        soft_hard_rules=soft_hard_rules)
+        res = solve_one(
+            subs[i],
+            time_limit=share,
+            workers=workers,
+            hint=b.roster if b is not None and b.roster is not None else hints[i],
+            soft_hard_rules=soft_hard_rules,
+        )
         keep(i, res)
         if res.status == Status.infeasible:
             return _failed(res, i, len(parts), t0, build_time)
@@ -165,17 +205,29 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
     stale: set[int] = set()
     while True:
         remaining = time_limit - (time.perf_counter() - t0)
-        open_parts = [i for i, b in enumerate(best)
-                      if i not in stale and b is not None and b.roster is not None
-                      and b.status != Status.optimal and b.bound is not None
-                      and b.objective is not None and b.objective > b.bound]
+        open_parts = [
+            i
+            for i, b in enumerate(best)
+            if i not in stale
+            and b is not None
+            and b.roster is not None
+            and b.status != Status.optimal
+            and b.bound is not None
+            and b.objective is not None
+            and b.objective > b.bound
+        ]
         if remaining < 0.5 or not open_parts:
             break
         gaps = {i: best[i].objective - best[i].bound for i in open_parts}
         i = max(open_parts, key=lambda j: gaps[j])
         share = max(0.5, remaining * gaps[i] / sum(gaps.values()))
-        res = solve_one(subs[i], time_limit=min(share, remaining), workers=workers,
-                        hint=best[i].roster, soft_hard_rules=soft_hard_rules)
+        res = solve_one(
+            subs[i],
+            time_limit=min(share, remaining),
+            workers=workers,
+            hint=best[i].roster,
+            soft_hard_rules=soft_hard_rules,
+        )
         before = (best[i].objective, best[i].bound)
         keep(i, res)
         if (best[i].objective, best[i].bound) == before:
@@ -185,21 +237,22 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
     results = best
     for i, r in enumerate(results):
         if r is None or r.roster is None:
-            return _failed(r or SolveResult(status=Status.unknown), i, len(parts), t0,
-                           build_time)
+            return _failed(r or SolveResult(status=Status.unknown), i, len(parts), t0, build_time)
     if first_time is None:
         first_time = time.perf_counter() - t0
     offset = problem.objective_offset
     objective = sum(r.objective for r in results) + offset
     bound = min(sum(r.bound for r in results) + offset, objective)
-    status = (Status.optimal if all(r.status == Status.optimal for r in results)
-              else Status.feasible)
+    status = Status.optimal if all(r.status == Status.optimal for r in results) else Status.feasible
     order_of = {s.id: n for n, s in enumerate(problem.staff)}
     shift_order = _shift_order(problem)
-    assignments = sorted((a for r in results for a in r.roster.assignments),
-                         key=lambda a: (a.date, shift_order[a.shift], order_of[a.staff]))
-    tests = sorted((t for r in results for t in r.roster.tests),
-                   key=lambda t: (t.date, order_of[t.staff]))
+    assignments = sorted(
+        (a for r in results for a in r.roster.assignments),
+        key=lambda a: (a.date, shift_order[a.shift], order_of[a.staff]),
+    )
+    tests = sorted(
+        (t for r in results for t in r.roster.tests), key=lambda t: (t.date, order_of[t.staff])
+    )
     teams: dict[str, int] = {}
     for r in results:
         teams.update(r.roster.teams)
@@ -207,12 +260,18 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
     penalties = [p for r in results for p in r.penalties]
     wall = time.perf_counter() - t0
     result = SolveResult(
-        status=status, roster=Roster(assignments=assignments, tests=tests, teams=teams),
-        objective=objective, bound=bound, gap=(objective - bound) / max(1, abs(objective)),
-        wall_time=wall, build_time=build_time, first_solution_time=first_time,
+        status=status,
+        roster=Roster(assignments=assignments, tests=tests, teams=teams),
+        objective=objective,
+        bound=bound,
+        gap=(objective - bound) / max(1, abs(objective)),
+        wall_time=wall,
+        build_time=build_time,
+        first_solution_time=first_time,
         penalties=penalties,
         messages=[f"solved as {len(parts)} independent parts"]
-        + [m for r in results for m in r.messages])
+        + [m for r in results for m in r.messages],
+    )
     if on_progress is not None:
         try:
             on_progress(Progress(elapsed=wall, objective=objective, bound=bound, solutions=1))
@@ -224,11 +283,18 @@ def solve_parts(problem: Problem, parts: list[list[str]], time_limit: float, wor
 def _failed(res: SolveResult, i: int, n: int, t0: float, build_time: float) -> SolveResult:
     """The whole problem's result when part ``i`` has no roster: its status (infeasible: the
     whole is infeasible; otherwise unknown)."""
-    status = Status.infeasible if res.status == Status.infeasible else (
-        Status.invalid if res.status == Status.invalid else Status.unknown)
-    return SolveResult(status=status, wall_time=time.perf_counter() - t0, build_time=build_time,
-                       messages=[f"part {i + 1} of {n}: {res.status.value}"]
-                       + [f"part {i + 1} of {n}: {m}" for m in res.messages])
+    status = (
+        Status.infeasible
+        if res.status == Status.infeasible
+        else (Status.invalid if res.status == Status.invalid else Status.unknown)
+    )
+    return SolveResult(
+        status=status,
+        wall_time=time.perf_counter() - t0,
+        build_time=build_time,
+        messages=[f"part {i + 1} of {n}: {res.status.value}"]
+        + [f"part {i + 1} of {n}: {m}" for m in res.messages],
+    )
 
 
 def _shift_order(problem: Problem) -> dict[str, int]:

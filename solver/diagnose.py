@@ -26,8 +26,18 @@ Key = tuple[str, tuple]
 
 #: Rule families tried first when shrinking a core: the person-level rules, so that a core
 #: about a slot (cap against posts) is preferred when both explain the conflict.
-_DELETE_FIRST = ("fixed", "contract", "tests", "availability", "teams.rotation", "teams.balance",
-                 "teams.mix", "coverage.over", "coverage.under", "cap")
+_DELETE_FIRST = (
+    "fixed",
+    "contract",
+    "tests",
+    "availability",
+    "teams.rotation",
+    "teams.balance",
+    "teams.mix",
+    "coverage.over",
+    "coverage.under",
+    "cap",
+)
 
 
 @dataclass
@@ -58,8 +68,7 @@ def _order(key: Key) -> tuple[int, str]:
     return len(_DELETE_FIRST), repr(key)
 
 
-def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0
-                  ) -> Conflict:
+def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0) -> Conflict:
     """A small set of hard rule scopes that cannot hold together (see the module docstring).
 
     ``time_limit`` bounds the whole diagnosis; ``probe_limit`` each deletion probe. A probe
@@ -86,8 +95,11 @@ def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float
         code = solver.solve(model)
         core: list[Key] = []
         if code == cp_model.INFEASIBLE:
-            core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()
-                    if i in by_index]
+            core = [
+                by_index[i]
+                for i in solver.sufficient_assumptions_for_infeasibility()
+                if i in by_index
+            ]
         return code, core
 
     code, core = run(keys, max(0.1, left()))
@@ -133,8 +145,9 @@ def _shrink(core: list[Key], run, left, probe_limit: float) -> tuple[list[Key], 
     return kept, minimal, probes
 
 
-def best_effort(problem: Problem, time_limit: float = 10.0, workers: int = 2
-                ) -> tuple[SolveResult, Report | None]:
+def best_effort(
+    problem: Problem, time_limit: float = 10.0, workers: int = 2
+) -> tuple[SolveResult, Report | None]:
     """A roster that always comes back: every hard rule that may be soft becomes soft with a
     heavy weight (``solve(..., soft_hard_rules=True)``). The report is the referee's under the
     *original* rules, so its violations are the shortfalls a head must accept or fix."""

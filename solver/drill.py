@@ -29,17 +29,28 @@ def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem
     end = h.start + dt.timedelta(days=pol.isolation.days - 1)
     members = [s.id for s in problem.staff if s.rotates and teams.get(s.id, s.team) == team]
     absences = list(problem.absences) + [
-        Absence(staff=s, start=h.start, end=end, reason=AbsenceReason.isolation,
-                note=f"drill: team {team + 1} sent home") for s in members]
-    staff = [s.model_copy(update={"team": teams.get(s.id, s.team)}) if s.rotates else s
-             for s in problem.staff]
-    policy = pol.model_copy(update={
-        "teams": pol.teams.model_copy(update={"rotation": "free", "balance": False}),
-        "coverage": RuleSwitch(enabled=True, hard=False, weight=SHORT_WEIGHT),
-        "fairness": pol.fairness.model_copy(update={"enabled": False}),
-        "requests": pol.requests.model_copy(update={"enabled": False}),
-        "resilience": pol.resilience.model_copy(update={"enabled": False}),
-    })
+        Absence(
+            staff=s,
+            start=h.start,
+            end=end,
+            reason=AbsenceReason.isolation,
+            note=f"drill: team {team + 1} sent home",
+        )
+        for s in members
+    ]
+    staff = [
+        s.model_copy(update={"team": teams.get(s.id, s.team)}) if s.rotates else s
+        for s in problem.staff
+    ]
+    policy = pol.model_copy(
+        update={
+            "teams": pol.teams.model_copy(update={"rotation": "free", "balance": False}),
+            "coverage": RuleSwitch(enabled=True, hard=False, weight=SHORT_WEIGHT),
+            "fairness": pol.fairness.model_copy(update={"enabled": False}),
+            "requests": pol.requests.model_copy(update={"enabled": False}),
+            "resilience": pol.resilience.model_copy(update={"enabled": False}),
+        }
+    )
     new = problem.model_copy(update={"staff": staff, "absences": absences, "policy": policy})
     return Problem.model_validate(new.model_dump())
 
@@ -52,8 +63,13 @@ def teams_of(problem: Problem, time_limit: float, workers: int) -> dict[str, int
     return dict(res.roster.teams) if res.roster is not None else None
 
 
-def drill(problem: Problem, teams: dict[str, int] | None = None, *, time_limit: float = 10.0,
-          workers: int = 2) -> DrillResult:
+def drill(
+    problem: Problem,
+    teams: dict[str, int] | None = None,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+) -> DrillResult:
     """Drill every team (see the module docstring). ``teams``: the team of each rotating
     person (e.g. a published roster's); None: from a quick solve (a third of the time)."""
     from roster.validation import check, summary_figures
@@ -76,16 +92,29 @@ def drill(problem: Problem, teams: dict[str, int] | None = None, *, time_limit: 
         dp = drill_problem(problem, teams, k)
         members = sum(1 for s in problem.staff if s.rotates and teams.get(s.id, s.team) == k)
         res = solve(dp, time_limit=per_team, workers=workers, soft_hard_rules=True)
-        td = TeamDrill(team=k, members=members, days=problem.policy.isolation.days,
-                       status=res.status.value, ok=False)
+        td = TeamDrill(
+            team=k,
+            members=members,
+            days=problem.policy.isolation.days,
+            status=res.status.value,
+            ok=False,
+        )
         if res.roster is not None:
             report = check(dp, res.roster)
             fig = summary_figures(dp, res.roster)
             posts = {p.id: p.label for p in problem.site.posts}
-            td.shortfalls = [Shortfall(post=r["post"], post_name=posts.get(r["post"], r["post"]),
-                                       date=dt.date.fromisoformat(r["date"]), shift=r["shift"],
-                                       need=r["min"], short=r["short"])
-                             for r in fig["coverage"] if r["short"] > 0]
+            td.shortfalls = [
+                Shortfall(
+                    post=r["post"],
+                    post_name=posts.get(r["post"], r["post"]),
+                    date=dt.date.fromisoformat(r["date"]),
+                    shift=r["shift"],
+                    need=r["min"],
+                    short=r["short"],
+                )
+                for r in fig["coverage"]
+                if r["short"] > 0
+            ]
             td.other = [v.message for v in report.violations]
             td.ok = not td.shortfalls and not td.other
         elif res.status == Status.infeasible:
@@ -93,5 +122,6 @@ def drill(problem: Problem, teams: dict[str, int] | None = None, *, time_limit: 
         td.wall_time = time.perf_counter() - t0
         out.append(td)
     points, gaps = single_points(problem, teams)
-    return DrillResult(ok=all(t.ok for t in out), teams_from=source, teams=out,
-                       single_points=points, gaps=gaps)
+    return DrillResult(
+        ok=all(t.ok for t in out), teams_from=source, teams=out, single_points=points, gaps=gaps
+    )

@@ -43,6 +43,14 @@ def build(ctx: Ctx) -> list[Term]:
             vals = [val(c) for c in counts]
             return max(vals) - min(vals)
 
-        terms.append(Term("fairness", rule.weight, spread, amount=amount, unit=unit,
-                          detail="max - min of on-site shifts"))
+        terms.append(
+            Term(
+                "fairness",
+                rule.weight,
+                spread,
+                amount=amount,
+                unit=unit,
+                detail="max - min of on-site shifts",
+            )
+        )
     return terms

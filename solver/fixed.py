@@ -17,8 +17,9 @@ def build(ctx: Ctx) -> list[Term]:
         scope = (i,)
         x = v.xv(f.staff, d, f.shift)
         if not f.on_site and f.post is not None:  # not at that post (elsewhere is fine)
-            ctx.clause("fixed", scope, [neg(v.y.get((f.staff, f.post, d, f.shift), False))],
-                       None, "")
+            ctx.clause(
+                "fixed", scope, [neg(v.y.get((f.staff, f.post, d, f.shift), False))], None, ""
+            )
         elif not f.on_site:
             ctx.clause("fixed", scope, [neg(x)], None, "")
         elif f.post is None:

@@ -51,8 +51,9 @@ class BuiltModel:
     ctx: Ctx
 
 
-def build_model(problem: Problem, diagnosis: bool = False, *,
-                soft_hard_rules: bool = False) -> BuiltModel:
+def build_model(
+    problem: Problem, diagnosis: bool = False, *, soft_hard_rules: bool = False
+) -> BuiltModel:
     """Build the CP-SAT model of ``problem``. In diagnosis mode every hard rule is guarded by an
     enforcement literal (see :meth:`Ctx.enforce`), for a later "why infeasible" analysis."""
     ctx = Ctx(problem, diagnosis=diagnosis, soft_hard_rules=soft_hard_rules)
@@ -64,7 +65,10 @@ def build_model(problem: Problem, diagnosis: bool = False, *,
     variable = [(t.var, t.weight) for t in terms if not isinstance(t.var, int)]
     constant = sum(t.weight * t.var for t in terms if isinstance(t.var, int))
     if terms:
-        expr = cp_model.LinearExpr.weighted_sum([v for v, _ in variable],
-                                                [w for _, w in variable]) if variable else 0
+        expr = (
+            cp_model.LinearExpr.weighted_sum([v for v, _ in variable], [w for _, w in variable])
+            if variable
+            else 0
+        )
         ctx.model.minimize(expr + constant)
     return BuiltModel(ctx.model, ctx.vars, ctx.enforcement, terms, ctx)

@@ -25,14 +25,25 @@ from solver.model import BuiltModel
 def interchangeable_groups(built: BuiltModel) -> list[list[str]]:
     """Groups (two or more, in staff order) of interchangeable staff."""
     problem = built.ctx.problem
-    named = ({a.staff for a in problem.absences} | {r.staff for r in problem.requests}
-             | {f.staff for f in problem.fixed})
+    named = (
+        {a.staff for a in problem.absences}
+        | {r.staff for r in problem.requests}
+        | {f.staff for f in problem.fixed}
+    )
     groups: dict[tuple, list[str]] = defaultdict(list)
     for st in problem.staff:
         if st.id in named:
             continue
-        key = (st.unit, tuple(sorted(set(st.skills))), st.contract, st.team, st.rotates,
-               st.counts_toward_cap, st.external, st.last_test)
+        key = (
+            st.unit,
+            tuple(sorted(set(st.skills))),
+            st.contract,
+            st.team,
+            st.rotates,
+            st.counts_toward_cap,
+            st.external,
+            st.last_test,
+        )
         groups[key].append(st.id)
     return [g for g in groups.values() if len(g) > 1]
 

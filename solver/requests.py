@@ -24,6 +24,15 @@ def build(ctx: Ctx) -> list[Term]:
             continue
         var = 1 if unmet is True else unmet
         what = "on site" if r.on_site else "not on site"
-        terms.append(Term("requests", weight, var, staff=r.staff, day=d, shift=r.shift,
-                          detail=f"asked to be {what}"))
+        terms.append(
+            Term(
+                "requests",
+                weight,
+                var,
+                staff=r.staff,
+                day=d,
+                shift=r.shift,
+                detail=f"asked to be {what}",
+            )
+        )
     return terms

@@ -63,8 +63,11 @@ class RerosterResult(BaseModel):
     change_cost: int = 0
     isolated: list[Isolation] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    softened: bool = Field(False, description="No roster met every hard rule: this one breaks "
-                           "the fewest (see report.violations).")
+    softened: bool = Field(
+        False,
+        description="No roster met every hard rule: this one breaks "
+        "the fewest (see report.violations).",
+    )
     wall_time: float = 0.0
     build_time: float = 0.0
 
@@ -73,15 +76,26 @@ def _fixed_teams(problem: Problem, roster: Roster) -> Problem:
     """Everyone keeps the published team (``Staff.team``)."""
     if not problem.policy.teams.enabled:
         return problem
-    staff = [s.model_copy(update={"team": roster.teams.get(s.id, s.team)}) if s.rotates else s
-             for s in problem.staff]
+    staff = [
+        s.model_copy(update={"team": roster.teams.get(s.id, s.team)}) if s.rotates else s
+        for s in problem.staff
+    ]
     return problem.model_copy(update={"staff": staff})
 
 
-def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.date | None = None,
-             *, time_limit: float = 10.0, workers: int = 2, cell_weight: int = CELL_WEIGHT,
-             post_weight: int = POST_WEIGHT, test_weight: int = TEST_WEIGHT,
-             soften_if_infeasible: bool = True) -> RerosterResult:
+def reroster(
+    problem: Problem,
+    roster: Roster,
+    events: list[Event],
+    start: dt.date | None = None,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    cell_weight: int = CELL_WEIGHT,
+    post_weight: int = POST_WEIGHT,
+    test_weight: int = TEST_WEIGHT,
+    soften_if_infeasible: bool = True,
+) -> RerosterResult:
     """Re-roster ``roster`` of ``problem`` after ``events``, changing nothing before ``start``
     (default: the earliest event date, at least the horizon start). See the module docstring."""
     t0 = time.perf_counter()
@@ -92,15 +106,18 @@ def reroster(problem: Problem, roster: Roster, events: list[Event], start: dt.da
     applied: Applied = apply_events(problem, roster, events, start)
     new_problem = _fixed_teams(applied.problem, roster)
     weights = (cell_weight, post_weight, test_weight)
-    res = _solve(new_problem, new_problem, roster, applied, start, weights, time_limit, workers,
-                 t0)
+    res = _solve(new_problem, new_problem, roster, applied, start, weights, time_limit, workers, t0)
     left = time_limit - (time.perf_counter() - t0)
     if res.status == Status.infeasible and soften_if_infeasible and left > 0.2:
-        res = _solve(_relaxed(new_problem), new_problem, roster, applied, start, weights, left,
-                     workers, t0)
+        res = _solve(
+            _relaxed(new_problem), new_problem, roster, applied, start, weights, left, workers, t0
+        )
         res.softened = True
-        res.notes.insert(0, "No roster meets every hard rule after these events; this one "
-                         "breaks as few as it can (the broken rules are listed).")
+        res.notes.insert(
+            0,
+            "No roster meets every hard rule after these events; this one "
+            "breaks as few as it can (the broken rules are listed).",
+        )
     res.wall_time = time.perf_counter() - t0
     return res
 
@@ -115,17 +132,26 @@ def _relaxed(problem: Problem) -> Problem:
     return problem.model_copy(update={"policy": policy})
 
 
-def _solve(new_problem: Problem, judge: Problem, roster: Roster, applied: Applied,
-           start: dt.date, weights: tuple[int, int, int], time_limit: float, workers: int,
-           t0: float) -> RerosterResult:
+def _solve(
+    new_problem: Problem,
+    judge: Problem,
+    roster: Roster,
+    applied: Applied,
+    start: dt.date,
+    weights: tuple[int, int, int],
+    time_limit: float,
+    workers: int,
+    t0: float,
+) -> RerosterResult:
     """One re-roster solve of ``new_problem``; the referee judges the roster under ``judge``
     (the same problem, or the unrelaxed one when ``new_problem`` is relaxed)."""
     cell_weight, post_weight, test_weight = weights
     built = build_model(new_problem)
     first = new_problem.horizon.day(start)
     notes = list(applied.notes)
-    change_terms = _keep_and_price(built, new_problem, roster, first, cell_weight, post_weight,
-                                   test_weight, notes)
+    change_terms = _keep_and_price(
+        built, new_problem, roster, first, cell_weight, post_weight, test_weight, notes
+    )
     _objective(built, change_terms)
     _hint(built, new_problem, roster)
     build_time = time.perf_counter() - t0
@@ -135,8 +161,14 @@ def _solve(new_problem: Problem, judge: Problem, roster: Roster, applied: Applie
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
     code = solver.solve(built.model)
     status = STATUS.get(code, Status.unknown)
-    res = RerosterResult(status=status, start=start, problem=judge,
-                         isolated=applied.isolated, notes=notes, build_time=build_time)
+    res = RerosterResult(
+        status=status,
+        start=start,
+        problem=judge,
+        isolated=applied.isolated,
+        notes=notes,
+        build_time=build_time,
+    )
     if status in (Status.optimal, Status.feasible):
         from roster.validation import check
 
@@ -157,9 +189,16 @@ def _val(val: Any, expr: Any) -> int:
     return int(val(expr))
 
 
-def _keep_and_price(built: BuiltModel, problem: Problem, roster: Roster, first: int,
-                    cell_weight: int, post_weight: int, test_weight: int, notes: list[str]
-                    ) -> list[tuple[int, Any]]:
+def _keep_and_price(
+    built: BuiltModel,
+    problem: Problem,
+    roster: Roster,
+    first: int,
+    cell_weight: int,
+    post_weight: int,
+    test_weight: int,
+    notes: list[str],
+) -> list[tuple[int, Any]]:
     """Fix the days before ``first`` to the published roster; return the change terms
     ``(weight, expression)`` of the days from ``first`` on."""
     model, v = built.model, built.vars
@@ -201,8 +240,9 @@ def _keep_and_price(built: BuiltModel, problem: Problem, roster: Roster, first: 
             else:
                 terms.append((cell_weight, 1))  # an isolated person's cell: it must change
     if lost:
-        notes.append(f"{lost} published cell(s) before the re-roster date cannot be kept under "
-                     "the new input")
+        notes.append(
+            f"{lost} published cell(s) before the re-roster date cannot be kept under the new input"
+        )
     for (s, d), t in v.t.items():
         booked = (s, d) in old_tests
         if d < first:
@@ -237,8 +277,9 @@ def _hint(built: BuiltModel, problem: Problem, roster: Roster) -> None:
     """The published roster as the hint (every x, y and t variable)."""
     h = problem.horizon
     v, model = built.vars, built.model
-    on = {(a.staff, h.day(a.date), a.shift): a.post for a in roster.assignments
-          if h.contains(a.date)}
+    on = {
+        (a.staff, h.day(a.date), a.shift): a.post for a in roster.assignments if h.contains(a.date)
+    }
     tests = {(t.staff, h.day(t.date)) for t in roster.tests if h.contains(t.date)}
     for cell, x in v.x.items():
         model.add_hint(x, int(cell in on))

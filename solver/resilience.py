@@ -34,7 +34,12 @@ def build(ctx: Ctx) -> list[Term]:
             continue
         for k in range(teams.count):
             lits = [ctx.vars.z[(s.id, k)] for s in holders if (s.id, k) in ctx.vars.z]
-            terms += ctx.clause("resilience", (k, skill), lits, rule.weight,
-                                f"resilience[{k},{skill}]",
-                                detail=f"team {k + 1} has nobody with '{skill}'")
+            terms += ctx.clause(
+                "resilience",
+                (k, skill),
+                lits,
+                rule.weight,
+                f"resilience[{k},{skill}]",
+                detail=f"team {k + 1} has nobody with '{skill}'",
+            )
     return terms

@@ -117,6 +117,9 @@ def add_soft_sequence_constraint(
                 penalise(lits, min_cost * (soft_min - length), Span("min", start, length, ()))
     if soft_max is not None and max_cost > 0 and (hard_max is None or soft_max < hard_max):
         for start in range(n - soft_max):
-            penalise(window_clause(works, start, soft_max + 1), max_cost,
-                     Span("max", start, soft_max + 1, ()))
+            penalise(
+                window_clause(works, start, soft_max + 1),
+                max_cost,
+                Span("max", start, soft_max + 1, ()),
+            )
     return cost_vars, coeffs

@@ -111,7 +111,7 @@ def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -
         portfolio = "core" if core_portfolio(workers, n_vars) else "default"
     if not 2 <= workers <= 3 or portfolio == "default":
         return
-    full = PORTFOLIOS[portfolio][:workers if portfolio == "core" else 1]
+    full = PORTFOLIOS[portfolio][: workers if portfolio == "core" else 1]
     params.subsolvers.extend(full)
     params.num_full_subsolvers = len(full)
 
@@ -126,9 +126,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     own callback, or :meth:`publish` for a roster found outside it, such as the
     person-by-person start); thread-safe."""
 
-    def __init__(self, offset: int, has_objective: bool,
-                 on_progress: Callable[[Progress], None] | None,
-                 make_roster: Callable[[Callable[[Any], int]], Roster] | None = None) -> None:
+    def __init__(
+        self,
+        offset: int,
+        has_objective: bool,
+        on_progress: Callable[[Progress], None] | None,
+        make_roster: Callable[[Callable[[Any], int]], Roster] | None = None,
+    ) -> None:
         super().__init__()
         self.offset = offset
         self.has_objective = has_objective
@@ -146,15 +150,19 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         solution = list(self.response_proto.solution) if self.make_roster is not None else None
         bound = self.best_objective_bound if self.has_objective else None
-        self.publish(self.objective_value if self.has_objective else 0.0, bound,
-                     solution if solution is not None else (lambda e: int(self.value(e))))
+        self.publish(
+            self.objective_value if self.has_objective else 0.0,
+            bound,
+            solution if solution is not None else (lambda e: int(self.value(e))),
+        )
 
     def raise_floor(self, bound: float) -> None:
         with self._lock:
             self.bound_floor = max(self.bound_floor, bound)
 
-    def publish(self, objective: float, bound: float | None,
-                solution: list[int] | Callable[[Any], int]) -> None:
+    def publish(
+        self, objective: float, bound: float | None, solution: list[int] | Callable[[Any], int]
+    ) -> None:
         """Report a roster of CP-SAT objective ``objective`` (``solution``: its values, or a
         value function) if it beats every roster reported so far."""
         with self._lock:
@@ -173,8 +181,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             if self.has_objective:
                 obj = round(objective) + self.offset
                 floor = max(bound if bound is not None else -math.inf, self.bound_floor)
-                bound_out = min(obj, math.ceil(floor - 1e-6) + self.offset) if floor > -math.inf \
-                    else None
+                bound_out = (
+                    min(obj, math.ceil(floor - 1e-6) + self.offset) if floor > -math.inf else None
+                )
             else:
                 obj = bound_out = self.offset
             try:
@@ -182,8 +191,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 if self.make_roster is not None:
                     val = _values(solution) if isinstance(solution, list) else solution
                     roster = self.make_roster(val)
-                self.on_progress(Progress(elapsed=elapsed, objective=obj, bound=bound_out,
-                                          solutions=self.count, roster=roster))
+                self.on_progress(
+                    Progress(
+                        elapsed=elapsed,
+                        objective=obj,
+                        bound=bound_out,
+                        solutions=self.count,
+                        roster=roster,
+                    )
+                )
             except Exception as exc:  # a broken listener must not kill the solve
                 self.error = f"on_progress failed: {exc!r}"
 
@@ -210,10 +226,25 @@ def solve(
     if DECOMPOSE and len(problem.staff) * problem.horizon.days >= DECOMPOSE_MIN_CELLS:
         parts = components(problem, soft_hard_rules)
         if parts is not None:
-            return solve_parts(problem, parts, time_limit, workers, hint, on_progress,
-                               soft_hard_rules, _solve_whole)
-    return _solve_whole(problem, time_limit, workers, hint, on_progress,
-                        soft_hard_rules=soft_hard_rules, progress_rosters=progress_rosters)
+            return solve_parts(
+                problem,
+                parts,
+                time_limit,
+                workers,
+                hint,
+                on_progress,
+                soft_hard_rules,
+                _solve_whole,
+            )
+    return _solve_whole(
+        problem,
+        time_limit,
+        workers,
+        hint,
+        on_progress,
+        soft_hard_rules=soft_hard_rules,
+        progress_rosters=progress_rosters,
+    )
 
 
 def _solve_whole(
@@ -240,20 +271,34 @@ def _solve_whole(
 
     n_vars = len(built.model.proto.variables)
     has_objective = bool(built.penalty_terms)
-    make_roster = ((lambda val: _roster(built, problem, val))
-                   if progress_rosters and on_progress is not None else None)
+    make_roster = (
+        (lambda val: _roster(built, problem, val))
+        if progress_rosters and on_progress is not None
+        else None
+    )
     cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
     cb.t0 = t0  # progress times count from the start of the build
     if polish is not None:
-        out = _single(built.model, time_limit - build_time, workers, n_vars, cb,
-                      portfolio="max_lp", polish=polish)
+        out = _single(
+            built.model,
+            time_limit - build_time,
+            workers,
+            n_vars,
+            cb,
+            portfolio="max_lp",
+            polish=polish,
+        )
     else:
-        out = _search(built, time_limit - build_time, workers, n_vars, cb, has_objective,
-                      first_only)
+        out = _search(
+            built, time_limit - build_time, workers, n_vars, cb, has_objective, first_only
+        )
     status = STATUS.get(out.code, Status.unknown)
-    result = SolveResult(status=status, build_time=build_time,
-                         wall_time=time.perf_counter() - t0,
-                         first_solution_time=cb.first_time)
+    result = SolveResult(
+        status=status,
+        build_time=build_time,
+        wall_time=time.perf_counter() - t0,
+        first_solution_time=cb.first_time,
+    )
     if cb.error:
         result.messages.append(cb.error)
     result.messages += out.messages
@@ -273,7 +318,8 @@ def _solve_whole(
         bound = math.ceil(out.bound - 1e-6) + offset
         if result.objective != cp_obj:
             result.messages.append(
-                f"objective {result.objective} recomputed from the roster (search: {cp_obj})")
+                f"objective {result.objective} recomputed from the roster (search: {cp_obj})"
+            )
         result.bound = min(bound, result.objective)
     else:
         result.bound = result.objective
@@ -294,19 +340,28 @@ class _Outcome:
     messages: list[str] = field(default_factory=list)
 
 
-def _single(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
-            cb: _Progress, first_only: bool = False, portfolio: str = "auto",
-            polish: float | None = None) -> _Outcome:
+def _single(
+    model: cp_model.CpModel,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+    first_only: bool = False,
+    portfolio: str = "auto",
+    polish: float | None = None,
+) -> _Outcome:
     """One CP-SAT solve with :func:`configure`'s parameters (with ``polish``, stopped that many
     seconds after the first roster)."""
     solver = cp_model.CpSolver()
     timer: threading.Timer | None = None
     if polish is not None:
+
         def start_timer() -> None:
             nonlocal timer
             timer = threading.Timer(polish, solver.stop_search)
             timer.daemon = True
             timer.start()
+
         cb.on_first = start_timer
     solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
     configure(solver.parameters, workers, n_vars, portfolio)
@@ -324,8 +379,15 @@ def _single(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: in
     return out
 
 
-def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb: _Progress,
-            has_objective: bool, first_only: bool) -> _Outcome:
+def _search(
+    built: BuiltModel,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+    has_objective: bool,
+    first_only: bool,
+) -> _Outcome:
     """Run CP-SAT on the model in phases and return the best roster and bound found.
 
     With an objective and at least 2 workers:
@@ -354,14 +416,28 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
     hinted = len(model.proto.solution_hint.vars) > 0
     idx = built.ctx.idx
     if not hinted and len(problem.staff) > 1 and separable(problem, idx):
-        roster = construct(problem, CONSTRUCT_LIMIT * time_limit, workers, _solve_whole,
-                           pace=CONSTRUCT_SHARE * time_limit, idx=idx)
+        roster = construct(
+            problem,
+            CONSTRUCT_LIMIT * time_limit,
+            workers,
+            _solve_whole,
+            pace=CONSTRUCT_SHARE * time_limit,
+            idx=idx,
+        )
         if roster is not None:
-            first = _from_roster(built, roster, time_limit - (time.perf_counter() - t0),
-                                 workers, n_vars, cb)
+            first = _from_roster(
+                built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
+            )
     if first.solution is None:
-        first = _single(model, FIRST_OBJECTIVE_SHARE * time_limit, workers, n_vars, cb,
-                        first_only=True, portfolio="default")
+        first = _single(
+            model,
+            FIRST_OBJECTIVE_SHARE * time_limit,
+            workers,
+            n_vars,
+            cb,
+            first_only=True,
+            portfolio="default",
+        )
     if first.solution is None and STATUS.get(first.code) == Status.unknown:
         left = FIRST_PHASE_SHARE * time_limit - (time.perf_counter() - t0)
         if left > 0.05:
@@ -401,15 +477,23 @@ def _search(built: BuiltModel, time_limit: float, workers: int, n_vars: int, cb:
     return best
 
 
-def _feasible(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int,
-              cb: _Progress) -> _Outcome:
+def _feasible(
+    model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int, cb: _Progress
+) -> _Outcome:
     """A first roster of ``model`` found with the objective set aside: on long horizons the
     objective steers CP-SAT's first search into dead ends (Curtois & Qu 20, 182 days: no
     roster in 60 s with it, one in 3 s without)."""
     plain = model.clone()
     plain.clear_objective()
-    out = _single(plain, time_limit, workers, n_vars, _Progress(0, False, None),
-                  first_only=True, portfolio="default")
+    out = _single(
+        plain,
+        time_limit,
+        workers,
+        n_vars,
+        _Progress(0, False, None),
+        first_only=True,
+        portfolio="default",
+    )
     if out.solution is not None:
         out.code = cp_model.FEASIBLE  # optimal for "no objective" only
         out.objective = _objective_value(model, out.solution)
@@ -418,8 +502,9 @@ def _feasible(model: cp_model.CpModel, time_limit: float, workers: int, n_vars: 
     return out
 
 
-def _from_roster(built: BuiltModel, roster: Roster, time_limit: float, workers: int,
-                 n_vars: int, cb: _Progress) -> _Outcome:
+def _from_roster(
+    built: BuiltModel, roster: Roster, time_limit: float, workers: int, n_vars: int, cb: _Progress
+) -> _Outcome:
     """The model's solution that is ``roster`` (its cells, posts, tests and teams fixed, the
     rest derived by CP-SAT); no solution when the roster breaks a hard rule."""
     values = _decision_values(built, roster)
@@ -433,8 +518,15 @@ def _from_roster(built: BuiltModel, roster: Roster, time_limit: float, workers: 
         d = pv[i].domain
         d.clear()
         d.extend([value, value])
-    out = _single(fixed, max(0.1, time_limit), workers, n_vars, _Progress(0, False, None),
-                  first_only=True, portfolio="default")
+    out = _single(
+        fixed,
+        max(0.1, time_limit),
+        workers,
+        n_vars,
+        _Progress(0, False, None),
+        first_only=True,
+        portfolio="default",
+    )
     if out.solution is None:
         return _Outcome(cp_model.UNKNOWN)
     out.code = cp_model.FEASIBLE
@@ -532,13 +624,16 @@ def _roster(built: BuiltModel, problem: Problem, val: Callable[[Any], int]) -> R
     for (s, d, sh), x in v.x.items():
         if not val(x):
             continue
-        post = next((p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)),
-                    free_post.get((s, d, sh)))
+        post = next(
+            (p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)), free_post.get((s, d, sh))
+        )
         assignments.append(Assignment(staff=s, date=idx.date(d), shift=sh, post=post))
     order = {s.id: i for i, s in enumerate(problem.staff)}
     assignments.sort(key=lambda a: (a.date, idx.shift_order[a.shift], order[a.staff]))
-    tests = sorted((RapidTest(staff=s, date=idx.date(d)) for (s, d), t in v.t.items() if val(t)),
-                   key=lambda r: (r.date, order[r.staff]))
+    tests = sorted(
+        (RapidTest(staff=s, date=idx.date(d)) for (s, d), t in v.t.items() if val(t)),
+        key=lambda r: (r.date, order[r.staff]),
+    )
     teams: dict[str, int] = {}
     if problem.policy.teams.enabled:
         for s in idx.rotating_staff:
@@ -553,8 +648,9 @@ def _pooled(v: Any, cell: tuple[str, int, str]) -> bool:
     return cell not in v.individual
 
 
-def _penalties(built: BuiltModel, problem: Problem, val: Callable[[Any], int]
-               ) -> tuple[list[Penalty], int]:
+def _penalties(
+    built: BuiltModel, problem: Problem, val: Callable[[Any], int]
+) -> tuple[list[Penalty], int]:
     idx = built.ctx.idx
     out = []
     total = 0
@@ -564,9 +660,19 @@ def _penalties(built: BuiltModel, problem: Problem, val: Callable[[Any], int]
         if cost <= 0:
             continue
         total += cost
-        out.append(Penalty(rule=t.rule, label=label(t.rule), cost=cost, staff=t.staff,
-                           date=idx.date(t.day) if t.day is not None else None, shift=t.shift,
-                           post=t.post, unit=t.unit or _unit_of(idx, t.staff), detail=t.detail))
+        out.append(
+            Penalty(
+                rule=t.rule,
+                label=label(t.rule),
+                cost=cost,
+                staff=t.staff,
+                date=idx.date(t.day) if t.day is not None else None,
+                shift=t.shift,
+                post=t.post,
+                unit=t.unit or _unit_of(idx, t.staff),
+                detail=t.detail,
+            )
+        )
     return out, total
 
 

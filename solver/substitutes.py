@@ -50,31 +50,40 @@ class Substitutes(BaseModel):
     considered: int = 0
 
 
-def _valid_test(tests: set[tuple[str, dt.date]], last: dt.date | None, sid: str,
-                date: dt.date, valid: int) -> bool:
+def _valid_test(
+    tests: set[tuple[str, dt.date]], last: dt.date | None, sid: str, date: dt.date, valid: int
+) -> bool:
     if last is not None and last <= date <= last + dt.timedelta(days=valid - 1):
         return True
     return any((sid, date - dt.timedelta(days=k)) in tests for k in range(valid))
 
 
-def substitutes(problem: Problem, roster: Roster, staff: str, date: dt.date, shift: str,
-                top: int = 5) -> Substitutes:
+def substitutes(
+    problem: Problem, roster: Roster, staff: str, date: dt.date, shift: str, top: int = 5
+) -> Substitutes:
     """The ``top`` cheapest substitutes for ``staff`` in (``date``, ``shift``); see the
     module docstring."""
     ix = ProblemIndex(problem)
     h = problem.horizon
     day = h.day(date)
-    cell = next((a for a in roster.assignments
-                 if a.staff == staff and a.date == date and a.shift == shift), None)
+    cell = next(
+        (a for a in roster.assignments if a.staff == staff and a.date == date and a.shift == shift),
+        None,
+    )
     post = cell.post if cell is not None else None
     base = check(problem, roster)
     who = ix.staff_by_id[staff]
     slot_words = f"{day_label(date)}, {ix.shift_by_id[shift].label}"
     if cell is None:
-        return Substitutes(staff=staff, date=date, shift=shift, post=None,
-                           base_objective=base.objective,
-                           summary=f"{who.name or staff} is not on site on {slot_words}: "
-                           "nobody needs to stand in.")
+        return Substitutes(
+            staff=staff,
+            date=date,
+            shift=shift,
+            post=None,
+            base_objective=base.objective,
+            summary=f"{who.name or staff} is not on site on {slot_words}: "
+            "nobody needs to stand in.",
+        )
     # The roster without the absent person in that slot.
     others = [a for a in roster.assignments if a is not cell]
     tests = {(t.staff, t.date) for t in roster.tests}
@@ -83,8 +92,9 @@ def substitutes(problem: Problem, roster: Roster, staff: str, date: dt.date, shi
     pol = problem.policy
     on_slot = {a.staff for a in others if a.date == date and a.shift == shift}
     pattern = ix.pattern_team.get((day, shift))
-    strict_team = (pol.teams.enabled and pol.teams.hard and pattern is not None
-                   and pol.teams.count > 1)
+    strict_team = (
+        pol.teams.enabled and pol.teams.hard and pattern is not None and pol.teams.count > 1
+    )
     pool = []
     for s in problem.staff:
         if s.id == staff or s.id in on_slot:
@@ -101,13 +111,13 @@ def substitutes(problem: Problem, roster: Roster, staff: str, date: dt.date, shi
     out: list[Candidate] = []
     for s in pool:
         t = set(tests)
-        if pol.tests.enabled and not _valid_test(t, s.last_test, s.id, date,
-                                                 pol.tests.valid_days):
+        if pol.tests.enabled and not _valid_test(t, s.last_test, s.id, date, pol.tests.valid_days):
             t.add((s.id, date))
         trial = Roster(
             assignments=[*others, Assignment(staff=s.id, date=date, shift=shift, post=post)],
             tests=[RapidTest(staff=a, date=d) for a, d in sorted(t, key=lambda x: (x[1], x[0]))],
-            teams=roster.teams)
+            teams=roster.teams,
+        )
         rep = check(problem, trial)
         new_cost = {(p.rule, p.staff, p.date, p.shift, p.unit): p.cost for p in rep.penalties}
         changed: dict[str, int] = {}
@@ -115,19 +125,41 @@ def substitutes(problem: Problem, roster: Roster, staff: str, date: dt.date, shi
             d = new_cost.get(k, 0) - base_cost.get(k, 0)
             if d:
                 changed[k[0]] = changed.get(k[0], 0) + d
-        why = ", ".join(f"{label(r).lower()} {d:+d}" for r, d in
-                        sorted(changed.items(), key=lambda x: -abs(x[1])))
-        out.append(Candidate(staff=s.id, name=s.name, unit=units.get(s.unit, s.unit),
-                             team=roster.teams.get(s.id, s.team),
-                             delta=rep.objective - base.objective, objective=rep.objective,
-                             violations=len(rep.violations) - len(base.violations),
-                             ok=rep.ok, why=why))
+        why = ", ".join(
+            f"{label(r).lower()} {d:+d}"
+            for r, d in sorted(changed.items(), key=lambda x: -abs(x[1]))
+        )
+        out.append(
+            Candidate(
+                staff=s.id,
+                name=s.name,
+                unit=units.get(s.unit, s.unit),
+                team=roster.teams.get(s.id, s.team),
+                delta=rep.objective - base.objective,
+                objective=rep.objective,
+                violations=len(rep.violations) - len(base.violations),
+                ok=rep.ok,
+                why=why,
+            )
+        )
     out.sort(key=lambda c: (c.violations, c.delta, c.staff))
     at = ix.post_by_id[post].label if post else "general office work"
-    summary = (f"Substitutes for {who.name or staff} ({staff}) at {at} on {slot_words}: "
-               f"{len(pool)} eligible, the {min(top, len(out))} cheapest:")
+    summary = (
+        f"Substitutes for {who.name or staff} ({staff}) at {at} on {slot_words}: "
+        f"{len(pool)} eligible, the {min(top, len(out))} cheapest:"
+    )
     if not pool:
-        summary = (f"Nobody can stand in for {who.name or staff} ({staff}) at {at} on "
-                   f"{slot_words}: no one else qualified, available and in the shift's team.")
-    return Substitutes(staff=staff, date=date, shift=shift, post=post, summary=summary,
-                       base_objective=base.objective, candidates=out[:top], considered=len(pool))
+        summary = (
+            f"Nobody can stand in for {who.name or staff} ({staff}) at {at} on "
+            f"{slot_words}: no one else qualified, available and in the shift's team."
+        )
+    return Substitutes(
+        staff=staff,
+        date=date,
+        shift=shift,
+        post=post,
+        summary=summary,
+        base_objective=base.objective,
+        candidates=out[:top],
+        considered=len(pool),
+    )

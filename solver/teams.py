@@ -26,9 +26,17 @@ def build(ctx: Ctx) -> list[Term]:
             if s not in rotating:
                 continue
             z = v.z[(s, pattern[(d, sh)])]
-            terms += ctx.clause("teams.rotation", (s,), [~x, z], weight,
-                                f"rotation[{s},{d},{sh}]", staff=s, day=d, shift=sh,
-                                detail=f"slot of team {pattern[(d, sh)]}")
+            terms += ctx.clause(
+                "teams.rotation",
+                (s,),
+                [~x, z],
+                weight,
+                f"rotation[{s},{d},{sh}]",
+                staff=s,
+                day=d,
+                shift=sh,
+                detail=f"slot of team {pattern[(d, sh)]}",
+            )
 
     # No mixing. With a hard pattern this is implied by the rotation, so skip it then.
     if k_count > 1 and (not pattern or weight is not None):
@@ -54,7 +62,8 @@ def build(ctx: Ctx) -> list[Term]:
             if weight is None:
                 for size in sizes:
                     model.add_linear_constraint(size, lo, hi).only_enforce_if(
-                        *ctx.enforce("teams.balance", (unit,)))
+                        *ctx.enforce("teams.balance", (unit,))
+                    )
             elif weight > 0:
                 size_vars = []
                 for k, size in enumerate(sizes):
@@ -72,13 +81,22 @@ def build(ctx: Ctx) -> list[Term]:
                     vals = [val(sz) for sz in sizes]
                     return max(0, max(vals) - min(vals) - 1)
 
-                terms.append(Term("teams.balance", weight, dev, amount=amount, unit=unit,
-                                  detail="team sizes differ by more than one"))
+                terms.append(
+                    Term(
+                        "teams.balance",
+                        weight,
+                        dev,
+                        amount=amount,
+                        unit=unit,
+                        detail="team sizes differ by more than one",
+                    )
+                )
     return terms
 
 
-def _no_mix(ctx: Ctx, d: int, sh: str, cells: list, present: list, weight: int | None
-            ) -> list[Term]:
+def _no_mix(
+    ctx: Ctx, d: int, sh: str, cells: list, present: list, weight: int | None
+) -> list[Term]:
     """At most one team present in the slot; soft: weight x (teams present - 1)."""
     v = ctx.vars
     k_count = len(present)
@@ -94,5 +112,6 @@ def _no_mix(ctx: Ctx, d: int, sh: str, cells: list, present: list, weight: int |
         return []
     e = ctx.model.new_int_var(0, k_count - 1, f"team_mix[{d},{sh}]")
     ctx.model.add(sum(present) - e <= 1)
-    return [Term("teams.mix", weight, e, amount=amount, day=d, shift=sh,
-                 detail="teams mixed on site")]
+    return [
+        Term("teams.mix", weight, e, amount=amount, day=d, shift=sh, detail="teams mixed on site")
+    ]

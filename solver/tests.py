@@ -38,16 +38,24 @@ def build(ctx: Ctx) -> list[Term]:
             if on[d] is False or _covered_by(last, idx.date(d), valid):
                 continue
             ts = [v.t[(s, b)] for b in range(max(0, d - valid + 1), d + 1) if (s, b) in v.t]
-            terms += ctx.clause("tests.coverage", (s,), [~on[d], *ts], weight,
-                                f"untested[{s},{d}]", staff=s, day=d,
-                                detail=f"no test within {valid} days")
+            terms += ctx.clause(
+                "tests.coverage",
+                (s,),
+                [~on[d], *ts],
+                weight,
+                f"untested[{s},{d}]",
+                staff=s,
+                day=d,
+                detail=f"no test within {valid} days",
+            )
 
     if rule.daily_capacity is not None:
         for d in sorted(open_days):
             ts = [v.t[(s, d)] for s in staff_on_site if (s, d) in v.t]
             if len(ts) > rule.daily_capacity:
                 model.add(sum(ts) <= rule.daily_capacity).only_enforce_if(
-                    *ctx.enforce("tests.capacity", (d,)))
+                    *ctx.enforce("tests.capacity", (d,))
+                )
     return terms
 
 

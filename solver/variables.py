@@ -36,14 +36,18 @@ class Vars:
     z: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     t: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     x_by_staff_day: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     x_by_slot: dict[tuple[int, str], list[tuple[str, cp_model.IntVar]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     x_by_staff: dict[str, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
     y_by_cell: dict[Cell, list[tuple[str, cp_model.IntVar]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     y_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     # Skill-free post loads: a variable, or the pool expression itself (see build_vars).
     a: dict[tuple[str, int, str], cp_model.LinearExprT] = field(default_factory=dict)
     pool: dict[tuple[int, str], list] = field(default_factory=dict)
@@ -104,26 +108,32 @@ def build_vars(ctx: Ctx) -> Vars:
     unavailable = _unavailable_cells(ctx) if not keep_unavailable else set()
 
     if not ctx.diagnosis and ctx.hard_weight() is None:
-        v.one_shift_a_day = {s.id for s in problem.staff
-                             if pol.contracts[s.contract].max_shifts_per_day == 1}
+        v.one_shift_a_day = {
+            s.id for s in problem.staff if pol.contracts[s.contract].max_shifts_per_day == 1
+        }
 
     teams = pol.teams
     pattern = idx.pattern_team
-    strict_pattern = (teams.enabled and bool(pattern) and not ctx.diagnosis
-                      and ctx.switch_weight(teams) is None)
+    strict_pattern = (
+        teams.enabled and bool(pattern) and not ctx.diagnosis and ctx.switch_weight(teams) is None
+    )
 
     posts_at: dict[tuple[int, str], list[str]] = defaultdict(list)
     for pid, per in idx.needs.items():
         for slot in per:
             posts_at[slot].append(pid)
     free = {p.id for p in problem.site.posts if p.skill is None}
-    qual = {s.id: {p.id for p in problem.site.posts if idx.qualified(s.id, p.id)}
-            for s in problem.staff}
+    qual = {
+        s.id: {p.id for p in problem.site.posts if idx.qualified(s.id, p.id)} for s in problem.staff
+    }
     # Cells a fixed cell names a post for get one y per post; the others reach skill-free posts
     # through the per-slot pool (see the module docstring).
     h = problem.horizon
-    individual = {(f.staff, h.day(f.date), f.shift) for f in problem.fixed
-                  if f.post is not None and h.contains(f.date)}
+    individual = {
+        (f.staff, h.day(f.date), f.shift)
+        for f in problem.fixed
+        if f.post is not None and h.contains(f.date)
+    }
     general = problem.site.general_duty_allowed
     open_slots = idx.open_slots
     pool: dict[tuple[int, str], list] = defaultdict(list)  # slot -> x and skilled y of pooled
@@ -168,8 +178,9 @@ def build_vars(ctx: Ctx) -> Vars:
     # Skill-free posts: a[post, slot] people of the slot's pool (on site, no individual post).
     for slot, members in pool.items():
         d, sh = slot
-        free_people = (cp_model.LinearExpr.sum([x for x, _ in members])
-                       - cp_model.LinearExpr.sum([y for _, ys in members for y in ys] or [0]))
+        free_people = cp_model.LinearExpr.sum([x for x, _ in members]) - cp_model.LinearExpr.sum(
+            [y for _, ys in members for y in ys] or [0]
+        )
         free_here = [p for p in posts_at[slot] if p in free]
         if len(free_here) == 1 and not general:
             # One skill-free post and no general duty: every pooled person serves it, so its

@@ -78,8 +78,9 @@ def quiet_policy(**families: Any) -> Policy:
     }
     for name, value in families.items():
         if name == "contracts":
-            base[name] = {k: (Contract(**v) if isinstance(v, dict) else v)
-                          for k, v in value.items()}
+            base[name] = {
+                k: (Contract(**v) if isinstance(v, dict) else v) for k, v in value.items()
+            }
         elif isinstance(value, dict):
             base[name] = kinds[name](**value)
         else:

@@ -23,8 +23,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _load(session, roster_id: str, user, revision: int | None) -> tuple[Problem, Roster, str]:
     row = get_roster(session, roster_id, user)
     rev = get_revision(session, row, revision)
-    return (Problem.model_validate(row.problem), Roster.model_validate(rev.data),
-            f"roster-{row.site_id}-{row.unit_id or 'all'}-{row.start}-r{rev.number}")
+    return (
+        Problem.model_validate(row.problem),
+        Roster.model_validate(rev.data),
+        f"roster-{row.site_id}-{row.unit_id or 'all'}-{row.start}-r{rev.number}",
+    )
 
 
 def _write(writer: Callable[[Path], None], suffix: str) -> bytes:
@@ -35,24 +38,37 @@ def _write(writer: Callable[[Path], None], suffix: str) -> bytes:
 
 
 def _file(data: bytes, media: str, filename: str) -> Response:
-    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_"
-                         for c in filename)
-    disposition = (f'attachment; filename="{ascii_name}"; '
-                   f"filename*=UTF-8''{quote(filename, safe='')}")
+    ascii_name = "".join(
+        c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename
+    )
+    disposition = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
 REV = Query(None, ge=1, description="Revision number (default: the newest).")
 
 
-@router.get("/roster.csv", summary="The roster as CSV (one row per person and shift)",
-            response_class=Response, responses={
-                200: {"content": {"text/csv": {"example":
-                      "staff_id,name,unit,team,date,shift,mode,post\r\n"
-                      "tp01,Nguyễn Văn An,tp,A,2021-08-02,am,on_site,q1\r\n"}}},
-                **responses(401, 403, 404)})
-def roster_csv(roster_id: str, user: CurrentUser, session: SessionDep,
-               revision: int | None = REV) -> Response:
+@router.get(
+    "/roster.csv",
+    summary="The roster as CSV (one row per person and shift)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {
+                    "example": "staff_id,name,unit,team,date,shift,mode,post\r\n"
+                    "tp01,Nguyễn Văn An,tp,A,2021-08-02,am,on_site,q1\r\n"
+                }
+            }
+        },
+        **responses(401, 403, 404),
+    },
+)
+def roster_csv(
+    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+) -> Response:
     from roster.export import write_roster_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
@@ -60,13 +76,22 @@ def roster_csv(roster_id: str, user: CurrentUser, session: SessionDep,
     return _file(data, "text/csv; charset=utf-8", f"{name}.csv")
 
 
-@router.get("/roster.xlsx", summary="The roster as an Excel workbook",
-            response_class=Response, responses={
-                200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
-                **responses(401, 403, 404)})
-def roster_xlsx(roster_id: str, user: CurrentUser, session: SessionDep,
-                revision: int | None = REV,
-                lang: Literal["en", "vi"] = Query("vi")) -> Response:
+@router.get(
+    "/roster.xlsx",
+    summary="The roster as an Excel workbook",
+    response_class=Response,
+    responses={
+        200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+        **responses(401, 403, 404),
+    },
+)
+def roster_xlsx(
+    roster_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = Query("vi"),
+) -> Response:
     from roster.export import write_xlsx
 
     problem, roster, name = _load(session, roster_id, user, revision)
@@ -74,12 +99,22 @@ def roster_xlsx(roster_id: str, user: CurrentUser, session: SessionDep,
     return _file(data, XLSX, f"{name}.xlsx")
 
 
-@router.get("/tests.csv", summary="The rapid-test plan as CSV", response_class=Response,
-            responses={200: {"content": {"text/csv": {"example":
-                             "staff_id,name,date\r\ntp01,Nguyễn Văn An,2021-08-02\r\n"}}},
-                       **responses(401, 403, 404)})
-def tests_csv(roster_id: str, user: CurrentUser, session: SessionDep,
-              revision: int | None = REV) -> Response:
+@router.get(
+    "/tests.csv",
+    summary="The rapid-test plan as CSV",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"example": "staff_id,name,date\r\ntp01,Nguyễn Văn An,2021-08-02\r\n"}
+            }
+        },
+        **responses(401, 403, 404),
+    },
+)
+def tests_csv(
+    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+) -> Response:
     from roster.export import write_tests_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
@@ -87,15 +122,29 @@ def tests_csv(roster_id: str, user: CurrentUser, session: SessionDep,
     return _file(data, "text/csv; charset=utf-8", f"tests-{name}.csv")
 
 
-@router.get("/calendar/{staff_id}.ics",
-            summary="One person's on-site shifts and test appointments as iCalendar",
-            response_class=Response, responses={
-                200: {"content": {"text/calendar": {"example":
-                      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nEND:VCALENDAR\r\n"}}},
-                **responses(401, 403, 404)})
-def person_ics(roster_id: str, staff_id: str, user: CurrentUser, session: SessionDep,
-               revision: int | None = REV,
-               lang: Literal["en", "vi"] = Query("vi")) -> Response:
+@router.get(
+    "/calendar/{staff_id}.ics",
+    summary="One person's on-site shifts and test appointments as iCalendar",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/calendar": {
+                    "example": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n...\r\nEND:VCALENDAR\r\n"
+                }
+            }
+        },
+        **responses(401, 403, 404),
+    },
+)
+def person_ics(
+    roster_id: str,
+    staff_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = Query("vi"),
+) -> Response:
     from roster.ical import person_calendar
 
     problem, roster, name = _load(session, roster_id, user, revision)

@@ -25,14 +25,29 @@ def job_public(job: Job) -> JobPublic:
         gap = round((job.objective - job.bound) / max(1, abs(job.objective)), 6)
     penalties = (job.result or {}).get("penalties", [])
     return JobPublic(
-        id=job.id, site_id=job.site_id, unit_id=job.unit_id, status=job.status,  # type: ignore[arg-type]
-        policy_version=job.policy_version, start=job.start, days=job.days,
-        time_limit=job.time_limit, objective=job.objective, bound=job.bound, gap=gap,
-        solutions=job.solutions, elapsed=job.elapsed, solver_status=job.solver_status,
-        message=job.message, roster_id=job.roster_id,
+        id=job.id,
+        site_id=job.site_id,
+        unit_id=job.unit_id,
+        status=job.status,  # type: ignore[arg-type]
+        policy_version=job.policy_version,
+        start=job.start,
+        days=job.days,
+        time_limit=job.time_limit,
+        objective=job.objective,
+        bound=job.bound,
+        gap=gap,
+        solutions=job.solutions,
+        elapsed=job.elapsed,
+        solver_status=job.solver_status,
+        message=job.message,
+        roster_id=job.roster_id,
         roster=Roster.model_validate(job.best_roster) if job.best_roster else None,
-        penalties=penalties, created_by=job.created_by, created_at=job.created_at,
-        started_at=job.started_at, finished_at=job.finished_at)
+        penalties=penalties,
+        created_by=job.created_by,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
 
 
 def _get(session, job_id: str, user) -> Job:
@@ -44,31 +59,60 @@ def _get(session, job_id: str, user) -> Job:
     return job
 
 
-@router.post("", response_model=JobPublic, status_code=status.HTTP_202_ACCEPTED,
-             summary="Generate a roster: queue a solve and answer at once",
-             description="Answers 202 with the job and a Location header; follow it with GET. "
-             "The time limit is capped by the server's maximum. Heads may generate only for "
-             "their own unit; hr and portal for any unit or the whole site.",
-             responses=responses(401, 403, 404, 422))
+@router.post(
+    "",
+    response_model=JobPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Generate a roster: queue a solve and answer at once",
+    description="Answers 202 with the job and a Location header; follow it with GET. "
+    "The time limit is capped by the server's maximum. Heads may generate only for "
+    "their own unit; hr and portal for any unit or the whole site.",
+    responses=responses(401, 403, 404, 422),
+)
 def create_job(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, runner: RunnerDep,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
     response: Response,
-    body: Annotated[JobCreate, Body(openapi_examples={"unit-week": {
-        "summary": "One unit, one week", "value": {
-            "site_id": "hcc-q1", "unit_id": "tp", "start": "2021-08-02", "days": 7,
-            "time_limit": 10}}})],
+    body: Annotated[
+        JobCreate,
+        Body(
+            openapi_examples={
+                "unit-week": {
+                    "summary": "One unit, one week",
+                    "value": {
+                        "site_id": "hcc-q1",
+                        "unit_id": "tp",
+                        "start": "2021-08-02",
+                        "days": 7,
+                        "time_limit": 10,
+                    },
+                }
+            }
+        ),
+    ],
 ) -> JobPublic:
     user.require("hr", "head", "portal")
     user.check_unit(body.site_id, body.unit_id)
     site = get_site(session, body.site_id)
     pv = get_policy(session, body.site_id, body.policy_version)
-    problem = build_problem(site, Policy.model_validate(pv.data), body.start, body.days,
-                            body.unit_id)
+    problem = build_problem(
+        site, Policy.model_validate(pv.data), body.start, body.days, body.unit_id
+    )
     limit = min(body.time_limit or settings.default_time_limit, settings.max_time_limit)
-    job = Job(site_id=body.site_id, unit_id=body.unit_id, status="queued",
-              policy_version=pv.version, start=body.start, days=body.days, time_limit=limit,
-              problem=problem.model_dump(mode="json"), created_by=user.name,
-              message="queued")
+    job = Job(
+        site_id=body.site_id,
+        unit_id=body.unit_id,
+        status="queued",
+        policy_version=pv.version,
+        start=body.start,
+        days=body.days,
+        time_limit=limit,
+        problem=problem.model_dump(mode="json"),
+        created_by=user.name,
+        message="queued",
+    )
     session.add(job)
     session.commit()
     runner.submit(job.id)
@@ -76,10 +120,12 @@ def create_job(
     return job_public(job)
 
 
-@router.get("", response_model=list[JobPublic], summary="List jobs (newest first)",
-            responses=responses(401))
+@router.get(
+    "", response_model=list[JobPublic], summary="List jobs (newest first)", responses=responses(401)
+)
 def list_jobs(
-    user: CurrentUser, session: SessionDep,
+    user: CurrentUser,
+    session: SessionDep,
     site_id: str | None = Query(None, max_length=100),
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     limit: int = Query(50, ge=1, le=500),
@@ -94,19 +140,27 @@ def list_jobs(
     return [job_public(j) for j in session.scalars(q)]
 
 
-@router.get("/{job_id}", response_model=JobPublic,
-            summary="A job's status, best objective and bound so far, and its roster",
-            responses=responses(401, 403, 404))
+@router.get(
+    "/{job_id}",
+    response_model=JobPublic,
+    summary="A job's status, best objective and bound so far, and its roster",
+    responses=responses(401, 403, 404),
+)
 def read_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobPublic:
     return job_public(_get(session, job_id, user))
 
 
-@router.delete("/{job_id}", response_model=JobPublic,
-               summary="Stop a job early, keeping the best roster found so far",
-               description="Answers 200 with the stopped job, or 202 if the solver has not "
-               "acknowledged yet (poll GET). A finished job is returned unchanged.",
-               responses={202: {"model": JobPublic, "description": "Stop requested"},
-                          **responses(401, 403, 404)})
+@router.delete(
+    "/{job_id}",
+    response_model=JobPublic,
+    summary="Stop a job early, keeping the best roster found so far",
+    description="Answers 200 with the stopped job, or 202 if the solver has not "
+    "acknowledged yet (poll GET). A finished job is returned unchanged.",
+    responses={
+        202: {"model": JobPublic, "description": "Stop requested"},
+        **responses(401, 403, 404),
+    },
+)
 def stop_job(job_id: str, user: CurrentUser, session: SessionDep, runner: RunnerDep):
     job = _get(session, job_id, user)
     user.require("hr", "head", "portal")

@@ -19,57 +19,97 @@ router = APIRouter(prefix="/sites/{site_id}", tags=["policies"])
 
 
 def _public(row: PolicyVersion) -> PolicyPublic:
-    return PolicyPublic(site_id=row.site_id, version=row.version,
-                        policy=Policy.model_validate(row.data), author=row.author,
-                        reason=row.reason, created_at=row.created_at)
+    return PolicyPublic(
+        site_id=row.site_id,
+        version=row.version,
+        policy=Policy.model_validate(row.data),
+        author=row.author,
+        reason=row.reason,
+        created_at=row.created_at,
+    )
 
 
-@router.get("/policy", response_model=PolicyPublic, summary="The site's current policy",
-            responses=responses(401, 403, 404))
+@router.get(
+    "/policy",
+    response_model=PolicyPublic,
+    summary="The site's current policy",
+    responses=responses(401, 403, 404),
+)
 def current_policy(site_id: str, user: CurrentUser, session: SessionDep) -> PolicyPublic:
     user.check_site(site_id)
     get_site(session, site_id)
     return _public(get_policy(session, site_id))
 
 
-@router.put("/policy", response_model=PolicyPublic, status_code=status.HTTP_201_CREATED,
-            summary="Change the policy: adds a new version (hr)",
-            responses=responses(401, 403, 404, 422))
+@router.put(
+    "/policy",
+    response_model=PolicyPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Change the policy: adds a new version (hr)",
+    responses=responses(401, 403, 404, 422),
+)
 def update_policy(
-    site_id: str, user: HrUser, session: SessionDep, response: Response,
-    body: Annotated[PolicyUpdate, Body(openapi_examples={"cap": {
-        "summary": "A third of the staff on site, two teams by day",
-        "value": {"policy": {"cap": {"fraction": 0.3333},
-                             "teams": {"count": 2, "rotation": "day"}},
-                  "reason": "Công văn 123/UBND: tối đa 1/3 nhân sự làm việc trực tiếp"}}})],
+    site_id: str,
+    user: HrUser,
+    session: SessionDep,
+    response: Response,
+    body: Annotated[
+        PolicyUpdate,
+        Body(
+            openapi_examples={
+                "cap": {
+                    "summary": "A third of the staff on site, two teams by day",
+                    "value": {
+                        "policy": {
+                            "cap": {"fraction": 0.3333},
+                            "teams": {"count": 2, "rotation": "day"},
+                        },
+                        "reason": "Công văn 123/UBND: tối đa 1/3 nhân sự làm việc trực tiếp",
+                    },
+                }
+            }
+        ),
+    ],
 ) -> PolicyPublic:
     row = get_site(session, site_id)
-    check_site_parts(Site.model_validate(row.definition),
-                     [Staff.model_validate(s) for s in row.staff], body.policy,
-                     [Absence.model_validate(a) for a in row.absences],
-                     [Request.model_validate(r) for r in row.requests],
-                     [FixedCell.model_validate(f) for f in row.fixed])
+    check_site_parts(
+        Site.model_validate(row.definition),
+        [Staff.model_validate(s) for s in row.staff],
+        body.policy,
+        [Absence.model_validate(a) for a in row.absences],
+        [Request.model_validate(r) for r in row.requests],
+        [FixedCell.model_validate(f) for f in row.fixed],
+    )
     version = add_policy_version(session, site_id, body.policy, user.name, body.reason)
     session.commit()
     response.headers["Location"] = f"/sites/{quote(site_id, safe='')}/policies/{version.version}"
     return _public(version)
 
 
-@router.get("/policies", response_model=list[PolicyPublic],
-            summary="Every version of the site's policy, oldest first",
-            responses=responses(401, 403, 404))
+@router.get(
+    "/policies",
+    response_model=list[PolicyPublic],
+    summary="Every version of the site's policy, oldest first",
+    responses=responses(401, 403, 404),
+)
 def list_policies(site_id: str, user: CurrentUser, session: SessionDep) -> list[PolicyPublic]:
     user.check_site(site_id)
     get_site(session, site_id)
-    rows = session.scalars(select(PolicyVersion).where(PolicyVersion.site_id == site_id)
-                           .order_by(PolicyVersion.version))
+    rows = session.scalars(
+        select(PolicyVersion)
+        .where(PolicyVersion.site_id == site_id)
+        .order_by(PolicyVersion.version)
+    )
     return [_public(r) for r in rows]
 
 
-@router.get("/policies/{version}", response_model=PolicyPublic,
-            summary="One version of the site's policy", responses=responses(401, 403, 404))
-def read_policy(site_id: str, version: int, user: CurrentUser,
-                session: SessionDep) -> PolicyPublic:
+@router.get(
+    "/policies/{version}",
+    response_model=PolicyPublic,
+    summary="One version of the site's policy",
+    responses=responses(401, 403, 404),
+)
+def read_policy(site_id: str, version: int, user: CurrentUser, session: SessionDep) -> PolicyPublic:
     user.check_site(site_id)
     get_site(session, site_id)
     return _public(get_policy(session, site_id, version))

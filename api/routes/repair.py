@@ -39,8 +39,9 @@ class Source(BaseModel):
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
     policy_version: int | None = Field(None, ge=1)
-    roster: Roster | None = Field(None, description="A roster sent in full (default: the "
-                                  "stored roster's newest revision).")
+    roster: Roster | None = Field(
+        None, description="A roster sent in full (default: the stored roster's newest revision)."
+    )
 
 
 class ExplainRequest(Source):
@@ -54,14 +55,32 @@ class AnalyzeBody(Source):
 
 class RerosterRequest(Source):
     events: list[Event] = Field(min_length=1)
-    from_date: dt.date | None = Field(None, alias="from", description="First day that may "
-                                      "change (default: the earliest event).")
+    from_date: dt.date | None = Field(
+        None, alias="from", description="First day that may change (default: the earliest event)."
+    )
     time_limit: float = Field(10.0, gt=0, le=600)
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra={
-        "examples": [{"roster_id": "r-123", "from": "2021-12-15", "events": [
-            {"kind": "positive", "staff": "tp01", "date": "2021-12-15"},
-            {"kind": "leave", "staff": "tp02", "date": "2021-12-16", "end": "2021-12-17"}]}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "roster_id": "r-123",
+                    "from": "2021-12-15",
+                    "events": [
+                        {"kind": "positive", "staff": "tp01", "date": "2021-12-15"},
+                        {
+                            "kind": "leave",
+                            "staff": "tp02",
+                            "date": "2021-12-16",
+                            "end": "2021-12-17",
+                        },
+                    ],
+                }
+            ]
+        },
+    )
 
 
 class SubstitutesRequest(Source):
@@ -75,8 +94,9 @@ class DrillRequest(Source):
     time_limit: float = Field(10.0, gt=0, le=600)
 
 
-def _resolve(body: Source, user: Principal, session: Any, need_roster: bool
-             ) -> tuple[Problem, Roster | None]:
+def _resolve(
+    body: Source, user: Principal, session: Any, need_roster: bool
+) -> tuple[Problem, Roster | None]:
     roster = body.roster
     if body.roster_id is not None:
         from api.routes.rosters import get_roster
@@ -91,11 +111,13 @@ def _resolve(body: Source, user: Principal, session: Any, need_roster: bool
         user.check_site(body.site_id)
         site = get_site(session, body.site_id)
         pv = get_policy(session, body.site_id, body.policy_version)
-        problem = build_problem(site, Policy.model_validate(pv.data), body.start, body.days,
-                                body.unit_id)
+        problem = build_problem(
+            site, Policy.model_validate(pv.data), body.start, body.days, body.unit_id
+        )
     else:
-        raise ApiError(422, "send a roster_id, a problem, or a site_id with a start date",
-                       "roster_id")
+        raise ApiError(
+            422, "send a roster_id, a problem, or a site_id with a start date", "roster_id"
+        )
     if need_roster and roster is None:
         raise ApiError(422, "send a roster (or a roster_id)", "roster")
     return problem, roster
@@ -109,13 +131,17 @@ def _workers(settings: Any) -> int:
     return int(getattr(settings, "solver_workers", 2))
 
 
-@router.post("/explain", summary="Why no roster exists: the smallest set of conflicting rules",
-             description="A diagnosis solve names the hard rules that cannot all hold (per post "
-             "and slot, unit cap and slot, person), in words, with fixes. With soft=true, also "
-             "a roster anyway with every shortfall under the original rules.",
-             responses=responses(401, 403, 404, 422))
-def explain_route(body: ExplainRequest, user: CurrentUser, session: SessionDep,
-                  settings: SettingsDep) -> dict[str, Any]:
+@router.post(
+    "/explain",
+    summary="Why no roster exists: the smallest set of conflicting rules",
+    description="A diagnosis solve names the hard rules that cannot all hold (per post "
+    "and slot, unit cap and slot, person), in words, with fixes. With soft=true, also "
+    "a roster anyway with every shortfall under the original rules.",
+    responses=responses(401, 403, 404, 422),
+)
+def explain_route(
+    body: ExplainRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
     from roster.explain_text import explain
     from roster.precheck import precheck
     from solver.diagnose import best_effort, find_conflict
@@ -123,24 +149,40 @@ def explain_route(body: ExplainRequest, user: CurrentUser, session: SessionDep,
     problem, _ = _resolve(body, user, session, need_roster=False)
     limit = _limit(settings, body.time_limit)
     conflict = find_conflict(problem, time_limit=limit)
-    exp = explain(problem, conflict.keys, status=conflict.status.value,
-                  minimal=conflict.minimal, elapsed=conflict.elapsed,
-                  structural=conflict.structural)
-    out: dict[str, Any] = {"explanation": exp.model_dump(mode="json"), "text": exp.text(),
-                           "precheck": [f.model_dump(mode="json") for f in precheck(problem)]}
+    exp = explain(
+        problem,
+        conflict.keys,
+        status=conflict.status.value,
+        minimal=conflict.minimal,
+        elapsed=conflict.elapsed,
+        structural=conflict.structural,
+    )
+    out: dict[str, Any] = {
+        "explanation": exp.model_dump(mode="json"),
+        "text": exp.text(),
+        "precheck": [f.model_dump(mode="json") for f in precheck(problem)],
+    }
     if body.soft:
         result, report = best_effort(problem, limit, _workers(settings))
-        out["soft"] = None if report is None else {
-            "roster": result.roster.model_dump(mode="json") if result.roster else None,
-            "objective": report.objective,
-            "shortfalls": [v.model_dump(mode="json") for v in report.violations]}
+        out["soft"] = (
+            None
+            if report is None
+            else {
+                "roster": result.roster.model_dump(mode="json") if result.roster else None,
+                "objective": report.objective,
+                "shortfalls": [v.model_dump(mode="json") for v in report.violations],
+            }
+        )
     return out
 
 
-@router.post("/analyze", summary="What each choice of a roster costs",
-             description="The referee's penalties grouped per rule, person, slot, unit and "
-             "post, with totals and shares, and the broken hard rules.",
-             responses=responses(401, 403, 404, 422))
+@router.post(
+    "/analyze",
+    summary="What each choice of a roster costs",
+    description="The referee's penalties grouped per rule, person, slot, unit and "
+    "post, with totals and shares, and the broken hard rules.",
+    responses=responses(401, 403, 404, 422),
+)
 def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     from roster.breakdown import breakdown
 
@@ -149,14 +191,18 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
     return breakdown(problem, roster).model_dump(mode="json")
 
 
-@router.post("/reroster", summary="Re-roster the rest of the week after events",
-             description="Isolates positive cases and (by policy) their close contacts, applies "
-             "leave and closed counters, keeps the days before 'from' and every team, and "
-             "changes as few cells as possible. Returns the new roster, the referee's report "
-             "and the changes person by person. Nothing is stored.",
-             responses=responses(401, 403, 404, 422))
-def reroster_route(body: RerosterRequest, user: CurrentUser, session: SessionDep,
-                   settings: SettingsDep) -> dict[str, Any]:
+@router.post(
+    "/reroster",
+    summary="Re-roster the rest of the week after events",
+    description="Isolates positive cases and (by policy) their close contacts, applies "
+    "leave and closed counters, keeps the days before 'from' and every team, and "
+    "changes as few cells as possible. Returns the new roster, the referee's report "
+    "and the changes person by person. Nothing is stored.",
+    responses=responses(401, 403, 404, 422),
+)
+def reroster_route(
+    body: RerosterRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
     from roster.events import check_events
     from solver.reroster import reroster
 
@@ -165,17 +211,31 @@ def reroster_route(body: RerosterRequest, user: CurrentUser, session: SessionDep
     try:
         check_events(body.events, problem, "events")
     except InputError as e:
-        raise ApiError(422, e.issues[0].message, f"events[{(e.issues[0].row or 1) - 1}]."
-                       f"{e.issues[0].field}", issues=e.to_dicts()) from None
-    res = reroster(problem, roster, body.events, body.from_date,
-                   time_limit=_limit(settings, body.time_limit), workers=_workers(settings))
+        raise ApiError(
+            422,
+            e.issues[0].message,
+            f"events[{(e.issues[0].row or 1) - 1}].{e.issues[0].field}",
+            issues=e.to_dicts(),
+        ) from None
+    res = reroster(
+        problem,
+        roster,
+        body.events,
+        body.from_date,
+        time_limit=_limit(settings, body.time_limit),
+        workers=_workers(settings),
+    )
     return res.model_dump(mode="json", exclude={"problem"})
 
 
-@router.post("/substitutes", summary="The cheapest substitutes for one absence in one slot",
-             responses=responses(401, 403, 404, 422))
-def substitutes_route(body: SubstitutesRequest, user: CurrentUser,
-                      session: SessionDep) -> dict[str, Any]:
+@router.post(
+    "/substitutes",
+    summary="The cheapest substitutes for one absence in one slot",
+    responses=responses(401, 403, 404, 422),
+)
+def substitutes_route(
+    body: SubstitutesRequest, user: CurrentUser, session: SessionDep
+) -> dict[str, Any]:
     from solver.substitutes import substitutes
 
     problem, roster = _resolve(body, user, session, need_roster=True)
@@ -186,20 +246,26 @@ def substitutes_route(body: SubstitutesRequest, user: CurrentUser,
         raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
     if not problem.horizon.contains(body.date):
         raise ApiError(422, f"{body.date} is outside the roster", "date")
-    return substitutes(problem, roster, body.staff, body.date, body.shift,
-                       top=body.top).model_dump(mode="json")
+    return substitutes(problem, roster, body.staff, body.date, body.shift, top=body.top).model_dump(
+        mode="json"
+    )
 
 
-@router.post("/drill", summary="Can each team alone keep every post covered?",
-             description="For each team sent home for the policy's isolation period: the "
-             "shortfall per post and slot; and the single points of failure. Teams come from "
-             "the roster when one is given, else from a quick solve.",
-             responses=responses(401, 403, 404, 422))
-def drill_route(body: DrillRequest, user: CurrentUser, session: SessionDep,
-                settings: SettingsDep) -> dict[str, Any]:
+@router.post(
+    "/drill",
+    summary="Can each team alone keep every post covered?",
+    description="For each team sent home for the policy's isolation period: the "
+    "shortfall per post and slot; and the single points of failure. Teams come from "
+    "the roster when one is given, else from a quick solve.",
+    responses=responses(401, 403, 404, 422),
+)
+def drill_route(
+    body: DrillRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
     from solver.drill import drill
 
     problem, roster = _resolve(body, user, session, need_roster=False)
     teams = roster.teams if roster is not None else None
-    return drill(problem, teams, time_limit=_limit(settings, body.time_limit),
-                 workers=_workers(settings)).model_dump(mode="json")
+    return drill(
+        problem, teams, time_limit=_limit(settings, body.time_limit), workers=_workers(settings)
+    ).model_dump(mode="json")

@@ -37,21 +37,35 @@ router = APIRouter(prefix="/rosters", tags=["rosters"])
 
 
 def revision_public(rev: RosterRevision) -> RevisionPublic:
-    return RevisionPublic(number=rev.number, parent=rev.parent, published=rev.published,
-                          author=rev.author, reason=rev.reason,
-                          roster=Roster.model_validate(rev.data),
-                          report=ReportPublic.model_validate(rev.report) if rev.report else None,
-                          changes=rev.changes, created_at=rev.created_at,
-                          updated_at=rev.updated_at, published_at=rev.published_at,
-                          published_by=rev.published_by)
+    return RevisionPublic(
+        number=rev.number,
+        parent=rev.parent,
+        published=rev.published,
+        author=rev.author,
+        reason=rev.reason,
+        roster=Roster.model_validate(rev.data),
+        report=ReportPublic.model_validate(rev.report) if rev.report else None,
+        changes=rev.changes,
+        created_at=rev.created_at,
+        updated_at=rev.updated_at,
+        published_at=rev.published_at,
+        published_by=rev.published_by,
+    )
 
 
 def roster_public(session, row: RosterRow) -> RosterPublic:
-    return RosterPublic(id=row.id, site_id=row.site_id, unit_id=row.unit_id, job_id=row.job_id,
-                        policy_version=row.policy_version, start=row.start, days=row.days,
-                        status=row.status,  # type: ignore[arg-type]
-                        revision=revision_public(head_revision(session, row)),
-                        created_at=row.created_at)
+    return RosterPublic(
+        id=row.id,
+        site_id=row.site_id,
+        unit_id=row.unit_id,
+        job_id=row.job_id,
+        policy_version=row.policy_version,
+        start=row.start,
+        days=row.days,
+        status=row.status,  # type: ignore[arg-type]
+        revision=revision_public(head_revision(session, row)),
+        created_at=row.created_at,
+    )
 
 
 def get_roster(session, roster_id: str, user: Principal) -> RosterRow:
@@ -62,36 +76,62 @@ def get_roster(session, roster_id: str, user: Principal) -> RosterRow:
     return row
 
 
-@router.post("/analyze", response_model=ReportPublic,
-             summary="Check any roster: broken hard rules and the penalty breakdown",
-             description="Send the roster with a full problem, or with a stored site (and unit) "
-             "and a horizon; the referee judges it. Nothing is stored.",
-             responses=responses(401, 403, 404, 422, 503))
+@router.post(
+    "/analyze",
+    response_model=ReportPublic,
+    summary="Check any roster: broken hard rules and the penalty breakdown",
+    description="Send the roster with a full problem, or with a stored site (and unit) "
+    "and a horizon; the referee judges it. Nothing is stored.",
+    responses=responses(401, 403, 404, 422, 503),
+)
 def analyze(
-    user: CurrentUser, session: SessionDep,
-    body: Annotated[AnalyzeRequest, Body(openapi_examples={"stored-site": {
-        "summary": "A roster for a stored site", "value": {
-            "site_id": "hcc-q1", "unit_id": "tp", "start": "2021-08-02", "days": 7,
-            "roster": EXAMPLE_ROSTER}}})],
+    user: CurrentUser,
+    session: SessionDep,
+    body: Annotated[
+        AnalyzeRequest,
+        Body(
+            openapi_examples={
+                "stored-site": {
+                    "summary": "A roster for a stored site",
+                    "value": {
+                        "site_id": "hcc-q1",
+                        "unit_id": "tp",
+                        "start": "2021-08-02",
+                        "days": 7,
+                        "roster": EXAMPLE_ROSTER,
+                    },
+                }
+            }
+        ),
+    ],
 ) -> ReportPublic:
     if body.problem is not None:
         problem = body.problem
     else:
         if body.site_id is None or body.start is None:
-            raise ApiError(422, "send a problem, or a site_id with a start date",
-                           "site_id" if body.site_id is None else "start")
+            raise ApiError(
+                422,
+                "send a problem, or a site_id with a start date",
+                "site_id" if body.site_id is None else "start",
+            )
         user.check_site(body.site_id)
         site = get_site(session, body.site_id)
         pv = get_policy(session, body.site_id, body.policy_version)
-        problem = build_problem(site, Policy.model_validate(pv.data), body.start, body.days,
-                                body.unit_id)
+        problem = build_problem(
+            site, Policy.model_validate(pv.data), body.start, body.days, body.unit_id
+        )
     return ReportPublic.model_validate(report_dict(referee(problem, body.roster)))
 
 
-@router.get("", response_model=list[RosterSummary], summary="List rosters (newest first)",
-            responses=responses(401))
+@router.get(
+    "",
+    response_model=list[RosterSummary],
+    summary="List rosters (newest first)",
+    responses=responses(401),
+)
 def list_rosters(
-    user: CurrentUser, session: SessionDep,
+    user: CurrentUser,
+    session: SessionDep,
     site_id: str | None = Query(None, max_length=100),
     unit_id: str | None = Query(None, max_length=100),
     limit: int = Query(50, ge=1, le=500),
@@ -103,42 +143,67 @@ def list_rosters(
         q = q.where(RosterRow.unit_id == unit_id)
     if user.role == "head":
         q = q.where(RosterRow.site_id == user.site_id, RosterRow.unit_id == user.unit_id)
-    return [RosterSummary(id=r.id, site_id=r.site_id, unit_id=r.unit_id, start=r.start,
-                          days=r.days, status=r.status,  # type: ignore[arg-type]
-                          head_revision=r.head_revision, policy_version=r.policy_version)
-            for r in session.scalars(q)]
+    return [
+        RosterSummary(
+            id=r.id,
+            site_id=r.site_id,
+            unit_id=r.unit_id,
+            start=r.start,
+            days=r.days,
+            status=r.status,  # type: ignore[arg-type]
+            head_revision=r.head_revision,
+            policy_version=r.policy_version,
+        )
+        for r in session.scalars(q)
+    ]
 
 
-@router.get("/{roster_id}", response_model=RosterPublic,
-            summary="A roster with its newest revision and the referee's report",
-            responses=responses(401, 403, 404))
+@router.get(
+    "/{roster_id}",
+    response_model=RosterPublic,
+    summary="A roster with its newest revision and the referee's report",
+    responses=responses(401, 403, 404),
+)
 def read_roster(roster_id: str, user: CurrentUser, session: SessionDep) -> RosterPublic:
     return roster_public(session, get_roster(session, roster_id, user))
 
 
-@router.get("/{roster_id}/revisions", response_model=list[RevisionPublic],
-            summary="Every revision of a roster, oldest first",
-            responses=responses(401, 403, 404))
-def list_revisions(roster_id: str, user: CurrentUser,
-                   session: SessionDep) -> list[RevisionPublic]:
+@router.get(
+    "/{roster_id}/revisions",
+    response_model=list[RevisionPublic],
+    summary="Every revision of a roster, oldest first",
+    responses=responses(401, 403, 404),
+)
+def list_revisions(roster_id: str, user: CurrentUser, session: SessionDep) -> list[RevisionPublic]:
     row = get_roster(session, roster_id, user)
-    revs = session.scalars(select(RosterRevision).where(RosterRevision.roster_id == row.id)
-                           .order_by(RosterRevision.number))
+    revs = session.scalars(
+        select(RosterRevision)
+        .where(RosterRevision.roster_id == row.id)
+        .order_by(RosterRevision.number)
+    )
     return [revision_public(r) for r in revs]
 
 
-@router.get("/{roster_id}/revisions/{number}", response_model=RevisionPublic,
-            summary="One revision of a roster", responses=responses(401, 403, 404))
-def read_revision(roster_id: str, number: int, user: CurrentUser,
-                  session: SessionDep) -> RevisionPublic:
+@router.get(
+    "/{roster_id}/revisions/{number}",
+    response_model=RevisionPublic,
+    summary="One revision of a roster",
+    responses=responses(401, 403, 404),
+)
+def read_revision(
+    roster_id: str, number: int, user: CurrentUser, session: SessionDep
+) -> RevisionPublic:
     return revision_public(get_revision(session, get_roster(session, roster_id, user), number))
 
 
 def get_revision(session, row: RosterRow, number: int | None) -> RosterRevision:
     if number is None:
         return head_revision(session, row)
-    rev = session.scalar(select(RosterRevision).where(RosterRevision.roster_id == row.id,
-                                                      RosterRevision.number == number))
+    rev = session.scalar(
+        select(RosterRevision).where(
+            RosterRevision.roster_id == row.id, RosterRevision.number == number
+        )
+    )
     if rev is None:
         raise not_found("revision", number, "revision")
     return rev
@@ -155,17 +220,26 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
 
     def known(i: int, kind: str, staff_id: str, date=None) -> None:
         if staff_id not in staff:
-            raise ApiError(422, f"{kind} #{i + 1}: staff {staff_id!r} is not in this roster",
-                           f"{kind}s[{i}].staff")
+            raise ApiError(
+                422,
+                f"{kind} #{i + 1}: staff {staff_id!r} is not in this roster",
+                f"{kind}s[{i}].staff",
+            )
         if date is not None and not h.contains(date):
-            raise ApiError(422, f"{kind} #{i + 1}: {date} is outside the roster "
-                                f"({h.start} to {h.end})", f"{kind}s[{i}].date")
+            raise ApiError(
+                422,
+                f"{kind} #{i + 1}: {date} is outside the roster ({h.start} to {h.end})",
+                f"{kind}s[{i}].date",
+            )
 
     for i, c in enumerate(edit.cells):
         known(i, "cell", c.staff, c.date)
         if c.shift not in shifts:
-            raise ApiError(422, f"cell #{i + 1}: unknown shift {c.shift!r}; known: "
-                                f"{', '.join(sorted(shifts))}", f"cells[{i}].shift")
+            raise ApiError(
+                422,
+                f"cell #{i + 1}: unknown shift {c.shift!r}; known: {', '.join(sorted(shifts))}",
+                f"cells[{i}].shift",
+            )
         if c.post is not None and c.post not in posts:
             raise ApiError(422, f"cell #{i + 1}: unknown post {c.post!r}", f"cells[{i}].post")
         key = (c.staff, c.date, c.shift)
@@ -181,27 +255,35 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         if sid not in staff:
             raise ApiError(422, f"team of unknown staff {sid!r}", f"teams.{sid}")
         if not 0 <= team < problem.policy.teams.count:
-            raise ApiError(422, f"team {team} of {sid!r} is not between 0 and "
-                                f"{problem.policy.teams.count - 1}", f"teams.{sid}")
+            raise ApiError(
+                422,
+                f"team {team} of {sid!r} is not between 0 and {problem.policy.teams.count - 1}",
+                f"teams.{sid}",
+            )
         teams[sid] = team
-    return Roster(assignments=sorted(cells.values(), key=lambda a: (a.date, a.shift, a.staff)),
-                  tests=[RapidTest(staff=s, date=d)
-                         for s, d in sorted(tests, key=lambda x: (x[1], x[0]))],
-                  teams=teams)
+    return Roster(
+        assignments=sorted(cells.values(), key=lambda a: (a.date, a.shift, a.staff)),
+        tests=[RapidTest(staff=s, date=d) for s, d in sorted(tests, key=lambda x: (x[1], x[0]))],
+        teams=teams,
+    )
 
 
 def _key(v) -> tuple:
     return (v.rule, v.staff, v.date, v.shift, v.post, v.unit)
 
 
-@router.patch("/{roster_id}", response_model=EditResult,
-              summary="Edit cells by hand; the referee re-checks every edit",
-              description="An edit that breaks a hard rule the roster did not break before is "
-              "refused (409 with the broken rules) unless accept_violations is true. Editing a "
-              "published roster starts a new revision recording the differences.",
-              responses=responses(401, 403, 404, 409, 422, 503))
-def edit_roster(roster_id: str, body: RosterEdit, user: CurrentUser,
-                session: SessionDep) -> EditResult:
+@router.patch(
+    "/{roster_id}",
+    response_model=EditResult,
+    summary="Edit cells by hand; the referee re-checks every edit",
+    description="An edit that breaks a hard rule the roster did not break before is "
+    "refused (409 with the broken rules) unless accept_violations is true. Editing a "
+    "published roster starts a new revision recording the differences.",
+    responses=responses(401, 403, 404, 409, 422, 503),
+)
+def edit_roster(
+    roster_id: str, body: RosterEdit, user: CurrentUser, session: SessionDep
+) -> EditResult:
     user.require("hr", "head")
     row = get_roster(session, roster_id, user)
     problem = Problem.model_validate(row.problem)
@@ -213,16 +295,27 @@ def edit_roster(roster_id: str, body: RosterEdit, user: CurrentUser,
     seen = {_key(v) for v in before.violations}
     fresh = [v for v in report.violations if _key(v) not in seen]
     if fresh and not body.accept_violations:
-        raise ApiError(409, f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
-                            "nothing was saved (send accept_violations: true to keep it anyway)",
-                       None, violations=[v.model_dump(mode="json") for v in fresh],
-                       report=report_dict(report))
+        raise ApiError(
+            409,
+            f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
+            "nothing was saved (send accept_violations: true to keep it anyway)",
+            None,
+            violations=[v.model_dump(mode="json") for v in fresh],
+            report=report_dict(report),
+        )
     reason = body.reason or "edited by hand"
     now = utcnow()
     if head.published:
-        rev = RosterRevision(roster_id=row.id, number=head.number + 1, parent=head.number,
-                             data=new.model_dump(mode="json"), report=report_dict(report),
-                             changes=diff(old, new), author=user.name, reason=reason)
+        rev = RosterRevision(
+            roster_id=row.id,
+            number=head.number + 1,
+            parent=head.number,
+            data=new.model_dump(mode="json"),
+            report=report_dict(report),
+            changes=diff(old, new),
+            author=user.name,
+            reason=reason,
+        )
         session.add(rev)
         row.head_revision = rev.number
         row.status = "draft"
@@ -239,29 +332,42 @@ def edit_roster(roster_id: str, body: RosterEdit, user: CurrentUser,
         head.reason = f"{head.reason}; {reason}" if head.reason else reason
         head.updated_at = now
     session.commit()
-    return EditResult(roster=roster_public(session, row),
-                      report=ReportPublic.model_validate(report_dict(report)),
-                      new_violations=fresh)
+    return EditResult(
+        roster=roster_public(session, row),
+        report=ReportPublic.model_validate(report_dict(report)),
+        new_violations=fresh,
+    )
 
 
-@router.post("/{roster_id}/publish", response_model=RosterPublic,
-             summary="Publish the newest revision; it is locked afterwards",
-             description="Refused (409) while the roster breaks a hard rule.",
-             responses=responses(401, 403, 404, 409, 503))
-def publish_roster(roster_id: str, user: CurrentUser, session: SessionDep,
-                   body: PublishRequest | None = None) -> RosterPublic:
+@router.post(
+    "/{roster_id}/publish",
+    response_model=RosterPublic,
+    summary="Publish the newest revision; it is locked afterwards",
+    description="Refused (409) while the roster breaks a hard rule.",
+    responses=responses(401, 403, 404, 409, 503),
+)
+def publish_roster(
+    roster_id: str, user: CurrentUser, session: SessionDep, body: PublishRequest | None = None
+) -> RosterPublic:
     user.require("hr", "head")
     row = get_roster(session, roster_id, user)
     head = head_revision(session, row)
     if head.published:
-        raise ApiError(409, f"revision {head.number} is already published; edit the roster to "
-                            "start a new revision", "revision")
+        raise ApiError(
+            409,
+            f"revision {head.number} is already published; edit the roster to start a new revision",
+            "revision",
+        )
     problem = Problem.model_validate(row.problem)
     report = referee(problem, Roster.model_validate(head.data))
     if report.violations:
-        raise ApiError(409, f"the roster breaks {len(report.violations)} hard rule(s): "
-                            f"{report.violations[0].message}; fix them before publishing", None,
-                       violations=[v.model_dump(mode="json") for v in report.violations])
+        raise ApiError(
+            409,
+            f"the roster breaks {len(report.violations)} hard rule(s): "
+            f"{report.violations[0].message}; fix them before publishing",
+            None,
+            violations=[v.model_dump(mode="json") for v in report.violations],
+        )
     head.report = report_dict(report)
     head.published, head.published_at, head.published_by = True, utcnow(), user.name
     if body and body.reason:

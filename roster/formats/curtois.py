@@ -230,8 +230,9 @@ def parse(text: str, name: str = "instance") -> Instance:
                 raise bad(ln, f"unknown employee {f[0]!r}")
             if f[2] not in shift_ids:
                 raise bad(ln, f"unknown shift {f[2]!r}")
-            out.append(ShiftRequest(f[0], integer(ln, f[1], "Day"), f[2],
-                                    integer(ln, f[3], "Weight")))
+            out.append(
+                ShiftRequest(f[0], integer(ln, f[1], "Day"), f[2], integer(ln, f[3], "Weight"))
+            )
         return out
 
     cover = []
@@ -248,9 +249,16 @@ def parse(text: str, name: str = "instance") -> Instance:
             if not 0 <= d < horizon:
                 raise FormatError(f"{name}: day off {d} of {e} outside the horizon")
 
-    inst = Instance(name, horizon, shifts, staff, days_off,
-                    requests("SECTION_SHIFT_ON_REQUESTS"), requests("SECTION_SHIFT_OFF_REQUESTS"),
-                    cover)
+    inst = Instance(
+        name,
+        horizon,
+        shifts,
+        staff,
+        days_off,
+        requests("SECTION_SHIFT_ON_REQUESTS"),
+        requests("SECTION_SHIFT_OFF_REQUESTS"),
+        cover,
+    )
     for r in inst.on_requests + inst.off_requests:
         if not 0 <= r.day < horizon:
             raise FormatError(f"{name}: request day {r.day} outside the horizon")
@@ -302,19 +310,25 @@ def _contract(inst: Instance, s: StaffDef) -> Contract:
         # to_problem); a max >= the horizon can never bind.
         if mx < inst.horizon
     ]
-    counts.append(CountLimit(measure="minutes", hard_min=s.min_total_minutes,
-                             hard_max=s.max_total_minutes))
+    counts.append(
+        CountLimit(measure="minutes", hard_min=s.min_total_minutes, hard_max=s.max_total_minutes)
+    )
     return Contract(
         max_shifts_per_day=1,
         min_rest_hours=None,
         counts=counts,
         runs=[
-            RunLimit(state="on", hard_min=s.min_consecutive_shifts,
-                     hard_max=s.max_consecutive_shifts, exempt_at_borders=True),
+            RunLimit(
+                state="on",
+                hard_min=s.min_consecutive_shifts,
+                hard_max=s.max_consecutive_shifts,
+                exempt_at_borders=True,
+            ),
             RunLimit(state="off", hard_min=s.min_consecutive_days_off, exempt_at_borders=True),
         ],
-        successions=[Succession(first=sh.id, then=t) for sh in inst.shifts
-                     for t in sh.cannot_follow],
+        successions=[
+            Succession(first=sh.id, then=t) for sh in inst.shifts for t in sh.cannot_follow
+        ],
         weekends=WeekendLimit(hard_max=s.max_weekends),
     )
 
@@ -342,21 +356,39 @@ def to_problem(inst: Instance, start: dt.date = DEFAULT_START) -> Problem:
     for (sid, wu, wo), rows in groups.items():
         per_shift[sid] = per_shift.get(sid, 0) + 1
         pid = sid if per_shift[sid] == 1 else f"{sid}#{per_shift[sid]}"
-        posts.append(Post(
-            # No skill on the post: working shift s means covering post s, so the solver counts
-            # the people on shift s per slot instead of keeping a per-person copy of every
-            # shift variable (a weaker LP and more memory); MaxShifts=0 is a count bound of 0.
-            id=pid, name=f"shift {sid}", kind=PostKind.task, skill=None, unit=UNIT_ID,
-            demands=[],
-            slot_demands=[SlotDemand(date=date(c.day), shift=sid, min=c.requirement,
-                                     max=c.requirement) for c in rows],
-            under_weight=wu, over_weight=wo,
-        ))
+        posts.append(
+            Post(
+                # No skill on the post: working shift s means covering post s, so the solver counts
+                # the people on shift s per slot instead of keeping a per-person copy of every
+                # shift variable (a weaker LP and more memory); MaxShifts=0 is a count bound of 0.
+                id=pid,
+                name=f"shift {sid}",
+                kind=PostKind.task,
+                skill=None,
+                unit=UNIT_ID,
+                demands=[],
+                slot_demands=[
+                    SlotDemand(date=date(c.day), shift=sid, min=c.requirement, max=c.requirement)
+                    for c in rows
+                ],
+                under_weight=wu,
+                over_weight=wo,
+            )
+        )
     covered = {c.shift for c in inst.cover}
     for sh in inst.shifts:  # a shift type with no cover row at all: nobody works it
         if sh.id not in covered:
-            posts.append(Post(id=sh.id, name=f"shift {sh.id}", kind=PostKind.task, skill=None,
-                              unit=UNIT_ID, demands=[], slot_demands=[]))
+            posts.append(
+                Post(
+                    id=sh.id,
+                    name=f"shift {sh.id}",
+                    kind=PostKind.task,
+                    skill=None,
+                    unit=UNIT_ID,
+                    demands=[],
+                    slot_demands=[],
+                )
+            )
 
     site = Site(
         id=f"curtois-qu-{inst.name}",
@@ -379,20 +411,29 @@ def to_problem(inst: Instance, start: dt.date = DEFAULT_START) -> Problem:
         if key not in by_json:
             by_json[key] = f"contract-{len(by_json) + 1}"
             contracts[by_json[key]] = c
-        staff.append(Staff(
-            id=s.id, name=s.id, unit=UNIT_ID,
-            skills=[sid for sid, mx in s.max_shifts.items() if mx > 0],
-            contract=by_json[key],
-        ))
+        staff.append(
+            Staff(
+                id=s.id,
+                name=s.id,
+                unit=UNIT_ID,
+                skills=[sid for sid, mx in s.max_shifts.items() if mx > 0],
+                contract=by_json[key],
+            )
+        )
 
     absences = [
         Absence(staff=e, start=date(d), end=date(d), reason=AbsenceReason.rest, note="day off")
-        for e, days in inst.days_off.items() for d in sorted(set(days))
+        for e, days in inst.days_off.items()
+        for d in sorted(set(days))
     ]
-    requests = [Request(staff=r.staff, date=date(r.day), shift=r.shift, on_site=True,
-                        weight=r.weight) for r in inst.on_requests]
-    requests += [Request(staff=r.staff, date=date(r.day), shift=r.shift, on_site=False,
-                         weight=r.weight) for r in inst.off_requests]
+    requests = [
+        Request(staff=r.staff, date=date(r.day), shift=r.shift, on_site=True, weight=r.weight)
+        for r in inst.on_requests
+    ]
+    requests += [
+        Request(staff=r.staff, date=date(r.day), shift=r.shift, on_site=False, weight=r.weight)
+        for r in inst.off_requests
+    ]
 
     return Problem(
         site=site,
@@ -470,8 +511,14 @@ def grid_to_roster(problem: Problem, grid: Sequence[Sequence[str | None]]) -> Ro
             if sid not in shift_ids:
                 raise ValueError(f"row of {s.id}, day {d}: unknown shift {sid!r}")
             date = h.date(d)
-            assignments.append(Assignment(staff=s.id, date=date, shift=sid,
-                                          post=post_of.get((date, sid), fallback.get(sid))))
+            assignments.append(
+                Assignment(
+                    staff=s.id,
+                    date=date,
+                    shift=sid,
+                    post=post_of.get((date, sid), fallback.get(sid)),
+                )
+            )
     return Roster(assignments=assignments)
 
 
@@ -515,8 +562,10 @@ def evaluate(inst: Instance, grid: Sequence[Sequence[str | None]]) -> tuple[list
             out.append(f"{s.id}: {minutes} minutes > max {s.max_total_minutes}")
         if minutes < s.min_total_minutes:  # 5.
             out.append(f"{s.id}: {minutes} minutes < min {s.min_total_minutes}")
-        for state, lo, hi in ((True, s.min_consecutive_shifts, s.max_consecutive_shifts),
-                              (False, s.min_consecutive_days_off, None)):
+        for state, lo, hi in (
+            (True, s.min_consecutive_shifts, s.max_consecutive_shifts),
+            (False, s.min_consecutive_days_off, None),
+        ):
             for a, b in _runs(work, state):  # 6./7./8.
                 length = b - a
                 if hi is not None and length > hi:
@@ -577,12 +626,17 @@ def read_best_known(path: str | Path) -> dict[str, BestKnown]:
     out = {}
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
+
             def num(v: str | None) -> int | None:
                 v = (v or "").strip()
                 return int(v) if v else None
+
             out[row["instance"]] = BestKnown(
-                instance=row["instance"], lower_bound=num(row["lower_bound"]),
-                upper_bound=num(row["upper_bound"]), optimal_known=row["optimal_known"].strip(),
-                source=row.get("source", ""), notes=row.get("notes", ""),
+                instance=row["instance"],
+                lower_bound=num(row["lower_bound"]),
+                upper_bound=num(row["upper_bound"]),
+                optimal_known=row["optimal_known"].strip(),
+                source=row.get("source", ""),
+                notes=row.get("notes", ""),
             )
     return out

@@ -73,8 +73,22 @@ WORK_SHIFTS = {
 
 # (employee, shift, day); fixes the first two days (and, as written, employee 6 on day 3).
 FIXED_ASSIGNMENTS = [
-    (0, 0, 0), (1, 0, 0), (2, 1, 0), (3, 1, 0), (4, 2, 0), (5, 2, 0), (6, 2, 3), (7, 3, 0),
-    (0, 1, 1), (1, 1, 1), (2, 2, 1), (3, 2, 1), (4, 2, 1), (5, 0, 1), (6, 0, 1), (7, 3, 1),
+    (0, 0, 0),
+    (1, 0, 0),
+    (2, 1, 0),
+    (3, 1, 0),
+    (4, 2, 0),
+    (5, 2, 0),
+    (6, 2, 3),
+    (7, 3, 0),
+    (0, 1, 1),
+    (1, 1, 1),
+    (2, 2, 1),
+    (3, 2, 1),
+    (4, 2, 1),
+    (5, 0, 1),
+    (6, 0, 1),
+    (7, 3, 1),
 ]
 # (employee, shift, day, weight); negative = wanted.
 REQUESTS = [(3, 0, 5, -2), (5, 3, 10, -2), (2, 3, 4, 4)]
@@ -106,44 +120,78 @@ def build() -> Problem:
 
     shifts = [ShiftType(id=k, name=name, start=a, end=b) for k, (name, a, b) in WORK_SHIFTS.items()]
     posts = [
-        Post(id=sid, name=WORK_SHIFTS[sid][0], kind=PostKind.task, unit=UNIT_ID,
-             demands=[Demand(weekdays=[wd], shifts=[sid], min=WEEKLY_COVER_DEMANDS[wd][i],
-                             max=WEEKLY_COVER_DEMANDS[wd][i]) for wd in range(7)],
-             under_weight=None, over_weight=EXCESS_COVER_PENALTIES[i])
+        Post(
+            id=sid,
+            name=WORK_SHIFTS[sid][0],
+            kind=PostKind.task,
+            unit=UNIT_ID,
+            demands=[
+                Demand(
+                    weekdays=[wd],
+                    shifts=[sid],
+                    min=WEEKLY_COVER_DEMANDS[wd][i],
+                    max=WEEKLY_COVER_DEMANDS[wd][i],
+                )
+                for wd in range(7)
+            ],
+            under_weight=None,
+            over_weight=EXCESS_COVER_PENALTIES[i],
+        )
         for i, sid in enumerate(work_ids)
     ]
-    site = Site(id="ortools-shift-scheduling", name="OR-Tools shift_scheduling_sat example",
-                units=[Unit(id=UNIT_ID)], shifts=shifts, posts=posts,
-                opening=[Opening(weekdays=list(range(7)), shifts=[])],
-                general_duty_allowed=False)
+    site = Site(
+        id="ortools-shift-scheduling",
+        name="OR-Tools shift_scheduling_sat example",
+        units=[Unit(id=UNIT_ID)],
+        shifts=shifts,
+        posts=posts,
+        opening=[Opening(weekdays=list(range(7)), shifts=[])],
+        general_duty_allowed=False,
+    )
 
     runs = []
     for s, hmin, smin, mincost, smax, hmax, maxcost in SHIFT_CONSTRAINTS:
         state = "off" if s == 0 else "on"
-        runs.append(RunLimit(
-            state=state, shifts=[] if s == 0 else [SHIFTS[s]],
-            hard_min=hmin if hmin > 1 else None, hard_max=hmax,
-            soft_min=smin if mincost > 0 and smin > hmin else None, min_weight=max(mincost, 1),
-            soft_max=smax if maxcost > 0 and smax < hmax else None, max_weight=max(maxcost, 1),
-            exempt_at_borders=False,
-        ))
+        runs.append(
+            RunLimit(
+                state=state,
+                shifts=[] if s == 0 else [SHIFTS[s]],
+                hard_min=hmin if hmin > 1 else None,
+                hard_max=hmax,
+                soft_min=smin if mincost > 0 and smin > hmin else None,
+                min_weight=max(mincost, 1),
+                soft_max=smax if maxcost > 0 and smax < hmax else None,
+                max_weight=max(maxcost, 1),
+                exempt_at_borders=False,
+            )
+        )
     counts = []
     for s, hmin, smin, mincost, smax, hmax, maxcost in WEEKLY_SUM_CONSTRAINTS:
-        counts.append(CountLimit(
-            measure="days_off" if s == 0 else "shifts", shifts=[] if s == 0 else [SHIFTS[s]],
-            window="week", hard_min=hmin if hmin > 0 else None, hard_max=hmax,
-            soft_min=smin if mincost > 0 and smin > hmin else None, min_weight=max(mincost, 1),
-            soft_max=smax if maxcost > 0 and smax < hmax else None, max_weight=max(maxcost, 1),
-        ))
-    successions = [Succession(first=SHIFTS[a], then=SHIFTS[b], weight=c or None)
-                   for a, b, c in PENALIZED_TRANSITIONS]
+        counts.append(
+            CountLimit(
+                measure="days_off" if s == 0 else "shifts",
+                shifts=[] if s == 0 else [SHIFTS[s]],
+                window="week",
+                hard_min=hmin if hmin > 0 else None,
+                hard_max=hmax,
+                soft_min=smin if mincost > 0 and smin > hmin else None,
+                min_weight=max(mincost, 1),
+                soft_max=smax if maxcost > 0 and smax < hmax else None,
+                max_weight=max(maxcost, 1),
+            )
+        )
+    successions = [
+        Succession(first=SHIFTS[a], then=SHIFTS[b], weight=c or None)
+        for a, b, c in PENALIZED_TRANSITIONS
+    ]
     contract = Contract(max_shifts_per_day=1, counts=counts, runs=runs, successions=successions)
 
     fixed = []
     for e, s, d in FIXED_ASSIGNMENTS:
         if s == 0:
-            fixed += [FixedCell(staff=staff_id(e), date=date(d), shift=w, on_site=False)
-                      for w in work_ids]
+            fixed += [
+                FixedCell(staff=staff_id(e), date=date(d), shift=w, on_site=False) for w in work_ids
+            ]
         else:
             fixed.append(FixedCell(staff=staff_id(e), date=date(d), shift=SHIFTS[s], on_site=True))
 
@@ -158,15 +206,26 @@ def build() -> Problem:
         # For a work shift the request is about being on site in it; for O about being on site
         # at all that day (off = 1 - on site), so the sense flips.
         wants_on_site = (w < 0) != (s == 0)
-        requests.append(Request(staff=staff_id(e), date=date(d), shift=shift,
-                                on_site=wants_on_site, weight=abs(w)))
+        requests.append(
+            Request(
+                staff=staff_id(e), date=date(d), shift=shift, on_site=wants_on_site, weight=abs(w)
+            )
+        )
         if w < 0:
             offset += w
-    staff = [Staff(id=staff_id(e), name=f"Worker {e}", unit=UNIT_ID, contract=CONTRACT_ID)
-             for e in range(NUM_EMPLOYEES)]
-    return Problem(site=site, staff=staff,
-                   policy=benchmark_policy("ortools shift_scheduling_sat", {CONTRACT_ID: contract}),
-                   horizon=horizon, requests=requests, fixed=fixed, objective_offset=offset)
+    staff = [
+        Staff(id=staff_id(e), name=f"Worker {e}", unit=UNIT_ID, contract=CONTRACT_ID)
+        for e in range(NUM_EMPLOYEES)
+    ]
+    return Problem(
+        site=site,
+        staff=staff,
+        policy=benchmark_policy("ortools shift_scheduling_sat", {CONTRACT_ID: contract}),
+        horizon=horizon,
+        requests=requests,
+        fixed=fixed,
+        objective_offset=offset,
+    )
 
 
 def example_objective(grid: list[list[str]]) -> tuple[list[str], int]:

@@ -147,13 +147,25 @@ def parse(text: str, name: str = "instance") -> Instance:
                 def dates(v: str) -> tuple[dt.date, ...]:
                     return tuple(dt.date.fromisoformat(x) for x in v.split(",") if x)
 
-                employees.append(Employee(f[1], frozenset(x for x in f[2].split(",") if x),
-                                          dates(f[3]), dates(f[4]), dates(f[5])))
+                employees.append(
+                    Employee(
+                        f[1],
+                        frozenset(x for x in f[2].split(",") if x),
+                        dates(f[3]),
+                        dates(f[4]),
+                        dates(f[5]),
+                    )
+                )
             elif f[0] == "S":
                 if len(f) != 6:
                     raise FormatError(f"{where}: a shift has 6 fields, got {len(f)}")
-                s = Shift(f[1], dt.datetime.fromisoformat(f[2]), dt.datetime.fromisoformat(f[3]),
-                          f[4], f[5])
+                s = Shift(
+                    f[1],
+                    dt.datetime.fromisoformat(f[2]),
+                    dt.datetime.fromisoformat(f[3]),
+                    f[4],
+                    f[5],
+                )
                 if s.end <= s.start:
                     raise FormatError(f"{where}: shift {s.id} ends before it starts")
                 shifts.append(s)
@@ -211,10 +223,15 @@ def to_problem(inst: Instance) -> Problem:
         days_spanned = (s.end.date() - s.start.date()).days
         length = (s.end - s.start).total_seconds() / 60
         t = ShiftType(id=s.type_id, start=s.start.time(), end=s.end.time())
-        if days_spanned > 1 or (days_spanned == 1) != (s.end.time() <= s.start.time()) \
-                or t.minutes != length:
-            raise FormatError(f"{inst.name}: shift {s.id} ({s.start} - {s.end}) is not a "
-                              "same-day or overnight shift of at most 24 h")
+        if (
+            days_spanned > 1
+            or (days_spanned == 1) != (s.end.time() <= s.start.time())
+            or t.minutes != length
+        ):
+            raise FormatError(
+                f"{inst.name}: shift {s.id} ({s.start} - {s.end}) is not a "
+                "same-day or overnight shift of at most 24 h"
+            )
         types.setdefault(t.id, t)
     shift_types = sorted(types.values(), key=lambda t: (t.start, t.end))
 
@@ -222,29 +239,45 @@ def to_problem(inst: Instance) -> Problem:
     # (no shift starting on D can end within 10 h of a shift starting on D + 2).
     def offset(t: ShiftType) -> int:
         return t.start.hour * 60 + t.start.minute
+
     latest_end = max(offset(t) + t.minutes for t in shift_types)
     earliest_start = min(offset(t) for t in shift_types)
     if 2 * 1440 + earliest_start - latest_end < 600:
-        raise FormatError(f"{inst.name}: shifts so long that the 10 h rest rule reaches two days "
-                          "ahead; the domain model checks only the next day")
+        raise FormatError(
+            f"{inst.name}: shifts so long that the 10 h rest rule reaches two days "
+            "ahead; the domain model checks only the next day"
+        )
 
     # Posts: (location, skill); demand per (date, type) = number of identical shifts.
     counts: dict[tuple[str, str], dict[tuple[dt.date, str], int]] = defaultdict(
-        lambda: defaultdict(int))
+        lambda: defaultdict(int)
+    )
     for s in inst.shifts:
         counts[(s.location, s.skill)][(s.start.date(), s.type_id)] += 1
     posts = [
-        Post(id=post_id(loc, sk), name=f"{loc} ({sk})", kind=PostKind.task, skill=sk,
-             unit=UNIT_ID, demands=[],
-             slot_demands=[SlotDemand(date=d, shift=t, min=n, max=n)
-                           for (d, t), n in sorted(slots.items())])
+        Post(
+            id=post_id(loc, sk),
+            name=f"{loc} ({sk})",
+            kind=PostKind.task,
+            skill=sk,
+            unit=UNIT_ID,
+            demands=[],
+            slot_demands=[
+                SlotDemand(date=d, shift=t, min=n, max=n) for (d, t), n in sorted(slots.items())
+            ],
+        )
         for (loc, sk), slots in sorted(counts.items())
     ]
     skills = sorted({s.skill for s in inst.shifts} | {k for e in inst.employees for k in e.skills})
     site = Site(
-        id=f"timefold-{inst.name}", name=f"Timefold employee scheduling {inst.name}",
-        units=[Unit(id=UNIT_ID, name="Hospital")], shifts=shift_types, skills=skills, posts=posts,
-        opening=[Opening(weekdays=list(range(7)), shifts=[])], general_duty_allowed=False,
+        id=f"timefold-{inst.name}",
+        name=f"Timefold employee scheduling {inst.name}",
+        units=[Unit(id=UNIT_ID, name="Hospital")],
+        shifts=shift_types,
+        skills=skills,
+        posts=posts,
+        opening=[Opening(weekdays=list(range(7)), shifts=[])],
+        general_duty_allowed=False,
     )
 
     # The slots that exist (some post needs someone), with their start/end datetimes.
@@ -257,12 +290,22 @@ def to_problem(inst: Instance) -> Problem:
     wishes: dict[tuple[str, dt.date, str, bool], int] = defaultdict(int)
     for e in inst.employees:
         for u in sorted(set(e.unavailable)):
-            absences.append(Absence(staff=e.name, start=u, end=u, reason=AbsenceReason.leave,
-                                    note="unavailable"))
+            absences.append(
+                Absence(
+                    staff=e.name, start=u, end=u, reason=AbsenceReason.leave, note="unavailable"
+                )
+            )
             if overnight:
-                absences.append(Absence(staff=e.name, start=u - DAY, end=u - DAY,
-                                        shifts=overnight, reason=AbsenceReason.leave,
-                                        note=f"unavailable on {u} (overnight shift ends then)"))
+                absences.append(
+                    Absence(
+                        staff=e.name,
+                        start=u - DAY,
+                        end=u - DAY,
+                        shifts=overnight,
+                        reason=AbsenceReason.leave,
+                        note=f"unavailable on {u} (overnight shift ends then)",
+                    )
+                )
         for dates, on_site in ((e.undesired, False), (e.desired, True)):
             for u in dates:
                 for (d, t), (a, b) in slots.items():
@@ -270,24 +313,38 @@ def to_problem(inst: Instance) -> Problem:
                         m = overlap_minutes(a, b, u)
                         if m > 0:
                             wishes[(e.name, d, t, on_site)] += m
-    requests = [Request(staff=n, date=d, shift=t, on_site=on, weight=w)
-                for (n, d, t, on), w in sorted(wishes.items())]
+    requests = [
+        Request(staff=n, date=d, shift=t, on_site=on, weight=w)
+        for (n, d, t, on), w in sorted(wishes.items())
+    ]
     desired_total = sum(r.weight for r in requests if r.on_site)
 
     mean = len(inst.shifts) / max(1, len(inst.employees))
     contract = Contract(
         max_shifts_per_day=1,
         min_rest_hours=10,
-        counts=[CountLimit(measure="shifts", window="horizon", soft_min=math.floor(mean),
-                           soft_max=math.ceil(mean), min_weight=BALANCE_WEIGHT,
-                           max_weight=BALANCE_WEIGHT)],
+        counts=[
+            CountLimit(
+                measure="shifts",
+                window="horizon",
+                soft_min=math.floor(mean),
+                soft_max=math.ceil(mean),
+                min_weight=BALANCE_WEIGHT,
+                max_weight=BALANCE_WEIGHT,
+            )
+        ],
     )
-    staff = [Staff(id=e.name, name=e.name, unit=UNIT_ID, skills=sorted(e.skills),
-                   contract=CONTRACT_ID) for e in inst.employees]
+    staff = [
+        Staff(id=e.name, name=e.name, unit=UNIT_ID, skills=sorted(e.skills), contract=CONTRACT_ID)
+        for e in inst.employees
+    ]
     return Problem(
-        site=site, staff=staff,
+        site=site,
+        staff=staff,
         policy=benchmark_policy(f"timefold {inst.name}", {CONTRACT_ID: contract}),
-        horizon=horizon, absences=absences, requests=requests,
+        horizon=horizon,
+        absences=absences,
+        requests=requests,
         objective_offset=-desired_total,
     )
 
@@ -310,14 +367,15 @@ def roster_to_assignment(inst: Instance, roster: Roster) -> dict[str, str | None
     no remaining original shift.
     """
     buckets: dict[tuple[dt.date, str, str], list[str]] = defaultdict(list)
-    for s in sorted(inst.shifts, key=lambda s: (_id_key(s.id))):
+    for s in sorted(inst.shifts, key=lambda s: _id_key(s.id)):
         buckets[(s.start.date(), s.type_id, post_id(s.location, s.skill))].append(s.id)
     out: dict[str, str | None] = {s.id: None for s in inst.shifts}
     for a in sorted(roster.assignments, key=lambda a: (a.date, a.shift, a.post or "", a.staff)):
         key = (a.date, a.shift, a.post or "")
         if not buckets.get(key):
-            raise ValueError(f"{a.staff} on {a.date} {a.shift} at {a.post!r}: no such shift "
-                             "left in the instance")
+            raise ValueError(
+                f"{a.staff} on {a.date} {a.shift} at {a.post!r}: no such shift left in the instance"
+            )
         out[buckets[key].pop(0)] = a.staff
     return out
 
@@ -335,8 +393,7 @@ def write_assignment(inst: Instance, roster: Roster) -> str:
 
 def read_assignment(text: str) -> dict[str, str | None]:
     """Read the CSV written by :func:`write_assignment`."""
-    return {row["shift_id"]: (row["employee"] or None)
-            for row in csv.DictReader(io.StringIO(text))}
+    return {row["shift_id"]: (row["employee"] or None) for row in csv.DictReader(io.StringIO(text))}
 
 
 def _id_key(i: str) -> tuple[int, int | str]:
@@ -399,10 +456,11 @@ def timefold_score(inst: Instance, assignment: Mapping[str, str | None]) -> Time
                 parts["Desired day for employee"] += overlap_minutes(s.start, s.end, u)
     for shifts in by_emp.values():
         for i, a in enumerate(shifts):
-            for b in shifts[i + 1:]:
+            for b in shifts[i + 1 :]:
                 if a.start < b.end and b.start < a.end:
-                    parts["Overlapping shift"] -= (min(a.end, b.end)
-                                                   - max(a.start, b.start)).total_seconds() // 60
+                    parts["Overlapping shift"] -= (
+                        min(a.end, b.end) - max(a.start, b.start)
+                    ).total_seconds() // 60
                 if a.start.date() == b.start.date():
                     parts["Max one shift per day"] -= 1
             for b in shifts:
@@ -415,10 +473,16 @@ def timefold_score(inst: Instance, assignment: Mapping[str, str | None]) -> Time
         counts = [len(v) for v in by_emp.values()]
         mean = sum(counts) / n
         parts["Balance employee shift assignments"] -= math.sqrt(
-            sum((c - mean) ** 2 for c in counts))
-    hard_keys = {"Unassigned shift", "Missing required skill", "Unavailable employee",
-                 "Overlapping shift", "Max one shift per day",
-                 "At least 10 hours between 2 shifts"}
+            sum((c - mean) ** 2 for c in counts)
+        )
+    hard_keys = {
+        "Unassigned shift",
+        "Missing required skill",
+        "Unavailable employee",
+        "Overlapping shift",
+        "Max one shift per day",
+        "At least 10 hours between 2 shifts",
+    }
     hard = int(sum(v for k, v in parts.items() if k in hard_keys))
     soft = sum(v for k, v in parts.items() if k not in hard_keys)
     return TimefoldScore(hard=hard, soft=soft, parts=dict(parts))

@@ -17,8 +17,13 @@ from api.settings import Settings
 
 ADMIN = "test-admin-token"
 PG_URL = os.environ.get("ROSTER_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
-    not PG_URL, reason="ROSTER_TEST_POSTGRES_URL is not set"))]
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(not PG_URL, reason="ROSTER_TEST_POSTGRES_URL is not set"),
+    ),
+]
 
 
 def _pg_schema(create: bool, schema: str) -> None:
@@ -49,10 +54,16 @@ def backend(request, tmp_path_factory) -> Iterator[dict[str, Any]]:
 
 
 def make_settings(backend: dict[str, Any], **kw: Any) -> Settings:
-    values: dict[str, Any] = {"admin_token": ADMIN, "solve_function": "tests.api.fakesolver:solve",
-                              "default_time_limit": 2.0, "max_time_limit": 5.0,
-                              "max_concurrent_solves": 1, "solver_workers": 1,
-                              "progress_interval": 0.1, **backend}
+    values: dict[str, Any] = {
+        "admin_token": ADMIN,
+        "solve_function": "tests.api.fakesolver:solve",
+        "default_time_limit": 2.0,
+        "max_time_limit": 5.0,
+        "max_concurrent_solves": 1,
+        "solver_workers": 1,
+        "progress_interval": 0.1,
+        **backend,
+    }
     values.update(kw)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
@@ -75,24 +86,41 @@ def new_id(prefix: str = "s") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def site_body(site_id: str, name: str = "Tiny office", n: int = 6,
-              units: tuple[str, ...] = ("tp", "dd"), posts: bool = True,
-              policy: dict[str, Any] | None = None) -> dict[str, Any]:
+def site_body(
+    site_id: str,
+    name: str = "Tiny office",
+    n: int = 6,
+    units: tuple[str, ...] = ("tp", "dd"),
+    posts: bool = True,
+    policy: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A small site: two units of ``n`` people each, two shifts, a counter per unit."""
     staff = []
     for u in units:
         for i in range(n):
-            staff.append({"id": f"{u}{i:02d}", "name": f"Nguyễn Văn {u.upper()}{i}",
-                          "unit": u, "skills": ["counter"] if i < n // 2 else []})
+            staff.append(
+                {
+                    "id": f"{u}{i:02d}",
+                    "name": f"Nguyễn Văn {u.upper()}{i}",
+                    "unit": u,
+                    "skills": ["counter"] if i < n // 2 else [],
+                }
+            )
     return {
         "site": {
-            "id": site_id, "name": name,
+            "id": site_id,
+            "name": name,
             "units": [{"id": u, "name": f"Unit {u}"} for u in units],
-            "shifts": [{"id": "am", "name": "Sáng", "start": "07:30", "end": "11:30"},
-                       {"id": "pm", "name": "Chiều", "start": "13:30", "end": "17:00"}],
+            "shifts": [
+                {"id": "am", "name": "Sáng", "start": "07:30", "end": "11:30"},
+                {"id": "pm", "name": "Chiều", "start": "13:30", "end": "17:00"},
+            ],
             "skills": ["counter"],
-            "posts": [{"id": f"q-{u}", "name": f"Quầy, {u}", "skill": "counter", "unit": u}
-                      for u in units] if posts else [],
+            "posts": [
+                {"id": f"q-{u}", "name": f"Quầy, {u}", "skill": "counter", "unit": u} for u in units
+            ]
+            if posts
+            else [],
         },
         "staff": staff,
         "policy": policy or {"cap": {"fraction": 0.5}},
@@ -107,10 +135,14 @@ def make_site(client: TestClient, name: str = "Tiny office", **kw: Any) -> str:
     return site_id
 
 
-def token(client: TestClient, role: str, site_id: str | None = None,
-          unit_id: str | None = None) -> dict[str, str]:
-    r = client.post("/auth/tokens", json={"role": role, "name": f"{role}-test",
-                                          "site_id": site_id, "unit_id": unit_id}, headers=HR)
+def token(
+    client: TestClient, role: str, site_id: str | None = None, unit_id: str | None = None
+) -> dict[str, str]:
+    r = client.post(
+        "/auth/tokens",
+        json={"role": role, "name": f"{role}-test", "site_id": site_id, "unit_id": unit_id},
+        headers=HR,
+    )
     assert r.status_code == 201, r.text
     return auth(r.json()["token"])
 
@@ -118,9 +150,13 @@ def token(client: TestClient, role: str, site_id: str | None = None,
 START = "2021-12-13"  # a Monday
 
 
-def wait_job(client: TestClient, job_id: str, headers: dict[str, str] | None = None,
-             timeout: float = 60.0, until: tuple[str, ...] = (
-                 "done", "infeasible", "failed", "stopped")) -> dict[str, Any]:
+def wait_job(
+    client: TestClient,
+    job_id: str,
+    headers: dict[str, str] | None = None,
+    timeout: float = 60.0,
+    until: tuple[str, ...] = ("done", "infeasible", "failed", "stopped"),
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         r = client.get(f"/jobs/{job_id}", headers=headers or HR)
@@ -131,8 +167,13 @@ def wait_job(client: TestClient, job_id: str, headers: dict[str, str] | None = N
         time.sleep(0.1)
 
 
-def run_job(client: TestClient, site_id: str, unit_id: str | None = "tp",
-            headers: dict[str, str] | None = None, **kw: Any) -> dict[str, Any]:
+def run_job(
+    client: TestClient,
+    site_id: str,
+    unit_id: str | None = "tp",
+    headers: dict[str, str] | None = None,
+    **kw: Any,
+) -> dict[str, Any]:
     body = {"site_id": site_id, "unit_id": unit_id, "start": START, "days": 5, **kw}
     r = client.post("/jobs", json=body, headers=headers or HR)
     assert r.status_code == 202, r.text

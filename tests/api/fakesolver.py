@@ -17,9 +17,13 @@ def _remote_roster(problem: Problem) -> Roster:
     return Roster(teams={sid: i % problem.policy.teams.count for i, sid in enumerate(rotating)})
 
 
-def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2,
-          hint: Roster | None = None,
-          on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
+def solve(
+    problem: Problem,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> SolveResult:
     name = problem.site.name or ""
     if name.startswith("slow"):
         roster = hint or _remote_roster(problem)
@@ -33,8 +37,9 @@ def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2,
             time.sleep(0.1)
             n += 1
             if on_progress:
-                on_progress(Progress(elapsed=time.monotonic() - t0, objective=100 - n,
-                                     bound=0, solutions=n))
+                on_progress(
+                    Progress(elapsed=time.monotonic() - t0, objective=100 - n, bound=0, solutions=n)
+                )
         return SolveResult(status=Status.feasible, roster=roster, objective=50, bound=0)
     if name.startswith("crash"):
         os._exit(3)
@@ -44,5 +49,6 @@ def solve(problem: Problem, time_limit: float = 10.0, workers: int = 2,
         raise RuntimeError("scripted failure")
     from solver import solve as real_solve
 
-    return real_solve(problem, time_limit=time_limit, workers=workers, hint=hint,
-                      on_progress=on_progress)
+    return real_solve(
+        problem, time_limit=time_limit, workers=workers, hint=hint, on_progress=on_progress
+    )

@@ -8,8 +8,14 @@ from tests.api.conftest import HR, START, auth, make_site, run_job, site_body, t
 
 
 def test_no_credentials_is_401(client):
-    for method, path in [("get", "/sites"), ("get", "/auth/me"), ("post", "/jobs"),
-                         ("get", "/jobs/x"), ("get", "/rosters"), ("post", "/rosters/analyze")]:
+    for method, path in [
+        ("get", "/sites"),
+        ("get", "/auth/me"),
+        ("post", "/jobs"),
+        ("get", "/jobs/x"),
+        ("get", "/rosters"),
+        ("post", "/rosters/analyze"),
+    ]:
         r = getattr(client, method)(path)
         assert r.status_code == 401, (path, r.text)
         body = r.json()
@@ -30,8 +36,9 @@ def test_revoked_token_is_401(client):
     site_id = make_site(client)
     h = token(client, "portal")
     assert client.get("/auth/me", headers=h).status_code == 200
-    tid = [t for t in client.get("/auth/tokens", headers=HR).json()
-           if t["role"] == "portal"][-1]["id"]
+    tid = [t for t in client.get("/auth/tokens", headers=HR).json() if t["role"] == "portal"][-1][
+        "id"
+    ]
     assert client.delete(f"/auth/tokens/{tid}", headers=HR).status_code == 204
     assert client.get(f"/sites/{site_id}", headers=h).status_code == 401
 
@@ -43,9 +50,15 @@ def world(client):
     job = run_job(client, site_id, "tp", time_limit=2)
     assert job["status"] == "done", job
     job_dd = run_job(client, site_id, "dd", time_limit=2)
-    return {"site": site_id, "other": other, "roster_tp": job["roster_id"],
-            "roster_dd": job_dd["roster_id"], "job_dd": job_dd["id"],
-            "head_tp": token(client, "head", site_id, "tp"), "portal": token(client, "portal")}
+    return {
+        "site": site_id,
+        "other": other,
+        "roster_tp": job["roster_id"],
+        "roster_dd": job_dd["roster_id"],
+        "job_dd": job_dd["id"],
+        "head_tp": token(client, "head", site_id, "tp"),
+        "portal": token(client, "portal"),
+    }
 
 
 def test_head_token_needs_a_unit(client, world):

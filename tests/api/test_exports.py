@@ -27,8 +27,9 @@ def test_roster_csv(client, roster):
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert len(rows) == 6 * 5 * 2  # people x days x shifts
     on_site = {(x["staff_id"], x["date"], x["shift"]) for x in rows if x["mode"] == "on_site"}
-    assigned = {(a["staff"], a["date"], a["shift"])
-                for a in roster["revision"]["roster"]["assignments"]}
+    assigned = {
+        (a["staff"], a["date"], a["shift"]) for a in roster["revision"]["roster"]["assignments"]
+    }
     assert on_site == assigned
     assert rows[0]["name"].startswith("Nguyễn")
 
@@ -46,7 +47,8 @@ def test_tests_csv(client, roster):
     r = client.get(f"/rosters/{roster['id']}/tests.csv", headers=HR)
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert {(x["staff_id"], x["date"]) for x in rows} == {
-        (t["staff"], t["date"]) for t in roster["revision"]["roster"]["tests"]}
+        (t["staff"], t["date"]) for t in roster["revision"]["roster"]["tests"]
+    }
 
 
 def test_ical_per_person(client, roster):
@@ -70,8 +72,7 @@ def test_ical_per_person(client, roster):
     assert "Quầy, tp" in str(first["SUMMARY"]) or "công việc chung" in str(first["SUMMARY"])
     if "Quầy" in str(first["SUMMARY"]):
         assert b"Qu\xe1\xba\xa7y\\, tp" in raw  # the comma is escaped
-    assert client.get(f"/rosters/{roster['id']}/calendar/ghost.ics",
-                      headers=HR).status_code == 404
+    assert client.get(f"/rosters/{roster['id']}/calendar/ghost.ics", headers=HR).status_code == 404
 
 
 def test_ical_escaping_and_folding():

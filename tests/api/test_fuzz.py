@@ -18,15 +18,18 @@ from api.main import create_app  # noqa: E402
 from tests.api.conftest import HR, make_settings, site_body  # noqa: E402
 
 _DB = Path(tempfile.mkdtemp(prefix="roster-fuzz-")) / "fuzz.db"
-APP = create_app(make_settings({"database_url": f"sqlite:///{_DB}"}, max_time_limit=1.0,
-                               default_time_limit=0.5))
+APP = create_app(
+    make_settings({"database_url": f"sqlite:///{_DB}"}, max_time_limit=1.0, default_time_limit=0.5)
+)
 # The coverage phase would send hundreds of boundary cases per operation: keep the run bounded
 # to the schema's examples plus a few generated cases per operation.
-CONFIG = schemathesis.config.SchemathesisConfig.from_dict({
-    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
-    "generation": {"max-examples": 8, "no-shrink": True},
-    "suppress-health-check": ["all"],
-})
+CONFIG = schemathesis.config.SchemathesisConfig.from_dict(
+    {
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        "generation": {"max-examples": 8, "no-shrink": True},
+        "suppress-health-check": ["all"],
+    }
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 
@@ -39,7 +42,6 @@ def running_app():
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error(case):
     case.call_and_validate(headers=HR, checks=[not_a_server_error])

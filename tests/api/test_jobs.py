@@ -11,8 +11,11 @@ from tests.api.conftest import HR, START, make_site, run_job, wait_job
 def test_lifecycle_with_the_real_solver(client):
     site_id = make_site(client)
     t0 = time.monotonic()
-    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
-                                   "days": 5, "time_limit": 3}, headers=HR)
+    r = client.post(
+        "/jobs",
+        json={"site_id": site_id, "unit_id": "tp", "start": START, "days": 5, "time_limit": 3},
+        headers=HR,
+    )
     assert time.monotonic() - t0 < 2, "POST answers at once"
     assert r.status_code == 202
     job = r.json()
@@ -32,16 +35,22 @@ def test_lifecycle_with_the_real_solver(client):
 
 def test_time_limit_is_capped(client):
     site_id = make_site(client)
-    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
-                                   "time_limit": 999}, headers=HR)
+    r = client.post(
+        "/jobs",
+        json={"site_id": site_id, "unit_id": "tp", "start": START, "time_limit": 999},
+        headers=HR,
+    )
     assert r.status_code == 202 and r.json()["time_limit"] == 5.0
     wait_job(client, r.json()["id"])
 
 
 def test_stop_keeps_the_best_roster(client):
     site_id = make_site(client, name="slow office")
-    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
-                                   "time_limit": 5}, headers=HR)
+    r = client.post(
+        "/jobs",
+        json={"site_id": site_id, "unit_id": "tp", "start": START, "time_limit": 5},
+        headers=HR,
+    )
     job_id = r.json()["id"]
     job = wait_job(client, job_id, until=("solving",))
     deadline = time.monotonic() + 20
@@ -99,12 +108,12 @@ def test_bad_job_requests(client):
     site_id = make_site(client)
     r = client.post("/jobs", json={"site_id": "nowhere", "start": START}, headers=HR)
     assert r.status_code == 404 and r.json()["field"] == "site_id"
-    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "zz", "start": START},
-                    headers=HR)
+    r = client.post("/jobs", json={"site_id": site_id, "unit_id": "zz", "start": START}, headers=HR)
     assert r.status_code == 404 and r.json()["field"] == "unit_id"
     r = client.post("/jobs", json={"site_id": site_id, "start": "not a date"}, headers=HR)
     assert r.status_code == 422 and r.json()["field"] == "body.start"
-    r = client.post("/jobs", json={"site_id": site_id, "start": START, "policy_version": 9},
-                    headers=HR)
+    r = client.post(
+        "/jobs", json={"site_id": site_id, "start": START, "policy_version": 9}, headers=HR
+    )
     assert r.status_code == 404 and r.json()["field"] == "policy_version"
     assert client.get("/jobs/nope", headers=HR).status_code == 404

@@ -33,23 +33,33 @@ def test_invalid_site_is_422_with_the_field(client):
     body["site"]["shifts"][0]["start"] = "25:99"
     r = client.post("/sites", json=body, headers=HR)
     assert r.status_code == 422 and r.json()["field"] == "body.site.shifts.0.start"
-    r = client.patch(f"/sites/{make_site(client)}", json={"absences": [
-        {"staff": "ghost", "start": START, "end": START}]}, headers=HR)
+    r = client.patch(
+        f"/sites/{make_site(client)}",
+        json={"absences": [{"staff": "ghost", "start": START, "end": START}]},
+        headers=HR,
+    )
     assert r.status_code == 422 and "ghost" in r.json()["message"]
 
 
 def test_policy_versions_keep_history_and_rosters_record_theirs(client):
     site_id = make_site(client)
     first = run_job(client, site_id, time_limit=2)
-    r = client.put(f"/sites/{site_id}/policy", json={
-        "policy": {"cap": {"fraction": 0.34}, "teams": {"rotation": "half_day"}},
-        "reason": "Công văn 123/UBND"}, headers=HR)
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={
+            "policy": {"cap": {"fraction": 0.34}, "teams": {"rotation": "half_day"}},
+            "reason": "Công văn 123/UBND",
+        },
+        headers=HR,
+    )
     assert r.status_code == 201, r.text
     assert r.json()["version"] == 2 and r.json()["author"] == "admin"
     assert r.headers["Location"] == f"/sites/{site_id}/policies/2"
     versions = client.get(f"/sites/{site_id}/policies", headers=HR).json()
     assert [(v["version"], v["reason"]) for v in versions] == [
-        (1, "first policy"), (2, "Công văn 123/UBND")]
+        (1, "first policy"),
+        (2, "Công văn 123/UBND"),
+    ]
     assert versions[0]["policy"]["cap"]["fraction"] == 0.5
     assert client.get(f"/sites/{site_id}/policy", headers=HR).json()["version"] == 2
     old = client.get(f"/sites/{site_id}/policies/1", headers=HR).json()
@@ -61,32 +71,46 @@ def test_policy_versions_keep_history_and_rosters_record_theirs(client):
     pinned = run_job(client, site_id, time_limit=2, policy_version=1)
     assert pinned["policy_version"] == 1
     # a policy that contradicts the site is refused, nothing added
-    r = client.put(f"/sites/{site_id}/policy", json={
-        "policy": {"contracts": {"other": {}}}, "reason": "drop default"}, headers=HR)
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={"policy": {"contracts": {"other": {}}}, "reason": "drop default"},
+        headers=HR,
+    )
     assert r.status_code == 422 and "contract" in r.json()["message"]
     r = client.put(f"/sites/{site_id}/policy", json={"policy": {}, "reason": ""}, headers=HR)
     assert r.status_code == 422 and r.json()["field"] == "body.reason"
     assert len(client.get(f"/sites/{site_id}/policies", headers=HR).json()) == 2
 
 
-CSV_OK = ("id,name,unit,skills,team,counts_toward_cap\n"
-          "n1,Phạm Thị Dung,tp,counter,1,yes\n"
-          "n2,Hoàng Văn Em,dd,,,\n")
-CSV_BAD = ("id,name,unit,skills,team,counts_toward_cap\n"
-           "n1,Phạm Thị Dung,tp,counter,1,yes\n"
-           "n2,Hoàng Văn Em,XX,,,\n"
-           "n3,Lý Thị Giang,dd,cooking,,maybe\n"
-           "n1,Duplicate,tp,,,\n")
+CSV_OK = (
+    "id,name,unit,skills,team,counts_toward_cap\n"
+    "n1,Phạm Thị Dung,tp,counter,1,yes\n"
+    "n2,Hoàng Văn Em,dd,,,\n"
+)
+CSV_BAD = (
+    "id,name,unit,skills,team,counts_toward_cap\n"
+    "n1,Phạm Thị Dung,tp,counter,1,yes\n"
+    "n2,Hoàng Văn Em,XX,,,\n"
+    "n3,Lý Thị Giang,dd,cooking,,maybe\n"
+    "n1,Duplicate,tp,,,\n"
+)
 
 
 def test_bulk_import_csv_replace_and_merge(client):
     site_id = make_site(client)
-    r = client.post(f"/sites/{site_id}/staff/import", params={"mode": "merge"},
-                    files={"file": ("staff.csv", CSV_OK.encode(), "text/csv")}, headers=HR)
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        params={"mode": "merge"},
+        files={"file": ("staff.csv", CSV_OK.encode(), "text/csv")},
+        headers=HR,
+    )
     assert r.status_code == 200, r.text
     assert r.json() == {"site_id": site_id, "mode": "merge", "imported": 2, "staff_count": 14}
-    r = client.post(f"/sites/{site_id}/staff/import",
-                    files={"file": ("staff.csv", CSV_OK.encode(), "text/csv")}, headers=HR)
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        files={"file": ("staff.csv", CSV_OK.encode(), "text/csv")},
+        headers=HR,
+    )
     assert r.json()["staff_count"] == 2
     staff = client.get(f"/sites/{site_id}", headers=HR).json()["staff"]
     assert staff[0] == {**staff[0], "id": "n1", "team": 0, "skills": ["counter"]}
@@ -94,8 +118,11 @@ def test_bulk_import_csv_replace_and_merge(client):
 
 def test_bulk_import_errors_name_rows_and_fields(client):
     site_id = make_site(client)
-    r = client.post(f"/sites/{site_id}/staff/import",
-                    files={"file": ("staff.csv", CSV_BAD.encode(), "text/csv")}, headers=HR)
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        files={"file": ("staff.csv", CSV_BAD.encode(), "text/csv")},
+        headers=HR,
+    )
     assert r.status_code == 422, r.text
     body = r.json()
     assert body["field"] == "file"
@@ -104,11 +131,17 @@ def test_bulk_import_errors_name_rows_and_fields(client):
     unit_issue = next(i for i in body["issues"] if i["field"] == "unit")
     assert unit_issue["file"] == "staff.csv" and "tp" in unit_issue["allowed"]
     assert len(client.get(f"/sites/{site_id}", headers=HR).json()["staff"]) == 12
-    r = client.post(f"/sites/{site_id}/staff/import",
-                    files={"file": ("staff.csv", b"who,what\nx,y\n", "text/csv")}, headers=HR)
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        files={"file": ("staff.csv", b"who,what\nx,y\n", "text/csv")},
+        headers=HR,
+    )
     assert r.status_code == 422 and any(i["row"] == 1 for i in r.json()["issues"])
-    r = client.post(f"/sites/{site_id}/staff/import",
-                    files={"file": ("staff.pdf", b"%PDF", "application/pdf")}, headers=HR)
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        files={"file": ("staff.pdf", b"%PDF", "application/pdf")},
+        headers=HR,
+    )
     assert r.status_code == 400 and r.json()["field"] == "file"
 
 
@@ -122,19 +155,24 @@ def test_bulk_import_xlsx(client):
     buf = io.BytesIO()
     wb.save(buf)
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    r = client.post(f"/sites/{site_id}/staff/import",
-                    files={"file": ("staff.xlsx", buf.getvalue(), xlsx)}, headers=HR)
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        files={"file": ("staff.xlsx", buf.getvalue(), xlsx)},
+        headers=HR,
+    )
     assert r.status_code == 422
     assert [(i["file"], i["row"], i["field"]) for i in r.json()["issues"]] == [
-        ("staff.xlsx", 3, "unit")]
+        ("staff.xlsx", 3, "unit")
+    ]
 
 
 def test_demo_scenario_site(client):
     names = [s["name"] for s in client.get("/scenarios", headers=HR).json()]
     assert "service-centre" in names
     site_id = new_id("demo")
-    r = client.post("/sites/demo", json={"scenario": "service-centre", "site_id": site_id},
-                    headers=HR)
+    r = client.post(
+        "/sites/demo", json={"scenario": "service-centre", "site_id": site_id}, headers=HR
+    )
     assert r.status_code == 201, r.text
     assert r.json()["id"] == site_id and len(r.json()["staff"]) > 10
     r = client.post("/sites/demo", json={"scenario": "nope"}, headers=HR)

@@ -18,9 +18,20 @@ def _orphan(settings, site_id: str, problem: dict, attempts: int = 1) -> str:
     args = {"options": f"-csearch_path={settings.db_schema}"} if settings.db_schema else {}
     engine = create_engine(settings.database_url, connect_args=args)
     with Session(engine) as s:
-        job = Job(site_id=site_id, unit_id="tp", status="solving", policy_version=1,
-                  start=dt.date.fromisoformat(START), days=5, time_limit=2, problem=problem,
-                  created_by="test", attempts=attempts, objective=7, bound=1)
+        job = Job(
+            site_id=site_id,
+            unit_id="tp",
+            status="solving",
+            policy_version=1,
+            start=dt.date.fromisoformat(START),
+            days=5,
+            time_limit=2,
+            problem=problem,
+            created_by="test",
+            attempts=attempts,
+            objective=7,
+            bound=1,
+        )
         s.add(job)
         s.commit()
         job_id = job.id
@@ -32,8 +43,11 @@ def test_restart_requeues_then_fails_repeat_crashes(backend):
     settings = make_settings(backend)
     with TestClient(create_app(settings)) as c:
         site_id = make_site(c)
-        job_id = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
-                                       "days": 5, "time_limit": 1}, headers=HR).json()["id"]
+        job_id = c.post(
+            "/jobs",
+            json={"site_id": site_id, "unit_id": "tp", "start": START, "days": 5, "time_limit": 1},
+            headers=HR,
+        ).json()["id"]
         wait_job(c, job_id)
         from sqlalchemy import select
 
@@ -56,8 +70,11 @@ def test_restart_with_recover_fail(backend):
     settings = make_settings(backend, recover="fail")
     with TestClient(create_app(settings)) as c:
         site_id = make_site(c)
-        job_id = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START,
-                                       "days": 5, "time_limit": 1}, headers=HR).json()["id"]
+        job_id = c.post(
+            "/jobs",
+            json={"site_id": site_id, "unit_id": "tp", "start": START, "days": 5, "time_limit": 1},
+            headers=HR,
+        ).json()["id"]
         wait_job(c, job_id)
         from sqlalchemy import select
 

@@ -14,8 +14,12 @@ def generated(client):
     job = run_job(client, site_id, "tp", time_limit=2)
     assert job["status"] == "done", job
     roster = client.get(f"/rosters/{job['roster_id']}", headers=HR).json()
-    return {"site": site_id, "id": job["roster_id"], "roster": roster,
-            "head": token(client, "head", site_id, "tp")}
+    return {
+        "site": site_id,
+        "id": job["roster_id"],
+        "roster": roster,
+        "head": token(client, "head", site_id, "tp"),
+    }
 
 
 def _harmless_test(roster: dict) -> dict:
@@ -29,8 +33,9 @@ def _harmless_test(roster: dict) -> dict:
 
 def _crowd(roster: dict) -> list[dict]:
     """Everyone of unit tp on site on the first morning: over the cap."""
-    return [{"staff": f"tp{i:02d}", "date": START, "shift": "am", "on_site": True}
-            for i in range(6)]
+    return [
+        {"staff": f"tp{i:02d}", "date": START, "shift": "am", "on_site": True} for i in range(6)
+    ]
 
 
 def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
@@ -42,16 +47,20 @@ def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
     rules = {v["rule"] for v in body["violations"]}
     assert "cap" in rules and "nothing was saved" in body["message"]
     assert client.get(f"/rosters/{rid}", headers=h).json()["revision"] == before
-    r = client.patch(f"/rosters/{rid}", json={"cells": _crowd(before["roster"]),
-                                              "accept_violations": True,
-                                              "reason": "emergency"}, headers=h)
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"cells": _crowd(before["roster"]), "accept_violations": True, "reason": "emergency"},
+        headers=h,
+    )
     assert r.status_code == 200, r.text
     saved = r.json()
     assert "cap" in {v["rule"] for v in saved["new_violations"]}
     assert saved["report"]["ok"] is False
     assert saved["roster"]["revision"]["report"]["ok"] is False
-    assert any(c["kind"] == "cell" and c["after"] == "on_site"
-               for c in saved["roster"]["revision"]["changes"])
+    assert any(
+        c["kind"] == "cell" and c["after"] == "on_site"
+        for c in saved["roster"]["revision"]["changes"]
+    )
     # publishing a roster that breaks a hard rule is refused
     r = client.post(f"/rosters/{rid}/publish", headers=h)
     assert r.status_code == 409 and r.json()["violations"]
@@ -59,10 +68,12 @@ def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
 
 def test_bad_references_in_an_edit(client, generated):
     rid = generated["id"]
-    for cell, field in [({"staff": "dd01"}, "cells[0].staff"),
-                        ({"date": "2030-01-01"}, "cells[0].date"),
-                        ({"shift": "night"}, "cells[0].shift"),
-                        ({"post": "ghost"}, "cells[0].post")]:
+    for cell, field in [
+        ({"staff": "dd01"}, "cells[0].staff"),
+        ({"date": "2030-01-01"}, "cells[0].date"),
+        ({"shift": "night"}, "cells[0].shift"),
+        ({"post": "ghost"}, "cells[0].post"),
+    ]:
         edit = {"staff": "tp01", "date": START, "shift": "am", "on_site": True, **cell}
         r = client.patch(f"/rosters/{rid}", json={"cells": [edit]}, headers=HR)
         assert r.status_code == 422 and r.json()["field"] == field, r.text
@@ -71,13 +82,19 @@ def test_bad_references_in_an_edit(client, generated):
 def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
     rid, h = generated["id"], generated["head"]
     edit = _harmless_test(generated["roster"]["revision"]["roster"])
-    r = client.patch(f"/rosters/{rid}", json={"tests": [edit], "reason": "extra test"},
-                     headers=h)
+    r = client.patch(f"/rosters/{rid}", json={"tests": [edit], "reason": "extra test"}, headers=h)
     assert r.status_code == 200, r.text
     rev1 = r.json()["roster"]["revision"]
     assert rev1["number"] == 1 and rev1["changes"] == [
-        {"kind": "test", "staff": edit["staff"], "date": edit["date"], "shift": None,
-         "before": "none", "after": "booked"}]
+        {
+            "kind": "test",
+            "staff": edit["staff"],
+            "date": edit["date"],
+            "shift": None,
+            "before": "none",
+            "after": "booked",
+        }
+    ]
     r = client.post(f"/rosters/{rid}/publish", json={"reason": "week 50"}, headers=h)
     assert r.status_code == 200, r.text
     pub = r.json()
@@ -85,15 +102,25 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
     assert pub["revision"]["published_by"] == "head-test"
     assert client.post(f"/rosters/{rid}/publish", headers=h).status_code == 409
     # a change after publishing: revision 2, differences from revision 1 recorded
-    r = client.patch(f"/rosters/{rid}", json={"tests": [{**edit, "booked": False}],
-                                              "reason": "test not needed"}, headers=h)
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"tests": [{**edit, "booked": False}], "reason": "test not needed"},
+        headers=h,
+    )
     assert r.status_code == 200, r.text
     rev2 = r.json()["roster"]
     assert rev2["status"] == "draft" and rev2["revision"]["number"] == 2
     assert rev2["revision"]["parent"] == 1
     assert rev2["revision"]["changes"] == [
-        {"kind": "test", "staff": edit["staff"], "date": edit["date"], "shift": None,
-         "before": "booked", "after": "none"}]
+        {
+            "kind": "test",
+            "staff": edit["staff"],
+            "date": edit["date"],
+            "shift": None,
+            "before": "booked",
+            "after": "none",
+        }
+    ]
     revs = client.get(f"/rosters/{rid}/revisions", headers=h).json()
     assert [(x["number"], x["published"]) for x in revs] == [(1, True), (2, False)]
     locked = client.get(f"/rosters/{rid}/revisions/1", headers=h).json()
@@ -105,15 +132,23 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
 
 def test_analyze_any_roster(client, generated):
     roster = generated["roster"]["revision"]["roster"]
-    body = {"site_id": generated["site"], "unit_id": "tp", "start": START, "days": 5,
-            "roster": roster}
+    body = {
+        "site_id": generated["site"],
+        "unit_id": "tp",
+        "start": START,
+        "days": 5,
+        "roster": roster,
+    }
     r = client.post("/rosters/analyze", json=body, headers=HR)
     assert r.status_code == 200, r.text
     assert r.json()["ok"] is True
     assert r.json()["objective"] == generated["roster"]["revision"]["report"]["objective"]
     assert sum(r.json()["by_rule"].values()) == r.json()["objective"]
-    crowded = {**roster, "assignments": roster["assignments"] + [
-        {"staff": c["staff"], "date": c["date"], "shift": c["shift"]} for c in _crowd(roster)]}
+    crowded = {
+        **roster,
+        "assignments": roster["assignments"]
+        + [{"staff": c["staff"], "date": c["date"], "shift": c["shift"]} for c in _crowd(roster)],
+    }
     r = client.post("/rosters/analyze", json={**body, "roster": crowded}, headers=HR)
     assert r.status_code == 200 and r.json()["ok"] is False
     assert "cap" in {v["rule"] for v in r.json()["violations"]}
@@ -125,10 +160,13 @@ def test_analyze_with_a_problem_sent_in(client):
     from tests.factories import tiny_problem, tiny_roster
 
     problem = tiny_problem(n_staff=3)
-    roster = tiny_roster(problem, on=[("s0", 0, "AM")], tests=[("s0", 0)],
-                         teams={"s0": 0, "s1": 1, "s2": 0})
-    r = client.post("/rosters/analyze", json={"problem": problem.model_dump(mode="json"),
-                                              "roster": roster.model_dump(mode="json")},
-                    headers=token(client, "portal"))
+    roster = tiny_roster(
+        problem, on=[("s0", 0, "AM")], tests=[("s0", 0)], teams={"s0": 0, "s1": 1, "s2": 0}
+    )
+    r = client.post(
+        "/rosters/analyze",
+        json={"problem": problem.model_dump(mode="json"), "roster": roster.model_dump(mode="json")},
+        headers=token(client, "portal"),
+    )
     assert r.status_code == 200, r.text
     assert isinstance(r.json()["penalties"], list)

@@ -39,19 +39,43 @@ def test_load_gives_problem_and_independent_scorer() -> None:
 
 
 def test_markdown_table_from_fake_runs() -> None:
-    case = Case("curtois-qu", "1", best_known=607, best_lower=607,
-                reference={"plain_cpsat_objective": 607, "plain_cpsat_bound": 607,
-                           "optimal_known": "yes"})
-    runs = [{"status": "feasible", "objective": 610, "bound": 600, "wall_time": 60.0,
-             "build_time": 0.01, "first_feasible_time": 0.1, "peak_rss_mb": 120.0,
-             "referee_agrees": True, "benchmark_objective": 610, "benchmark_violations": 0}]
+    case = Case(
+        "curtois-qu",
+        "1",
+        best_known=607,
+        best_lower=607,
+        reference={"plain_cpsat_objective": 607, "plain_cpsat_bound": 607, "optimal_known": "yes"},
+    )
+    runs = [
+        {
+            "status": "feasible",
+            "objective": 610,
+            "bound": 600,
+            "wall_time": 60.0,
+            "build_time": 0.01,
+            "first_feasible_time": 0.1,
+            "peak_rss_mb": 120.0,
+            "referee_agrees": True,
+            "benchmark_objective": 610,
+            "benchmark_violations": 0,
+        }
+    ]
     row = runner.summarize(case, runs)
     assert row["gap_to_best_known"] == pytest.approx(3 / 607)
     assert row["gap_own"] == pytest.approx(10 / 610)
     assert row["benchmark_agrees"] is True
-    doc = {"suite": "curtois-qu", "date": "2024-01-01T00:00:00", "command": "x", "commit": "c",
-           "machine": {"cpu_count": 2, "platform": "p", "python": "3"}, "ortools": "9",
-           "time_limit": 60, "workers": 2, "repeat": 1, "summary": [row]}
+    doc = {
+        "suite": "curtois-qu",
+        "date": "2024-01-01T00:00:00",
+        "command": "x",
+        "commit": "c",
+        "machine": {"cpu_count": 2, "platform": "p", "python": "3"},
+        "ortools": "9",
+        "time_limit": 60,
+        "workers": 2,
+        "repeat": 1,
+        "summary": [row],
+    }
     md = runner.markdown(doc)
     assert "| 1 | feasible | 610 | 600 | 607 (opt) | 0.49% | 1.64% | 607 / 607 |" in md
     runs[0]["referee_agrees"] = False
@@ -59,8 +83,9 @@ def test_markdown_table_from_fake_runs() -> None:
 
 
 def _run(tmp_path: Path, suite: str, instance: str, time_limit: float) -> dict:
-    doc = runner.run_suite(suite, time_limit=time_limit, workers=2, instances=[instance],
-                           out_dir=tmp_path, echo=False)
+    doc = runner.run_suite(
+        suite, time_limit=time_limit, workers=2, instances=[instance], out_dir=tmp_path, echo=False
+    )
     assert (tmp_path / f"{suite}.md").is_file()
     saved = json.loads((tmp_path / f"{suite}.json").read_text())
     assert saved["time_limit"] == time_limit and saved["workers"] == 2
@@ -70,8 +95,9 @@ def _run(tmp_path: Path, suite: str, instance: str, time_limit: float) -> dict:
     return run
 
 
-needs_solver = pytest.mark.skipif(importlib.util.find_spec("solver.solve") is None,
-                                  reason="solver not available yet")
+needs_solver = pytest.mark.skipif(
+    importlib.util.find_spec("solver.solve") is None, reason="solver not available yet"
+)
 
 
 @needs_solver
@@ -121,8 +147,15 @@ def test_run_scale_smallest(tmp_path: Path) -> None:
 
 @needs_solver
 def test_plain_baseline_measured_in_the_same_run(tmp_path: Path) -> None:
-    doc = runner.run_suite("curtois-qu", time_limit=3.0, workers=2, instances=["1"],
-                           out_dir=tmp_path, echo=False, plain=True)
+    doc = runner.run_suite(
+        "curtois-qu",
+        time_limit=3.0,
+        workers=2,
+        instances=["1"],
+        out_dir=tmp_path,
+        echo=False,
+        plain=True,
+    )
     (plain,) = doc["plain_runs"]
     # Instance1 is solved to its known optimum by both models within a second.
     assert plain["status"] == "optimal" and plain["objective"] == 607

@@ -39,8 +39,13 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> dict:
     buf_out, buf_err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(buf_out), contextlib.redirect_stderr(buf_err):
         code = cli.main(["solve", str(root / "office"), "--out", str(out), *FAST])
-    return {"code": code, "out": buf_out.getvalue(), "err": buf_err.getvalue(),
-            "dir": out, "scenario": root / "office"}
+    return {
+        "code": code,
+        "out": buf_out.getvalue(),
+        "err": buf_err.getvalue(),
+        "dir": out,
+        "scenario": root / "office",
+    }
 
 
 # ---- solve: exit 0 ------------------------------------------------------------------------
@@ -50,9 +55,13 @@ def test_solve_prints_summary_and_referee_verdict(solved: dict) -> None:
     assert solved["code"] == 0, solved["err"]
     out = solved["out"]
     assert "Status: optimal" in out or "Status: feasible" in out
-    for title in ("On-site headcount per shift", "Coverage of every post per shift",
-                  "Rapid tests per day", "On-site days per person, by unit",
-                  "Penalties paid, by rule"):
+    for title in (
+        "On-site headcount per shift",
+        "Coverage of every post per shift",
+        "Rapid tests per day",
+        "On-site days per person, by unit",
+        "Penalties paid, by rule",
+    ):
         assert title in out
     assert "Nguyễn Thị Hồng" in out  # the grid, with Vietnamese names
     assert "C1 Land registration" in out
@@ -82,8 +91,7 @@ def test_csv_has_bom_and_vietnamese_round_trips(solved: dict) -> None:
     raw = (solved["dir"] / "roster.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(solved["dir"] / "roster.csv", encoding="utf-8-sig")
-    assert list(df.columns) == ["staff_id", "name", "unit", "team", "date", "shift", "mode",
-                                "post"]
+    assert list(df.columns) == ["staff_id", "name", "unit", "team", "date", "shift", "mode", "post"]
     assert len(df) == 8 * 5 * 2  # people x days x shifts
     assert "Võ Thị Thuỷ" in set(df["name"])
     assert set(df["mode"]) <= {"on_site", "remote", "off"}
@@ -99,7 +107,8 @@ def test_xlsx_grid_is_coloured_frozen_and_has_summary_sheets(solved: dict) -> No
     wb = openpyxl.load_workbook(solved["dir"] / "roster.xlsx")
     assert wb.sheetnames[0] == "Roster"
     assert {"Headcount", "Coverage", "Tests", "On-site days", "People", "Penalties"} <= set(
-        wb.sheetnames)
+        wb.sheetnames
+    )
     ws = wb["Roster"]
     assert ws.freeze_panes == "E3"
     assert ws["A1"].value == "Staff ID"
@@ -119,10 +128,12 @@ def test_xlsx_grid_is_coloured_frozen_and_has_summary_sheets(solved: dict) -> No
     assert ws.column_dimensions["B"].width >= 20
 
 
-def test_solve_in_vietnamese(tmp_path: Path, office: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "solve", str(office), "--out", str(tmp_path / "vi"),
-                         "--lang", "vi", *FAST)
+def test_solve_in_vietnamese(
+    tmp_path: Path, office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "solve", str(office), "--out", str(tmp_path / "vi"), "--lang", "vi", *FAST
+    )
     assert code == 0, err
     assert "Đăng ký đất đai" in out and "Lịch làm việc" in out
     wb = openpyxl.load_workbook(tmp_path / "vi" / "roster.xlsx")
@@ -134,8 +145,9 @@ def test_solve_in_vietnamese(tmp_path: Path, office: Path,
 # ---- solve: exit 2 (bad input, nothing written) --------------------------------------------
 
 
-def test_unknown_scenario_lists_the_available_ones(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_scenario_lists_the_available_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "solve", "no-such-office", "--out", str(tmp_path / "o"))
     assert code == 2
     assert "no such scenario" in err and "service-centre" in err
@@ -143,8 +155,9 @@ def test_unknown_scenario_lists_the_available_ones(tmp_path: Path,
     assert not (tmp_path / "o").exists()
 
 
-def test_bad_staff_file_names_file_row_and_field(tmp_path: Path, office: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_staff_file_names_file_row_and_field(
+    tmp_path: Path, office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     staff = office / "staff.csv"
     text = staff.read_text("utf-8-sig").replace("s3,Lê Thị Ánh,HC", "s3,Lê Thị Ánh,TNMT")
     staff.write_text(text, encoding="utf-8-sig")
@@ -155,15 +168,19 @@ def test_bad_staff_file_names_file_row_and_field(tmp_path: Path, office: Path,
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--weeks", "0"], "--weeks"),
-    (["--weeks", "two"], "not a whole number"),
-    (["--start", "31/02/2021"], "not a date"),
-    (["--time-limit", "-1"], "--time-limit"),
-    (["--lang", "fr"], "--lang"),
-])
-def test_bad_options_exit_2(tmp_path: Path, office: Path, capsys: pytest.CaptureFixture[str],
-                            args: list[str], words: str) -> None:
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--weeks", "0"], "--weeks"),
+        (["--weeks", "two"], "not a whole number"),
+        (["--start", "31/02/2021"], "not a date"),
+        (["--time-limit", "-1"], "--time-limit"),
+        (["--lang", "fr"], "--lang"),
+    ],
+)
+def test_bad_options_exit_2(
+    tmp_path: Path, office: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
     code, out, err = run(capsys, "solve", str(office), "--out", str(tmp_path / "o"), *args)
     assert code == 2
     assert words in err
@@ -171,7 +188,12 @@ def test_bad_options_exit_2(tmp_path: Path, office: Path, capsys: pytest.Capture
 
 
 def test_no_command_and_help(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, )[0] == 2
+    assert (
+        run(
+            capsys,
+        )[0]
+        == 2
+    )
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "solve" in out
 
@@ -179,10 +201,12 @@ def test_no_command_and_help(capsys: pytest.CaptureFixture[str]) -> None:
 # ---- solve: exit 3 (proven infeasible) ------------------------------------------------------
 
 
-def test_precheck_error_exits_3_without_solving(tmp_path: Path,
-                                                write_office: Callable[..., Path],
-                                                capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precheck_error_exits_3_without_solving(
+    tmp_path: Path,
+    write_office: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     folder = write_office(qualified=1, counter_min=2)
 
     def no_solve() -> None:
@@ -191,23 +215,28 @@ def test_precheck_error_exits_3_without_solving(tmp_path: Path,
     monkeypatch.setattr(cli, "_solve_function", no_solve)
     code, out, err = run(capsys, "solve", str(folder), "--out", str(tmp_path / "o"))
     assert code == 3
-    assert ("counter Land registration is open Mon 13 Dec morning and needs 2 people but only 1 "
-            "available person with skill 'land' can be on site") in out
+    assert (
+        "counter Land registration is open Mon 13 Dec morning and needs 2 people but only 1 "
+        "available person with skill 'land' can be on site"
+    ) in out
     assert "(and the same 9 more times)" in out
     assert not (tmp_path / "o").exists()
 
 
-def test_solver_proven_infeasible_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                          ) -> None:
+def test_solver_proven_infeasible_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from roster.io import write_scenario
 
     problem = tiny_office()
     # At most one on-site shift a week each: 8 people cannot cover 10 counter shifts.
-    problem.policy.contracts["default"].counts = [CountLimit(measure="shifts", window="week",
-                                                             hard_max=1)]
+    problem.policy.contracts["default"].counts = [
+        CountLimit(measure="shifts", window="week", hard_max=1)
+    ]
     write_scenario(problem, tmp_path / "office")
-    code, out, err = run(capsys, "solve", str(tmp_path / "office"), "--out",
-                         str(tmp_path / "o"), *FAST)
+    code, out, err = run(
+        capsys, "solve", str(tmp_path / "office"), "--out", str(tmp_path / "o"), *FAST
+    )
     assert code == 3, out + err
     assert "No roster satisfies all hard rules" in out and "roster explain" in out
     assert not (tmp_path / "o").exists()
@@ -216,23 +245,30 @@ def test_solver_proven_infeasible_exits_3(tmp_path: Path, capsys: pytest.Capture
 # ---- solve: exit 4 and exit 1 (solver stand-ins: deterministic) ----------------------------
 
 
-def test_no_roster_within_time_limit_exits_4(tmp_path: Path, office: Path,
-                                             capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_roster_within_time_limit_exits_4(
+    tmp_path: Path,
+    office: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def timeout(problem, time_limit, workers, on_progress=None, hint=None):
         return SolveResult(status=Status.unknown, wall_time=time_limit)
 
     monkeypatch.setattr(cli, "_solve_function", lambda: timeout)
-    code, out, err = run(capsys, "solve", str(office), "--out", str(tmp_path / "o"),
-                         "--time-limit", "0.5")
+    code, out, err = run(
+        capsys, "solve", str(office), "--out", str(tmp_path / "o"), "--time-limit", "0.5"
+    )
     assert code == 4
     assert "No roster found within the time limit of 0.5 s" in out
     assert not (tmp_path / "o").exists()
 
 
-def test_referee_disagreement_is_a_bug_exit_1(tmp_path: Path, office: Path,
-                                              capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_referee_disagreement_is_a_bug_exit_1(
+    tmp_path: Path,
+    office: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from solver import solve as real_solve
 
     def wrong(problem, time_limit, workers, on_progress=None, hint=None):
@@ -268,18 +304,19 @@ def test_progress_printer_tty_and_pipe() -> None:
 
 
 def test_check_a_good_roster_exits_0(solved: dict, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", str(solved["scenario"]),
-                         str(solved["dir"] / "roster.json"))
+    code, out, err = run(
+        capsys, "check", str(solved["scenario"]), str(solved["dir"] / "roster.json")
+    )
     assert code == 0, err
     assert "All hard rules met." in out
     assert "agrees with the" in out and "Objective:" in out
 
 
-def test_check_finds_violations_exit_1(solved: dict, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_finds_violations_exit_1(
+    solved: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = json.loads((solved["dir"] / "roster.json").read_text("utf-8"))
-    doc["roster"]["assignments"] = [a for a in doc["roster"]["assignments"]
-                                    if a["post"] != "land"]
+    doc["roster"]["assignments"] = [a for a in doc["roster"]["assignments"] if a["post"] != "land"]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "check", str(solved["scenario"]), str(bad))
@@ -287,8 +324,9 @@ def test_check_finds_violations_exit_1(solved: dict, tmp_path: Path,
     assert "hard rule(s) broken" in out and "[coverage.under]" in out
 
 
-def test_check_malformed_json_names_file_and_position(solved: dict, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_malformed_json_names_file_and_position(
+    solved: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "broken.json"
     bad.write_text('{\n  "roster": {\n    "assignments": [,]\n  }\n}\n', encoding="utf-8")
     code, out, err = run(capsys, "check", str(solved["scenario"]), str(bad))
@@ -297,18 +335,24 @@ def test_check_malformed_json_names_file_and_position(solved: dict, tmp_path: Pa
     assert "Traceback" not in err
 
 
-def test_check_invalid_content_names_the_field(solved: dict, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_invalid_content_names_the_field(
+    solved: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "wrong.json"
-    bad.write_text(json.dumps({"roster": {"assignments": [
-        {"staff": "s1", "date": "13/12/2021", "shift": "AM"}]}}), encoding="utf-8")
+    bad.write_text(
+        json.dumps(
+            {"roster": {"assignments": [{"staff": "s1", "date": "13/12/2021", "shift": "AM"}]}}
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "check", str(solved["scenario"]), str(bad))
     assert code == 2
     assert "wrong.json" in err and "roster.assignments.0.date" in err
 
 
-def test_check_missing_file_exits_2(solved: dict, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_missing_file_exits_2(
+    solved: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "check", str(solved["scenario"]), str(tmp_path / "none.json"))
     assert code == 2 and "no such file" in err
 
@@ -316,8 +360,9 @@ def test_check_missing_file_exits_2(solved: dict, tmp_path: Path,
 # ---- generate, scenarios, schema ------------------------------------------------------------
 
 
-def test_generate_writes_a_loadable_scenario(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_generate_writes_a_loadable_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from roster.io import load_scenario
 
     code, out, err = run(capsys, "generate", "--staff", "60", "--seed", "3", str(tmp_path / "g"))
@@ -328,8 +373,7 @@ def test_generate_writes_a_loadable_scenario(tmp_path: Path,
     assert code == 2 and "--force" in err
 
 
-def test_generate_rejects_too_few_staff(tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_generate_rejects_too_few_staff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "generate", "--staff", "5", str(tmp_path / "g"))
     assert code == 2 and "40" in err
     assert not (tmp_path / "g").exists()
@@ -346,4 +390,5 @@ def test_schema_matches_the_committed_file(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     committed = Path(__file__).resolve().parents[2] / "docs" / "roster.schema.json"
     assert json.loads(out) == json.loads(committed.read_text("utf-8")), (
-        "docs/roster.schema.json is stale: run `roster schema > docs/roster.schema.json`")
+        "docs/roster.schema.json is stale: run `roster schema > docs/roster.schema.json`"
+    )

@@ -53,8 +53,13 @@ def test_instance_sizes_match_format_md() -> None:
     sizes = {2: (14, 14, 2, 50, 12), 8: (28, 30, 4, 139, 86), 13: (28, 120, 18, 589, 252)}
     for i, (days, staff, shifts, on, off) in sizes.items():
         x = inst(i)
-        assert (x.horizon, len(x.staff), len(x.shifts), len(x.on_requests),
-                len(x.off_requests)) == (days, staff, shifts, on, off)
+        assert (
+            x.horizon,
+            len(x.staff),
+            len(x.shifts),
+            len(x.on_requests),
+            len(x.off_requests),
+        ) == (days, staff, shifts, on, off)
 
 
 def test_max_shifts_zero_is_a_count_bound_of_zero() -> None:
@@ -63,8 +68,9 @@ def test_max_shifts_zero_is_a_count_bound_of_zero() -> None:
     for s, sd in zip(p.staff, x.staff, strict=True):
         assert set(s.skills) == {k for k, v in sd.max_shifts.items() if v > 0}
         contract = p.policy.contracts[s.contract]
-        zero = {cl.shifts[0] for cl in contract.counts
-                if cl.measure == "shifts" and cl.hard_max == 0}
+        zero = {
+            cl.shifts[0] for cl in contract.counts if cl.measure == "shifts" and cl.hard_max == 0
+        }
         assert zero == {k for k, v in sd.max_shifts.items() if v == 0}
     assert {post.skill for post in p.site.posts} == {None}
 
@@ -101,8 +107,13 @@ def test_referee_objective_equals_benchmark_objective_on_random_rosters(i: int) 
     rng = random.Random(i)
     for _ in range(3):
         # random rosters within the skills (the referee does not count unskilled people)
-        grid = [[rng.choice([None] + [k for k, v in s.max_shifts.items() if v > 0])
-                 for _ in range(x.horizon)] for s in x.staff]
+        grid = [
+            [
+                rng.choice([None] + [k for k, v in s.max_shifts.items() if v > 0])
+                for _ in range(x.horizon)
+            ]
+            for s in x.staff
+        ]
         bad, obj = curtois.evaluate(x, grid)
         report = validation.check(p, curtois.grid_to_roster(p, grid))
         assert report.objective == obj

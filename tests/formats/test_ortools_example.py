@@ -13,9 +13,14 @@ from roster.model import Assignment, Roster
 
 
 def roster_of(grid: list[list[str]]) -> Roster:
-    return Roster(assignments=[
-        Assignment(staff=ex.staff_id(e), date=ex.START + dt.timedelta(days=d), shift=s, post=s)
-        for e, row in enumerate(grid) for d, s in enumerate(row) if s != "O"])
+    return Roster(
+        assignments=[
+            Assignment(staff=ex.staff_id(e), date=ex.START + dt.timedelta(days=d), shift=s, post=s)
+            for e, row in enumerate(grid)
+            for d, s in enumerate(row)
+            if s != "O"
+        ]
+    )
 
 
 def test_loads_with_the_fixed_cells() -> None:
@@ -37,16 +42,26 @@ def test_rules() -> None:
     (c,) = p.policy.contracts.values()
     assert all(not r.exempt_at_borders for r in c.runs)
     night = next(r for r in c.runs if r.shifts == ["N"])
-    assert (night.soft_min, night.min_weight, night.soft_max, night.max_weight, night.hard_max) \
-        == (2, 20, 3, 5, 4)
+    assert (night.soft_min, night.min_weight, night.soft_max, night.max_weight, night.hard_max) == (
+        2,
+        20,
+        3,
+        5,
+        4,
+    )
     off = next(r for r in c.runs if r.state == "off")
     assert off.hard_max == 2 and off.soft_min is None and off.soft_max is None
     days_off = next(cl for cl in c.counts if cl.measure == "days_off")
-    assert (days_off.window, days_off.hard_min, days_off.hard_max, days_off.soft_min,
-            days_off.min_weight, days_off.soft_max, days_off.max_weight) == (
-        "week", 1, 3, 2, 7, 2, 4)
-    assert {(s.first, s.then, s.weight) for s in c.successions} == {("A", "N", 4),
-                                                                   ("N", "M", None)}
+    assert (
+        days_off.window,
+        days_off.hard_min,
+        days_off.hard_max,
+        days_off.soft_min,
+        days_off.min_weight,
+        days_off.soft_max,
+        days_off.max_weight,
+    ) == ("week", 1, 3, 2, 7, 2, 4)
+    assert {(s.first, s.then, s.weight) for s in c.successions} == {("A", "N", 4), ("N", "M", None)}
     assert {post.id: post.over_weight for post in p.site.posts} == {"M": 2, "A": 2, "N": 5}
     # two wishes of weight 2 become constants: the example's objective = ours - 4
     assert p.objective_offset == -4

@@ -35,7 +35,11 @@ def test_small_parses() -> None:
     assert sum(sd.min for post in p.site.posts for sd in post.slot_demands) == 139
     assert all(sd.min == sd.max for post in p.site.posts for sd in post.slot_demands)
     assert sorted(s.id for s in p.site.shifts) == [
-        "06:00-14:00", "09:00-17:00", "14:00-22:00", "22:00-06:00"]
+        "06:00-14:00",
+        "09:00-17:00",
+        "14:00-22:00",
+        "22:00-06:00",
+    ]
     (c,) = p.policy.contracts.values()
     assert c.max_shifts_per_day == 1 and c.min_rest_hours == 10
     assert not p.site.general_duty_allowed
@@ -99,21 +103,29 @@ def test_score_counts_skill_unavailable_and_balance() -> None:
     # one empty shift: 1 hard; counts Bob 3, Ann 0, mean 1.5: sqrt(2 x 1.5^2)
     assert lopsided.parts["Unassigned shift"] == -1
     assert lopsided.parts["Balance employee shift assignments"] == pytest.approx(
-        -math.sqrt(2 * 1.5 ** 2))
+        -math.sqrt(2 * 1.5**2)
+    )
 
 
 def test_write_assignment_maps_back_to_original_ids() -> None:
     inst = tiny()
-    roster = Roster(assignments=[
-        Assignment(staff="Bob", date=dt.date(2026, 1, 2), shift="06:00-14:00", post="Ward / X"),
-        Assignment(staff="Ann", date=dt.date(2026, 1, 2), shift="06:00-14:00", post="Ward / X"),
-        Assignment(staff="Bob", date=dt.date(2026, 1, 3), shift="22:00-06:00", post="Ward / Y"),
-    ])
+    roster = Roster(
+        assignments=[
+            Assignment(staff="Bob", date=dt.date(2026, 1, 2), shift="06:00-14:00", post="Ward / X"),
+            Assignment(staff="Ann", date=dt.date(2026, 1, 2), shift="06:00-14:00", post="Ward / X"),
+            Assignment(staff="Bob", date=dt.date(2026, 1, 3), shift="22:00-06:00", post="Ward / Y"),
+        ]
+    )
     text = timefold.write_assignment(inst, roster)
     assert text.splitlines() == ["shift_id,employee", "1,", "2,Ann", "3,Bob", "4,Bob"]
     assert timefold.read_assignment(text) == {"1": None, "2": "Ann", "3": "Bob", "4": "Bob"}
-    extra = Roster(assignments=[*roster.assignments, roster.assignments[0].model_copy(
-        update={"staff": "Ann"}), roster.assignments[0]])
+    extra = Roster(
+        assignments=[
+            *roster.assignments,
+            roster.assignments[0].model_copy(update={"staff": "Ann"}),
+            roster.assignments[0],
+        ]
+    )
     with pytest.raises(ValueError, match="no such shift"):
         timefold.write_assignment(inst, extra)
 
@@ -123,12 +135,22 @@ def test_referee_objective_matches_timefold_terms() -> None:
     inst = tiny()
     p = timefold.to_problem(inst)
     a = {"1": "Bob", "2": "Ann", "3": "Bob", "4": "Bob"}
-    roster = Roster(assignments=[
-        Assignment(staff=a[s.id], date=s.start.date(), shift=s.type_id,
-                   post=timefold.post_id(s.location, s.skill)) for s in inst.shifts])
+    roster = Roster(
+        assignments=[
+            Assignment(
+                staff=a[s.id],
+                date=s.start.date(),
+                shift=s.type_id,
+                post=timefold.post_id(s.location, s.skill),
+            )
+            for s in inst.shifts
+        ]
+    )
     report = validation.check(p, roster)
     score = timefold.timefold_score(inst, a)
     # objective = undesired - desired minutes + L1 balance (counts Bob 3, Ann 1; band [2, 2])
-    wishes = -(score.parts.get("Undesired day for employee", 0)
-               + score.parts.get("Desired day for employee", 0))
+    wishes = -(
+        score.parts.get("Undesired day for employee", 0)
+        + score.parts.get("Desired day for employee", 0)
+    )
     assert report.objective == wishes + 2

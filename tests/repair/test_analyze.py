@@ -9,9 +9,11 @@ from tests.factories import MONDAY, quiet_policy, tiny_problem, tiny_roster
 
 
 def test_breakdown_tables_add_up_to_the_objective() -> None:
-    p = tiny_problem(n_staff=3, policy=quiet_policy(fairness={"weight": 5},
-                                                    requests={"multiplier": 2}),
-                     requests=[Request(staff="s1", date=MONDAY, shift="AM", weight=3)])
+    p = tiny_problem(
+        n_staff=3,
+        policy=quiet_policy(fairness={"weight": 5}, requests={"multiplier": 2}),
+        requests=[Request(staff="s1", date=MONDAY, shift="AM", weight=3)],
+    )
     r = tiny_roster(p, on=[("s0", 0, "AM"), ("s0", 1, "AM"), ("s2", 0, "PM")])
     b = breakdown(p, r)
     assert b.objective == check(p, r).objective == b.total

@@ -27,8 +27,9 @@ def test_explain_route(client) -> None:  # noqa: F811
 
 def test_explain_stored_site(client) -> None:  # noqa: F811
     site_id = make_site(client)
-    r = client.post("/repair/explain", json={"site_id": site_id, "start": START,
-                                             "time_limit": 3}, headers=HR)
+    r = client.post(
+        "/repair/explain", json={"site_id": site_id, "start": START, "time_limit": 3}, headers=HR
+    )
     assert r.status_code == 200, r.text
     assert r.json()["explanation"]["status"] in ("feasible", "infeasible")
 
@@ -39,17 +40,20 @@ def test_analyze_reroster_substitutes_routes(client) -> None:  # noqa: F811
     r = client.post("/repair/analyze", json=_body(p, roster), headers=HR)
     assert r.status_code == 200 and r.json()["ok"] is True
     events = [{"kind": "positive", "staff": "s0", "date": "2021-12-15"}]
-    r = client.post("/repair/reroster", json=_body(p, roster, events=events, time_limit=3),
-                    headers=HR)
+    r = client.post(
+        "/repair/reroster", json=_body(p, roster, events=events, time_limit=3), headers=HR
+    )
     assert r.status_code == 200, r.text
     data = r.json()
     assert data["changed_cells"] == 6 and data["report"]["violations"] == []
     bad = [{"kind": "positive", "staff": "ghost", "date": "2021-12-15"}]
     r = client.post("/repair/reroster", json=_body(p, roster, events=bad), headers=HR)
     assert r.status_code == 422 and "ghost" in r.json()["message"]
-    r = client.post("/repair/substitutes", json=_body(p, roster, staff="s0",
-                                                      date="2021-12-16", shift="AM"),
-                    headers=HR)
+    r = client.post(
+        "/repair/substitutes",
+        json=_body(p, roster, staff="s0", date="2021-12-16", shift="AM"),
+        headers=HR,
+    )
     assert r.status_code == 200 and len(r.json()["candidates"]) == 3
 
 
@@ -57,7 +61,6 @@ def test_drill_route(client) -> None:  # noqa: F811
     from tests.repair.test_drill import TEAMS, it_office
 
     p = it_office()
-    r = client.post("/repair/drill", json=_body(p, Roster(teams=TEAMS), time_limit=3),
-                    headers=HR)
+    r = client.post("/repair/drill", json=_body(p, Roster(teams=TEAMS), time_limit=3), headers=HR)
     assert r.status_code == 200, r.text
     assert {x["staff"] for x in r.json()["single_points"]} == {"s0", "s1"}

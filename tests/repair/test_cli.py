@@ -35,8 +35,19 @@ def test_explain_names_cap_and_posts(tmp_path, capsys) -> None:
 
 def test_explain_soft_lists_shortfalls(tmp_path, capsys) -> None:
     folder = _scenario(tmp_path, land_office())
-    code = main(["explain", folder, "--soft", "--time-limit", "4", "--workers", "1",
-                 "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "explain",
+            folder,
+            "--soft",
+            "--time-limit",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "1 shortfall under the original rules" in out
     assert (tmp_path / "out" / "roster.json").is_file()
@@ -49,10 +60,24 @@ def test_analyze_and_reroster(tmp_path, capsys) -> None:
     assert main(["analyze", folder, rfile]) == 0
     assert "By person" in capsys.readouterr().out
     events = tmp_path / "events.yaml"
-    events.write_text("from: 2021-12-15\nevents:\n"
-                      "  - {kind: positive, staff: s0, date: 2021-12-15}\n", encoding="utf-8")
-    code = main(["reroster", folder, rfile, str(events), "--time-limit", "4", "--workers", "1",
-                 "--out", str(tmp_path / "new")])
+    events.write_text(
+        "from: 2021-12-15\nevents:\n  - {kind: positive, staff: s0, date: 2021-12-15}\n",
+        encoding="utf-8",
+    )
+    code = main(
+        [
+            "reroster",
+            folder,
+            rfile,
+            str(events),
+            "--time-limit",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "new"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "changed cells 6" in out and "Referee: all hard rules met" in out
@@ -66,8 +91,11 @@ def test_bad_events_file_names_file_row_field(tmp_path, capsys) -> None:
     folder = _scenario(tmp_path, p)
     rfile = _roster_file(tmp_path, p)
     events = tmp_path / "events.csv"
-    events.write_text("kind,staff,date\npositive,s0,2021-12-15\nleave,nobody,2021-12-16\n"
-                      "holiday,s1,2021-12-16\ncontact,s2,someday\n", encoding="utf-8")
+    events.write_text(
+        "kind,staff,date\npositive,s0,2021-12-15\nleave,nobody,2021-12-16\n"
+        "holiday,s1,2021-12-16\ncontact,s2,someday\n",
+        encoding="utf-8",
+    )
     code = main(["reroster", folder, rfile, str(events)])
     err = capsys.readouterr().err
     assert code == 2

@@ -16,14 +16,25 @@ def it_office(keeper_max: int | None = None, resilience: bool = False, holders: 
     contracts = {"default": Contract()}
     if keeper_max is not None:
         contracts["short"] = Contract(counts=[CountLimit(hard_max=keeper_max)])
-    staff = [Staff(id=f"s{i}", name=f"Person {i}", unit="U",
-                   skills=["it"] if i < holders else [],
-                   contract="short" if (i == 1 and keeper_max is not None) else "default")
-             for i in range(4)]
-    posts = [Post(id="it", name="IT support", kind="task", skill="it",
-                  demands=[Demand(shifts=["AM"])])]
-    policy = quiet_policy(coverage={"enabled": True}, availability={"enabled": True},
-                          teams={"count": 2, "rotation": "day"}, contracts=contracts)
+    staff = [
+        Staff(
+            id=f"s{i}",
+            name=f"Person {i}",
+            unit="U",
+            skills=["it"] if i < holders else [],
+            contract="short" if (i == 1 and keeper_max is not None) else "default",
+        )
+        for i in range(4)
+    ]
+    posts = [
+        Post(id="it", name="IT support", kind="task", skill="it", demands=[Demand(shifts=["AM"])])
+    ]
+    policy = quiet_policy(
+        coverage={"enabled": True},
+        availability={"enabled": True},
+        teams={"count": 2, "rotation": "day"},
+        contracts=contracts,
+    )
     policy.resilience.enabled = resilience
     return tiny_problem(staff=staff, posts=posts, skills=["it"], policy=policy)
 
@@ -34,7 +45,9 @@ TEAMS = {"s0": 0, "s1": 1, "s2": 0, "s3": 1}
 def test_single_points_of_failure_are_the_only_it_holders_of_each_team() -> None:
     points, gaps = single_points(it_office(), TEAMS)
     assert {(p.staff, p.team, p.post, p.slots) for p in points} == {
-        ("s0", 0, "it", 3), ("s1", 1, "it", 2)}
+        ("s0", 0, "it", 3),
+        ("s1", 1, "it", 2),
+    }
     assert not gaps
 
 
@@ -49,8 +62,7 @@ def test_drill_reports_the_shortfall_per_post_and_slot() -> None:
     res = drill(it_office(keeper_max=3), TEAMS, time_limit=4, workers=1)
     t0, t1 = res.teams
     assert not t0.ok and t1.ok
-    assert len(t0.shortfalls) == 2 and all(s.post == "it" and s.short == 1
-                                           for s in t0.shortfalls)
+    assert len(t0.shortfalls) == 2 and all(s.post == "it" and s.short == 1 for s in t0.shortfalls)
     assert not res.ok
 
 

@@ -13,14 +13,18 @@ def test_cap_too_small_for_the_posts_names_cap_and_posts() -> None:
     p = land_office()
     c = find_conflict(p, time_limit=10)
     assert c.status == Status.infeasible and c.minimal
-    assert set(c.keys) == {("cap", ("unit", "land", 1, "AM")),
-                           ("coverage.under", ("L1", 1, "AM")),
-                           ("coverage.under", ("L2", 1, "AM")),
-                           ("coverage.under", ("L3", 1, "AM")),
-                           ("coverage.under", ("seal", 1, "AM"))}
+    assert set(c.keys) == {
+        ("cap", ("unit", "land", 1, "AM")),
+        ("coverage.under", ("L1", 1, "AM")),
+        ("coverage.under", ("L2", 1, "AM")),
+        ("coverage.under", ("L3", 1, "AM")),
+        ("coverage.under", ("seal", 1, "AM")),
+    }
     text = explain(p, c.keys, status="infeasible", minimal=c.minimal).text()
-    assert ("Tue 14 Dec, morning: the cap allows 4 of Land Registration's 12 staff on site, "
-            "but counters L1, L2, L3 and the Seal task need 5 people.") in text
+    assert (
+        "Tue 14 Dec, morning: the cap allows 4 of Land Registration's 12 staff on site, "
+        "but counters L1, L2, L3 and the Seal task need 5 people."
+    ) in text
     assert "raise the cap of Land Registration to 5" in text
     assert "let the Seal task be done by Internal Affairs" in text
 
@@ -34,8 +38,7 @@ def test_conflict_the_precheck_misses_names_contract_and_seal_slots() -> None:
     # Two shifts allowed, five mornings: any three mornings and the contract conflict.
     assert rules == ["contract.count.max"] + ["coverage.under"] * 3
     exp = explain(p, c.keys, status="infeasible", minimal=True)
-    assert any("Keeper (K0)" in f.message and "contract 'part'" in f.message
-               for f in exp.findings)
+    assert any("Keeper (K0)" in f.message and "contract 'part'" in f.message for f in exp.findings)
     assert {r.post for r in exp.rules if r.post} == {"seal"}
 
 

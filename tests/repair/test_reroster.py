@@ -26,17 +26,20 @@ def test_positive_case_changes_exactly_the_cells_it_must() -> None:
     6 changed cells is the least any valid roster can do."""
     p = counter_office()
     old = published(p)
-    res = reroster(p, old, [Event(kind="positive", staff="s0", date=WED)], time_limit=5,
-                   workers=1)
+    res = reroster(p, old, [Event(kind="positive", staff="s0", date=WED)], time_limit=5, workers=1)
     assert res.roster is not None and res.report is not None
     assert res.report.ok, res.report.violations
     assert res.changed_cells == 6
     assert [i.staff for i in res.isolated] == ["s0"]
     off = [c for c in res.changes if c.staff == "s0"]
     assert [(c.date.weekday(), c.before, c.after) for c in off] == [
-        (2, "on_site:C", "off"), (3, "on_site:C", "off"), (4, "on_site:C", "off")]
-    assert all(c.before == "remote" and c.after == "on_site:C"
-               for c in res.changes if c.staff != "s0")
+        (2, "on_site:C", "off"),
+        (3, "on_site:C", "off"),
+        (4, "on_site:C", "off"),
+    ]
+    assert all(
+        c.before == "remote" and c.after == "on_site:C" for c in res.changes if c.staff != "s0"
+    )
     # Mon and Tue are kept exactly.
     before = {(a.staff, a.date, a.shift, a.post) for a in old.assignments if a.date < WED}
     after = {(a.staff, a.date, a.shift, a.post) for a in res.roster.assignments if a.date < WED}
@@ -61,10 +64,11 @@ def test_close_contacts_share_a_slot_within_the_lookback() -> None:
     old = published(p, extra=[("s1", 1, "AM"), ("s1", 3, "AM"), ("s2", 0, "PM")])
     assert close_contacts(p, old, "s0", WED) == ["s1"]
     applied = apply_events(p, old, [Event(kind="positive", staff="s0", date=WED)], WED)
-    assert {(i.staff, i.reason) for i in applied.isolated} == {("s0", "positive test"),
-                                                                ("s1", "close contact")}
-    res = reroster(p, old, [Event(kind="positive", staff="s0", date=WED)], time_limit=5,
-                   workers=1)
+    assert {(i.staff, i.reason) for i in applied.isolated} == {
+        ("s0", "positive test"),
+        ("s1", "close contact"),
+    }
+    res = reroster(p, old, [Event(kind="positive", staff="s0", date=WED)], time_limit=5, workers=1)
     assert res.report is not None and res.report.ok
     # s1's Thursday cell goes too: 3 (s0) + 1 (s1) + 3 covering cells.
     assert res.changed_cells == 7
@@ -74,8 +78,10 @@ def test_close_contacts_share_a_slot_within_the_lookback() -> None:
 def test_closed_counter_and_leave() -> None:
     p = counter_office()
     old = published(p)
-    events = [Event(kind="post_closed", post="C", date=MONDAY + dt.timedelta(days=3)),
-              Event(kind="leave", staff="s0", date=WED, end=WED)]
+    events = [
+        Event(kind="post_closed", post="C", date=MONDAY + dt.timedelta(days=3)),
+        Event(kind="leave", staff="s0", date=WED, end=WED),
+    ]
     res = reroster(p, old, events, start=WED, time_limit=5, workers=1)
     assert res.report is not None and res.report.ok
     # Wed: s0 off, someone covers (2 cells); Thu, Fri: counter closed, s0 stays home (2 cells).
@@ -84,10 +90,16 @@ def test_closed_counter_and_leave() -> None:
 
 def test_substitutes_ranked_by_cost() -> None:
     p = counter_office()
-    p = p.model_copy(update={"policy": p.policy.model_copy(update={
-        "requests": p.policy.requests.model_copy(update={"enabled": True})}),
-        "requests": [Request(staff="s3", date=MONDAY + dt.timedelta(days=3), on_site=False,
-                             weight=7)]})
+    p = p.model_copy(
+        update={
+            "policy": p.policy.model_copy(
+                update={"requests": p.policy.requests.model_copy(update={"enabled": True})}
+            ),
+            "requests": [
+                Request(staff="s3", date=MONDAY + dt.timedelta(days=3), on_site=False, weight=7)
+            ],
+        }
+    )
     old = published(p)
     res = substitutes(p, old, "s0", MONDAY + dt.timedelta(days=3), "AM")
     assert res.post == "C" and res.considered == 3
@@ -106,12 +118,22 @@ def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
     p.policy.teams.enabled = True
     p.policy.teams.rotation = "day"
     p.staff = [s.model_copy(update={"team": 0 if i < 2 else 1}) for i, s in enumerate(p.staff)]
-    old = tiny_roster(p, on=[("s0", 0, "AM", "C"), ("s2", 1, "AM", "C"), ("s0", 2, "AM", "C"),
-                             ("s2", 3, "AM", "C"), ("s0", 4, "AM", "C")])
+    old = tiny_roster(
+        p,
+        on=[
+            ("s0", 0, "AM", "C"),
+            ("s2", 1, "AM", "C"),
+            ("s0", 2, "AM", "C"),
+            ("s2", 3, "AM", "C"),
+            ("s0", 4, "AM", "C"),
+        ],
+    )
     old.teams = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
     assert check(p, old).ok
-    events = [Event(kind="positive", staff="s0", date=WED),
-              Event(kind="contact", staff="s1", date=WED)]
+    events = [
+        Event(kind="positive", staff="s0", date=WED),
+        Event(kind="contact", staff="s1", date=WED),
+    ]
     res = reroster(p, old, events, time_limit=5, workers=1)
     assert res.softened and res.roster is not None and res.report is not None
     rules = sorted(v.rule for v in res.report.violations)

@@ -54,8 +54,11 @@ def roster() -> Roster:
         a.append(Assignment(staff=general, date=day(d), shift="PM"))
         if d < 2:
             tests += [RapidTest(staff=s, date=day(d)) for s in (land, it, general)]
-    return Roster(assignments=a, tests=tests,
-                  teams={"s1": 0, "s2": 0, "s5": 0, "s7": 0, "s3": 1, "s4": 1, "s6": 1, "s8": 1})
+    return Roster(
+        assignments=a,
+        tests=tests,
+        teams={"s1": 0, "s2": 0, "s5": 0, "s7": 0, "s3": 1, "s4": 1, "s6": 1, "s8": 1},
+    )
 
 
 def test_post_codes() -> None:
@@ -100,8 +103,7 @@ def test_vietnamese_labels(problem, roster) -> None:
 
 
 def test_format_table_aligns_and_truncates() -> None:
-    table = export.Table("x", "Title", ["Name", "n", "wide"], [["a", 1, "x" * 50],
-                                                                ["bb", 22, "y"]])
+    table = export.Table("x", "Title", ["Name", "n", "wide"], [["a", 1, "x" * 50], ["bb", 22, "y"]])
     text = export.format_table(table, max_width=20)
     lines = text.splitlines()
     assert lines[0] == "Title"
@@ -114,8 +116,10 @@ def test_text_grid_is_cut_politely(problem, roster) -> None:
     v = export.RosterView(problem, roster)
     text = export.text_grid(v, max_people=3, max_days=2)
     assert "Mon 13 Dec" in text and "Tue 14 Dec" in text and "Wed 15 Dec" not in text
-    assert "(showing the first 3 of 8 people and the first 2 of 5 open days; the full grid " \
-           "is in roster.xlsx)" in text
+    assert (
+        "(showing the first 3 of 8 people and the first 2 of 5 open days; the full grid "
+        "is in roster.xlsx)" in text
+    )
     assert "s1        Nguyễn Thị Hồng  HC    A     C1+T C1" in text
 
 
@@ -126,7 +130,12 @@ def test_workbook(tmp_path: Path, problem, roster) -> None:
     ws = wb["Roster"]
     assert ws.freeze_panes == "E3"
     assert [ws.cell(row=1, column=i).value for i in range(1, 6)] == [
-        "Staff ID", "Name", "Unit", "Team", "Mon 13 Dec"]
+        "Staff ID",
+        "Name",
+        "Unit",
+        "Team",
+        "Mon 13 Dec",
+    ]
     assert ws["F2"].value == "afternoon"
     assert ws["A3"].value == "s1" and ws["B3"].value == "Nguyễn Thị Hồng"
     assert ws["E3"].value == "C1+T" and ws["E3"].fill.start_color.rgb.endswith("C6EFCE")
@@ -137,8 +146,15 @@ def test_workbook(tmp_path: Path, problem, roster) -> None:
     assert ws.cell(row=s7, column=15).fill.start_color.rgb.endswith("D9D9D9")  # Saturday
     legend = [c.value for c in ws["B"]]
     assert "On site, general office work" in legend and "Land registration" in legend
-    assert wb.sheetnames == ["Roster", "Headcount", "Coverage", "Tests", "On-site days",
-                             "People", "Penalties"]
+    assert wb.sheetnames == [
+        "Roster",
+        "Headcount",
+        "Coverage",
+        "Tests",
+        "On-site days",
+        "People",
+        "Penalties",
+    ]
     people = pd.read_excel(path, sheet_name="People", header=1)
     assert list(people.columns[:2]) == ["Staff ID", "Name"]
     assert people.set_index("Staff ID").loc["s1", "On-site shifts"] == 6
@@ -152,8 +168,16 @@ def test_roster_csv_one_row_per_person_per_slot(tmp_path: Path, problem, roster)
         rows = list(csv.DictReader(f))
     assert len(rows) == 8 * 7 * 2
     first = rows[0]
-    assert first == {"staff_id": "s1", "name": "Nguyễn Thị Hồng", "unit": "HC", "team": "A",
-                     "date": "2021-12-13", "shift": "AM", "mode": "on_site", "post": "land"}
+    assert first == {
+        "staff_id": "s1",
+        "name": "Nguyễn Thị Hồng",
+        "unit": "HC",
+        "team": "A",
+        "date": "2021-12-13",
+        "shift": "AM",
+        "mode": "on_site",
+        "post": "land",
+    }
     s8 = [r for r in rows if r["staff_id"] == "s8" and r["date"] == "2021-12-13"]
     assert {r["mode"] for r in s8} == {"off"}
     assert sum(r["mode"] == "on_site" for r in rows) == len(roster.assignments)
@@ -169,8 +193,14 @@ def test_tests_csv(tmp_path: Path, problem, roster) -> None:
 
 def test_write_outputs_and_exchange_format(tmp_path: Path, problem, roster) -> None:
     report = check(problem, roster)
-    result = SolveResult(status=Status.feasible, roster=roster, objective=report.objective,
-                         bound=0, gap=1.0, wall_time=1.5)
+    result = SolveResult(
+        status=Status.feasible,
+        roster=roster,
+        objective=report.objective,
+        bound=0,
+        gap=1.0,
+        wall_time=1.5,
+    )
     paths = export.write_outputs(tmp_path / "out", problem, result, report, scenario="tiny")
     assert [p.name for p in paths] == list(export.OUTPUT_FILES)
     doc = json.loads((tmp_path / "out" / "roster.json").read_text("utf-8"))
@@ -183,8 +213,9 @@ def test_write_outputs_and_exchange_format(tmp_path: Path, problem, roster) -> N
     assert "Nguyễn" in (tmp_path / "out" / "roster.json").read_text("utf-8")  # not \\u-escaped
 
 
-def test_write_outputs_is_all_or_nothing(tmp_path: Path, problem, roster,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_outputs_is_all_or_nothing(
+    tmp_path: Path, problem, roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "roster.csv").write_text("old", encoding="utf-8")
@@ -202,8 +233,9 @@ def test_write_outputs_is_all_or_nothing(tmp_path: Path, problem, roster,
 
 
 def test_result_summary_round_trips_without_the_roster() -> None:
-    result = SolveResult(status=Status.feasible, objective=7, bound=5, gap=2 / 7,
-                         roster=Roster(), messages=["x"])
+    result = SolveResult(
+        status=Status.feasible, objective=7, bound=5, gap=2 / 7, roster=Roster(), messages=["x"]
+    )
     summary = result.summary()
     assert type(summary) is SolveSummary
     assert summary.model_dump() == result.model_dump(exclude={"roster"})

@@ -86,8 +86,9 @@ def find(issues: list[Issue], file: str, row: int | None, field: str | None) -> 
     for i in issues:
         if i.file == file and i.row == row and i.field == field:
             return i
-    raise AssertionError(f"no issue at {file}, row {row}, field {field!r} in:\n"
-                         + "\n".join(map(str, issues)))
+    raise AssertionError(
+        f"no issue at {file}, row {row}, field {field!r} in:\n" + "\n".join(map(str, issues))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,10 +97,12 @@ def find(issues: list[Issue], file: str, row: int | None, field: str | None) -> 
 
 
 def test_issue_text_one_line_per_issue() -> None:
-    err = InputError([
-        Issue("staff.csv", 7, "unit", "unknown unit 'TNMT'", ["GTVT", "CT", "TNMT-1"]),
-        Issue("policy.yaml", None, None, "file not found"),
-    ])
+    err = InputError(
+        [
+            Issue("staff.csv", 7, "unit", "unknown unit 'TNMT'", ["GTVT", "CT", "TNMT-1"]),
+            Issue("policy.yaml", None, None, "file not found"),
+        ]
+    )
     assert str(err).splitlines() == [
         "staff.csv, row 7, field 'unit': unknown unit 'TNMT'; allowed: GTVT, CT, TNMT-1",
         "policy.yaml: file not found",
@@ -119,8 +122,13 @@ def test_long_allowed_lists_are_cut() -> None:
 
 def test_builtin_names_and_resolution() -> None:
     names = list_scenarios()
-    assert {"provincial-committee", "service-centre", "ward-one-stop", "district-office",
-            "urgent-counters"} <= set(names)
+    assert {
+        "provincial-committee",
+        "service-centre",
+        "ward-one-stop",
+        "district-office",
+        "urgent-counters",
+    } <= set(names)
     assert resolve_scenario("service-centre") == scenarios_dir() / "service-centre"
     with pytest.raises(InputError) as info:
         resolve_scenario("no-such-office")
@@ -153,8 +161,7 @@ def test_team_numbers_are_one_based_in_the_file(scen: Path) -> None:
 
 
 def test_excel_staff_and_semicolon_csv(scen: Path) -> None:
-    frame = pd.read_csv(scen / "staff.csv", dtype=str, keep_default_na=False,
-                        encoding="utf-8-sig")
+    frame = pd.read_csv(scen / "staff.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     frame["last_test"] = pd.to_datetime(frame["last_test"])  # Excel date cells
     (scen / "staff.csv").unlink()
     frame.to_excel(scen / "staff.xlsx", index=False)
@@ -167,8 +174,9 @@ def test_excel_staff_and_semicolon_csv(scen: Path) -> None:
     (scen / "staff.xlsx").unlink()
     # a CSV saved by Excel in a locale that separates with ';'
     rows = read_rows(scen / "requests.csv")
-    (scen / "requests.csv").write_text("\n".join(";".join(r) for r in rows) + "\n",
-                                       encoding="utf-8-sig")
+    (scen / "requests.csv").write_text(
+        "\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8-sig"
+    )
     assert len(load_scenario(scen).requests) == len(rows) - 1
 
 
@@ -262,8 +270,9 @@ def test_staff_row_mistakes_all_reported_together(scen: Path) -> None:
     issues = issues_of(scen)
     assert "first on row 2" in find(issues, "staff.csv", 3, "id").message
     unit = find(issues, "staff.csv", 4, "unit")
-    assert str(unit).startswith("staff.csv, row 4, field 'unit': unknown unit 'TNMT-X'; "
-                                "allowed: TTHCC, GTVT")
+    assert str(unit).startswith(
+        "staff.csv, row 4, field 'unit': unknown unit 'TNMT-X'; allowed: TTHCC, GTVT"
+    )
     assert "'bay'" in find(issues, "staff.csv", 5, "skills").message
     assert "full_time" in find(issues, "staff.csv", 6, "contract").message
     assert "1 to 2" in str(find(issues, "staff.csv", 7, "team"))
@@ -282,10 +291,12 @@ def test_staff_row_mistakes_all_reported_together(scen: Path) -> None:
 def test_absence_mistakes(scen: Path) -> None:
     f = scen / "absences.csv"
     r1 = append_row(f, {"staff": "HCC001", "start": "2021-12-15", "end": "2021-12-14"})
-    r2 = append_row(f, {"staff": "HCC001", "start": "2021-12-15", "end": "2021-12-15",
-                        "reason": "holiday"})
-    r3 = append_row(f, {"staff": "HCC001", "start": "2021-12-15", "end": "2021-12-15",
-                        "shifts": "evening"})
+    r2 = append_row(
+        f, {"staff": "HCC001", "start": "2021-12-15", "end": "2021-12-15", "reason": "holiday"}
+    )
+    r3 = append_row(
+        f, {"staff": "HCC001", "start": "2021-12-15", "end": "2021-12-15", "shifts": "evening"}
+    )
     r4 = append_row(f, {"staff": "NOBODY", "start": "15/12/2021", "end": "yesterday"})
     issues = issues_of(scen)
     assert "before start" in find(issues, "absences.csv", r1, "end").message
@@ -298,22 +309,30 @@ def test_absence_mistakes(scen: Path) -> None:
 
 def test_absences_outside_the_horizon_are_clipped_or_dropped(scen: Path) -> None:
     f = scen / "absences.csv"
-    write_rows(f, [read_rows(f)[0],
-                   ["HCC001", "2021-11-01", "2021-11-30", "", "leave", "before"],
-                   ["HCC002", "2021-12-01", "2021-12-14", "", "isolation", "overlap"],
-                   ["HCC003", "2021-12-17", "2022-01-05", "morning", "remote_only", "after"]])
+    write_rows(
+        f,
+        [
+            read_rows(f)[0],
+            ["HCC001", "2021-11-01", "2021-11-30", "", "leave", "before"],
+            ["HCC002", "2021-12-01", "2021-12-14", "", "isolation", "overlap"],
+            ["HCC003", "2021-12-17", "2022-01-05", "morning", "remote_only", "after"],
+        ],
+    )
     p = load_scenario(scen)
     got = [(a.staff, a.start, a.end) for a in p.absences]
-    assert got == [("HCC002", START, dt.date(2021, 12, 14)),
-                   ("HCC003", dt.date(2021, 12, 17), dt.date(2021, 12, 19))]
+    assert got == [
+        ("HCC002", START, dt.date(2021, 12, 14)),
+        ("HCC003", dt.date(2021, 12, 17), dt.date(2021, 12, 19)),
+    ]
 
 
 def test_request_mistakes(scen: Path) -> None:
     f = scen / "requests.csv"
     r1 = append_row(f, {"staff": "HCC001", "date": "2021-12-20"})
     r2 = append_row(f, {"staff": "HCC001", "date": "2021-12-14", "weight": "-2"})
-    r3 = append_row(f, {"staff": "HCC001", "date": "2021-12-14", "shift": "night",
-                        "on_site": "perhaps"})
+    r3 = append_row(
+        f, {"staff": "HCC001", "date": "2021-12-14", "shift": "night", "on_site": "perhaps"}
+    )
     r4 = append_row(f, {"staff": "HCC001", "date": "2021-12-14", "weight": "1.5"})
     issues = issues_of(scen)
     assert "outside the horizon" in find(issues, "requests.csv", r1, "date").message
@@ -327,12 +346,22 @@ def test_fixed_cell_mistakes(scen: Path) -> None:
     f = scen / "fixed.csv"
     staff = {r[0]: r[3] for r in read_rows(scen / "staff.csv")[1:]}
     no_gplx = next(s for s, sk in staff.items() if "gplx" not in sk)
-    r1 = append_row(f, {"staff": "HCC001", "date": "2021-12-13", "shift": "morning",
-                        "post": "quay-xyz"})
-    r2 = append_row(f, {"staff": no_gplx, "date": "2021-12-13", "shift": "morning",
-                        "post": "quay-gplx"})
-    r3 = append_row(f, {"staff": "HCC001", "date": "2021-12-13", "shift": "morning",
-                        "on_site": "no", "post": "dong-dau"})
+    r1 = append_row(
+        f, {"staff": "HCC001", "date": "2021-12-13", "shift": "morning", "post": "quay-xyz"}
+    )
+    r2 = append_row(
+        f, {"staff": no_gplx, "date": "2021-12-13", "shift": "morning", "post": "quay-gplx"}
+    )
+    r3 = append_row(
+        f,
+        {
+            "staff": "HCC001",
+            "date": "2021-12-13",
+            "shift": "morning",
+            "on_site": "no",
+            "post": "dong-dau",
+        },
+    )
     r4 = append_row(f, {"staff": "HCC001", "date": "2021-12-24", "shift": ""})
     issues = issues_of(scen)
     assert "quay-gplx" in str(find(issues, "fixed.csv", r1, "post"))
@@ -347,13 +376,19 @@ def test_fixed_cell_mistakes(scen: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, words", [("1.5", "less than or equal to 1"),
-                                          ("-0.2", "greater than or equal to 0"),
-                                          ("a third", "valid number")])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("1.5", "less than or equal to 1"),
+        ("-0.2", "greater than or equal to 0"),
+        ("a third", "valid number"),
+    ],
+)
 def test_cap_fraction_out_of_range(scen: Path, value: str, words: str) -> None:
     edit(scen / "policy.yaml", "fraction: 1/3", f"fraction: {value}")
-    issue = find(issues_of(scen), "policy.yaml", line_of(scen / "policy.yaml", "fraction:"),
-                 "cap.fraction")
+    issue = find(
+        issues_of(scen), "policy.yaml", line_of(scen / "policy.yaml", "fraction:"), "cap.fraction"
+    )
     assert words in issue.message
 
 
@@ -364,8 +399,9 @@ def test_cap_fraction_as_percent(scen: Path) -> None:
 
 def test_policy_unknown_field_lists_allowed(scen: Path) -> None:
     edit(scen / "policy.yaml", "  fraction: 1/3", "  fracton: 1/3")
-    issue = find(issues_of(scen), "policy.yaml", line_of(scen / "policy.yaml", "fracton:"),
-                 "cap.fracton")
+    issue = find(
+        issues_of(scen), "policy.yaml", line_of(scen / "policy.yaml", "fracton:"), "cap.fracton"
+    )
     assert "unknown field" in issue.message and "fraction" in str(issue)
 
 
@@ -389,17 +425,26 @@ def test_site_reference_and_value_mistakes(scen: Path) -> None:
     edit(scen / "site.yaml", "skill: kcn", "skill: kcnn")
     edit(scen / "site.yaml", "unit: CT", "unit: SCT")
     edit(scen / "site.yaml", '"13:30"', '"25:30"')
-    edit(scen / "site.yaml", "{weekdays: [0, 1, 2, 3, 4], min: 1, max: 1}",
-         "{weekdays: [0, 1, 2, 3, 4], min: 2, max: 1}")
+    edit(
+        scen / "site.yaml",
+        "{weekdays: [0, 1, 2, 3, 4], min: 1, max: 1}",
+        "{weekdays: [0, 1, 2, 3, 4], min: 2, max: 1}",
+    )
     issues = issues_of(scen)
     site = scen / "site.yaml"
-    assert "'kcnn'" in str(find(issues, "site.yaml", line_of(site, "kcnn"),
-                                "site.posts[quay-kcn].skill"))
-    assert "allowed: TTHCC" in str(find(issues, "site.yaml", line_of(site, "SCT"),
-                                        "site.posts[quay-ct].unit"))
+    assert "'kcnn'" in str(
+        find(issues, "site.yaml", line_of(site, "kcnn"), "site.posts[quay-kcn].skill")
+    )
+    assert "allowed: TTHCC" in str(
+        find(issues, "site.yaml", line_of(site, "SCT"), "site.posts[quay-ct].unit")
+    )
     find(issues, "site.yaml", line_of(site, "25:30"), "site.shifts[afternoon].start")
-    assert "below min" in find(issues, "site.yaml", line_of(site, "min: 2, max: 1"),
-                               "site.posts[quay-gtvt].demands[0]").message
+    assert (
+        "below min"
+        in find(
+            issues, "site.yaml", line_of(site, "min: 2, max: 1"), "site.posts[quay-gtvt].demands[0]"
+        ).message
+    )
 
 
 def test_site_horizon_mistakes(scen: Path) -> None:
@@ -407,8 +452,10 @@ def test_site_horizon_mistakes(scen: Path) -> None:
     edit(scen / "site.yaml", "weeks: 1", "weeks: 0")
     issues = issues_of(scen)
     site = scen / "site.yaml"
-    assert "not a date" in find(issues, "site.yaml", line_of(site, "2021-02-30"),
-                                "horizon.start").message
+    assert (
+        "not a date"
+        in find(issues, "site.yaml", line_of(site, "2021-02-30"), "horizon.start").message
+    )
     find(issues, "site.yaml", line_of(site, "weeks: 0"), "horizon.weeks")
 
 

@@ -73,8 +73,13 @@ def test_violation_names_person_date_shift_and_post() -> None:
     assert v.rule == "coverage.skill" and v.label == "Missing required skill"
     assert "Person 0 (s0)" in v.message and "Tue 14 Dec" in v.message
     assert "Morning" in v.message and "Counter 1" in v.message and "seal" in v.message
-    assert (v.staff, v.date, v.shift, v.post, v.unit) == ("s0", dt.date(2021, 12, 14), "AM",
-                                                         "c1", "U")
+    assert (v.staff, v.date, v.shift, v.post, v.unit) == (
+        "s0",
+        dt.date(2021, 12, 14),
+        "AM",
+        "c1",
+        "U",
+    )
 
 
 # ---- structure --------------------------------------------------------------------------------
@@ -106,8 +111,9 @@ def test_structure_unknown_and_closed(assignment: Assignment, rule: str) -> None
 
 
 def test_opening_restricted_to_some_shifts_closes_the_others() -> None:
-    p = tiny_problem(policy=quiet_policy(), opening=[Opening(weekdays=[0, 1, 2, 3, 4],
-                                                             shifts=["AM"])])
+    p = tiny_problem(
+        policy=quiet_policy(), opening=[Opening(weekdays=[0, 1, 2, 3, 4], shifts=["AM"])]
+    )
     rep = check(p, tiny_roster(p, on=[("s0", 0, "AM"), ("s0", 0, "PM")]))
     assert rules(rep) == ["closed"] and rep.violations[0].shift == "PM"
 
@@ -121,8 +127,13 @@ def test_post_without_demand_in_slot_is_coverage_closed() -> None:
 
 def test_unqualified_person_does_not_cover_the_post() -> None:
     post = Post(id="c1", skill="seal")
-    p = tiny_problem(days=1, shifts=tiny_shifts()[:1], policy=quiet_policy(coverage={}),
-                     posts=[post], skills=["seal"])
+    p = tiny_problem(
+        days=1,
+        shifts=tiny_shifts()[:1],
+        policy=quiet_policy(coverage={}),
+        posts=[post],
+        skills=["seal"],
+    )
     rep = check(p, tiny_roster(p, on=[("s0", 0, "AM", "c1")]))
     # The skill breach, and the post counts as uncovered (0 qualified of 1).
     assert rules(rep) == ["coverage.skill", "coverage.under"]
@@ -149,15 +160,20 @@ def test_general_duty_not_allowed_needs_a_post() -> None:
         (FixedCell(staff="s0", date=MONDAY, shift="AM"), [], True),
         (FixedCell(staff="s0", date=MONDAY, shift="AM"), [("s0", 0, "AM", "c2")], False),
         (FixedCell(staff="s0", date=MONDAY, shift="AM", post="c1"), [("s0", 0, "AM", "c2")], True),
-        (FixedCell(staff="s0", date=MONDAY, shift="AM", post="c1"), [("s0", 0, "AM", "c1")],
-         False),
+        (FixedCell(staff="s0", date=MONDAY, shift="AM", post="c1"), [("s0", 0, "AM", "c1")], False),
         (FixedCell(staff="s0", date=MONDAY, shift="AM", on_site=False), [("s0", 0, "AM")], True),
         (FixedCell(staff="s0", date=MONDAY, shift="AM", on_site=False), [("s0", 0, "PM")], False),
         # Not on site *at c1*: on site at c2 is fine, at c1 is not.
-        (FixedCell(staff="s0", date=MONDAY, shift="AM", on_site=False, post="c1"),
-         [("s0", 0, "AM", "c2")], False),
-        (FixedCell(staff="s0", date=MONDAY, shift="AM", on_site=False, post="c1"),
-         [("s0", 0, "AM", "c1")], True),
+        (
+            FixedCell(staff="s0", date=MONDAY, shift="AM", on_site=False, post="c1"),
+            [("s0", 0, "AM", "c2")],
+            False,
+        ),
+        (
+            FixedCell(staff="s0", date=MONDAY, shift="AM", on_site=False, post="c1"),
+            [("s0", 0, "AM", "c1")],
+            True,
+        ),
     ],
 )
 def test_fixed_cells(cell: FixedCell, on: list, broken: bool) -> None:
@@ -171,8 +187,13 @@ def test_fixed_cells(cell: FixedCell, on: list, broken: bool) -> None:
 
 @pytest.mark.parametrize("reason", list(AbsenceReason))
 def test_on_site_during_an_absence(reason: AbsenceReason) -> None:
-    absence = Absence(staff="s0", start=dt.date(2021, 12, 14), end=dt.date(2021, 12, 15),
-                      shifts=["AM"], reason=reason)
+    absence = Absence(
+        staff="s0",
+        start=dt.date(2021, 12, 14),
+        end=dt.date(2021, 12, 15),
+        shifts=["AM"],
+        reason=reason,
+    )
     p = tiny_problem(policy=quiet_policy(availability={}), absences=[absence])
     # Day 1 AM and day 2 AM are covered; day 1 PM and day 3 AM are not.
     on = [("s0", 1, "AM"), ("s0", 2, "AM"), ("s0", 1, "PM"), ("s0", 3, "AM")]
@@ -183,8 +204,9 @@ def test_on_site_during_an_absence(reason: AbsenceReason) -> None:
 
 def test_availability_soft_costs_weight_per_slot() -> None:
     absence = Absence(staff="s0", start=MONDAY, end=MONDAY)
-    p = tiny_problem(policy=quiet_policy(availability={"hard": False, "weight": 7}),
-                     absences=[absence])
+    p = tiny_problem(
+        policy=quiet_policy(availability={"hard": False, "weight": 7}), absences=[absence]
+    )
     rep = check(p, tiny_roster(p, on=[("s0", 0, "AM"), ("s0", 0, "PM")]))
     # Two person-slots inside the absence: 2 x 7 = 14.
     assert rep.ok and cost(rep, "availability") == 14 and rep.objective == 14
@@ -221,9 +243,13 @@ def test_cap_soft_costs_weight_per_person_above() -> None:
 
 
 def test_cap_counts_only_people_who_count_toward_it() -> None:
-    staff = [Staff(id="a", unit="U"), Staff(id="b", unit="U"), Staff(id="c", unit="U"),
-             Staff(id="police", unit="U", counts_toward_cap=False),
-             Staff(id="post", unit="U", external=True)]
+    staff = [
+        Staff(id="a", unit="U"),
+        Staff(id="b", unit="U"),
+        Staff(id="c", unit="U"),
+        Staff(id="police", unit="U", counts_toward_cap=False),
+        Staff(id="post", unit="U", external=True),
+    ]
     # Headcount 3 (a, b, c): cap floor(3 / 3) = 1.
     p = tiny_problem(staff=staff, policy=quiet_policy(cap={}))
     rep = check(p, tiny_roster(p, on=[("a", 0, "AM"), ("police", 0, "AM"), ("post", 0, "AM")]))
@@ -236,9 +262,11 @@ def test_cap_counts_only_people_who_count_toward_it() -> None:
 
 def test_cap_per_unit_and_site_scopes() -> None:
     staff = [Staff(id=f"{u}{i}", unit=u) for u in "AB" for i in range(3)]
-    p = tiny_problem(staff=staff, units=("A", "B"),
-                     policy=quiet_policy(cap={"scopes": ["unit", "site"], "hard": False,
-                                              "weight": 1}))
+    p = tiny_problem(
+        staff=staff,
+        units=("A", "B"),
+        policy=quiet_policy(cap={"scopes": ["unit", "site"], "hard": False, "weight": 1}),
+    )
     # Unit caps floor(3/3) = 1, site cap floor(6/3) = 2. A0, A1, B0 on site:
     # unit A 2 > 1 (1 above), unit B 1 ok, site 3 > 2 (1 above): 1 + 1 = 2.
     rep = check(p, tiny_roster(p, on=[("A0", 0, "AM"), ("A1", 0, "AM"), ("B0", 0, "AM")]))
@@ -259,18 +287,26 @@ def test_teams_mixing() -> None:
 
 
 def test_teams_mixing_soft_costs_teams_present_minus_one() -> None:
-    p = tiny_problem(policy=quiet_policy(teams={"count": 3, "rotation": "free",
-                                               "balance": False, "hard": False, "weight": 4}))
-    rep = check(p, tiny_roster(p, on=[("s0", 0, "AM"), ("s1", 0, "AM"), ("s2", 0, "AM")],
-                               teams={"s0": 0, "s1": 1, "s2": 2}))
+    p = tiny_problem(
+        policy=quiet_policy(
+            teams={"count": 3, "rotation": "free", "balance": False, "hard": False, "weight": 4}
+        )
+    )
+    rep = check(
+        p,
+        tiny_roster(
+            p,
+            on=[("s0", 0, "AM"), ("s1", 0, "AM"), ("s2", 0, "AM")],
+            teams={"s0": 0, "s1": 1, "s2": 2},
+        ),
+    )
     # Three teams in one slot: (3 - 1) x 4 = 8.
     assert rep.ok and cost(rep, "teams.mix") == 8
 
 
 def test_non_rotating_staff_never_mix() -> None:
     staff = [Staff(id="a", unit="U"), Staff(id="it", unit="U", rotates=False)]
-    p = tiny_problem(staff=staff, policy=quiet_policy(teams={"rotation": "free",
-                                                             "balance": False}))
+    p = tiny_problem(staff=staff, policy=quiet_policy(teams={"rotation": "free", "balance": False}))
     rep = check(p, tiny_roster(p, on=[("a", 0, "AM"), ("it", 0, "AM")], teams={"a": 1}))
     assert rep.ok
 
@@ -284,8 +320,7 @@ def test_non_rotating_staff_never_mix() -> None:
         # Tue 14 Dec closed: Wed (day 2) is open day 1 -> team 1.
         ("day", [dt.date(2021, 12, 14)], [("s1", 2, "AM"), ("s0", 3, "AM")], []),
         # half_day: (open day i, shift j) -> team (i + j) mod 2.
-        ("half_day", [], [("s0", 0, "AM"), ("s1", 0, "PM"), ("s1", 1, "AM"), ("s0", 1, "PM")],
-         []),
+        ("half_day", [], [("s0", 0, "AM"), ("s1", 0, "PM"), ("s1", 1, "AM"), ("s0", 1, "PM")], []),
         ("half_day", [], [("s0", 0, "PM")], [("s0", 0, "PM")]),
         # week: calendar week w -> team w mod 2 (the horizon here is 10 days from Monday).
         ("week", [], [("s0", 4, "AM"), ("s1", 7, "AM")], []),
@@ -293,8 +328,11 @@ def test_non_rotating_staff_never_mix() -> None:
     ],
 )
 def test_rotation_pattern(rotation: str, closed: list, cells: list, off_pattern: list) -> None:
-    p = tiny_problem(days=10, closed_dates=closed,
-                     policy=quiet_policy(teams={"rotation": rotation, "balance": False}))
+    p = tiny_problem(
+        days=10,
+        closed_dates=closed,
+        policy=quiet_policy(teams={"rotation": rotation, "balance": False}),
+    )
     rep = check(p, tiny_roster(p, on=cells, teams={"s0": 0, "s1": 1, "s2": 0}))
     found = [(v.staff, p.horizon.day(v.date), v.shift) for v in rep.violations]
     assert all(v.rule == "teams.rotation" for v in rep.violations)
@@ -303,8 +341,14 @@ def test_rotation_pattern(rotation: str, closed: list, cells: list, off_pattern:
 
 def test_rotation_soft_costs_weight_per_person_slot() -> None:
     p = tiny_problem(policy=quiet_policy(teams={"hard": False, "weight": 3, "balance": False}))
-    rep = check(p, tiny_roster(p, on=[("s0", 1, "AM"), ("s0", 1, "PM"), ("s0", 3, "AM")],
-                               teams={"s0": 0, "s1": 1, "s2": 0}))
+    rep = check(
+        p,
+        tiny_roster(
+            p,
+            on=[("s0", 1, "AM"), ("s0", 1, "PM"), ("s0", 3, "AM")],
+            teams={"s0": 0, "s1": 1, "s2": 0},
+        ),
+    )
     # Team 0 on days 1 and 3 (team 1's days): three person-slots x 3 = 9.
     assert cost(rep, "teams.rotation") == 9
 
@@ -320,22 +364,27 @@ def test_rotation_soft_costs_weight_per_person_slot() -> None:
     ],
 )
 def test_team_balance(teams: dict, count: int, excess: int) -> None:
-    hard = tiny_problem(n_staff=4, policy=quiet_policy(teams={"count": count,
-                                                              "rotation": "free"}))
+    hard = tiny_problem(n_staff=4, policy=quiet_policy(teams={"count": count, "rotation": "free"}))
     assert rules(check(hard, tiny_roster(hard, teams=teams))) == (
-        ["teams.balance"] if excess else [])
-    soft = tiny_problem(n_staff=4, policy=quiet_policy(teams={
-        "count": count, "rotation": "free", "hard": False, "weight": 6}))
+        ["teams.balance"] if excess else []
+    )
+    soft = tiny_problem(
+        n_staff=4,
+        policy=quiet_policy(teams={"count": count, "rotation": "free", "hard": False, "weight": 6}),
+    )
     # Soft: 6 per person of difference beyond one.
     assert cost(check(soft, tiny_roster(soft, teams=teams)), "teams.balance") == 6 * excess
 
 
 def test_team_balance_is_per_unit_among_rotating_staff() -> None:
-    staff = [Staff(id="a0", unit="A"), Staff(id="a1", unit="A"),
-             Staff(id="b0", unit="B"), Staff(id="b1", unit="B"),
-             Staff(id="it", unit="B", rotates=False)]
-    p = tiny_problem(staff=staff, units=("A", "B"),
-                     policy=quiet_policy(teams={"rotation": "free"}))
+    staff = [
+        Staff(id="a0", unit="A"),
+        Staff(id="a1", unit="A"),
+        Staff(id="b0", unit="B"),
+        Staff(id="b1", unit="B"),
+        Staff(id="it", unit="B", rotates=False),
+    ]
+    p = tiny_problem(staff=staff, units=("A", "B"), policy=quiet_policy(teams={"rotation": "free"}))
     # Site-wide team 0 has 3 and team 1 has 1, but each unit is 1/1 (and `it` does not rotate).
     rep = check(p, tiny_roster(p, teams={"a0": 0, "a1": 1, "b0": 0, "b1": 1}))
     assert rep.ok
@@ -353,8 +402,7 @@ def test_team_balance_is_per_unit_among_rotating_staff() -> None:
 )
 def test_team_assignment(staff_team: int | None, roster_teams: dict, broken: bool) -> None:
     staff = [Staff(id="s0", unit="U", team=staff_team), Staff(id="s1", unit="U", rotates=False)]
-    p = tiny_problem(staff=staff, policy=quiet_policy(teams={"rotation": "free",
-                                                             "balance": False}))
+    p = tiny_problem(staff=staff, policy=quiet_policy(teams={"rotation": "free", "balance": False}))
     rep = check(p, tiny_roster(p, teams=roster_teams))
     assert rules(rep) == (["teams.assignment"] if broken else [])
 
@@ -364,8 +412,7 @@ def test_team_assignment(staff_team: int | None, roster_teams: dict, broken: boo
 
 def test_last_test_before_the_horizon_covers_its_valid_days() -> None:
     staff = [Staff(id="s0", name="An", unit="U", last_test=dt.date(2021, 12, 12))]
-    p = tiny_problem(staff=staff, policy=quiet_policy(tests={"valid_days": 3,
-                                                             "cost_per_test": 0}))
+    p = tiny_problem(staff=staff, policy=quiet_policy(tests={"valid_days": 3, "cost_per_test": 0}))
     # Test on Sun 12 Dec (day -1) covers days -1, 0, 1; day 2 is not covered.
     rep = check(p, tiny_roster(p, on=on_days("s0", "xxx")))
     assert rules(rep) == ["tests.coverage"] and rep.violations[0].date == dt.date(2021, 12, 15)
@@ -375,8 +422,9 @@ def test_last_test_before_the_horizon_covers_its_valid_days() -> None:
 
 
 def test_tests_soft_coverage_and_cost() -> None:
-    p = tiny_problem(policy=quiet_policy(tests={"hard": False, "weight": 5, "valid_days": 2,
-                                                "cost_per_test": 2}))
+    p = tiny_problem(
+        policy=quiet_policy(tests={"hard": False, "weight": 5, "valid_days": 2, "cost_per_test": 2})
+    )
     rep = check(p, tiny_roster(p, on=on_days("s0", "xxxxx"), tests=[("s0", 0), ("s0", 3)]))
     # Tests on days 0 and 3 cover 0, 1, 3, 4: day 2 uncovered -> 1 x 5 = 5.
     # Two tests booked x 2 = 4. Objective 9.
@@ -410,21 +458,25 @@ def test_test_day_allowed(on_site_day_only: bool, test_day: int, broken: bool) -
 
 
 def _post_problem(post: Post, **policy) -> tuple:
-    p = tiny_problem(days=1, shifts=tiny_shifts()[:1], n_staff=6, posts=[post],
-                     policy=quiet_policy(**policy))
+    p = tiny_problem(
+        days=1, shifts=tiny_shifts()[:1], n_staff=6, posts=[post], policy=quiet_policy(**policy)
+    )
     return p, lambda n: tiny_roster(p, on=[(f"s{i}", 0, "AM", post.id) for i in range(n)])
 
 
-@pytest.mark.parametrize(("n", "expected"), [(0, ["coverage.under"]), (1, ["coverage.under"]),
-                                             (2, []), (3, []), (4, ["coverage.over"])])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(0, ["coverage.under"]), (1, ["coverage.under"]), (2, []), (3, []), (4, ["coverage.over"])],
+)
 def test_coverage_hard(n: int, expected: list) -> None:
     p, roster = _post_problem(Post(id="c", demands=[Demand(min=2, max=3)]), coverage={})
     assert rules(check(p, roster(n))) == expected
 
 
 def test_coverage_soft_under_uses_policy_weight() -> None:
-    p, roster = _post_problem(Post(id="c", demands=[Demand(min=2)]),
-                              coverage={"hard": False, "weight": 10})
+    p, roster = _post_problem(
+        Post(id="c", demands=[Demand(min=2)]), coverage={"hard": False, "weight": 10}
+    )
     # Nobody at a post needing 2: 2 missing x 10 = 20.
     assert cost(check(p, roster(0)), "coverage.under") == 20
 
@@ -444,10 +496,17 @@ def test_coverage_off_ignores_shortfall_but_max_stays_hard() -> None:
 
 
 def test_slot_demand_overrides_weekly_demand() -> None:
-    post = Post(id="c", demands=[Demand(min=1)],
-                slot_demands=[SlotDemand(date=dt.date(2021, 12, 14), shift="AM", min=0)])
-    p = tiny_problem(days=2, shifts=tiny_shifts()[:1], posts=[post],
-                     policy=quiet_policy(coverage={"hard": False, "weight": 1}))
+    post = Post(
+        id="c",
+        demands=[Demand(min=1)],
+        slot_demands=[SlotDemand(date=dt.date(2021, 12, 14), shift="AM", min=0)],
+    )
+    p = tiny_problem(
+        days=2,
+        shifts=tiny_shifts()[:1],
+        posts=[post],
+        policy=quiet_policy(coverage={"hard": False, "weight": 1}),
+    )
     rep = check(p, tiny_roster(p))
     # Day 0 needs 1 (missing), day 1 needs 0.
     assert cost(rep, "coverage.under") == 1 and rep.penalties[0].date == MONDAY
@@ -456,10 +515,14 @@ def test_slot_demand_overrides_weekly_demand() -> None:
 # ---- contracts --------------------------------------------------------------------------------
 
 
-def _contract_problem(days: int = 7, shifts: list[ShiftType] | None = None,
-                      **contract) -> tuple:
-    p = tiny_problem(days=days, n_staff=1, shifts=shifts, opening=ALL_WEEK,
-                     policy=quiet_policy(contracts={"default": Contract(**contract)}))
+def _contract_problem(days: int = 7, shifts: list[ShiftType] | None = None, **contract) -> tuple:
+    p = tiny_problem(
+        days=days,
+        n_staff=1,
+        shifts=shifts,
+        opening=ALL_WEEK,
+        policy=quiet_policy(contracts={"default": Contract(**contract)}),
+    )
     return p, lambda cells: check(p, tiny_roster(p, on=cells))
 
 
@@ -509,8 +572,12 @@ def test_count_limit_hard(limit: CountLimit, pattern: str, expected: list) -> No
 
 
 def test_count_limit_minutes_and_days() -> None:
-    _, run = _contract_problem(counts=[CountLimit(measure="minutes", soft_max=300),
-                                       CountLimit(measure="days", soft_min=3, min_weight=7)])
+    _, run = _contract_problem(
+        counts=[
+            CountLimit(measure="minutes", soft_max=300),
+            CountLimit(measure="days", soft_min=3, min_weight=7),
+        ]
+    )
     rep = run([("s0", 0, "AM"), ("s0", 0, "PM")])
     # Minutes: 240 + 240 = 480, 180 above 300 x 1 = 180. Days: 1 day, 2 below 3 x 7 = 14.
     assert cost(rep, "contract.count.max") == 180
@@ -519,9 +586,19 @@ def test_count_limit_minutes_and_days() -> None:
 
 def test_count_limit_per_week_counts_partial_weeks() -> None:
     # Start Thursday 16 Dec, 7 days: week 1 Thu-Sun (4 days), week 2 Mon-Wed (3 days).
-    p = tiny_problem(days=7, n_staff=1, start=dt.date(2021, 12, 16), opening=ALL_WEEK,
-                     policy=quiet_policy(contracts={"default": Contract(counts=[
-                         CountLimit(window="week", measure="days", soft_min=2, min_weight=3)])}))
+    p = tiny_problem(
+        days=7,
+        n_staff=1,
+        start=dt.date(2021, 12, 16),
+        opening=ALL_WEEK,
+        policy=quiet_policy(
+            contracts={
+                "default": Contract(
+                    counts=[CountLimit(window="week", measure="days", soft_min=2, min_weight=3)]
+                )
+            }
+        ),
+    )
     rep = check(p, tiny_roster(p, on=on_days("s0", "x---x--")))
     # One day in each week, 1 below 2 twice: 2 x 3 = 6.
     assert cost(rep, "contract.count.min") == 6
@@ -552,8 +629,7 @@ def test_run_limit_hard(limit: RunLimit, pattern: str, expected: list) -> None:
 
 
 def test_run_limit_soft_costs_per_run() -> None:
-    _, run = _contract_problem(runs=[RunLimit(soft_min=3, min_weight=2, soft_max=1,
-                                              max_weight=5)])
+    _, run = _contract_problem(runs=[RunLimit(soft_min=3, min_weight=2, soft_max=1, max_weight=5)])
     rep = run(on_days("s0", "-x-xx--"))
     # Runs: day 1 (length 1) and days 3-4 (length 2), neither at a border.
     # Minimum 3: (3 - 1) x 2 + (3 - 2) x 2 = 6. Maximum 1: (2 - 1) x 5 = 5.
@@ -565,8 +641,7 @@ def test_succession() -> None:
     _, run = _contract_problem(successions=[Succession(first="PM", then="AM")])
     assert run([("s0", 0, "AM"), ("s0", 1, "PM"), ("s0", 3, "AM")]).ok
     rep = run([("s0", 0, "PM"), ("s0", 1, "AM")])
-    assert rules(rep) == ["contract.succession"] and rep.violations[0].date == dt.date(2021, 12,
-                                                                                         14)
+    assert rules(rep) == ["contract.succession"] and rep.violations[0].date == dt.date(2021, 12, 14)
     _, run = _contract_problem(successions=[Succession(first="PM", then="AM", weight=5)])
     # Two PM -> AM successions: 2 x 5 = 10.
     rep = run([("s0", 0, "PM"), ("s0", 1, "AM"), ("s0", 1, "PM"), ("s0", 2, "AM")])
@@ -586,8 +661,9 @@ def test_weekends() -> None:
 
 def test_contracts_follow_each_persons_contract() -> None:
     staff = [Staff(id="a", unit="U"), Staff(id="b", unit="U", contract="part")]
-    policy = quiet_policy(contracts={"default": Contract(),
-                                     "part": Contract(counts=[CountLimit(hard_max=1)])})
+    policy = quiet_policy(
+        contracts={"default": Contract(), "part": Contract(counts=[CountLimit(hard_max=1)])}
+    )
     p = tiny_problem(staff=staff, policy=policy)
     rep = check(p, tiny_roster(p, on=on_days("a", "xx") + on_days("b", "xx")))
     assert rules(rep) == ["contract.count.max"] and rep.violations[0].staff == "b"
@@ -604,13 +680,17 @@ def test_fairness_max_minus_min() -> None:
 
 
 def test_fairness_leaves_out_absent_and_non_rotating_staff() -> None:
-    staff = [Staff(id="a", unit="U"), Staff(id="b", unit="U"), Staff(id="c", unit="U"),
-             Staff(id="it", unit="U", rotates=False)]
+    staff = [
+        Staff(id="a", unit="U"),
+        Staff(id="b", unit="U"),
+        Staff(id="c", unit="U"),
+        Staff(id="it", unit="U", rotates=False),
+    ]
     absence = Absence(staff="c", start=dt.date(2021, 12, 17), end=dt.date(2021, 12, 17))
-    p = tiny_problem(staff=staff, policy=quiet_policy(fairness={"weight": 5}),
-                     absences=[absence])
-    rep = check(p, tiny_roster(p, on=on_days("a", "xxx") + on_days("b", "x")
-                               + on_days("it", "xxxxx")))
+    p = tiny_problem(staff=staff, policy=quiet_policy(fairness={"weight": 5}), absences=[absence])
+    rep = check(
+        p, tiny_roster(p, on=on_days("a", "xxx") + on_days("b", "x") + on_days("it", "xxxxx"))
+    )
     # Eligible: a (3) and b (1): (3 - 1) x 5 = 10.
     assert cost(rep, "fairness") == 10
 
@@ -660,14 +740,19 @@ def test_disabled_families_report_nothing() -> None:
 
 
 def test_zero_weight_soft_rules_produce_no_penalty() -> None:
-    p = tiny_problem(n_staff=3, policy=quiet_policy(cap=CapRule(hard=False, weight=0),
-                                                    coverage=RuleSwitch(hard=False, weight=0),
-                                                    tests=RapidTestRule(hard=False, weight=0,
-                                                                        cost_per_test=0),
-                                                    teams=TeamRule(hard=False, weight=0)),
-                     posts=[Post(id="c")])
-    rep = check(p, tiny_roster(p, on=[("s0", 0, "AM"), ("s1", 0, "AM")],
-                               teams={"s0": 0, "s1": 1, "s2": 0}))
+    p = tiny_problem(
+        n_staff=3,
+        policy=quiet_policy(
+            cap=CapRule(hard=False, weight=0),
+            coverage=RuleSwitch(hard=False, weight=0),
+            tests=RapidTestRule(hard=False, weight=0, cost_per_test=0),
+            teams=TeamRule(hard=False, weight=0),
+        ),
+        posts=[Post(id="c")],
+    )
+    rep = check(
+        p, tiny_roster(p, on=[("s0", 0, "AM"), ("s1", 0, "AM")], teams={"s0": 0, "s1": 1, "s2": 0})
+    )
     assert rep.ok and rep.penalties == []
 
 
@@ -675,16 +760,28 @@ def test_zero_weight_soft_rules_produce_no_penalty() -> None:
 
 
 def test_summary_figures() -> None:
-    p = tiny_problem(days=2, n_staff=3, posts=[Post(id="c", name="Counter", demands=[
-        Demand(min=1, max=1)])], policy=quiet_policy(cap={}, tests={}, coverage={"hard": False,
-                                                                                "weight": 9}))
-    r = tiny_roster(p, on=[("s0", 0, "AM", "c"), ("s1", 0, "AM")], tests=[("s0", 0), ("s1", 0)],
-                    teams={"s0": 0, "s1": 1, "s2": 0})
+    p = tiny_problem(
+        days=2,
+        n_staff=3,
+        posts=[Post(id="c", name="Counter", demands=[Demand(min=1, max=1)])],
+        policy=quiet_policy(cap={}, tests={}, coverage={"hard": False, "weight": 9}),
+    )
+    r = tiny_roster(
+        p,
+        on=[("s0", 0, "AM", "c"), ("s1", 0, "AM")],
+        tests=[("s0", 0), ("s1", 0)],
+        teams={"s0": 0, "s1": 1, "s2": 0},
+    )
     fig = summary_figures(p, r)
     json.dumps(fig)  # plain data
     cap0 = fig["cap"][0]
     assert (cap0["date"], cap0["shift"], cap0["on_site"], cap0["cap"], cap0["over"]) == (
-        "2021-12-13", "AM", 2, 1, 1)
+        "2021-12-13",
+        "AM",
+        2,
+        1,
+        1,
+    )
     assert len(fig["cap"]) == 4  # 2 days x 2 shifts x unit scope
     cov = {(c["date"], c["shift"]): c for c in fig["coverage"]}
     assert cov[("2021-12-13", "AM")]["assigned"] == 1
@@ -703,25 +800,49 @@ def test_summary_figures() -> None:
 
 def test_check_is_fast_on_3000_staff_for_28_days() -> None:
     units = tuple(f"u{i}" for i in range(30))
-    staff = [Staff(id=f"p{i}", name=f"P {i}", unit=units[i % 30], skills=["desk"])
-             for i in range(3000)]
-    posts = [Post(id=f"c{i}", skill="desk", unit=units[i], demands=[Demand(min=1, max=2)])
-             for i in range(30)]
-    contract = Contract(max_shifts_per_day=1, min_rest_hours=1,
-                        counts=[CountLimit(window="week", soft_max=4)],
-                        runs=[RunLimit(hard_max=5, soft_min=2)], weekends=WeekendLimit(soft_max=1))
-    p = tiny_problem(days=28, staff=staff, units=units, posts=posts, skills=["desk"],
-                     opening=ALL_WEEK,
-                     policy=quiet_policy(cap={}, teams={}, tests={}, coverage={},
-                                         availability={}, fairness={}, requests={},
-                                         contracts={"default": contract}))
+    staff = [
+        Staff(id=f"p{i}", name=f"P {i}", unit=units[i % 30], skills=["desk"]) for i in range(3000)
+    ]
+    posts = [
+        Post(id=f"c{i}", skill="desk", unit=units[i], demands=[Demand(min=1, max=2)])
+        for i in range(30)
+    ]
+    contract = Contract(
+        max_shifts_per_day=1,
+        min_rest_hours=1,
+        counts=[CountLimit(window="week", soft_max=4)],
+        runs=[RunLimit(hard_max=5, soft_min=2)],
+        weekends=WeekendLimit(soft_max=1),
+    )
+    p = tiny_problem(
+        days=28,
+        staff=staff,
+        units=units,
+        posts=posts,
+        skills=["desk"],
+        opening=ALL_WEEK,
+        policy=quiet_policy(
+            cap={},
+            teams={},
+            tests={},
+            coverage={},
+            availability={},
+            fairness={},
+            requests={},
+            contracts={"default": contract},
+        ),
+    )
     cells = []
     for i, s in enumerate(staff):
         for d in range(i % 2, 28, 2):
             post = f"c{i % 30}" if i < 60 else None
             cells.append((s.id, d, "AM" if i % 3 else "PM", post))
-    r = tiny_roster(p, on=cells, tests=[(s.id, d) for s in staff for d in range(0, 28, 3)],
-                    teams={s.id: i % 2 for i, s in enumerate(staff)})
+    r = tiny_roster(
+        p,
+        on=cells,
+        tests=[(s.id, d) for s in staff for d in range(0, 28, 3)],
+        teams={s.id: i % 2 for i, s in enumerate(staff)},
+    )
     t0 = time.perf_counter()
     rep = check(p, r)
     elapsed = time.perf_counter() - t0
@@ -734,9 +855,13 @@ def test_check_is_fast_on_3000_staff_for_28_days() -> None:
 
 def test_unknown_staff_in_tests_and_teams_and_tests_outside_horizon() -> None:
     p = tiny_problem(policy=quiet_policy(tests={}))
-    r = Roster(tests=[{"staff": "ghost", "date": MONDAY},
-                      {"staff": "s0", "date": MONDAY - dt.timedelta(days=3)}],
-               teams={"ghost": 0})
+    r = Roster(
+        tests=[
+            {"staff": "ghost", "date": MONDAY},
+            {"staff": "s0", "date": MONDAY - dt.timedelta(days=3)},
+        ],
+        teams={"ghost": 0},
+    )
     assert rules(check(p, r)) == ["tests.day", "unknown", "unknown"]
 
 

@@ -15,8 +15,13 @@ from scenarios import DEFAULT
 from scenarios.generator import capacity_issues, generate, suggest_teams
 
 START = dt.date(2021, 12, 13)
-BUILT_IN = ["district-office", "provincial-committee", "service-centre", "urgent-counters",
-            "ward-one-stop"]
+BUILT_IN = [
+    "district-office",
+    "provincial-committee",
+    "service-centre",
+    "urgent-counters",
+    "ward-one-stop",
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +66,8 @@ def test_scenario_rules_match_their_offices(problems: dict[str, Problem]) -> Non
     prov = problems["provincial-committee"]
     assert prov.policy.cap.fraction == pytest.approx(1 / 3)
     assert {"dong-dau", "noi-chinh", "ho-tro-cntt", "truc-hoi-nghi"} <= {
-        p.id for p in prov.site.posts}
+        p.id for p in prov.site.posts
+    }
     standby = next(p for p in prov.site.posts if p.id == "truc-hoi-nghi")
     assert standby.demands == [] and standby.slot_demands
     centre = problems["service-centre"]
@@ -80,8 +86,13 @@ def test_scenario_rules_match_their_offices(problems: dict[str, Problem]) -> Non
 def test_capacity_check_finds_a_shortage(problems: dict[str, Problem]) -> None:
     p = problems["service-centre"]
     holders = [s.id for s in p.staff if "kcn" in s.skills]
-    thin = p.model_copy(update={"staff": [s.model_copy(update={"skills": []})
-                                          if s.id in holders else s for s in p.staff]})
+    thin = p.model_copy(
+        update={
+            "staff": [
+                s.model_copy(update={"skills": []}) if s.id in holders else s for s in p.staff
+            ]
+        }
+    )
     issues = capacity_issues(thin)
     assert issues and all("quay-kcn" in i for i in issues)
 
@@ -121,9 +132,11 @@ def test_generator_options(tmp_path: Path) -> None:
 # the solver, when present
 # --------------------------------------------------------------------------------------------
 
-HAS_SOLVER = (importlib.util.find_spec("solver") is not None
-              and importlib.util.find_spec("solver.solve") is not None
-              and importlib.util.find_spec("roster.validation") is not None)
+HAS_SOLVER = (
+    importlib.util.find_spec("solver") is not None
+    and importlib.util.find_spec("solver.solve") is not None
+    and importlib.util.find_spec("roster.validation") is not None
+)
 
 
 @pytest.mark.skipif(not HAS_SOLVER, reason="solver.solve is not available")
@@ -147,8 +160,7 @@ def test_readme_examples_load(tmp_path: Path) -> None:
 
     text = (scenarios_dir() / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(yaml|csv)\n(.*?)```", text, flags=re.S)
-    names = ["site.yaml", "policy.yaml", "staff.csv", "absences.csv", "requests.csv",
-             "fixed.csv"]
+    names = ["site.yaml", "policy.yaml", "staff.csv", "absences.csv", "requests.csv", "fixed.csv"]
     assert [kind for kind, _ in blocks] == [n.rsplit(".", 1)[1] for n in names]
     for name, (_, body) in zip(names, blocks, strict=True):
         (tmp_path / name).write_text(body, encoding="utf-8")

@@ -6,8 +6,7 @@ from roster.model import Problem, SolveResult, Status
 from solver import solve
 
 
-def solve_checked(problem: Problem, time_limit: float = 5.0, workers: int = 2,
-                  **kw) -> SolveResult:
+def solve_checked(problem: Problem, time_limit: float = 5.0, workers: int = 2, **kw) -> SolveResult:
     """Solve ``problem``; when a roster comes back, the independent referee must find it valid
     and price it exactly as the solver did."""
     from roster.validation import check
@@ -19,8 +18,7 @@ def solve_checked(problem: Problem, time_limit: float = 5.0, workers: int = 2,
         if not kw.get("soft_hard_rules"):
             assert report.ok, report.violations
             assert report.objective == result.objective, (report.penalties, result.penalties)
-        assert result.objective == sum(p.cost for p in result.penalties) + \
-            problem.objective_offset
+        assert result.objective == sum(p.cost for p in result.penalties) + problem.objective_offset
     return result
 
 
@@ -44,8 +42,11 @@ def fix(*cells: tuple, start=None) -> list:
     for c in cells:
         on = c[3] if len(c) > 3 else True
         post = c[4] if len(c) > 4 else None
-        out.append(FixedCell(staff=c[0], date=base + dt.timedelta(days=c[1]), shift=c[2],
-                             on_site=on, post=post))
+        out.append(
+            FixedCell(
+                staff=c[0], date=base + dt.timedelta(days=c[1]), shift=c[2], on_site=on, post=post
+            )
+        )
     return out
 
 

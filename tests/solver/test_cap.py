@@ -6,16 +6,23 @@ from tests.solver.conftest import date, fix, solve_checked
 
 
 def test_hard_cap_forbids_two_on_site():
-    p = tiny_problem(days=1, n_staff=3, policy=quiet_policy(cap=CapRule(max_on_site=1)),
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")))
+    p = tiny_problem(
+        days=1,
+        n_staff=3,
+        policy=quiet_policy(cap=CapRule(max_on_site=1)),
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+    )
     assert solve_checked(p).status == Status.infeasible
 
 
 def test_soft_cap_costs_weight_per_extra_person():
     # Two fixed on site, cap 1: one person above the cap in one slot -> 7 x 1 = 7.
-    p = tiny_problem(days=1, n_staff=3,
-                     policy=quiet_policy(cap=CapRule(max_on_site=1, hard=False, weight=7)),
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")))
+    p = tiny_problem(
+        days=1,
+        n_staff=3,
+        policy=quiet_policy(cap=CapRule(max_on_site=1, hard=False, weight=7)),
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+    )
     r = solve_checked(p)
     assert r.status == Status.optimal and r.objective == 7
     assert [(x.rule, x.cost) for x in r.penalties] == [("cap", 7)]
@@ -24,9 +31,12 @@ def test_soft_cap_costs_weight_per_extra_person():
 def test_fraction_floor_leaves_requests_unmet():
     # 3 staff x 1/3 = cap 1; three people ask for Monday AM (weight 4): two are refused -> 8.
     reqs = [Request(staff=f"s{i}", date=date(0), shift="AM", weight=4) for i in range(3)]
-    p = tiny_problem(days=1, n_staff=3, requests=reqs,
-                     policy=quiet_policy(cap=CapRule(fraction=1 / 3),
-                                         requests=RequestRule()))
+    p = tiny_problem(
+        days=1,
+        n_staff=3,
+        requests=reqs,
+        policy=quiet_policy(cap=CapRule(fraction=1 / 3), requests=RequestRule()),
+    )
     r = solve_checked(p)
     assert r.status == Status.optimal and r.objective == 8
 
@@ -35,8 +45,12 @@ def test_people_outside_the_cap_do_not_count():
     # s2 does not count toward the cap (headcount 2, cap max(floor(2/3), minimum 1) = 1).
     staff = tiny_staff(2) + tiny_staff(3)[2:]
     staff[2] = staff[2].model_copy(update={"counts_toward_cap": False})
-    p = tiny_problem(days=1, staff=staff, policy=quiet_policy(cap=CapRule()),
-                     fixed=fix(("s0", 0, "AM"), ("s2", 0, "AM")))
+    p = tiny_problem(
+        days=1,
+        staff=staff,
+        policy=quiet_policy(cap=CapRule()),
+        fixed=fix(("s0", 0, "AM"), ("s2", 0, "AM")),
+    )
     r = solve_checked(p)
     assert r.status == Status.optimal and r.objective == 0
 
@@ -44,10 +58,16 @@ def test_people_outside_the_cap_do_not_count():
 def test_site_scope():
     # Units A and B have one person each: unit caps 1, site cap 1 -> two on site breaks the
     # site cap only; soft weight 2 -> 2.
-    staff = tiny_staff(1, unit="A") + [s.model_copy(update={"id": "t0"})
-                                       for s in tiny_staff(1, unit="B")]
+    staff = tiny_staff(1, unit="A") + [
+        s.model_copy(update={"id": "t0"}) for s in tiny_staff(1, unit="B")
+    ]
     cap = CapRule(max_on_site=1, scopes=["unit", "site"], hard=False, weight=2)
-    p = tiny_problem(days=1, staff=staff, units=("A", "B"), policy=quiet_policy(cap=cap),
-                     fixed=fix(("s0", 0, "AM"), ("t0", 0, "AM")))
+    p = tiny_problem(
+        days=1,
+        staff=staff,
+        units=("A", "B"),
+        policy=quiet_policy(cap=cap),
+        fixed=fix(("s0", 0, "AM"), ("t0", 0, "AM")),
+    )
     r = solve_checked(p)
     assert r.objective == 2 and r.penalties[0].unit is None

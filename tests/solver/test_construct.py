@@ -23,24 +23,36 @@ def _soft_post(**kw) -> Post:
 
 
 def test_separable_only_without_hard_rules_between_people():
-    soft = tiny_problem(n_staff=2, posts=[_soft_post()], general_duty_allowed=False,
-                        policy=quiet_policy(coverage=RuleSwitch()))
+    soft = tiny_problem(
+        n_staff=2,
+        posts=[_soft_post()],
+        general_duty_allowed=False,
+        policy=quiet_policy(coverage=RuleSwitch()),
+    )
     assert separable(soft)
     # A hard cap reads everybody on site in a slot.
-    capped = tiny_problem(n_staff=2, posts=[_soft_post()],
-                          policy=quiet_policy(cap=CapRule(max_on_site=1)))
+    capped = tiny_problem(
+        n_staff=2, posts=[_soft_post()], policy=quiet_policy(cap=CapRule(max_on_site=1))
+    )
     assert not separable(capped)
     # A post without an under weight under hard coverage needs people together.
-    hard = tiny_problem(n_staff=2, posts=[Post(id="c1")],
-                        policy=quiet_policy(coverage=RuleSwitch()))
+    hard = tiny_problem(
+        n_staff=2, posts=[Post(id="c1")], policy=quiet_policy(coverage=RuleSwitch())
+    )
     assert not separable(hard)
 
 
 def test_person_problem_asks_for_what_the_others_leave():
-    p = tiny_problem(days=1, n_staff=2, posts=[_soft_post()], general_duty_allowed=False,
-                     policy=quiet_policy(coverage=RuleSwitch()))
-    sub = person_problem(p, "s1", Counter({("c1", 0, "AM"): 1, ("c1", 0, "PM"): 3}),
-                         ProblemIndex(p))
+    p = tiny_problem(
+        days=1,
+        n_staff=2,
+        posts=[_soft_post()],
+        general_duty_allowed=False,
+        policy=quiet_policy(coverage=RuleSwitch()),
+    )
+    sub = person_problem(
+        p, "s1", Counter({("c1", 0, "AM"): 1, ("c1", 0, "PM"): 3}), ProblemIndex(p)
+    )
     assert [s.id for s in sub.staff] == ["s1"]
     demands = {sd.shift: (sd.min, sd.max) for sd in sub.site.posts[0].slot_demands}
     # AM: 2 needed, 1 placed -> 1 more; PM: 3 placed of 2 -> nothing more (each extra is over).

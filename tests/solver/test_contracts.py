@@ -28,34 +28,58 @@ ONE_SHIFT = [ShiftType(id="D", start=dt.time(8), end=dt.time(16))]
 def _p(contract: Contract, days: int, on=(), off=(), **kw):
     """One person, one shift 'D' a day, open every day; fixed on/off days."""
     fixed = fix(*[("s0", d, "D") for d in on], *[("s0", d, "D", False) for d in off])
-    return tiny_problem(days=days, n_staff=1, shifts=ONE_SHIFT, opening=EVERY_DAY, fixed=fixed,
-                        policy=quiet_policy(contracts={"default": contract}), **kw)
+    return tiny_problem(
+        days=days,
+        n_staff=1,
+        shifts=ONE_SHIFT,
+        opening=EVERY_DAY,
+        fixed=fixed,
+        policy=quiet_policy(contracts={"default": contract}),
+        **kw,
+    )
 
 
 def test_max_shifts_per_day():
-    p = tiny_problem(days=1, n_staff=1, fixed=fix(("s0", 0, "AM"), ("s0", 0, "PM")),
-                     policy=quiet_policy(contracts={"default": Contract(max_shifts_per_day=1)}))
+    p = tiny_problem(
+        days=1,
+        n_staff=1,
+        fixed=fix(("s0", 0, "AM"), ("s0", 0, "PM")),
+        policy=quiet_policy(contracts={"default": Contract(max_shifts_per_day=1)}),
+    )
     assert solve_checked(p).status == Status.infeasible
 
 
-@pytest.mark.parametrize("hours, cells, ok", [
-    (14, [("s0", 0, "PM"), ("s0", 1, "AM")], True),    # 17:00 -> 07:30 is 14.5 h
-    (15, [("s0", 0, "PM"), ("s0", 1, "AM")], False),
-    (2, [("s0", 0, "AM"), ("s0", 0, "PM")], False),    # 11:30 -> 13:00 is 1.5 h
-])
+@pytest.mark.parametrize(
+    "hours, cells, ok",
+    [
+        (14, [("s0", 0, "PM"), ("s0", 1, "AM")], True),  # 17:00 -> 07:30 is 14.5 h
+        (15, [("s0", 0, "PM"), ("s0", 1, "AM")], False),
+        (2, [("s0", 0, "AM"), ("s0", 0, "PM")], False),  # 11:30 -> 13:00 is 1.5 h
+    ],
+)
 def test_min_rest(hours, cells, ok):
-    p = tiny_problem(days=2, n_staff=1, fixed=fix(*cells),
-                     policy=quiet_policy(contracts={"default": Contract(min_rest_hours=hours)}))
+    p = tiny_problem(
+        days=2,
+        n_staff=1,
+        fixed=fix(*cells),
+        policy=quiet_policy(contracts={"default": Contract(min_rest_hours=hours)}),
+    )
     assert solve_checked(p).status == (Status.optimal if ok else Status.infeasible)
 
 
 def test_count_hard_and_soft_max():
     # Hard max 2 shifts; asked for 3 (weight 1 each) -> one unmet = 1.
     reqs = [Request(staff="s0", date=date(d)) for d in range(3)]
-    p = tiny_problem(days=3, n_staff=1, shifts=ONE_SHIFT, opening=EVERY_DAY, requests=reqs,
-                     policy=quiet_policy(requests=RequestRule(),
-                                         contracts={"default": Contract(
-                                             counts=[CountLimit(hard_max=2)])}))
+    p = tiny_problem(
+        days=3,
+        n_staff=1,
+        shifts=ONE_SHIFT,
+        opening=EVERY_DAY,
+        requests=reqs,
+        policy=quiet_policy(
+            requests=RequestRule(), contracts={"default": Contract(counts=[CountLimit(hard_max=2)])}
+        ),
+    )
     assert solve_checked(p).objective == 1
     # Soft max 2 (weight 4), three fixed shifts -> 4.
     r = solve_checked(_p(Contract(counts=[CountLimit(soft_max=2, max_weight=4)]), 3, on=[0, 1, 2]))
@@ -64,13 +88,23 @@ def test_count_hard_and_soft_max():
 
 def test_count_soft_min_and_minutes():
     # At least 5 shifts wanted (weight 5), only 2 days x 2 shifts exist -> 1 short = 5.
-    p = tiny_problem(days=2, n_staff=1, policy=quiet_policy(contracts={"default": Contract(
-        counts=[CountLimit(soft_min=5, min_weight=5)])}))
+    p = tiny_problem(
+        days=2,
+        n_staff=1,
+        policy=quiet_policy(
+            contracts={"default": Contract(counts=[CountLimit(soft_min=5, min_weight=5)])}
+        ),
+    )
     assert solve_checked(p).objective == 5
     # At most 400 minutes: two 4-hour shifts are 480.
-    p = tiny_problem(days=1, n_staff=1, fixed=fix(("s0", 0, "AM"), ("s0", 0, "PM")),
-                     policy=quiet_policy(contracts={"default": Contract(
-                         counts=[CountLimit(measure="minutes", hard_max=400)])}))
+    p = tiny_problem(
+        days=1,
+        n_staff=1,
+        fixed=fix(("s0", 0, "AM"), ("s0", 0, "PM")),
+        policy=quiet_policy(
+            contracts={"default": Contract(counts=[CountLimit(measure="minutes", hard_max=400)])}
+        ),
+    )
     assert solve_checked(p).status == Status.infeasible
 
 
@@ -108,8 +142,9 @@ def test_run_hard_min_and_borders():
 
 def test_run_soft_max_per_extra_day():
     # A run of 5 days, soft max 2 (weight 3): 3 x (5 - 2) = 9.
-    r = solve_checked(_p(Contract(runs=[RunLimit(soft_max=2, max_weight=3)]), 5,
-                         on=[0, 1, 2, 3, 4]))
+    r = solve_checked(
+        _p(Contract(runs=[RunLimit(soft_max=2, max_weight=3)]), 5, on=[0, 1, 2, 3, 4])
+    )
     assert r.objective == 9
     assert {x.rule for x in r.penalties} == {"contract.run.max"}
 
@@ -120,10 +155,15 @@ def test_run_soft_min_per_missing_day():
     r = solve_checked(_p(c, 5, on=[2], off=[0, 1, 3, 4]))
     assert r.objective == 4 and r.penalties[0].rule == "contract.run.min"
     # A 4-day run touching both borders: exempt -> 0, bounded -> soft min 5: 1 x 1 = 1.
-    assert solve_checked(_p(Contract(runs=[RunLimit(soft_min=5)]), 4,
-                            on=[0, 1, 2, 3])).objective == 0
-    assert solve_checked(_p(Contract(runs=[RunLimit(soft_min=5, exempt_at_borders=False)]), 4,
-                            on=[0, 1, 2, 3])).objective == 1
+    assert (
+        solve_checked(_p(Contract(runs=[RunLimit(soft_min=5)]), 4, on=[0, 1, 2, 3])).objective == 0
+    )
+    assert (
+        solve_checked(
+            _p(Contract(runs=[RunLimit(soft_min=5, exempt_at_borders=False)]), 4, on=[0, 1, 2, 3])
+        ).objective
+        == 1
+    )
 
 
 def test_runs_of_days_off():
@@ -139,28 +179,42 @@ def test_succession():
     cells = fix(("s0", 0, "PM"), ("s0", 1, "AM"))
     hard = Contract(successions=[Succession(first="PM", then="AM")])
     soft = Contract(successions=[Succession(first="PM", then="AM", weight=7)])
-    p = tiny_problem(days=2, n_staff=1, fixed=cells,
-                     policy=quiet_policy(contracts={"default": hard}))
+    p = tiny_problem(
+        days=2, n_staff=1, fixed=cells, policy=quiet_policy(contracts={"default": hard})
+    )
     assert solve_checked(p).status == Status.infeasible
-    p = tiny_problem(days=2, n_staff=1, fixed=cells,
-                     policy=quiet_policy(contracts={"default": soft}))
+    p = tiny_problem(
+        days=2, n_staff=1, fixed=cells, policy=quiet_policy(contracts={"default": soft})
+    )
     assert solve_checked(p).objective == 7
 
 
-@pytest.mark.parametrize("first, then, status, objective", [
-    ("PM", "AM", Status.infeasible, None),
-    ("PM", "PM", Status.infeasible, None),
-    ("AM", "PM", Status.optimal, 3),   # the soft succession of the same contract still counts
-    ("AM", "AM", Status.optimal, 0),
-])
+@pytest.mark.parametrize(
+    "first, then, status, objective",
+    [
+        ("PM", "AM", Status.infeasible, None),
+        ("PM", "PM", Status.infeasible, None),
+        ("AM", "PM", Status.optimal, 3),  # the soft succession of the same contract still counts
+        ("AM", "AM", Status.optimal, 0),
+    ],
+)
 def test_successions_with_one_shift_a_day(first, then, status, objective):
     # With one shift a day (hard), the hard successions of one first shift are one at-most-one
     # constraint per day; the result must be the same as with one clause per pair.
-    c = Contract(max_shifts_per_day=1, successions=[
-        Succession(first="PM", then="AM"), Succession(first="PM", then="PM"),
-        Succession(first="AM", then="PM", weight=3)])
-    p = tiny_problem(days=2, n_staff=1, fixed=fix(("s0", 0, first), ("s0", 1, then)),
-                     policy=quiet_policy(contracts={"default": c}))
+    c = Contract(
+        max_shifts_per_day=1,
+        successions=[
+            Succession(first="PM", then="AM"),
+            Succession(first="PM", then="PM"),
+            Succession(first="AM", then="PM", weight=3),
+        ],
+    )
+    p = tiny_problem(
+        days=2,
+        n_staff=1,
+        fixed=fix(("s0", 0, first), ("s0", 1, then)),
+        policy=quiet_policy(contracts={"default": c}),
+    )
     r = solve_checked(p)
     assert r.status == status
     if objective is not None:
@@ -199,8 +253,10 @@ def test_run_windows_cut_no_feasible_pattern(max_on, min_off):
     # the patterns the run rules allow: enumerate every roster of one person over 9 days.
     from solver.model import build_model
 
-    c = Contract(max_shifts_per_day=1, runs=[RunLimit(hard_max=max_on),
-                                             RunLimit(state="off", hard_min=min_off)])
+    c = Contract(
+        max_shifts_per_day=1,
+        runs=[RunLimit(hard_max=max_on), RunLimit(state="off", hard_min=min_off)],
+    )
     p = _p(c, 9)
     built = build_model(p)
     x = [built.vars.x[("s0", d, "D")] for d in range(9)]
@@ -215,7 +271,8 @@ def test_run_windows_cut_no_feasible_pattern(max_on, min_off):
     solver.parameters.enumerate_all_solutions = True
     solver.parameters.num_workers = 1
     assert solver.solve(built.model, Collect()) == cp_model.OPTIMAL
-    expected = {bits for bits in itertools.product((0, 1), repeat=9)
-                if _runs_ok(bits, max_on, min_off)}
+    expected = {
+        bits for bits in itertools.product((0, 1), repeat=9) if _runs_ok(bits, max_on, min_off)
+    }
     assert found == expected
     assert len(expected) > 20  # the check above compares real sets, not two empty ones

@@ -6,8 +6,9 @@ from tests.solver.conftest import date, fix, solve_checked
 
 
 def test_post_covered_by_someone():
-    p = tiny_problem(days=1, n_staff=1, posts=[Post(id="c1")],
-                     policy=quiet_policy(coverage=RuleSwitch()))
+    p = tiny_problem(
+        days=1, n_staff=1, posts=[Post(id="c1")], policy=quiet_policy(coverage=RuleSwitch())
+    )
     r = solve_checked(p)
     assert r.objective == 0
     assert sorted((a.shift, a.post) for a in r.roster.assignments) == [("AM", "c1"), ("PM", "c1")]
@@ -15,16 +16,27 @@ def test_post_covered_by_someone():
 
 def test_missing_skill():
     post = Post(id="seal", skill="seal")
-    p = tiny_problem(days=1, n_staff=1, posts=[post], skills=["seal"],
-                     policy=quiet_policy(coverage=RuleSwitch()))
+    p = tiny_problem(
+        days=1, n_staff=1, posts=[post], skills=["seal"], policy=quiet_policy(coverage=RuleSwitch())
+    )
     assert solve_checked(p).status == Status.infeasible
     # Soft, 6 per missing person: AM and PM uncovered -> 12.
-    p = tiny_problem(days=1, n_staff=1, posts=[post], skills=["seal"],
-                     policy=quiet_policy(coverage=RuleSwitch(hard=False, weight=6)))
+    p = tiny_problem(
+        days=1,
+        n_staff=1,
+        posts=[post],
+        skills=["seal"],
+        policy=quiet_policy(coverage=RuleSwitch(hard=False, weight=6)),
+    )
     assert solve_checked(p).objective == 12
     # A qualified person covers both.
-    p = tiny_problem(days=1, staff=tiny_staff(1, skills=["seal"]), posts=[post], skills=["seal"],
-                     policy=quiet_policy(coverage=RuleSwitch()))
+    p = tiny_problem(
+        days=1,
+        staff=tiny_staff(1, skills=["seal"]),
+        posts=[post],
+        skills=["seal"],
+        policy=quiet_policy(coverage=RuleSwitch()),
+    )
     assert solve_checked(p).objective == 0
 
 
@@ -37,13 +49,25 @@ def test_under_weight_applies_even_with_coverage_off():
 
 def test_max_hard_and_soft():
     post = Post(id="c1", demands=[Demand(min=0, max=1)])
-    p = tiny_problem(days=1, n_staff=2, posts=[post], general_duty_allowed=False,
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")), policy=quiet_policy())
+    p = tiny_problem(
+        days=1,
+        n_staff=2,
+        posts=[post],
+        general_duty_allowed=False,
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+        policy=quiet_policy(),
+    )
     assert solve_checked(p).status == Status.infeasible
     # over_weight 2: one extra person -> 2.
     post = Post(id="c1", demands=[Demand(min=0, max=1)], over_weight=2)
-    p = tiny_problem(days=1, n_staff=2, posts=[post], general_duty_allowed=False,
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")), policy=quiet_policy())
+    p = tiny_problem(
+        days=1,
+        n_staff=2,
+        posts=[post],
+        general_duty_allowed=False,
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+        policy=quiet_policy(),
+    )
     r = solve_checked(p)
     assert r.objective == 2 and r.penalties[0].rule == "coverage.over"
 
@@ -51,19 +75,35 @@ def test_max_hard_and_soft():
 def test_general_duty_not_allowed_without_a_post():
     # The post only needs people in the AM; on site PM would be general duty.
     post = Post(id="c1", demands=[Demand(shifts=["AM"], min=0)])
-    p = tiny_problem(days=1, n_staff=1, posts=[post], general_duty_allowed=False,
-                     fixed=fix(("s0", 0, "PM")), policy=quiet_policy())
+    p = tiny_problem(
+        days=1,
+        n_staff=1,
+        posts=[post],
+        general_duty_allowed=False,
+        fixed=fix(("s0", 0, "PM")),
+        policy=quiet_policy(),
+    )
     assert solve_checked(p).status == Status.infeasible
-    p = tiny_problem(days=1, n_staff=1, posts=[post], general_duty_allowed=False,
-                     fixed=fix(("s0", 0, "AM")), policy=quiet_policy())
+    p = tiny_problem(
+        days=1,
+        n_staff=1,
+        posts=[post],
+        general_duty_allowed=False,
+        fixed=fix(("s0", 0, "AM")),
+        policy=quiet_policy(),
+    )
     r = solve_checked(p)
     assert [a.post for a in r.roster.assignments] == ["c1"]
 
 
 def test_slot_demand_overrides_weekly_demand():
     # No weekly demand; Monday AM needs 2, one person: 1 short x 5 = 5.
-    post = Post(id="c1", demands=[], under_weight=5,
-                slot_demands=[SlotDemand(date=date(0), shift="AM", min=2)])
+    post = Post(
+        id="c1",
+        demands=[],
+        under_weight=5,
+        slot_demands=[SlotDemand(date=date(0), shift="AM", min=2)],
+    )
     p = tiny_problem(days=1, n_staff=1, posts=[post], policy=quiet_policy())
     r = solve_checked(p)
     assert r.objective == 5 and r.penalties[0].shift == "AM"
@@ -73,18 +113,28 @@ def test_pool_of_skill_free_posts_with_skilled_post():
     # No general duty; c1 (anyone, at most 1) and seal (skill, at most 1) in AM and PM. Three
     # people ask for Monday AM (1 each): only two posts -> one wish unmet = 1. s0 alone holds
     # the seal skill, so s0 is at the seal in both shifts.
-    posts = [Post(id="c1", demands=[Demand(max=1)]),
-             Post(id="seal", skill="seal", demands=[Demand(max=1)])]
+    posts = [
+        Post(id="c1", demands=[Demand(max=1)]),
+        Post(id="seal", skill="seal", demands=[Demand(max=1)]),
+    ]
     staff = tiny_staff(3)
     staff[0] = staff[0].model_copy(update={"skills": ["seal"]})
     reqs = [Request(staff=f"s{i}", date=date(0), shift="AM") for i in range(3)]
-    p = tiny_problem(days=1, staff=staff, posts=posts, skills=["seal"], requests=reqs,
-                     general_duty_allowed=False,
-                     policy=quiet_policy(coverage=RuleSwitch(), requests=RequestRule()))
+    p = tiny_problem(
+        days=1,
+        staff=staff,
+        posts=posts,
+        skills=["seal"],
+        requests=reqs,
+        general_duty_allowed=False,
+        policy=quiet_policy(coverage=RuleSwitch(), requests=RequestRule()),
+    )
     r = solve_checked(p)
     assert r.objective == 1
     assert {(a.staff, a.shift, a.post) for a in r.roster.assignments if a.staff == "s0"} == {
-        ("s0", "AM", "seal"), ("s0", "PM", "seal")}
+        ("s0", "AM", "seal"),
+        ("s0", "PM", "seal"),
+    }
     assert all(a.post is not None for a in r.roster.assignments)
 
 
@@ -93,11 +143,19 @@ def test_exact_need_soft_on_both_sides():
     # do general duty. Three people fixed on in AM -> 1 over (1); PM forced empty -> 2 short
     # (20). Total 21: the single equality n - 2 = over - under prices both sides.
     post = Post(id="c1", demands=[Demand(min=2, max=2)], under_weight=10, over_weight=1)
-    p = tiny_problem(days=1, n_staff=3, posts=[post], general_duty_allowed=False,
-                     policy=quiet_policy(),
-                     fixed=fix(*[(f"s{i}", 0, "AM") for i in range(3)],
-                               *[(f"s{i}", 0, "PM", False) for i in range(3)]))
+    p = tiny_problem(
+        days=1,
+        n_staff=3,
+        posts=[post],
+        general_duty_allowed=False,
+        policy=quiet_policy(),
+        fixed=fix(
+            *[(f"s{i}", 0, "AM") for i in range(3)], *[(f"s{i}", 0, "PM", False) for i in range(3)]
+        ),
+    )
     r = solve_checked(p)
     assert r.objective == 21
     assert sorted((x.rule, x.cost) for x in r.penalties) == [
-        ("coverage.over", 1), ("coverage.under", 20)]
+        ("coverage.over", 1),
+        ("coverage.under", 20),
+    ]

@@ -22,9 +22,13 @@ from tests.solver.conftest import date, fix, solve_checked
 
 
 def test_default_policy_solves_and_referee_agrees():
-    p = tiny_problem(days=5, n_staff=6, posts=[Post(id="c1")],
-                     absences=[Absence(staff="s0", start=date(0), end=date(1))],
-                     requests=[Request(staff="s1", date=date(2))])
+    p = tiny_problem(
+        days=5,
+        n_staff=6,
+        posts=[Post(id="c1")],
+        absences=[Absence(staff="s0", start=date(0), end=date(1))],
+        requests=[Request(staff="s1", date=date(2))],
+    )
     r = solve_checked(p)
     assert r.status == Status.optimal
     assert set(r.roster.teams) == {f"s{i}" for i in range(6)}
@@ -33,8 +37,12 @@ def test_default_policy_solves_and_referee_agrees():
 
 
 def test_infeasible_never_raises():
-    p = tiny_problem(days=1, n_staff=2, policy=quiet_policy(cap=CapRule(max_on_site=1)),
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")))
+    p = tiny_problem(
+        days=1,
+        n_staff=2,
+        policy=quiet_policy(cap=CapRule(max_on_site=1)),
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+    )
     r = solve(p, time_limit=2, workers=1)
     assert r.status == Status.infeasible and r.roster is None and r.objective is None
 
@@ -42,16 +50,25 @@ def test_infeasible_never_raises():
 def test_offset_progress_and_penalty_labels():
     # One unmet wish (5) plus offset 100 -> 105, bound equal.
     seen: list[Progress] = []
-    p = tiny_problem(days=1, n_staff=1, objective_offset=100,
-                     policy=quiet_policy(requests=RequestRule()),
-                     fixed=fix(("s0", 0, "AM", False)),
-                     requests=[Request(staff="s0", date=date(0), shift="AM", weight=5)])
+    p = tiny_problem(
+        days=1,
+        n_staff=1,
+        objective_offset=100,
+        policy=quiet_policy(requests=RequestRule()),
+        fixed=fix(("s0", 0, "AM", False)),
+        requests=[Request(staff="s0", date=date(0), shift="AM", weight=5)],
+    )
     r = solve_checked(p, on_progress=seen.append)
     assert (r.objective, r.bound) == (105, 105)
     assert seen and seen[-1].objective == 105 and seen[-1].solutions >= 1
     pen = r.penalties[0]
     assert (pen.rule, pen.label, pen.cost, pen.staff, pen.date) == (
-        "requests", "Unmet staff request", 5, "s0", date(0))
+        "requests",
+        "Unmet staff request",
+        5,
+        "s0",
+        date(0),
+    )
 
 
 def test_hint_is_accepted():
@@ -64,12 +81,22 @@ def test_hint_is_accepted():
 def test_soft_hard_rules_always_return_a_roster():
     # Cap 1 with two people fixed on site, and an absent person fixed on site: infeasible when
     # hard; with soft_hard_rules a roster comes back naming what it breaks.
-    pol = Policy(cap=CapRule(max_on_site=1), teams=TeamRule(rotation="free"),
-                 tests=RapidTestRule(daily_capacity=0), coverage=RuleSwitch(),
-                 availability=RuleSwitch())
-    p = tiny_problem(days=1, n_staff=2, policy=pol, posts=[Post(id="c", skill="x")],
-                     skills=["x"], absences=[Absence(staff="s1", start=date(0), end=date(0))],
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")))
+    pol = Policy(
+        cap=CapRule(max_on_site=1),
+        teams=TeamRule(rotation="free"),
+        tests=RapidTestRule(daily_capacity=0),
+        coverage=RuleSwitch(),
+        availability=RuleSwitch(),
+    )
+    p = tiny_problem(
+        days=1,
+        n_staff=2,
+        policy=pol,
+        posts=[Post(id="c", skill="x")],
+        skills=["x"],
+        absences=[Absence(staff="s1", start=date(0), end=date(0))],
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+    )
     assert solve(p, time_limit=2, workers=1).status == Status.infeasible
     r = solve_checked(p, soft_hard_rules=True)
     assert r.status == Status.optimal
@@ -78,8 +105,12 @@ def test_soft_hard_rules_always_return_a_roster():
 
 
 def test_diagnosis_mode_names_conflicting_rules():
-    p = tiny_problem(days=1, n_staff=2, policy=quiet_policy(cap=CapRule(max_on_site=1)),
-                     fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")))
+    p = tiny_problem(
+        days=1,
+        n_staff=2,
+        policy=quiet_policy(cap=CapRule(max_on_site=1)),
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM")),
+    )
     built = build_model(p, diagnosis=True)
     keys = set(built.enforcement)
     assert ("cap", ("unit", "U", 0, "AM")) in keys
@@ -89,8 +120,11 @@ def test_diagnosis_mode_names_conflicting_rules():
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     assert solver.solve(built.model) == cp_model.INFEASIBLE
-    core = {k for k, v in built.enforcement.items()
-            if v.index in solver.sufficient_assumptions_for_infeasibility()}
+    core = {
+        k
+        for k, v in built.enforcement.items()
+        if v.index in solver.sufficient_assumptions_for_infeasibility()
+    }
     assert core == {("cap", ("unit", "U", 0, "AM")), ("fixed", (0,)), ("fixed", (1,))}
 
 

@@ -9,8 +9,12 @@ from tests.solver.conftest import fix, solve_checked
 
 def test_every_on_site_day_is_covered_at_least_cost():
     # On site Mon-Fri, a test lasts 3 days: tests on Mon and Thu -> 2 tests x 1 = 2.
-    p = tiny_problem(days=5, n_staff=1, policy=quiet_policy(tests=RapidTestRule()),
-                     fixed=fix(*[("s0", d, "AM") for d in range(5)]))
+    p = tiny_problem(
+        days=5,
+        n_staff=1,
+        policy=quiet_policy(tests=RapidTestRule()),
+        fixed=fix(*[("s0", d, "AM") for d in range(5)]),
+    )
     r = solve_checked(p)
     assert r.objective == 2
     assert [t.date.weekday() for t in r.roster.tests] == [0, 3]
@@ -19,8 +23,12 @@ def test_every_on_site_day_is_covered_at_least_cost():
 def test_last_test_before_the_horizon_counts():
     # Last test on Sunday covers Sun-Tue; one more test on Wed covers Wed-Fri -> 1.
     staff = tiny_staff(1, last_test=MONDAY - dt.timedelta(days=1))
-    p = tiny_problem(days=5, staff=staff, policy=quiet_policy(tests=RapidTestRule()),
-                     fixed=fix(*[("s0", d, "AM") for d in range(5)]))
+    p = tiny_problem(
+        days=5,
+        staff=staff,
+        policy=quiet_policy(tests=RapidTestRule()),
+        fixed=fix(*[("s0", d, "AM") for d in range(5)]),
+    )
     r = solve_checked(p)
     assert r.objective == 1 and r.roster.tests[0].date == MONDAY + dt.timedelta(days=2)
 
