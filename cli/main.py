@@ -245,14 +245,10 @@ def _load(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
 
 
 def _solve_function() -> Any:
-    """``solver.solve``. A stale editable install can import ``solver`` as a namespace package
-    (its ``__init__`` not run), where ``solver.solve`` is the module; take the function then."""
-    import solver
+    """The solver's ``solve`` (a function, so tests can replace it)."""
+    from solver.search import solve
 
-    fn = getattr(solver, "solve", None)
-    if not callable(fn):
-        from solver.solve import solve as fn
-    return fn
+    return solve
 
 
 def _scenario_slug(scenario: str) -> str:

@@ -371,7 +371,7 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster drill``: exit 0 every team passes, 1 some team falls short."""
     from cli import main as m
-    from roster.resilience import format_drill
+    from roster.drill_report import format_drill
     from solver.drill import drill
 
     if args.roster:

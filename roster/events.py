@@ -22,8 +22,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roster.errors import InputError, Issue, IssueCollector
+from roster.index import ProblemIndex
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
-from roster.problem import ProblemIndex
 from roster.validation import day_label
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from roster.index import ProblemIndex
+from roster.labels import label
 from roster.model import Problem
-from roster.problem import ProblemIndex
-from roster.rules import label
 from roster.validation import day_label
 
 Key = tuple[str, tuple]

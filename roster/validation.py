@@ -6,8 +6,8 @@ cost (a :class:`~roster.model.Penalty`), and the objective. A solver roster is c
 ``check`` finds no violation and the same objective the solver reports.
 
 This module never imports ortools or anything in ``solver/``: it reads only the domain contract
-(:mod:`roster.model`), the derived input facts (:mod:`roster.problem`) and the rule labels
-(:mod:`roster.rules`).
+(:mod:`roster.model`), the derived input facts (:mod:`roster.index`) and the rule labels
+(:mod:`roster.labels`).
 
 Readings chosen where the model's docstrings leave room (the solver matches these)
 --------------------------------------------------------------------------------
@@ -62,6 +62,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from roster.index import ProblemIndex, Slot
+from roster.labels import label
 from roster.model import (
     Penalty,
     Problem,
@@ -70,8 +72,6 @@ from roster.model import (
     RuleSwitch,
     Violation,
 )
-from roster.problem import ProblemIndex, Slot
-from roster.rules import label
 
 __all__ = ["check", "summary_figures", "day_label"]
 

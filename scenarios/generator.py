@@ -21,6 +21,7 @@ import math
 import random
 from collections import deque
 
+from roster.index import ProblemIndex
 from roster.model import (
     Absence,
     AbsenceReason,
@@ -44,7 +45,6 @@ from roster.model import (
     TeamRule,
     Unit,
 )
-from roster.problem import ProblemIndex
 
 # --------------------------------------------------------------------------------------------
 # Vietnamese names

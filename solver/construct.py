@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+from roster.index import ProblemIndex
 from roster.model import (
     Assignment,
     Problem,
@@ -27,7 +28,6 @@ from roster.model import (
     SolveResult,
     Status,
 )
-from roster.problem import ProblemIndex
 from solver.decompose import sub_problem
 
 #: Seconds a person's solve may take to find the person's first roster (one person over 364

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
+from roster.index import ProblemIndex
 from roster.model import Problem, RuleSwitch
-from roster.problem import ProblemIndex
 
 if TYPE_CHECKING:
     from solver.variables import Vars

@@ -17,8 +17,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
+from roster.index import ProblemIndex
 from roster.model import Problem, Progress, Roster, SolveResult, Status
-from roster.problem import ProblemIndex
 
 #: The rule families whose coupling :func:`components` knows; any other registered rule turns
 #: the splitting off until it is checked here.
@@ -41,7 +41,7 @@ KNOWN_RULES = frozenset(
 def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str]] | None:
     """Staff ids of each independent component (in staff order), or None when a rule couples
     the whole site (or there is only one component)."""
-    from solver.model import RULES
+    from solver.build import RULES
 
     if {name for name, _ in RULES} != KNOWN_RULES:
         return None  # a rule family this module has not been checked against

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roster.model import Problem, Report, SolveResult, Status
-from solver.model import build_model
+from solver.build import build_model
 
 Key = tuple[str, tuple]
 
@@ -152,7 +152,7 @@ def best_effort(
     heavy weight (``solve(..., soft_hard_rules=True)``). The report is the referee's under the
     *original* rules, so its violations are the shortfalls a head must accept or fix."""
     from roster.validation import check
-    from solver.solve import solve
+    from solver.search import solve
 
     result = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
     report = check(problem, result.roster) if result.roster is not None else None

@@ -32,8 +32,8 @@ from pydantic import BaseModel, Field
 
 from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
 from roster.model import Problem, Report, Roster, Status
-from solver.model import BuiltModel, build_model
-from solver.solve import STATUS, _roster, _values
+from solver.build import BuiltModel, build_model
+from solver.search import STATUS, _roster, _values
 
 #: Default cost of one changed cell (on site <-> not on site), one changed post and one
 #: changed test booking. A changed cell costs more than any ordinary soft rule unit, so the

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from roster.drill_report import single_points
 from roster.model import Contract, CountLimit, Demand, Post, Staff
-from roster.resilience import single_points
 from roster.validation import check
 from solver.drill import drill
 from tests.factories import quiet_policy, tiny_problem

@@ -7,14 +7,14 @@ from collections import Counter
 from pathlib import Path
 
 from roster.formats import curtois
+from roster.index import ProblemIndex
 from roster.model import CapRule, Demand, Post, RuleSwitch, Status
-from roster.problem import ProblemIndex
 from roster.validation import check
 from solver.construct import construct, person_problem, separable
 from tests.factories import quiet_policy, tiny_problem
 from tests.solver.conftest import solve_checked
 
-solve_module = importlib.import_module("solver.solve")
+solve_module = importlib.import_module("solver.search")
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "curtois-qu"
 
 

@@ -251,7 +251,7 @@ def _runs_ok(pattern: tuple[int, ...], max_on: int, min_off: int) -> bool:
 def test_run_windows_cut_no_feasible_pattern(max_on, min_off):
     # The redundant "at most max_on days on in any max_on + min_off days" must leave exactly
     # the patterns the run rules allow: enumerate every roster of one person over 9 days.
-    from solver.model import build_model
+    from solver.build import build_model
 
     c = Contract(
         max_shifts_per_day=1,

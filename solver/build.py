@@ -8,19 +8,19 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from roster.model import Problem
-from solver import (
+from solver.context import Ctx, Term
+from solver.rules import (
     availability,
     cap,
     contracts,
     coverage,
     fairness,
     fixed,
+    rapid_tests,
     requests,
     resilience,
     teams,
-    tests,
 )
-from solver.context import Ctx, Term
 from solver.variables import Vars, build_vars
 
 #: The rule families, in build order. Each module's ``build(ctx)`` adds its constraints and
@@ -30,7 +30,7 @@ RULES: list[tuple[str, Callable[[Ctx], list[Term]]]] = [
     ("fixed", fixed.build),
     ("cap", cap.build),
     ("teams", teams.build),
-    ("tests", tests.build),
+    ("tests", rapid_tests.build),
     ("coverage", coverage.build),
     ("contracts", contracts.build),
     ("fairness", fairness.build),

@@ -18,8 +18,8 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from roster.index import ProblemIndex
 from roster.model import Problem
-from roster.problem import ProblemIndex
 from roster.validation import day_label
 
 

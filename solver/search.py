@@ -11,6 +11,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model, cp_model_helper
 
+from roster.labels import label
 from roster.model import (
     Assignment,
     Penalty,
@@ -21,10 +22,9 @@ from roster.model import (
     SolveResult,
     Status,
 )
-from roster.rules import label
+from solver.build import BuiltModel, build_model
 from solver.construct import construct, separable
 from solver.decompose import components, solve_parts
-from solver.model import BuiltModel, build_model
 from solver.redundant import add_symmetry_breaking
 
 #: The one place CP-SAT statuses map to ours.
