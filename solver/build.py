@@ -1,42 +1,17 @@
-"""Wires the rule modules into one CP-SAT model: :func:`build_model`."""
+"""Wires the rule modules into one CP-SAT model: :func:`build_model` (the families of
+:data:`solver.registry.FAMILIES`, in order)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from roster.model import Problem
+from roster.scopes import Key
 from solver.context import Ctx, Term
-from solver.rules import (
-    availability,
-    cap,
-    contracts,
-    coverage,
-    fairness,
-    fixed,
-    rapid_tests,
-    requests,
-    resilience,
-    teams,
-)
-from solver.variables import Vars, build_vars
-
-#: The rule families, in build order. Each module's ``build(ctx)`` adds its constraints and
-#: returns its penalty terms.
-RULES: list[tuple[str, Callable[[Ctx], list[Term]]]] = [
-    ("availability", availability.build),
-    ("fixed", fixed.build),
-    ("cap", cap.build),
-    ("teams", teams.build),
-    ("tests", rapid_tests.build),
-    ("coverage", coverage.build),
-    ("contracts", contracts.build),
-    ("fairness", fairness.build),
-    ("requests", requests.build),
-    ("resilience", resilience.build),
-]
+from solver.registry import FAMILIES
+from solver.variables import Vars
 
 
 @dataclass
@@ -46,7 +21,7 @@ class BuiltModel:
 
     model: cp_model.CpModel
     vars: Vars
-    enforcement: dict[tuple[str, tuple], cp_model.IntVar]
+    enforcement: dict[Key, cp_model.IntVar]
     penalty_terms: list[Term]
     ctx: Ctx
 
@@ -57,10 +32,9 @@ def build_model(
     """Build the CP-SAT model of ``problem``. In diagnosis mode every hard rule is guarded by an
     enforcement literal (see :meth:`Ctx.enforce`), for a later "why infeasible" analysis."""
     ctx = Ctx(problem, diagnosis=diagnosis, soft_hard_rules=soft_hard_rules)
-    ctx.vars = build_vars(ctx)
     terms: list[Term] = []
-    for _, build in RULES:
-        terms += build(ctx)
+    for family in FAMILIES:
+        terms += family.build(ctx)
     terms = [t for t in terms if t.weight != 0]
     variable = [(t.var, t.weight) for t in terms if not isinstance(t.var, int)]
     constant = sum(t.weight * t.var for t in terms if isinstance(t.var, int))

@@ -19,46 +19,15 @@ from collections.abc import Callable
 
 from roster.index import ProblemIndex
 from roster.model import Problem, Progress, Roster, SolveResult, Status
-
-#: The rule families whose coupling :func:`components` knows; any other registered rule turns
-#: the splitting off until it is checked here.
-KNOWN_RULES = frozenset(
-    {
-        "availability",
-        "fixed",
-        "cap",
-        "teams",
-        "tests",
-        "coverage",
-        "contracts",
-        "fairness",
-        "requests",
-        "resilience",
-    }
-)
+from solver.registry import links_site
 
 
 def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str]] | None:
     """Staff ids of each independent component (in staff order), or None when a rule couples
     the whole site (or there is only one component)."""
-    from solver.build import RULES
-
-    if {name for name, _ in RULES} != KNOWN_RULES:
-        return None  # a rule family this module has not been checked against
-    pol = problem.policy
-    if pol.cap.enabled and "site" in pol.cap.scopes:
-        return None
-    if pol.tests.enabled and pol.tests.daily_capacity is not None:
-        return None
-    if pol.resilience.enabled:
-        return None
     idx = ProblemIndex(problem)
-    if pol.teams.enabled and pol.teams.count > 1:
-        hard = pol.teams.hard and not soft_hard_rules
-        if not (hard and idx.pattern_team):
-            return None
-        if any(s.rotates and s.team is None for s in problem.staff):
-            return None
+    if links_site(problem, idx, soft_hard_rules):
+        return None
     parent: dict = {}
 
     def find(a):

@@ -20,24 +20,9 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roster.model import Problem, Report, SolveResult, Status
+from roster.registry import explain_rank
+from roster.scopes import Key
 from solver.build import build_model
-
-Key = tuple[str, tuple]
-
-#: Rule families tried first when shrinking a core: the person-level rules, so that a core
-#: about a slot (cap against posts) is preferred when both explain the conflict.
-_DELETE_FIRST = (
-    "fixed",
-    "contract",
-    "tests",
-    "availability",
-    "teams.rotation",
-    "teams.balance",
-    "teams.mix",
-    "coverage.over",
-    "coverage.under",
-    "cap",
-)
 
 
 @dataclass
@@ -61,11 +46,11 @@ class Conflict:
 
 
 def _order(key: Key) -> tuple[int, str]:
-    rule = key[0]
-    for i, prefix in enumerate(_DELETE_FIRST):
-        if rule == prefix or rule.startswith(prefix + "."):
-            return i, repr(key)
-    return len(_DELETE_FIRST), repr(key)
+    """Keys tried first when shrinking a core: the person-level rules (lower
+    :attr:`roster.registry.Rule.explain_rank`), so that a core about a slot (cap against posts)
+    is preferred when both explain the conflict."""
+    rule, scope = key
+    return explain_rank(rule), repr((rule, scope.parts()))
 
 
 def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0) -> Conflict:

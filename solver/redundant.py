@@ -19,7 +19,7 @@ from collections import defaultdict
 from itertools import pairwise
 
 from solver.build import BuiltModel
-from solver.rules.contracts import lsum
+from solver.expr import lsum
 
 
 def interchangeable_groups(built: BuiltModel) -> list[list[str]]:

@@ -9,15 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model, cp_model_helper
+from ortools.sat.python import cp_model
 
-from roster.labels import label
 from roster.model import (
-    Assignment,
-    Penalty,
     Problem,
     Progress,
-    RapidTest,
     Roster,
     SolveResult,
     Status,
@@ -25,17 +21,8 @@ from roster.model import (
 from solver.build import BuiltModel, build_model
 from solver.construct import construct, separable
 from solver.decompose import components, solve_parts
+from solver.readback import STATUS, penalties_from_values, roster_from_values, values
 from solver.redundant import add_symmetry_breaking
-
-#: The one place CP-SAT statuses map to ours.
-STATUS: dict[Any, Status] = {
-    cp_model.OPTIMAL: Status.optimal,
-    cp_model.FEASIBLE: Status.feasible,
-    cp_model.INFEASIBLE: Status.infeasible,
-    cp_model.UNKNOWN: Status.unknown,
-    cp_model.MODEL_INVALID: Status.invalid,
-}
-
 
 #: Order the on-site counts of interchangeable staff (see :mod:`solver.redundant`). Off: no
 #: measurable gain, and a hint from an earlier roster (the API's second phase) may break it.
@@ -189,7 +176,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             try:
                 roster = None
                 if self.make_roster is not None:
-                    val = _values(solution) if isinstance(solution, list) else solution
+                    val = values(solution) if isinstance(solution, list) else solution
                     roster = self.make_roster(val)
                 self.on_progress(
                     Progress(
@@ -272,7 +259,7 @@ def _solve_whole(
     n_vars = len(built.model.proto.variables)
     has_objective = bool(built.penalty_terms)
     make_roster = (
-        (lambda val: _roster(built, problem, val))
+        (lambda val: roster_from_values(built, problem, val))
         if progress_rosters and on_progress is not None
         else None
     )
@@ -307,10 +294,10 @@ def _solve_whole(
             result.messages.append(f"model invalid: {built.model.validate()}")
         return result
 
-    val = _values(out.solution)
+    val = values(out.solution)
     offset = problem.objective_offset
-    result.roster = _roster(built, problem, val)
-    penalties, total = _penalties(built, problem, val)
+    result.roster = roster_from_values(built, problem, val)
+    penalties, total = penalties_from_values(built, problem, val)
     result.penalties = penalties
     result.objective = total + offset
     if has_objective:
@@ -507,14 +494,14 @@ def _from_roster(
 ) -> _Outcome:
     """The model's solution that is ``roster`` (its cells, posts, tests and teams fixed, the
     rest derived by CP-SAT); no solution when the roster breaks a hard rule."""
-    values = _decision_values(built, roster)
+    decided = _decision_values(built, roster)
     out = _Outcome(cp_model.UNKNOWN)
-    if values is None:
+    if decided is None:
         return out
     fixed = built.model.clone()
     fixed.clear_hints()
     pv = fixed.proto.variables
-    for i, value in values.items():
+    for i, value in decided.items():
         d = pv[i].domain
         d.clear()
         d.extend([value, value])
@@ -577,107 +564,6 @@ def _hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
     model.clear_hints()
     model.proto.solution_hint.vars.extend(range(len(solution)))
     model.proto.solution_hint.values.extend(solution)
-
-
-def _values(solution: Sequence[int]) -> Callable[[Any], int]:
-    """Fast value lookup of literals and expressions in a solution (one value per variable)."""
-    sol = list(solution)
-    response = cp_model_helper.CpSolverResponse()
-    response.solution.extend(sol)
-
-    def val(e: Any) -> int:
-        if isinstance(e, bool | int):
-            return int(e)
-        if isinstance(e, cp_model.IntVar):
-            return sol[e.index]
-        idx = getattr(e, "index", None)
-        if isinstance(e, cp_model_helper_not) and idx is not None:
-            return 1 - sol[-idx - 1]
-        return int(cp_model_helper.ResponseHelper.value(response, e))
-
-    return val
-
-
-cp_model_helper_not = type(~cp_model.CpModel().new_bool_var("_"))
-
-
-def _roster(built: BuiltModel, problem: Problem, val: Callable[[Any], int]) -> Roster:
-    v = built.vars
-    idx = built.ctx.idx
-    # Pool people of each slot take the skill-free posts, in staff order.
-    free_post: dict[tuple[str, int, str], str] = {}
-    for (p, d, sh), a in sorted(v.a.items(), key=lambda kv: kv[0]):
-        seats = val(a)
-        if not seats:
-            continue
-        for s, x in v.x_by_slot.get((d, sh), ()):
-            if seats == 0:
-                break
-            cell = (s, d, sh)
-            if cell in free_post or not val(x) or not _pooled(v, cell):
-                continue
-            if any(val(y) for _, y in v.y_by_cell.get(cell, ())):
-                continue
-            free_post[cell] = p
-            seats -= 1
-    assignments = []
-    for (s, d, sh), x in v.x.items():
-        if not val(x):
-            continue
-        post = next(
-            (p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)), free_post.get((s, d, sh))
-        )
-        assignments.append(Assignment(staff=s, date=idx.date(d), shift=sh, post=post))
-    order = {s.id: i for i, s in enumerate(problem.staff)}
-    assignments.sort(key=lambda a: (a.date, idx.shift_order[a.shift], order[a.staff]))
-    tests = sorted(
-        (RapidTest(staff=s, date=idx.date(d)) for (s, d), t in v.t.items() if val(t)),
-        key=lambda r: (r.date, order[r.staff]),
-    )
-    teams: dict[str, int] = {}
-    if problem.policy.teams.enabled:
-        for s in idx.rotating_staff:
-            teams[s] = next(k for k in range(problem.policy.teams.count) if val(v.z[(s, k)]))
-    else:
-        teams = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}
-    return Roster(assignments=assignments, tests=tests, teams=teams)
-
-
-def _pooled(v: Any, cell: tuple[str, int, str]) -> bool:
-    """Whether the cell belongs to its slot's pool (no individual y for skill-free posts)."""
-    return cell not in v.individual
-
-
-def _penalties(
-    built: BuiltModel, problem: Problem, val: Callable[[Any], int]
-) -> tuple[list[Penalty], int]:
-    idx = built.ctx.idx
-    out = []
-    total = 0
-    for t in built.penalty_terms:
-        amount = t.value(val)
-        cost = t.weight * amount
-        if cost <= 0:
-            continue
-        total += cost
-        out.append(
-            Penalty(
-                rule=t.rule,
-                label=label(t.rule),
-                cost=cost,
-                staff=t.staff,
-                date=idx.date(t.day) if t.day is not None else None,
-                shift=t.shift,
-                post=t.post,
-                unit=t.unit or _unit_of(idx, t.staff),
-                detail=t.detail,
-            )
-        )
-    return out, total
-
-
-def _unit_of(idx: Any, staff: str | None) -> str | None:
-    return idx.staff_by_id[staff].unit if staff is not None else None
 
 
 def _apply_hint(built: BuiltModel, problem: Problem, hint: Roster) -> None:

@@ -3,8 +3,9 @@ remote-only)."""
 
 from __future__ import annotations
 
+from roster.scopes import PersonScope
 from solver.context import Ctx, Term
-from solver.variables import _unavailable_cells
+from solver.variables import unavailable_cells
 
 
 def build(ctx: Ctx) -> list[Term]:
@@ -15,14 +16,14 @@ def build(ctx: Ctx) -> list[Term]:
     weight = ctx.switch_weight(av)
     terms: list[Term] = []
     # Hard outside diagnosis mode: the variables of unavailable cells were never created.
-    for cell in sorted(_unavailable_cells(ctx)):
+    for cell in sorted(unavailable_cells(ctx.problem, ctx.idx)):
         x = ctx.vars.x.get(cell)
         if x is None:
             continue
         s, d, sh = cell
         terms += ctx.clause(
             "availability",
-            (s,),
+            PersonScope(s),
             [~x],
             weight,
             f"unavailable[{s},{d},{sh}]",

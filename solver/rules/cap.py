@@ -3,6 +3,9 @@ most the cap of that scope."""
 
 from __future__ import annotations
 
+from roster.index import ProblemIndex
+from roster.model import Problem
+from roster.scopes import CapScope
 from solver.context import Ctx, Term
 
 
@@ -23,7 +26,7 @@ def build(ctx: Ctx) -> list[Term]:
             where = unit if unit is not None else "site"
             terms += ctx.at_most(
                 "cap",
-                (kind, where, d, sh),
+                CapScope(unit, d, sh),
                 sum(xs),
                 limit,
                 len(xs),
@@ -35,3 +38,15 @@ def build(ctx: Ctx) -> list[Term]:
                 detail=f"{kind} cap {limit}",
             )
     return terms
+
+
+def links_site(problem: Problem, idx: ProblemIndex, soft_hard_rules: bool) -> bool:
+    """A site-wide cap scope links everyone on site."""
+    cap = problem.policy.cap
+    return cap.enabled and "site" in cap.scopes
+
+
+def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
+    """A hard cap limits people together."""
+    cap = problem.policy.cap
+    return cap.enabled and cap.hard

@@ -3,12 +3,12 @@ shift successions and worked weekends, per person as the person's contract says.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ortools.sat.python import cp_model
 
 from roster.model import Contract, CountLimit, RunLimit
-from solver.context import Ctx, Term, _clause_breach, neg
+from roster.scopes import PersonScope
+from solver.context import Ctx, Term
+from solver.expr import clause_breach, lsum, neg
 from solver.sequences import Span, add_soft_sequence_constraint
 
 
@@ -32,20 +32,13 @@ def build(ctx: Ctx) -> list[Term]:
     return terms
 
 
-def lsum(items: Sequence) -> cp_model.LinearExprT:
-    """Sum of literals/expressions (0 when empty)."""
-    if not items:
-        return 0
-    return cp_model.LinearExpr.sum(list(items))
-
-
 def _per_day(ctx: Ctx, s: str, limit: int) -> list[Term]:
     terms: list[Term] = []
     for d in range(ctx.idx.days):
         xs = [x for _, x in ctx.vars.x_by_staff_day.get((s, d), ())]
         terms += ctx.at_most(
             "contract.per_day",
-            (s,),
+            PersonScope(s),
             lsum(xs),
             limit,
             len(xs),
@@ -94,7 +87,7 @@ def _rest(ctx: Ctx, s: str, pairs: list[tuple[int, str, str]]) -> list[Term]:
                 continue
             terms += ctx.clause(
                 "contract.rest",
-                (s,),
+                PersonScope(s),
                 [~x1, ~x2],
                 ctx.hard_weight(),
                 f"rest[{s},{d},{a},{b}]",
@@ -131,7 +124,7 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
         else:  # days_off
             lits = [lit for d in days if (lit := v.on_day(s, d)) is not False]
             expr, lo, hi = len(days) - lsum(lits), len(days) - len(lits), len(days)
-        scope = (s, i, w)
+        scope = PersonScope(s, (i, w))
         meta = dict(staff=s, day=days[0], detail=f"{cl.measure} per {cl.window}")
         hw = ctx.hard_weight()
         if cl.hard_min is not None:
@@ -203,7 +196,7 @@ def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
                 0,
                 prefix,
                 rl.exempt_at_borders,
-                ctx.enforce("contract.run.min", (s, i)),
+                ctx.enforce("contract.run.min", PersonScope(s, (i,))),
             )
         if rl.hard_max is not None:
             add_soft_sequence_constraint(
@@ -217,7 +210,7 @@ def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
                 0,
                 prefix,
                 rl.exempt_at_borders,
-                ctx.enforce("contract.run.max", (s, i)),
+                ctx.enforce("contract.run.max", PersonScope(s, (i,))),
             )
     else:
         # soft_hard_rules: hard bounds become soft, a large weight per day of deviation.
@@ -314,7 +307,7 @@ def _run_terms(
                 rule,
                 c,
                 p,
-                amount=_clause_breach(list(sp.clause)),
+                amount=clause_breach(list(sp.clause)),
                 staff=s,
                 day=sp.start,
                 detail=f"{rl.state} {what} of {sp.length} days",
@@ -337,7 +330,7 @@ def _successions(ctx: Ctx, s: str, c: Contract) -> list[Term]:
                 continue
             terms += ctx.clause(
                 "contract.succession",
-                (s,),
+                PersonScope(s),
                 [~x1, ~x2],
                 weight,
                 f"succ[{s},{d},{sc.first},{sc.then}]",
@@ -401,7 +394,7 @@ def _weekends(ctx: Ctx, s: str, c: Contract) -> list[Term]:
     if wl.hard_max is not None:
         terms += ctx.at_most(
             "contract.weekends",
-            (s,),
+            PersonScope(s),
             expr,
             wl.hard_max,
             len(worked),
@@ -413,7 +406,7 @@ def _weekends(ctx: Ctx, s: str, c: Contract) -> list[Term]:
     if wl.soft_max is not None:
         terms += ctx.at_most(
             "contract.weekends",
-            (s,),
+            PersonScope(s),
             expr,
             wl.soft_max,
             len(worked),

@@ -3,6 +3,9 @@ has a need."""
 
 from __future__ import annotations
 
+from roster.index import ProblemIndex
+from roster.model import Problem
+from roster.scopes import PostScope
 from solver.context import Ctx, Term
 
 
@@ -32,7 +35,7 @@ def build(ctx: Ctx) -> list[Term]:
             if need.min > 0:
                 terms += ctx.at_least(
                     "coverage.under",
-                    (post.id, d, sh),
+                    PostScope(post.id, d, sh),
                     n,
                     need.min,
                     0,
@@ -44,7 +47,7 @@ def build(ctx: Ctx) -> list[Term]:
             if need.max is not None:
                 terms += ctx.at_most(
                     "coverage.over",
-                    (post.id, d, sh),
+                    PostScope(post.id, d, sh),
                     n,
                     need.max,
                     hi,
@@ -91,3 +94,20 @@ def _target(
             **meta,
         ),
     ]
+
+
+def links_site(problem: Problem, idx: ProblemIndex, soft_hard_rules: bool) -> bool:
+    """A post links only the people qualified for it (decomposition follows the posts)."""
+    return False
+
+
+def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
+    """A hard minimum or maximum of a post reads everyone qualified for it."""
+    coverage_hard = problem.policy.coverage.enabled and problem.policy.coverage.hard
+    for post in problem.site.posts:
+        needs = idx.needs.get(post.id, {})
+        if post.under_weight is None and coverage_hard and any(n.min > 0 for n in needs.values()):
+            return True
+        if post.over_weight is None and any(n.max is not None for n in needs.values()):
+            return True
+    return False

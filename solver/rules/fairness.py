@@ -4,7 +4,7 @@ each unit pays ``weight x (max - min)``."""
 from __future__ import annotations
 
 from solver.context import Ctx, Term
-from solver.rules.contracts import lsum
+from solver.expr import lsum
 
 
 def build(ctx: Ctx) -> list[Term]:

@@ -3,7 +3,9 @@ site (not at that post, when one is given)."""
 
 from __future__ import annotations
 
-from solver.context import Ctx, Term, neg
+from roster.scopes import FixedScope
+from solver.context import Ctx, Term
+from solver.expr import neg
 
 
 def build(ctx: Ctx) -> list[Term]:
@@ -14,7 +16,7 @@ def build(ctx: Ctx) -> list[Term]:
         if not h.contains(f.date):
             continue
         d = h.day(f.date)
-        scope = (i,)
+        scope = FixedScope(i)
         x = v.xv(f.staff, d, f.shift)
         if not f.on_site and f.post is not None:  # not at that post (elsewhere is fine)
             ctx.clause(

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from roster.index import ProblemIndex
+from roster.model import Problem
+from roster.scopes import DayScope, PersonScope
 from solver.context import Ctx, Term
 
 
@@ -40,7 +43,7 @@ def build(ctx: Ctx) -> list[Term]:
             ts = [v.t[(s, b)] for b in range(max(0, d - valid + 1), d + 1) if (s, b) in v.t]
             terms += ctx.clause(
                 "tests.coverage",
-                (s,),
+                PersonScope(s),
                 [~on[d], *ts],
                 weight,
                 f"untested[{s},{d}]",
@@ -54,7 +57,7 @@ def build(ctx: Ctx) -> list[Term]:
             ts = [v.t[(s, d)] for s in staff_on_site if (s, d) in v.t]
             if len(ts) > rule.daily_capacity:
                 model.add(sum(ts) <= rule.daily_capacity).only_enforce_if(
-                    *ctx.enforce("tests.capacity", (d,))
+                    *ctx.enforce("tests.capacity", DayScope(d))
                 )
     return terms
 
@@ -62,3 +65,14 @@ def build(ctx: Ctx) -> list[Term]:
 def _covered_by(last: dt.date | None, date: dt.date, valid: int) -> bool:
     """Whether a test taken on ``last`` covers ``date``."""
     return last is not None and last <= date <= last + dt.timedelta(days=valid - 1)
+
+
+def links_site(problem: Problem, idx: ProblemIndex, soft_hard_rules: bool) -> bool:
+    """The testing point's daily capacity is shared by everyone."""
+    tests = problem.policy.tests
+    return tests.enabled and tests.daily_capacity is not None
+
+
+def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
+    """The daily capacity (always hard) limits people together."""
+    return links_site(problem, idx, False)

@@ -3,7 +3,8 @@ times the policy's multiplier."""
 
 from __future__ import annotations
 
-from solver.context import Ctx, Term, neg
+from solver.context import Ctx, Term
+from solver.expr import neg
 
 
 def build(ctx: Ctx) -> list[Term]:

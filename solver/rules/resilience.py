@@ -3,7 +3,9 @@ for every essential skill; each (team, skill) pair without one costs the rule's 
 
 from __future__ import annotations
 
+from roster.index import ProblemIndex
 from roster.model import Problem
+from roster.scopes import TeamSkillScope
 from solver.context import Ctx, Term
 
 
@@ -36,10 +38,20 @@ def build(ctx: Ctx) -> list[Term]:
             lits = [ctx.vars.z[(s.id, k)] for s in holders if (s.id, k) in ctx.vars.z]
             terms += ctx.clause(
                 "resilience",
-                (k, skill),
+                TeamSkillScope(k, skill),
                 lits,
                 rule.weight,
                 f"resilience[{k},{skill}]",
                 detail=f"team {k + 1} has nobody with '{skill}'",
             )
     return terms
+
+
+def links_site(problem: Problem, idx: ProblemIndex, soft_hard_rules: bool) -> bool:
+    """Each team's skills are read over the whole site."""
+    return problem.policy.resilience.enabled
+
+
+def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
+    """Always soft: no hard rule."""
+    return False

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from roster.index import ProblemIndex
+from roster.model import Problem
+from roster.scopes import PersonScope, SlotScope, UnitScope
 from solver.context import Ctx, Term
 
 
@@ -28,7 +31,7 @@ def build(ctx: Ctx) -> list[Term]:
             z = v.z[(s, pattern[(d, sh)])]
             terms += ctx.clause(
                 "teams.rotation",
-                (s,),
+                PersonScope(s),
                 [~x, z],
                 weight,
                 f"rotation[{s},{d},{sh}]",
@@ -62,7 +65,7 @@ def build(ctx: Ctx) -> list[Term]:
             if weight is None:
                 for size in sizes:
                     model.add_linear_constraint(size, lo, hi).only_enforce_if(
-                        *ctx.enforce("teams.balance", (unit,))
+                        *ctx.enforce("teams.balance", UnitScope(unit))
                     )
             elif weight > 0:
                 size_vars = []
@@ -106,7 +109,9 @@ def _no_mix(
         return max(0, len(seen) - 1)
 
     if weight is None:
-        ctx.model.add(sum(present) <= 1).only_enforce_if(*ctx.enforce("teams.mix", (d, sh)))
+        ctx.model.add(sum(present) <= 1).only_enforce_if(
+            *ctx.enforce("teams.mix", SlotScope(d, sh))
+        )
         return []
     if weight == 0:
         return []
@@ -115,3 +120,21 @@ def _no_mix(
     return [
         Term("teams.mix", weight, e, amount=amount, day=d, shift=sh, detail="teams mixed on site")
     ]
+
+
+def links_site(problem: Problem, idx: ProblemIndex, soft_hard_rules: bool) -> bool:
+    """Teams link the site unless a hard rotation pattern fixes who may be on site when (then
+    "no mixing" holds person by person) and every rotating person has a fixed team."""
+    teams = problem.policy.teams
+    if not (teams.enabled and teams.count > 1):
+        return False
+    hard = teams.hard and not soft_hard_rules
+    if not (hard and idx.pattern_team):
+        return True
+    return any(s.rotates and s.team is None for s in problem.staff)
+
+
+def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
+    """More than one team: "no mixing" reads everyone in a slot."""
+    teams = problem.policy.teams
+    return teams.enabled and teams.count > 1
