@@ -3,43 +3,10 @@
 from __future__ import annotations
 
 from roster.drill_report import single_points
-from roster.model import Contract, CountLimit, Demand, Post, Staff
 from roster.validation import check
 from solver.drill import drill
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import solve_checked
-
-
-def it_office(keeper_max: int | None = None, resilience: bool = False, holders: int = 2):
-    """Four people in two teams (rotation by day); s0 (team 1) and s1 (team 2) hold 'it'; the
-    IT task needs one person every morning."""
-    contracts = {"default": Contract()}
-    if keeper_max is not None:
-        contracts["short"] = Contract(counts=[CountLimit(hard_max=keeper_max)])
-    staff = [
-        Staff(
-            id=f"s{i}",
-            name=f"Person {i}",
-            unit="U",
-            skills=["it"] if i < holders else [],
-            contract="short" if (i == 1 and keeper_max is not None) else "default",
-        )
-        for i in range(4)
-    ]
-    posts = [
-        Post(id="it", name="IT support", kind="task", skill="it", demands=[Demand(shifts=["AM"])])
-    ]
-    policy = quiet_policy(
-        coverage={"enabled": True},
-        availability={"enabled": True},
-        teams={"count": 2, "rotation": "day"},
-        contracts=contracts,
-    )
-    policy.resilience.enabled = resilience
-    return tiny_problem(staff=staff, posts=posts, skills=["it"], policy=policy)
-
-
-TEAMS = {"s0": 0, "s1": 1, "s2": 0, "s3": 1}
+from tests.helpers import solve_checked
+from tests.repair.offices import TEAMS, it_office
 
 
 def test_single_points_of_failure_are_the_only_it_holders_of_each_team() -> None:

@@ -7,7 +7,7 @@ from roster.model import Status
 from roster.precheck import precheck
 from roster.scopes import CapScope, PostScope
 from solver.diagnose import best_effort, find_conflict
-from tests.repair.conftest import land_office, seal_contract_office
+from tests.repair.offices import land_office, seal_contract_office
 
 
 def test_cap_too_small_for_the_posts_names_cap_and_posts() -> None:

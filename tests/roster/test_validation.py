@@ -39,7 +39,7 @@ from roster.model import (
     WeekendLimit,
 )
 from roster.validation import check, day_label, summary_figures
-from tests.factories import MONDAY, quiet_policy, tiny_problem, tiny_roster, tiny_shifts
+from tests.helpers import MONDAY, quiet_policy, tiny_problem, tiny_roster, tiny_shifts
 
 ALL_WEEK = [Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])]
 

@@ -11,8 +11,7 @@ from roster.index import ProblemIndex
 from roster.model import CapRule, Demand, Post, RuleSwitch, Status
 from roster.validation import check
 from solver.construct import construct, person_problem, separable
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import solve_checked
+from tests.helpers import quiet_policy, solve_checked, tiny_problem
 
 solve_module = importlib.import_module("solver.search")
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "curtois-qu"

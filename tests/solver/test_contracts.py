@@ -18,8 +18,7 @@ from roster.model import (
     Succession,
     WeekendLimit,
 )
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 EVERY_DAY = [Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])]
 ONE_SHIFT = [ShiftType(id="D", start=dt.time(8), end=dt.time(16))]

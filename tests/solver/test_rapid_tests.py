@@ -3,8 +3,7 @@
 import datetime as dt
 
 from roster.model import RapidTestRule, Status
-from tests.factories import MONDAY, quiet_policy, tiny_problem, tiny_staff
-from tests.solver.conftest import fix, solve_checked
+from tests.helpers import MONDAY, fix, quiet_policy, solve_checked, tiny_problem, tiny_staff
 
 
 def test_every_on_site_day_is_covered_at_least_cost():

@@ -18,8 +18,7 @@ from roster.model import (
 )
 from roster.scopes import CapScope, FixedScope
 from solver import build_model, solve
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
 def test_default_policy_solves_and_referee_agrees():

@@ -1,4 +1,5 @@
-"""Tiny hand-built problems and rosters for tests (shared by the solver and referee tests).
+"""Test helpers: tiny hand-built problems and rosters, and solving with the referee's check
+(shared by the solver, referee and repair tests; conftest files hold only fixtures).
 
 Keep this module additive: other test files rely on the defaults below.
 
@@ -9,6 +10,7 @@ Keep this module additive: other test files rely on the defaults below.
 * :func:`quiet_policy` is a policy with every rule family switched off except those given, so a
   test sees only the rule it is about.
 * :func:`tiny_roster` builds a roster from ``(staff, day, shift[, post])`` tuples.
+* :func:`solve_checked` solves a problem and has the independent referee check the roster.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from roster.model import (
     CapRule,
     Contract,
     FairnessRule,
+    FixedCell,
     Opening,
     Policy,
     Post,
@@ -33,10 +36,14 @@ from roster.model import (
     RuleSwitch,
     ShiftType,
     Site,
+    SolveResult,
     Staff,
+    Status,
     TeamRule,
     Unit,
 )
+from roster.validation import check
+from solver import solve
 
 MONDAY = dt.date(2021, 12, 13)
 """Default horizon start: Monday 13 Dec 2021."""
@@ -152,3 +159,45 @@ def tiny_roster(
         tests=[RapidTest(staff=s, date=h.date(d)) for s, d in tests],
         teams=dict(teams or {}),
     )
+
+
+def solve_checked(problem: Problem, time_limit: float = 5.0, workers: int = 2, **kw) -> SolveResult:
+    """Solve ``problem``; when a roster comes back, the independent referee must find it valid
+    and price it exactly as the solver did."""
+    result = solve(problem, time_limit=time_limit, workers=workers, **kw)
+    if result.status in (Status.optimal, Status.feasible):
+        assert result.roster is not None
+        report = check(problem, result.roster)
+        if not kw.get("soft_hard_rules"):
+            assert report.ok, report.violations
+            assert report.objective == result.objective, (report.penalties, result.penalties)
+        assert result.objective == sum(p.cost for p in result.penalties) + problem.objective_offset
+    return result
+
+
+def cells(result: SolveResult, problem: Problem) -> set[tuple]:
+    """On-site cells of the result as (staff, day, shift) with horizon day numbers."""
+    h = problem.horizon
+    assert result.roster is not None
+    return {(a.staff, h.day(a.date), a.shift) for a in result.roster.assignments}
+
+
+def fix(*cells: tuple, start: dt.date | None = None) -> list[FixedCell]:
+    """Fixed cells from ``(staff, day, shift)`` (on site), ``(staff, day, shift, False)`` (not on
+    site) or ``(staff, day, shift, True, post)`` tuples; days count from :data:`MONDAY`."""
+    base = start or MONDAY
+    out = []
+    for c in cells:
+        on = c[3] if len(c) > 3 else True
+        post = c[4] if len(c) > 4 else None
+        out.append(
+            FixedCell(
+                staff=c[0], date=base + dt.timedelta(days=c[1]), shift=c[2], on_site=on, post=post
+            )
+        )
+    return out
+
+
+def date(i: int) -> dt.date:
+    """The date of horizon day ``i`` of the default horizon."""
+    return MONDAY + dt.timedelta(days=i)
