@@ -65,7 +65,9 @@ FAMILIES: tuple[SolverFamily, ...] = (
     SolverFamily("cap", cap.build, cap.links_site, cap.hard_links_people),
     SolverFamily("teams", teams.build, teams.links_site, teams.hard_links_people),
     SolverFamily("tests", rapid_tests.build, rapid_tests.links_site, rapid_tests.hard_links_people),
-    SolverFamily("coverage", coverage.build, coverage.links_site, coverage.hard_links_people),
+    SolverFamily(
+        "coverage", coverage.build, never_links_site, coverage.hard_links_people
+    ),  # a post links only the people qualified for it: decomposition follows the posts
     SolverFamily("contracts", contracts.build, never_links_site, no_hard_rule_links_people),
     SolverFamily("fairness", fairness.build, never_links_site, no_hard_rule_links_people),
     SolverFamily("requests", requests.build, never_links_site, no_hard_rule_links_people),

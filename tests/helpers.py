@@ -20,9 +20,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from roster.model import (
+    Absence,
     Assignment,
     CapRule,
     Contract,
+    CountLimit,
+    Demand,
     FairnessRule,
     FixedCell,
     Opening,
@@ -31,17 +34,23 @@ from roster.model import (
     Problem,
     RapidTest,
     RapidTestRule,
+    Request,
     RequestRule,
+    ResilienceRule,
     Roster,
     RuleSwitch,
+    RunLimit,
     ShiftType,
     Site,
     SolveResult,
     Staff,
     Status,
+    Succession,
     TeamRule,
     Unit,
+    WeekendLimit,
 )
+from roster.registry import FAMILIES
 from roster.validation import check
 from solver import solve
 
@@ -60,29 +69,18 @@ def tiny_shifts() -> list[ShiftType]:
 def quiet_policy(**families: Any) -> Policy:
     """A policy with every rule family off, except the families passed as keywords.
 
-    Each keyword is a policy field (``cap``, ``teams``, ``tests``, ``coverage``,
-    ``availability``, ``fairness``, ``requests``, ``contracts``) with a model instance or a dict
-    of its fields, e.g. ``quiet_policy(cap={"fraction": 1/3})``.
+    Each keyword is a policy field of a rule family (:data:`roster.registry.FAMILIES`: ``cap``,
+    ``teams``, ``tests``, ``coverage``, ``availability``, ``fairness``, ``requests``,
+    ``resilience``, ``contracts``) with a model instance or a dict of its fields, e.g.
+    ``quiet_policy(cap={"fraction": 1/3})``. Contracts are the default (no limit) unless given.
     """
-    base: dict[str, Any] = {
-        "cap": CapRule(enabled=False),
-        "teams": TeamRule(enabled=False),
-        "tests": RapidTestRule(enabled=False),
-        "coverage": RuleSwitch(enabled=False),
-        "availability": RuleSwitch(enabled=False),
-        "fairness": FairnessRule(enabled=False),
-        "requests": RequestRule(enabled=False),
-        "contracts": {"default": Contract()},
-    }
     kinds = {
-        "cap": CapRule,
-        "teams": TeamRule,
-        "tests": RapidTestRule,
-        "coverage": RuleSwitch,
-        "availability": RuleSwitch,
-        "fairness": FairnessRule,
-        "requests": RequestRule,
+        f.policy: Policy.model_fields[f.policy].annotation
+        for f in FAMILIES
+        if f.policy is not None and f.policy != "contracts"
     }
+    base: dict[str, Any] = {name: kind(enabled=False) for name, kind in kinds.items()}
+    base["contracts"] = {"default": Contract()}
     for name, value in families.items():
         if name == "contracts":
             base[name] = {
@@ -201,3 +199,57 @@ def fix(*cells: tuple, start: dt.date | None = None) -> list[FixedCell]:
 def date(i: int) -> dt.date:
     """The date of horizon day ``i`` of the default horizon."""
     return MONDAY + dt.timedelta(days=i)
+
+
+def every_rule_problem() -> Problem:
+    """Two weeks of a small two-unit office with every rule family switched on and hard where it
+    can be, so that building it emits every hard rule the solver knows (the registry test builds
+    it family by family). A new rule family switches itself on here."""
+    staff = [
+        Staff(id=f"u{i}", name=f"U {i}", unit="U", skills=["k"] if i < 2 else [], team=i % 2)
+        for i in range(4)
+    ] + [Staff(id=f"v{i}", name=f"V {i}", unit="V", team=None) for i in range(4)]
+    posts = [
+        Post(id="P1", skill="k", unit="U", demands=[Demand(min=1, max=1)]),
+        Post(id="P2", unit="V", demands=[Demand(min=1, max=2)]),
+    ]
+    limits = Contract(
+        max_shifts_per_day=1,
+        min_rest_hours=16,
+        counts=[
+            CountLimit(hard_min=1, hard_max=6, soft_min=2, soft_max=5),
+            CountLimit(window="week", measure="days_off", hard_min=1, soft_min=2),
+        ],
+        runs=[
+            RunLimit(hard_min=2, hard_max=4, soft_min=2, soft_max=3),
+            RunLimit(state="off", hard_max=5, soft_max=3),
+        ],
+        successions=[
+            Succession(first="PM", then="AM"),
+            Succession(first="AM", then="PM", weight=3),
+        ],
+        weekends=WeekendLimit(hard_max=1, soft_max=0),
+    )
+    policy = Policy(
+        cap=CapRule(fraction=0.5, scopes=["unit", "site"]),
+        teams=TeamRule(count=2, rotation="day", balance=True),
+        tests=RapidTestRule(valid_days=3, daily_capacity=3),
+        coverage=RuleSwitch(),
+        availability=RuleSwitch(),
+        fairness=FairnessRule(weight=5),
+        requests=RequestRule(),
+        resilience=ResilienceRule(enabled=True, weight=100, skills=["k"]),
+        contracts={"default": limits},
+    )
+    return tiny_problem(
+        days=14,
+        units=("U", "V"),
+        staff=staff,
+        skills=["k"],
+        posts=posts,
+        opening=[Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])],
+        policy=policy,
+        absences=[Absence(staff="u2", start=MONDAY, end=MONDAY + dt.timedelta(days=1))],
+        requests=[Request(staff="v1", date=MONDAY, on_site=False, weight=2)],
+        fixed=fix(("u0", 2, "AM"), ("v0", 3, "PM", False)),
+    )

@@ -96,11 +96,6 @@ def _target(
     ]
 
 
-def links_site(problem: Problem, idx: ProblemIndex, soft_hard_rules: bool) -> bool:
-    """A post links only the people qualified for it (decomposition follows the posts)."""
-    return False
-
-
 def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
     """A hard minimum or maximum of a post reads everyone qualified for it."""
     coverage_hard = problem.policy.coverage.enabled and problem.policy.coverage.hard

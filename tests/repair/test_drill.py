@@ -1,11 +1,9 @@
-"""The resilience drill, single points of failure and the resilience objective."""
+"""The resilience drill and single points of failure."""
 
 from __future__ import annotations
 
 from roster.drill_report import single_points
-from roster.validation import check
 from solver.drill import drill
-from tests.helpers import solve_checked
 from tests.repair.offices import TEAMS, it_office
 
 
@@ -31,22 +29,3 @@ def test_drill_reports_the_shortfall_per_post_and_slot() -> None:
     assert not t0.ok and t1.ok
     assert len(t0.shortfalls) == 2 and all(s.post == "it" and s.short == 1 for s in t0.shortfalls)
     assert not res.ok
-
-
-def test_resilience_objective_splits_the_skill_holders() -> None:
-    p = it_office(resilience=True)
-    p.policy.teams.rotation = "free"
-    result = solve_checked(p, time_limit=5, workers=1)
-    assert result.roster is not None
-    assert result.roster.teams["s0"] != result.roster.teams["s1"]
-    assert result.objective == 0
-
-
-def test_resilience_penalty_when_a_team_cannot_hold_the_skill() -> None:
-    p = it_office(resilience=True, holders=1)
-    p.policy.teams.rotation = "free"
-    result = solve_checked(p, time_limit=5, workers=1)  # the referee prices it the same
-    assert result.roster is not None
-    report = check(p, result.roster)
-    assert [(x.rule, x.cost) for x in report.penalties] == [("resilience", 200)]
-    assert result.objective == 200
