@@ -7,6 +7,7 @@ with the referee (and the benchmark's own scorer), and write a Markdown table an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,10 +40,8 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        pass
     return info
 
 

@@ -12,6 +12,7 @@ A user's mistake never shows a traceback: every command runs inside :func:`main`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -469,10 +470,8 @@ def _utf8(stream: TextIO) -> None:
     """Make a console stream write UTF-8 (Vietnamese names) whatever the locale says."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
-        try:
+        with contextlib.suppress(ValueError, OSError):
             reconfigure(encoding="utf-8", errors="replace")
-        except (ValueError, OSError):
-            pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -504,10 +503,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=err)
         return e.code
     except BrokenPipeError:  # e.g. `roster solve ... | head`: the reader left
-        try:
-            sys.stdout = open(os.devnull, "w")  # silence the flush at exit
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            # Silence the flush at exit; the stream must outlive this block, so no `with`.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_BUG
     except KeyboardInterrupt:
         print("interrupted; nothing written", file=err)

@@ -201,7 +201,7 @@ class ProblemIndex:
     def cap_scopes(self) -> list[tuple[str, str | None, list[str], int]]:
         """Each cap scope as (scope kind, unit id or None, staff ids counted, cap)."""
         cap = self.problem.policy.cap
-        out = []
+        out: list[tuple[str, str | None, list[str], int]] = []
         if "unit" in cap.scopes:
             for u in self.unit_ids:
                 members = [s for s in self.staff_of_unit[u] if self.counts_toward_cap(s)]

@@ -77,7 +77,7 @@ def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, limit)
-        code = solver.solve(model)
+        code = int(solver.solve(model))
         core: list[Key] = []
         if code == cp_model.INFEASIBLE:
             core = [

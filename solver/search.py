@@ -221,9 +221,9 @@ def solve(
                 hint,
                 on_progress,
                 soft_hard_rules,
-                _solve_whole,
+                solve_whole,
             )
-    return _solve_whole(
+    return solve_whole(
         problem,
         time_limit,
         workers,
@@ -234,7 +234,7 @@ def solve(
     )
 
 
-def _solve_whole(
+def solve_whole(
     problem: Problem,
     time_limit: float = 10.0,
     workers: int = 2,
@@ -407,7 +407,7 @@ def _search(
             problem,
             CONSTRUCT_LIMIT * time_limit,
             workers,
-            _solve_whole,
+            solve_whole,
             pace=CONSTRUCT_SHARE * time_limit,
             idx=idx,
         )
@@ -448,6 +448,7 @@ def _search(
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
+        assert best.solution is not None  # every phase starts from a roster
         _hint_all(model, best.solution)
         out = _single(model, span, workers, n_vars, cb, portfolio=phase)
         st = STATUS.get(out.code)

@@ -29,6 +29,7 @@ class _Loader(yaml.SafeLoader):
 
 def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     """A date such as 2021-02-30 stays text, so it is reported as 'not a date' on its field."""
+    assert isinstance(node, yaml.ScalarNode)  # the resolver tags only scalars as timestamps
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:
@@ -106,10 +107,13 @@ def yaml_line(node: yaml.Node | None, loc: Sequence[Any]) -> int | None:
                     nxt = v
                     line = k.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if 0 <= key < len(node.value):
-                nxt = node.value[key]
-                line = nxt.start_mark.line + 1
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
+            nxt = node.value[key]
+            line = nxt.start_mark.line + 1
         if nxt is None:
             break
         node = nxt

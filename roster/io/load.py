@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -78,6 +78,9 @@ class _Context:
     team_count: int | None = None
     staff_ids: list[str] | None = None  # every id in the staff table, even on rows with errors
     staff_skills: dict[str, list[str]] = field(default_factory=dict)
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Row:
@@ -174,7 +177,7 @@ class _Row:
             )
         return False
 
-    def validate(self, model: type[BaseModel], data: dict) -> BaseModel | None:
+    def validate(self, model: type[M], data: dict) -> M | None:
         try:
             return model.model_validate(data)
         except ValidationError as err:
@@ -328,7 +331,7 @@ def _read_absences(folder: Path, ctx: _Context, issues: IssueCollector) -> list[
         reason = r.text("reason").lower() or AbsenceReason.leave.value
         if reason not in reasons:
             r.error("reason", f"unknown reason {r.text('reason')!r}", reasons)
-        if r.bad:
+        if r.bad or not (isinstance(start, dt.date) and isinstance(end, dt.date)):
             continue
         h = ctx.horizon
         if h is not None:

@@ -3,6 +3,7 @@ per person by their ``Staff.contract``."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -225,13 +226,17 @@ def _runs(j: Judge, sid: str, on: dict[int, list[str]], rl: Any) -> None:
             length,
             rl,
             dict(staff=sid, day=start),
-            lambda length=length, start=start, last=last: (
-                f"{j.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
-                f"{word} from {j.when(start)} to {j.when(last)}"
-            ),
+            functools.partial(_run_text, j, sid, length, word, start, last),
             suffix=" in a row",
             judge_min=not exempt,
         )
+
+
+def _run_text(j: Judge, sid: str, length: int, word: str, start: int, last: int) -> str:
+    return (
+        f"{j.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
+        f"{word} from {j.when(start)} to {j.when(last)}"
+    )
 
 
 def _weekends(j: Judge, sid: str, on: dict[int, list[str]], wl: Any) -> None:

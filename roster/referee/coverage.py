@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from roster.referee.judge import Judge
 
 
@@ -15,7 +17,7 @@ def check(j: Judge) -> None:
     for p in j.problem.site.posts:
         for (day, shift), need in j.idx.needs[p.id].items():
             n = len(j.at_post.get((p.id, day, shift), ()))
-            where = dict(day=day, shift=shift, post=p.id, unit=p.unit)
+            where: dict[str, Any] = dict(day=day, shift=shift, post=p.id, unit=p.unit)
             at = f"{j.post(p.id)} on {j.when(day)} ({j.shift(shift)})"
             if n < need.min:
                 short = need.min - n

@@ -86,10 +86,10 @@ def figures(j: Judge, report: Report) -> dict[str, Any]:
             }
         )
     pen: dict[str, list[int]] = {}
-    for p in report.penalties:
-        row = pen.setdefault(p.rule, [0, 0])
+    for penalty in report.penalties:
+        row = pen.setdefault(penalty.rule, [0, 0])
         row[0] += 1
-        row[1] += p.cost
+        row[1] += penalty.cost
     vio = Counter(v.rule for v in report.violations)
     return {
         "cap": cap_rows,

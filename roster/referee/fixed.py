@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from roster.referee.judge import Judge
 
 
@@ -14,7 +16,7 @@ def check(j: Judge) -> None:
         cell = (f.staff, day, f.shift)
         present = cell in j.cells
         post = j.cells.get(cell)
-        where = dict(staff=f.staff, day=day, shift=f.shift, post=f.post)
+        where: dict[str, Any] = dict(staff=f.staff, day=day, shift=f.shift, post=f.post)
         at = f"on {j.when(day)} ({j.shift(f.shift)})"
         if f.on_site and not present:
             target = f" at {j.post(f.post)}" if f.post else ""

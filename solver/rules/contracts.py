@@ -105,6 +105,7 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
     only = set(cl.shifts)
     terms: list[Term] = []
     for w, days in enumerate(windows):
+        expr: cp_model.LinearExprT
         if cl.measure in ("shifts", "minutes"):
             items = [
                 (idx.shift_by_id[sh].minutes if cl.measure == "minutes" else 1, x)

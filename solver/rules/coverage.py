@@ -3,6 +3,8 @@ has a need."""
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from roster.index import ProblemIndex
 from roster.model import Problem
 from roster.scopes import PostScope
@@ -64,7 +66,7 @@ def _target(
     post: str,
     d: int,
     sh: str,
-    n: object,
+    n: cp_model.LinearExprT,
     need: int,
     hi: int,
     under_w: int,

@@ -61,7 +61,7 @@ def test_person_problem_asks_for_what_the_others_leave():
 def test_construct_meets_every_hard_rule_of_a_curtois_instance():
     problem = curtois.read_instance(DATA / "Instance2.txt")
     assert separable(problem)
-    roster = construct(problem, 10.0, 2, solve_module._solve_whole)
+    roster = construct(problem, 10.0, 2, solve_module.solve_whole)
     assert roster is not None
     report = check(problem, roster)
     assert report.ok, report.violations[:3]

@@ -240,7 +240,7 @@ def _runs_ok(pattern: tuple[int, ...], max_on: int, min_off: int) -> bool:
             j += 1
         if pattern[i] and j - i > max_on:
             return False
-        if not pattern[i] and 0 < i and j < n and j - i < min_off:
+        if not pattern[i] and i > 0 and j < n and j - i < min_off:
             return False
         i = j
     return True
