@@ -30,6 +30,7 @@ from roster.index import ProblemIndex
 from roster.labels import label as rule_label
 from roster.model import Mode, PostKind, Problem, Report, Roster, SolveResult
 from roster.schema import dumps, roster_file
+from roster.validation import summary_figures
 
 Lang = Literal["en", "vi"]
 
@@ -475,8 +476,6 @@ def _short_shift(v: RosterView, shift: str) -> str:
 
 def figures_of(problem: Problem, roster: Roster) -> Figures:
     """The referee's summary figures of a roster."""
-    from roster.validation import summary_figures
-
     return summary_figures(problem, roster)
 
 

@@ -22,7 +22,9 @@ from ortools.sat.python import cp_model
 from roster.model import Problem, Report, SolveResult, Status
 from roster.registry import explain_rank
 from roster.scopes import Key
+from roster.validation import check
 from solver.build import build_model
+from solver.search import solve
 
 
 @dataclass
@@ -136,9 +138,6 @@ def best_effort(
     """A roster that always comes back: every hard rule that may be soft becomes soft with a
     heavy weight (``solve(..., soft_hard_rules=True)``). The report is the referee's under the
     *original* rules, so its violations are the shortfalls a head must accept or fix."""
-    from roster.validation import check
-    from solver.search import solve
-
     result = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
     report = check(problem, result.roster) if result.roster is not None else None
     return result, report

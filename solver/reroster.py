@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field
 from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
 from roster.model import Problem, Report, Roster, Status
 from roster.registry import relax_weights
+from roster.validation import check
 from solver.build import BuiltModel, build_model
 from solver.readback import STATUS, roster_from_values, values
 
@@ -172,8 +173,6 @@ def _solve(
         build_time=build_time,
     )
     if status in (Status.optimal, Status.feasible):
-        from roster.validation import check
-
         val = values(solver.response_proto.solution)
         new = roster_from_values(built, new_problem, val)
         res.roster = new
