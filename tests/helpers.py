@@ -34,6 +34,7 @@ from roster.model import (
     Problem,
     RapidTest,
     RapidTestRule,
+    Report,
     Request,
     RequestRule,
     ResilienceRule,
@@ -253,3 +254,22 @@ def every_rule_problem() -> Problem:
         requests=[Request(staff="v1", date=MONDAY, on_site=False, weight=2)],
         fixed=fix(("u0", 2, "AM"), ("v0", 3, "PM", False)),
     )
+
+
+#: Open every day of the week (the default opening is Monday-Friday).
+ALL_WEEK = [Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])]
+
+
+def violated_rules(report: Report) -> list[str]:
+    """The rule ids of a report's violations, sorted."""
+    return sorted(v.rule for v in report.violations)
+
+
+def penalty_cost(report: Report, rule: str) -> int:
+    """What a report's penalties of ``rule`` cost in all."""
+    return sum(p.cost for p in report.penalties if p.rule == rule)
+
+
+def on_days(staff: str, pattern: str, shift: str = "AM") -> list[tuple[str, int, str]]:
+    """Cells from a pattern such as ``"-x-xx--"`` (x: on site that day)."""
+    return [(staff, d, shift) for d, c in enumerate(pattern) if c == "x"]

@@ -105,6 +105,9 @@ def test_each_family_has_a_contract_a_switch_and_a_referee_module(family: RuleFa
     referee = importlib.import_module(f"roster.referee.{family.module}")
     assert family.check is referee.check
     assert referee.check.__doc__, f"roster/referee/{family.module}.py: check needs a docstring"
+    assert (ROOT / "tests" / "roster" / "referee" / f"test_{family.module}.py").is_file(), (
+        f"tests/roster/referee/test_{family.module}.py is missing"
+    )
     assert family.rules, f"{family.id}: no rule ids"
 
 
