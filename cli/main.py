@@ -7,6 +7,10 @@ written); 3 proven infeasible (by the precheck or the solver); 4 no roster withi
 
 A user's mistake never shows a traceback: every command runs inside :func:`main`, which turns
 :class:`~roster.errors.InputError` into its message and exit code 2.
+
+The commands import the solver, pandas and the exports inside the handlers that need them,
+so that ``roster --help`` and ``roster scenarios`` start fast; there is no import cycle to dodge
+(``tests/test_layers.py``).
 """
 
 from __future__ import annotations
