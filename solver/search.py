@@ -20,6 +20,7 @@ from roster.model import (
 )
 from solver.build import BuiltModel, build_model
 from solver.construct import construct, separable
+from solver.context import BuildInterrupted
 from solver.decompose import components, solve_parts
 from solver.readback import STATUS, penalties_from_values, roster_from_values, values
 from solver.redundant import add_symmetry_breaking
@@ -249,7 +250,19 @@ def solve_whole(
     """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
     the first roster; with ``polish``, that many seconds after it)."""
     t0 = time.perf_counter()
-    built = build_model(problem, soft_hard_rules=soft_hard_rules)
+    try:
+        built = build_model(problem, soft_hard_rules=soft_hard_rules, deadline=t0 + time_limit)
+    except BuildInterrupted:
+        spent = time.perf_counter() - t0
+        return SolveResult(
+            status=Status.unknown,
+            build_time=spent,
+            wall_time=spent,
+            messages=[
+                f"the model was not built within the time limit of {time_limit:g} s "
+                "(no roster searched); give it more time"
+            ],
+        )
     if SYMMETRY_BREAKING:
         add_symmetry_breaking(built)
     if hint is not None:

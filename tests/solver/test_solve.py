@@ -151,3 +151,11 @@ def test_progress_reports_carry_rosters_the_referee_accepts():
     plain: list[Progress] = []
     solve(p, time_limit=5, workers=1, on_progress=plain.append)
     assert plain and all(rep.roster is None for rep in plain)
+
+
+def test_build_past_the_time_limit_is_an_answer_not_a_crash():
+    # A time limit of 0 s: the build stops at its first check and says why.
+    p = tiny_problem(days=5, n_staff=3)
+    r = solve(p, time_limit=0.0)
+    assert r.status == Status.unknown and r.roster is None
+    assert "not built within the time limit" in r.messages[0]
