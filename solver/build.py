@@ -12,6 +12,7 @@ from roster.model import Problem
 from roster.scopes import Key
 from solver.context import Ctx, Term
 from solver.registry import FAMILIES
+from solver.rules import rapid_tests
 from solver.variables import Vars
 
 
@@ -49,6 +50,7 @@ def build_model(
         for family in FAMILIES:
             ctx.check_time()
             terms += family.build(ctx)
+        rapid_tests.add_redundant(ctx)
     finally:
         if was_enabled:
             gc.enable()

@@ -315,7 +315,10 @@ def solve_whole(
     result.objective = total + offset
     if has_objective:
         cp_obj = round(out.objective) + offset
-        bound = math.ceil(out.bound - 1e-6) + offset
+        # No bound yet when the time ran out right after the first roster: the bound the
+        # variables' domains give.
+        raw = out.bound if math.isfinite(out.bound) else domain_bound(built.model)
+        bound = math.ceil(raw - 1e-6) + offset
         if result.objective != cp_obj:
             result.messages.append(
                 f"objective {result.objective} recomputed from the roster (search: {cp_obj})"
@@ -570,6 +573,20 @@ def _objective_value(model: cp_model.CpModel, solution: Sequence[int]) -> float:
     total = 0
     for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
         total += coeff * (solution[ref] if ref >= 0 else 1 - solution[-ref - 1])
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
+
+
+def domain_bound(model: cp_model.CpModel) -> float:
+    """The lower bound of ``model``'s objective that its variables' domains give."""
+    obj = model.proto.objective
+    pv = model.proto.variables
+    total = 0
+    for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
+        dom = pv[ref if ref >= 0 else -ref - 1].domain
+        lo, hi = dom[0], dom[len(dom) - 1]
+        if ref < 0:  # the negation of a Boolean
+            lo, hi = 1 - hi, 1 - lo
+        total += coeff * (lo if coeff > 0 else hi)
     return (total + obj.offset) * (obj.scaling_factor or 1.0)
 
 

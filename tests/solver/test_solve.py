@@ -17,7 +17,7 @@ from roster.model import (
     TeamRule,
 )
 from roster.scopes import CapScope, FixedScope
-from solver import build_model, solve
+from solver import build_model, search, solve
 from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
@@ -159,3 +159,27 @@ def test_build_past_the_time_limit_is_an_answer_not_a_crash():
     r = solve(p, time_limit=0.0)
     assert r.status == Status.unknown and r.roster is None
     assert "not built within the time limit" in r.messages[0]
+
+
+def testdomain_bound_of_an_objective():
+    m = cp_model.CpModel()
+    x = m.new_int_var(0, 3, "x")
+    y = m.new_bool_var("y")
+    m.minimize(2 * x - y + 5)
+    assert search.domain_bound(m) == 4
+
+
+def test_a_roster_without_a_bound_yet_gets_thedomain_bound(monkeypatch):
+    # The time runs out right after the first roster (no bound from CP-SAT yet): the result
+    # still carries a bound, not an overflow.
+    real = search._search  # noqa: SLF001 - stands in for a search that ran out of time
+
+    def first_only(built, *args, **kw):
+        out = real(built, *args[:-1], True)
+        out.bound = float("-inf")
+        return out
+
+    monkeypatch.setattr(search, "_search", first_only)
+    p = tiny_problem(days=3, n_staff=2, policy=quiet_policy(tests=RapidTestRule()))
+    r = solve_checked(p)
+    assert r.roster is not None and r.bound is not None and r.bound <= r.objective
