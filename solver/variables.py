@@ -215,7 +215,7 @@ def build_vars(
             posts, any_free, skilled = choice[slot_posts[slot]]
             d, sh = slot
             if any_free and not skilled and not individual:
-                pool[slot].append((xv, []))
+                pool[slot].append((xv, ()))
                 continue
             cell = (sid, d, sh)
             pooled = any_free and cell not in individual

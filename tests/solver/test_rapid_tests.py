@@ -81,11 +81,26 @@ def test_at_least_one_test_cut_only_where_valid():
     # Redundant "on site on an uncovered day -> at least one test": for everyone who may be
     # on site, with hard coverage only; soft coverage may leave a day untested.
     hard = tiny_problem(days=3, n_staff=2, policy=quiet_policy(tests=RapidTestRule()))
-    assert _tested_vars(hard) == ["tested[s0]", "tested[s1]"]
+    assert _tested_vars(hard) == ["tested[s0,0]", "tested[s1,0]"]
     soft = tiny_problem(
         days=3, n_staff=2, policy=quiet_policy(tests=RapidTestRule(hard=False, weight=4))
     )
     assert _tested_vars(soft) == []
+
+
+def test_at_least_one_test_cut_per_cluster_of_days():
+    # 10 days from Monday, open Mon-Fri, tests valid 3 days: Fri (4) and the next Mon (7) are
+    # 3 days apart, so no test covers both: two clusters, one literal each.
+    hard = tiny_problem(days=10, n_staff=1, policy=quiet_policy(tests=RapidTestRule()))
+    assert _tested_vars(hard) == ["tested[s0,0]", "tested[s0,1]"]
+    # On site Friday and the next Monday: two tests, as the per-day rule says.
+    p = tiny_problem(
+        days=10,
+        n_staff=1,
+        policy=quiet_policy(tests=RapidTestRule()),
+        fixed=fix(("s0", 4, "AM"), ("s0", 7, "AM")),
+    )
+    assert solve_checked(p).objective == 2
 
 
 def test_at_least_one_test_cut_spares_days_the_last_test_covers():
