@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.db import make_engine, migrate, session_factory
 from api.jobs import InProcessJobRunner, JobRunner
+from api.limits import EdgeLimits
 from api.routes import auth, exports, jobs, policies, repair, rosters, sites
 from api.settings import Settings, get_settings
 
@@ -56,6 +57,11 @@ def create_app(
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(
+        EdgeLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     for module in (auth, sites, policies, jobs, rosters, exports, repair):
         app.include_router(module.router)
     app.include_router(sites.scenarios_router)

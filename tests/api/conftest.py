@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-5f1c9a7e2b"
 PG_URL = os.environ.get("ROSTER_TEST_POSTGRES_URL")
 BACKENDS = [
     "sqlite",
@@ -178,3 +178,11 @@ def run_job(
     r = client.post("/jobs", json=body, headers=headers or HR)
     assert r.status_code == 202, r.text
     return wait_job(client, r.json()["id"], headers)
+
+
+def fresh(client: TestClient, url: str, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """``headers`` plus If-Match with the current ETag of ``url`` (read just now)."""
+    headers = headers or HR
+    r = client.get(url, headers=headers)
+    assert r.status_code == 200 and r.headers.get("ETag"), r.text
+    return {**headers, "If-Match": r.headers["ETag"]}
