@@ -186,3 +186,14 @@ def fresh(client: TestClient, url: str, headers: dict[str, str] | None = None) -
     r = client.get(url, headers=headers)
     assert r.status_code == 200 and r.headers.get("ETag"), r.text
     return {**headers, "If-Match": r.headers["ETag"]}
+
+
+@pytest.fixture
+def own_backend(backend, tmp_path) -> Iterator[dict[str, Any]]:
+    """A fresh database of the same kind as ``backend`` for a test that starts its own app
+    (sharing the session's database would let its start-up recover the session's jobs)."""
+    from tests.api.live import fresh_backend
+
+    kind = "sqlite" if backend["database_url"].startswith("sqlite") else "postgres"
+    with fresh_backend(kind, tmp_path) as b:
+        yield b

@@ -221,7 +221,8 @@ def _app_client(backend, **kw) -> TestClient:
     return TestClient(create_app(make_settings(backend, **kw)), raise_server_exceptions=False)
 
 
-def test_unexpected_and_database_errors_are_json(backend, monkeypatch):
+def test_unexpected_and_database_errors_are_json(own_backend, monkeypatch):
+    backend = own_backend
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     import api.routes.sites as sites
