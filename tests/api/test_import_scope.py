@@ -248,3 +248,18 @@ def test_queued_jobs_are_limited_per_token(own_backend):
         for jid in ids:
             wait_job(c, jid)
         assert c.post("/jobs", json=body, headers=HR).status_code == 202
+
+
+def test_serve_refuses_the_readme_example_token(monkeypatch, capsys):
+    from api.settings import get_settings
+    from cli.main import main
+
+    monkeypatch.setenv("ROSTER_ADMIN_TOKEN", "change-me")
+    monkeypatch.delenv("ROSTER_DEV", raising=False)
+    get_settings.cache_clear()
+    try:
+        code = main(["serve", "--port", "1"])
+    finally:
+        get_settings.cache_clear()
+    assert code == 2
+    assert "ROSTER_ADMIN_TOKEN is too weak" in capsys.readouterr().err
