@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.limits import Id, OptId
+from api.limits import MAX_INT, Id, OptId
 from roster.model import (
     Absence,
     FixedCell,
@@ -355,7 +355,9 @@ class JobCreate(BaseModel):
     time_limit: float | None = Field(
         None, gt=0, le=3600, description="Seconds; capped by the server's maximum."
     )
-    policy_version: int | None = Field(None, ge=1, description="Default: the newest version.")
+    policy_version: int | None = Field(
+        None, ge=1, le=MAX_INT, description="Default: the newest version."
+    )
 
 
 class JobPublic(BaseModel):
@@ -711,7 +713,7 @@ class AnalyzeRequest(BaseModel):
     unit_id: OptId = None
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
-    policy_version: int | None = Field(None, ge=1)
+    policy_version: int | None = Field(None, ge=1, le=MAX_INT)
 
 
 class ScenarioPublic(BaseModel):

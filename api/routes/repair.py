@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError, responses
-from api.limits import OptId
+from api.limits import MAX_INT, OptId
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
 from roster.errors import InputError
@@ -39,7 +39,7 @@ class Source(BaseModel):
     unit_id: OptId = None
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
-    policy_version: int | None = Field(None, ge=1)
+    policy_version: int | None = Field(None, ge=1, le=MAX_INT)
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
     )
