@@ -189,7 +189,7 @@ class EdgeLimits:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and "json" in ctype:
+        if body and ("json" in ctype or not ctype):  # FastAPI reads a typeless body as JSON
             try:
                 if len(body) > 64 * 1024:
                     await anyio.to_thread.run_sync(_check_json_bytes, body)

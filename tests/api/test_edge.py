@@ -5,6 +5,7 @@ format without internals; a site can be deleted."""
 from __future__ import annotations
 
 import inspect
+import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,6 +68,10 @@ def test_long_names_and_control_characters_are_refused(client):
     body = site_body(new_id())
     body["staff"][0]["name"] = "An\u0000"
     r = client.post("/sites", json=body, headers=HR)
+    assert "control characters" in _json_error(r, 422)["message"]
+    r = client.post(  # a body without a content type is read as JSON: checked as well
+        "/sites", content=json.dumps(body).encode(), headers={**HR, "Content-Type": ""}
+    )
     assert "control characters" in _json_error(r, 422)["message"]
     body = site_body(new_id())
     body["staff"][0]["id"] = "tp 01"
