@@ -257,3 +257,36 @@ def test_unexpected_and_database_errors_are_json(own_backend, monkeypatch):
 
         monkeypatch.setattr(sites, "latest_policy_version", dup)
         _json_error(c.get(f"/sites/{site}", headers=HR), 409)
+
+
+def test_migration_0003_up_down_up(tmp_path):
+    """One head; 0003 adds the version columns (1 for existing rows) and comes off cleanly."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, inspect, text
+
+    from api.db import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert len(ScriptDirectory.from_config(cfg).get_heads()) == 1
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, name, definition, staff, absences, requests, fixed,"
+                " created_at, updated_at, updated_by) VALUES ('old', 'Old', '{}', '[]', '[]',"
+                " '[]', '[]', '2021-01-01', '2021-01-01', '')"
+            )
+        )
+        command.upgrade(cfg, "head")
+        assert conn.execute(text("SELECT version FROM sites")).scalar() == 1
+        for table in ("sites", "rosters", "roster_revisions"):
+            assert "version" in {c["name"] for c in inspect(conn).get_columns(table)}
+        command.downgrade(cfg, "0001")
+        assert "version" not in {c["name"] for c in inspect(conn).get_columns("sites")}
+        command.upgrade(cfg, "head")
+    engine.dispose()
