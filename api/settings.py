@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         None, description="PostgreSQL schema to use (search_path); None: the default schema."
     )
     auto_migrate: bool = Field(True, description="Run Alembic migrations at start-up.")
+    db_lock_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a request waits for a row or database lock another writer holds; "
+        "then it answers 503 with Retry-After.",
+    )
     admin_token: SecretStr | None = Field(
         None, description="A bootstrap token with the hr role (env ROSTER_ADMIN_TOKEN)."
     )

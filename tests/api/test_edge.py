@@ -290,3 +290,31 @@ def test_migration_0003_up_down_up(tmp_path):
         assert "version" not in {c["name"] for c in inspect(conn).get_columns("sites")}
         command.upgrade(cfg, "head")
     engine.dispose()
+
+
+def test_a_lock_held_too_long_is_503_then_the_write_goes_through(own_backend):
+    """A real fault: another connection holds the site's row (PostgreSQL) or the database's
+    write lock (SQLite) longer than db_lock_timeout; the PATCH answers 503 + Retry-After in
+    the JSON format, nothing half-written, and succeeds once the lock is gone."""
+    from sqlalchemy import create_engine, text
+
+    with _app_client(own_backend, db_lock_timeout=1.0) as c:
+        site = make_site(c)
+        headers = fresh(c, f"/sites/{site}")
+        url = own_backend["database_url"]
+        args = {}
+        if own_backend.get("db_schema"):
+            args = {"options": f"-csearch_path={own_backend['db_schema']}"}
+        holder = create_engine(url, connect_args=args)
+        with holder.connect() as conn:
+            if url.startswith("sqlite"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.execute(text("SELECT id FROM sites WHERE id = :s FOR UPDATE"), {"s": site})
+            r = c.patch(f"/sites/{site}", json={"absences": []}, headers=headers)
+            body = _json_error(r, 503)
+            assert r.headers["Retry-After"] and "retry" in body["message"]
+            conn.rollback()
+        holder.dispose()
+        r = c.patch(f"/sites/{site}", json={"absences": []}, headers=headers)
+        assert r.status_code == 200, r.text
