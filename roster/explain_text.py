@@ -232,9 +232,9 @@ def _slot_finding(
     if caps and unders:
         for k in caps:
             unit = k[1].unit
-            cap, headcount = _cap_of(w, unit)
+            cap, headcount = _cap_of(w, unit, d)
             parts.append(f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site")
-            fixes.append(f"raise the cap of {w.unit(unit)} to {need}")
+            fixes.append(f"raise the cap of {w.unit(unit)} to {need} ({cap_setting(unit, need)})")
         post_words = w.posts(posts)
         parts_text = " and ".join(parts)
         msg = f"{when}: {parts_text}, but {post_words} need {_people(need)}."
@@ -273,9 +273,9 @@ def _slot_finding(
                 fixes.append(f"train more staff in '{post.skill}'")
         for k in caps:
             unit = k[1].unit
-            cap, headcount = _cap_of(w, unit)
+            cap, headcount = _cap_of(w, unit, d)
             parts.append(f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site")
-            fixes.append(f"raise the cap of {w.unit(unit)}")
+            fixes.append(f"raise the cap of {w.unit(unit)} ({cap_setting(unit, cap + 1)})")
         for k in overs:
             p = _post(k[1])
             parts.append(f"{w.post(p)} takes at most {ix.needs[p][(d, sh)].max}")
@@ -303,11 +303,19 @@ def _post(scope: Scope) -> str:
     return scope.post
 
 
-def _cap_of(w: _Words, unit: str | None) -> tuple[int, int]:
-    for kind, u, members, cap in w.ix.cap_scopes:
+def _cap_of(w: _Words, unit: str | None, day: int) -> tuple[int, int]:
+    for kind, u, members, _cap in w.ix.cap_scopes:
         if (kind == "site" and unit is None) or (kind == "unit" and u == unit):
-            return cap, len(members)
+            return w.ix.cap_on(kind, u, len(members), day), len(members)
     return 0, 0
+
+
+def cap_setting(unit: str | None, value: int) -> str:
+    """The policy.yaml setting that raises a scope's cap to ``value``: a per-unit override
+    (``cap.overrides``) for a unit, ``cap.max_on_site`` for the whole site."""
+    if unit is None:
+        return f"policy.yaml: cap.max_on_site: {value}"
+    return f"policy.yaml: cap.overrides: [{{unit: {unit}, max_on_site: {value}}}]"
 
 
 def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:

@@ -95,6 +95,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "title.grid": ("Roster", "Lịch làm việc"),
     "kind.counter": ("counter", "quầy"),
     "kind.task": ("task", "nhiệm vụ"),
+    "kind.remote": ("duty from home", "trực tại nhà"),
 }
 
 _WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
@@ -177,6 +178,12 @@ class RosterView:
         for a in roster.assignments:
             if h.contains(a.date):
                 self.on_site[(a.staff, h.day(a.date), a.shift)] = a.post
+        #: Remote duties: (staff, day, shift) -> the remote post served from home.
+        self.remote_duty: dict[tuple[str, int, str], str] = {
+            (r.staff, h.day(r.date), r.shift): r.post
+            for r in roster.remote_duties
+            if h.contains(r.date)
+        }
         self.tests: set[tuple[str, int]] = {
             (x.staff, h.day(x.date)) for x in roster.tests if h.contains(x.date)
         }
@@ -226,7 +233,7 @@ class RosterView:
         absence = self.ix.absence_at(staff_id, day, shift)
         if absence is not None and absence.reason.is_off:
             return Cell("off")
-        return Cell("remote")
+        return Cell("remote", self.remote_duty.get(key))
 
     def test_shift(self, staff_id: str, day: int) -> str:
         """The shift whose cell shows the day's test: the first on site, else the first open,
@@ -252,7 +259,8 @@ class RosterView:
         return out
 
     def code(self, c: Cell) -> str:
-        if c.mode == "post":
+        if c.mode == "post" or (c.mode == "remote" and c.post is not None):
+            # A remote duty shows its post's code in a remote cell (coloured as remote).
             base = self.codes.get(c.post or "", c.post or "?")
         else:
             base = {"general": "G", "remote": "R", "off": "-"}[c.mode]
@@ -269,12 +277,14 @@ class RosterView:
 
 
 def post_codes(problem: Problem) -> dict[str, str]:
-    """Short grid codes: counters C1, C2 ..., tasks T1, T2 ... in the site's order."""
+    """Short grid codes: counters C1, C2 ..., tasks T1, T2 ..., remote duties H1, H2 ... (done
+    from home) in the site's order."""
+    prefix = {PostKind.counter: "C", PostKind.task: "T", PostKind.remote: "H"}
     out: dict[str, str] = {}
-    n = {PostKind.counter: 0, PostKind.task: 0}
+    n = dict.fromkeys(prefix, 0)
     for p in problem.site.posts:
         n[p.kind] += 1
-        out[p.id] = ("C" if p.kind == PostKind.counter else "T") + str(n[p.kind])
+        out[p.id] = prefix[p.kind] + str(n[p.kind])
     return out
 
 

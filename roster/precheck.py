@@ -119,6 +119,14 @@ class _Ctx:
                 return False
         return True
 
+    def may_serve_remote(self, staff_id: str, slot: Slot) -> bool:
+        """Whether a person can serve a remote duty in an open slot as far as hard rules of
+        the input go: not sent off by an absence (working from home is allowed)."""
+        if not (self.p.policy.remote.enabled and self.p.policy.remote.hard):
+            return True
+        absence = self.ix.absence_at(staff_id, *slot)
+        return absence is None or not absence.reason.is_off
+
 
 # ----------------------------------------------------------------------------------------------
 # the checks
@@ -139,7 +147,10 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 continue
             d, s = slot
             date = c.ix.date(d)
-            avail = [q for q in qualified if c.may_be_on_site(q, slot)]
+            if post.remote:
+                avail = [q for q in qualified if c.may_serve_remote(q, slot)]
+            else:
+                avail = [q for q in qualified if c.may_be_on_site(q, slot)]
             base = dict(
                 severity=severity,
                 rule="coverage.under",
@@ -166,7 +177,7 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 )
                 out.append(Finding(message=msg, **base))
                 continue
-            if c.teams_hard and slot in c.ix.pattern_team:
+            if c.teams_hard and slot in c.ix.pattern_team and not post.remote:
                 team = c.ix.pattern_team[slot]
                 in_team = [q for q in avail if c.may_be_on_site(q, slot, with_team=team)]
                 if len(in_team) < need.min:
@@ -190,7 +201,7 @@ def _check_team_split(c: _Ctx) -> list[Finding]:
     out: list[Finding] = []
     count = c.p.policy.teams.count
     for post in c.p.site.posts:
-        if not c.coverage_hard(post.id):
+        if not c.coverage_hard(post.id) or post.remote:
             continue
         qualified = [c.ix.staff_by_id[q] for q in c.ix.qualified_staff[post.id]]
         rotating = [q for q in qualified if q.rotates]
@@ -233,7 +244,7 @@ def _check_cap(c: _Ctx) -> list[Finding]:
         member_set = set(members)
         demand: dict[Slot, list[tuple[str, int]]] = defaultdict(list)
         for post in c.p.site.posts:
-            if not c.coverage_hard(post.id):
+            if not c.coverage_hard(post.id) or post.remote:
                 continue
             qualified = c.ix.qualified_staff[post.id]
             for slot, need in c.ix.needs[post.id].items():
@@ -247,9 +258,10 @@ def _check_cap(c: _Ctx) -> list[Finding]:
             if not posts:
                 continue
             total = sum(n for _, n in posts)
+            d, s = slot
+            cap = c.ix.cap_on(kind, unit, len(members), d)
             if total <= cap:
                 continue
-            d, s = slot
             if len(posts) == 1:
                 what = f"{c.post_label(posts[0][0])} needs {_people(total)}"
             elif all(n == 1 for _, n in posts):
@@ -276,7 +288,7 @@ def _min_on_site_by_day(c: _Ctx) -> dict[int, int]:
             total = sum(
                 c.ix.needs[p.id][(d, s)].min
                 for p in c.p.site.posts
-                if c.coverage_hard(p.id) and (d, s) in c.ix.needs[p.id]
+                if c.coverage_hard(p.id) and not p.remote and (d, s) in c.ix.needs[p.id]
             )
             best = max(best, total)
         if best:

@@ -45,7 +45,9 @@ from roster.referee import (
     coverage,
     fairness,
     fixed,
+    presence,
     rapid_tests,
+    remote,
     requests,
     resilience,
     structure,
@@ -137,6 +139,39 @@ FAMILIES: tuple[RuleFamily, ...] = (
         module="structure",
         couples="person",
         solver=False,
+    ),
+    # Before coverage: the remote duties it reads count toward their posts.
+    RuleFamily(
+        id="remote",
+        contract=model.RemoteDutyRule,
+        policy="remote",
+        rules=(
+            Rule(
+                "remote.off",
+                "Remote duty while off",
+                "Được phân công trực tại nhà khi đang nghỉ/cách ly",
+                3,
+            ),
+            Rule(
+                "remote.on_site",
+                "Remote duty while on site",
+                "Vừa làm việc trực tiếp tại cơ quan vừa được phân công trực tại nhà",
+            ),
+            Rule(
+                "remote.at_office",
+                "Remote duty rostered on site",
+                "Nhiệm vụ làm tại nhà bị xếp làm trực tiếp tại cơ quan",
+            ),
+            Rule(
+                "remote.kind",
+                "On-site post listed as a remote duty",
+                "Vị trí làm trực tiếp bị xếp như nhiệm vụ tại nhà",
+            ),
+        ),
+        check=remote.check,
+        module="remote",
+        couples="unit",
+        relax_weight=100_000,
     ),
     RuleFamily(
         id="fixed",
@@ -320,6 +355,23 @@ FAMILIES: tuple[RuleFamily, ...] = (
         check=resilience.check,
         module="resilience",
         couples="site",
+    ),
+    RuleFamily(
+        id="presence",
+        contract=model.PresenceRule,
+        policy="presence",
+        rules=(
+            Rule(
+                "presence",
+                "Unit below its presence floor",
+                "Đơn vị không đủ số người làm việc trực tiếp tối thiểu",
+                8,
+            ),
+        ),
+        check=presence.check,
+        module="presence",
+        couples="unit",
+        relax_weight=100_000,
     ),
 )
 

@@ -55,3 +55,17 @@ def test_soft_mode_returns_a_roster_and_lists_the_shortfall() -> None:
     assert result.roster is not None and report is not None
     assert len(report.violations) == 1
     assert report.violations[0].rule in ("cap", "coverage.under")
+
+
+def test_the_cap_fix_names_the_per_unit_setting_and_the_setting_works() -> None:
+    from solver import solve
+
+    p = land_office()
+    c = find_conflict(p, time_limit=10)
+    text = explain(p, c.keys, status="infeasible", minimal=c.minimal).text()
+    assert "cap.overrides: [{unit: land, max_on_site: 5}]" in text
+    # Doing what it says: the same office with that override has a roster.
+    data = p.model_dump()
+    data["policy"]["cap"]["overrides"] = [{"unit": "land", "max_on_site": 5}]
+    raised = type(p).model_validate(data)
+    assert solve(raised, time_limit=20, workers=2).status in (Status.optimal, Status.feasible)
