@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--counters", type=positive_int, metavar="C")
     g.add_argument("--weeks", type=positive_int, metavar="W")
     g.add_argument("--seed", type=int, metavar="S")
+    g.add_argument(
+        "--duty-officers",
+        action="store_true",
+        default=None,
+        help="every unit keeps at least one person on site in every shift (a presence floor)",
+    )
     g.add_argument("--force", action="store_true", help="write into a folder holding a scenario")
     g.add_argument("out_dir", metavar="OUT_DIR")
 
@@ -387,6 +393,7 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "counters": args.counters,
         "weeks": args.weeks,
         "seed": args.seed,
+        "duty_officers": args.duty_officers,
     }
     accepted = inspect.signature(generate).parameters
     kwargs = {k: v for k, v in wanted.items() if v is not None and k in accepted}
