@@ -141,6 +141,7 @@ def build_problem(
         )
         site = Site.model_validate(site.model_dump())
         staff = [s for s in staff if s.unit == unit_id]
+        policy = policy.restricted({unit_id}, {p.id for p in site.posts})
     ids = {s.id for s in staff}
     post_ids = {p.id for p in site.posts}
     end = start + dt.timedelta(days=days - 1)

@@ -692,6 +692,24 @@ class Policy(Model):
     remote: RemoteDutyRule = Field(default_factory=RemoteDutyRule)
     suspensions: list[Suspension] = Field(default_factory=list)
 
+    def restricted(self, units: set[str], posts: set[str]) -> Policy:
+        """This policy for part of a site (some units and their posts): cap overrides and
+        presence floors of other units dropped, suspensions naming only the posts kept."""
+        cap = self.cap.model_copy(
+            update={"overrides": [o for o in self.cap.overrides if o.unit in (None, *units)]}
+        )
+        presence = self.presence.model_copy(
+            update={"floors": [f for f in self.presence.floors if f.unit in (None, *units)]}
+        )
+        suspensions = []
+        for su in self.suspensions:
+            kept = [p for p in su.posts if p in posts]
+            if kept or su.kinds:
+                suspensions.append(su.model_copy(update={"posts": kept}))
+        return self.model_copy(
+            update={"cap": cap, "presence": presence, "suspensions": suspensions}
+        )
+
 
 # --------------------------------------------------------------------------------------------
 # The problem

@@ -182,3 +182,46 @@ def test_demo_scenario_site(client):
     assert r.json()["id"] == site_id and len(r.json()["staff"]) > 10
     r = client.post("/sites/demo", json={"scenario": "nope"}, headers=HR)
     assert r.status_code == 404 and r.json()["field"] == "scenario"
+
+
+def test_policy_with_unit_caps_floors_remote_duties_and_dates(client):
+    body = site_body(new_id())
+    body["site"]["posts"].append(
+        {"id": "hotline", "kind": "remote", "unit": "tp", "demands": [{"min": 1, "max": 1}]}
+    )
+    r = client.post("/sites", json=body, headers=HR)
+    assert r.status_code == 201, r.text
+    site_id = body["site"]["id"]
+    policy = {
+        "cap": {"fraction": 0.34, "overrides": [{"unit": "tp", "fraction": "1/2", "from": START}]},
+        "presence": {"floors": [{"min": 1}, {"unit": "dd", "min": 2, "shifts": ["am"]}]},
+        "suspensions": [{"posts": ["q-dd"], "from": START, "to": START, "note": "Công văn"}],
+    }
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={"policy": policy, "reason": "Thủ trưởng bố trí theo tính chất đơn vị"},
+        headers=fresh(client, f"/sites/{site_id}/policy"),
+    )
+    assert r.status_code == 201, r.text
+    got = client.get(f"/sites/{site_id}/policy", headers=HR).json()["policy"]
+    assert got["cap"]["overrides"] == [
+        {"from": START, "to": None, "unit": "tp", "fraction": 0.5, "max_on_site": None}
+    ]
+    assert got["suspensions"][0]["from"] == START and got["presence"]["floors"][1]["min"] == 2
+    # A job for one unit takes the policy's parts about that unit; the hotline is served
+    # from home by someone of tp, the floor keeps someone on site.
+    job = run_job(client, site_id, unit_id="tp", time_limit=5)
+    assert job["status"] == "done", job
+    roster = client.get(f"/rosters/{job['roster_id']}", headers=HR).json()["revision"]["roster"]
+    duties = roster["remote_duties"]
+    assert duties and {d["post"] for d in duties} == {"hotline"}
+    on_site = {(a["date"], a["shift"]) for a in roster["assignments"]}
+    assert all((d["date"], d["shift"]) in on_site for d in duties)
+    # A floor naming a unit the site does not have is refused with the reason.
+    bad = {"presence": {"floors": [{"unit": "nope", "min": 1}]}}
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={"policy": bad, "reason": "typo"},
+        headers=fresh(client, f"/sites/{site_id}/policy"),
+    )
+    assert r.status_code == 422 and "unknown unit 'nope'" in r.json()["message"]

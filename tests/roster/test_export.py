@@ -296,3 +296,30 @@ def test_harmless_text_is_left_alone(tmp_path: Path, problem, roster) -> None:
     export.write_roster_csv(tmp_path / "roster.csv", problem, roster)
     text = (tmp_path / "roster.csv").read_text(encoding="utf-8-sig")
     assert "Nguyễn Văn An = tổ trưởng" in text and "'Nguyễn" not in text
+
+
+def test_remote_duties_show_in_the_grid_csv_and_calendar(tmp_path: Path) -> None:
+    from roster.ical import person_calendar
+    from roster.model import Demand, Post, RemoteDuty, Roster
+    from tests.helpers import tiny_problem
+
+    posts = [
+        Post(id="C", demands=[Demand(shifts=["AM"])]),
+        Post(id="hotline", name="Hotline", kind="remote", demands=[Demand(shifts=["AM"])]),
+    ]
+    p = tiny_problem(days=1, posts=posts)
+    day = p.horizon.start
+    roster = Roster(
+        remote_duties=[RemoteDuty(staff="s1", date=day, shift="AM", post="hotline")],
+        assignments=[Assignment(staff="s0", date=day, shift="AM", post="C")],
+    )
+    v = export.RosterView(p, roster)
+    cell = v.cell("s1", 0, "AM")
+    assert (cell.mode, cell.post, v.code(cell)) == ("remote", "hotline", "H1")
+    assert v.code(v.cell("s2", 0, "AM")) == "R"
+    export.write_roster_csv(tmp_path / "roster.csv", p, roster)
+    rows = list(csv.DictReader((tmp_path / "roster.csv").open(encoding="utf-8-sig")))
+    mine = [r for r in rows if r["staff_id"] == "s1" and r["shift"] == "AM"]
+    assert [(r["mode"], r["post"]) for r in mine] == [("remote", "hotline")]
+    ics = person_calendar(p, roster, "s1").decode()
+    assert "SUMMARY:Duty from home: Hotline (Morning)" in ics and "REMOTE-DUTY" in ics
