@@ -386,7 +386,7 @@ async def week(
             grid["build_seconds"] = time.perf_counter() - t0
         jobs = [
             j
-            for j in await api.get("/jobs", params={"site_id": site_doc["id"], "limit": 50})
+            for j in await api.get("/jobs", params={"site_id": site_doc["id"], "limit": 10})
             if j["unit_id"] == unit_id and j["start"] == start_d.isoformat()
         ]
     except ApiFailure as exc:
@@ -852,7 +852,7 @@ async def staff_import(request: Request) -> Response:
             error = exc.message
             issues = exc.issues or [{"message": exc.message, "field": exc.field}]
             if exc.status == 422:
-                error = t("staff.errors", lang)
+                error = t("staff.errors", lang, n=len(issues))
     return render(
         request,
         "staff.html",
@@ -998,7 +998,21 @@ async def solve_option(
         },
     )
     job = await wait_job(api, job, limit)
-    out: dict[str, Any] = {"version": version, "job": job, "ok": False}
+    pv = await api.get(f"/sites/{quote(site_id, safe='')}/policies/{version}")
+    pol = pv["policy"]
+    frac = pol["cap"].get("fraction")
+    out: dict[str, Any] = {
+        "version": version,
+        "job": job,
+        "ok": False,
+        "reason": pv.get("reason", ""),
+        "cap": "—"
+        if frac is None
+        else str(Fraction(frac).limit_denominator(12)) + f" ({pol['cap'].get('rounding')})",
+        "max_on_site": pol["cap"].get("max_on_site"),
+        "teams": pol["teams"]["count"],
+        "rotation": pol["teams"]["rotation"],
+    }
     if not job.get("roster_id"):
         return out
     full = await api.get(f"/rosters/{job['roster_id']}")
@@ -1213,6 +1227,8 @@ async def positive_run(request: Request) -> Response:
         else:
             try:
                 await accept_proposal(api, full, proposal)
+                if sess.me["role"] == "hr" and proposal.get("isolated"):
+                    await record_isolation(api, full["site_id"], proposal["isolated"])
                 return RedirectResponse(
                     f"/web/week?site={quote(full['site_id'])}&unit={quote(full['unit_id'] or '')}"
                     f"&start={full['start']}&roster={roster_id}&accepted=1",
@@ -1240,14 +1256,41 @@ async def positive_run(request: Request) -> Response:
             except ApiFailure as exc:
                 errors["form"] = exc.message
         if result and result.get("roster"):
+            from roster.export import post_codes
+            from roster.model import Absence
             from solver.reroster import CELL_WEIGHT, POST_WEIGHT, TEST_WEIGHT
 
             price = {"cell": CELL_WEIGHT, "post": POST_WEIGHT, "test": TEST_WEIGHT}
+            codes = post_codes(problem)
+            shift_name = {
+                s.id: (s.name_vi if lang == "vi" and s.name_vi else s.label)
+                for s in problem.site.shifts
+            }
             for c in result.get("changes", []):
                 c["price"] = price.get(c.get("kind", "cell"), "")
+                c["before_text"] = state_text(c["before"], codes, lang)
+                c["after_text"] = state_text(c["after"], codes, lang)
+                c["shift_text"] = shift_name.get(c.get("shift") or "", "")
+                c["reason_text"] = REASON_TEXT.get(c.get("reason", ""), {}).get(
+                    lang, c.get("reason")
+                )
+            for i in result.get("isolated", []):
+                i["reason_text"] = REASON_TEXT.get(i["reason"], {}).get(lang, i["reason"])
             new = Roster.model_validate(result["roster"])
             changed = {(c["staff"], c["date"], c["shift"]) for c in result.get("changes", [])}
-            grid = grid_of(problem, new, lang, changed)
+            # the grid shows the isolated people off (the stored problem does not know yet)
+            shown = problem.model_copy(
+                update={
+                    "absences": problem.absences
+                    + [
+                        Absence(
+                            staff=i["staff"], start=i["start"], end=i["end"], reason="isolation"
+                        )
+                        for i in result.get("isolated", [])
+                    ]
+                }
+            )
+            grid = grid_of(shown, new, lang, changed)
             pid = secrets.token_urlsafe(12)
             sess.proposals.clear()
             sess.proposals[pid] = {
@@ -1255,6 +1298,7 @@ async def positive_run(request: Request) -> Response:
                 "roster": result["roster"],
                 "ok": not (result.get("report") or {}).get("violations"),
                 "reason": f"re-roster after a positive case: {staff} on {date}",
+                "isolated": result.get("isolated", []),
             }
             result["proposal"] = pid
     return render(
@@ -1285,6 +1329,50 @@ async def maybe_wait(api: Api, answer: Any) -> Any:
         job = await wait_job(api, answer, 600)
         return job.get("result") or job
     return answer
+
+
+REASON_TEXT: dict[str, dict[str, str]] = {
+    "positive test": {"vi": "dương tính (F0)", "en": "positive test"},
+    "close contact": {"vi": "tiếp xúc gần (F1)", "en": "close contact"},
+    "covers": {"vi": "thay người vắng", "en": "covers"},
+    "moved": {"vi": "đổi lịch", "en": "moved"},
+    "test plan": {"vi": "lịch test", "en": "test plan"},
+}
+
+
+def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
+    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    if value.startswith("on_site"):
+        post = value.partition(":")[2]
+        return t("mode.on_site", lang) + (f" {codes.get(post, post)}" if post else "")
+    words = {
+        "remote": t("mode.remote", lang),
+        "off": t("mode.off", lang),
+        "booked": t("mode.test", lang),
+        "none": "—",
+    }
+    return words.get(value, value)
+
+
+async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]]) -> None:
+    """HR: the isolations become the site's absences, so later weeks know them."""
+    sid = quote(site_id, safe="")
+    site = await api.get(f"/sites/{sid}")
+    absences = list(site["absences"])
+    have = {(a["staff"], a["start"], a["end"]) for a in absences}
+    for i in isolated:
+        key = (i["staff"], str(i["start"]), str(i["end"]))
+        if key not in have:
+            absences.append(
+                {
+                    "staff": i["staff"],
+                    "start": str(i["start"]),
+                    "end": str(i["end"]),
+                    "reason": "isolation",
+                    "note": i.get("reason", ""),
+                }
+            )
+    await api.patch_if_match(f"/sites/{sid}", json={"absences": absences})
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:

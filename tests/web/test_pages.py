@@ -115,12 +115,18 @@ def test_hr_generates_edits_publishes_and_prints(browser, server, shot):
     ctx, page = sign_in(browser, server, server["admin"])
     page.goto(server["base"] + WEEK)
     expect(page.get_by_text("Chưa có lịch cho đơn vị này")).to_be_visible()
-    page.get_by_label("Thời gian tối đa (giây)").fill("4")
+    page.get_by_label("Thời gian tối đa (giây)").fill("30")
     page.get_by_role("button", name="Lập lịch", exact=True).click()
     expect(page.locator("#progress")).to_be_visible()
-    expect(page.locator("#p-status")).to_have_text(re.compile("Đang chờ|Đang tính|Xong"))
+    # live progress from the job: a best objective, a bound and a gap while solving
+    expect(page.locator("#p-obj")).to_have_text(re.compile(r"\d"), timeout=60_000)
+    expect(page.locator("#p-status")).to_have_text("Đang tính")
+    expect(page.locator("#p-gap")).to_have_text(re.compile(r"\d+\.\d %"))
+    page.wait_for_timeout(1500)
     shot(page, "06-generate-progress", full=False)
-    expect(page).to_have_url(re.compile(r"roster="), timeout=90_000)
+    # Stop keeps the best roster found so far
+    page.get_by_role("button", name="Dừng (giữ lịch tốt nhất)").click()
+    expect(page).to_have_url(re.compile(r"roster="), timeout=60_000)
     STATE["roster"] = re.search(r"roster=([0-9a-f]+)", page.url).group(1)
     grid = page.locator("#grid")
     expect(grid).to_be_visible()
@@ -134,14 +140,16 @@ def test_hr_generates_edits_publishes_and_prints(browser, server, shot):
     assert 0 < shown < 12
     page.get_by_label("Nhóm", exact=True).select_option("")
     # keyboard: focus the first cell, move right with the arrow key
-    first = grid.locator("td.c button").first
+    first = grid.locator("td.c").first
     first.focus()
     page.keyboard.press("ArrowRight")
-    focused = page.evaluate("document.activeElement.parentElement.cellIndex")
-    assert focused == 3
+    assert page.evaluate("document.activeElement.cellIndex") == 3
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.parentElement.rowIndex") == 3
     # edit a cell: take the person at a counter off it -> the referee refuses, in words
     cell = grid.locator("td.c.on_site[data-p^='quay-']").first
-    cell.locator("button").click()
+    cell.focus()
+    page.keyboard.press("Enter")
     dialog = page.locator("#edit-dialog")
     expect(dialog).to_be_visible()
     dialog.get_by_label("Ở nhà").check()
@@ -227,6 +235,10 @@ def test_positive_case_re_roster_and_accept(browser, server, shot):
     expect(page.locator("#isolated li").first).to_be_visible(timeout=90_000)
     expect(page.locator("#changes tbody tr").first).to_be_visible()
     assert page.locator("td.c.changed").count() > 0
+    # the person who tested positive is off (isolated) from that day in the proposal
+    case = page.locator("#p-staff").input_value()
+    row = page.locator(f"#grid tr[data-staff='{case}']")
+    expect(row.locator("td.c").nth(4)).to_have_class(re.compile(r"\boff\b"))
     shot(page, "13-positive-case")
     page.get_by_role("button", name="Chấp nhận thành bản sửa mới").click()
     expect(page).to_have_url(re.compile(r"/web/week"))

@@ -45,7 +45,7 @@
     const c = $("#f-count");
     c.textContent = fmt(c.dataset.tpl, { n, total: rows.length });
   }
-  if (grid) {
+  if (grid && $("#f-team")) {
     ["#f-team", "#f-post"].forEach((s) => $(s).addEventListener("change", applyFilters));
     $("#f-person").addEventListener("input", applyFilters);
     applyFilters();
@@ -53,13 +53,14 @@
 
   // ---------------------------------------------------------------- keyboard navigation
   if (grid) {
-    const buttons = () => $$("tbody tr:not([hidden]) td.c button", grid);
-    const first = $("tbody td.c button", grid);
+    const first = $("tbody td.c", grid);
     if (first) first.tabIndex = 0;
+    let current = first;
     grid.addEventListener("keydown", (ev) => {
-      const btn = ev.target.closest("td.c button");
-      if (!btn) return;
-      const td = btn.parentElement, tr = td.parentElement;
+      const td = ev.target.closest("td.c");
+      if (!td) return;
+      const tr = td.parentElement;
+      if ((ev.key === "Enter" || ev.key === " ") && grid.dataset.editable) { ev.preventDefault(); td.click(); return; }
       const cells = $$("td.c", tr), col = cells.indexOf(td);
       let target = null;
       if (ev.key === "ArrowRight") target = cells[col + 1];
@@ -73,8 +74,8 @@
       }
       if (target) {
         ev.preventDefault();
-        buttons().forEach((b) => (b.tabIndex = -1));
-        const b = $("button", target); b.tabIndex = 0; b.focus();
+        if (current) current.tabIndex = -1;
+        current = target; target.tabIndex = 0; target.focus();
       }
     });
   }
@@ -86,16 +87,17 @@
   let editing = null;
   if (grid && dlg && grid.dataset.editable) {
     grid.addEventListener("click", (ev) => {
-      const btn = ev.target.closest("td.c button");
-      if (!btn) return;
-      const td = btn.parentElement, tr = td.parentElement;
-      editing = { staff: tr.dataset.staff, date: td.dataset.d, shift: td.dataset.s, btn };
+      const td = ev.target.closest("td.c");
+      if (!td) return;
+      const btn = td, tr = td.parentElement;
+      const col0 = $$("td.c", tr).indexOf(td), head = grid.tHead.rows[1].cells[col0];
+      editing = { staff: tr.dataset.staff, date: head.dataset.d, shift: head.dataset.s, btn };
       const name = $("th.person", tr).textContent.trim();
       const col = $$("td.c", tr).indexOf(td);
       const days = $$("thead th.day", grid), shiftRow = grid.tHead.rows[1].cells;
       const per = shiftRow.length / Math.max(1, days.length);
       $("#edit-what").textContent = name + " · " + days[Math.floor(col / per)].textContent + " · " + shiftRow[col].textContent + " · " + btn.getAttribute("aria-label");
-      $$('input[name="mode"]', dlg).forEach((r) => (r.checked = r.value === (td.dataset.m === "on_site" ? "on_site" : "remote")));
+      $$('input[name="mode"]', dlg).forEach((r) => (r.checked = r.value === (td.classList.contains("on_site") ? "on_site" : "remote")));
       $("#edit-post").value = td.dataset.p || "";
       $("#edit-refusal").hidden = true; $("#edit-accept").hidden = true;
       dlg.showModal();
@@ -224,7 +226,7 @@
       stop.hidden = false; btn.disabled = true;
       while (["queued", "solving"].includes(job.status)) {
         show(job);
-        if (job.objective !== null && job.objective !== undefined) points.push({ t: (performance.now() - t0) / 1000, o: job.objective, b: job.bound });
+        if (job.objective !== null && job.objective !== undefined) points.push({ t: job.elapsed || (performance.now() - t0) / 1000, o: job.objective, b: job.bound });
         draw(points);
         await sleep(500);
         const r = await api("GET", "/jobs/" + job.id);

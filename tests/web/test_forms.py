@@ -1,0 +1,63 @@
+"""The web layer's own logic without a browser: dates and words in both languages, the policy
+form's parsing and field messages, the API field names mapped to form fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from api.web.i18n import TEXT, long_date, short_date, t
+from api.web.pages import api_field, parse_policy_form, policy_diff, policy_form_values
+from roster.model import Policy
+
+
+def test_dates_in_vietnamese_and_english():
+    d = dt.date(2021, 12, 13)
+    assert long_date(d, "vi") == "Thứ Hai 13/12/2021"
+    assert long_date("2021-12-19", "vi") == "Chủ Nhật 19/12/2021"
+    assert long_date(d, "en") == "Monday 13/12/2021"
+    assert short_date(d, "vi") == "T2 13/12"
+
+
+def test_every_word_exists_in_both_languages():
+    for key, (vi, en) in TEXT.items():
+        assert vi.strip() and en.strip(), key
+        assert vi.count("{") == en.count("{"), key  # same placeholders
+    assert t("week.title", "vi") != t("week.title", "en")
+
+
+def _form(policy: dict, **changes: object) -> dict:
+    values = policy_form_values(policy)
+    form = {k: v for k, v in values.items() if not isinstance(v, bool)}
+    form.update({k: "on" for k, v in values.items() if v is True})
+    form.update(changes)
+    return form
+
+
+def test_policy_form_round_trip_and_fraction():
+    base = Policy().model_dump(mode="json")
+    policy, errors, _ = parse_policy_form(
+        _form(base, **{"cap.fraction": "1/2", "reason": "x"}), base, "vi"
+    )
+    assert errors == {}
+    assert policy["cap"]["fraction"] == 0.5
+    assert Policy.model_validate(policy).cap.fraction == 0.5
+    assert policy_diff(base, policy) == [("cap.fraction", base["cap"]["fraction"], 0.5)]
+
+
+def test_policy_form_messages_next_to_each_field():
+    base = Policy().model_dump(mode="json")
+    form = _form(
+        base,
+        **{"cap.fraction": "2", "teams.count": "0", "contracts": "{bad", "reason": ""},
+    )
+    _, errors, values = parse_policy_form(form, base, "vi")
+    assert "từ 0 đến 1" in errors["cap.fraction"]
+    assert errors["teams.count"] == "Phải là số nguyên từ 1 trở lên."
+    assert errors["contracts"].startswith("JSON không hợp lệ")
+    assert errors["reason"] == "Bắt buộc nhập."
+    assert values["cap.fraction"] == "2"  # what the user typed comes back
+
+
+def test_api_fields_map_to_form_fields():
+    assert api_field("policy.cap.fraction") == "cap.fraction"
+    assert api_field("body.policy.contracts.default.counts") == "contracts"
