@@ -101,6 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "coverage.title": ("Bố trí quầy/nhiệm vụ mỗi ca", "Coverage of every post per shift"),
     "slot": ("Ca", "Shift"),
+    "date": ("Ngày", "Date"),
     "gen.title": ("Lập lịch tự động", "Generate"),
     "gen.generate": ("Lập lịch", "Generate"),
     "gen.regenerate": ("Lập lại lịch", "Re-generate"),

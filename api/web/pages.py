@@ -21,7 +21,17 @@ from fastapi.templating import Jinja2Templates
 
 from api.web import HERE
 from api.web.client import Api, ApiFailure
-from api.web.i18n import LANGS, Lang, long_date, plain_date, short_date, t, when
+from api.web.i18n import (
+    LANGS,
+    WEEKDAYS_EN,
+    WEEKDAYS_VI,
+    Lang,
+    long_date,
+    plain_date,
+    short_date,
+    t,
+    when,
+)
 from api.web.session import (
     COOKIE,
     LANG_COOKIE,
@@ -64,6 +74,7 @@ def render(
         "short_date": lambda d: short_date(d, lang),
         "plain_date": plain_date,
         "when": when,
+        "rule_label": lambda rule, default="": rule_label(rule, lang, default),
         "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **kw,
     }
@@ -77,6 +88,15 @@ def render(
         "frame-ancestors 'none'; form-action 'self'"
     )
     return resp
+
+
+def rule_label(rule: str, lang: Lang, default: str = "") -> str:
+    from roster.rules import LABELS
+
+    if rule in LABELS:
+        en, vi = LABELS[rule]
+        return vi if lang == "vi" else en
+    return default or rule
 
 
 def to_login(request: Request) -> RedirectResponse:
@@ -444,7 +464,12 @@ def js_text(lang: Lang) -> str:
         "mode.off",
         "error.title",
     ]
-    return json.dumps({k: t(k, lang) for k in keys}, ensure_ascii=False).replace("<", "\\u003c")
+    from roster.rules import LABELS
+
+    out: dict[str, Any] = {k: t(k, lang) for k in keys}
+    out["rules"] = {r: (vi if lang == "vi" else en) for r, (en, vi) in LABELS.items()}
+    out["weekdays"] = WEEKDAYS_VI if lang == "vi" else WEEKDAYS_EN
+    return json.dumps(out, ensure_ascii=False).replace("<", "\\u003c")
 
 
 @router.get("/print")

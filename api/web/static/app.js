@@ -120,7 +120,21 @@
         p.textContent = fmt(T["edit.refused"], { n: v.length });
         box.appendChild(p);
         const ul = document.createElement("ul");
-        v.forEach((x) => { const li = document.createElement("li"); li.textContent = (x.label ? x.label + ": " : "") + x.message; ul.appendChild(li); });
+        v.forEach((x) => {
+          const li = document.createElement("li");
+          const s = document.createElement("strong");
+          s.textContent = (T.rules && T.rules[x.rule]) || x.label || x.rule;
+          li.appendChild(s);
+          const where = [];
+          if (x.staff) { const tr = $('tr[data-staff="' + x.staff + '"]', grid); where.push(tr ? $("th.person", tr).textContent.trim() : x.staff); }
+          if (x.date) { const d = new Date(x.date + "T00:00:00"); where.push(T.weekdays[(d.getDay() + 6) % 7] + " " + x.date.slice(8, 10) + "/" + x.date.slice(5, 7) + "/" + x.date.slice(0, 4)); }
+          if (x.shift) { const h = $('thead th.shift[data-s="' + x.shift + '"]', grid); where.push(h ? h.textContent : x.shift); }
+          if (x.post) { const o = $('#edit-post option[value="' + x.post + '"]'); where.push(o ? o.textContent : x.post); }
+          if (where.length) li.appendChild(document.createTextNode(" — " + where.join(", ")));
+          const det = document.createElement("div"); det.className = "detail"; det.lang = "en"; det.textContent = x.message;
+          li.appendChild(det);
+          ul.appendChild(li);
+        });
         box.appendChild(ul);
         $("#edit-accept").hidden = false;
       } else {
