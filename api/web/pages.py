@@ -27,6 +27,7 @@ from api.web.i18n import (
     WEEKDAYS_VI,
     Lang,
     long_date,
+    message,
     plain_date,
     short_date,
     t,
@@ -75,6 +76,8 @@ def render(
         "plain_date": plain_date,
         "when": when,
         "rule_label": lambda rule, default="": rule_label(rule, lang, default),
+        "absence_key": absence_key,
+        "msg": lambda text: message(text, lang),
         "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **kw,
     }
@@ -432,7 +435,7 @@ async def week(
         headcount=headcount,
         coverage=coverage,
         can_edit=can_edit,
-        can_generate=sess.me["role"] in ("hr", "head", "portal"),
+        can_generate=can_edit,  # the portal only reads on these pages
         last_job=last_job,
         js_text=js_text(lang),
     )
@@ -689,7 +692,11 @@ async def policy_page(
         if a and b:
             va = await api.get(f"/sites/{quote(site_doc['id'], safe='')}/policies/{a}")
             vb = await api.get(f"/sites/{quote(site_doc['id'], safe='')}/policies/{b}")
-            diff = policy_diff(va["policy"], vb["policy"])
+            lang = lang_of(request)
+            diff = [
+                (diff_words(k, lang), diff_value(k, x, lang), diff_value(k, y, lang))
+                for k, x, y in policy_diff(va["policy"], vb["policy"])
+            ]
     except ApiFailure as exc:
         return error_page(request, sess, exc)
     return render(
@@ -728,6 +735,59 @@ def policy_diff(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, An
         for k in sorted(set(fa) | set(fb))
         if fa.get(k, "—") != fb.get(k, "—")
     ]
+
+
+#: policy paths -> (section word key, field word key) for the diff table
+FIELD_WORDS = {
+    "cap.fraction": ("policy.cap", "policy.cap.fraction"),
+    "cap.max_on_site": ("policy.cap", "policy.cap.max"),
+    "cap.minimum": ("policy.cap", "policy.cap.minimum"),
+    "cap.rounding": ("policy.cap", "policy.cap.rounding"),
+    "cap.scopes": ("policy.cap", "policy.cap.scopes"),
+    "teams.count": ("policy.teams", "policy.teams.count"),
+    "teams.rotation": ("policy.teams", "policy.teams.rotation"),
+    "teams.balance": ("policy.teams", "policy.teams.balance"),
+    "tests.valid_days": ("policy.tests", "policy.tests.valid_days"),
+    "tests.daily_capacity": ("policy.tests", "policy.tests.capacity"),
+    "tests.cost_per_test": ("policy.weights", "policy.test_cost"),
+    "fairness.weight": ("policy.weights", "policy.fairness"),
+    "requests.multiplier": ("policy.weights", "policy.requests"),
+}
+SECTION_WORDS = {
+    "cap": "policy.cap",
+    "teams": "policy.teams",
+    "tests": "policy.tests",
+    "coverage": "policy.coverage",
+    "contracts": "policy.contracts",
+}
+RULE_FIELDS = {"enabled": "policy.enabled", "hard": "policy.hard", "weight": "policy.weight"}
+
+
+def diff_words(path: str, lang: Lang) -> str:
+    """``cap.fraction`` -> ``Giới hạn người tại cơ quan › Tỉ lệ tối đa (…)``."""
+    if path in FIELD_WORDS:
+        sec, field = FIELD_WORDS[path]
+        return f"{t(sec, lang)} › {t(field, lang)}"
+    head, _, rest = path.partition(".")
+    if head in SECTION_WORDS:
+        word = t(RULE_FIELDS[rest], lang) if rest in RULE_FIELDS else rest
+        return f"{t(SECTION_WORDS[head], lang)} › {word}"
+    return path
+
+
+def diff_value(path: str, value: Any, lang: Lang) -> str:
+    if path == "cap.fraction" and isinstance(value, float):
+        f = Fraction(value).limit_denominator(12)
+        return str(f) if abs(float(f) - value) < 1e-6 else f"{value:g}"
+    if path == "teams.rotation" and isinstance(value, str):
+        return t(f"rotation.{value}", lang)
+    if path == "cap.rounding" and isinstance(value, str):
+        return t(f"rounding.{value}", lang)
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    if value is None:
+        return "—"
+    return str(value)
 
 
 @router.post("/policy")
@@ -894,6 +954,14 @@ async def staff_import(request: Request) -> Response:
 REASONS = ["leave", "isolation", "sick", "remote_only", "rest"]
 
 
+def absence_key(a: dict[str, Any]) -> str:
+    return (
+        "|".join(str(a.get(k, "")) for k in ("staff", "start", "end", "reason", "note"))
+        + "|"
+        + ",".join(a.get("shifts") or [])
+    )
+
+
 @router.get("/absences")
 async def absences_page(request: Request, site: str | None = None, done: str | None = None):
     sess = current(request)
@@ -938,10 +1006,13 @@ async def absences_change(request: Request) -> Response:
     absences = list(site_doc["absences"])  # type: ignore[index]
     action = form.get("action")
     if not errors and action == "delete":
-        try:
-            del absences[int(form.get("index") or -1)]
-        except (ValueError, IndexError):
-            errors["form"] = t("error.title", lang)
+        # by what it is, not by its place: the list may have changed since the page was shown
+        key = form.get("key") or ""
+        match = [i for i, a in enumerate(absences) if absence_key(a) == key]
+        if match:
+            del absences[match[0]]
+        else:
+            errors["form"] = t("abs.gone", lang)
     elif not errors:
         start, end = parse_date(form.get("start")), parse_date(form.get("end") or form.get("start"))
         if not form.get("staff"):
@@ -1075,6 +1146,7 @@ async def solve_option(
                 "time_limit": min(limit, 10),
             },
         )
+        drill = await maybe_wait(api, drill)
     except ApiFailure as exc:
         drill = {"error": exc.message}
     shortfall = 0

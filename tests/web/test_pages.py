@@ -74,6 +74,7 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     expect(row.locator("th")).to_have_text("3")
     expect(row).to_contain_text("unit")
     expect(row).to_contain_text("KHONGCO")
+    expect(row).to_contain_text("Đơn vị không tồn tại")
     expect(page.locator("#staff-table")).not_to_contain_text("N001")  # nothing imported
     shot(page, "02-staff-import-errors")
     # absences: add one and see it listed
@@ -86,6 +87,9 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     expect(page.get_by_role("status")).to_contain_text("Đã thêm")
     expect(page.locator("#abs-table")).to_contain_text("Thứ Hai 20/12/2021")
     shot(page, "03-absences")
+    page.get_by_role("button", name="Xoá P005 2021-12-20").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã xoá")
+    expect(page.locator("#abs-table")).not_to_contain_text("Thứ Hai 20/12/2021")
     ctx.close()
 
 
@@ -105,8 +109,8 @@ def test_hr_changes_the_cap_with_field_messages_and_history(browser, server, sho
     page.get_by_label("Phiên bản B").select_option("2")
     page.get_by_role("button", name="So sánh", exact=True).click()
     diff = page.locator("#diff-table")
-    expect(diff).to_contain_text("cap.fraction")
-    expect(diff).to_contain_text("0.333")
+    row = diff.locator("tbody tr").filter(has_text="Tỉ lệ tối đa")
+    expect(row.locator("td")).to_have_text(["1/2", "1/3"])
     shot(page, "05-policy-history-diff")
     ctx.close()
 
@@ -225,6 +229,41 @@ def test_what_if_side_by_side(browser, server, shot):
     ctx.close()
 
 
+def test_no_roster_is_explained_with_links_to_the_settings(browser, server, shot):
+    h = {"Authorization": f"Bearer {server['admin']}"}
+    r = httpx.post(
+        server["base"] + "/sites/demo",
+        json={"scenario": "ward-one-stop", "site_id": "ward2"},
+        headers=h,
+        timeout=30,
+    )
+    assert r.status_code == 201, r.text
+    policy = httpx.get(server["base"] + "/sites/ward2/policy", headers=h).json()["policy"]
+    policy["cap"]["fraction"] = 0.0  # one person on site per unit: the counters cannot be kept
+    r = httpx.put(
+        server["base"] + "/sites/ward2/policy",
+        json={"policy": policy, "reason": "test: almost nobody on site"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    ctx, page = sign_in(browser, server, server["admin"])
+    page.goto(server["base"] + f"/web/week?site=ward2&unit=MC&start={START}")
+    page.get_by_label("Thời gian tối đa (giây)").fill("5")
+    page.get_by_role("button", name="Lập lịch", exact=True).click()
+    box = page.locator("#explain")
+    expect(box.get_by_role("heading", name="Vì sao không lập được lịch")).to_be_visible(
+        timeout=90_000
+    )
+    expect(box).to_contain_text("raise the cap")
+    link = box.get_by_role("link", name="Mở phần cài đặt: Giới hạn người tại cơ quan").first
+    expect(link).to_be_visible()
+    shot(page, "13-no-roster-explained")
+    link.click()
+    expect(page).to_have_url(re.compile(r"/web/policy\?site=ward2#cap"))
+    expect(page.get_by_label("Tỉ lệ tối đa (ví dụ 0.5 hoặc 1/3)")).to_have_value("0")
+    ctx.close()
+
+
 def test_positive_case_re_roster_and_accept(browser, server, shot):
     assert STATE.get("roster"), "the generate test makes the roster"
     ctx, page = sign_in(browser, server, server["head"])
@@ -239,7 +278,7 @@ def test_positive_case_re_roster_and_accept(browser, server, shot):
     case = page.locator("#p-staff").input_value()
     row = page.locator(f"#grid tr[data-staff='{case}']")
     expect(row.locator("td.c").nth(4)).to_have_class(re.compile(r"\boff\b"))
-    shot(page, "13-positive-case")
+    shot(page, "14-positive-case")
     page.get_by_role("button", name="Chấp nhận thành bản sửa mới").click()
     expect(page).to_have_url(re.compile(r"/web/week"))
     expect(page.get_by_text("Lần sửa 2")).to_be_visible()
@@ -300,7 +339,7 @@ def test_a_300_person_unit_week_renders_under_a_second(browser, server, shot):
     assert r.status_code == 201, r.text
     r = httpx.post(
         server["base"] + "/jobs",
-        json={"site_id": "big", "unit_id": "big", "start": START, "time_limit": 20},
+        json={"site_id": "big", "unit_id": "big", "start": START, "time_limit": 10},
         headers=h,
         timeout=30,
     )
@@ -321,6 +360,6 @@ def test_a_300_person_unit_week_renders_under_a_second(browser, server, shot):
     expect(page.locator("#grid tbody tr")).to_have_count(300)
     best = min(times)
     print(f"\n300-person unit-week page, browser load (best of 3): {best:.3f} s; all {times}")
-    shot(page, "14-grid-300", full=False)
+    shot(page, "15-grid-300", full=False)
     ctx.close()
     assert best < 3.0
