@@ -160,6 +160,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "print.date_line": ("…………, ngày …… tháng …… năm ……", "…………, date ………………"),
     "print.none": ("Không có lịch nào để in.", "No roster to print."),
     "explain.title": ("Vì sao không lập được lịch", "Why no roster exists"),
+    "explain.summary": (
+        "Không có lịch nào đáp ứng mọi quy tắc bắt buộc. {n} ràng buộc sau mâu thuẫn nhau "
+        "(bỏ bất kỳ một ràng buộc nào thì các ràng buộc còn lại có thể thỏa mãn). Chi tiết:",
+        "No roster can meet every hard rule. These {n} rules conflict (drop any one and the "
+        "rest can hold). Details:",
+    ),
+    "explain.rules": ("Quy tắc liên quan", "Rules involved"),
     "explain.fixes": ("Cách khắc phục", "Fixes"),
     "explain.setting": ("Mở phần cài đặt: {name}", "Open the setting: {name}"),
     "explain.loading": ("Đang tìm nguyên nhân…", "Looking for the cause…"),

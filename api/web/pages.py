@@ -466,6 +466,14 @@ def js_text(lang: Lang) -> str:
         "mode.remote",
         "mode.off",
         "error.title",
+        "solve.optimal",
+        "solve.feasible",
+        "solve.infeasible",
+        "solve.unknown",
+        "solve.failed",
+        "solve.stopped",
+        "explain.summary",
+        "explain.rules",
     ]
     from roster.rules import LABELS
 

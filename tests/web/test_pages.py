@@ -254,6 +254,8 @@ def test_no_roster_is_explained_with_links_to_the_settings(browser, server, shot
     expect(box.get_by_role("heading", name="Vì sao không lập được lịch")).to_be_visible(
         timeout=90_000
     )
+    expect(box).to_contain_text("ràng buộc sau mâu thuẫn nhau")
+    expect(box).to_contain_text("Vượt giới hạn số người làm việc trực tiếp")
     expect(box).to_contain_text("raise the cap")
     link = box.get_by_role("link", name="Mở phần cài đặt: Giới hạn người tại cơ quan").first
     expect(link).to_be_visible()

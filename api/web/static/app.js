@@ -187,14 +187,18 @@
     const h = document.createElement("h3"); h.textContent = T["explain.title"]; box.appendChild(h);
     if (!r.ok) { const p = document.createElement("p"); p.textContent = r.data.message || String(r.status); box.appendChild(p); return; }
     const exp = r.data.explanation || {};
-    const p = document.createElement("p"); p.textContent = exp.summary || r.data.text || ""; box.appendChild(p);
+    const p = document.createElement("p");
+    p.textContent = exp.rules && exp.rules.length && exp.status === "infeasible" ? fmt(T["explain.summary"], { n: exp.rules.length }) : (exp.summary || r.data.text || "");
+    box.appendChild(p);
     const ol = document.createElement("ol");
     (exp.findings || []).forEach((f) => {
       const li = document.createElement("li");
-      const m = document.createElement("p"); m.textContent = f.message; li.appendChild(m);
+      const names = (f.rules || []).map((x) => (T.rules && T.rules[x]) || x);
+      if (names.length) { const rl = document.createElement("p"); const b = document.createElement("strong"); b.textContent = T["explain.rules"] + ": "; rl.appendChild(b); rl.appendChild(document.createTextNode(names.join("; "))); li.appendChild(rl); }
+      const m = document.createElement("p"); m.lang = "en"; m.textContent = f.message; li.appendChild(m);
       if ((f.fixes || []).length) {
         const s = document.createElement("strong"); s.textContent = T["explain.fixes"] + ":"; li.appendChild(s);
-        const ul = document.createElement("ul");
+        const ul = document.createElement("ul"); ul.lang = "en";
         f.fixes.forEach((x) => { const it = document.createElement("li"); it.textContent = x; ul.appendChild(it); });
         li.appendChild(ul);
       }
@@ -216,6 +220,7 @@
     const W = 420, H = 120, pad = 6;
     const vals = points.flatMap((p) => [p.o, p.b]).filter((v) => v !== null && v !== undefined);
     if (!vals.length) return;
+    $("#chart-wrap").hidden = false;
     const lo = Math.min(...vals), hi = Math.max(...vals), tmax = Math.max(1, points[points.length - 1].t);
     const x = (t) => pad + (W - 2 * pad) * t / tmax, y = (v) => H - pad - (H - 2 * pad) * (hi === lo ? 0.5 : (v - lo) / (hi - lo));
     const line = (k) => points.filter((p) => p[k] !== null && p[k] !== undefined).map((p, i) => (i ? "L" : "M") + x(p.t).toFixed(1) + " " + y(p[k]).toFixed(1)).join(" ");
@@ -226,7 +231,7 @@
     let jobId = null;
     const show = (job) => {
       $("#progress").hidden = false;
-      const st = { queued: T["gen.queued"], solving: T["gen.solving"], done: T["gen.done"], failed: T["gen.failed"], stopped: T["gen.stopped"] };
+      const st = { queued: T["gen.queued"], solving: T["gen.solving"], done: T["gen.done"], failed: T["gen.failed"], stopped: T["gen.stopped"], infeasible: T["solve.infeasible"], unknown: T["solve.unknown"] };
       $("#p-status").textContent = st[job.status] || job.status;
       $("#p-obj").textContent = job.objective ?? "–";
       $("#p-bound").textContent = job.bound ?? "–";
@@ -267,6 +272,10 @@
       jobId = r.data.id; follow(r.data);
     });
     stop.addEventListener("click", async () => { if (jobId) await api("DELETE", "/jobs/" + jobId); });
+    if (gen.dataset.running) {  // a solve of this week is under way: follow it
+      jobId = gen.dataset.running;
+      api("GET", "/jobs/" + jobId).then((r) => { if (r.ok) follow(r.data); });
+    }
     const failed = $("#last-failed");
     if (failed) {
       const b = document.createElement("button"); b.type = "button"; b.textContent = T["explain.title"];
