@@ -362,6 +362,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pos.changed": ("Ô thay đổi được tô viền đậm.", "Changed cells have a thick outline."),
     "error.title": ("Có lỗi", "Something went wrong"),
+    "error.unexpected": (
+        "Trang gặp lỗi ngoài dự kiến; chưa có thay đổi nào được lưu từ thao tác này. Hãy thử "
+        "lại, và báo cho quản trị viên nếu lỗi lặp lại.",
+        "The page failed unexpectedly; nothing from this action was saved. Try again, and tell "
+        "the administrator if it happens again.",
+    ),
     "error.forbidden": ("Bạn không có quyền xem mục này.", "You may not see this."),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import secrets
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api.web import HERE
@@ -44,7 +46,33 @@ from api.web.session import (
     store,
 )
 
-router = APIRouter(prefix="/web", include_in_schema=False)
+log = logging.getLogger("api.web")
+
+
+class WebRoute(APIRoute):
+    """A page that fails unexpectedly answers with a page in words (and a log line with the
+    traceback), never a bare 500."""
+
+    def get_route_handler(self):  # type: ignore[override]
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await original(request)
+            except Exception:  # noqa: BLE001 - shown as a page, logged with the traceback
+                log.exception("web page %s failed", request.url.path)
+                return render(
+                    request,
+                    "error.html",
+                    current(request),
+                    status=500,
+                    message=t("error.unexpected", lang_of(request)),
+                )
+
+        return handler
+
+
+router = APIRouter(prefix="/web", include_in_schema=False, route_class=WebRoute)
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 # --------------------------------------------------------------------------------------------

@@ -61,3 +61,35 @@ def test_policy_form_messages_next_to_each_field():
 def test_api_fields_map_to_form_fields():
     assert api_field("policy.cap.fraction") == "cap.fraction"
     assert api_field("body.policy.contracts.default.counts") == "contracts"
+
+
+def test_a_page_that_fails_answers_with_a_page_in_words(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.settings import Settings
+    from api.web import pages
+    from api.web.session import COOKIE, SessionStore
+
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token="adm"
+    )  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        c.app.state.web_sessions = SessionStore()
+        sid, _ = c.app.state.web_sessions.create("adm", {"role": "hr", "name": "adm"})
+        c.cookies.set(COOKIE, sid)
+
+        async def broken(*a, **kw):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(pages, "pick_site", broken)
+        r = c.get("/web/week")
+        assert r.status_code == 500
+        assert r.headers["content-type"].startswith("text/html")
+        assert "chưa có thay đổi nào được lưu" in r.text
+        assert "boom" not in r.text
+        # without a session the pages send you to sign in; the proxy answers 401 in JSON
+        c.cookies.clear()
+        r = c.get("/web/week", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/web/login")
+        assert c.get("/web/api/sites").status_code == 401

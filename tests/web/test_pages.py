@@ -211,6 +211,25 @@ def test_head_sees_only_their_unit(browser, server, shot):
     ctx.close()
 
 
+def test_portal_reads_only(browser, server, shot):
+    r = httpx.post(
+        server["base"] + "/auth/tokens",
+        json={"role": "portal", "name": "Cổng dịch vụ công"},
+        headers={"Authorization": f"Bearer {server['admin']}"},
+    )
+    assert r.status_code == 201, r.text
+    ctx, page = sign_in(browser, server, r.json()["token"])
+    page.goto(server["base"] + WEEK)
+    expect(page.locator("#grid tbody tr")).to_have_count(12)
+    expect(page.locator("#grid")).to_have_attribute("aria-readonly", "true")
+    for name in ("Lập lịch", "Lập lại lịch", "Công bố"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    page.locator("#grid td.c").first.click()
+    expect(page.locator("#edit-dialog")).to_have_count(0)
+    expect(page.get_by_role("link", name="Excel (.xlsx)")).to_be_visible()
+    ctx.close()
+
+
 def test_what_if_side_by_side(browser, server, shot):
     ctx, page = sign_in(browser, server, server["admin"])
     page.goto(server["base"] + "/web/whatif?site=ward")
