@@ -62,14 +62,32 @@ class Api:
     async def post(self, path: str, **kw: Any) -> Any:
         return await self.call("POST", path, **kw)
 
-    async def put_if_match(self, path: str, etag_path: str, **kw: Any) -> Any:
-        """PUT with If-Match when the API gives an ETag for the resource (it may require it)."""
-        return await self.call("PUT", path, headers=await self.if_match(etag_path), **kw)
+    async def get_etag(self, path: str, **kw: Any) -> tuple[Any, str | None]:
+        """The resource and its ETag (None when the API gives none)."""
+        r = await self.raw("GET", path, **kw)
+        if r.status_code >= 400:
+            try:
+                body = r.json()
+            except ValueError:
+                body = {"message": r.text or r.reason_phrase}
+            raise ApiFailure(r.status_code, body)
+        return r.json(), r.headers.get("ETag")
 
-    async def patch_if_match(self, path: str, **kw: Any) -> Any:
-        return await self.call("PATCH", path, headers=await self.if_match(path), **kw)
-
-    async def if_match(self, path: str) -> dict[str, str]:
-        r = await self.raw("GET", path)
-        etag = r.headers.get("ETag") if r.status_code < 400 else None
-        return {"If-Match": etag} if etag else {}
+    async def write(
+        self, method: str, path: str, etag: str | None, etag_path: str | None = None, **kw: Any
+    ) -> Any:
+        """A change sent with ``If-Match: etag`` when the page read the resource with one, so a
+        change made by someone else in between is refused (412) instead of overwritten. When
+        the page saw no ETag but the API now requires one (428), the current one is used."""
+        headers = dict(kw.pop("headers", None) or {})
+        if etag:
+            headers["If-Match"] = etag
+        try:
+            return await self.call(method, path, headers=headers, **kw)
+        except ApiFailure as exc:
+            if exc.status != 428 or etag:
+                raise
+            _, fresh = await self.get_etag(etag_path or path)
+            if not fresh:
+                raise
+            return await self.call(method, path, headers={**headers, "If-Match": fresh}, **kw)

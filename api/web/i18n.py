@@ -368,6 +368,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "The page failed unexpectedly; nothing from this action was saved. Try again, and tell "
         "the administrator if it happens again.",
     ),
+    "stale": (
+        "Người khác vừa thay đổi mục này sau khi bạn mở trang; chưa lưu gì. Hãy tải lại trang "
+        "rồi làm lại.",
+        "Someone else changed this after you opened the page; nothing was saved. Reload the "
+        "page and do it again.",
+    ),
     "error.forbidden": ("Bạn không có quyền xem mục này.", "You may not see this."),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),

@@ -424,9 +424,9 @@ async def week(
             )
         rosters = [r for r in all_rosters if r["start"] == start_d.isoformat()]
         chosen = choose_roster(rosters, roster, site_doc.get("policy_version"))
-        full = grid = headcount = coverage = None
+        full = grid = headcount = coverage = etag = None
         if chosen is not None:
-            full = await api.get(f"/rosters/{chosen['id']}")
+            full, etag = await api.get_etag(f"/rosters/{chosen['id']}")
             from roster.model import Roster
 
             problem = load_problem(request, chosen["id"])
@@ -459,6 +459,7 @@ async def week(
         rosters=rosters,
         chosen=chosen,
         full=full,
+        etag=etag,
         grid=grid,
         headcount=headcount,
         coverage=coverage,
@@ -494,6 +495,7 @@ def js_text(lang: Lang) -> str:
         "mode.remote",
         "mode.off",
         "error.title",
+        "stale",
         "solve.optimal",
         "solve.feasible",
         "solve.infeasible",
@@ -702,9 +704,9 @@ def api_field(field: str | None) -> str:
 
 async def policy_context(api: Api, site_id: str) -> dict[str, Any]:
     sid = quote(site_id, safe="")
-    current_p = await api.get(f"/sites/{sid}/policy")
+    current_p, etag = await api.get_etag(f"/sites/{sid}/policy")
     history = await api.get(f"/sites/{sid}/policies")
-    return {"policy": current_p, "history": list(reversed(history))}
+    return {"policy": current_p, "history": list(reversed(history)), "etag": etag or ""}
 
 
 @router.get("/policy")
@@ -858,9 +860,10 @@ async def policy_save(request: Request) -> Response:
     if not errors:
         sid = quote(site_doc["id"], safe="")  # type: ignore[index]
         try:
-            saved = await api.put_if_match(
+            saved = await api.write(
+                "PUT",
                 f"/sites/{sid}/policy",
-                f"/sites/{sid}/policy",
+                form.get("etag") or None,
                 json={"policy": policy, "reason": values["reason"]},
             )
             return RedirectResponse(
@@ -868,9 +871,12 @@ async def policy_save(request: Request) -> Response:
                 status_code=303,
             )
         except ApiFailure as exc:
-            for issue in exc.issues or [{"field": exc.field, "message": exc.message}]:
-                errors[api_field(issue.get("field"))] = issue.get("message", "")
-            error = exc.message
+            if exc.status == 412:
+                error = t("stale", lang)
+            else:
+                for issue in exc.issues or [{"field": exc.field, "message": exc.message}]:
+                    errors[api_field(issue.get("field"))] = issue.get("message", "")
+                error = exc.message
     return render(
         request,
         "policy.html",
@@ -897,9 +903,10 @@ async def policy_restore(request: Request) -> Response:
     sid = quote(form.get("site") or "", safe="")
     try:
         old = await api.get(f"/sites/{sid}/policies/{int(form.get('version') or 0)}")
-        saved = await api.put_if_match(
+        saved = await api.write(
+            "PUT",
             f"/sites/{sid}/policy",
-            f"/sites/{sid}/policy",
+            form.get("etag") or None,
             json={"policy": old["policy"], "reason": f"restored version {old['version']}"},
         )
     except (ApiFailure, ValueError) as exc:
@@ -1010,6 +1017,12 @@ async def absences_page(request: Request, site: str | None = None, done: str | N
         return error_page(request, sess, exc)
     lang = lang_of(request)
     msg = t(f"abs.{done}", lang) if done in ("added", "deleted") else None
+    etag = None
+    if site_doc is not None:
+        try:
+            _, etag = await api.get_etag(f"/sites/{quote(site_doc['id'], safe='')}")
+        except ApiFailure as exc:
+            return error_page(request, sess, exc)
     return render(
         request,
         "absences.html",
@@ -1017,6 +1030,7 @@ async def absences_page(request: Request, site: str | None = None, done: str | N
         sites=sites,
         site=site_doc,
         reasons=REASONS,
+        etag=etag or "",
         message=msg,
         errors={},
         values={},
@@ -1073,12 +1087,15 @@ async def absences_change(request: Request) -> Response:
     if not errors:
         sid = quote(site_id, safe="")
         try:
-            await api.patch_if_match(f"/sites/{sid}", json={"absences": absences})
+            await api.write(
+                "PATCH", f"/sites/{sid}", form.get("etag") or None, json={"absences": absences}
+            )
             done = "deleted" if action == "delete" else "added"
             return RedirectResponse(f"/web/absences?site={sid}&done={done}", status_code=303)
         except ApiFailure as exc:
-            errors[api_field(exc.field).removeprefix("absences") or "form"] = exc.message
-            errors.setdefault("form", exc.message)
+            message_ = t("stale", lang) if exc.status == 412 else exc.message
+            errors[api_field(exc.field).removeprefix("absences") or "form"] = message_
+            errors.setdefault("form", message_)
     return render(
         request,
         "absences.html",
@@ -1087,6 +1104,7 @@ async def absences_change(request: Request) -> Response:
         sites=sites,
         site=site_doc,
         reasons=REASONS,
+        etag=form.get("etag") or "",
         errors=errors,
         values=form,
         error=errors.get("form") or t("policy.invalid", lang),
@@ -1342,7 +1360,7 @@ async def positive_run(request: Request) -> Response:
     if not csrf_ok(sess, form.get("csrf")):
         errors["form"] = t("csrf.bad", lang)
     try:
-        full = await api.get(f"/rosters/{quote(roster_id, safe='')}")
+        full, roster_etag = await api.get_etag(f"/rosters/{quote(roster_id, safe='')}")
         rosters = await api.get("/rosters", params={"limit": 100})
     except ApiFailure as exc:
         return error_page(request, sess, exc)
@@ -1432,6 +1450,7 @@ async def positive_run(request: Request) -> Response:
                 "ok": not (result.get("report") or {}).get("violations"),
                 "reason": f"re-roster after a positive case: {staff} on {date}",
                 "isolated": result.get("isolated", []),
+                "etag": roster_etag,
             }
             result["proposal"] = pid
     return render(
@@ -1490,7 +1509,7 @@ def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
 async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]]) -> None:
     """HR: the isolations become the site's absences, so later weeks know them."""
     sid = quote(site_id, safe="")
-    site = await api.get(f"/sites/{sid}")
+    site, etag = await api.get_etag(f"/sites/{sid}")
     absences = list(site["absences"])
     have = {(a["staff"], a["start"], a["end"]) for a in absences}
     for i in isolated:
@@ -1505,7 +1524,7 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
                     "note": i.get("reason", ""),
                 }
             )
-    await api.patch_if_match(f"/sites/{sid}", json={"absences": absences})
+    await api.write("PATCH", f"/sites/{sid}", etag, json={"absences": absences})
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
@@ -1538,8 +1557,10 @@ async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, An
         {"staff": s, "date": d.isoformat(), "booked": (s, d) in tb}
         for s, d in sorted(ta ^ tb, key=lambda x: (x[1], x[0]))
     ]
-    await api.patch_if_match(
+    await api.write(
+        "PATCH",
         f"/rosters/{full['id']}",
+        proposal.get("etag"),
         json={
             "cells": cells,
             "tests": tests,

@@ -22,10 +22,17 @@
     try { data = await r.json(); } catch (e) { data = null; }
     return { status: r.status, ok: r.ok, data: data || {}, headers: r.headers };
   }
-  async function ifMatch(path) {
-    const r = await fetch("/web/api" + path, { credentials: "same-origin" });
-    const etag = r.headers.get("ETag");
-    return etag ? { "If-Match": etag } : {};
+  // A change carries If-Match with the ETag the page was rendered with (when the API gives
+  // one), so someone else's change in between is refused (412), not overwritten. If the API
+  // requires one the page did not get (428), the current one is fetched and the call repeated.
+  async function write(method, path, body, etag, etagPath) {
+    let r = await api(method, path, body, etag ? { "If-Match": etag } : {});
+    if (r.status === 428 && !etag) {
+      const g = await fetch("/web/api" + (etagPath || path), { credentials: "same-origin" });
+      const fresh = g.headers.get("ETag");
+      if (fresh) r = await api(method, path, body, { "If-Match": fresh });
+    }
+    return r;
   }
   const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
@@ -108,9 +115,9 @@
       const cell = { staff: editing.staff, date: editing.date, shift: editing.shift, on_site: onSite };
       if (onSite && $("#edit-post").value) cell.post = $("#edit-post").value;
       const path = "/rosters/" + rosterId;
-      const r = await api("PATCH", path, {
+      const r = await write("PATCH", path, {
         cells: [cell], reason: $("#edit-reason").value || "", accept_violations: !!accept,
-      }, await ifMatch(path));
+      }, actions.dataset.etag);
       if (r.ok) { location.reload(); return; }
       const box = $("#edit-refusal");
       box.hidden = false; box.innerHTML = "";
@@ -138,7 +145,7 @@
         box.appendChild(ul);
         $("#edit-accept").hidden = false;
       } else {
-        p.textContent = T["error.title"] + ": " + (r.data.message || r.status);
+        p.textContent = r.status === 412 ? T["stale"] : T["error.title"] + ": " + (r.data.message || r.status);
         box.appendChild(p);
       }
     };
@@ -150,10 +157,10 @@
   const pub = $("#publish-btn");
   if (pub) pub.addEventListener("click", async () => {
     const path = "/rosters/" + rosterId;
-    const r = await api("POST", path + "/publish", {}, await ifMatch(path));
+    const r = await write("POST", path + "/publish", {}, actions.dataset.etag, path);
     const msg = $("#action-msg");
     if (r.ok) { msg.textContent = T["act.published"]; location.reload(); }
-    else msg.textContent = T["error.title"] + ": " + (r.data.message || r.status);
+    else msg.textContent = r.status === 412 ? T["stale"] : T["error.title"] + ": " + (r.data.message || r.status);
   });
   const ics = $("#ics-person");
   if (ics) ics.addEventListener("change", () => {
