@@ -1222,7 +1222,7 @@ async def solve_option(
         fair=(min(dvals), max(dvals)),
         drill=drill,
         drill_short=shortfall,
-        shift_names={s.id: (s.name_vi or s.label) for s in problem.site.shifts},
+        shift_names={s.id: (s.name_vi or s.label, s.label) for s in problem.site.shifts},
     )
     return out
 

@@ -93,3 +93,48 @@ def test_a_page_that_fails_answers_with_a_page_in_words(tmp_path, monkeypatch):
         r = c.get("/web/week", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/web/login")
         assert c.get("/web/api/sites").status_code == 401
+
+
+def test_every_page_renders_in_both_languages(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.settings import Settings
+    from api.web.session import COOKIE, LANG_COOKIE, SessionStore
+
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token="adm"
+    )  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        r = c.post(
+            "/sites/demo",
+            json={"scenario": "ward-one-stop", "site_id": "w"},
+            headers={"Authorization": "Bearer adm"},
+        )
+        assert r.status_code == 201, r.text
+        c.app.state.web_sessions = SessionStore()
+        sid, _ = c.app.state.web_sessions.create("adm", {"role": "hr", "name": "adm"})
+        c.cookies.set(COOKIE, sid)
+        pages = {
+            "/web/week?site=w&unit=MC&start=2021-12-13": (
+                "Lịch làm việc theo tuần",
+                "Weekly roster",
+            ),
+            "/web/policy?site=w": ("Quy định phòng dịch", "Policy"),
+            "/web/policy?site=w&a=1&b=1": (
+                "Hai phiên bản giống nhau",
+                "The two versions are the same",
+            ),
+            "/web/staff?site=w": ("Danh sách cán bộ", "Staff"),
+            "/web/absences?site=w": ("Vắng mặt", "Absences"),
+            "/web/whatif?site=w": ("So sánh hai phương án", "What-if"),
+            "/web/positive": ("Xử lý ca dương tính", "After a positive case"),
+            "/web/print?site=w&start=2021-12-13": ("Không có lịch nào để in", "No roster to print"),
+        }
+        for lang, i in (("vi", 0), ("en", 1)):
+            c.cookies.set(LANG_COOKIE, lang)
+            for path, words in pages.items():
+                r = c.get(path)
+                assert r.status_code == 200, (path, r.text[-500:])
+                assert f'<html lang="{lang}">' in r.text
+                assert words[i] in r.text, (lang, path)
