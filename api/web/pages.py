@@ -161,7 +161,10 @@ def parse_date(v: str | None) -> dt.date | None:
         return None
 
 
-def error_page(request: Request, sess: WebSession | None, exc: ApiFailure) -> HTMLResponse:
+def error_page(request: Request, sess: WebSession | None, exc: ApiFailure) -> Response:
+    if exc.status == 401:  # the token was revoked since sign-in: sign in again
+        store(request).drop(request.cookies.get(COOKIE))
+        return to_login(request)
     status = exc.status if exc.status in (400, 403, 404, 409, 422) else 502
     return render(request, "error.html", sess, status=status, error=exc)
 
