@@ -77,6 +77,34 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     expect(row).to_contain_text("Đơn vị không tồn tại")
     expect(page.locator("#staff-table")).not_to_contain_text("N001")  # nothing imported
     shot(page, "02-staff-import-errors")
+    # the same from a spreadsheet: a bad date on row 2
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "id",
+            "name",
+            "unit",
+            "skills",
+            "team",
+            "counts_toward_cap",
+            "external",
+            "rotates",
+            "contract",
+            "last_test",
+        ]
+    )
+    ws.append(["N003", "Phạm Văn Ba", "MC", "", "", "yes", "no", "yes", "default", "32/13/2021"])
+    xlsx = tmp_path / "staff.xlsx"
+    wb.save(xlsx)
+    page.get_by_label("Tệp (staff.csv hoặc staff.xlsx)").set_input_files(str(xlsx))
+    page.get_by_role("button", name="Nhập", exact=True).click()
+    row = page.locator("#import-errors tbody tr").first
+    expect(row.locator("th")).to_have_text("2")
+    expect(row).to_contain_text("last_test")
+    expect(row).to_contain_text("không phải ngày hợp lệ")
     # absences: add one and see it listed
     page.goto(server["base"] + "/web/absences?site=ward")
     page.get_by_label("Cán bộ", exact=True).select_option("P005")
