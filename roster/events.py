@@ -349,23 +349,15 @@ def format_changes(changes: list[Change], problem: Problem) -> str:
 
 
 def changes_csv(changes: list[Change]) -> str:
-    """The changes as CSV text (one row per change)."""
+    """The changes as CSV text (one row per change; formula-like text neutralised)."""
+    from roster.export import csv_safe
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
     for c in changes:
-        w.writerow(
-            [
-                c.kind,
-                c.staff,
-                c.name,
-                c.date.isoformat(),
-                c.shift or "",
-                c.before,
-                c.after,
-                c.reason,
-            ]
-        )
+        row = [c.kind, c.staff, c.name, c.date.isoformat(), c.shift or "", c.before, c.after]
+        w.writerow([csv_safe(v) for v in [*row, c.reason]])
     return buf.getvalue()
 
 

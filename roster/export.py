@@ -99,6 +99,29 @@ TEXT: dict[str, tuple[str, str]] = {
 _WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP CSV-injection guidance), so ``=HYPERLINK(...)`` shows as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_workbook(wb: Any) -> None:
+    """Every text cell of ``wb`` that starts like a formula is stored as text (not a formula)
+    with Excel's quote prefix, so it shows as typed and stays text when edited."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                    c.data_type = "s"
+                    c.quotePrefix = True
+
+
 def t(key: str, lang: Lang = "en") -> str:
     """A UI word in the chosen language."""
     en, vi = TEXT[key]
@@ -753,6 +776,7 @@ def write_xlsx(
 
     for table in summary_tables(problem, roster, figures, lang, people=True):
         _table_sheet(wb, table, t(f"sheet.{table.key}", lang))
+    neutralise_workbook(wb)
     wb.save(path)
 
 
@@ -794,14 +818,17 @@ def write_roster_csv(path: Path, problem: Problem, roster: Roster) -> None:
                     c = v.cell(sid, d, s)
                     w.writerow(
                         [
-                            sid,
-                            person.name,
-                            person.unit,
-                            team,
-                            date,
-                            s,
-                            c.model_mode.value,
-                            c.post or "",
+                            csv_safe(x)
+                            for x in (
+                                sid,
+                                person.name,
+                                person.unit,
+                                team,
+                                date,
+                                s,
+                                c.model_mode.value,
+                                c.post or "",
+                            )
                         ]
                     )
 
@@ -813,7 +840,8 @@ def write_tests_csv(path: Path, problem: Problem, roster: Roster) -> None:
         w = csv.writer(f)
         w.writerow(["staff_id", "name", "date"])
         for x in sorted(roster.tests, key=lambda x: (x.date, x.staff)):
-            w.writerow([x.staff, names.get(x.staff, ""), x.date.isoformat()])
+            row = [x.staff, names.get(x.staff, ""), x.date.isoformat()]
+            w.writerow([csv_safe(v) for v in row])
 
 
 OUTPUT_FILES = ("roster.xlsx", "roster.csv", "tests.csv", "roster.json")
