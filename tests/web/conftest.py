@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-ADMIN = "web-test-admin-token"
+ADMIN = "web-test-admin-token-0123456789"
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("ROSTER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [

@@ -9,6 +9,8 @@ from api.web.i18n import TEXT, long_date, short_date, t
 from api.web.pages import api_field, parse_policy_form, policy_diff, policy_form_values
 from roster.model import Policy
 
+ADMIN = "web-forms-admin-token-0123456789"
+
 
 def test_dates_in_vietnamese_and_english():
     d = dt.date(2021, 12, 13)
@@ -72,11 +74,11 @@ def test_a_page_that_fails_answers_with_a_page_in_words(tmp_path, monkeypatch):
     from api.web.session import COOKIE, SessionStore
 
     settings = Settings(
-        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token="adm"
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
     )  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
         c.app.state.web_sessions = SessionStore()
-        sid, _ = c.app.state.web_sessions.create("adm", {"role": "hr", "name": "adm"})
+        sid, _ = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
 
         async def broken(*a, **kw):
@@ -103,17 +105,17 @@ def test_every_page_renders_in_both_languages(tmp_path):
     from api.web.session import COOKIE, LANG_COOKIE, SessionStore
 
     settings = Settings(
-        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token="adm"
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
     )  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
         r = c.post(
             "/sites/demo",
             json={"scenario": "ward-one-stop", "site_id": "w"},
-            headers={"Authorization": "Bearer adm"},
+            headers={"Authorization": f"Bearer {ADMIN}"},
         )
         assert r.status_code == 201, r.text
         c.app.state.web_sessions = SessionStore()
-        sid, _ = c.app.state.web_sessions.create("adm", {"role": "hr", "name": "adm"})
+        sid, _ = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
         pages = {
             "/web/week?site=w&unit=MC&start=2021-12-13": (

@@ -221,6 +221,23 @@ def test_head_sees_only_their_unit(browser, server, shot):
     expect(page.locator("#grid tbody tr")).to_have_count(12)
     expect(page.get_by_role("link", name="Quy định")).to_have_count(0)
     shot(page, "10-head-week")
+    # HR changes the roster after the head's page was shown: the head's edit is refused in
+    # words, nothing is overwritten
+    h = {"Authorization": f"Bearer {server['admin']}"}
+    url = server["base"] + f"/rosters/{STATE['roster']}"
+    etag = httpx.get(url, headers=h).headers.get("ETag")
+    r = httpx.patch(
+        url,
+        json={"cells": [], "reason": "HR: checked"},
+        headers={**h, **({"If-Match": etag} if etag else {})},
+    )
+    assert r.status_code == 200, r.text
+    if etag:  # the API versions rosters (ETag/If-Match)
+        page.locator("#grid td.c").first.focus()
+        page.keyboard.press("Enter")
+        page.locator("#edit-dialog").get_by_role("button", name="Lưu", exact=True).click()
+        expect(page.locator("#edit-refusal")).to_contain_text("Người khác vừa thay đổi")
+        page.locator("#edit-dialog").get_by_role("button", name="Huỷ").click()
     page.goto(server["base"] + f"/web/print?site=ward&start={START}")
     expect(page.locator(".print-page")).to_have_count(1)
     # the API itself refuses another unit's roster list entries and policy edits
@@ -285,12 +302,14 @@ def test_no_roster_is_explained_with_links_to_the_settings(browser, server, shot
         timeout=30,
     )
     assert r.status_code == 201, r.text
-    policy = httpx.get(server["base"] + "/sites/ward2/policy", headers=h).json()["policy"]
+    current = httpx.get(server["base"] + "/sites/ward2/policy", headers=h)
+    policy = current.json()["policy"]
     policy["cap"]["fraction"] = 0.0  # one person on site per unit: the counters cannot be kept
+    etag = {"If-Match": current.headers["ETag"]} if "ETag" in current.headers else {}
     r = httpx.put(
         server["base"] + "/sites/ward2/policy",
         json={"policy": policy, "reason": "test: almost nobody on site"},
-        headers=h,
+        headers={**h, **etag},
     )
     assert r.status_code == 201, r.text
     ctx, page = sign_in(browser, server, server["admin"])
