@@ -55,6 +55,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Chưa có lịch cho đơn vị này trong tuần này.",
         "No roster yet for this unit and week.",
     ),
+    "week.no_site": (
+        "Chưa có cơ quan nào bạn được xem. Bộ phận Tổ chức cán bộ tạo cơ quan qua API "
+        "(POST /sites) hoặc tải một kịch bản mẫu dưới đây.",
+        "There is no site you may see yet. HR creates sites through the API (POST /sites) or "
+        "loads a built-in scenario below.",
+    ),
+    "demo.scenario": ("Kịch bản mẫu", "Built-in scenario"),
+    "demo.site_id": ("Mã cơ quan (tuỳ chọn)", "Site id (optional)"),
+    "demo.load": ("Tải kịch bản", "Load the scenario"),
     "week.prev": ("Tuần trước", "Previous week"),
     "week.next": ("Tuần sau", "Next week"),
     "week.period": ("Thời gian", "Period"),

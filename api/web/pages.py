@@ -409,7 +409,8 @@ async def week(
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
-            return render(request, "week.html", sess, sites=[], site=None)
+            scenarios = [s["name"] for s in await api.get("/scenarios")]
+            return render(request, "week.html", sess, sites=[], site=None, scenarios=scenarios)
         units = unit_names(site_doc)
         if sess.me["role"] == "head":
             units = {k: v for k, v in units.items() if k == sess.me.get("unit_id")}
@@ -470,6 +471,38 @@ async def week(
         can_generate=can_edit,  # the portal only reads on these pages
         last_job=last_job,
         js_text=js_text(lang),
+    )
+
+
+@router.post("/sites/demo")
+async def load_demo(request: Request) -> Response:
+    """HR: a built-in scenario as a new site (POST /sites/demo), to try the pages."""
+    sess = current(request)
+    if sess is None:
+        return to_login(request)
+    lang = lang_of(request)
+    form = await form_of(request)
+    api = Api(request, sess.token)
+    error = None
+    if not csrf_ok(sess, form.get("csrf")):
+        error = t("csrf.bad", lang)
+    else:
+        body = {"scenario": form.get("scenario") or "", "site_id": form.get("site_id") or None}
+        try:
+            site = await api.post("/sites/demo", json=body)
+            return RedirectResponse(f"/web/week?site={quote(site['id'])}", status_code=303)
+        except ApiFailure as exc:
+            error = exc.message
+    scenarios = [s["name"] for s in await api.get("/scenarios")]
+    return render(
+        request,
+        "week.html",
+        sess,
+        status=422,
+        sites=[],
+        site=None,
+        scenarios=scenarios,
+        error=error,
     )
 
 

@@ -140,3 +140,34 @@ def test_every_page_renders_in_both_languages(tmp_path):
                 assert r.status_code == 200, (path, r.text[-500:])
                 assert f'<html lang="{lang}">' in r.text
                 assert words[i] in r.text, (lang, path)
+
+
+def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.settings import Settings
+    from api.web.session import COOKIE, SessionStore
+
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
+    )  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        c.app.state.web_sessions = SessionStore()
+        sid, sess = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        c.cookies.set(COOKIE, sid)
+        page = c.get("/web/week").text
+        assert "Chưa có cơ quan nào" in page and 'value="ward-one-stop"' in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        r = c.post("/web/sites/demo", data={"csrf": "wrong", "scenario": "ward-one-stop"})
+        assert r.status_code == 422 and "Phiên làm việc đã hết hạn" in r.text
+        r = c.post(
+            "/web/sites/demo",
+            data={"csrf": csrf, "scenario": "ward-one-stop", "site_id": "phuong"},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and r.headers["location"] == "/web/week?site=phuong"
+        page = c.get("/web/week?site=phuong").text
+        assert "UBND phường Tân Đông Hiệp" in page and "Lập lịch tự động" in page
