@@ -22,8 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roster.errors import InputError, Issue, IssueCollector
+from roster.index import ProblemIndex
+from roster.io.cells import parse_date
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
-from roster.problem import ProblemIndex
 from roster.validation import day_label
 
 
@@ -425,8 +426,6 @@ def parse_events(
 
 
 def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
-    from roster.io import parse_date
-
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):

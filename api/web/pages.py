@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from api.models import RosterRow
 from api.web import HERE
 from api.web.client import Api, ApiFailure
 from api.web.i18n import (
@@ -45,6 +46,16 @@ from api.web.session import (
     set_cookie,
     store,
 )
+from roster.export import (
+    RosterView,
+    coverage_table,
+    figures_of,
+    headcount_table,
+    post_codes,
+)
+from roster.index import ProblemIndex
+from roster.labels import LABELS
+from roster.model import Absence, Problem, Roster
 
 log = logging.getLogger("api.web")
 
@@ -122,7 +133,6 @@ def render(
 
 
 def rule_label(rule: str, lang: Lang, default: str = "") -> str:
-    from roster.rules import LABELS
 
     if rule in LABELS:
         en, vi = LABELS[rule]
@@ -299,8 +309,6 @@ async def proxy(request: Request, path: str) -> Response:
 
 def load_problem(request: Request, roster_id: str):
     """The problem stored with a roster the API has just let this user read."""
-    from api.models import RosterRow
-    from roster.model import Problem
 
     with request.app.state.sessionmaker() as db:
         row = db.get(RosterRow, roster_id)
@@ -323,7 +331,6 @@ def choose_roster(rosters: list[dict], wanted: str | None, policy_version: int |
 
 def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | None = None):
     """Rows of the grid: person, team and one cell per day and shift (mode, post, test)."""
-    from roster.export import RosterView
 
     v = RosterView(problem, roster, "vi" if lang == "vi" else "en")
     ix = v.ix
@@ -386,7 +393,6 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
 
 
 def tables_of(problem, roster, lang: Lang):
-    from roster.export import RosterView, coverage_table, figures_of, headcount_table
 
     v = RosterView(problem, roster, "vi" if lang == "vi" else "en")
     figures = figures_of(problem, roster)
@@ -431,7 +437,6 @@ async def week(
         full = grid = headcount = coverage = etag = None
         if chosen is not None:
             full, etag = await api.get_etag(f"/rosters/{chosen['id']}")
-            from roster.model import Roster
 
             problem = load_problem(request, chosen["id"])
             rdata = Roster.model_validate(full["revision"]["roster"])
@@ -541,7 +546,6 @@ def js_text(lang: Lang) -> str:
         "explain.summary",
         "explain.rules",
     ]
-    from roster.rules import LABELS
 
     out: dict[str, Any] = {k: t(k, lang) for k in keys}
     out["rules"] = {r: (vi if lang == "vi" else en) for r, (en, vi) in LABELS.items()}
@@ -570,7 +574,6 @@ async def print_view(
         if unit:
             units = {k: v for k, v in units.items() if k == unit}
         pages = []
-        from roster.model import Roster
 
         for uid, uname in units.items():
             rs = await api.get(
@@ -1169,8 +1172,6 @@ async def solve_option(
     version: int,
     limit: float,
 ) -> dict[str, Any]:
-    from roster.export import figures_of
-    from roster.model import Roster
 
     job = await api.post(
         "/jobs",
@@ -1208,7 +1209,6 @@ async def solve_option(
     per_slot: Counter[tuple[str, str]] = Counter()
     for a in roster.assignments:
         per_slot[(a.date.isoformat(), a.shift)] += 1
-    from roster.problem import ProblemIndex
 
     ix = ProblemIndex(problem)
     slots = [(ix.date(d).isoformat(), s) for d, s in ix.open_slots]
@@ -1400,7 +1400,6 @@ async def positive_run(request: Request) -> Response:
         rosters = await api.get("/rosters", params={"limit": 100})
     except ApiFailure as exc:
         return error_page(request, sess, exc)
-    from roster.model import Roster
 
     problem = load_problem(request, roster_id)
     dates = [problem.horizon.start + dt.timedelta(days=i) for i in range(problem.horizon.days)]
@@ -1443,8 +1442,6 @@ async def positive_run(request: Request) -> Response:
             except ApiFailure as exc:
                 errors["form"] = exc.message
         if result and result.get("roster"):
-            from roster.export import post_codes
-            from roster.model import Absence
             from solver.reroster import CELL_WEIGHT, POST_WEIGHT, TEST_WEIGHT
 
             price = {"cell": CELL_WEIGHT, "post": POST_WEIGHT, "test": TEST_WEIGHT}
@@ -1565,7 +1562,6 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
     """PATCH the roster with every cell and test that differs from the proposal."""
-    from roster.model import Roster
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
