@@ -1193,9 +1193,8 @@ async def solve_option(
         "job": job,
         "ok": False,
         "reason": pv.get("reason", ""),
-        "cap": "—"
-        if frac is None
-        else str(Fraction(frac).limit_denominator(12)) + f" ({pol['cap'].get('rounding')})",
+        "cap": "—" if frac is None else str(Fraction(frac).limit_denominator(12)),
+        "rounding": pol["cap"].get("rounding", "floor"),
         "max_on_site": pol["cap"].get("max_on_site"),
         "teams": pol["teams"]["count"],
         "rotation": pol["teams"]["rotation"],
