@@ -339,6 +339,7 @@ def _verdict(result: SolveResult, report: Report) -> tuple[bool, str]:
 def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster solve``: see the module docstring for the exit codes."""
     from roster import export
+    from roster.outputs import write_outputs
     from roster.precheck import precheck
     from roster.validation import check, summary_figures
 
@@ -406,7 +407,16 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(export.text_grid(view), file=out)
     print(file=out)
     try:
-        paths = export.write_outputs(out_dir, problem, result, report, lang, slug, figures)
+        paths = write_outputs(
+            out_dir,
+            problem,
+            roster,
+            result=result,
+            report=report,
+            lang=lang,
+            scenario=slug,
+            figures=figures,
+        )
     except OSError as e:
         raise CliError(
             f"cannot write the output folder {out_dir}: {e.strerror or e}", EXIT_INPUT

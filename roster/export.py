@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
 import statistics
-import tempfile
 import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -26,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from roster.model import Mode, PostKind, Problem, Report, Roster, SolveResult
+from roster.model import Mode, PostKind, Problem, Roster
 from roster.problem import ProblemIndex
 from roster.rules import label as rule_label
-from roster.schema import dumps, roster_file
 
 Lang = Literal["en", "vi"]
 
@@ -658,6 +654,14 @@ FILL = {"post": "C6EFCE", "general": "DDEBF7", "remote": "FFF2CC", "off": "D9D9D
 def write_xlsx(
     path: Path, problem: Problem, roster: Roster, figures: Figures | None = None, lang: Lang = "en"
 ) -> None:
+    """The workbook of :func:`build_workbook`, saved to ``path`` (the official per-unit sheets
+    are added by :func:`roster.outputs.write_workbook`)."""
+    build_workbook(problem, roster, figures, lang).save(path)
+
+
+def build_workbook(
+    problem: Problem, roster: Roster, figures: Figures | None = None, lang: Lang = "en"
+) -> Any:
     """The workbook: a 'Roster' sheet (grid coloured by mode, tests marked, frozen header,
     legend) and one sheet per summary table."""
     from openpyxl import Workbook
@@ -753,7 +757,7 @@ def write_xlsx(
 
     for table in summary_tables(problem, roster, figures, lang, people=True):
         _table_sheet(wb, table, t(f"sheet.{table.key}", lang))
-    wb.save(path)
+    return wb
 
 
 def _table_sheet(wb: Any, table: Table, name: str) -> None:
@@ -776,78 +780,69 @@ def _table_sheet(wb: Any, table: Table, name: str) -> None:
 
 
 CSV_COLUMNS = ["staff_id", "name", "unit", "team", "date", "shift", "mode", "post"]
+CSV_COLUMNS_VI = ["Mã CB", "Họ tên", "Đơn vị", "Nhóm", "Ngày", "Ca", "Hình thức", "Vị trí"]
+MODE_VI = {
+    "on_site": "trực tiếp tại cơ quan",
+    "remote": "làm việc tại nhà",
+    "off": "nghỉ",
+}
 
 
-def write_roster_csv(path: Path, problem: Problem, roster: Roster) -> None:
+def write_roster_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -> None:
     """One row per person per slot of the horizon (closed slots included, as off); UTF-8 with a
-    BOM so Excel shows Vietnamese names."""
-    v = RosterView(problem, roster)
+    BOM so Excel shows Vietnamese names. In English the values are ids (``on_site``, the shift
+    and post ids) for other programs; in Vietnamese every header and value is in words."""
+    v = RosterView(problem, roster, lang)
+    vi = lang == "vi"
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(CSV_COLUMNS)
+        w.writerow(CSV_COLUMNS_VI if vi else CSV_COLUMNS)
         for sid in v.people:
             person = v.ix.staff_by_id[sid]
             team = team_letter(v.team_of(sid))
+            unit = v.unit_name[person.unit] if vi else person.unit
             for d in range(v.ix.days):
-                date = v.ix.date(d).isoformat()
+                date = v.ix.date(d)
                 for s in v.ix.shift_ids:
                     c = v.cell(sid, d, s)
-                    w.writerow(
-                        [
+                    mode = c.model_mode.value
+                    if vi:
+                        post = v.post_label(c.post) if c.post else ""
+                        if c.mode == "general":
+                            post = t("mode.general", lang)
+                        row = [
                             sid,
                             person.name,
-                            person.unit,
+                            unit,
                             team,
-                            date,
+                            f"{date:%d/%m/%Y}",
+                            v.shift_label(s),
+                            MODE_VI[mode],
+                            post,
+                        ]
+                    else:
+                        row = [
+                            sid,
+                            person.name,
+                            unit,
+                            team,
+                            date.isoformat(),
                             s,
-                            c.model_mode.value,
+                            mode,
                             c.post or "",
                         ]
-                    )
+                    w.writerow(row)
 
 
-def write_tests_csv(path: Path, problem: Problem, roster: Roster) -> None:
+def write_tests_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -> None:
     """The test plan: one row per booked test (staff_id, name, date), by date."""
     names = {s.id: s.name for s in problem.staff}
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["staff_id", "name", "date"])
+        if lang == "vi":
+            w.writerow(["Mã CB", "Họ tên", "Ngày test nhanh"])
+        else:
+            w.writerow(["staff_id", "name", "date"])
         for x in sorted(roster.tests, key=lambda x: (x.date, x.staff)):
-            w.writerow([x.staff, names.get(x.staff, ""), x.date.isoformat()])
-
-
-OUTPUT_FILES = ("roster.xlsx", "roster.csv", "tests.csv", "roster.json")
-
-
-def write_outputs(
-    out_dir: Path,
-    problem: Problem,
-    result: SolveResult,
-    report: Report,
-    lang: Lang = "en",
-    scenario: str | None = None,
-    figures: Figures | None = None,
-) -> list[Path]:
-    """Write the four files into ``out_dir``: all are written to a temporary folder next to it
-    first and moved into place only when every one succeeded, so a failure never leaves
-    half-written output. Returns the final paths."""
-    if result.roster is None:
-        raise ValueError("the result has no roster to write")
-    roster = result.roster
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        write_xlsx(tmp / "roster.xlsx", problem, roster, figures, lang)
-        write_roster_csv(tmp / "roster.csv", problem, roster)
-        write_tests_csv(tmp / "tests.csv", problem, roster)
-        doc = roster_file(problem, roster, result, report, scenario)
-        (tmp / "roster.json").write_text(dumps(doc), encoding="utf-8")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name in OUTPUT_FILES:
-            os.replace(tmp / name, out_dir / name)
-            paths.append(out_dir / name)
-        return paths
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            date = f"{x.date:%d/%m/%Y}" if lang == "vi" else x.date.isoformat()
+            w.writerow([x.staff, names.get(x.staff, ""), date])

@@ -73,15 +73,17 @@ class RosterFile(Model):
 def roster_file(
     problem: Problem,
     roster: Roster,
-    result: SolveResult | None = None,
+    result: SolveSummary | None = None,
     report: Report | None = None,
     scenario: str | None = None,
 ) -> RosterFile:
-    """Build the exchange document of a roster."""
+    """Build the exchange document of a roster (``result`` with or without its roster)."""
+    if isinstance(result, SolveResult):
+        result = result.summary()
     return RosterFile(
         problem=ProblemSummary.of(problem, scenario),
         roster=roster,
-        result=result.summary() if result is not None else None,
+        result=result,
         report=report,
     )
 

@@ -92,11 +92,34 @@ def roster_xlsx(
     revision: int | None = REV,
     lang: Literal["en", "vi"] = Query("vi"),
 ) -> Response:
-    from roster.export import write_xlsx
+    from roster.outputs import write_workbook
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_xlsx(p, problem, roster, lang=lang), ".xlsx")
+    data = _write(lambda p: write_workbook(p, problem, roster, lang=lang), ".xlsx")
     return _file(data, XLSX, f"{name}.xlsx")
+
+
+@router.get(
+    "/roster.pdf",
+    summary="The official roster as a PDF: per unit, A4 landscape, title and signature block",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        **responses(401, 403, 404),
+    },
+)
+def roster_pdf(
+    roster_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = Query("vi"),
+) -> Response:
+    from roster.printout import write_pdf
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    data = _write(lambda p: write_pdf(p, problem, roster, lang=lang), ".pdf")
+    return _file(data, "application/pdf", f"{name}.pdf")
 
 
 @router.get(

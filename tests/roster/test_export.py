@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from roster import export
+from roster import export, outputs
 from roster.model import (
     Absence,
     Assignment,
@@ -201,8 +201,11 @@ def test_write_outputs_and_exchange_format(tmp_path: Path, problem, roster) -> N
         gap=1.0,
         wall_time=1.5,
     )
-    paths = export.write_outputs(tmp_path / "out", problem, result, report, scenario="tiny")
-    assert [p.name for p in paths] == list(export.OUTPUT_FILES)
+    paths = outputs.write_outputs(
+        tmp_path / "out", problem, roster, result=result, report=report, scenario="tiny"
+    )
+    assert [p.name for p in paths] == [*outputs.OUTPUT_FILES, "calendars"]
+    assert len(list((tmp_path / "out" / "calendars").glob("*.ics"))) == len(problem.staff)
     doc = json.loads((tmp_path / "out" / "roster.json").read_text("utf-8"))
     assert doc["format"] == "office-roster/roster" and doc["version"] == 1
     assert doc["problem"]["scenario"] == "tiny" and doc["problem"]["days"] == 7
@@ -223,10 +226,10 @@ def test_write_outputs_is_all_or_nothing(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export, "write_tests_csv", broken)
+    monkeypatch.setattr(outputs, "write_tests_csv", broken)
     result = SolveResult(status=Status.optimal, roster=roster, objective=0)
     with pytest.raises(OSError):
-        export.write_outputs(out, problem, result, Report())
+        outputs.write_outputs(out, problem, roster, result=result, report=Report())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp folder left
     assert [p.name for p in out.iterdir()] == ["roster.csv"]
     assert (out / "roster.csv").read_text("utf-8") == "old"
