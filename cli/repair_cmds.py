@@ -23,6 +23,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from cli.lang import add_lang_argument, msg
 from roster.errors import InputError, Issue
 from roster.model import Problem, Roster, Status
 
@@ -53,6 +54,7 @@ def register(subparsers: Any) -> dict[str, Any]:
     )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_lang_argument(js)
 
     e = subparsers.add_parser(
         "explain",
@@ -97,7 +99,11 @@ def register(subparsers: Any) -> dict[str, Any]:
         metavar="DATE",
         help="first day that may change (default: the events file's, else the earliest event)",
     )
-    r.add_argument("--out", metavar="DIR", help="write roster.json and changes.csv here")
+    r.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the new roster's files (as `roster solve` does) and changes.csv here",
+    )
 
     s = subparsers.add_parser(
         "substitutes",
@@ -311,15 +317,28 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return m.EXIT_INFEASIBLE if res.status == Status.infeasible else m.EXIT_NO_ROSTER
     if args.out:
         assert res.problem is not None
-        paths = _write_roster(
-            Path(args.out),
-            res.problem,
-            res.roster,
-            args.scenario,
-            {"changes.csv": changes_csv(res.changes)},
-        )
+        from roster.outputs import write_outputs
+
+        out_dir = Path(args.out)
+        try:
+            paths = write_outputs(
+                out_dir,
+                res.problem,
+                res.roster,
+                report=res.report,
+                lang=args.lang,
+                scenario=m.scenario_ref(args.scenario),
+                extra={"changes.csv": changes_csv(res.changes, args.lang)},
+            )
+        except OSError as e:
+            raise m.CliError(
+                msg("cannot_write", args.lang, folder=out_dir, why=e.strerror or e), m.EXIT_INPUT
+            ) from None
         if not args.json:
-            print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
+            print(
+                msg("wrote", args.lang, folder=out_dir, files=", ".join(p.name for p in paths)),
+                file=out,
+            )
     # A softened re-roster is the best there is, but it breaks hard rules: say so in the code.
     return m.EXIT_INFEASIBLE if res.softened else m.EXIT_OK
 

@@ -348,11 +348,18 @@ def format_changes(changes: list[Change], problem: Problem) -> str:
     return "\n".join(lines)
 
 
-def changes_csv(changes: list[Change]) -> str:
-    """The changes as CSV text (one row per change)."""
+CHANGES_COLUMNS_VI = ["Loại", "Mã CB", "Họ tên", "Ngày", "Ca", "Trước", "Sau", "Lý do"]
+
+
+def changes_csv(changes: list[Change], lang: str = "en") -> str:
+    """The changes as CSV text (one row per change); headers in Vietnamese with ``lang="vi"``
+    (the cell values are grid codes and the reasons as the re-roster wrote them)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
+    if lang == "vi":
+        w.writerow(CHANGES_COLUMNS_VI)
+    else:
+        w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
     for c in changes:
         w.writerow(
             [

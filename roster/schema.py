@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from roster.model import Model, Problem, Report, Roster, SolveResult, SolveSummary
+from roster.model import Absence, Model, Problem, Report, Roster, SolveResult, SolveSummary
 
 FORMAT = "office-roster/roster"
 VERSION = 1
@@ -35,6 +35,11 @@ class ProblemSummary(Model):
     units: int = Field(ge=0)
     posts: int = Field(ge=0)
     policy: str = Field(description="Policy name.")
+    absences: list[Absence] | None = Field(
+        None,
+        description="The absences the roster was made under (the scenario's, plus a "
+        "re-roster's isolations and sick leave), so that `roster export` shows them.",
+    )
 
     @classmethod
     def of(cls, problem: Problem, scenario: str | None = None) -> ProblemSummary:
@@ -50,6 +55,7 @@ class ProblemSummary(Model):
             units=len(site.units),
             posts=len(site.posts),
             policy=problem.policy.name,
+            absences=list(problem.absences),
         )
 
 

@@ -82,6 +82,18 @@ def test_analyze_and_reroster(tmp_path, capsys) -> None:
     assert code == 0, out
     assert "changed cells 6" in out and "Referee: all hard rules met" in out
     assert (tmp_path / "new" / "changes.csv").read_text(encoding="utf-8-sig").count("\n") == 7
+    # the new roster's whole set, as `roster solve` writes it
+    for name in ("roster.json", "roster.xlsx", "roster.pdf", "roster.csv", "tests.csv"):
+        assert (tmp_path / "new" / name).is_file(), name
+    assert list((tmp_path / "new" / "calendars").glob("*.ics"))
+    # the positive case is off in the new grid: the roster file carries the isolation
+    assert (
+        main(["export", str(tmp_path / "new" / "roster.json"), "--out", str(tmp_path / "x")]) == 0
+    )
+    capsys.readouterr()
+    rows = (tmp_path / "x" / "roster.csv").read_text(encoding="utf-8-sig").splitlines()
+    s0_later = [r for r in rows if r.startswith("s0,") and ",2021-12-16," in r]
+    assert s0_later and all(",off," in r for r in s0_later)
     assert main(["substitutes", folder, rfile, "s0", "2021-12-16", "AM"]) == 0
     assert "3 eligible" in capsys.readouterr().out
 
