@@ -41,7 +41,8 @@ class Event(BaseModel):
     (inclusive); for ``positive`` and ``contact`` the policy's isolation period decides when
     ``end`` is not given; for the others it defaults to ``date`` (``post_closed``: to the end of
     the horizon). ``shifts`` limits leave, sickness, remote work and a closure to those shifts
-    (all when empty)."""
+    (all when empty). A close contact in isolation works from home (remote) unless ``sick``
+    says they are ill (then off); the positive case is off."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -51,6 +52,7 @@ class Event(BaseModel):
     post: str | None = None
     end: dt.date | None = None
     shifts: list[str] = Field(default_factory=list)
+    sick: bool = False
     note: str = ""
 
     @model_validator(mode="after")
@@ -66,7 +68,8 @@ class Event(BaseModel):
 
 
 class Isolation(BaseModel):
-    """Someone taken off site by an event: who, why, from when to when."""
+    """Someone taken off site by an event: who, why, from when to when, and whether they work
+    from home meanwhile (``remote``: a close contact who is not ill) or are off."""
 
     staff: str
     name: str = ""
@@ -74,6 +77,7 @@ class Isolation(BaseModel):
     start: dt.date
     end: dt.date
     source: str | None = Field(None, description="For a close contact: the positive case.")
+    remote: bool = Field(False, description="Works from home during the isolation.")
 
 
 class Change(BaseModel):
@@ -151,10 +155,12 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         source: str | None = None,
         absence: AbsenceReason = AbsenceReason.isolation,
         shifts: list[str] | None = None,
+        quarantine: bool = False,
     ) -> None:
-        if sid in done and absence == AbsenceReason.isolation:
-            return
-        if absence == AbsenceReason.isolation:
+        # One isolation per person: the positive case first, then a contact once.
+        if quarantine or absence == AbsenceReason.isolation:
+            if sid in done:
+                return
             done.add(sid)
         s = max(first, start)
         if last < s:
@@ -174,6 +180,7 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 start=s,
                 end=last,
                 source=source,
+                remote=not absence.is_off,
             )
         )
 
@@ -191,18 +198,35 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         c_last = ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
         for c in contacts:
             isolate(
-                c, "close contact", ev.date, c_last, f"close contact of {ev.staff}", source=ev.staff
+                c,
+                "close contact",
+                ev.date,
+                c_last,
+                f"close contact of {ev.staff}, isolated at home",
+                source=ev.staff,
+                absence=AbsenceReason.remote_only,
+                quarantine=True,
             )
         if contacts:
             notes.append(
                 f"{_who(ix, ev.staff)} tested positive on {day_label(ev.date)}: "
-                f"{len(contacts)} close contact(s) isolated ({rule.contacts})"
+                f"{len(contacts)} close contact(s) isolated at home, working remotely "
+                f"({rule.contacts})"
             )
     for ev in events:
         if ev.kind == EventKind.contact:
             assert ev.staff is not None
             last = ev.end or ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
-            isolate(ev.staff, "close contact", ev.date, last, ev.note or "close contact")
+            isolate(
+                ev.staff,
+                "close contact, sick" if ev.sick else "close contact",
+                ev.date,
+                last,
+                ev.note
+                or ("close contact, sick" if ev.sick else "close contact, isolated at home"),
+                absence=AbsenceReason.isolation if ev.sick else AbsenceReason.remote_only,
+                quarantine=True,
+            )
         elif ev.kind in (EventKind.leave, EventKind.sick, EventKind.remote_only):
             assert ev.staff is not None
             last = ev.end or ev.date
@@ -250,7 +274,8 @@ def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str
     if key in cells:
         post = cells[key]
         return f"on_site:{post}" if post else "on_site"
-    return "off" if ix.absence_at(sid, day, shift) is not None else "remote"
+    absence = ix.absence_at(sid, day, shift)
+    return "off" if absence is not None and absence.reason.is_off else "remote"
 
 
 def diff_roster(
@@ -315,6 +340,9 @@ def _words(state: str, posts: dict[str, str]) -> str:
     if state.startswith("on_site:"):
         pid = state.split(":", 1)[1]
         return f"on site at {posts.get(pid, pid)}"
+    if state.startswith("team:"):
+        k = int(state.split(":", 1)[1])
+        return f"team {chr(ord('A') + k)}"
     return {
         "on_site": "on site",
         "remote": "remote",
@@ -334,9 +362,10 @@ def format_changes(changes: list[Change], problem: Problem) -> str:
     for c in changes:
         by[c.staff].append(c)
     cells = sum(1 for c in changes if c.kind == "cell")
-    lines = [
-        f"Changes: {cells} cell(s), {len(changes) - cells} test booking(s), {len(by)} person(s):"
-    ]
+    tests = sum(1 for c in changes if c.kind == "test")
+    teams = sum(1 for c in changes if c.kind == "team")
+    moved = f", {teams} team move(s)" if teams else ""
+    lines = [f"Changes: {cells} cell(s), {tests} test booking(s){moved}, {len(by)} person(s):"]
     for sid, items in by.items():
         head = f"{items[0].name} ({sid})" if items[0].name else sid
         lines.append(f"  {head}:")
@@ -380,7 +409,7 @@ def changes_csv(changes: list[Change], lang: str = "en") -> str:
 # reading events
 # ----------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["kind", "staff", "post", "date", "end", "shifts", "note"]
+CSV_COLUMNS = ["kind", "staff", "post", "date", "end", "shifts", "sick", "note"]
 
 
 def check_events(
@@ -517,6 +546,7 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
                     for s in (r.get("shifts") or "").replace(";", ",").split(",")
                     if s.strip()
                 ],
+                "sick": r.get("sick", "").lower() in ("1", "true", "yes", "x", "có"),
                 "note": r.get("note", ""),
             }
             events.append(Event.model_validate(data))

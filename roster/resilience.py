@@ -7,8 +7,9 @@ search for single points of failure and the wording.
 A *single point of failure* is a person whose absence alone leaves a post short in a slot their
 team serves: in that slot the people who may take the post (qualified, not absent, in the team
 the rotation gives the slot or outside the rotation) are exactly as many as the post's minimum.
-With a ``free`` rotation (or teams off) every slot counts for every team. This is a count of
-people, not a solve: the cap and contracts may make things worse, never better.
+With a ``free`` rotation (or teams off) every slot counts for every team. This head count is
+exact about absences and skills; the cap and contracts can only add single points of failure,
+and ``solver/drill.py`` probes everyone else against them (``why="rules"``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ class SinglePoint(BaseModel):
     post_name: str
     slots: int
     first: dt.date
+    why: str = Field(
+        "head count",
+        description="'head count': the only one qualified and available; 'rules': others are "
+        "qualified, but the cap, contracts or absences keep them from standing in.",
+    )
 
 
 class Gap(BaseModel):
@@ -78,6 +84,9 @@ class DrillResult(BaseModel):
     teams: list[TeamDrill] = Field(default_factory=list)
     single_points: list[SinglePoint] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
+    probed: int = Field(0, description="People checked against the cap and contracts.")
+    candidates: int = Field(0, description="People who could be checked.")
+    probe_note: str = ""
 
 
 def single_points(problem: Problem, teams: dict[str, int]) -> tuple[list[SinglePoint], list[Gap]]:
@@ -179,6 +188,13 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15) -> str:
         lines.append("Single points of failure (their absence alone leaves a post short):")
         for p in res.single_points[:top]:
             team = f", team {p.team + 1}" if p.team is not None else ""
+            if p.why == "rules":
+                lines.append(
+                    f"  - {p.name} ({p.staff}){team}: without them {p.post_name} falls short "
+                    f"in {p.slots} shift(s) (others hold the skill, but the cap, contracts or "
+                    "absences keep them away)"
+                )
+                continue
             lines.append(
                 f"  - {p.name} ({p.staff}){team}: the only one for {p.post_name} in "
                 f"{p.slots} shift(s) from {day_label(p.first)}"
@@ -187,4 +203,11 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15) -> str:
             lines.append(f"  ... and {len(res.single_points) - top} more")
     else:
         lines.append("No single point of failure.")
+    if res.candidates:
+        lines.append(
+            f"Checked against the cap, contracts and absences: {res.probed} of {res.candidates} "
+            "other qualified people."
+        )
+    if res.probe_note:
+        lines.append(f"Note: {res.probe_note}.")
     return "\n".join(lines)

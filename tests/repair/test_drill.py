@@ -83,3 +83,26 @@ def test_resilience_penalty_when_a_team_cannot_hold_the_skill() -> None:
     report = check(p, result.roster)
     assert [(x.rule, x.cost) for x in report.penalties] == [("resilience", 200)]
     assert result.objective == 200
+
+
+def test_single_points_count_contracts_not_only_heads() -> None:
+    """Both teams have two IT holders, so the head count finds no single point of failure.
+    But s2 (team 1) may come at most once a week while team 1 serves three mornings (Mon, Wed,
+    Fri): without s0, team 1 cannot keep IT support covered. The probe finds s0; nobody else
+    (without s2, s0 covers all three; team 2's holders are both free)."""
+    p = it_office(holders=4)
+    p.policy.contracts["short"] = Contract(counts=[CountLimit(hard_max=1)])
+    p.staff[2].contract = "short"
+    points, _gaps = single_points(p, TEAMS)
+    assert points == []
+    res = drill(p, TEAMS, time_limit=8, workers=1)
+    found = {(x.staff, x.post, x.why) for x in res.single_points}
+    assert found == {("s0", "it", "rules")}
+    assert res.candidates == 4 and res.probed == 4
+    s0 = res.single_points[0]
+    assert s0.slots == 2  # s2 takes one of the three mornings, two fall short
+    from roster.resilience import format_drill
+
+    text = format_drill(res, p)
+    assert "without them IT support falls short in 2 shift(s)" in text
+    assert "Checked against the cap, contracts and absences: 4 of 4" in text
