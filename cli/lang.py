@@ -59,7 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "status": (
         "Status: {status}   objective {objective}   bound {bound}   gap {gap}   time {time:.1f} s",
-        "Kết quả: {status}   điểm phạt {objective}   cận dưới {bound}   chênh lệch {gap}   "
+        "Kết quả: {status}   điểm trừ {objective}   cận dưới {bound}   chênh lệch {gap}   "
         "thời gian {time:.1f} giây",
     ),
     "status.optimal": ("optimal", "tối ưu"),
@@ -70,7 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "impossible": ("Impossible as given (hard rules):", "Không thể đáp ứng (quy tắc bắt buộc):"),
     "warnings": (
         "Warnings (these will cost penalties):",
-        "Cảnh báo (sẽ bị tính điểm phạt):",
+        "Cảnh báo (sẽ bị tính điểm trừ):",
     ),
     "same_more": (
         " (and the same {n} more time)| (and the same {n} more times)",
@@ -111,12 +111,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the referee
     "referee_ok": (
         "Referee: all hard rules met; objective {objective} agrees with the solver",
-        "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc; điểm phạt {objective} khớp với bộ "
-        "lập lịch",
+        "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc; điểm trừ {objective} khớp với bộ lập lịch",
     ),
     "referee_ok_objective": (
         "Referee: all hard rules met; objective {objective}.",
-        "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc; điểm phạt {objective}.",
+        "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc; điểm trừ {objective}.",
     ),
     "referee_broken_n": (
         "Referee: {n} hard rule(s) broken:",
@@ -130,13 +129,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "referee_bug_objective": (
         "Referee: all hard rules met, but the objective is {ours} while the solver says "
         "{theirs}; this is a bug in the solver or the referee",
-        "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc nhưng điểm phạt là {ours} trong khi bộ "
+        "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc nhưng điểm trừ là {ours} trong khi bộ "
         "lập lịch báo {theirs}; đây là lỗi phần mềm",
+    ),
+    # reroster
+    "reroster_status": (
+        "Status: {status}   changed cells {cells}   objective {objective}   time {time:.1f} s",
+        "Kết quả: {status}   số ô thay đổi {cells}   điểm trừ {objective}   thời gian "
+        "{time:.1f} giây",
+    ),
+    "reroster_none": (
+        "No roster absorbs these events; run `roster explain` on the scenario with the "
+        "isolations added, or relax a rule. {nothing}",
+        "Không lịch nào đáp ứng được các sự việc này; chạy `roster explain` cho kịch bản có "
+        "thêm các trường hợp cách ly, hoặc nới lỏng một quy tắc. {nothing}",
     ),
     # check
     "broken_n": ("{n} hard rule(s) broken:", "Vi phạm {n} quy tắc bắt buộc:"),
     "all_met": ("All hard rules met.", "Đáp ứng mọi quy tắc bắt buộc."),
-    "objective": ("Objective: {objective}", "Tổng điểm phạt: {objective}"),
+    "objective": ("Objective: {objective}", "Tổng điểm trừ: {objective}"),
     "objective_agrees": (
         " (agrees with the {recorded} recorded in the file)",
         " (khớp với {recorded} ghi trong tệp)",

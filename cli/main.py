@@ -299,7 +299,6 @@ def _print_findings(
 
 
 def _horizon_line(problem: Problem, lang: Lang = "en") -> str:
-    from roster.export import date_label
 
     h = problem.horizon
     length = count("weeks", h.days // 7, lang) if h.days % 7 == 0 else count("days", h.days, lang)
@@ -307,13 +306,22 @@ def _horizon_line(problem: Problem, lang: Lang = "en") -> str:
         "horizon",
         lang,
         site=problem.site.name or problem.site.id,
-        start=f"{date_label(h.start, lang)} {h.start.year}",
-        end=f"{date_label(h.end, lang)} {h.end.year}",
+        start=_full_date(h.start, lang),
+        end=_full_date(h.end, lang),
         length=length,
         staff=count("staff", len(problem.staff), lang),
         units=count("units", len(problem.site.units), lang),
         posts=count("posts", len(problem.site.posts), lang),
     )
+
+
+def _full_date(date: dt.date, lang: Lang) -> str:
+    """``Mon 13 Dec 2021``; in Vietnamese ``T2 13/12/2021``."""
+    from roster.export import date_label
+
+    if lang == "vi":
+        return f"{date_label(date, lang)[:2]} {date:%d/%m/%Y}"
+    return f"{date_label(date, lang)} {date.year}"
 
 
 def _status_line(result: SolveResult, lang: Lang = "en") -> str:

@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from cli.lang import add_lang_argument, msg
+from cli.lang import add_lang_argument, msg, rule_name, status_word
 from roster.errors import InputError, Issue
 from roster.model import Problem, Roster, Status
 
@@ -263,12 +263,12 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.breakdown import breakdown, format_breakdown
 
     problem, roster, _doc = _problem_and_roster(args)
-    b = breakdown(problem, roster)
+    b = breakdown(problem, roster, lang=args.lang)
     if args.json:
         _dump(b.model_dump(mode="json"), out)
     else:
-        print(m._horizon_line(problem), file=out)
-        print(format_breakdown(b, args.top), file=out)
+        print(m._horizon_line(problem, args.lang), file=out)
+        print(format_breakdown(b, args.top, args.lang), file=out)
     return m.EXIT_OK if b.ok else m.EXIT_VIOLATIONS
 
 
@@ -283,37 +283,41 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.events import changes_csv, format_changes, read_events
     from solver.reroster import reroster
 
+    lang = args.lang
     problem, roster, _doc = _problem_and_roster(args)
     events, file_from = read_events(Path(args.events), problem)
     start = args.from_date or file_from
     if not args.json:
-        print(m._horizon_line(problem), file=out)
+        print(m._horizon_line(problem, lang), file=out)
     res = reroster(problem, roster, events, start, time_limit=args.time_limit, workers=args.workers)
     if args.json:
         _dump(res.model_dump(mode="json", exclude={"problem"}), out)
     else:
-        for line in res.notes:
+        for line in res.notes_vi if lang == "vi" else res.notes:
             print(f"  - {line}", file=out)
         print(
-            f"Status: {res.status.value}   changed cells {res.changed_cells}   objective "
-            f"{res.objective}   time {res.wall_time:.1f} s",
+            msg(
+                "reroster_status",
+                lang,
+                status=status_word(res.status.value, lang),
+                cells=res.changed_cells,
+                objective=res.objective,
+                time=res.wall_time,
+            ),
             file=out,
         )
         if res.roster is not None:
-            print(format_changes(res.changes, problem), file=out)
+            print(format_changes(res.changes, res.problem or problem, lang), file=out)
             if res.report is not None and res.report.violations:
-                print(f"Referee: {len(res.report.violations)} hard rule(s) broken:", file=out)
+                print(msg("referee_broken_n", lang, n=len(res.report.violations)), file=out)
                 for v in res.report.violations[: m.MAX_VIOLATIONS_SHOWN]:
-                    print(f"  - [{v.rule}] {v.message}", file=out)
+                    print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
             elif res.report is not None:
-                print(f"Referee: all hard rules met; objective {res.report.objective}.", file=out)
+                print(msg("referee_ok_objective", lang, objective=res.report.objective), file=out)
     if res.roster is None:
+        nothing = m._nothing_written(Path(args.out), lang) if args.out else ""
         if not args.json:
-            print(
-                "No roster absorbs these events; run `roster explain` on the scenario with "
-                "the isolations added, or relax a rule.",
-                file=out,
-            )
+            print(msg("reroster_none", lang, nothing=nothing).rstrip(), file=out)
         return m.EXIT_INFEASIBLE if res.status == Status.infeasible else m.EXIT_NO_ROSTER
     if args.out:
         assert res.problem is not None
@@ -328,7 +332,7 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 report=res.report,
                 lang=args.lang,
                 scenario=m.scenario_ref(args.scenario),
-                extra={"changes.csv": changes_csv(res.changes, args.lang)},
+                extra={"changes.csv": changes_csv(res.changes, args.lang, res.problem)},
             )
         except OSError as e:
             raise m.CliError(
@@ -403,6 +407,6 @@ def cmd_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         _dump(res.model_dump(mode="json"), out)
     else:
-        print(m._horizon_line(problem), file=out)
-        print(format_drill(res, problem), file=out)
+        print(m._horizon_line(problem, args.lang), file=out)
+        print(format_drill(res, problem, lang=args.lang), file=out)
     return m.EXIT_OK if res.ok else m.EXIT_VIOLATIONS

@@ -101,6 +101,7 @@ class Applied(BaseModel):
     isolated: list[Isolation] = Field(default_factory=list)
     closed: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    notes_vi: list[str] = Field(default_factory=list, description="``notes`` in Vietnamese.")
 
 
 def _who(ix: ProblemIndex, sid: str) -> str:
@@ -142,7 +143,12 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
     absences = list(problem.absences)
     isolated: list[Isolation] = []
     notes: list[str] = []
+    notes_vi: list[str] = []
     closed: list[str] = []
+
+    def vi_day(date: dt.date) -> str:
+        return f"{date.day:02d}/{date.month:02d}"
+
     posts = {p.id: p.model_copy(deep=True) for p in problem.site.posts}
     done: set[str] = set()
 
@@ -167,6 +173,10 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
             notes.append(
                 f"{_who(ix, sid)}: {reason} ends {day_label(last)}, before "
                 f"{day_label(start)}; nothing to change"
+            )
+            notes_vi.append(
+                f"{_who(ix, sid)}: {REASONS_VI.get(reason, reason)} kết thúc ngày {vi_day(last)}, "
+                f"trước ngày {vi_day(start)}; không cần thay đổi"
             )
             return
         absences.append(
@@ -213,6 +223,10 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 f"{len(contacts)} close contact(s) isolated at home, working remotely "
                 f"({rule.contacts})"
             )
+            notes_vi.append(
+                f"{_who(ix, ev.staff)} dương tính ngày {vi_day(ev.date)}: {len(contacts)} người "
+                "tiếp xúc gần cách ly tại nhà, làm việc tại nhà"
+            )
     for ev in events:
         if ev.kind == EventKind.contact:
             assert ev.staff is not None
@@ -254,6 +268,10 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
             notes.append(
                 f"{post.label} closed from {day_label(first)} to {day_label(last)} ({n} shift(s))"
             )
+            notes_vi.append(
+                f"{post.name_vi or post.label} tạm dừng từ {vi_day(first)} đến {vi_day(last)} "
+                f"({n} ca)"
+            )
     site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
     new = problem.model_copy(update={"site": site, "absences": absences})
     return Applied(
@@ -261,6 +279,7 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         isolated=isolated,
         closed=closed,
         notes=notes,
+        notes_vi=notes_vi,
     )
 
 
@@ -336,43 +355,96 @@ def diff_roster(
     return out
 
 
-def _words(state: str, posts: dict[str, str]) -> str:
-    if state.startswith("on_site:"):
-        pid = state.split(":", 1)[1]
-        return f"on site at {posts.get(pid, pid)}"
-    if state.startswith("team:"):
-        k = int(state.split(":", 1)[1])
-        return f"team {chr(ord('A') + k)}"
-    return {
+_STATE_WORDS = {
+    "en": {
         "on_site": "on site",
+        "on_site_at": "on site at {post}",
         "remote": "remote",
         "off": "off",
         "booked": "test booked",
         "none": "no test",
-    }.get(state, state)
+        "team": "team {team}",
+    },
+    "vi": {
+        "on_site": "trực tiếp tại cơ quan",
+        "on_site_at": "trực tại {post}",
+        "remote": "làm việc tại nhà",
+        "off": "nghỉ",
+        "booked": "có lịch test",
+        "none": "không test",
+        "team": "nhóm {team}",
+    },
+}
+
+#: Reasons of a change, as :func:`diff_roster` and the re-roster write them, in Vietnamese.
+REASONS_VI = {
+    "positive test": "dương tính",
+    "close contact": "tiếp xúc gần, cách ly tại nhà",
+    "close contact, sick": "tiếp xúc gần, bị ốm",
+    "leave": "nghỉ phép",
+    "sick": "nghỉ ốm",
+    "remote only": "chỉ làm việc tại nhà",
+    "covers": "thay thế",
+    "moved": "điều chỉnh",
+    "test plan": "lịch test",
+}
 
 
-def format_changes(changes: list[Change], problem: Problem) -> str:
+def reason_words(reason: str, lang: str = "en") -> str:
+    """A change's reason in ``lang``."""
+    if lang != "vi":
+        return reason
+    if reason.startswith("moved to keep every post covered"):
+        return "chuyển nhóm để đủ người trực các quầy/nhiệm vụ" + reason[
+            len("moved to keep every post covered") :
+        ].replace("cost", "điểm trừ")
+    return REASONS_VI.get(reason, reason)
+
+
+def _words(state: str, posts: dict[str, str], lang: str = "en") -> str:
+    words = _STATE_WORDS["vi" if lang == "vi" else "en"]
+    if state.startswith("on_site:"):
+        pid = state.split(":", 1)[1]
+        return words["on_site_at"].format(post=posts.get(pid, pid))
+    if state.startswith("team:"):
+        k = int(state.split(":", 1)[1])
+        return words["team"].format(team=chr(ord("A") + k))
+    return words.get(state, state)
+
+
+def format_changes(changes: list[Change], problem: Problem, lang: str = "en") -> str:
     """The changes as text, person by person."""
+    from roster.export import date_label
+
+    vi = lang == "vi"
     if not changes:
-        return "No changes."
-    posts = {p.id: p.label for p in problem.site.posts}
-    shifts = {s.id: s.label for s in problem.site.shifts}
+        return "Không thay đổi." if vi else "No changes."
+    posts = {p.id: (p.name_vi if vi and p.name_vi else p.label) for p in problem.site.posts}
+    shifts = {s.id: (s.name_vi if vi and s.name_vi else s.label) for s in problem.site.shifts}
     by: dict[str, list[Change]] = defaultdict(list)
     for c in changes:
         by[c.staff].append(c)
     cells = sum(1 for c in changes if c.kind == "cell")
     tests = sum(1 for c in changes if c.kind == "test")
     teams = sum(1 for c in changes if c.kind == "team")
-    moved = f", {teams} team move(s)" if teams else ""
-    lines = [f"Changes: {cells} cell(s), {tests} test booking(s){moved}, {len(by)} person(s):"]
+    if vi:
+        moved = f", {teams} lượt chuyển nhóm" if teams else ""
+        head_line = f"Thay đổi: {cells} ô lịch, {tests} lịch test{moved}, {len(by)} cán bộ:"
+    else:
+        moved = f", {teams} team move(s)" if teams else ""
+        head_line = (
+            f"Changes: {cells} cell(s), {tests} test booking(s){moved}, {len(by)} person(s):"
+        )
+    lines = [head_line]
     for sid, items in by.items():
         head = f"{items[0].name} ({sid})" if items[0].name else sid
         lines.append(f"  {head}:")
         for c in items:
-            when = day_label(c.date) + (f" {shifts.get(c.shift, c.shift)}" if c.shift else "")
+            day = date_label(c.date, "vi") if vi else day_label(c.date)
+            when = day + (f" {shifts.get(c.shift, c.shift)}" if c.shift else "")
             lines.append(
-                f"    {when}: {_words(c.before, posts)} -> {_words(c.after, posts)}  ({c.reason})"
+                f"    {when}: {_words(c.before, posts, lang)} -> {_words(c.after, posts, lang)}"
+                f"  ({reason_words(c.reason, lang)})"
             )
     return "\n".join(lines)
 
@@ -380,18 +452,38 @@ def format_changes(changes: list[Change], problem: Problem) -> str:
 CHANGES_COLUMNS_VI = ["Loại", "Mã CB", "Họ tên", "Ngày", "Ca", "Trước", "Sau", "Lý do"]
 
 
-def changes_csv(changes: list[Change], lang: str = "en") -> str:
-    """The changes as CSV text (one row per change); headers in Vietnamese with ``lang="vi"``
-    (the cell values are grid codes and the reasons as the re-roster wrote them)."""
+KINDS_VI = {"cell": "ô lịch", "test": "lịch test", "team": "chuyển nhóm"}
+
+
+def changes_csv(changes: list[Change], lang: str = "en", problem: Problem | None = None) -> str:
+    """The changes as CSV text (one row per change). In English the values are ids
+    (``on_site:<post>``, ``remote``...); in Vietnamese every header and value is in words."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    if lang == "vi":
+    vi = lang == "vi"
+    posts: dict[str, str] = {}
+    shifts: dict[str, str] = {}
+    if problem is not None:
+        posts = {p.id: (p.name_vi or p.label) if vi else p.label for p in problem.site.posts}
+        shifts = {s.id: (s.name_vi or s.label) if vi else s.id for s in problem.site.shifts}
+    if vi:
         w.writerow(CHANGES_COLUMNS_VI)
     else:
         w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
     for c in changes:
-        w.writerow(
-            [
+        if vi:
+            row = [
+                KINDS_VI.get(c.kind, c.kind),
+                c.staff,
+                c.name,
+                f"{c.date:%d/%m/%Y}",
+                shifts.get(c.shift, c.shift) if c.shift else "",
+                _words(c.before, posts, "vi"),
+                _words(c.after, posts, "vi"),
+                reason_words(c.reason, "vi"),
+            ]
+        else:
+            row = [
                 c.kind,
                 c.staff,
                 c.name,
@@ -401,7 +493,7 @@ def changes_csv(changes: list[Change], lang: str = "en") -> str:
                 c.after,
                 c.reason,
             ]
-        )
+        w.writerow(row)
     return buf.getvalue()
 
 

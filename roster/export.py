@@ -8,7 +8,10 @@ labels from :mod:`roster.rules`, shift and post names from ``name_vi``.
 
 Grid codes: a post's code (``C1``, ``C2`` ... for counters, ``T1`` ... for essential tasks, in
 the site's order), ``G`` on site for general office work, ``R`` remote, ``-`` off (an absence or
-a closed slot); ``+T`` after the code marks the day's rapid test.
+a closed slot); ``+T`` after the code marks the day's rapid test. In Vietnamese the codes are
+``Q1`` ... (quầy), ``NV1`` ... (nhiệm vụ), ``CQ`` (tại cơ quan, công việc chung), ``Nhà`` (làm
+việc tại nhà) and ``-`` (nghỉ), so that no code reads like a weekday heading (``T2`` is Thứ Hai)
+or a shift (``C`` would be Chiều).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "code": ("Code", "Mã"),
     "kind": ("Kind", "Loại"),
     "slot": ("Shift", "Ca làm việc"),
-    "on_site": ("On site", "Trực tiếp"),
+    "on_site": ("On site", "Tại cơ quan"),
     "cap": ("Cap", "Giới hạn"),
     "site": ("Whole site", "Toàn cơ quan"),
     "tests": ("Tests", "Lượt test"),
@@ -59,14 +62,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule": ("Rule", "Quy tắc"),
     "label": ("What", "Nội dung"),
     "count": ("Count", "Số lần"),
-    "cost": ("Cost", "Điểm phạt"),
+    "cost": ("Cost", "Điểm trừ"),
     "total": ("Total", "Tổng"),
     "unlimited": ("no limit", "không giới hạn"),
     "legend": ("Legend", "Chú thích"),
     "mode.post": ("On site at a post", "Trực tiếp tại quầy/nhiệm vụ"),
-    "mode.general": ("On site, general office work", "Trực tiếp, công việc chung"),
-    "mode.remote": ("Remote (working from home)", "Làm việc từ xa"),
-    "mode.off": ("Off (leave, isolation, closed)", "Nghỉ (phép, cách ly, đóng cửa)"),
+    "mode.general": ("On site, general office work", "Trực tiếp tại cơ quan, công việc chung"),
+    "mode.remote": ("Remote (working from home)", "Làm việc tại nhà"),
+    "mode.off": ("Off (leave, isolation, closed)", "Nghỉ (phép, ốm, cách ly, ngày nghỉ)"),
     "mode.test": ("Rapid test that day", "Test nhanh trong ngày"),
     "sheet.roster": ("Roster", "Lịch"),
     "sheet.headcount": ("Headcount", "Số người"),
@@ -74,10 +77,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.tests": ("Tests", "Test nhanh"),
     "sheet.units": ("On-site days", "Ngày trực tiếp"),
     "sheet.people": ("People", "Cán bộ"),
-    "sheet.penalties": ("Penalties", "Điểm phạt"),
+    "sheet.penalties": ("Penalties", "Điểm trừ"),
     "title.headcount": (
         "On-site headcount per shift (counted toward the cap / cap)",
-        "Số người trực tiếp mỗi ca (tính vào giới hạn / giới hạn)",
+        "Số cán bộ làm việc trực tiếp tại cơ quan mỗi ca (số tính vào giới hạn / giới hạn)",
     ),
     "title.coverage": (
         "Coverage of every post per shift (people / needed)",
@@ -86,13 +89,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "title.tests": ("Rapid tests per day", "Test nhanh theo ngày"),
     "title.units": ("On-site days per person, by unit", "Số ngày trực tiếp mỗi người, theo đơn vị"),
     "title.people": ("On-site days and shifts per person", "Số ngày và ca trực tiếp mỗi người"),
-    "title.penalties": ("Penalties paid, by rule", "Điểm phạt theo quy tắc"),
+    "title.penalties": ("Penalties paid, by rule", "Điểm trừ theo từng quy tắc"),
     "title.grid": ("Roster", "Lịch làm việc"),
     "kind.counter": ("counter", "quầy"),
     "kind.task": ("task", "nhiệm vụ"),
 }
 
 _WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+
+#: Grid codes of the modes, per language (a post's code stands for "on site at the post").
+MODE_CODES: dict[str, dict[str, str]] = {
+    "en": {"general": "G", "remote": "R", "off": "-"},
+    "vi": {"general": "CQ", "remote": "Nhà", "off": "-"},
+}
+TEST_MARK = "+T"
+#: Post code prefixes per language: (counter, task).
+POST_PREFIX: dict[str, tuple[str, str]] = {"en": ("C", "T"), "vi": ("Q", "NV")}
 
 
 def t(key: str, lang: Lang = "en") -> str:
@@ -153,7 +165,7 @@ class RosterView:
             (x.staff, h.day(x.date)) for x in roster.tests if h.contains(x.date)
         }
         self.unit_name = {u.id: (u.name or u.id) for u in problem.site.units}
-        self.codes = post_codes(problem)
+        self.codes = post_codes(problem, lang)
 
     # ---- labels ---------------------------------------------------------------------------
     def shift_label(self, shift: str) -> str:
@@ -174,7 +186,10 @@ class RosterView:
         return date_label(self.ix.date(day), self.lang)
 
     def slot_label(self, day: int, shift: str) -> str:
-        return f"{self.date_label(day)} {self.shift_label(shift)}"
+        shift_name = self.shift_label(shift)
+        if self.lang == "vi" and not shift_name.lower().startswith("ca "):
+            shift_name = "ca " + shift_name.lower()
+        return f"{self.date_label(day)} {shift_name}"
 
     def team_of(self, staff_id: str) -> int | None:
         team = self.roster.teams.get(staff_id)
@@ -227,8 +242,8 @@ class RosterView:
         if c.mode == "post":
             base = self.codes.get(c.post or "", c.post or "?")
         else:
-            base = {"general": "G", "remote": "R", "off": "-"}[c.mode]
-        return base + ("+T" if c.test else "")
+            base = MODE_CODES[self.lang][c.mode]
+        return base + (TEST_MARK if c.test else "")
 
     def on_site_counts(self) -> dict[str, tuple[int, int]]:
         """staff -> (on-site days, on-site shifts)."""
@@ -240,13 +255,15 @@ class RosterView:
         return {s.id: (len(days[s.id]), shifts[s.id]) for s in self.problem.staff}
 
 
-def post_codes(problem: Problem) -> dict[str, str]:
-    """Short grid codes: counters C1, C2 ..., tasks T1, T2 ... in the site's order."""
+def post_codes(problem: Problem, lang: Lang = "en") -> dict[str, str]:
+    """Short grid codes in the site's order: counters C1, C2 ..., tasks T1, T2 ...; in
+    Vietnamese Q1, Q2 ... (quầy) and NV1, NV2 ... (nhiệm vụ)."""
+    counter, task = POST_PREFIX[lang]
     out: dict[str, str] = {}
     n = {PostKind.counter: 0, PostKind.task: 0}
     for p in problem.site.posts:
         n[p.kind] += 1
-        out[p.id] = ("C" if p.kind == PostKind.counter else "T") + str(n[p.kind])
+        out[p.id] = (counter if p.kind == PostKind.counter else task) + str(n[p.kind])
     return out
 
 
@@ -565,25 +582,31 @@ def legend_lines(v: RosterView) -> list[str]:
     """What the grid codes mean."""
     lang = v.lang
     parts = [f"{v.codes[p.id]} {v.post_label(p.id)}" for p in v.problem.site.posts]
+    codes = MODE_CODES[lang]
     general = [
-        f"G {t('mode.general', lang)}",
-        f"R {t('mode.remote', lang)}",
-        f"- {t('mode.off', lang)}",
-        f"+T {t('mode.test', lang)}",
+        f"{codes['general']} {t('mode.general', lang)}",
+        f"{codes['remote']} {t('mode.remote', lang)}",
+        f"{codes['off']} {t('mode.off', lang)}",
+        f"{TEST_MARK} {t('mode.test', lang)}",
     ]
     return [", ".join(parts), ", ".join(general)] if parts else [", ".join(general)]
 
 
 def _shift_abbrevs(v: RosterView) -> dict[str, str]:
-    """Short shift headings for the text grid: the ids when all are short, else the labels'
-    first letters when they differ, else the labels' first four letters."""
+    """Short shift headings for the text grid: the labels when all are short (``Sáng``,
+    ``Chiều``), else the ids when all are short (``AM``), else the labels' first three letters
+    (``Mor``, ``Aft``) when they differ, else the ids. Never one letter: ``A`` would read as
+    team A, ``C`` as a counter."""
     ids = v.ix.shift_ids
+    labels = {s: v.shift_label(s) for s in ids}
+    if all(len(x) <= 5 for x in labels.values()) and len(set(labels.values())) == len(ids):
+        return labels
     if all(len(s) <= 4 for s in ids):
         return {s: s for s in ids}
-    first = {s: v.shift_label(s)[:1].upper() for s in ids}
-    if len(set(first.values())) == len(ids):
-        return first
-    return {s: v.shift_label(s)[:4] for s in ids}
+    three = {s: labels[s][:3] for s in ids}
+    if len(set(three.values())) == len(ids):
+        return three
+    return {s: s for s in ids}
 
 
 def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
@@ -729,11 +752,13 @@ def build_workbook(
     row += 1
     ws.cell(row=row, column=1, value=t("legend", lang)).font = bold
     row += 1
+    codes = MODE_CODES[lang]
+    first_post = next(iter(v.codes.values()), POST_PREFIX[lang][0] + "1")
     for mode, key, code in (
-        ("post", "mode.post", "C1"),
-        ("general", "mode.general", "G"),
-        ("remote", "mode.remote", "R"),
-        ("off", "mode.off", "-"),
+        ("post", "mode.post", first_post),
+        ("general", "mode.general", codes["general"]),
+        ("remote", "mode.remote", codes["remote"]),
+        ("off", "mode.off", codes["off"]),
     ):
         x = ws.cell(row=row, column=1, value=code)
         x.fill = fills[mode]
@@ -741,7 +766,7 @@ def build_workbook(
         x.border = box
         ws.cell(row=row, column=2, value=t(key, lang))
         row += 1
-    x = ws.cell(row=row, column=1, value="+T")
+    x = ws.cell(row=row, column=1, value=TEST_MARK)
     x.font = test_font
     x.alignment = centre
     ws.cell(row=row, column=2, value=t("mode.test", lang))

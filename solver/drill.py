@@ -213,6 +213,28 @@ def probe_single_points(
     return points, checked - undecided, len(candidates), note
 
 
+NOTES_VI = {
+    "none exists": "không có lịch nào",
+    "none found in time": "chưa tìm được lịch trong thời gian cho phép",
+}
+
+
+def note_vi(note: str, checked: int, candidates: int) -> str:
+    """The probe's note in Vietnamese."""
+    if not note:
+        return ""
+    if note.startswith("checked"):
+        return (
+            f"mới kiểm tra {checked}/{candidates} người theo giới hạn số người và hợp đồng trong "
+            "thời gian cho phép; tăng --time-limit để kiểm tra hết"
+        )
+    why = next((vi for en, vi in NOTES_VI.items() if note.endswith(en)), "")
+    return (
+        "chưa kiểm tra từng người theo giới hạn số người và hợp đồng: cần lập được lịch cho cả "
+        f"cơ quan với các nhóm này trước, nhưng {why}"
+    )
+
+
 def _posts_of(ix: ProblemIndex, staff: str) -> list[str]:
     return [p for p, people in ix.qualified_staff.items() if staff in people and ix.needs[p]]
 
@@ -296,4 +318,5 @@ def drill(
         )
         result.single_points = points + more
         result.probed, result.candidates, result.probe_note = checked, candidates, note
+        result.probe_note_vi = note_vi(note, checked, candidates)
     return result

@@ -78,6 +78,7 @@ class RerosterResult(BaseModel):
     change_cost: int = 0
     isolated: list[Isolation] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    notes_vi: list[str] = Field(default_factory=list, description="``notes`` in Vietnamese.")
     softened: bool = Field(
         False,
         description="No roster met every hard rule: this one breaks "
@@ -133,6 +134,11 @@ def reroster(
             "No roster meets every hard rule after these events; this one "
             "breaks as few as it can (the broken rules are listed).",
         )
+        res.notes_vi.insert(
+            0,
+            "Sau các sự việc này không lịch nào đáp ứng được mọi quy tắc bắt buộc; lịch dưới "
+            "đây vi phạm ít nhất có thể (các vi phạm được liệt kê).",
+        )
     res.wall_time = time.perf_counter() - t0
     return res
 
@@ -164,6 +170,7 @@ def _solve(
     built = build_model(new_problem)
     first = new_problem.horizon.day(start)
     notes = list(applied.notes)
+    notes_vi = list(applied.notes_vi)
     change_terms = _keep_and_price(
         built, new_problem, roster, first, cell_weight, post_weight, test_weight, notes
     )
@@ -183,6 +190,7 @@ def _solve(
         problem=judge,
         isolated=applied.isolated,
         notes=notes,
+        notes_vi=notes_vi,
         build_time=build_time,
     )
     if status in (Status.optimal, Status.feasible):
@@ -201,6 +209,11 @@ def _solve(
             res.notes.append(
                 f"{len(res.moved)} person(s) moved to the other team to keep every post covered "
                 f"(no stand-in of the right team could; {move_weight} each)"
+            )
+            res.notes_vi.append(
+                f"{len(res.moved)} cán bộ được chuyển sang nhóm kia để đủ người trực các "
+                f"quầy/nhiệm vụ (không có người cùng nhóm thay được; {move_weight} điểm trừ mỗi "
+                "người)"
             )
     return res
 

@@ -92,7 +92,7 @@ def test_roster_lang_sets_the_default_language(
     monkeypatch.setenv("ROSTER_LANG", "vi")
     code, out, err = run(capsys, "check", str(office), str(roster_json))
     assert code == 0, err
-    assert "Đáp ứng mọi quy tắc bắt buộc." in out and "Tổng điểm phạt" in out
+    assert "Đáp ứng mọi quy tắc bắt buộc." in out and "Tổng điểm trừ" in out
     code, out, err = run(capsys, "check", str(office), str(roster_json), "--lang", "en")
     assert "All hard rules met." in out
     code, out, err = run(capsys, "check", str(office), str(roster_json.parent / "missing.json"))

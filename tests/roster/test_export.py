@@ -97,9 +97,25 @@ def test_summary_tables(problem, roster) -> None:
 
 def test_vietnamese_labels(problem, roster) -> None:
     tables = export.summary_tables(problem, roster, lang="vi")
-    assert tables[0].title.startswith("Số người trực tiếp")
-    assert tables[0].rows[0][0] == "T2 13/12 sáng"
-    assert "C1 Đăng ký đất đai" in tables[1].notes[0]
+    assert tables[0].title.startswith("Số cán bộ làm việc trực tiếp tại cơ quan mỗi ca")
+    assert tables[0].rows[0][0] == "T2 13/12 ca sáng"
+    assert "Q1 Đăng ký đất đai" in tables[1].notes[0]
+    assert tables[1].columns == ["Ca làm việc", "Q1", "NV1"]
+
+
+def test_codes_never_read_as_a_weekday_a_shift_or_a_team(problem, roster) -> None:
+    """In Vietnamese T2 is Thứ Hai and C is Chiều: posts are Q1.. and NV1..; in English the
+    shift headings are never one letter (A would read as team A)."""
+    vi = export.text_grid(export.RosterView(problem, roster, "vi"))
+    header = vi.splitlines()[1:3]
+    assert "T2 13/12" in header[0] and "Sáng" not in header[0]
+    cells = vi.splitlines()[4:12]
+    assert all(" T2" not in line and " C1" not in line for line in cells)
+    assert any("Q1+T" in line for line in cells) and any("Nhà" in line for line in cells)
+    assert "CQ Trực tiếp tại cơ quan, công việc chung" in vi and "Nhà Làm việc tại nhà" in vi
+    en = export.text_grid(export.RosterView(problem, roster, "en"))
+    shift_heads = en.splitlines()[2].split()[5:]
+    assert set(shift_heads) == {"AM", "PM"}
 
 
 def test_format_table_aligns_and_truncates() -> None:
