@@ -144,6 +144,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không lịch nào đáp ứng được các sự việc này; chạy `roster explain` cho kịch bản có "
         "thêm các trường hợp cách ly, hoặc nới lỏng một quy tắc. {nothing}",
     ),
+    "breaks_n": (
+        "  (breaks {n} hard rule(s))",
+        "  (vi phạm {n} quy tắc bắt buộc)",
+    ),
     # check
     "broken_n": ("{n} hard rule(s) broken:", "Vi phạm {n} quy tắc bắt buộc:"),
     "all_met": ("All hard rules met.", "Đáp ứng mọi quy tắc bắt buộc."),

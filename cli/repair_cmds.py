@@ -375,13 +375,14 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"({problem.horizon.start} to {problem.horizon.end})",
             )
         )
-    res = substitutes(problem, roster, args.staff, args.date, args.shift, top=args.top)
+    lang = args.lang
+    res = substitutes(problem, roster, args.staff, args.date, args.shift, args.top, lang)
     if args.json:
         _dump(res.model_dump(mode="json"), out)
         return m.EXIT_OK
     print(res.summary, file=out)
     for i, c in enumerate(res.candidates, 1):
-        flag = "" if c.ok else f"  (breaks {c.violations} hard rule(s))"
+        flag = "" if c.ok else msg("breaks_n", lang, n=c.violations)
         print(f"  {i}. {c.name} ({c.staff}), {c.unit}: +{c.delta}{flag}  {c.why}", file=out)
     return m.EXIT_OK
 

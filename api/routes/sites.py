@@ -262,7 +262,8 @@ async def import_staff(
             first = err.issues[0]
             raise ApiError(
                 422,
-                f"{len(err.issues)} problem(s) in the file; first: {first}",
+                f"{len(err.issues)} problem(s) in the file; first: {first}"
+                + _contract_hint(site_id, err.issues, policy),
                 "file",
                 issues=err.to_dicts(),
             ) from None
@@ -287,4 +288,26 @@ async def import_staff(
     session.commit()
     return StaffImportResult(
         site_id=site_id, mode=mode, imported=len(staff), staff_count=len(new_staff)
+    )
+
+
+def _contract_hint(site_id: str, issues: list, policy: Policy) -> str:
+    """When the file names contracts the policy does not define, say which and in what order
+    to set a site up (the policy's contracts first, then the staff)."""
+    missing = sorted(
+        {
+            i.message.split("'")[1]
+            for i in issues
+            if i.field == "contract" and i.message.startswith("unknown contract '")
+        }
+    )
+    if not missing:
+        return ""
+    names = ", ".join(f"'{m}'" for m in missing)
+    keys = ", ".join(f"contracts.{m}" for m in missing)
+    return (
+        f". The policy defines the contracts {sorted(policy.contracts)} but not {names}: "
+        f"define them first (PUT /sites/{site_id}/policy with {keys}), then import the staff. "
+        "The order of set-up: the site (units, shifts, skills, posts), then the policy (with "
+        "every contract the staff list names), then the staff."
     )
