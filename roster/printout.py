@@ -307,9 +307,9 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 def write_pdf(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -> None:
     """The official roster as a PDF: per unit, one A4 landscape page (or more) per week of open
     days, with the title, the grid (header rows repeated on each page), the legend and the
-    signature block."""
+    signature block. A long unit's rows run over several pages; the last page always holds
+    some rows with the legend and the signatures, never the signatures alone."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
 
     v = RosterView(problem, roster, lang)
     pdf = FPDF(orientation="L", unit="mm", format="A4")
@@ -319,78 +319,123 @@ def write_pdf(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -
     pdf.add_font("DejaVu", "B", str(FONT_BOLD))
     pdf.set_title(f"{w('title', lang)} - {problem.site.name or problem.site.id}")
     pdf.set_creator("office-roster")
-    shifts = v.ix.shift_ids
-    fills = {k: _rgb(c) for k, c in FILL.items()}
-    pages = unit_pages(v)
     chunks = _open_day_chunks(v)
     epw = pdf.w - pdf.l_margin - pdf.r_margin
-    for page in pages:
+    for page in unit_pages(v):
         for n_chunk, days in enumerate(chunks, start=1):
+            week = w("week", lang).format(n=n_chunk) if len(chunks) > 1 else ""
             pdf.add_page()
             _pdf_title(pdf, page, lang, epw)
-            if len(chunks) > 1:
+            if week:
                 pdf.set_font("DejaVu", "", 9)
-                pdf.cell(
-                    epw,
-                    5,
-                    w("week", lang).format(n=n_chunk),
-                    align="C",
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
-            slots = [(d, s) for d in days for s in shifts if (d, s) in v.ix.open_slot_set]
-            fixed_w = [9.0, 18.0, 46.0, 11.0]
-            slot_w = max(8.0, min(22.0, (epw - sum(fixed_w)) / max(1, len(slots))))
-            widths = fixed_w + [slot_w] * len(slots)
-            total = min(sum(widths), epw - 0.01)
-            pdf.set_x(pdf.l_margin + max(0.0, (epw - total) / 2))
-            pdf.set_font("DejaVu", "", 8)
-            head_style = FontFace(emphasis="BOLD", fill_color=(242, 242, 242))
-            with pdf.table(
-                col_widths=widths,
-                width=total,
-                align="CENTER",
-                text_align="CENTER",
-                line_height=5,
-                num_heading_rows=2,
-                repeat_headings=1,
-                headings_style=head_style,
-                first_row_as_headings=True,
-            ) as table:
-                r1 = table.row()
-                for name in (w("no", lang), w("staff_id", lang), w("name", lang), w("team", lang)):
-                    r1.cell(name, rowspan=2)
-                for d in days:
-                    n_open = sum(1 for s in shifts if (d, s) in v.ix.open_slot_set)
-                    if n_open:
-                        r1.cell(v.date_label(d), colspan=n_open)
-                r2 = table.row()
-                for _d, s in slots:
-                    r2.cell(v.shift_label(s))
-                for k, sid in enumerate(page.people, start=1):
-                    person = v.ix.staff_by_id[sid]
-                    row = table.row()
-                    row.cell(str(k))
-                    row.cell(sid)
-                    row.cell(person.name, align="LEFT")
-                    row.cell(team_letter(v.team_of(sid)))
-                    cells = v.cells(sid, days)
-                    for d, s in slots:
-                        cell = cells[(d, s)]
-                        style = FontFace(
-                            fill_color=fills[cell.mode],
-                            color=(192, 0, 0) if cell.test else None,
-                            emphasis="BOLD" if cell.test else None,
-                        )
-                        row.cell(v.code(cell), style=style)
-            pdf.ln(3)
-            pdf.set_font("DejaVu", "B", 8)
-            pdf.cell(epw, 4.5, w("legend", lang) + ":", new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("DejaVu", "", 8)
-            for line in _legend_text(v):
-                pdf.multi_cell(epw, 4, line, new_x="LMARGIN", new_y="NEXT")
-            _pdf_signatures(pdf, lang, epw)
+                pdf.cell(epw, 5, week, align="C", new_x="LMARGIN", new_y="NEXT")
+            numbered = list(enumerate(page.people, start=1))
+            while numbered:
+                k = _rows_that_fit(pdf, v, days, numbered, lang, epw)
+                _pdf_grid(pdf, v, days, numbered[:k], lang, epw)
+                numbered = numbered[k:]
+                if numbered:
+                    pdf.add_page()
+                    pdf.set_font("DejaVu", "", 9)
+                    more = f"{page.unit_name} — {page.period}" + (f" — {week}" if week else "")
+                    pdf.cell(epw, 5, more, align="C", new_x="LMARGIN", new_y="NEXT")
+            _pdf_footer(pdf, v, lang, epw)
     pdf.output(str(path))
+
+
+def _rows_that_fit(
+    pdf: Any, v: RosterView, days: list[int], numbered: list, lang: Lang, epw: float
+) -> int:
+    """How many of ``numbered`` (number, staff) rows to draw on this page: all of them when they
+    fit with the legend and signatures; else as many as fit, leaving at least one for the page
+    that carries the signatures."""
+
+    def fits(k: int, footer: bool) -> bool:
+        with pdf.offset_rendering() as dummy:
+            _pdf_grid(dummy, v, days, numbered[:k], lang, epw)
+            if footer:
+                _pdf_footer(dummy, v, lang, epw)
+        return not dummy.page_break_triggered
+
+    n = len(numbered)
+    if fits(n, True):
+        return n
+    lo, hi = 1, n - 1  # the largest k in [1, n - 1] whose rows fit alone
+    if hi < 1:
+        return n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(mid, False):
+            lo = mid
+        else:
+            hi = mid - 1
+    # a few rows go over with the signatures, so they never stand on a page of their own
+    return max(1, min(lo, n - min(5, n - 1)))
+
+
+def _pdf_grid(
+    pdf: Any, v: RosterView, days: list[int], numbered: list, lang: Lang, epw: float
+) -> None:
+    """The grid of ``numbered`` (number, staff) rows over the open shifts of ``days``."""
+    from fpdf.fonts import FontFace
+
+    shifts = v.ix.shift_ids
+    fills = {k: _rgb(c) for k, c in FILL.items()}
+    slots = [(d, s) for d in days for s in shifts if (d, s) in v.ix.open_slot_set]
+    fixed_w = [9.0, 18.0, 46.0, 11.0]
+    slot_w = max(8.0, min(22.0, (epw - sum(fixed_w)) / max(1, len(slots))))
+    widths = fixed_w + [slot_w] * len(slots)
+    total = min(sum(widths), epw - 0.01)
+    pdf.set_font("DejaVu", "", 8)
+    head_style = FontFace(emphasis="BOLD", fill_color=(242, 242, 242))
+    with pdf.table(
+        col_widths=widths,
+        width=total,
+        align="CENTER",
+        text_align="CENTER",
+        line_height=4.6,
+        num_heading_rows=2,
+        repeat_headings=1,
+        headings_style=head_style,
+        first_row_as_headings=True,
+    ) as table:
+        r1 = table.row()
+        for name in (w("no", lang), w("staff_id", lang), w("name", lang), w("team", lang)):
+            r1.cell(name, rowspan=2)
+        for d in days:
+            n_open = sum(1 for s in shifts if (d, s) in v.ix.open_slot_set)
+            if n_open:
+                r1.cell(v.date_label(d), colspan=n_open)
+        r2 = table.row()
+        for _d, s in slots:
+            r2.cell(v.shift_label(s))
+        for k, sid in numbered:
+            person = v.ix.staff_by_id[sid]
+            row = table.row()
+            row.cell(str(k))
+            row.cell(sid)
+            row.cell(person.name, align="LEFT")
+            row.cell(team_letter(v.team_of(sid)))
+            cells = v.cells(sid, days)
+            for d, s in slots:
+                cell = cells[(d, s)]
+                style = FontFace(
+                    fill_color=fills[cell.mode],
+                    color=(192, 0, 0) if cell.test else None,
+                    emphasis="BOLD" if cell.test else None,
+                )
+                row.cell(v.code(cell), style=style)
+
+
+def _pdf_footer(pdf: Any, v: RosterView, lang: Lang, epw: float) -> None:
+    """The legend of the codes and the signature block."""
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 8)
+    pdf.cell(epw, 4.5, w("legend", lang) + ":", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 8)
+    for line in _legend_text(v):
+        pdf.multi_cell(epw, 4, line, new_x="LMARGIN", new_y="NEXT")
+    _pdf_signatures(pdf, lang, epw)
 
 
 def _pdf_title(pdf: Any, page: UnitPage, lang: Lang, epw: float) -> None:
@@ -432,10 +477,7 @@ def _pdf_title(pdf: Any, page: UnitPage, lang: Lang, epw: float) -> None:
 
 def _pdf_signatures(pdf: Any, lang: Lang, epw: float) -> None:
     """The place-and-date line and the two signature columns; kept on one page."""
-    needed = 6 + 5 + 5 + 22
-    if pdf.get_y() + needed > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    pdf.ln(4)
+    pdf.ln(3)
     half = epw / 2
     pdf.set_font("DejaVu", "", 9)
     pdf.set_x(pdf.l_margin + half)
@@ -447,4 +489,4 @@ def _pdf_signatures(pdf: Any, lang: Lang, epw: float) -> None:
         pdf.cell(half, 5, w(key, lang), align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_font("DejaVu", "", 9)
         pdf.cell(half, 5, w("sign", lang), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(20)
+    pdf.ln(18)  # room to sign

@@ -4,6 +4,7 @@ reading the workbook's print set-up and by turning the PDF's first page into an 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from pathlib import Path
 
@@ -141,3 +142,30 @@ def test_pdf_of_a_long_roster_has_a_page_per_unit_and_week(tmp_path: Path, roste
     write_pdf(path, problem, roster)
     pages, text, _image = _render(path, page=1, scale=0.5)
     assert pages == 2 and "week 2" in text and "Mon 20 Dec" in text and "Fri 17 Dec" not in text
+
+
+def test_a_long_unit_runs_over_pages_and_signs_beside_its_last_rows(tmp_path: Path) -> None:
+    """60 people in one unit do not fit on one A4 page: the grid goes on over a second page,
+    headings repeated, and that page carries the last rows with the legend and signatures."""
+    from roster.model import Staff
+
+    problem = tiny_office(n_staff=60)
+    problem.staff = [Staff(id=f"s{i + 1}", name=f"Cán bộ số {i + 1}", unit="HC") for i in range(60)]
+    path = tmp_path / "r.pdf"
+    write_pdf(path, problem, Roster(), lang="vi")
+    pages = []
+    n = None
+    k = 0
+    while n is None or k < n:
+        n, text, _ = _render(path, page=k, scale=0.3)
+        pages.append(text)
+        k += 1
+    assert len(pages) >= 2
+    assert "LỊCH PHÂN CÔNG LÀM VIỆC" in pages[0]
+    assert ["NGƯỜI LẬP BIỂU" in p for p in pages] == [False] * (len(pages) - 1) + [True]
+    last = pages[-1]
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in last
+    assert "Cán bộ số 60" in last and "Họ và tên" in last  # rows and the repeated headings
+    assert all("Họ và tên" in p for p in pages)
+    shown = [int(n) for p in pages for n in re.findall(r"Cán bộ số (\d+)\b", p)]
+    assert shown == list(range(1, 61))  # nobody lost or doubled at the breaks, in order
