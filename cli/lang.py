@@ -132,6 +132,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc nhưng điểm trừ là {ours} trong khi bộ "
         "lập lịch báo {theirs}; đây là lỗi phần mềm",
     ),
+    # explain
+    "diagnosing": (
+        "Diagnosing (up to {limit} s)...",
+        "Đang tìm nguyên nhân (tối đa {limit} giây)...",
+    ),
+    "diagnosis_time": (
+        "(diagnosis {time:.1f} s, {probes} probe solves)",
+        "(tìm nguyên nhân mất {time:.1f} giây, {probes} lần thử)",
+    ),
+    "no_soft_roster": (
+        "No roster even with soft rules within {limit} s.",
+        "Không lập được lịch kể cả khi nới các quy tắc, trong {limit} giây.",
+    ),
+    "soft_roster": (
+        "A roster anyway (hard rules as heavy costs): {n} shortfall under the original rules:|"
+        "A roster anyway (hard rules as heavy costs): {n} shortfalls under the original rules:",
+        "Vẫn lập một lịch (quy tắc bắt buộc tính thành điểm trừ lớn): {n} chỗ chưa đạt theo "
+        "quy tắc gốc:|Vẫn lập một lịch (quy tắc bắt buộc tính thành điểm trừ lớn): {n} chỗ chưa "
+        "đạt theo quy tắc gốc:",
+    ),
+    "wrote_files": ("Wrote {files}", "Đã ghi {files}"),
     # reroster
     "reroster_status": (
         "Status: {status}   changed cells {cells}   objective {objective}   time {time:.1f} s",

@@ -293,7 +293,8 @@ def _print_findings(
         print(title, file=out)
         for f, more in items[:MAX_FINDINGS_SHOWN]:
             also = count("same_more", more, lang) if more else ""
-            print(f"  - {f.message}{also}", file=out)
+            text = f.message_vi if lang == "vi" and f.message_vi else f.message
+            print(f"  - {text}{also}", file=out)
         if len(items) > MAX_FINDINGS_SHOWN:
             print(msg("and_more", lang, n=len(items) - MAX_FINDINGS_SHOWN), file=out)
 

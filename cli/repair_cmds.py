@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from cli.lang import add_lang_argument, msg, rule_name, status_word
+from cli.lang import add_lang_argument, count, msg, rule_name, status_word
 from roster.errors import InputError, Issue
 from roster.model import Problem, Roster, Status
 
@@ -196,12 +196,13 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.precheck import precheck
     from solver.diagnose import best_effort, find_conflict
 
+    lang = args.lang
     problem = m._load(args.scenario, args.start, args.weeks)
     findings = precheck(problem)
     if not args.json:
-        print(m._horizon_line(problem), file=out)
-        m._print_findings(findings, problem, out)
-        print(f"Diagnosing (up to {args.time_limit:g} s)...", file=err)
+        print(m._horizon_line(problem, lang), file=out)
+        m._print_findings(findings, problem, out, lang)
+        print(msg("diagnosing", lang, limit=f"{args.time_limit:g}"), file=err)
     conflict = find_conflict(problem, time_limit=args.time_limit)
     exp = explain(
         problem,
@@ -210,6 +211,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         minimal=conflict.minimal,
         elapsed=conflict.elapsed,
         structural=conflict.structural,
+        lang=lang,
     )
     data: dict[str, Any] = {
         "explanation": exp.model_dump(mode="json"),
@@ -220,12 +222,12 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     if not args.json:
         print(exp.text(), file=out)
-        print(f"(diagnosis {conflict.elapsed:.1f} s, {conflict.probes} probe solves)", file=out)
+        print(msg("diagnosis_time", lang, time=conflict.elapsed, probes=conflict.probes), file=out)
     if args.soft:
         result, report = best_effort(problem, args.time_limit, args.workers)
         if result.roster is None or report is None:
             if not args.json:
-                print(f"No roster even with soft rules within {args.time_limit:g} s.", file=out)
+                print(msg("no_soft_roster", lang, limit=f"{args.time_limit:g}"), file=out)
         else:
             code = m.EXIT_OK
             data["soft"] = {
@@ -234,19 +236,17 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             }
             if not args.json:
                 n = len(report.violations)
-                print(
-                    f"\nA roster anyway (hard rules as heavy costs): {n} shortfall"
-                    f"{'s' if n != 1 else ''} under the original rules:",
-                    file=out,
-                )
+                print("\n" + count("soft_roster", n, lang), file=out)
                 for v in report.violations[: m.MAX_VIOLATIONS_SHOWN]:
-                    print(f"  - [{v.rule}] {v.message}", file=out)
+                    print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
                 if n > m.MAX_VIOLATIONS_SHOWN:
-                    print(f"  ... and {n - m.MAX_VIOLATIONS_SHOWN} more", file=out)
+                    print(msg("and_more", lang, n=n - m.MAX_VIOLATIONS_SHOWN), file=out)
             if args.out:
                 paths = _write_roster(Path(args.out), problem, result.roster, args.scenario)
                 if not args.json:
-                    print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
+                    print(
+                        msg("wrote_files", lang, files=", ".join(str(p) for p in paths)), file=out
+                    )
     if args.json:
         _dump(data, out)
     return code
