@@ -198,6 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "note: the generator does not take {what}; ignored",
         "lưu ý: bộ sinh dữ liệu không dùng {what}; bỏ qua",
     ),
+    "input_warning": ("warning: {text}", "cảnh báo: {text}"),
     # errors
     "error": ("error: {text}", "lỗi: {text}"),
     "interrupted": ("interrupted; nothing written", "đã dừng; không ghi tệp nào"),

@@ -366,6 +366,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out_dir = Path(args.out) if args.out else Path("out") / slug
     lang = args.lang
     print(_horizon_line(problem, lang), file=out)
+    print_input_warnings(args.scenario, problem, out, lang)
 
     findings = precheck(problem)
     _print_findings(findings, problem, out, lang)
@@ -448,6 +449,19 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(verdict, EXIT_BUG)
     print(verdict, file=out)
     return EXIT_OK
+
+
+def print_input_warnings(scenario: str, problem: Problem, out: TextIO, lang: Lang) -> None:
+    """Warnings about input that loads but is probably a mistake (a skill no post uses, a CSV
+    row shorter than its header); they never stop the command."""
+    from roster.input_warnings import scenario_warnings
+    from roster.io import resolve_scenario
+
+    warnings = scenario_warnings(resolve_scenario(scenario), problem)
+    for w in warnings[:MAX_FINDINGS_SHOWN]:
+        print(msg("input_warning", lang, text=w.text(lang)), file=out)
+    if len(warnings) > MAX_FINDINGS_SHOWN:
+        print(msg("and_more", lang, n=len(warnings) - MAX_FINDINGS_SHOWN), file=out)
 
 
 def _nothing_written(out_dir: Path, lang: Lang) -> str:

@@ -201,6 +201,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     findings = precheck(problem)
     if not args.json:
         print(m._horizon_line(problem, lang), file=out)
+        m.print_input_warnings(args.scenario, problem, out, lang)
         m._print_findings(findings, problem, out, lang)
         print(msg("diagnosing", lang, limit=f"{args.time_limit:g}"), file=err)
     conflict = find_conflict(problem, time_limit=args.time_limit)

@@ -239,6 +239,7 @@ async def import_staff(
 ) -> StaffImportResult:
     from roster import io as rio
     from roster.errors import InputError
+    from roster.input_warnings import short_rows
 
     row = get_site(session, site_id)
     name = (file.filename or "").lower()
@@ -256,6 +257,7 @@ async def import_staff(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / target
         path.write_bytes(data)
+        warnings = [w.text() for w in short_rows(Path(tmp))] if target == rio.STAFF_CSV else []
         try:
             staff = rio.read_staff(path, site, policy)
         except InputError as err:
@@ -287,7 +289,11 @@ async def import_staff(
     row.updated_at, row.updated_by = utcnow(), user.name
     session.commit()
     return StaffImportResult(
-        site_id=site_id, mode=mode, imported=len(staff), staff_count=len(new_staff)
+        site_id=site_id,
+        mode=mode,
+        imported=len(staff),
+        staff_count=len(new_staff),
+        warnings=warnings,
     )
 
 

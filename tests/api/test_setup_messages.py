@@ -35,6 +35,20 @@ def test_staff_import_names_the_missing_contract_and_the_order_of_set_up(client)
         headers=HR,
     )
     assert r.status_code == 200, r.text
+    assert r.json()["warnings"] == []
+    # a short row loads with defaults, and the answer says so
+    short = "id,name,unit,skills,contract\nn2,Trần Thị B,tp\n"
+    r = client.post(
+        f"/sites/{site_id}/staff/import",
+        files={"file": ("staff.csv", short.encode(), "text/csv")},
+        params={"mode": "merge"},
+        headers=HR,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["warnings"] == [
+        "staff.csv, row 2: 3 of 5 cells; skills, contract take their defaults (a separator "
+        "missing?)"
+    ]
 
 
 def test_put_policy_accepts_a_cap_written_as_a_fraction(client):
