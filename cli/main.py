@@ -421,7 +421,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     view = export.RosterView(problem, roster, lang)
     for table in export.summary_tables(problem, roster, figures, lang):
         print(file=out)
-        print(export.format_table(table, max_rows=60), file=out)
+        print(export.format_table(table, max_rows=60, lang=lang), file=out)
     print(file=out)
     print(export.text_grid(view), file=out)
     print(file=out)

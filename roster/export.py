@@ -443,19 +443,22 @@ def people_table(v: RosterView, figures: Figures) -> Table:
 
 
 def penalties_table(figures: Figures, lang: Lang = "en") -> Table:
-    """Penalties paid, totalled by rule, largest first."""
+    """Penalties paid, totalled by rule, largest first. In English the rule id (the key in
+    policy.yaml) comes first; in Vietnamese only the rule's name."""
+    vi = lang == "vi"
+    columns = [t("label", lang), t("count", lang), t("cost", lang)]
     table = Table(
         "penalties",
         t("title.penalties", lang),
-        [t("rule", lang), t("label", lang), t("count", lang), t("cost", lang)],
-        lead=2,
+        columns if vi else [t("rule", lang), *columns],
+        lead=1 if vi else 2,
     )
     rows = sorted(figures["penalties"], key=lambda r: (-r["cost"], r["rule"]))
     for r in rows:
-        table.rows.append([r["rule"], rule_label(r["rule"], lang), r["count"], r["cost"]])
-    table.rows.append(
-        [t("total", lang), "", sum(r["count"] for r in rows), sum(r["cost"] for r in rows)]
-    )
+        row = [rule_label(r["rule"], lang), r["count"], r["cost"]]
+        table.rows.append(row if vi else [r["rule"], *row])
+    total = [sum(r["count"] for r in rows), sum(r["cost"] for r in rows)]
+    table.rows.append([t("total", lang), *total] if vi else [t("total", lang), "", *total])
     return table
 
 
@@ -526,7 +529,12 @@ def _width(text: str) -> int:
 
 
 def format_table(
-    table: Table, *, max_width: int = 160, max_rows: int | None = None, title: bool = True
+    table: Table,
+    *,
+    max_width: int = 160,
+    max_rows: int | None = None,
+    title: bool = True,
+    lang: Lang = "en",
 ) -> str:
     """Aligned plain text. Numbers align right. Columns past ``max_width`` are dropped (the
     ``lead`` columns stay) and rows past ``max_rows`` cut, each with a note saying so."""
@@ -562,9 +570,13 @@ def format_table(
             lines.append("  ".join("-" * widths[i] for i in keep))
     dropped = ncol - len(keep)
     if rows_cut:
-        lines.append(f"... and {rows_cut} more rows")
+        lines.append(
+            f"... và {rows_cut} dòng nữa" if lang == "vi" else f"... and {rows_cut} more rows"
+        )
     if dropped:
-        lines.append(f"... and {dropped} more columns")
+        lines.append(
+            f"... và {dropped} cột nữa" if lang == "vi" else f"... and {dropped} more columns"
+        )
     for note in table.notes:
         lines.extend(textwrap.wrap(note, width=120, break_on_hyphens=False))
     return "\n".join(lines)
@@ -650,14 +662,25 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
         )
         lines.append((left + "  " + right).rstrip())
     cut = []
+    vi = lang == "vi"
     if len(people) > len(shown):
-        cut.append(f"first {len(shown)} of {len(people)} people")
+        cut.append(
+            f"{len(shown)}/{len(people)} cán bộ đầu"
+            if vi
+            else f"first {len(shown)} of {len(people)} people"
+        )
     if len(days) < len(open_days):
-        cut.append(f"first {len(days)} of {len(open_days)} open days")
-    if cut:
+        cut.append(
+            f"{len(days)}/{len(open_days)} ngày làm việc đầu"
+            if vi
+            else f"first {len(days)} of {len(open_days)} open days"
+        )
+    if cut and vi:
+        lines.append(f"(chỉ hiện {' và '.join(cut)}; lịch đầy đủ trong roster.xlsx và roster.pdf)")
+    elif cut:
         lines.append(f"(showing the {' and the '.join(cut)}; the full grid is in roster.xlsx)")
     extra = []
-    if any(abbrev[s] != s for s in abbrev):
+    if any(abbrev[s] != v.shift_label(s) for s in abbrev):
         extra.append(", ".join(f"{abbrev[s]} {v.shift_label(s)}" for s in v.ix.shift_ids))
     units = sorted({v.ix.staff_by_id[sid].unit for sid in shown}, key=v.ix.unit_ids.index)
     if any(v.unit_name[u] != u for u in units):

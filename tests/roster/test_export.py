@@ -101,6 +101,10 @@ def test_vietnamese_labels(problem, roster) -> None:
     assert tables[0].rows[0][0] == "T2 13/12 ca sáng"
     assert "Q1 Đăng ký đất đai" in tables[1].notes[0]
     assert tables[1].columns == ["Ca làm việc", "Q1", "NV1"]
+    # rule ids are for policy.yaml: the Vietnamese penalties table names rules only in words
+    pen = tables[-1]
+    assert pen.columns == ["Nội dung", "Số lần", "Điểm trừ"]
+    assert all("." not in str(r[0]) for r in pen.rows) and pen.rows[-1][0] == "Tổng"
 
 
 def test_codes_never_read_as_a_weekday_a_shift_or_a_team(problem, roster) -> None:
