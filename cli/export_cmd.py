@@ -67,6 +67,14 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = m._load(scenario, start, weeks)
     if doc.problem is not None and doc.problem.absences is not None:
         problem = problem.model_copy(update={"absences": list(doc.problem.absences)})
+    if doc.problem is not None and doc.problem.slot_demands is not None:
+        recorded = doc.problem.slot_demands
+        posts = [
+            p.model_copy(update={"slot_demands": list(recorded.get(p.id, []))})
+            for p in problem.site.posts
+        ]
+        site = problem.site.model_copy(update={"posts": posts})
+        problem = problem.model_copy(update={"site": site})
     print(m._horizon_line(problem, lang), file=out)
     report = check(problem, doc.roster)
     figures = summary_figures(problem, doc.roster)

@@ -16,7 +16,16 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from roster.model import Absence, Model, Problem, Report, Roster, SolveResult, SolveSummary
+from roster.model import (
+    Absence,
+    Model,
+    Problem,
+    Report,
+    Roster,
+    SlotDemand,
+    SolveResult,
+    SolveSummary,
+)
 
 FORMAT = "office-roster/roster"
 VERSION = 1
@@ -40,6 +49,11 @@ class ProblemSummary(Model):
         description="The absences the roster was made under (the scenario's, plus a "
         "re-roster's isolations and sick leave), so that `roster export` shows them.",
     )
+    slot_demands: dict[str, list[SlotDemand]] | None = Field(
+        None,
+        description="Each post's one-off demands the roster was made under (site.yaml's, plus "
+        "a re-roster's closed counters), so that `roster export` judges the roster by them.",
+    )
 
     @classmethod
     def of(cls, problem: Problem, scenario: str | None = None) -> ProblemSummary:
@@ -56,6 +70,7 @@ class ProblemSummary(Model):
             posts=len(site.posts),
             policy=problem.policy.name,
             absences=list(problem.absences),
+            slot_demands={p.id: list(p.slot_demands) for p in site.posts if p.slot_demands},
         )
 
 
