@@ -33,7 +33,13 @@ from roster.export import (
 )
 from roster.ical import person_calendar
 from roster.model import Problem, Report, Roster, SolveSummary
-from roster.printout import add_unit_sheets, hide_closed_columns, setup_print, write_pdf
+from roster.printout import (
+    add_unit_sheets,
+    hide_closed_columns,
+    page_header,
+    setup_print,
+    write_pdf,
+)
 from roster.schema import dumps, roster_file
 
 OUTPUT_FILES = ("roster.xlsx", "roster.pdf", "roster.csv", "tests.csv", "roster.json")
@@ -56,6 +62,9 @@ def write_workbook(
     grid = wb.worksheets[0]
     hide_closed_columns(grid, v, 5)
     setup_print(grid, "1:2")
+    # the grid sheet keeps its cells where programs read them; its printed pages carry the
+    # title in the page header instead
+    page_header(grid, v)
     for ws in wb.worksheets[1:]:
         setup_print(ws, "2:2")
     names = add_unit_sheets(wb, v)

@@ -49,6 +49,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nation": ("", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
     "motto": ("", "Độc lập - Tự do - Hạnh phúc"),
     "week": ("week {n}", "tuần {n}"),
+    "page": ("Page &P of &N", "Trang &P/&N"),
 }
 
 
@@ -148,6 +149,21 @@ def setup_print(ws: Any, header_rows: str | None, *, fit_height: bool = False) -
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     if header_rows:
         ws.print_title_rows = header_rows
+
+
+def page_header(ws: Any, v: RosterView) -> None:
+    """A printed page header (office, title, period, policy) and a page-number footer, for a
+    sheet whose cells must stay where they are."""
+    h = v.problem.horizon
+    lang = v.lang
+    office = v.problem.site.name or v.problem.site.id
+    period = w("period", lang).format(start=_dmy(h.start), end=_dmy(h.end))
+    text = f"{office} — {w('title', lang)} — {period}"
+    ws.oddHeader.center.text = text.replace("&", "&&")
+    ws.oddHeader.center.size = 10
+    ws.oddHeader.center.font = "DejaVu Sans,Bold"
+    ws.oddFooter.left.text = w("policy", lang).format(name=v.problem.policy.name).replace("&", "&&")
+    ws.oddFooter.right.text = w("page", lang)
 
 
 def hide_closed_columns(ws: Any, v: RosterView, first_col: int) -> None:
@@ -275,6 +291,7 @@ def add_unit_sheets(wb: Any, v: RosterView) -> list[str]:
         hide_closed_columns(ws, v, n_fixed + 1)
         ws.freeze_panes = ws.cell(row=head2 + 1, column=n_fixed + 1)
         setup_print(ws, f"{head1}:{head2}")
+        ws.oddFooter.right.text = w("page", lang)
     return names
 
 

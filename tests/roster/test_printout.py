@@ -79,6 +79,10 @@ def test_workbook_has_one_printable_sheet_per_unit(tmp_path: Path, problem, rost
     grid = wb["Lịch"]
     assert grid.page_setup.orientation == "landscape" and grid.print_title_rows == "$1:$2"
     assert grid.column_dimensions["O"].hidden
+    # its printed pages carry the title in the page header, page numbers in the footer
+    assert "LỊCH PHÂN CÔNG LÀM VIỆC" in grid.oddHeader.center.text
+    assert "Trung tâm thử nghiệm" in grid.oddHeader.center.text
+    assert grid.oddFooter.right.text == "Trang &P/&N" and ws.oddFooter.right.text == "Trang &P/&N"
 
 
 def test_english_workbook_names_the_signatures_in_english(tmp_path: Path, problem, roster):
