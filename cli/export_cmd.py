@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from cli.lang import Lang, add_lang_argument, msg
+from cli.lang import Lang, add_lang_argument, msg, rule_name
 from roster.errors import InputError, Issue
 
 
@@ -98,7 +98,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if report.violations:
         print(msg("referee_broken_n", lang, n=len(report.violations)), file=out)
         for v in report.violations[: m.MAX_VIOLATIONS_SHOWN]:
-            print(f"  - [{m.rule_name(v.rule, lang)}] {v.message}", file=out)
+            print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
     else:
         print(msg("referee_ok_objective", lang, objective=report.objective), file=out)
     return m.EXIT_OK

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.model import Penalty, Problem, Report, Roster, Violation
 from roster.rules import label
 from roster.validation import check, day_label
@@ -79,8 +80,6 @@ def breakdown(
 ) -> Breakdown:
     """The penalty breakdown of ``roster`` (``report``: the referee's, when already at hand);
     the labels in ``lang``."""
-    from roster.export import date_label
-
     report = report or check(problem, roster)
     total = sum(p.cost for p in report.penalties)
     vi = lang == "vi"

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roster.errors import InputError, Issue, IssueCollector
+from roster.export import date_label
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
 from roster.problem import ProblemIndex
 from roster.validation import day_label
@@ -414,8 +415,6 @@ def _words(state: str, posts: dict[str, str], lang: str = "en") -> str:
 
 def format_changes(changes: list[Change], problem: Problem, lang: str = "en") -> str:
     """The changes as text, person by person."""
-    from roster.export import date_label
-
     vi = lang == "vi"
     if not changes:
         return "Không thay đổi." if vi else "No changes."

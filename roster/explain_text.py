@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.model import Problem
 from roster.problem import ProblemIndex
 from roster.rules import label
@@ -110,8 +111,6 @@ class _Words:
 
     def day(self, date: dt.date) -> str:
         if self.vi:
-            from roster.export import date_label
-
             return date_label(date, "vi")
         return day_label(date)
 

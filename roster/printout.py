@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from roster.export import FILL, Lang, RosterView, team_letter
+from roster.export import FILL, Lang, RosterView, legend_lines, team_letter
 from roster.model import Problem, Roster
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -126,8 +126,6 @@ def _open_day_chunks(v: RosterView) -> list[list[int]]:
 
 
 def _legend_text(v: RosterView) -> list[str]:
-    from roster.export import legend_lines
-
     return legend_lines(v)
 
 

@@ -19,6 +19,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.model import Problem
 from roster.problem import ProblemIndex
 from roster.validation import day_label
@@ -219,8 +220,6 @@ def _dw(key: str, lang: str, **fields: object) -> str:
 
 def format_drill(res: DrillResult, problem: Problem, top: int = 15, lang: str = "en") -> str:
     """The drill as text (``lang``: en or vi)."""
-    from roster.export import date_label
-
     vi = lang == "vi"
     shifts = {s.id: (s.name_vi if vi and s.name_vi else s.label) for s in problem.site.shifts}
     posts = {p.id: (p.name_vi if vi and p.name_vi else p.label) for p in problem.site.posts}

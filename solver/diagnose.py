@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from roster.explain_text import explain
 from roster.model import Problem, Report, SolveResult, Status
+from roster.precheck import grouped, precheck
 from solver.model import build_model
 
 Key = tuple[str, tuple]
@@ -164,9 +166,6 @@ def explanation_lines(problem: Problem, time_limit: float = 5.0, max_lines: int 
     precheck's errors when it finds any (cheap), else the conflict the diagnosis finds within
     ``time_limit`` in a head's words, each with its fix. Empty when the diagnosis cannot
     confirm the problem is infeasible (nothing true to say)."""
-    from roster.explain_text import explain
-    from roster.precheck import grouped, precheck
-
     errors = [f for f in precheck(problem) if f.severity == "error"]
     if errors:
         folded = grouped(errors, problem)

@@ -16,6 +16,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.model import Assignment, Problem, RapidTest, Roster
 from roster.problem import ProblemIndex
 from roster.rules import label
@@ -69,8 +70,6 @@ def substitutes(
 ) -> Substitutes:
     """The ``top`` cheapest substitutes for ``staff`` in (``date``, ``shift``); see the
     module docstring. ``lang``: the language of ``summary`` and ``why``."""
-    from roster.export import date_label
-
     vi = lang == "vi"
     ix = ProblemIndex(problem)
     h = problem.horizon
