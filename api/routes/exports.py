@@ -48,6 +48,11 @@ def _file(data: bytes, media: str, filename: str) -> Response:
 
 
 REV = Query(None, ge=1, description="Revision number (default: the newest).")
+CSV_LANG = Query(
+    "en",
+    description="en: ids for other programs (on_site, shift and post ids, ISO dates); vi: "
+    "every header and value in Vietnamese words for people (trực tiếp tại cơ quan, ...).",
+)
 
 
 @router.get(
@@ -67,12 +72,16 @@ REV = Query(None, ge=1, description="Revision number (default: the newest).")
     },
 )
 def roster_csv(
-    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = CSV_LANG,
 ) -> Response:
     from roster.export import write_roster_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_roster_csv(p, problem, roster), ".csv")
+    data = _write(lambda p: write_roster_csv(p, problem, roster, lang), ".csv")
     return _file(data, "text/csv; charset=utf-8", f"{name}.csv")
 
 
@@ -136,12 +145,16 @@ def roster_pdf(
     },
 )
 def tests_csv(
-    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = CSV_LANG,
 ) -> Response:
     from roster.export import write_tests_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_tests_csv(p, problem, roster), ".csv")
+    data = _write(lambda p: write_tests_csv(p, problem, roster, lang), ".csv")
     return _file(data, "text/csv; charset=utf-8", f"tests-{name}.csv")
 
 

@@ -34,6 +34,24 @@ def test_roster_csv(client, roster):
     assert rows[0]["name"].startswith("Nguyễn")
 
 
+def test_roster_csv_in_vietnamese(client, roster):
+    r = client.get(f"/rosters/{roster['id']}/roster.csv", params={"lang": "vi"}, headers=HR)
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == [
+        "Mã CB",
+        "Họ tên",
+        "Đơn vị",
+        "Nhóm",
+        "Ngày",
+        "Ca",
+        "Hình thức",
+        "Vị trí",
+    ]
+    assert {x["Hình thức"] for x in rows} <= {"trực tiếp tại cơ quan", "làm việc tại nhà", "nghỉ"}
+    r = client.get(f"/rosters/{roster['id']}/tests.csv", params={"lang": "vi"}, headers=HR)
+    assert r.content.decode("utf-8-sig").startswith("Mã CB,Họ tên,Ngày test nhanh")
+
+
 def test_roster_xlsx(client, roster):
     r = client.get(f"/rosters/{roster['id']}/roster.xlsx", params={"lang": "vi"}, headers=HR)
     assert r.status_code == 200
