@@ -202,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             "ROSTER_ADMIN_TOKEN": token,
             "ROSTER_MAX_CONCURRENT_SOLVES": str(args.solves),
             "ROSTER_SOLVER_WORKERS": "1",
+            "ROSTER_MAX_QUEUED_JOBS_PER_TOKEN": str(args.jobs + 1),
         }
         server = subprocess.Popen(
             [sys.executable, "-c", f"from api.main import run; run('127.0.0.1', {port})"],

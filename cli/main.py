@@ -639,6 +639,15 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(
             f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
         ) from None
+    from pydantic import ValidationError
+
+    from api.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:  # e.g. a weak ROSTER_ADMIN_TOKEN
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise CliError(f"server settings: {problems}", EXIT_INPUT) from None
     run(host=args.host, port=args.port)
     return EXIT_OK
 

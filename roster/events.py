@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roster.errors import InputError, Issue, IssueCollector
-from roster.export import date_label
+from roster.export import csv_safe, date_label
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
 from roster.problem import ProblemIndex
 from roster.validation import day_label
@@ -455,8 +455,9 @@ KINDS_VI = {"cell": "ô lịch", "test": "lịch test", "team": "chuyển nhóm"
 
 
 def changes_csv(changes: list[Change], lang: str = "en", problem: Problem | None = None) -> str:
-    """The changes as CSV text (one row per change). In English the values are ids
-    (``on_site:<post>``, ``remote``...); in Vietnamese every header and value is in words."""
+    """The changes as CSV text (one row per change; formula-like text neutralised). In English
+    the values are ids (``on_site:<post>``, ``remote``...); in Vietnamese every header and value
+    is in words."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     vi = lang == "vi"
@@ -492,7 +493,7 @@ def changes_csv(changes: list[Change], lang: str = "en", problem: Problem | None
                 c.after,
                 c.reason,
             ]
-        w.writerow(row)
+        w.writerow([csv_safe(v) for v in row])
     return buf.getvalue()
 
 

@@ -107,6 +107,29 @@ TEST_MARK = "+T"
 POST_PREFIX: dict[str, tuple[str, str]] = {"en": ("C", "T"), "vi": ("Q", "NV")}
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP CSV-injection guidance), so ``=HYPERLINK(...)`` shows as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_workbook(wb: Any) -> None:
+    """Every text cell of ``wb`` that starts like a formula is stored as text (not a formula)
+    with Excel's quote prefix, so it shows as typed and stays text when edited."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                    c.data_type = "s"
+                    c.quotePrefix = True
+
+
 def t(key: str, lang: Lang = "en") -> str:
     """A UI word in the chosen language."""
     en, vi = TEXT[key]
@@ -805,6 +828,7 @@ def build_workbook(
 
     for table in summary_tables(problem, roster, figures, lang, people=True):
         _table_sheet(wb, table, t(f"sheet.{table.key}", lang))
+    neutralise_workbook(wb)
     return wb
 
 
@@ -879,7 +903,7 @@ def write_roster_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = 
                             mode,
                             c.post or "",
                         ]
-                    w.writerow(row)
+                    w.writerow([csv_safe(x) for x in row])
 
 
 def write_tests_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -> None:
@@ -893,4 +917,4 @@ def write_tests_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = "
             w.writerow(["staff_id", "name", "date"])
         for x in sorted(roster.tests, key=lambda x: (x.date, x.staff)):
             date = f"{x.date:%d/%m/%Y}" if lang == "vi" else x.date.isoformat()
-            w.writerow([x.staff, names.get(x.staff, ""), date])
+            w.writerow([csv_safe(v) for v in [x.staff, names.get(x.staff, ""), date]])

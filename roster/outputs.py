@@ -28,6 +28,7 @@ from roster.export import (
     Lang,
     RosterView,
     build_workbook,
+    neutralise_workbook,
     write_roster_csv,
     write_tests_csv,
 )
@@ -72,6 +73,7 @@ def write_workbook(
     for i, name in enumerate(names, start=1):
         ws = wb[name]
         wb.move_sheet(ws, offset=i - wb.worksheets.index(ws))
+    neutralise_workbook(wb)  # names that start like a formula stay text on these sheets too
     wb.save(path)
 
 

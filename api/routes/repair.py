@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError, responses
+from api.limits import MAX_INT, OptId
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
 from roster.errors import InputError
@@ -28,17 +29,17 @@ router = APIRouter(prefix="/repair", tags=["repair"])
 
 class Source(BaseModel):
     """Where the problem (and roster) come from: ``roster_id``, or ``site_id`` + ``start``, or
-    a full ``problem``."""
+    a full ``problem``. Heads: only their own unit (a unit roster, or ``unit_id`` = theirs)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    roster_id: str | None = Field(None, max_length=100)
+    roster_id: OptId = None
     problem: Problem | None = None
-    site_id: str | None = Field(None, max_length=100)
-    unit_id: str | None = Field(None, max_length=100)
+    site_id: OptId = None
+    unit_id: OptId = None
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
-    policy_version: int | None = Field(None, ge=1)
+    policy_version: int | None = Field(None, ge=1, le=MAX_INT)
     lang: Literal["en", "vi"] = Field(
         "en", description="Language of the words meant for people (explanation, labels)."
     )
@@ -104,14 +105,14 @@ def _resolve(
     if body.roster_id is not None:
         from api.routes.rosters import get_roster
 
-        row = get_roster(session, body.roster_id, user)
+        row = get_roster(session, body.roster_id, user, write=True)
         problem = Problem.model_validate(row.problem)
         if roster is None:
             roster = Roster.model_validate(head_revision(session, row).data)
     elif body.problem is not None:
         problem = body.problem
     elif body.site_id is not None and body.start is not None:
-        user.check_site(body.site_id)
+        user.check_unit(body.site_id, body.unit_id)
         site = get_site(session, body.site_id)
         pv = get_policy(session, body.site_id, body.policy_version)
         problem = build_problem(
