@@ -3,7 +3,7 @@ not define, a cap written "1/2", an infeasible job's cause."""
 
 from __future__ import annotations
 
-from tests.api.conftest import HR, make_site, run_job
+from tests.api.conftest import HR, fresh, make_site, run_job
 
 CSV_PART_TIME = "id,name,unit,skills,contract\nn1,Lê Văn A,tp,counter,part_time\n"
 
@@ -25,7 +25,9 @@ def test_staff_import_names_the_missing_contract_and_the_order_of_set_up(client)
     policy = client.get(f"/sites/{site_id}/policy", headers=HR).json()["policy"]
     policy["contracts"]["part_time"] = {"counts": [{"measure": "shifts", "hard_max": 4}]}
     r = client.put(
-        f"/sites/{site_id}/policy", json={"policy": policy, "reason": "part-time staff"}, headers=HR
+        f"/sites/{site_id}/policy",
+        json={"policy": policy, "reason": "part-time staff"},
+        headers=fresh(client, f"/sites/{site_id}/policy"),
     )
     assert r.status_code == 201, r.text
     r = client.post(
@@ -57,13 +59,19 @@ def test_put_policy_accepts_a_cap_written_as_a_fraction(client):
     for text, value in (("1/2", 0.5), ("50%", 0.5), ("1/3", 1 / 3)):
         policy["cap"]["fraction"] = text
         r = client.put(
-            f"/sites/{site_id}/policy", json={"policy": policy, "reason": text}, headers=HR
+            f"/sites/{site_id}/policy",
+            json={"policy": policy, "reason": text},
+            headers=fresh(client, f"/sites/{site_id}/policy"),
         )
         assert r.status_code == 201, r.text
         saved = client.get(f"/sites/{site_id}/policy", headers=HR).json()["policy"]
         assert abs(saved["cap"]["fraction"] - value) < 1e-9
     policy["cap"]["fraction"] = "3/2"
-    r = client.put(f"/sites/{site_id}/policy", json={"policy": policy, "reason": "x"}, headers=HR)
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={"policy": policy, "reason": "x"},
+        headers=fresh(client, f"/sites/{site_id}/policy"),
+    )
     assert r.status_code == 422 and "fraction" in r.json()["field"]
     # and when a site is created with its first policy
     site = make_site(client, policy={"cap": {"fraction": "1/2"}})
