@@ -172,7 +172,7 @@ def _solve(
     notes = list(applied.notes)
     notes_vi = list(applied.notes_vi)
     change_terms = _keep_and_price(
-        built, new_problem, roster, first, cell_weight, post_weight, test_weight, notes
+        built, new_problem, roster, first, cell_weight, post_weight, test_weight, notes, notes_vi
     )
     change_terms += _price_moves(built, new_problem, roster, move_weight)
     _objective(built, change_terms)
@@ -274,6 +274,7 @@ def _keep_and_price(
     post_weight: int,
     test_weight: int,
     notes: list[str],
+    notes_vi: list[str],
 ) -> list[tuple[int, Any]]:
     """Fix the days before ``first`` to the published roster; return the change terms
     ``(weight, expression)`` of the days from ``first`` on."""
@@ -318,6 +319,9 @@ def _keep_and_price(
     if lost:
         notes.append(
             f"{lost} published cell(s) before the re-roster date cannot be kept under the new input"
+        )
+        notes_vi.append(
+            f"{lost} ô lịch đã công bố trước ngày lập lại không giữ được với dữ liệu mới"
         )
     for (s, d), t in v.t.items():
         booked = (s, d) in old_tests
