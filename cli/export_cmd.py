@@ -13,6 +13,15 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
+from cli.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    MAX_VIOLATIONS_SHOWN,
+    CliError,
+    horizon_line,
+    load_problem,
+    read_roster_file,
+)
 from cli.lang import Lang, add_lang_argument, msg, rule_name
 from roster.errors import InputError, Issue
 
@@ -42,13 +51,12 @@ def register(subparsers: Any) -> dict[str, Any]:
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster export``: exit 0 written, 2 bad input."""
-    from cli import main as m
     from roster.outputs import write_outputs
     from roster.validation import check, summary_figures
 
     lang: Lang = args.lang
     path = Path(args.roster)
-    doc = m._read_roster_file(path)
+    doc = read_roster_file(path)
     scenario = args.scenario or (doc.problem.scenario if doc.problem else None)
     if not scenario:
         raise InputError(
@@ -64,7 +72,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         start = doc.problem.start
         if doc.problem.days % 7 == 0:
             weeks = doc.problem.days // 7
-    problem = m._load(scenario, start, weeks)
+    problem = load_problem(scenario, start, weeks)
     if doc.problem is not None and doc.problem.absences is not None:
         problem = problem.model_copy(update={"absences": list(doc.problem.absences)})
     if doc.problem is not None and doc.problem.slot_demands is not None:
@@ -75,7 +83,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ]
         site = problem.site.model_copy(update={"posts": posts})
         problem = problem.model_copy(update={"site": site})
-    print(m._horizon_line(problem, lang), file=out)
+    print(horizon_line(problem, lang), file=out)
     report = check(problem, doc.roster)
     figures = summary_figures(problem, doc.roster)
     out_dir = Path(args.out) if args.out else path.resolve().parent
@@ -91,14 +99,14 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             figures=figures,
         )
     except OSError as e:
-        raise m.CliError(
-            msg("cannot_write", lang, folder=out_dir, why=e.strerror or e), m.EXIT_INPUT
+        raise CliError(
+            msg("cannot_write", lang, folder=out_dir, why=e.strerror or e), EXIT_INPUT
         ) from None
     print(msg("wrote", lang, folder=out_dir, files=", ".join(p.name for p in paths)), file=out)
     if report.violations:
         print(msg("referee_broken_n", lang, n=len(report.violations)), file=out)
-        for v in report.violations[: m.MAX_VIOLATIONS_SHOWN]:
+        for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
             print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
     else:
         print(msg("referee_ok_objective", lang, objective=report.objective), file=out)
-    return m.EXIT_OK
+    return EXIT_OK

@@ -13,7 +13,7 @@ import argparse
 import os
 from typing import Literal
 
-from roster.rules import label
+from roster.labels import label
 
 Lang = Literal["en", "vi"]
 LANGS = ("en", "vi")

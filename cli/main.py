@@ -7,13 +7,16 @@ written); 3 proven infeasible (by the precheck or the solver); 4 no roster withi
 
 A user's mistake never shows a traceback: every command runs inside :func:`main`, which turns
 :class:`~roster.errors.InputError` into its message and exit code 2.
+
+The commands import the solver, pandas and the exports inside the handlers that need them,
+so that ``roster --help`` and ``roster scenarios`` start fast; there is no import cycle to dodge
+(``tests/test_layers.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
+import contextlib
 import os
 import sys
 import time
@@ -22,65 +25,35 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import ValidationError
-
-from cli.lang import Lang, add_lang_argument, count, default_lang, msg, rule_name, status_word
+from cli.common import (
+    EXIT_BUG,
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NO_ROSTER,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    MAX_VIOLATIONS_SHOWN,
+    CliError,
+    date_arg,
+    horizon_line,
+    load_problem,
+    nothing_written,
+    positive_float,
+    positive_int,
+    print_findings,
+    print_input_warnings,
+    read_roster_file,
+    scenario_ref,
+)
+from cli.export_cmd import register as register_export_command
+from cli.lang import Lang, add_lang_argument, default_lang, msg, rule_name, status_word
+from cli.repair_cmds import register as register_repair_commands
 from roster.errors import InputError, Issue
-from roster.model import Problem, Progress, Report, SolveResult, Status
-
-EXIT_OK = 0
-EXIT_BUG = 1
-EXIT_VIOLATIONS = 1
-EXIT_INPUT = 2
-EXIT_INFEASIBLE = 3
-EXIT_NO_ROSTER = 4
-
-MAX_FINDINGS_SHOWN = 25
-MAX_VIOLATIONS_SHOWN = 50
-
-
-class CliError(Exception):
-    """A failure that ends the command with ``code`` after printing ``message``."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
+from roster.model import Progress, Report, SolveResult, Status
 
 # ----------------------------------------------------------------------------------------------
 # argument parsing
 # ----------------------------------------------------------------------------------------------
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
-    return value
-
-
-def _date(text: str) -> dt.date:
-    from roster.io import parse_date
-
-    value = parse_date(text)
-    if value is None:
-        raise argparse.ArgumentTypeError(
-            f"not a date: {text!r} (write it as YYYY-MM-DD or DD/MM/YYYY)"
-        )
-    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -103,13 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     horizon = argparse.ArgumentParser(add_help=False)
     horizon.add_argument(
         "--start",
-        type=_date,
+        type=date_arg,
         metavar="DATE",
         help="first day of the horizon (YYYY-MM-DD); default: the scenario's",
     )
     horizon.add_argument(
         "--weeks",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="number of weeks to roster; default: the scenario's",
     )
@@ -125,13 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", metavar="SCENARIO", help="built-in scenario name or folder")
     s.add_argument(
         "--time-limit",
-        type=_positive_float,
+        type=positive_float,
         default=10.0,
         metavar="S",
         help="seconds the solver may search (default 10)",
     )
     s.add_argument(
-        "--workers", type=_positive_int, default=2, metavar="K", help="solver threads (default 2)"
+        "--workers", type=positive_int, default=2, metavar="K", help="solver threads (default 2)"
     )
     s.add_argument("--out", metavar="DIR", help="output folder (default out/<scenario>)")
     add_lang_argument(s)
@@ -149,10 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_lang_argument(c)
 
     g = sub.add_parser("generate", help="write a generated office as a scenario folder")
-    g.add_argument("--staff", type=_positive_int, required=True, metavar="N")
-    g.add_argument("--units", type=_positive_int, metavar="U")
-    g.add_argument("--counters", type=_positive_int, metavar="C")
-    g.add_argument("--weeks", type=_positive_int, metavar="W")
+    g.add_argument("--staff", type=positive_int, required=True, metavar="N")
+    g.add_argument("--units", type=positive_int, metavar="U")
+    g.add_argument("--counters", type=positive_int, metavar="C")
+    g.add_argument("--weeks", type=positive_int, metavar="W")
     g.add_argument("--seed", type=int, metavar="S")
     g.add_argument("--force", action="store_true", help="write into a folder holding a scenario")
     g.add_argument("out_dir", metavar="OUT_DIR")
@@ -168,12 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         "hr token. See api/README.md.",
     )
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    v.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
-    from cli.export_cmd import register as register_export
-    from cli.repair_cmds import register  # explain, analyze, reroster, substitutes, drill
-
-    COMMANDS.update(register(sub))
-    COMMANDS.update(register_export(sub))
+    v.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+    COMMANDS.update(register_repair_commands(sub))  # explain, analyze, reroster, ...
+    COMMANDS.update(register_export_command(sub))
     return p
 
 
@@ -234,95 +204,17 @@ class ProgressPrinter:
 # ----------------------------------------------------------------------------------------------
 
 
-def _load(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
-    from roster.io import load_scenario
-
-    try:
-        return load_scenario(scenario, start=start, weeks=weeks)
-    except ValidationError as e:  # the loader reports its own; this is a safety net
-        raise InputError(
-            [
-                Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None, x["msg"])
-                for x in e.errors()
-            ]
-        ) from None
-
-
 def _solve_function() -> Any:
-    """``solver.solve``. A stale editable install can import ``solver`` as a namespace package
-    (its ``__init__`` not run), where ``solver.solve`` is the module; take the function then."""
-    import solver
+    """The solver's ``solve`` (a function, so tests can replace it)."""
+    from solver.search import solve
 
-    fn = getattr(solver, "solve", None)
-    if not callable(fn):
-        from solver.solve import solve as fn
-    return fn
-
-
-def scenario_ref(scenario: str) -> str:
-    """How a roster file records its scenario so ``roster export`` finds it again: a built-in
-    name as it is, a folder as its absolute path."""
-    from roster.io import list_scenarios, resolve_scenario
-
-    if scenario in list_scenarios() and not Path(scenario).is_dir():
-        return scenario
-    return str(resolve_scenario(scenario).resolve())
+    return solve
 
 
 def _scenario_slug(scenario: str) -> str:
     from roster.io import resolve_scenario
 
     return resolve_scenario(scenario).resolve().name or "scenario"
-
-
-def _print_findings(
-    findings: Sequence[Any], problem: Problem, out: TextIO, lang: Lang = "en"
-) -> None:
-    """Precheck findings, errors first; the same finding on many shifts is printed once."""
-    from roster.precheck import grouped
-
-    folded = grouped(list(findings), problem)
-    errors = [g for g in folded if g[0].severity == "error"]
-    warnings = [g for g in folded if g[0].severity != "error"]
-    for title, items in (
-        (msg("impossible", lang), errors),
-        (msg("warnings", lang), warnings),
-    ):
-        if not items:
-            continue
-        print(title, file=out)
-        for f, more in items[:MAX_FINDINGS_SHOWN]:
-            also = count("same_more", more, lang) if more else ""
-            text = f.message_vi if lang == "vi" and f.message_vi else f.message
-            print(f"  - {text}{also}", file=out)
-        if len(items) > MAX_FINDINGS_SHOWN:
-            print(msg("and_more", lang, n=len(items) - MAX_FINDINGS_SHOWN), file=out)
-
-
-def _horizon_line(problem: Problem, lang: Lang = "en") -> str:
-
-    h = problem.horizon
-    length = count("weeks", h.days // 7, lang) if h.days % 7 == 0 else count("days", h.days, lang)
-    return msg(
-        "horizon",
-        lang,
-        site=problem.site.name or problem.site.id,
-        start=_full_date(h.start, lang),
-        end=_full_date(h.end, lang),
-        length=length,
-        staff=count("staff", len(problem.staff), lang),
-        units=count("units", len(problem.site.units), lang),
-        posts=count("posts", len(problem.site.posts), lang),
-    )
-
-
-def _full_date(date: dt.date, lang: Lang) -> str:
-    """``Mon 13 Dec 2021``; in Vietnamese ``T2 13/12/2021``."""
-    from roster.export import date_label
-
-    if lang == "vi":
-        return f"{date_label(date, lang)[:2]} {date:%d/%m/%Y}"
-    return f"{date_label(date, lang)} {date.year}"
 
 
 def _status_line(result: SolveResult, lang: Lang = "en") -> str:
@@ -361,17 +253,17 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.precheck import precheck
     from roster.validation import check, summary_figures
 
-    problem = _load(args.scenario, args.start, args.weeks)
+    problem = load_problem(args.scenario, args.start, args.weeks)
     slug = _scenario_slug(args.scenario)
     out_dir = Path(args.out) if args.out else Path("out") / slug
     lang = args.lang
-    print(_horizon_line(problem, lang), file=out)
+    print(horizon_line(problem, lang), file=out)
     print_input_warnings(args.scenario, problem, out, lang)
 
     findings = precheck(problem)
-    _print_findings(findings, problem, out, lang)
+    print_findings(findings, problem, out, lang)
     if any(f.severity == "error" for f in findings):
-        print(msg("precheck_infeasible", lang, nothing=_nothing_written(out_dir, lang)), file=out)
+        print(msg("precheck_infeasible", lang, nothing=nothing_written(out_dir, lang)), file=out)
         return EXIT_INFEASIBLE
 
     solve = _solve_function()
@@ -391,13 +283,13 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "solve_infeasible",
                 lang,
                 scenario=args.scenario,
-                nothing=_nothing_written(out_dir, lang),
+                nothing=nothing_written(out_dir, lang),
             ),
             file=out,
         )
         return EXIT_INFEASIBLE
     if result.status == Status.invalid:
-        _nothing_written(out_dir, lang)
+        nothing_written(out_dir, lang)
         raise CliError(
             "the solver built an invalid model (a bug): " + "; ".join(result.messages), EXIT_BUG
         )
@@ -407,7 +299,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "no_roster_in_time",
                 lang,
                 limit=f"{args.time_limit:g}",
-                nothing=_nothing_written(out_dir, lang),
+                nothing=nothing_written(out_dir, lang),
             ),
             file=out,
         )
@@ -451,74 +343,20 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def print_input_warnings(scenario: str, problem: Problem, out: TextIO, lang: Lang) -> None:
-    """Warnings about input that loads but is probably a mistake (a skill no post uses, a CSV
-    row shorter than its header); they never stop the command."""
-    from roster.input_warnings import scenario_warnings
-    from roster.io import resolve_scenario
-
-    warnings = scenario_warnings(resolve_scenario(scenario), problem)
-    for w in warnings[:MAX_FINDINGS_SHOWN]:
-        print(msg("input_warning", lang, text=w.text(lang)), file=out)
-    if len(warnings) > MAX_FINDINGS_SHOWN:
-        print(msg("and_more", lang, n=len(warnings) - MAX_FINDINGS_SHOWN), file=out)
-
-
-def _nothing_written(out_dir: Path, lang: Lang) -> str:
-    """Clear the roster files an earlier run left in ``out_dir`` (so a failed solve never
-    leaves a stale roster that looks current) and say so."""
-    from roster.outputs import clear_outputs
-
-    try:
-        removed = clear_outputs(out_dir)
-    except OSError:
-        removed = []
-    if removed:
-        return msg("nothing_written_cleared", lang, folder=out_dir, files=", ".join(removed))
-    return msg("nothing_written", lang)
-
-
-def _read_roster_file(path: Path) -> Any:
-    """The exchange document in ``path``; InputError naming the file and position otherwise."""
-    from roster.schema import parse
-
-    name = str(path)
-    if not path.is_file():
-        raise InputError(Issue(name, None, None, "no such file"))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            Issue(name, None, None, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
-        ) from None
-    try:
-        return parse(data)
-    except ValidationError as e:
-        issues = []
-        for x in e.errors():
-            loc = ".".join(str(p) for p in x["loc"]) or None
-            issues.append(Issue(name, None, loc, x["msg"]))
-        raise InputError(issues) from None
-
-
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster check``: exit 0 no violation, 1 violations, 2 bad input."""
     from roster import export
     from roster.validation import check, summary_figures
 
-    doc = _read_roster_file(Path(args.roster))
+    doc = read_roster_file(Path(args.roster))
     start, weeks = args.start, args.weeks
     if start is None and weeks is None and doc.problem is not None:
         start = doc.problem.start
         if doc.problem.days % 7 == 0:
             weeks = doc.problem.days // 7
-    problem = _load(args.scenario, start, weeks)
+    problem = load_problem(args.scenario, start, weeks)
     lang = args.lang
-    print(_horizon_line(problem, lang), file=out)
+    print(horizon_line(problem, lang), file=out)
     report = check(problem, doc.roster)
     if report.violations:
         print(msg("broken_n", lang, n=len(report.violations)), file=out)
@@ -604,7 +442,7 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table = Table("scenarios", msg("scenarios_title", lang), msg("scenarios_cols", lang).split("|"))
     for name in names:
         try:
-            p = _load(name, None, None)
+            p = load_problem(name, None, None)
         except InputError as e:
             first = str(e).splitlines()[0]
             table.rows.append([name, "", "", "", "", msg("cannot_load", lang, why=first)])
@@ -666,10 +504,8 @@ def _utf8(stream: TextIO) -> None:
     """Make a console stream write UTF-8 (Vietnamese names) whatever the locale says."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
-        try:
+        with contextlib.suppress(ValueError, OSError):
             reconfigure(encoding="utf-8", errors="replace")
-        except (ValueError, OSError):
-            pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -703,10 +539,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(msg("error", lang, text=e), file=err)
         return e.code
     except BrokenPipeError:  # e.g. `roster solve ... | head`: the reader left
-        try:
-            sys.stdout = open(os.devnull, "w")  # silence the flush at exit
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            # Silence the flush at exit; the stream must outlive this block, so no `with`.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_BUG
     except KeyboardInterrupt:
         print(msg("interrupted", lang), file=err)

@@ -23,8 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from roster.errors import InputError, Issue, IssueCollector
 from roster.export import csv_safe, date_label
+from roster.index import ProblemIndex
+from roster.io.cells import parse_date
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
-from roster.problem import ProblemIndex
 from roster.validation import day_label
 
 
@@ -561,8 +562,6 @@ def parse_events(
 
 
 def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
-    from roster.io import parse_date
-
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):

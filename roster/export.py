@@ -4,7 +4,7 @@
 Everything here reads a :class:`~roster.model.Problem` and a :class:`~roster.model.Roster` and
 never judges rules: violations, penalties and the objective come from the referee's
 :class:`~roster.model.Report`. Labels come in English or Vietnamese (``lang="en"|"vi"``): rule
-labels from :mod:`roster.rules`, shift and post names from ``name_vi``.
+labels from :mod:`roster.labels`, shift and post names from ``name_vi``.
 
 Grid codes: a post's code (``C1``, ``C2`` ... for counters, ``T1`` ... for essential tasks, in
 the site's order), ``G`` on site for general office work, ``R`` remote, ``-`` off (an absence or
@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from roster.index import ProblemIndex
+from roster.labels import label as rule_label
 from roster.model import Mode, PostKind, Problem, Roster
-from roster.problem import ProblemIndex
-from roster.rules import label as rule_label
+from roster.validation import summary_figures
 
 Lang = Literal["en", "vi"]
 
@@ -514,8 +515,6 @@ def _short_shift(v: RosterView, shift: str) -> str:
 
 def figures_of(problem: Problem, roster: Roster) -> Figures:
     """The referee's summary figures of a roster."""
-    from roster.validation import summary_figures
-
     return summary_figures(problem, roster)
 
 

@@ -131,7 +131,7 @@ def clear_outputs(out_dir: Path, keep: list[str] | tuple[str, ...] = ()) -> list
     """Remove the files of the set (and the calendars folder) from ``out_dir``, except
     ``keep``; other files are left alone. Returns the names removed."""
     out_dir = Path(out_dir)
-    removed = []
+    removed: list[str] = []
     if not out_dir.is_dir():
         return removed
     for name in (*OUTPUT_FILES, *EXTRA_FILES):

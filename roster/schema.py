@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
@@ -27,8 +27,8 @@ from roster.model import (
     SolveSummary,
 )
 
-FORMAT = "office-roster/roster"
-VERSION = 1
+FORMAT: Final = "office-roster/roster"
+VERSION: Final = 1
 
 
 class ProblemSummary(Model):

@@ -11,7 +11,7 @@ breaking the cap or an absence. The shortfalls per post and slot are read from t
 figures; other hard rules the drill roster breaks are listed too.
 
 Single points of failure are found in two steps. The head count
-(:func:`roster.resilience.single_points`) finds the people who are the only ones qualified and
+(:func:`roster.drill_report.single_points`) finds the people who are the only ones qualified and
 available for a post in a slot of their team. Then :func:`probe_single_points` checks everyone
 else who may take a post against every hard rule, the cap, contracts and absences included:
 with the teams as given, a roster of the whole office is made once; then, person by person,
@@ -28,10 +28,12 @@ import time
 
 from ortools.sat.python import cp_model
 
+from roster.drill_report import DrillResult, Shortfall, SinglePoint, TeamDrill, single_points
+from roster.index import ProblemIndex
 from roster.model import Absence, AbsenceReason, Problem, Roster, RuleSwitch, Status
-from roster.problem import ProblemIndex
-from roster.resilience import DrillResult, Shortfall, SinglePoint, TeamDrill, single_points
-from solver.model import build_model
+from roster.validation import check, summary_figures
+from solver.build import build_model
+from solver.search import solve
 
 SHORT_WEIGHT = 1000
 #: Longest a single probe may take (seconds); most take a fraction of that, seeded by the
@@ -128,9 +130,6 @@ def probe_single_points(
 ) -> tuple[list[SinglePoint], int, int, str]:
     """The single points of failure the head count misses (see the module docstring). Returns
     ``(points, checked, candidates, note)``."""
-    from roster.validation import summary_figures
-    from solver.solve import solve
-
     t0 = time.perf_counter()
     ix = ProblemIndex(problem)
     known_staff = {p.staff for p in known}
@@ -241,8 +240,6 @@ def _posts_of(ix: ProblemIndex, staff: str) -> list[str]:
 
 def teams_of(problem: Problem, time_limit: float, workers: int) -> dict[str, int] | None:
     """Teams from a quick solve of the problem (None when it finds no roster)."""
-    from solver.solve import solve
-
     res = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
     return dict(res.roster.teams) if res.roster is not None else None
 
@@ -259,9 +256,6 @@ def drill(
     person (e.g. a published roster's); None: from a quick solve (a third of the time). With
     ``probe``, the single points of failure are checked against the cap and contracts too
     (:func:`probe_single_points`, with its own budget of ``time_limit``)."""
-    from roster.validation import check, summary_figures
-    from solver.solve import solve
-
     source = "as given"
     if teams is None:
         fixed = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}

@@ -38,8 +38,10 @@ from pydantic import BaseModel, Field
 
 from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
 from roster.model import Problem, Report, Roster, Status
-from solver.model import BuiltModel, build_model
-from solver.solve import STATUS, _roster, _values
+from roster.registry import relax_weights
+from roster.validation import check
+from solver.build import BuiltModel, build_model
+from solver.readback import STATUS, roster_from_values, values
 
 #: Default cost of one changed cell (on site <-> not on site), one changed post and one
 #: changed test booking. A changed cell costs more than any ordinary soft rule unit, so the
@@ -52,12 +54,13 @@ TEST_WEIGHT = 2
 #: 1,694), so a move happens only when no stand-in of the right team can keep the posts covered.
 MOVE_WEIGHT = 5_000
 
-#: Rule families relaxed when the events leave no roster, with the weight of one breach. One
-#: person over the cap is the mildest; a team breach (teams mixing, or a person on site outside
-#: the team's turn) costs more than any change and any move, since two teams apart is what lets
-#: one keep the office running when the other has a case; an on-site day without a valid test
-#: and a missing person at a post cost the most.
-RELAX = {"cap": 20_000, "teams": 50_000, "tests": 100_000, "coverage": 100_000}
+#: Rule families relaxed when the events leave no roster, with the weight of one breach (each
+#: family's ``relax_weight`` in :mod:`roster.registry`). One person over the cap is the
+#: mildest (20,000); a team breach (teams mixing, or a person on site outside the team's turn)
+#: costs more than any change and any move (50,000), since two teams apart is what lets one keep
+#: the office running when the other has a case; an on-site day without a valid test and a
+#: missing person at a post cost the most (100,000).
+RELAX = relax_weights()
 
 
 class RerosterResult(BaseModel):
@@ -194,10 +197,8 @@ def _solve(
         build_time=build_time,
     )
     if status in (Status.optimal, Status.feasible):
-        from roster.validation import check
-
-        val = _values(solver.response_proto.solution)
-        new = _roster(built, new_problem, val)
+        val = values(solver.response_proto.solution)
+        new = roster_from_values(built, new_problem, val)
         res.roster = new
         res.report = check(judge, new)
         res.objective = res.report.objective

@@ -15,9 +15,11 @@ from tests.api.live import client, fresh_backend, race, serve
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def base(request, tmp_path_factory):
-    with fresh_backend(request.param, tmp_path_factory.mktemp("live")) as backend:
-        with serve(backend) as url:
-            yield url
+    with (
+        fresh_backend(request.param, tmp_path_factory.mktemp("live")) as backend,
+        serve(backend) as url,
+    ):
+        yield url
 
 
 def _site(c, name: str = "Tiny office") -> str:

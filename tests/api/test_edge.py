@@ -94,7 +94,7 @@ def test_dates_out_of_range_are_422(client, world, start):
 
 
 def test_repair_on_a_9999_problem_is_422(client):
-    from tests.factories import tiny_problem
+    from tests.helpers import tiny_problem
 
     problem = tiny_problem(n_staff=3).model_dump(mode="json")
     problem["horizon"] = {"start": "9999-12-30", "days": 7}

@@ -176,7 +176,7 @@ def test_analyze_any_roster(client, generated):
 
 
 def test_analyze_with_a_problem_sent_in(client):
-    from tests.factories import tiny_problem, tiny_roster
+    from tests.helpers import tiny_problem, tiny_roster
 
     problem = tiny_problem(n_staff=3)
     roster = tiny_roster(

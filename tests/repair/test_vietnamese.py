@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from cli.main import main
-from tests.repair.conftest import counter_office, land_office
+from tests.repair.offices import counter_office, land_office
 from tests.repair.test_cli import _roster_file, _scenario
 
 
@@ -66,8 +66,8 @@ def test_reroster_analyze_substitutes_in_vietnamese(tmp_path, capsys, monkeypatc
 
 def test_drill_in_vietnamese(tmp_path, capsys) -> None:
     from roster.schema import dumps, roster_file
-    from tests.factories import tiny_roster
-    from tests.repair.test_drill import TEAMS, it_office
+    from tests.helpers import tiny_roster
+    from tests.repair.offices import TEAMS, it_office
 
     p = it_office()
     folder = _scenario(tmp_path, p)

@@ -24,7 +24,7 @@ from roster.model import (
 )
 from roster.schema import RosterFile, SolveSummary, parse
 from roster.validation import check
-from tests.cli.conftest import MONDAY, tiny_office
+from tests.cli.offices import MONDAY, tiny_office
 
 
 def day(n: int) -> dt.date:

@@ -9,7 +9,7 @@ import pytest
 import cli.main as cli
 from roster.input_warnings import scenario_warnings, short_rows, unused_skills
 from roster.io import load_scenario, write_scenario
-from tests.cli.conftest import tiny_office
+from tests.cli.offices import tiny_office
 
 
 def test_a_skill_no_post_uses_is_a_warning() -> None:

@@ -14,7 +14,7 @@ import pytest
 from roster import outputs
 from roster.model import Assignment, RapidTest, Roster, Unit
 from roster.printout import write_pdf
-from tests.cli.conftest import MONDAY, tiny_office
+from tests.cli.offices import MONDAY, tiny_office
 
 
 def day(n: int) -> dt.date:
