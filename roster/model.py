@@ -505,7 +505,9 @@ class CapRule(RuleSwitch):
     ``fraction`` or ``max_on_site`` (the rounding and ``minimum`` above still apply).
     """
 
-    fraction: float | None = Field(1 / 3, ge=0, le=1)
+    fraction: Fraction | None = Field(
+        1 / 3, description='A number (0.5), a fraction ("1/2") or a percentage ("50%").'
+    )
     max_on_site: Count | None = None
     scopes: list[Literal["unit", "site"]] = Field(default_factory=lambda: _unit_scope())
     rounding: Literal["floor", "ceil", "nearest"] = "floor"

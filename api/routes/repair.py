@@ -10,7 +10,7 @@ applies through ``PATCH /rosters/{id}``. Solves are bounded by the server's ``ma
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +40,9 @@ class Source(BaseModel):
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
     policy_version: int | None = Field(None, ge=1, le=MAX_INT)
+    lang: Literal["en", "vi"] = Field(
+        "en", description="Language of the words meant for people (explanation, labels)."
+    )
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
     )
@@ -157,6 +160,7 @@ def explain_route(
         minimal=conflict.minimal,
         elapsed=conflict.elapsed,
         structural=conflict.structural,
+        lang=body.lang,
     )
     out: dict[str, Any] = {
         "explanation": exp.model_dump(mode="json"),
@@ -189,7 +193,7 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
 
     problem, roster = _resolve(body, user, session, need_roster=True)
     assert roster is not None
-    return breakdown(problem, roster).model_dump(mode="json")
+    return breakdown(problem, roster, lang=body.lang).model_dump(mode="json")
 
 
 @router.post(
@@ -247,9 +251,9 @@ def substitutes_route(
         raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
     if not problem.horizon.contains(body.date):
         raise ApiError(422, f"{body.date} is outside the roster", "date")
-    return substitutes(problem, roster, body.staff, body.date, body.shift, top=body.top).model_dump(
-        mode="json"
-    )
+    return substitutes(
+        problem, roster, body.staff, body.date, body.shift, top=body.top, lang=body.lang
+    ).model_dump(mode="json")
 
 
 @router.post(
