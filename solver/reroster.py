@@ -330,6 +330,19 @@ def _keep_and_price(
             model.add(t == int(booked))
         elif test_weight:
             terms.append((test_weight, 1 - t if booked else t))
+    # Duties from home: kept before ``first``; from then on, each duty given or taken away is
+    # a changed cell.
+    old_duties = {
+        (r.staff, r.post, h.day(r.date), r.shift)
+        for r in roster.remote_duties
+        if h.contains(r.date)
+    }
+    for key, r in v.r.items():
+        had = key in old_duties
+        if key[2] < first:
+            model.add(r == int(had))
+        else:
+            terms.append((cell_weight, 1 - r if had else r))
     return terms
 
 
@@ -368,6 +381,13 @@ def _hint(built: BuiltModel, problem: Problem, roster: Roster) -> None:
             model.add_hint(y, int(cell in on and on[cell] == p))
     for key, t in v.t.items():
         model.add_hint(t, int(key in tests))
+    duties = {
+        (r.staff, r.post, h.day(r.date), r.shift)
+        for r in roster.remote_duties
+        if h.contains(r.date)
+    }
+    for key, r in v.r.items():
+        model.add_hint(r, int(key in duties))
     for (s, k), z in v.z.items():
         if s in roster.teams:
             model.add_hint(z, int(roster.teams[s] == k))

@@ -131,6 +131,7 @@ def substitutes(
             t.add((s.id, date))
         trial = Roster(
             assignments=[*others, Assignment(staff=s.id, date=date, shift=shift, post=post)],
+            remote_duties=roster.remote_duties,
             tests=[RapidTest(staff=a, date=d) for a, d in sorted(t, key=lambda x: (x[1], x[0]))],
             teams=roster.teams,
         )

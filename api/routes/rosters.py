@@ -306,6 +306,7 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         teams[sid] = team
     return Roster(
         assignments=sorted(cells.values(), key=lambda a: (a.date, a.shift, a.staff)),
+        remote_duties=roster.remote_duties,  # kept as they are (the referee flags clashes)
         tests=[RapidTest(staff=s, date=d) for s, d in sorted(tests, key=lambda x: (x[1], x[0]))],
         teams=teams,
     )

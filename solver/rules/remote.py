@@ -39,5 +39,5 @@ def build(ctx: Ctx) -> list[Term]:
 
 def hard_links_people(problem: Problem, idx: ProblemIndex) -> bool:
     """The person-by-person first roster carries no remote duties: keep it for problems
-    without remote posts."""
-    return problem.policy.remote.enabled and bool(idx.remote_posts)
+    without remote posts (the duty variables exist whether the rule is on or off)."""
+    return bool(idx.remote_posts)

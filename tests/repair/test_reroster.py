@@ -240,3 +240,35 @@ def test_a_move_to_the_other_team_when_no_stand_in_of_the_team_can() -> None:
     cover = {(a.date, a.staff) for a in res.roster.assignments if a.post == "C" and a.date >= WED}
     assert (WED, "s3") in cover and (WED + dt.timedelta(2), "s3") in cover
     assert "team B -> team A" in format_changes(res.changes, res.problem)
+
+
+def test_a_duty_from_home_moves_only_where_the_events_force_it() -> None:
+    """s1 serves the hotline from home every morning; s1 falls sick from Wednesday: Mon and Tue
+    stay, Wed-Fri the hotline goes to someone else at home (3 duties taken, 3 given); the
+    counter's cells do not move."""
+    posts = [
+        Post(id="C", name="Counter C", demands=[Demand(shifts=["AM"])]),
+        Post(id="H", name="Hotline", kind="remote", demands=[Demand(shifts=["AM"], max=1)]),
+    ]
+    p = tiny_problem(
+        n_staff=4,
+        posts=posts,
+        policy=quiet_policy(coverage={}, availability={}, remote={}),
+    )
+    old = tiny_roster(
+        p,
+        on=[("s0", d, "AM", "C") for d in range(5)],
+        remote=[("s1", d, "AM", "H") for d in range(5)],
+    )
+    assert check(p, old).ok
+    fri = MONDAY + dt.timedelta(days=4)
+    sick = Event(kind="sick", staff="s1", date=WED, end=fri)
+    res = reroster(p, old, [sick], time_limit=5, workers=1)
+    assert res.roster is not None and res.report is not None and res.report.ok
+    kept = {(r.staff, r.date) for r in res.roster.remote_duties if r.date < WED}
+    assert kept == {("s1", MONDAY), ("s1", MONDAY + dt.timedelta(days=1))}
+    later = [r for r in res.roster.remote_duties if r.date >= WED]
+    assert len(later) == 3 and all(r.staff not in ("s0", "s1") for r in later)
+    assert {(a.staff, a.date) for a in res.roster.assignments} == {
+        (a.staff, a.date) for a in old.assignments
+    }
