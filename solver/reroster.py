@@ -386,8 +386,8 @@ def _hint(built: BuiltModel, problem: Problem, roster: Roster) -> None:
         for r in roster.remote_duties
         if h.contains(r.date)
     }
-    for key, r in v.r.items():
-        model.add_hint(r, int(key in duties))
+    for duty, r in v.r.items():
+        model.add_hint(r, int(duty in duties))
     for (s, k), z in v.z.items():
         if s in roster.teams:
             model.add_hint(z, int(roster.teams[s] == k))
