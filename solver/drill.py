@@ -65,6 +65,8 @@ def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem
         update={
             "teams": pol.teams.model_copy(update={"rotation": "free", "balance": False}),
             "coverage": RuleSwitch(enabled=True, hard=False, weight=SHORT_WEIGHT),
+            # The heads' presence floors are for an ordinary week: the drill asks about posts.
+            "presence": pol.presence.model_copy(update={"enabled": False}),
             "fairness": pol.fairness.model_copy(update={"enabled": False}),
             "requests": pol.requests.model_copy(update={"enabled": False}),
             "resilience": pol.resilience.model_copy(update={"enabled": False}),
