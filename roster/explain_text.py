@@ -388,9 +388,31 @@ def _slot_finding(
                         f"bồi dưỡng thêm cán bộ có kỹ năng '{post.skill}'",
                     )
                 )
+        floors = {
+            k[1].unit: ix.presence_floors.get((k[1].unit, d, sh), 0)
+            for k in keys
+            if k[0] == "presence"
+        }
+        for unit, floor in floors.items():
+            parts.append(
+                w.tr(
+                    f"{w.unit(unit)} must keep at least {floor} on site (its presence floor)",
+                    f"{w.unit(unit)} phải có ít nhất {floor} người làm việc trực tiếp "
+                    "(mức tối thiểu của đơn vị)",
+                )
+            )
+            fixes.append(
+                w.tr(
+                    f"lower the presence floor of {w.unit(unit)} in this shift "
+                    "(policy.yaml: presence.floors)",
+                    f"giảm mức tối thiểu của {w.unit(unit)} ở ca này "
+                    "(policy.yaml: presence.floors)",
+                )
+            )
         for k in caps:
             unit = k[1].unit
             cap, headcount = _cap_of(w, unit, d)
+            want = max(cap + 1, floors.get(unit, 0))
             parts.append(
                 w.tr(
                     f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site",
@@ -400,8 +422,8 @@ def _slot_finding(
             )
             fixes.append(
                 w.tr(
-                    f"raise the cap of {w.unit(unit)} ({cap_setting(unit, cap + 1)})",
-                    f"nâng giới hạn của {w.unit(unit)} ({cap_setting(unit, cap + 1)})",
+                    f"raise the cap of {w.unit(unit)} ({cap_setting(unit, want)})",
+                    f"nâng giới hạn của {w.unit(unit)} ({cap_setting(unit, want)})",
                 )
             )
         for k in overs:
