@@ -388,8 +388,8 @@ def _slot_finding(
                         f"bồi dưỡng thêm cán bộ có kỹ năng '{post.skill}'",
                     )
                 )
-        floors = {
-            k[1].unit: ix.presence_floors.get((k[1].unit, d, sh), 0)
+        floors: dict[str | None, int] = {
+            k[1].unit: ix.presence_floors.get((k[1].unit or "", d, sh), 0)
             for k in keys
             if k[0] == "presence"
         }
