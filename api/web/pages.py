@@ -1441,9 +1441,14 @@ async def positive_run(request: Request) -> Response:
             except ApiFailure as exc:
                 errors["form"] = exc.message
         if result and result.get("roster"):
-            from solver.reroster import CELL_WEIGHT, POST_WEIGHT, TEST_WEIGHT
+            from solver.reroster import CELL_WEIGHT, MOVE_WEIGHT, POST_WEIGHT, TEST_WEIGHT
 
-            price = {"cell": CELL_WEIGHT, "post": POST_WEIGHT, "test": TEST_WEIGHT}
+            price = {
+                "cell": CELL_WEIGHT,
+                "post": POST_WEIGHT,
+                "test": TEST_WEIGHT,
+                "team": MOVE_WEIGHT,
+            }
             codes = post_codes(problem)
             shift_name = {
                 s.id: (s.name_vi if lang == "vi" and s.name_vi else s.label)
@@ -1526,6 +1531,9 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 
 def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
     """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    if value.startswith("team:"):  # a move to the other team: team:0 -> "Nhóm 1"
+        number = value.partition(":")[2]
+        return t("team.name", lang).format(n=int(number) + 1) if number.isdigit() else value
     if value.startswith("on_site"):
         post = value.partition(":")[2]
         return t("mode.on_site", lang) + (f" {codes.get(post, post)}" if post else "")
@@ -1560,7 +1568,7 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
-    """PATCH the roster with every cell and test that differs from the proposal."""
+    """PATCH the roster with every cell, test and team that differs from the proposal."""
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
@@ -1588,6 +1596,8 @@ async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, An
         {"staff": s, "date": d.isoformat(), "booked": (s, d) in tb}
         for s, d in sorted(ta ^ tb, key=lambda x: (x[1], x[0]))
     ]
+    # a re-roster may move a person to the other team (priced, listed as a team change)
+    teams = {s: t for s, t in new.teams.items() if old.teams.get(s) != t}
     await api.write(
         "PATCH",
         f"/rosters/{full['id']}",
@@ -1595,8 +1605,11 @@ async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, An
         json={
             "cells": cells,
             "tests": tests,
+            "teams": teams,
             "reason": proposal["reason"],
-            "accept_violations": not proposal["ok"],
+            # a move tips the team sizes by a person: the re-roster does not re-balance teams
+            # (docs/repair.md), so the stored roster's balance rule is knowingly breached
+            "accept_violations": not proposal["ok"] or bool(teams),
         },
     )
 
