@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import ErrorBody
+
+log = logging.getLogger("roster.api")
 
 
 class ApiError(Exception):
@@ -64,6 +68,19 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             jsonable_encoder({"message": message, "field": first["field"], "issues": issues}),
             status_code=422,
+        )
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(_: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # Never the statement, its parameters or row data: those stay in the server log.
+        log.warning("database error in a request: %s", type(exc).__name__, exc_info=exc)
+        return JSONResponse(
+            {
+                "message": "the database is not available right now; try again shortly",
+                "field": None,
+            },
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(StarletteHTTPException)

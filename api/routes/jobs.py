@@ -23,9 +23,12 @@ def job_public(job: Job) -> JobPublic:
     gap = None
     if job.objective is not None and job.bound is not None:
         gap = round((job.objective - job.bound) / max(1, abs(job.objective)), 6)
-    penalties = (job.result or {}).get("penalties", [])
+    kind = job.kind or "roster"
+    penalties = (job.result or {}).get("penalties", []) if kind == "roster" else []
     return JobPublic(
         id=job.id,
+        kind=kind,
+        answer=job.result if kind != "roster" and job.status == "done" else None,
         site_id=job.site_id,
         unit_id=job.unit_id,
         status=job.status,  # type: ignore[arg-type]
@@ -54,8 +57,12 @@ def _get(session, job_id: str, user) -> Job:
     job = session.get(Job, job_id)
     if job is None:
         raise not_found("job", job_id, "job_id")
-    if user.role == "head" and not user.can_act_on(job.site_id, job.unit_id):
-        user.check_unit(job.site_id, job.unit_id)
+    if user.role == "head":
+        if job.site_id is None:  # a repair solve of a problem sent in full: its author only
+            if job.created_by != user.name:
+                raise not_found("job", job_id, "job_id")
+        elif not user.can_act_on(job.site_id, job.unit_id):
+            user.check_unit(job.site_id, job.unit_id)
     return job
 
 
