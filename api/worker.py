@@ -167,11 +167,9 @@ class CeleryJobRunner(JobRunner):
             else:
                 log.warning("broker unreachable (%s)", type(exc).__name__)
                 return out
-        try:
-            replies = self.app.control.ping(timeout=1.0) or []
-            out["workers"] = len(replies)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("worker ping failed (%s)", type(exc).__name__)
+        # Each worker holds one consumer on the queue; a dead worker's connection (and consumer)
+        # is gone at once, so this counts the workers alive for this queue.
+        out["workers"] = int(out.get("consumers") or 0)
         return out
 
     def health(self) -> dict[str, Any]:
