@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError
@@ -19,9 +20,16 @@ api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The toke
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request."""
-    with request.app.state.sessionmaker() as session:
+    """One session per request. Closing it never fails the response: with the database gone,
+    the rollback at close fails too, and the request's own 503 must still reach the client."""
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except SQLAlchemyError:
+            pass
 
 
 def get_settings_dep(request: Request) -> Settings:

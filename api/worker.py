@@ -173,19 +173,21 @@ class CeleryJobRunner(JobRunner):
         return out
 
     def health(self) -> dict[str, Any]:
-        with self._health_lock:
+        out = super().health()  # the database, asked every time
+        out["engine"] = "celery"
+        with self._health_lock:  # the broker's answer is kept a few seconds
             now = time.monotonic()
-            if self._health is not None and now - self._health[0] < self.HEALTH_TTL:
-                return dict(self._health[1])
-            out = super().health()
-            out["engine"] = "celery"
-            out.update(self._broker_state())
-            out["ok"] = bool(out["ok"] and out["broker"] == "ok" and out["workers"] > 0)
-            self._health = (time.monotonic(), out)
-            return dict(out)
+            if self._health is None or now - self._health[0] >= self.HEALTH_TTL:
+                self._health = (now, self._broker_state())
+            out.update(self._health[1])
+        out["ok"] = bool(out["ok"] and out["broker"] == "ok" and out["workers"] > 0)
+        return out
 
     def queue_size(self) -> int:
-        return int(self.health().get("queued") or 0)
+        with self._health_lock:
+            if self._health is None or time.monotonic() - self._health[0] >= self.HEALTH_TTL:
+                self._health = (time.monotonic(), self._broker_state())
+            return int(self._health[1].get("queued") or 0)
 
 
 def run_worker(settings: Settings, concurrency: int = 1, loglevel: str = "INFO") -> None:
