@@ -117,3 +117,32 @@ def test_bad_job_requests(client):
     )
     assert r.status_code == 404 and r.json()["field"] == "policy_version"
     assert client.get("/jobs/nope", headers=HR).status_code == 404
+
+
+def test_repair_solves_are_jobs(client):
+    """A repair solve goes through the job runner: with wait=0 the route answers 202 and a
+    Location; the job's answer is the body the route gives when it waits."""
+    site_id = make_site(client)
+    body = {"site_id": site_id, "unit_id": "tp", "start": START, "days": 5, "time_limit": 3}
+    r = client.post("/repair/explain", params={"wait": 0}, json=body, headers=HR)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["kind"] == "explain" and r.headers["Location"] == f"/jobs/{job['id']}"
+    done = wait_job(client, job["id"])
+    assert done["status"] == "done" and done["roster"] is None
+    assert "explanation" in done["answer"] and done["answer"]["text"]
+    waited = client.post("/repair/explain", json=body, headers=HR)
+    assert waited.status_code == 200 and waited.json()["text"] == done["answer"]["text"]
+    r = client.post("/repair/drill", params={"wait": 0}, json=body, headers=HR)
+    assert r.status_code == 202 and r.json()["kind"] == "drill"
+    stopped = client.delete(f"/jobs/{r.json()['id']}", headers=HR)
+    assert stopped.status_code in (200, 202)
+    assert wait_job(client, r.json()["id"])["status"] in ("stopped", "done")
+
+
+def test_health_in_process(client):
+    r = client.get("/health")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "ok" and body["engine"] == "in-process"
+    assert body["database"] == "ok" and body["broker"] == "not used" and body["workers"] >= 1

@@ -478,3 +478,25 @@ def test_database_unreachable_for_10_s(tmp_path, database, broker):
 def _netloc(u: Any, port: int) -> str:
     auth = u.netloc.rsplit("@", 1)[0] + "@" if "@" in u.netloc else ""
     return f"{auth}127.0.0.1:{port}"
+
+
+def test_stop_on_a_worker_keeps_the_best_roster_and_repair_runs_there(cluster: Cluster):
+    _, api = cluster.api()
+    cluster.worker(concurrency=2)
+    wait_health(api, 1)
+    site_id = post_site(api, "slow office")
+    job_id = post_job(api, site_id, time_limit=8)
+    deadline = time.monotonic() + 60
+    while api.get(f"/jobs/{job_id}").json()["roster"] is None:
+        assert time.monotonic() < deadline, "no roster in progress"
+        time.sleep(0.1)
+    r = api.delete(f"/jobs/{job_id}")
+    assert r.status_code == 200, r.text
+    job = r.json()
+    assert job["status"] == "stopped" and job["roster"] is not None and job["roster_id"]
+    assert job["elapsed"] < 8
+    quick = post_site(api, "Tiny office")
+    body = {"site_id": quick, "unit_id": "tp", "start": START, "days": 5, "time_limit": 3}
+    r = api.post("/repair/explain", json=body, params={"wait": 60})
+    assert r.status_code == 200, r.text
+    assert "explanation" in r.json()
