@@ -327,6 +327,9 @@ def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -
     """Run the child process, follow its messages, renew the lease, obey stops."""
     st = ctx.settings
     out: Any = ctx.mp.Queue()
+    if st.solve_log:
+        with open(st.solve_log, "a", encoding="utf-8") as f:
+            f.write(f"{job_id}\n")
     proc = _spawn(claim, ctx, out)
     run = _Run()
     last_write = 0.0

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Repair routes wait this long for their job, then answer 202 with it.",
     )
+    solve_log: str | None = Field(
+        None,
+        description="A file to which each solve start appends its job id (an audit of how "
+        "many times each job was solved; the load script reads it).",
+    )
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest staff file accepted.")
 
 
