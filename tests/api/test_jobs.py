@@ -146,3 +146,29 @@ def test_health_in_process(client):
     body = r.json()
     assert body["status"] == "ok" and body["engine"] == "in-process"
     assert body["database"] == "ok" and body["broker"] == "not used" and body["workers"] >= 1
+
+
+def test_broker_down_jobs_are_kept_and_health_says_503(backend):
+    """With the broker unreachable a job is still stored (202, queued: the API's sweep sends it
+    when the broker is back) and /health answers 503 naming the broker."""
+    import socket
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.api.conftest import make_settings
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = make_settings(backend, broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
+    with TestClient(create_app(settings)) as c:
+        site_id = make_site(c)
+        t0 = time.monotonic()
+        r = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START}, headers=HR)
+        assert r.status_code == 202 and r.json()["status"] == "queued"
+        assert time.monotonic() - t0 < 20, "POST does not hang on a dead broker"
+        h = c.get("/health")
+        assert h.status_code == 503, h.text
+        assert h.json()["broker"] == "unreachable" and h.json()["database"] == "ok"
+        assert c.get(f"/jobs/{r.json()['id']}", headers=HR).json()["status"] == "queued"
