@@ -85,7 +85,10 @@ def _send_result(out: Any, problem: Problem, result: SolveResult) -> None:
 
 def die_with_parent() -> None:
     """Make this process end when its parent ends (kill -9 included)."""
-    parent = os.getppid()
+    import multiprocessing
+
+    known = multiprocessing.parent_process()  # the pid the parent had when it started us
+    parent = known.pid if known is not None and known.pid else os.getppid()
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +26,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -35,57 +34,26 @@ from sqlalchemy import select
 
 from api.db import make_engine, migrate, session_factory
 from api.models import Job
-from tests.api.conftest import ADMIN, HR, PG_URL, START, _pg_schema, make_settings, site_body
+from tests.api.conftest import (
+    ADMIN,
+    HR,
+    PG_URL,
+    RABBIT_DOWN,
+    START,
+    _pg_schema,
+    make_settings,
+    site_body,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("ROSTER_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 FINAL = ("done", "infeasible", "failed", "stopped")
 SQL_WORDS = re.compile(r"\b(SELECT|UPDATE|INSERT|DELETE FROM|psycopg|sqlalchemy|\[SQL)", re.I)
-
-
-def _unreachable(url: str) -> str | None:
-    u = urlparse(url)
-    try:
-        with socket.create_connection((u.hostname or "127.0.0.1", u.port or 5672), timeout=2):
-            return None
-    except OSError as exc:
-        return f"RabbitMQ at {u.hostname}:{u.port or 5672} is not reachable ({exc}); start it"
-
-
-_REASON = _unreachable(BROKER)
-pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+pytestmark = pytest.mark.skipif(RABBIT_DOWN is not None, reason=RABBIT_DOWN or "")
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[str]:
-    """A RabbitMQ vhost of this run (``rabbitmqctl``), so parallel runs never share queues,
-    workers or control messages; without rabbitmqctl, the given vhost (queue names are unique
-    per test anyway)."""
-    ctl = shutil.which("rabbitmqctl")
-    name = f"roster_test_{uuid.uuid4().hex[:10]}"
-    u = urlparse(BROKER)
-    made = False
-    if ctl:
-        try:
-            r = subprocess.run([ctl, "add_vhost", name], capture_output=True, timeout=60)
-            if r.returncode == 0:
-                user = u.username or "guest"
-                subprocess.run(
-                    [ctl, "set_permissions", "-p", name, user, ".*", ".*", ".*"],
-                    capture_output=True,
-                    timeout=60,
-                    check=True,
-                )
-                made = True
-        except (OSError, subprocess.SubprocessError):
-            made = False
-    if not made:
-        yield BROKER
-        return
-    try:
-        yield urlunparse(u._replace(path="/" + name))
-    finally:
-        subprocess.run([ctl, "delete_vhost", name], capture_output=True, timeout=60)
+def broker(rabbit_url: str) -> str:
+    return rabbit_url
 
 
 @pytest.fixture(scope="module")
