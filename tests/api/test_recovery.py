@@ -95,3 +95,22 @@ def test_restart_with_recover_fail(backend):
         assert job["status"] == "failed" and "not retried" in job["message"]
         solving = c.get("/jobs", params={"status": "solving", "site_id": site_id}, headers=HR)
         assert solving.json() == []
+
+
+def test_graceful_restart_hands_the_job_back(backend):
+    """Stopping the server (SIGTERM: the app's shut-down) while a job solves in-process is not a
+    crash: the job is queued again without counting an attempt, and the next start solves it."""
+    settings = make_settings(backend)
+    with TestClient(create_app(settings)) as c:
+        site_id = make_site(c, name="slow office")
+        job_id = c.post(
+            "/jobs",
+            json={"site_id": site_id, "unit_id": "tp", "start": START, "days": 5, "time_limit": 5},
+            headers=HR,
+        ).json()["id"]
+        wait_job(c, job_id, until=("solving",))
+    with TestClient(create_app(settings)) as c:
+        job = wait_job(c, job_id)
+        assert job["status"] == "done", job
+    with c.app.state.sessionmaker() as s:
+        assert s.get(Job, job_id).attempts == 1, "the interrupted run was not counted"
