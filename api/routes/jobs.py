@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse
@@ -136,8 +136,13 @@ def list_jobs(
     site_id: str | None = Query(None, max_length=100),
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     limit: int = Query(50, ge=1, le=500),
+    kind: Literal["roster", "explain", "reroster", "drill", "substitutes", "all"] = Query(
+        "roster", description="Roster jobs by default; a repair kind, or all."
+    ),
 ) -> list[JobPublic]:
     q = select(Job).order_by(Job.created_at.desc()).limit(limit)
+    if kind != "all":
+        q = q.where(Job.kind == kind)
     if site_id:
         q = q.where(Job.site_id == site_id)
     if status_:

@@ -146,6 +146,11 @@ def test_repair_solves_are_jobs(engine_client):
     stopped = client.delete(f"/jobs/{r.json()['id']}", headers=HR)
     assert stopped.status_code in (200, 202)
     assert wait_job(client, r.json()["id"])["status"] in ("stopped", "done")
+    listed = client.get("/jobs", params={"site_id": site_id}, headers=HR).json()
+    assert listed == [], "the jobs list holds roster jobs unless asked"
+    explains = client.get("/jobs", params={"site_id": site_id, "kind": "explain"}, headers=HR)
+    kinds = {j["id"]: j["kind"] for j in explains.json()}
+    assert job["id"] in kinds and len(kinds) == 2 and set(kinds.values()) == {"explain"}
 
 
 def test_health_in_process(client):
