@@ -138,6 +138,8 @@ class JobContext:
         self.settings = settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.closing = threading.Event()
+        #: How to send a job to the engine (part jobs of a split site); None: not at all.
+        self.dispatch: Callable[[str], None] | None = None
         self._active: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self.mp = mp.get_context("spawn")
@@ -178,7 +180,15 @@ def execute_job(job_id: str, ctx: JobContext) -> Outcome:
     with ctx._lock:
         ctx._active[job_id] = stop
     try:
-        run = _solve(job_id, claim, ctx, stop)
+        parts = None
+        if claim.kind == "roster":
+            from api import split
+
+            parts = split.plan(job_id, ctx, claim)
+        if parts:
+            run = split.solve(job_id, claim, ctx, stop, parts)
+        else:
+            run = _solve(job_id, claim, ctx, stop)
     finally:
         with ctx._lock:
             ctx._active.pop(job_id, None)
@@ -292,7 +302,7 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
 
 def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
     st = ctx.settings
-    if claim.kind == "roster":
+    if claim.kind in ("roster", "part"):
         target, args = (
             solve_child.run,
             (
@@ -329,7 +339,7 @@ def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -
     out: Any = ctx.mp.Queue()
     if st.solve_log:
         with open(st.solve_log, "a", encoding="utf-8") as f:
-            f.write(f"{job_id}\n")
+            f.write(f"{job_id} {ctx.name}\n")
     proc = _spawn(claim, ctx, out)
     run = _Run()
     last_write = 0.0
@@ -504,7 +514,7 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: _Run) -> bool:
         job.worker, job.lease_until = None, None
         job.elapsed = run.state["elapsed"]
         job.solutions = run.state["solutions"]
-        if claim.kind != "roster":
+        if claim.kind in REPAIR_KINDS:
             _finish_repair(job, run)
         else:
             _finish_roster(s, job, run)
@@ -565,6 +575,8 @@ def _finish_roster(s: Session, job: Job, run: _Run) -> None:
             job.message += "".join(f"; {m}" for m in result.messages)
     if roster is not None:
         job.best_roster = roster.model_dump(mode="json")
+        if job.kind == "part":  # a part of a bigger job: its parent makes the roster
+            return
         problem = Problem.model_validate(job.problem)
         given = Report.model_validate(run.report) if run.report and result is not None else None
         row = create_roster(s, job, roster, problem, job.created_by, given)
@@ -727,6 +739,7 @@ class LocalJobRunner(JobRunner):
     def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
         super().__init__(factory, settings)
         self.ctx = JobContext(factory, settings)
+        self.ctx.dispatch = self.submit
         self._pool = ThreadPoolExecutor(
             settings.max_concurrent_solves, thread_name_prefix="roster-solver"
         )

@@ -371,7 +371,10 @@ def rounds(args: argparse.Namespace, counts: list[int]) -> int:
                 stats: dict = {}
                 deadline = time.monotonic() + args.timeout
                 rc = run(url, token, args.jobs, args.reads, args.time_limit, deadline, stats)
-                solves = Counter(log.read_text().split()) if log.exists() else Counter()
+                solves = Counter(
+                    line.split()[0]
+                    for line in (log.read_text().splitlines() if log.exists() else [])
+                )
                 attempts = _attempts(env, stats["ids"])
                 twice = sorted({i for i in stats["ids"] if solves[i] > 1 or attempts.get(i, 0) > 1})
                 done = sum(1 for v in stats["final"].values() if v == "done")

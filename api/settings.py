@@ -84,10 +84,17 @@ class Settings(BaseSettings):
         ge=0,
         description="Repair routes wait this long for their job, then answer 202 with it.",
     )
+    split_parts: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="A site that splits into independent parts is solved as at most this many "
+        "part jobs that any worker may take (0 or 1: solved whole, in one job).",
+    )
     solve_log: str | None = Field(
         None,
-        description="A file to which each solve start appends its job id (an audit of how "
-        "many times each job was solved; the load script reads it).",
+        description="A file to which each solve start appends its job id and worker (an "
+        "audit of how many times each job was solved, and where; the load script reads it).",
     )
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest staff file accepted.")
 

@@ -204,6 +204,12 @@ def run_worker(settings: Settings, concurrency: int = 1, loglevel: str = "INFO")
     _CTX = JobContext(session_factory(engine), settings, name=name)
     app = make_celery(settings)
 
+    def dispatch(job_id: str) -> None:
+        publish(app, settings, job_id)
+        mark_dispatched(_CTX.factory, [job_id])  # type: ignore[union-attr]
+
+    _CTX.dispatch = dispatch
+
     @signals.worker_shutting_down.connect(weak=False)
     def _closing(**_: Any) -> None:
         log.info("worker stopping: running solves hand their jobs back")

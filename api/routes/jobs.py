@@ -136,7 +136,7 @@ def list_jobs(
     site_id: str | None = Query(None, max_length=100),
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     limit: int = Query(50, ge=1, le=500),
-    kind: Literal["roster", "explain", "reroster", "drill", "substitutes", "all"] = Query(
+    kind: Literal["roster", "part", "explain", "reroster", "drill", "substitutes", "all"] = Query(
         "roster", description="Roster jobs by default; a repair kind, or all."
     ),
 ) -> list[JobPublic]:

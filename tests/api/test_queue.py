@@ -468,3 +468,43 @@ def test_stop_on_a_worker_keeps_the_best_roster_and_repair_runs_there(cluster: C
     r = api.post("/repair/explain", json=body, params={"wait": 60})
     assert r.status_code == 200, r.text
     assert "explanation" in r.json()
+
+
+def test_split_site_parts_on_two_workers(tmp_path, database, broker):
+    """A site that splits into independent parts: part jobs go to the queue, two workers solve
+    them (the parent's worker helps), the parent joins a refereed roster; each part is solved
+    once."""
+    from tests.api.test_split import generated_site_body
+
+    log = tmp_path / "solve-log.txt"
+    cluster = Cluster(
+        tmp_path,
+        database,
+        broker,
+        ROSTER_SOLVE_FUNCTION="solver:solve",
+        ROSTER_SPLIT_PARTS="2",
+        ROSTER_SOLVE_LOG=str(log),
+        ROSTER_MAX_TIME_LIMIT="20",
+    )
+    try:
+        _, api = cluster.api()
+        cluster.worker()
+        cluster.worker()
+        wait_health(api, 2)
+        body = generated_site_body(60, seed=1)
+        body["site"]["id"] = f"gen-{uuid.uuid4().hex[:8]}"
+        assert api.post("/sites", json=body).status_code == 201
+        r = api.post(
+            "/jobs",
+            json={"site_id": body["site"]["id"], "start": START, "days": 7, "time_limit": 8},
+        )
+        assert r.status_code == 202, r.text
+        job = wait_status(api, r.json()["id"], timeout=180)
+        assert_refereed(api, job)
+        parts = api.get("/jobs", params={"site_id": body["site"]["id"], "kind": "part"}).json()
+        assert len(parts) == 2 and {p["status"] for p in parts} == {"done"}
+        assert sum(p["objective"] for p in parts) == job["objective"]
+        solved = Counter(line.split()[0] for line in log.read_text().splitlines())
+        assert solved == {p["id"]: 1 for p in parts}, "each part solved once, the parent never"
+    finally:
+        cluster.close()
