@@ -214,6 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--broker", help="Celery broker URL: run rounds with worker processes")
     ap.add_argument("--workers", default="1,2,4", help="worker processes per round (--broker)")
     ap.add_argument("--database", help="PostgreSQL URL for the rounds (default: temp SQLite)")
+    ap.add_argument(
+        "--big",
+        metavar="STAFFxWEEKS",
+        help="instead of small jobs: one generated site of this size (e.g. 3000x4) solved "
+        "whole and split into --split part jobs, with --workers worker processes",
+    )
+    ap.add_argument("--split", type=int, default=2, help="part jobs of --big (default 2)")
     args = ap.parse_args(argv)
     deadline = time.monotonic() + args.timeout
     if args.broker:
@@ -221,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             print("error: only a broker on loopback", file=sys.stderr)
             return 2
         counts = [int(n) for n in args.workers.split(",") if n.strip()]
+        if args.big:
+            return big_rounds(args, counts)
         return rounds(args, counts)
     if args.url:
         if not _loopback(args.url):
@@ -413,6 +422,126 @@ def rounds(args: argparse.Namespace, counts: list[int]) -> int:
             f"| {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
         )
     return code
+
+
+def _start_cluster(env: dict[str, str], port: int, n: int) -> list[subprocess.Popen] | None:
+    url = f"http://127.0.0.1:{port}"
+    api = [sys.executable, "-c", f"from api.main import run; run('127.0.0.1', {port})"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [subprocess.Popen(api, env=env, **quiet)]
+    if not _wait_up(url, None):
+        return _stop(procs)
+    worker = [sys.executable, "-m", "cli.main", "worker", "--concurrency=1", "--loglevel=WARNING"]
+    procs += [subprocess.Popen(worker, env=env, **quiet) for _ in range(n)]
+    if not _wait_up(url, n):
+        return _stop(procs)
+    return procs
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    return None
+
+
+def big_rounds(args: argparse.Namespace, counts: list[int]) -> int:
+    """The generated site ``--big`` solved by one job: whole (split off) on one worker, then
+    split into ``--split`` part jobs on each worker count."""
+    from scenarios.generator import generate
+
+    staff, weeks = (int(x) for x in args.big.lower().split("x"))
+    problem = generate(staff, weeks=weeks, seed=0)
+    body = {
+        "site": problem.site.model_dump(mode="json"),
+        "staff": [s.model_dump(mode="json") for s in problem.staff],
+        "policy": problem.policy.model_dump(mode="json"),
+        "absences": [a.model_dump(mode="json") for a in problem.absences],
+        "requests": [r.model_dump(mode="json") for r in problem.requests],
+        "fixed": [f.model_dump(mode="json") for f in problem.fixed],
+        "reason": "load test",
+    }
+    plan = [(1, 0)] + [(n, args.split) for n in counts]
+    table = []
+    for n, split in plan:
+        token = secrets.token_urlsafe(16)
+        port = _free_port()
+        with tempfile.TemporaryDirectory() as tmp:
+            db_env, drop = _fresh_database(args.database, tmp, n)
+            log = Path(tmp) / "solves.log"
+            env = {
+                **os.environ,
+                **db_env,
+                "ROSTER_ADMIN_TOKEN": token,
+                "ROSTER_BROKER_URL": args.broker,
+                "ROSTER_QUEUE_NAME": f"roster-big-{uuid.uuid4().hex[:8]}",
+                "ROSTER_SOLVER_WORKERS": "1",
+                "ROSTER_SOLVE_LOG": str(log),
+                "ROSTER_SPLIT_PARTS": str(split),
+                "ROSTER_MAX_TIME_LIMIT": str(max(60.0, args.time_limit)),
+            }
+            procs = _start_cluster(env, port, n)
+            if procs is None:
+                print("error: the cluster did not start", file=sys.stderr)
+                return 1
+            try:
+                c = httpx.Client(
+                    base_url=f"http://127.0.0.1:{port}",
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=120,
+                )
+                c.post("/sites", json=body).raise_for_status()
+                t0 = time.perf_counter()
+                r = c.post(
+                    "/jobs",
+                    json={
+                        "site_id": problem.site.id,
+                        "start": problem.horizon.start.isoformat(),
+                        "days": problem.horizon.days,
+                        "time_limit": args.time_limit,
+                    },
+                )
+                r.raise_for_status()
+                job_id = r.json()["id"]
+                end = time.monotonic() + args.timeout
+                job = r.json()
+                while job["status"] in ("queued", "solving") and time.monotonic() < end:
+                    time.sleep(1)
+                    job = c.get(f"/jobs/{job_id}").json()
+                wall = time.perf_counter() - t0
+                ok = None
+                if job.get("roster_id"):
+                    rev = c.get(f"/rosters/{job['roster_id']}").json()["revision"]
+                    ok = rev["report"]["ok"]
+                lines = log.read_text().splitlines() if log.exists() else []
+                where = Counter(line.split()[1] for line in lines)
+                print(
+                    f"--- {n} worker(s), split {split}: {job['status']} in {wall:.1f} s, "
+                    f"objective {job['objective']}, bound {job['bound']}, referee ok {ok}, "
+                    f"solves per worker {sorted(where.values())}"
+                )
+                table.append((n, split, job, wall, ok, sorted(where.values())))
+            finally:
+                _stop(procs)
+                drop()  # type: ignore[operator]
+    print()
+    print(f"site {args.big} (seed 0), job time limit {args.time_limit:g} s, 1 CP-SAT thread")
+    print(
+        "| workers | part jobs | status | wall to done | objective | bound | gap | refereed "
+        "| solves per worker |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n, split, job, wall, ok, where in table:
+        gap = job.get("gap")
+        print(
+            f"| {n} | {split or 'whole'} | {job['status']} | {wall:.1f} s | {job['objective']} "
+            f"| {job['bound']} | {'' if gap is None else f'{gap:.1%}'} | {ok} | {where} |"
+        )
+    return 0
 
 
 if __name__ == "__main__":
