@@ -522,7 +522,7 @@ def big_rounds(args: argparse.Namespace, counts: list[int]) -> int:
                 print(
                     f"--- {n} worker(s), split {split}: {job['status']} in {wall:.1f} s, "
                     f"objective {job['objective']}, bound {job['bound']}, referee ok {ok}, "
-                    f"solves per worker {sorted(where.values())}"
+                    f"solves per worker {sorted(where.values())}; {job['message']}"
                 )
                 table.append((n, split, job, wall, ok, sorted(where.values())))
             finally:
