@@ -18,20 +18,22 @@ def make_engine(settings: Settings) -> Engine:
     """An engine for ``settings.database_url`` (WAL and a busy timeout for SQLite)."""
     url = settings.database_url
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        wait = settings.db_lock_timeout
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
             cur.close()
 
         return engine
-    connect_args = {}
+    options = [f"-clock_timeout={int(settings.db_lock_timeout * 1000)}"]
     if settings.db_schema:
-        connect_args["options"] = f"-csearch_path={settings.db_schema}"
+        options.append(f"-csearch_path={settings.db_schema}")
+    connect_args = {"options": " ".join(options)}
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
     )

@@ -21,6 +21,7 @@ the claim's token. Start-up recovery and the periodic sweep touch only expired l
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import multiprocessing as mp
@@ -113,7 +114,7 @@ class _Claim:
 
 
 @dataclass
-class _Run:
+class SolveRun:
     state: dict[str, Any] = field(
         default_factory=lambda: {"objective": None, "bound": None, "solutions": 0, "elapsed": 0.0}
     )
@@ -143,6 +144,15 @@ class JobContext:
         self._active: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self.mp = mp.get_context("spawn")
+
+    def track(self, job_id: str, stop: threading.Event) -> None:
+        """A solve of ``job_id`` runs here; ``stop`` stops it."""
+        with self._lock:
+            self._active[job_id] = stop
+
+    def untrack(self, job_id: str) -> None:
+        with self._lock:
+            self._active.pop(job_id, None)
 
     def stop_local(self, job_id: str) -> bool:
         with self._lock:
@@ -177,8 +187,7 @@ def execute_job(job_id: str, ctx: JobContext) -> Outcome:
     if isinstance(claim, Outcome):
         return claim
     stop = threading.Event()
-    with ctx._lock:
-        ctx._active[job_id] = stop
+    ctx.track(job_id, stop)
     try:
         parts = None
         if claim.kind == "roster":
@@ -190,8 +199,7 @@ def execute_job(job_id: str, ctx: JobContext) -> Outcome:
         else:
             run = _solve(job_id, claim, ctx, stop)
     finally:
-        with ctx._lock:
-            ctx._active.pop(job_id, None)
+        ctx.untrack(job_id)
     if run.lost:
         log.warning("job %s: lease lost to another worker; result dropped", job_id)
         return Outcome("skipped", detail="lease lost")
@@ -333,7 +341,7 @@ def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
     return proc
 
 
-def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -> _Run:
+def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -> SolveRun:
     """Run the child process, follow its messages, renew the lease, obey stops."""
     st = ctx.settings
     out: Any = ctx.mp.Queue()
@@ -341,7 +349,7 @@ def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -
         with open(st.solve_log, "a", encoding="utf-8") as f:
             f.write(f"{job_id} {ctx.name}\n")
     proc = _spawn(claim, ctx, out)
-    run = _Run()
+    run = SolveRun()
     last_write = 0.0
     last_poll = time.monotonic()
     last_renew = time.monotonic()
@@ -375,15 +383,15 @@ def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -
                     break
             if now - last_renew >= renew_every:
                 last_renew = now
-                if _renew(job_id, ctx, claim.token) is False:
+                if renew_lease(job_id, ctx, claim.token) is False:
                     run.lost = True
                     break
             if not stop.is_set() and now - last_poll > 1.0:
                 last_poll = now
-                if _stop_flag(job_id, ctx):
+                if stop_flag(job_id, ctx):
                     stop.set()
             if stop.is_set():
-                if ctx.closing.is_set() and not _stop_flag(job_id, ctx, default=False):
+                if ctx.closing.is_set() and not stop_flag(job_id, ctx, default=False):
                     run.handed_back = True
                 else:
                     run.stopped = True
@@ -408,7 +416,7 @@ def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -
     return run
 
 
-def _take_progress(run: _Run, msg: dict[str, Any]) -> None:
+def _take_progress(run: SolveRun, msg: dict[str, Any]) -> None:
     state = run.state
     state["elapsed"] = msg.get("elapsed", 0.0)
     if msg.get("objective") is not None:
@@ -425,7 +433,7 @@ def _lease(settings: Settings) -> dt.datetime:
     return utcnow() + dt.timedelta(seconds=settings.job_lease)
 
 
-def _renew(job_id: str, ctx: JobContext, token: str) -> bool | None:
+def renew_lease(job_id: str, ctx: JobContext, token: str) -> bool | None:
     """Extend the lease; False when another worker holds the job now, None when the database
     did not answer."""
     try:
@@ -442,7 +450,7 @@ def _renew(job_id: str, ctx: JobContext, token: str) -> bool | None:
         return None
 
 
-def _stop_flag(job_id: str, ctx: JobContext, default: bool = False) -> bool:
+def stop_flag(job_id: str, ctx: JobContext, default: bool = False) -> bool:
     try:
         with ctx.factory() as s:
             return bool(s.scalar(select(Job.stop_requested).where(Job.id == job_id)))
@@ -451,7 +459,7 @@ def _stop_flag(job_id: str, ctx: JobContext, default: bool = False) -> bool:
         return default
 
 
-def _write_progress(job_id: str, ctx: JobContext, token: str, run: _Run, roster: bool) -> bool:
+def _write_progress(job_id: str, ctx: JobContext, token: str, run: SolveRun, roster: bool) -> bool:
     values: dict[str, Any] = {
         "objective": run.state["objective"],
         "bound": run.state["bound"],
@@ -504,7 +512,7 @@ def fail_job(factory: sessionmaker[Session], job_id: str, message: str) -> None:
         s.commit()
 
 
-def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: _Run) -> bool:
+def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
     """Write the final state, fenced by the claim's token; False if the job is no longer ours."""
     with ctx.factory() as s:
         job = s.get(Job, job_id, with_for_update=True)
@@ -522,7 +530,7 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: _Run) -> bool:
         return True
 
 
-def _finish_repair(job: Job, run: _Run) -> None:
+def _finish_repair(job: Job, run: SolveRun) -> None:
     if run.stopped:
         job.status, job.message = "stopped", "stopped before the answer was ready"
     elif run.error is not None:
@@ -532,7 +540,7 @@ def _finish_repair(job: Job, run: _Run) -> None:
         job.result = run.answer
 
 
-def _finish_roster(s: Session, job: Job, run: _Run) -> None:
+def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
     state, best, result = run.state, run.best, run.result
     roster: Roster | None = None
     if run.stopped:
@@ -761,10 +769,8 @@ class LocalJobRunner(JobRunner):
             if job_id in self._pending or self._closing.is_set():
                 return
             self._pending.add(job_id)
-        try:
+        with contextlib.suppress(SQLAlchemyError):  # the sweep finds it again
             mark_dispatched(self.factory, [job_id])
-        except SQLAlchemyError:
-            pass  # the sweep finds it again
         self._pool.submit(self._run, job_id)
 
     def _run(self, job_id: str) -> None:

@@ -248,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             "ROSTER_ADMIN_TOKEN": token,
             "ROSTER_MAX_CONCURRENT_SOLVES": str(args.solves),
             "ROSTER_SOLVER_WORKERS": "1",
+            "ROSTER_MAX_QUEUED_JOBS_PER_TOKEN": str(args.jobs + 1),
         }
         server = subprocess.Popen(
             [sys.executable, "-c", f"from api.main import run; run('127.0.0.1', {port})"],
@@ -346,6 +347,7 @@ def rounds(args: argparse.Namespace, counts: list[int]) -> int:
                 "ROSTER_QUEUE_NAME": f"roster-load-{uuid.uuid4().hex[:8]}",
                 "ROSTER_SOLVER_WORKERS": "1",
                 "ROSTER_SOLVE_LOG": str(log),
+                "ROSTER_MAX_QUEUED_JOBS_PER_TOKEN": str(args.jobs + 1),
             }
             procs = []
             url = f"http://127.0.0.1:{port}"
@@ -446,7 +448,7 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.wait(30)
         except subprocess.TimeoutExpired:
             p.kill()
-    return None
+    return
 
 
 def big_rounds(args: argparse.Namespace, counts: list[int]) -> int:
@@ -482,6 +484,7 @@ def big_rounds(args: argparse.Namespace, counts: list[int]) -> int:
                 "ROSTER_SOLVER_WORKERS": "1",
                 "ROSTER_SOLVE_LOG": str(log),
                 "ROSTER_SPLIT_PARTS": str(split),
+                "ROSTER_MAX_QUEUED_JOBS_PER_TOKEN": "10",
                 "ROSTER_MAX_TIME_LIMIT": str(max(60.0, args.time_limit)),
             }
             procs = _start_cluster(env, port, n)

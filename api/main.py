@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from api import errors
 from api.db import make_engine, migrate, session_factory
 from api.jobs import JobRunner, make_runner
+from api.limits import EdgeLimits
+from api.links import add_links
 from api.routes import auth, exports, jobs, policies, repair, rosters, sites
 from api.settings import Settings, get_settings
 
@@ -60,9 +62,30 @@ def create_app(
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(
+        EdgeLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     for module in (auth, sites, policies, jobs, rosters, exports, repair):
         app.include_router(module.router)
     app.include_router(sites.scenarios_router)
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            app.openapi_schema = add_links(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get(
         "/health",

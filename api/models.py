@@ -64,6 +64,7 @@ class SiteRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class PolicyVersion(Base):
@@ -91,7 +92,10 @@ class Job(Base):
     """
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_status_lease", "status", "lease_until"),)
+    __table_args__ = (
+        Index("ix_jobs_owner_status", "owner", "status"),
+        Index("ix_jobs_status_lease", "status", "lease_until"),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(20), default="roster", server_default="roster")
     site_id: Mapped[str | None] = mapped_column(
@@ -119,6 +123,7 @@ class Job(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
     roster_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -143,6 +148,7 @@ class RosterRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RosterRevision(Base):
@@ -165,3 +171,4 @@ class RosterRevision(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

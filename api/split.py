@@ -16,6 +16,7 @@ parent stops its parts and joins their best rosters.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -53,6 +54,7 @@ def plan(job_id: str, ctx: Any, claim: Any) -> list[str] | None:
     if k < 2:
         return None
     from roster.problem import ProblemIndex
+
     from solver.decompose import components, sub_problem
 
     problem = Problem.model_validate_json(claim.problem_json)
@@ -92,10 +94,8 @@ def plan(job_id: str, ctx: Any, claim: Any) -> list[str] | None:
     dispatch = getattr(ctx, "dispatch", None)
     if dispatch is not None:
         for pid in ids:
-            try:
+            with contextlib.suppress(Exception):  # the parent solves free parts itself
                 dispatch(pid)
-            except Exception:  # noqa: BLE001 - the parent solves free parts itself
-                pass
     return ids
 
 
@@ -112,10 +112,10 @@ def _stop_parts(ctx: Any, parts: list[str]) -> None:
 
 
 def solve(job_id: str, claim: Any, ctx: Any, stop: threading.Event, parts: list[str]) -> Any:
-    """Wait for (and help with) the parts, then join them: the parent's ``_Run``."""
+    """Wait for (and help with) the parts, then join them: the parent's ``SolveRun``."""
     from api import jobs
 
-    run = jobs._Run()
+    run = jobs.SolveRun()
     st = ctx.settings
     t0 = time.monotonic()
     finished = threading.Event()
@@ -130,16 +130,16 @@ def solve(job_id: str, claim: Any, ctx: Any, stop: threading.Event, parts: list[
             now = time.monotonic()
             if now - last_renew >= max(0.2, st.job_lease / 4):
                 last_renew = now
-                if jobs._renew(job_id, ctx, claim.token) is False:
+                if jobs.renew_lease(job_id, ctx, claim.token) is False:
                     lost.set()
                     stop.set()
-            if not stop.is_set() and jobs._stop_flag(job_id, ctx):
+            if not stop.is_set() and jobs.stop_flag(job_id, ctx):
                 stop.set()
             if now > deadline and not timed_out.is_set():
                 timed_out.set()
                 stop.set()
             if stop.is_set() and not stopped and not lost.is_set():
-                if ctx.closing.is_set() and not jobs._stop_flag(job_id, ctx):
+                if ctx.closing.is_set() and not jobs.stop_flag(job_id, ctx):
                     continue  # hand-back: the parts go on (or are handed back by their workers)
                 stopped = True
                 try:
@@ -154,7 +154,7 @@ def solve(job_id: str, claim: Any, ctx: Any, stop: threading.Event, parts: list[
             if lost.is_set():
                 run.lost = True
                 return run
-            if stop.is_set() and ctx.closing.is_set() and not jobs._stop_flag(job_id, ctx):
+            if stop.is_set() and ctx.closing.is_set() and not jobs.stop_flag(job_id, ctx):
                 run.handed_back = True
                 return run
             try:
@@ -190,8 +190,6 @@ def solve(job_id: str, claim: Any, ctx: Any, stop: threading.Event, parts: list[
 
 def _join(ctx: Any, claim: Any, parts: list[str], run: Any, wall: float, timed_out: bool) -> None:
     """The parent's result from its parts' rows."""
-    from solver.decompose import _shift_order
-
     problem = Problem.model_validate_json(claim.problem_json)
     with ctx.factory() as s:
         rows = [s.get(Job, pid) for pid in parts]
@@ -220,7 +218,7 @@ def _join(ctx: Any, claim: Any, parts: list[str], run: Any, wall: float, timed_o
     for ro in rosters:
         teams.update(ro.teams)
     order_of = {p.id: k for k, p in enumerate(problem.staff)}
-    shift_order = _shift_order(problem)
+    shift_order = {sh.id: k for k, sh in enumerate(problem.site.shifts)}
     roster = Roster(
         assignments=sorted(
             (a for ro in rosters for a in ro.assignments),

@@ -18,6 +18,7 @@ in-process runner calls. Settings of the engine:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -147,10 +148,8 @@ class CeleryJobRunner(JobRunner):
 
     def shutdown(self, wait: bool = True) -> None:
         super().shutdown(wait)
-        try:
+        with contextlib.suppress(Exception):
             self.app.pool.force_close_all()
-        except Exception:  # noqa: BLE001
-            pass
 
     def _broker_state(self) -> dict[str, Any]:
         out: dict[str, Any] = {"broker": "unreachable", "workers": 0, "queued": None}

@@ -1,4 +1,5 @@
-"""The baseline of BENCHMARKS.md section 1: a plain CP-SAT model of a Curtois & Qu instance.
+"""The plain CP-SAT baseline of the Curtois & Qu targets (``benchmarks/README.md``): a plain
+CP-SAT model of a Curtois & Qu instance.
 
 What a CP-SAT user writes first, straight from ``data/curtois-qu/FORMAT.md``: one Boolean per
 staff, day and shift, the ten hard rules as clauses and linear constraints, the objective as

@@ -7,6 +7,7 @@ with the referee (and the benchmark's own scorer), and write a Markdown table an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -39,10 +40,8 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         info["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        pass
     return info
 
 
@@ -250,7 +249,7 @@ def markdown(doc: dict[str, Any]) -> str:
         measured = doc.get("plain", False)
         head = ["instance", "status", "objective", "bound", "best known", "gap to best", "own gap"]
         head += ["plain CP-SAT, this run", "vs plain"] if measured else []
-        head += ["plain CP-SAT 60 s (BENCHMARKS.md)"] + common
+        head += ["plain CP-SAT 60 s (recorded)"] + common
         body = []
         for r in rows:
             ref = r["reference"]

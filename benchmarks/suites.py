@@ -27,8 +27,9 @@ DEFAULT_TIME_LIMIT = {
     "scale": 60.0,
 }
 
-# BENCHMARKS.md section 1: a plain CP-SAT model (one Boolean per staff, day and shift; no
-# tuning), 60 s, 2 workers: (objective, bound); None = no roster in 60 s.
+# The plain CP-SAT baseline as recorded when the benchmarks were set up (the model of
+# benchmarks/plain_curtois.py: one Boolean per staff, day and shift; no tuning), 60 s, 2
+# workers: (objective, bound); None = no roster in 60 s. See benchmarks/README.md.
 CURTOIS_PLAIN_CPSAT: dict[int, tuple[int, int] | None] = {
     1: (607, 607),
     2: (828, 208),
@@ -57,7 +58,8 @@ CURTOIS_PLAIN_CPSAT: dict[int, tuple[int, int] | None] = {
 }
 # Timefold's README: Timefold's own score after 30 s (LARGE: also after 120 s).
 TIMEFOLD_PUBLISHED = {"SMALL": (0, 2878.28730), "LARGE": (-4, 36068.40260)}
-# BENCHMARKS.md section 3: the example itself reaches 38 in 20 s with 2 workers (bound 17).
+# The OR-Tools example itself reaches 38 in 20 s with 2 workers (bound 17), as recorded when
+# the benchmarks were set up (see benchmarks/README.md, target 3).
 ORTOOLS_EXAMPLE_REFERENCE = 38
 SCALE_SIZES = [(100, 1), (100, 4), (300, 1), (300, 4), (1000, 1), (1000, 4), (3000, 1), (3000, 4)]
 

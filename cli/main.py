@@ -7,13 +7,16 @@ written); 3 proven infeasible (by the precheck or the solver); 4 no roster withi
 
 A user's mistake never shows a traceback: every command runs inside :func:`main`, which turns
 :class:`~roster.errors.InputError` into its message and exit code 2.
+
+The commands import the solver, pandas and the exports inside the handlers that need them,
+so that ``roster --help`` and ``roster scenarios`` start fast; there is no import cycle to dodge
+(``tests/test_layers.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
+import contextlib
 import os
 import sys
 import time
@@ -22,64 +25,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import ValidationError
-
+from cli.common import (
+    EXIT_BUG,
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NO_ROSTER,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    MAX_VIOLATIONS_SHOWN,
+    CliError,
+    date_arg,
+    horizon_line,
+    load_problem,
+    positive_float,
+    positive_int,
+    print_findings,
+    read_roster_file,
+)
+from cli.repair_cmds import register as register_repair_commands
 from roster.errors import InputError, Issue
-from roster.model import Problem, Progress, Report, SolveResult, Status
-
-EXIT_OK = 0
-EXIT_BUG = 1
-EXIT_VIOLATIONS = 1
-EXIT_INPUT = 2
-EXIT_INFEASIBLE = 3
-EXIT_NO_ROSTER = 4
-
-MAX_FINDINGS_SHOWN = 25
-MAX_VIOLATIONS_SHOWN = 50
-
-
-class CliError(Exception):
-    """A failure that ends the command with ``code`` after printing ``message``."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
-
+from roster.model import Progress, Report, SolveResult, Status
 
 # ----------------------------------------------------------------------------------------------
 # argument parsing
 # ----------------------------------------------------------------------------------------------
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
-    return value
-
-
-def _date(text: str) -> dt.date:
-    from roster.io import parse_date
-
-    value = parse_date(text)
-    if value is None:
-        raise argparse.ArgumentTypeError(
-            f"not a date: {text!r} (write it as YYYY-MM-DD or DD/MM/YYYY)"
-        )
-    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,13 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     horizon = argparse.ArgumentParser(add_help=False)
     horizon.add_argument(
         "--start",
-        type=_date,
+        type=date_arg,
         metavar="DATE",
         help="first day of the horizon (YYYY-MM-DD); default: the scenario's",
     )
     horizon.add_argument(
         "--weeks",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="number of weeks to roster; default: the scenario's",
     )
@@ -124,13 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", metavar="SCENARIO", help="built-in scenario name or folder")
     s.add_argument(
         "--time-limit",
-        type=_positive_float,
+        type=positive_float,
         default=10.0,
         metavar="S",
         help="seconds the solver may search (default 10)",
     )
     s.add_argument(
-        "--workers", type=_positive_int, default=2, metavar="K", help="solver threads (default 2)"
+        "--workers", type=positive_int, default=2, metavar="K", help="solver threads (default 2)"
     )
     s.add_argument("--out", metavar="DIR", help="output folder (default out/<scenario>)")
     s.add_argument(
@@ -152,10 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("roster", metavar="ROSTER.json")
 
     g = sub.add_parser("generate", help="write a generated office as a scenario folder")
-    g.add_argument("--staff", type=_positive_int, required=True, metavar="N")
-    g.add_argument("--units", type=_positive_int, metavar="U")
-    g.add_argument("--counters", type=_positive_int, metavar="C")
-    g.add_argument("--weeks", type=_positive_int, metavar="W")
+    g.add_argument("--staff", type=positive_int, required=True, metavar="N")
+    g.add_argument("--units", type=positive_int, metavar="U")
+    g.add_argument("--counters", type=positive_int, metavar="C")
+    g.add_argument("--weeks", type=positive_int, metavar="W")
     g.add_argument("--seed", type=int, metavar="S")
     g.add_argument("--force", action="store_true", help="write into a folder holding a scenario")
     g.add_argument("out_dir", metavar="OUT_DIR")
@@ -170,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "hr token. See api/README.md.",
     )
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    v.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
+    v.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
     w = sub.add_parser(
         "worker",
         help="start a job worker (Celery; needs ROSTER_BROKER_URL)",
@@ -179,13 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the database (DATABASE_URL). Start any number, on any machine. SIGTERM hands "
         "running jobs back to the queue. See api/README.md.",
     )
-    w.add_argument(
-        "--concurrency", type=_positive_int, default=1, help="solves at once (default 1)"
-    )
+    w.add_argument("--concurrency", type=positive_int, default=1, help="solves at once (default 1)")
     w.add_argument("--loglevel", default="INFO", help="log level (default INFO)")
-    from cli.repair_cmds import register  # explain, analyze, reroster, substitutes, drill
-
-    COMMANDS.update(register(sub))
+    COMMANDS.update(register_repair_commands(sub))  # explain, analyze, reroster, ...
     return p
 
 
@@ -242,77 +207,17 @@ class ProgressPrinter:
 # ----------------------------------------------------------------------------------------------
 
 
-def _load(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
-    from roster.io import load_scenario
-
-    try:
-        return load_scenario(scenario, start=start, weeks=weeks)
-    except ValidationError as e:  # the loader reports its own; this is a safety net
-        raise InputError(
-            [
-                Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None, x["msg"])
-                for x in e.errors()
-            ]
-        ) from None
-
-
 def _solve_function() -> Any:
-    """``solver.solve``. A stale editable install can import ``solver`` as a namespace package
-    (its ``__init__`` not run), where ``solver.solve`` is the module; take the function then."""
-    import solver
+    """The solver's ``solve`` (a function, so tests can replace it)."""
+    from solver.search import solve
 
-    fn = getattr(solver, "solve", None)
-    if not callable(fn):
-        from solver.solve import solve as fn
-    return fn
+    return solve
 
 
 def _scenario_slug(scenario: str) -> str:
     from roster.io import resolve_scenario
 
     return resolve_scenario(scenario).resolve().name or "scenario"
-
-
-def _print_findings(findings: Sequence[Any], problem: Problem, out: TextIO) -> None:
-    """Precheck findings, errors first; the same finding on many shifts is printed once."""
-    from roster.precheck import grouped
-
-    folded = grouped(list(findings), problem)
-    errors = [g for g in folded if g[0].severity == "error"]
-    warnings = [g for g in folded if g[0].severity != "error"]
-    for title, items in (
-        ("Impossible as given (hard rules):", errors),
-        ("Warnings (these will cost penalties):", warnings),
-    ):
-        if not items:
-            continue
-        print(title, file=out)
-        for f, more in items[:MAX_FINDINGS_SHOWN]:
-            also = f" (and the same {more} more time{'s' if more > 1 else ''})" if more else ""
-            print(f"  - {f.message}{also}", file=out)
-        if len(items) > MAX_FINDINGS_SHOWN:
-            print(f"  ... and {len(items) - MAX_FINDINGS_SHOWN} more", file=out)
-
-
-def _n(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _horizon_line(problem: Problem) -> str:
-    from roster.export import date_label
-
-    h = problem.horizon
-    weeks = (
-        f"{h.days // 7} week{'s' if h.days // 7 != 1 else ''}"
-        if h.days % 7 == 0
-        else f"{h.days} days"
-    )
-    site = problem.site.name or problem.site.id
-    return (
-        f"{site}: {date_label(h.start)} {h.start.year} to {date_label(h.end)} {h.end.year} "
-        f"({weeks}), {_n(len(problem.staff), 'person', 'staff')} in "
-        f"{_n(len(problem.site.units), 'unit')}, {_n(len(problem.site.posts), 'post')}"
-    )
 
 
 def _status_line(result: SolveResult) -> str:
@@ -354,14 +259,14 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.precheck import precheck
     from roster.validation import check, summary_figures
 
-    problem = _load(args.scenario, args.start, args.weeks)
+    problem = load_problem(args.scenario, args.start, args.weeks)
     slug = _scenario_slug(args.scenario)
     out_dir = Path(args.out) if args.out else Path("out") / slug
     lang = args.lang
-    print(_horizon_line(problem), file=out)
+    print(horizon_line(problem), file=out)
 
     findings = precheck(problem)
-    _print_findings(findings, problem, out)
+    print_findings(findings, problem, out)
     if any(f.severity == "error" for f in findings):
         print(
             "No roster can meet every hard rule with this input (found before solving); "
@@ -436,46 +341,19 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _read_roster_file(path: Path) -> Any:
-    """The exchange document in ``path``; InputError naming the file and position otherwise."""
-    from roster.schema import parse
-
-    name = str(path)
-    if not path.is_file():
-        raise InputError(Issue(name, None, None, "no such file"))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            Issue(name, None, None, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
-        ) from None
-    try:
-        return parse(data)
-    except ValidationError as e:
-        issues = []
-        for x in e.errors():
-            loc = ".".join(str(p) for p in x["loc"]) or None
-            issues.append(Issue(name, None, loc, x["msg"]))
-        raise InputError(issues) from None
-
-
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster check``: exit 0 no violation, 1 violations, 2 bad input."""
     from roster import export
     from roster.validation import check, summary_figures
 
-    doc = _read_roster_file(Path(args.roster))
+    doc = read_roster_file(Path(args.roster))
     start, weeks = args.start, args.weeks
     if start is None and weeks is None and doc.problem is not None:
         start = doc.problem.start
         if doc.problem.days % 7 == 0:
             weeks = doc.problem.days // 7
-    problem = _load(args.scenario, start, weeks)
-    print(_horizon_line(problem), file=out)
+    problem = load_problem(args.scenario, start, weeks)
+    print(horizon_line(problem), file=out)
     report = check(problem, doc.roster)
     if report.violations:
         print(f"{len(report.violations)} hard rule(s) broken:", file=out)
@@ -553,7 +431,7 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     for name in names:
         try:
-            p = _load(name, None, None)
+            p = load_problem(name, None, None)
         except InputError as e:
             first = str(e).splitlines()[0]
             table.rows.append([name, "", "", "", "", f"(cannot load: {first})"])
@@ -588,6 +466,15 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(
             f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
         ) from None
+    from pydantic import ValidationError
+
+    from api.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:  # e.g. a weak ROSTER_ADMIN_TOKEN
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise CliError(f"server settings: {problems}", EXIT_INPUT) from None
     run(host=args.host, port=args.port)
     return EXIT_OK
 
@@ -628,10 +515,8 @@ def _utf8(stream: TextIO) -> None:
     """Make a console stream write UTF-8 (Vietnamese names) whatever the locale says."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower() != "utf-8":
-        try:
+        with contextlib.suppress(ValueError, OSError):
             reconfigure(encoding="utf-8", errors="replace")
-        except (ValueError, OSError):
-            pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -663,10 +548,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=err)
         return e.code
     except BrokenPipeError:  # e.g. `roster solve ... | head`: the reader left
-        try:
-            sys.stdout = open(os.devnull, "w")  # silence the flush at exit
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            # Silence the flush at exit; the stream must outlive this block, so no `with`.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_BUG
     except KeyboardInterrupt:
         print("interrupted; nothing written", file=err)

@@ -23,6 +23,22 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NO_ROSTER,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    MAX_VIOLATIONS_SHOWN,
+    CliError,
+    date_arg,
+    horizon_line,
+    load_problem,
+    positive_float,
+    positive_int,
+    print_findings,
+    read_roster_file,
+)
 from roster.errors import InputError, Issue
 from roster.model import Problem, Roster, Status
 
@@ -30,26 +46,24 @@ from roster.model import Problem, Roster, Status
 def register(subparsers: Any) -> dict[str, Any]:
     """Add the repair commands to ``subparsers``; returns ``{command: handler}`` for the
     dispatcher of ``cli.main``."""
-    from cli import main as m
-
     horizon = argparse.ArgumentParser(add_help=False)
     horizon.add_argument(
         "--start",
-        type=m._date,
+        type=date_arg,
         metavar="DATE",
         help="first day of the horizon (default: the scenario's or the roster file's)",
     )
-    horizon.add_argument("--weeks", type=m._positive_int, metavar="N")
+    horizon.add_argument("--weeks", type=positive_int, metavar="N")
     solving = argparse.ArgumentParser(add_help=False)
     solving.add_argument(
         "--time-limit",
-        type=m._positive_float,
+        type=positive_float,
         default=10.0,
         metavar="S",
         help="seconds the solver may search (default 10)",
     )
     solving.add_argument(
-        "--workers", type=m._positive_int, default=2, metavar="K", help="solver threads (default 2)"
+        "--workers", type=positive_int, default=2, metavar="K", help="solver threads (default 2)"
     )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -76,7 +90,7 @@ def register(subparsers: Any) -> dict[str, Any]:
     a.add_argument("roster", metavar="ROSTER.json")
     a.add_argument(
         "--top",
-        type=m._positive_int,
+        type=positive_int,
         default=10,
         metavar="N",
         help="rows shown per table (default 10)",
@@ -93,7 +107,7 @@ def register(subparsers: Any) -> dict[str, Any]:
     r.add_argument(
         "--from",
         dest="from_date",
-        type=m._date,
+        type=date_arg,
         metavar="DATE",
         help="first day that may change (default: the events file's, else the earliest event)",
     )
@@ -107,9 +121,9 @@ def register(subparsers: Any) -> dict[str, Any]:
     s.add_argument("scenario", metavar="SCENARIO")
     s.add_argument("roster", metavar="ROSTER.json")
     s.add_argument("staff", metavar="STAFF")
-    s.add_argument("date", type=m._date, metavar="DATE")
+    s.add_argument("date", type=date_arg, metavar="DATE")
     s.add_argument("shift", metavar="SHIFT")
-    s.add_argument("--top", type=m._positive_int, default=5, metavar="N")
+    s.add_argument("--top", type=positive_int, default=5, metavar="N")
 
     d = subparsers.add_parser(
         "drill", parents=[horizon, solving, js], help="can each team alone keep the posts covered?"
@@ -141,15 +155,13 @@ def _dump(data: Any, out: TextIO) -> None:
 
 def _problem_and_roster(args: argparse.Namespace) -> tuple[Problem, Roster, Any]:
     """The scenario over the roster file's horizon (unless --start/--weeks say otherwise)."""
-    from cli import main as m
-
-    doc = m._read_roster_file(Path(args.roster))
+    doc = read_roster_file(Path(args.roster))
     start, weeks = args.start, args.weeks
     if start is None and weeks is None and doc.problem is not None:
         start = doc.problem.start
         if doc.problem.days % 7 == 0:
             weeks = doc.problem.days // 7
-    return m._load(args.scenario, start, weeks), doc.roster, doc
+    return load_problem(args.scenario, start, weeks), doc.roster, doc
 
 
 def _write_roster(
@@ -159,7 +171,6 @@ def _write_roster(
     scenario: str,
     extra: dict[str, str] | None = None,
 ) -> list[Path]:
-    from cli.main import EXIT_INPUT, CliError
     from roster.schema import dumps, roster_file
     from roster.validation import check
 
@@ -185,16 +196,15 @@ def _write_roster(
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster explain``: see the module docstring for the exit codes."""
-    from cli import main as m
     from roster.explain_text import explain
     from roster.precheck import precheck
     from solver.diagnose import best_effort, find_conflict
 
-    problem = m._load(args.scenario, args.start, args.weeks)
+    problem = load_problem(args.scenario, args.start, args.weeks)
     findings = precheck(problem)
     if not args.json:
-        print(m._horizon_line(problem), file=out)
-        m._print_findings(findings, problem, out)
+        print(horizon_line(problem), file=out)
+        print_findings(findings, problem, out)
         print(f"Diagnosing (up to {args.time_limit:g} s)...", file=err)
     conflict = find_conflict(problem, time_limit=args.time_limit)
     exp = explain(
@@ -209,8 +219,8 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "explanation": exp.model_dump(mode="json"),
         "precheck": [f.model_dump(mode="json") for f in findings],
     }
-    code = {Status.feasible: m.EXIT_OK, Status.infeasible: m.EXIT_INFEASIBLE}.get(
-        conflict.status, m.EXIT_NO_ROSTER
+    code = {Status.feasible: EXIT_OK, Status.infeasible: EXIT_INFEASIBLE}.get(
+        conflict.status, EXIT_NO_ROSTER
     )
     if not args.json:
         print(exp.text(), file=out)
@@ -221,7 +231,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if not args.json:
                 print(f"No roster even with soft rules within {args.time_limit:g} s.", file=out)
         else:
-            code = m.EXIT_OK
+            code = EXIT_OK
             data["soft"] = {
                 "objective": report.objective,
                 "shortfalls": [v.model_dump(mode="json") for v in report.violations],
@@ -233,10 +243,10 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     f"{'s' if n != 1 else ''} under the original rules:",
                     file=out,
                 )
-                for v in report.violations[: m.MAX_VIOLATIONS_SHOWN]:
+                for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
                     print(f"  - [{v.rule}] {v.message}", file=out)
-                if n > m.MAX_VIOLATIONS_SHOWN:
-                    print(f"  ... and {n - m.MAX_VIOLATIONS_SHOWN} more", file=out)
+                if n > MAX_VIOLATIONS_SHOWN:
+                    print(f"  ... and {n - MAX_VIOLATIONS_SHOWN} more", file=out)
             if args.out:
                 paths = _write_roster(Path(args.out), problem, result.roster, args.scenario)
                 if not args.json:
@@ -253,7 +263,6 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_analyze(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster analyze``: exit 0, or 1 when the roster breaks hard rules."""
-    from cli import main as m
     from roster.breakdown import breakdown, format_breakdown
 
     problem, roster, _doc = _problem_and_roster(args)
@@ -261,9 +270,9 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         _dump(b.model_dump(mode="json"), out)
     else:
-        print(m._horizon_line(problem), file=out)
+        print(horizon_line(problem), file=out)
         print(format_breakdown(b, args.top), file=out)
-    return m.EXIT_OK if b.ok else m.EXIT_VIOLATIONS
+    return EXIT_OK if b.ok else EXIT_VIOLATIONS
 
 
 # ----------------------------------------------------------------------------------------------
@@ -273,7 +282,6 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster reroster``: see the module docstring for the exit codes."""
-    from cli import main as m
     from roster.events import changes_csv, format_changes, read_events
     from solver.reroster import reroster
 
@@ -281,7 +289,7 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     events, file_from = read_events(Path(args.events), problem)
     start = args.from_date or file_from
     if not args.json:
-        print(m._horizon_line(problem), file=out)
+        print(horizon_line(problem), file=out)
     res = reroster(problem, roster, events, start, time_limit=args.time_limit, workers=args.workers)
     if args.json:
         _dump(res.model_dump(mode="json", exclude={"problem"}), out)
@@ -297,7 +305,7 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(format_changes(res.changes, problem), file=out)
             if res.report is not None and res.report.violations:
                 print(f"Referee: {len(res.report.violations)} hard rule(s) broken:", file=out)
-                for v in res.report.violations[: m.MAX_VIOLATIONS_SHOWN]:
+                for v in res.report.violations[:MAX_VIOLATIONS_SHOWN]:
                     print(f"  - [{v.rule}] {v.message}", file=out)
             elif res.report is not None:
                 print(f"Referee: all hard rules met; objective {res.report.objective}.", file=out)
@@ -308,7 +316,7 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "the isolations added, or relax a rule.",
                 file=out,
             )
-        return m.EXIT_INFEASIBLE if res.status == Status.infeasible else m.EXIT_NO_ROSTER
+        return EXIT_INFEASIBLE if res.status == Status.infeasible else EXIT_NO_ROSTER
     if args.out:
         assert res.problem is not None
         paths = _write_roster(
@@ -321,12 +329,11 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not args.json:
             print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
     # A softened re-roster is the best there is, but it breaks hard rules: say so in the code.
-    return m.EXIT_INFEASIBLE if res.softened else m.EXIT_OK
+    return EXIT_INFEASIBLE if res.softened else EXIT_OK
 
 
 def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster substitutes``: exit 0 (even when nobody fits: the list says so)."""
-    from cli import main as m
     from solver.substitutes import substitutes
 
     problem, roster, _doc = _problem_and_roster(args)
@@ -355,12 +362,12 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     res = substitutes(problem, roster, args.staff, args.date, args.shift, top=args.top)
     if args.json:
         _dump(res.model_dump(mode="json"), out)
-        return m.EXIT_OK
+        return EXIT_OK
     print(res.summary, file=out)
     for i, c in enumerate(res.candidates, 1):
         flag = "" if c.ok else f"  (breaks {c.violations} hard rule(s))"
         print(f"  {i}. {c.name} ({c.staff}), {c.unit}: +{c.delta}{flag}  {c.why}", file=out)
-    return m.EXIT_OK
+    return EXIT_OK
 
 
 # ----------------------------------------------------------------------------------------------
@@ -370,20 +377,19 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster drill``: exit 0 every team passes, 1 some team falls short."""
-    from cli import main as m
-    from roster.resilience import format_drill
+    from roster.drill_report import format_drill
     from solver.drill import drill
 
     if args.roster:
         problem, roster, _doc = _problem_and_roster(args)
         teams = roster.teams
     else:
-        problem = m._load(args.scenario, args.start, args.weeks)
+        problem = load_problem(args.scenario, args.start, args.weeks)
         teams = None
     res = drill(problem, teams, time_limit=args.time_limit, workers=args.workers)
     if args.json:
         _dump(res.model_dump(mode="json"), out)
     else:
-        print(m._horizon_line(problem), file=out)
+        print(horizon_line(problem), file=out)
         print(format_drill(res, problem), file=out)
-    return m.EXIT_OK if res.ok else m.EXIT_VIOLATIONS
+    return EXIT_OK if res.ok else EXIT_VIOLATIONS

@@ -14,8 +14,8 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from roster.labels import label
 from roster.model import Penalty, Problem, Report, Roster, Violation
-from roster.rules import label
 from roster.validation import check, day_label
 
 NONE = "(none)"

@@ -22,8 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roster.errors import InputError, Issue, IssueCollector
+from roster.index import ProblemIndex
+from roster.io.cells import parse_date
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
-from roster.problem import ProblemIndex
 from roster.validation import day_label
 
 
@@ -349,23 +350,15 @@ def format_changes(changes: list[Change], problem: Problem) -> str:
 
 
 def changes_csv(changes: list[Change]) -> str:
-    """The changes as CSV text (one row per change)."""
+    """The changes as CSV text (one row per change; formula-like text neutralised)."""
+    from roster.export import csv_safe
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
     for c in changes:
-        w.writerow(
-            [
-                c.kind,
-                c.staff,
-                c.name,
-                c.date.isoformat(),
-                c.shift or "",
-                c.before,
-                c.after,
-                c.reason,
-            ]
-        )
+        row = [c.kind, c.staff, c.name, c.date.isoformat(), c.shift or "", c.before, c.after]
+        w.writerow([csv_safe(v) for v in [*row, c.reason]])
     return buf.getvalue()
 
 
@@ -433,8 +426,6 @@ def parse_events(
 
 
 def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
-    from roster.io import parse_date
-
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):

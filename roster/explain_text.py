@@ -1,12 +1,13 @@
 """Wording of a conflict: the hard rules that cannot all hold, in a head's words, with fixes.
 
 The diagnosis (``solver/diagnose.py``) finds a small set of *keys* ``(rule_id, scope)``: the
-scopes are those of :meth:`solver.context.Ctx.enforce` (a post in a slot, a unit's cap in a
-slot, a person's contract, a fixed cell, ...). :func:`explain` turns them into an
-:class:`Explanation`: one finding per slot (the cap against the posts of that slot, as in
-"Tue 14 Dec, morning: the cap allows 4 of Land Registration's 12 staff on site, but counters L1,
-L2, L3 and the seal task need 5 people"), one per person or other rule, each with what would fix
-it. Pure Python: no solver import.
+scopes are the typed records of :mod:`roster.scopes` (a post in a slot, a unit's cap in a
+slot, a person's contract, a fixed cell, ...), read through their common attributes, so a rule
+without words of its own here is still placed and named (by its label). :func:`explain` turns
+them into an :class:`Explanation`: one finding per slot (the cap against the posts of that
+slot, as in "Tue 14 Dec, morning: the cap allows 4 of Land Registration's 12 staff on site,
+but counters L1, L2, L3 and the seal task need 5 people"), one per person or other rule, each
+with what would fix it. Pure Python: no solver import.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from roster.index import ProblemIndex
+from roster.labels import label
 from roster.model import Problem
-from roster.problem import ProblemIndex
-from roster.rules import label
+from roster.scopes import FixedScope, Key, Scope
 from roster.validation import day_label
-
-Key = tuple[str, tuple]
 
 
 class RuleRef(BaseModel):
@@ -128,28 +128,18 @@ def ref(problem: Problem, key: Key, ix: ProblemIndex | None = None) -> RuleRef:
     ix = ix or ProblemIndex(problem)
     rule, scope = key
     en, vi = label(rule), label(rule, "vi")
-    out = RuleRef(rule=rule, label=en, label_vi=vi, scope=[str(x) for x in scope])
-    if rule == "cap":
-        _kind, where, d, sh = scope
-        out.unit = None if where == "site" else where
-        out.date, out.shift = ix.date(d), sh
-    elif rule.startswith("coverage."):
-        pid, d, sh = scope
-        out.post, out.date, out.shift = pid, ix.date(d), sh
-        out.unit = ix.post_by_id[pid].unit
-    elif rule == "teams.mix":
-        d, sh = scope
-        out.date, out.shift = ix.date(d), sh
-    elif rule == "teams.balance":
-        out.unit = scope[0]
-    elif rule == "tests.capacity":
-        out.date = ix.date(scope[0])
-    elif rule == "fixed":
-        f = problem.fixed[scope[0]]
+    out = RuleRef(rule=rule, label=en, label_vi=vi, scope=[str(x) for x in scope.parts()])
+    if isinstance(scope, FixedScope):
+        f = problem.fixed[scope.index]
         out.staff, out.date, out.shift, out.post = f.staff, f.date, f.shift, f.post
-    elif scope and isinstance(scope[0], str) and scope[0] in ix.staff_by_id:
-        out.staff = scope[0]
-        out.unit = ix.staff_by_id[scope[0]].unit
+        return out
+    out.date = ix.date(scope.day) if scope.day is not None else None
+    out.shift, out.post, out.unit = scope.shift, scope.post, scope.unit
+    if scope.post is not None and scope.post in ix.post_by_id:
+        out.unit = ix.post_by_id[scope.post].unit
+    if scope.staff is not None and scope.staff in ix.staff_by_id:
+        out.staff = scope.staff
+        out.unit = ix.staff_by_id[scope.staff].unit
     return out
 
 
@@ -190,17 +180,13 @@ def explain(
     by_staff: dict[str, list[Key]] = defaultdict(list)
     other: list[Key] = []
     for k in keys:
-        rule, scope = k
-        if rule == "cap":
-            by_slot[(scope[2], scope[3])].append(k)
-        elif rule.startswith("coverage."):
-            by_slot[(scope[1], scope[2])].append(k)
-        elif rule == "teams.mix":
-            by_slot[(scope[0], scope[1])].append(k)
-        elif rule == "fixed":
-            by_staff[problem.fixed[scope[0]].staff].append(k)
-        elif scope and isinstance(scope[0], str) and scope[0] in w.ix.staff_by_id:
-            by_staff[scope[0]].append(k)
+        _rule, scope = k
+        if scope.day is not None and scope.shift is not None and scope.staff is None:
+            by_slot[(scope.day, scope.shift)].append(k)
+        elif isinstance(scope, FixedScope):
+            by_staff[problem.fixed[scope.index].staff].append(k)
+        elif scope.staff is not None and scope.staff in w.ix.staff_by_id:
+            by_staff[scope.staff].append(k)
         else:
             other.append(k)
     findings: list[Finding] = []
@@ -237,7 +223,7 @@ def _slot_finding(
     unders = [k for k in keys if k[0] == "coverage.under"]
     overs = [k for k in keys if k[0] == "coverage.over"]
     mix = [k for k in keys if k[0] == "teams.mix"]
-    posts = [k[1][0] for k in unders]
+    posts = [_post(k[1]) for k in unders]
     need = sum(ix.needs[p][(d, sh)].min for p in posts)
     parts: list[str] = []
     fixes: list[str] = []
@@ -245,8 +231,7 @@ def _slot_finding(
     absent = [s for s in by_staff if any(r == "availability" for r, _ in by_staff[s])]
     if caps and unders:
         for k in caps:
-            _kind, where, _d, _sh = k[1]
-            unit = None if where == "site" else where
+            unit = k[1].unit
             cap, headcount = _cap_of(w, unit)
             parts.append(f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site")
             fixes.append(f"raise the cap of {w.unit(unit)} to {need}")
@@ -257,7 +242,7 @@ def _slot_finding(
             fixes.append(f"close one of {post_words} in this shift (or lower its minimum)")
         else:
             fixes.append(f"close {post_words} in this shift (or lower its minimum)")
-        cap_units = {k[1][1] for k in caps}
+        cap_units = {k[1].unit if k[1].unit is not None else "site" for k in caps}
         for p in posts:
             post = ix.post_by_id[p]
             if post.kind.value != "task":
@@ -273,7 +258,7 @@ def _slot_finding(
                 )
     else:
         for k in unders:
-            p = k[1][0]
+            p = _post(k[1])
             post = ix.post_by_id[p]
             q = ix.qualified_staff[p]
             free = [s for s in q if ix.available(s, d, sh)]
@@ -287,13 +272,12 @@ def _slot_finding(
             if post.skill:
                 fixes.append(f"train more staff in '{post.skill}'")
         for k in caps:
-            _kind, where, _d, _sh = k[1]
-            unit = None if where == "site" else where
+            unit = k[1].unit
             cap, headcount = _cap_of(w, unit)
             parts.append(f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site")
             fixes.append(f"raise the cap of {w.unit(unit)}")
         for k in overs:
-            p = k[1][0]
+            p = _post(k[1])
             parts.append(f"{w.post(p)} takes at most {ix.needs[p][(d, sh)].max}")
             fixes.append(f"raise the maximum of {w.post(p)}")
         if mix:
@@ -308,9 +292,15 @@ def _slot_finding(
         fixes=fixes,
         rules=sorted({k[0] for k in keys}),
         staff=sorted(set(staff)),
-        posts=posts + [k[1][0] for k in overs],
+        posts=posts + [_post(k[1]) for k in overs],
         slots=[when],
     )
+
+
+def _post(scope: Scope) -> str:
+    """The post of a post-slot scope."""
+    assert scope.post is not None
+    return scope.post
 
 
 def _cap_of(w: _Words, unit: str | None) -> tuple[int, int]:
@@ -345,8 +335,8 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
         elif rule == "tests.coverage":
             parts.append("needs a valid rapid test on each day on site")
             fixes.append("allow more tests a day, or make the test rule soft")
-        elif rule == "fixed":
-            f = w.p.fixed[scope[0]]
+        elif isinstance(scope, FixedScope):
+            f = w.p.fixed[scope.index]
             what = "on site" if f.on_site else "not on site"
             at = f" at {w.post(f.post)}" if f.post else ""
             parts.append(
@@ -370,19 +360,19 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
 
 def _other_finding(w: _Words, key: Key) -> Finding:
     rule, scope = key
-    if rule == "tests.capacity":
-        d = scope[0]
+    if rule == "tests.capacity" and scope.day is not None:
+        d = scope.day
         cap = w.p.policy.tests.daily_capacity
         return Finding(
             message=f"{day_label(w.ix.date(d))}: the testing point can do only {cap} tests.",
             fixes=["raise the daily test capacity", "make tests valid longer (valid_days)"],
             rules=[rule],
         )
-    if rule == "teams.balance":
-        unit = scope[0]
+    if rule == "teams.balance" and scope.unit is not None:
+        unit = scope.unit
         return Finding(
             message=f"In {w.unit(unit)} the team sizes must differ by at most one.",
             fixes=[f"switch off team balance, or fix fewer teams in {w.unit(unit)}"],
             rules=[rule],
         )
-    return Finding(message=f"{label(rule)} ({', '.join(map(str, scope))}).", rules=[rule])
+    return Finding(message=f"{label(rule)} ({', '.join(map(str, scope.parts()))}).", rules=[rule])

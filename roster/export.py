@@ -4,7 +4,7 @@
 Everything here reads a :class:`~roster.model.Problem` and a :class:`~roster.model.Roster` and
 never judges rules: violations, penalties and the objective come from the referee's
 :class:`~roster.model.Report`. Labels come in English or Vietnamese (``lang="en"|"vi"``): rule
-labels from :mod:`roster.rules`, shift and post names from ``name_vi``.
+labels from :mod:`roster.labels`, shift and post names from ``name_vi``.
 
 Grid codes: a post's code (``C1``, ``C2`` ... for counters, ``T1`` ... for essential tasks, in
 the site's order), ``G`` on site for general office work, ``R`` remote, ``-`` off (an absence or
@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from roster.index import ProblemIndex
+from roster.labels import label as rule_label
 from roster.model import Mode, PostKind, Problem, Report, Roster, SolveResult
-from roster.problem import ProblemIndex
-from roster.rules import label as rule_label
 from roster.schema import dumps, roster_file
+from roster.validation import summary_figures
 
 Lang = Literal["en", "vi"]
 
@@ -97,6 +98,29 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 _WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP CSV-injection guidance), so ``=HYPERLINK(...)`` shows as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_workbook(wb: Any) -> None:
+    """Every text cell of ``wb`` that starts like a formula is stored as text (not a formula)
+    with Excel's quote prefix, so it shows as typed and stays text when edited."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                    c.data_type = "s"
+                    c.quotePrefix = True
 
 
 def t(key: str, lang: Lang = "en") -> str:
@@ -475,8 +499,6 @@ def _short_shift(v: RosterView, shift: str) -> str:
 
 def figures_of(problem: Problem, roster: Roster) -> Figures:
     """The referee's summary figures of a roster."""
-    from roster.validation import summary_figures
-
     return summary_figures(problem, roster)
 
 
@@ -753,6 +775,7 @@ def write_xlsx(
 
     for table in summary_tables(problem, roster, figures, lang, people=True):
         _table_sheet(wb, table, t(f"sheet.{table.key}", lang))
+    neutralise_workbook(wb)
     wb.save(path)
 
 
@@ -794,14 +817,17 @@ def write_roster_csv(path: Path, problem: Problem, roster: Roster) -> None:
                     c = v.cell(sid, d, s)
                     w.writerow(
                         [
-                            sid,
-                            person.name,
-                            person.unit,
-                            team,
-                            date,
-                            s,
-                            c.model_mode.value,
-                            c.post or "",
+                            csv_safe(x)
+                            for x in (
+                                sid,
+                                person.name,
+                                person.unit,
+                                team,
+                                date,
+                                s,
+                                c.model_mode.value,
+                                c.post or "",
+                            )
                         ]
                     )
 
@@ -813,7 +839,8 @@ def write_tests_csv(path: Path, problem: Problem, roster: Roster) -> None:
         w = csv.writer(f)
         w.writerow(["staff_id", "name", "date"])
         for x in sorted(roster.tests, key=lambda x: (x.date, x.staff)):
-            w.writerow([x.staff, names.get(x.staff, ""), x.date.isoformat()])
+            row = [x.staff, names.get(x.staff, ""), x.date.isoformat()]
+            w.writerow([csv_safe(v) for v in row])
 
 
 OUTPUT_FILES = ("roster.xlsx", "roster.csv", "tests.csv", "roster.json")

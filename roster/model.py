@@ -391,6 +391,10 @@ class Contract(Model):
 # --------------------------------------------------------------------------------------------
 
 
+def _unit_scope() -> list[Literal["unit", "site"]]:
+    return ["unit"]
+
+
 class CapRule(RuleSwitch):
     """On-site cap. In every open slot and every scope (each unit; the whole site), the number
     of people on site who count toward the cap is at most the cap of that scope.
@@ -404,7 +408,7 @@ class CapRule(RuleSwitch):
 
     fraction: float | None = Field(1 / 3, ge=0, le=1)
     max_on_site: Count | None = None
-    scopes: list[Literal["unit", "site"]] = Field(default_factory=lambda: ["unit"])
+    scopes: list[Literal["unit", "site"]] = Field(default_factory=lambda: _unit_scope())
     rounding: Literal["floor", "ceil", "nearest"] = "floor"
     minimum: Count = 1
     count_external: bool = False
@@ -593,14 +597,14 @@ class Problem(Model):
                 _known("shift", rl.shifts, shifts, f"contract {c_name!r}")
             for sc in c.successions:
                 _known("shift", [sc.first, sc.then], shifts, f"contract {c_name!r}")
-        for kind, items in (
-            ("absence", self.absences),
-            ("request", self.requests),
-            ("fixed cell", self.fixed),
+        for kind, refs in (
+            ("absence", [a.staff for a in self.absences]),
+            ("request", [r.staff for r in self.requests]),
+            ("fixed cell", [f.staff for f in self.fixed]),
         ):
-            for i, it in enumerate(items):
-                if it.staff not in staff:
-                    raise ValueError(f"{kind} #{i + 1}: unknown staff {it.staff!r}")
+            for i, sid in enumerate(refs):
+                if sid not in staff:
+                    raise ValueError(f"{kind} #{i + 1}: unknown staff {sid!r}")
         for i, r in enumerate(self.requests):
             if r.shift is not None and r.shift not in shifts:
                 raise ValueError(f"request #{i + 1}: unknown shift {r.shift!r}")

@@ -31,8 +31,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from roster.index import ProblemIndex, Slot
 from roster.model import CountLimit, Problem
-from roster.problem import ProblemIndex, Slot
 
 Severity = Literal["error", "warning"]
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
 from roster.model import Model, Problem, Report, Roster, SolveResult, SolveSummary
 
-FORMAT = "office-roster/roster"
-VERSION = 1
+FORMAT: Final = "office-roster/roster"
+VERSION: Final = 1
 
 
 class ProblemSummary(Model):

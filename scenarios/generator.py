@@ -21,6 +21,7 @@ import math
 import random
 from collections import deque
 
+from roster.index import ProblemIndex
 from roster.model import (
     Absence,
     AbsenceReason,
@@ -44,7 +45,6 @@ from roster.model import (
     TeamRule,
     Unit,
 )
-from roster.problem import ProblemIndex
 
 # --------------------------------------------------------------------------------------------
 # Vietnamese names
@@ -544,9 +544,13 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
                 st = ix.staff_by_id[sid]
                 if not ix.available(sid, d, s):
                     continue
-                if st.rotates and policy.teams.enabled and policy.teams.rotation != "free":
-                    if team_of[sid] is None or team_of[sid] != duty:
-                        continue
+                if (
+                    st.rotates
+                    and policy.teams.enabled
+                    and policy.teams.rotation != "free"
+                    and (team_of[sid] is None or team_of[sid] != duty)
+                ):
+                    continue
                 graph[f"p:{p}"][f"s:{sid}"] = 1
                 if f"s:{sid}" not in graph:
                     if cap_enabled and ix.counts_toward_cap(sid):

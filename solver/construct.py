@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+from roster.index import ProblemIndex
 from roster.model import (
     Assignment,
     Problem,
@@ -27,8 +28,8 @@ from roster.model import (
     SolveResult,
     Status,
 )
-from roster.problem import ProblemIndex
 from solver.decompose import sub_problem
+from solver.registry import hard_rules_link_people
 
 #: Seconds a person's solve may take to find the person's first roster (one person over 364
 #: days and 10 shifts: 0.6-1.6 s, Curtois & Qu 22), and at most how long it goes on improving
@@ -41,22 +42,7 @@ def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:
     """Whether every hard rule of ``problem`` reads one person only (as the policy sets them:
     a solve that softens hard rules still starts the usual way). ``idx``: the problem's index,
     when the caller has it."""
-    pol = problem.policy
-    if pol.cap.enabled and pol.cap.hard:
-        return False
-    if pol.teams.enabled and pol.teams.count > 1:
-        return False
-    if pol.tests.enabled and pol.tests.daily_capacity is not None:
-        return False
-    idx = idx or ProblemIndex(problem)
-    coverage_hard = pol.coverage.enabled and pol.coverage.hard
-    for post in problem.site.posts:
-        needs = idx.needs.get(post.id, {})
-        if post.under_weight is None and coverage_hard and any(n.min > 0 for n in needs.values()):
-            return False
-        if post.over_weight is None and any(n.max is not None for n in needs.values()):
-            return False
-    return True
+    return not hard_rules_link_people(problem, idx or ProblemIndex(problem))
 
 
 def person_problem(problem: Problem, staff: str, load: Counter, idx: ProblemIndex) -> Problem:

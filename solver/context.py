@@ -11,21 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ortools.sat.python import cp_model
 
+from roster.index import ProblemIndex
 from roster.model import Problem, RuleSwitch
-from roster.problem import ProblemIndex
-
-if TYPE_CHECKING:
-    from solver.variables import Vars
-
-#: Weight of a hard rule softened by ``soft_hard_rules=True``.
-SOFT_HARD_WEIGHT = 1_000_000
-
-Lit = Any  # a BoolVar, a negated BoolVar, or a Python bool constant
-Value = Callable[[Any], int]  # value of a literal/expression in a solution
+from roster.scopes import Key, Scope
+from solver.expr import SOFT_HARD_WEIGHT, Lit, Value, clause_breach, switch_weight
+from solver.variables import Vars, build_vars
 
 
 @dataclass
@@ -59,7 +53,8 @@ class Term:
 
 @dataclass
 class Ctx:
-    """Everything a rule module needs while building the model."""
+    """Everything a rule module needs while building the model; the constructor makes the
+    CP-SAT model, the problem's index and the decision variables."""
 
     problem: Problem
     diagnosis: bool = False
@@ -67,30 +62,36 @@ class Ctx:
     idx: ProblemIndex = field(init=False)
     model: cp_model.CpModel = field(init=False)
     vars: Vars = field(init=False)
-    enforcement: dict[tuple[str, tuple], cp_model.IntVar] = field(default_factory=dict)
+    enforcement: dict[Key, cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.idx = ProblemIndex(self.problem)
         self.model = cp_model.CpModel()
+        self.vars = build_vars(
+            self.problem,
+            self.idx,
+            self.model,
+            diagnosis=self.diagnosis,
+            soft_hard_rules=self.soft_hard_rules,
+        )
 
     # ---- hard or soft ------------------------------------------------------------------
-    def enforce(self, rule: str, scope: tuple) -> list:
+    def enforce(self, rule: str, scope: Scope) -> list:
         """Enforcement literals for a hard rule in ``scope``: none normally, one (shared per
         ``(rule, scope)``) in diagnosis mode."""
         if not self.diagnosis:
             return []
-        key = (rule, tuple(scope))
+        key = (rule, scope)
         lit = self.enforcement.get(key)
         if lit is None:
-            lit = self.model.new_bool_var(f"enforce[{rule}:{','.join(map(str, scope))}]")
+            parts = ",".join(map(str, scope.parts()))
+            lit = self.model.new_bool_var(f"enforce[{rule}:{parts}]")
             self.enforcement[key] = lit
         return [lit]
 
     def switch_weight(self, switch: RuleSwitch) -> int | None:
         """None when ``switch`` is hard (and stays hard), else its weight per unit of breach."""
-        if switch.hard:
-            return SOFT_HARD_WEIGHT if self.soft_hard_rules else None
-        return switch.weight
+        return switch_weight(switch, self.soft_hard_rules)
 
     def hard_weight(self) -> int | None:
         """For rules without a switch that may still be softened (contracts): None normally,
@@ -101,7 +102,7 @@ class Ctx:
     def clause(
         self,
         rule: str,
-        scope: tuple,
+        scope: Scope,
         lits: Sequence[Lit],
         weight: int | None,
         name: str,
@@ -121,12 +122,12 @@ class Ctx:
             return [Term(rule, weight, 1, **meta)]
         p = self.model.new_bool_var(name)
         self.model.add_bool_or([*lits, p])
-        return [Term(rule, weight, p, amount=_clause_breach(lits), **meta)]
+        return [Term(rule, weight, p, amount=clause_breach(lits), **meta)]
 
     def at_most(
         self,
         rule: str,
-        scope: tuple,
+        scope: Scope,
         expr: Any,
         ub: int,
         hi: int,
@@ -154,7 +155,7 @@ class Ctx:
     def at_least(
         self,
         rule: str,
-        scope: tuple,
+        scope: Scope,
         expr: Any,
         lb: int,
         lo: int,
@@ -178,19 +179,3 @@ class Ctx:
         e = self.model.new_int_var(0, lb - lo, name)
         self.model.add(expr + e >= lb)
         return [Term(rule, weight, e, amount=lambda val: max(0, lb - val(expr)), **meta)]
-
-
-def neg(lit: Lit) -> Lit:
-    """Negation of a literal or a Python bool constant."""
-    if lit is True:
-        return False
-    if lit is False:
-        return True
-    return ~lit
-
-
-def _clause_breach(lits: list) -> Callable[[Value], int]:
-    def amount(val: Value) -> int:
-        return 0 if any(val(lit) for lit in lits) else 1
-
-    return amount

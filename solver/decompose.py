@@ -17,48 +17,17 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
+from roster.index import ProblemIndex
 from roster.model import Problem, Progress, Roster, SolveResult, Status
-from roster.problem import ProblemIndex
-
-#: The rule families whose coupling :func:`components` knows; any other registered rule turns
-#: the splitting off until it is checked here.
-KNOWN_RULES = frozenset(
-    {
-        "availability",
-        "fixed",
-        "cap",
-        "teams",
-        "tests",
-        "coverage",
-        "contracts",
-        "fairness",
-        "requests",
-        "resilience",
-    }
-)
+from solver.registry import links_site
 
 
 def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str]] | None:
     """Staff ids of each independent component (in staff order), or None when a rule couples
     the whole site (or there is only one component)."""
-    from solver.model import RULES
-
-    if {name for name, _ in RULES} != KNOWN_RULES:
-        return None  # a rule family this module has not been checked against
-    pol = problem.policy
-    if pol.cap.enabled and "site" in pol.cap.scopes:
-        return None
-    if pol.tests.enabled and pol.tests.daily_capacity is not None:
-        return None
-    if pol.resilience.enabled:
-        return None
     idx = ProblemIndex(problem)
-    if pol.teams.enabled and pol.teams.count > 1:
-        hard = pol.teams.hard and not soft_hard_rules
-        if not (hard and idx.pattern_team):
-            return None
-        if any(s.rotates and s.team is None for s in problem.staff):
-            return None
+    if links_site(problem, idx, soft_hard_rules):
+        return None
     parent: dict = {}
 
     def find(a):
@@ -151,7 +120,7 @@ def solve_parts(
             if old is None:
                 best[i] = res
             return
-        if old is None or old.roster is None or res.objective <= old.objective:
+        if old is None or old.roster is None or _known(res.objective) <= _known(old.objective):
             if old is not None and old.bound is not None and res.bound is not None:
                 res.bound = max(res.bound, old.bound)
             best[i] = res
@@ -205,57 +174,60 @@ def solve_parts(
     stale: set[int] = set()
     while True:
         remaining = time_limit - (time.perf_counter() - t0)
-        open_parts = [
-            i
-            for i, b in enumerate(best)
-            if i not in stale
-            and b is not None
-            and b.roster is not None
-            and b.status != Status.optimal
-            and b.bound is not None
-            and b.objective is not None
-            and b.objective > b.bound
-        ]
-        if remaining < 0.5 or not open_parts:
+        gaps: dict[int, int] = {}
+        for i, b in enumerate(best):
+            if (
+                i not in stale
+                and b is not None
+                and b.roster is not None
+                and b.status != Status.optimal
+                and b.bound is not None
+                and b.objective is not None
+                and b.objective > b.bound
+            ):
+                gaps[i] = b.objective - b.bound
+        if remaining < 0.5 or not gaps:
             break
-        gaps = {i: best[i].objective - best[i].bound for i in open_parts}
-        i = max(open_parts, key=lambda j: gaps[j])
+        i = max(gaps, key=lambda j: gaps[j])
         share = max(0.5, remaining * gaps[i] / sum(gaps.values()))
+        chosen = _present(best[i])
         res = solve_one(
             subs[i],
             time_limit=min(share, remaining),
             workers=workers,
-            hint=best[i].roster,
+            hint=chosen.roster,
             soft_hard_rules=soft_hard_rules,
         )
-        before = (best[i].objective, best[i].bound)
+        before = (chosen.objective, chosen.bound)
         keep(i, res)
-        if (best[i].objective, best[i].bound) == before:
+        after = _present(best[i])
+        if (after.objective, after.bound) == before:
             stale.add(i)
         else:
             stale.clear()
-    results = best
-    for i, r in enumerate(results):
+    results: list[SolveResult] = []
+    rosters: list[Roster] = []
+    for i, r in enumerate(best):
         if r is None or r.roster is None:
             return _failed(r or SolveResult(status=Status.unknown), i, len(parts), t0, build_time)
+        results.append(r)
+        rosters.append(r.roster)
     if first_time is None:
         first_time = time.perf_counter() - t0
     offset = problem.objective_offset
-    objective = sum(r.objective for r in results) + offset
-    bound = min(sum(r.bound for r in results) + offset, objective)
+    objective = sum(_known(r.objective) for r in results) + offset
+    bound = min(sum(_known(r.bound) for r in results) + offset, objective)
     status = Status.optimal if all(r.status == Status.optimal for r in results) else Status.feasible
     order_of = {s.id: n for n, s in enumerate(problem.staff)}
     shift_order = _shift_order(problem)
     assignments = sorted(
-        (a for r in results for a in r.roster.assignments),
+        (a for r in rosters for a in r.assignments),
         key=lambda a: (a.date, shift_order[a.shift], order_of[a.staff]),
     )
-    tests = sorted(
-        (t for r in results for t in r.roster.tests), key=lambda t: (t.date, order_of[t.staff])
-    )
+    tests = sorted((t for r in rosters for t in r.tests), key=lambda t: (t.date, order_of[t.staff]))
     teams: dict[str, int] = {}
-    for r in results:
-        teams.update(r.roster.teams)
+    for roster in rosters:
+        teams.update(roster.teams)
     teams = {s.id: teams[s.id] for s in problem.staff if s.id in teams}
     penalties = [p for r in results for p in r.penalties]
     wall = time.perf_counter() - t0
@@ -299,3 +271,15 @@ def _failed(res: SolveResult, i: int, n: int, t0: float, build_time: float) -> S
 
 def _shift_order(problem: Problem) -> dict[str, int]:
     return {s.id: i for i, s in enumerate(problem.site.shifts)}
+
+
+def _known(value: int | None) -> int:
+    """An objective or bound a roster of a part always has."""
+    assert value is not None
+    return value
+
+
+def _present(result: SolveResult | None) -> SolveResult:
+    """The best result of a part that has one."""
+    assert result is not None
+    return result

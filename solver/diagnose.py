@@ -20,24 +20,11 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roster.model import Problem, Report, SolveResult, Status
-from solver.model import build_model
-
-Key = tuple[str, tuple]
-
-#: Rule families tried first when shrinking a core: the person-level rules, so that a core
-#: about a slot (cap against posts) is preferred when both explain the conflict.
-_DELETE_FIRST = (
-    "fixed",
-    "contract",
-    "tests",
-    "availability",
-    "teams.rotation",
-    "teams.balance",
-    "teams.mix",
-    "coverage.over",
-    "coverage.under",
-    "cap",
-)
+from roster.registry import explain_rank
+from roster.scopes import Key
+from roster.validation import check
+from solver.build import build_model
+from solver.search import solve
 
 
 @dataclass
@@ -61,11 +48,11 @@ class Conflict:
 
 
 def _order(key: Key) -> tuple[int, str]:
-    rule = key[0]
-    for i, prefix in enumerate(_DELETE_FIRST):
-        if rule == prefix or rule.startswith(prefix + "."):
-            return i, repr(key)
-    return len(_DELETE_FIRST), repr(key)
+    """Keys tried first when shrinking a core: the person-level rules (lower
+    :attr:`roster.registry.Rule.explain_rank`), so that a core about a slot (cap against posts)
+    is preferred when both explain the conflict."""
+    rule, scope = key
+    return explain_rank(rule), repr((rule, scope.parts()))
 
 
 def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0) -> Conflict:
@@ -92,7 +79,7 @@ def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(0.05, limit)
-        code = solver.solve(model)
+        code = int(solver.solve(model))
         core: list[Key] = []
         if code == cp_model.INFEASIBLE:
             core = [
@@ -151,9 +138,6 @@ def best_effort(
     """A roster that always comes back: every hard rule that may be soft becomes soft with a
     heavy weight (``solve(..., soft_hard_rules=True)``). The report is the referee's under the
     *original* rules, so its violations are the shortfalls a head must accept or fix."""
-    from roster.validation import check
-    from solver.solve import solve
-
     result = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
     report = check(problem, result.roster) if result.roster is not None else None
     return result, report

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from roster.drill_report import DrillResult, Shortfall, TeamDrill, single_points
 from roster.model import Absence, AbsenceReason, Problem, RuleSwitch, Status
-from roster.resilience import DrillResult, Shortfall, TeamDrill, single_points
+from roster.validation import check, summary_figures
+from solver.search import solve
 
 SHORT_WEIGHT = 1000
 
@@ -57,8 +59,6 @@ def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem
 
 def teams_of(problem: Problem, time_limit: float, workers: int) -> dict[str, int] | None:
     """Teams from a quick solve of the problem (None when it finds no roster)."""
-    from solver.solve import solve
-
     res = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
     return dict(res.roster.teams) if res.roster is not None else None
 
@@ -72,9 +72,6 @@ def drill(
 ) -> DrillResult:
     """Drill every team (see the module docstring). ``teams``: the team of each rotating
     person (e.g. a published roster's); None: from a quick solve (a third of the time)."""
-    from roster.validation import check, summary_figures
-    from solver.solve import solve
-
     source = "as given"
     if teams is None:
         fixed = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}

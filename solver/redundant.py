@@ -9,7 +9,7 @@ the same objective (every rule treats them alike). So among optimal rosters ther
 their numbers of on-site shifts are non-increasing in staff order, and requiring that loses
 nothing.
 
-Only :func:`solver.solve.solve` adds these: callers of ``build_model`` that add their own
+Only :func:`solver.search.solve` adds these: callers of ``build_model`` that add their own
 per-person terms (re-rostering keeps changes to an old roster small) would break the symmetry.
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import pairwise
 
-from solver.contracts import lsum
-from solver.model import BuiltModel
+from solver.build import BuiltModel
+from solver.expr import lsum
 
 
 def interchangeable_groups(built: BuiltModel) -> list[list[str]]:

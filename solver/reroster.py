@@ -32,8 +32,10 @@ from pydantic import BaseModel, Field
 
 from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
 from roster.model import Problem, Report, Roster, Status
-from solver.model import BuiltModel, build_model
-from solver.solve import STATUS, _roster, _values
+from roster.registry import relax_weights
+from roster.validation import check
+from solver.build import BuiltModel, build_model
+from solver.readback import STATUS, roster_from_values, values
 
 #: Default cost of one changed cell (on site <-> not on site), one changed post and one
 #: changed test booking. A changed cell costs more than any ordinary soft rule unit, so the
@@ -42,10 +44,11 @@ CELL_WEIGHT = 100
 POST_WEIGHT = 20
 TEST_WEIGHT = 2
 
-#: Rule families relaxed when the events leave no roster, with the weight of one breach: a
-#: person on site outside their team's rotation is the cheapest way out; a person over the cap,
-#: an on-site day without a valid test and a missing person at a post cost far more.
-RELAX = {"teams": 10_000, "cap": 100_000, "tests": 100_000, "coverage": 100_000}
+#: Rule families relaxed when the events leave no roster, with the weight of one breach (each
+#: family's ``relax_weight`` in :mod:`roster.registry`): a person on site outside their team's
+#: rotation is the cheapest way out; a person over the cap, an on-site day without a valid test
+#: and a missing person at a post cost far more.
+RELAX = relax_weights()
 
 
 class RerosterResult(BaseModel):
@@ -170,10 +173,8 @@ def _solve(
         build_time=build_time,
     )
     if status in (Status.optimal, Status.feasible):
-        from roster.validation import check
-
-        val = _values(solver.response_proto.solution)
-        new = _roster(built, new_problem, val)
+        val = values(solver.response_proto.solution)
+        new = roster_from_values(built, new_problem, val)
         res.roster = new
         res.report = check(judge, new)
         res.objective = res.report.objective

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.context import Lit, neg
+from solver.expr import Lit, neg
 
 
 @dataclass(frozen=True)

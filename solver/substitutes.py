@@ -16,9 +16,9 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from roster.index import ProblemIndex
+from roster.labels import label
 from roster.model import Assignment, Problem, RapidTest, Roster
-from roster.problem import ProblemIndex
-from roster.rules import label
 from roster.validation import check, day_label
 
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from solver.context import Ctx, Lit
+from roster.index import ProblemIndex
+from roster.model import Problem
+from solver.expr import Lit, switch_weight
 
 Cell = tuple[str, int, str]  # (staff, day, shift)
 
@@ -96,18 +98,27 @@ class Vars:
         return lit
 
 
-def build_vars(ctx: Ctx) -> Vars:
+def build_vars(
+    problem: Problem,
+    idx: ProblemIndex,
+    model: cp_model.CpModel,
+    *,
+    diagnosis: bool,
+    soft_hard_rules: bool,
+) -> Vars:
     """Create x, y and z with their structural links (one post at most per on-site cell, exactly
-    one when general duty is not allowed; exactly one team per rotating person)."""
-    problem, idx, model = ctx.problem, ctx.idx, ctx.model
+    one when general duty is not allowed; exactly one team per rotating person). In diagnosis
+    mode, or when a hard rule is softened, the variables a hard rule would forbid still exist."""
     pol = problem.policy
     v = Vars(model)
 
     av = pol.availability
-    keep_unavailable = (not av.enabled) or ctx.diagnosis or ctx.switch_weight(av) is not None
-    unavailable = _unavailable_cells(ctx) if not keep_unavailable else set()
+    keep_unavailable = (
+        (not av.enabled) or diagnosis or switch_weight(av, soft_hard_rules) is not None
+    )
+    unavailable = unavailable_cells(problem, idx) if not keep_unavailable else set()
 
-    if not ctx.diagnosis and ctx.hard_weight() is None:
+    if not diagnosis and not soft_hard_rules:
         v.one_shift_a_day = {
             s.id for s in problem.staff if pol.contracts[s.contract].max_shifts_per_day == 1
         }
@@ -115,7 +126,10 @@ def build_vars(ctx: Ctx) -> Vars:
     teams = pol.teams
     pattern = idx.pattern_team
     strict_pattern = (
-        teams.enabled and bool(pattern) and not ctx.diagnosis and ctx.switch_weight(teams) is None
+        teams.enabled
+        and bool(pattern)
+        and not diagnosis
+        and switch_weight(teams, soft_hard_rules) is None
     )
 
     posts_at: dict[tuple[int, str], list[str]] = defaultdict(list)
@@ -211,12 +225,11 @@ def build_vars(ctx: Ctx) -> Vars:
     return v
 
 
-def _unavailable_cells(ctx: Ctx) -> set[Cell]:
+def unavailable_cells(problem: Problem, idx: ProblemIndex) -> set[Cell]:
     """Open cells an absence covers."""
-    idx = ctx.idx
-    h = ctx.problem.horizon
+    h = problem.horizon
     out: set[Cell] = set()
-    for a in ctx.problem.absences:
+    for a in problem.absences:
         first = max(0, h.day(a.start))
         last = min(idx.days - 1, h.day(a.end))
         for d in range(first, last + 1):

@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, responses
+from api.limits import MAX_INT, IdPath
 from api.routes.rosters import get_revision, get_roster
+from api.scope import head_unit, scope_problem, scope_roster, unit_parts
 from roster.model import Problem, Roster
 
 router = APIRouter(prefix="/rosters/{roster_id}", tags=["exports"])
@@ -21,12 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _load(session, roster_id: str, user, revision: int | None) -> tuple[Problem, Roster, str]:
+    """The problem and roster to export, cut to the head's unit when the roster spans the
+    site (a head exports only their own unit's part)."""
     row = get_roster(session, roster_id, user)
     rev = get_revision(session, row, revision)
+    problem, roster = Problem.model_validate(row.problem), Roster.model_validate(rev.data)
+    unit = head_unit(user, row.unit_id)
+    if unit is not None:
+        staff, _ = unit_parts(problem, unit)
+        problem, roster = scope_problem(problem, unit), scope_roster(roster, staff)
     return (
-        Problem.model_validate(row.problem),
-        Roster.model_validate(rev.data),
-        f"roster-{row.site_id}-{row.unit_id or 'all'}-{row.start}-r{rev.number}",
+        problem,
+        roster,
+        f"roster-{row.site_id}-{unit or row.unit_id or 'all'}-{row.start}-r{rev.number}",
     )
 
 
@@ -47,7 +56,7 @@ def _file(data: bytes, media: str, filename: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
-REV = Query(None, ge=1, description="Revision number (default: the newest).")
+REV = Query(None, ge=1, le=MAX_INT, description="Revision number (default: the newest).")
 
 
 @router.get(
@@ -67,7 +76,7 @@ REV = Query(None, ge=1, description="Revision number (default: the newest).")
     },
 )
 def roster_csv(
-    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: IdPath, user: CurrentUser, session: SessionDep, revision: int | None = REV
 ) -> Response:
     from roster.export import write_roster_csv
 
@@ -86,7 +95,7 @@ def roster_csv(
     },
 )
 def roster_xlsx(
-    roster_id: str,
+    roster_id: IdPath,
     user: CurrentUser,
     session: SessionDep,
     revision: int | None = REV,
@@ -113,7 +122,7 @@ def roster_xlsx(
     },
 )
 def tests_csv(
-    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: IdPath, user: CurrentUser, session: SessionDep, revision: int | None = REV
 ) -> Response:
     from roster.export import write_tests_csv
 
@@ -138,8 +147,8 @@ def tests_csv(
     },
 )
 def person_ics(
-    roster_id: str,
-    staff_id: str,
+    roster_id: IdPath,
+    staff_id: IdPath,
     user: CurrentUser,
     session: SessionDep,
     revision: int | None = REV,

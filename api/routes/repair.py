@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
+from api.limits import MAX_INT, OptId
 from api.models import Job
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
@@ -37,17 +38,17 @@ router = APIRouter(prefix="/repair", tags=["repair"])
 
 class Source(BaseModel):
     """Where the problem (and roster) come from: ``roster_id``, or ``site_id`` + ``start``, or
-    a full ``problem``."""
+    a full ``problem``. Heads: only their own unit (a unit roster, or ``unit_id`` = theirs)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    roster_id: str | None = Field(None, max_length=100)
+    roster_id: OptId = None
     problem: Problem | None = None
-    site_id: str | None = Field(None, max_length=100)
-    unit_id: str | None = Field(None, max_length=100)
+    site_id: OptId = None
+    unit_id: OptId = None
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
-    policy_version: int | None = Field(None, ge=1)
+    policy_version: int | None = Field(None, ge=1, le=MAX_INT)
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
     )
@@ -118,7 +119,7 @@ def _resolve_with_origin(
     if body.roster_id is not None:
         from api.routes.rosters import get_roster
 
-        row = get_roster(session, body.roster_id, user)
+        row = get_roster(session, body.roster_id, user, write=True)
         problem = Problem.model_validate(row.problem)
         origin = (row.site_id, row.unit_id, row.policy_version)
         if roster is None:
@@ -127,7 +128,7 @@ def _resolve_with_origin(
         problem = body.problem
         origin = (None, None, 0)
     elif body.site_id is not None and body.start is not None:
-        user.check_site(body.site_id)
+        user.check_unit(body.site_id, body.unit_id)
         site = get_site(session, body.site_id)
         pv = get_policy(session, body.site_id, body.policy_version)
         problem = build_problem(
@@ -166,8 +167,9 @@ def _as_job(
     check: Any = None,
 ) -> Any:
     """Store a repair job, hand it to the engine, wait (bounded) for its answer."""
-    from api.routes.jobs import job_public
+    from api.routes.jobs import check_job_quota, job_public
 
+    check_job_quota(session, user, settings)
     problem, roster, (site_id, unit_id, version) = _resolve_with_origin(
         body, user, session, need_roster
     )
@@ -187,6 +189,7 @@ def _as_job(
         problem=problem.model_dump(mode="json"),
         params=params,
         created_by=user.name,
+        owner=user.key,
         message="queued",
     )
     session.add(job)
@@ -235,7 +238,7 @@ def _limit(settings: Any, asked: float) -> float:
     description="A diagnosis solve names the hard rules that cannot all hold (per post "
     "and slot, unit cap and slot, person), in words, with fixes. With soft=true, also "
     "a roster anyway with every shortfall under the original rules.",
-    responses={**_ASYNC, **responses(401, 403, 404, 422)},
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def explain_route(
     body: ExplainRequest,
@@ -281,7 +284,7 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
     "leave and closed counters, keeps the days before 'from' and every team, and "
     "changes as few cells as possible. Returns the new roster, the referee's report "
     "and the changes person by person. Nothing is stored.",
-    responses={**_ASYNC, **responses(401, 403, 404, 422)},
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def reroster_route(
     body: RerosterRequest,
@@ -326,7 +329,7 @@ def reroster_route(
 @router.post(
     "/substitutes",
     summary="The cheapest substitutes for one absence in one slot",
-    responses={**_ASYNC, **responses(401, 403, 404, 422)},
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def substitutes_route(
     body: SubstitutesRequest,
@@ -362,7 +365,7 @@ def substitutes_route(
     description="For each team sent home for the policy's isolation period: the "
     "shortfall per post and slot; and the single points of failure. Teams come from "
     "the roster when one is given, else from a quick solve.",
-    responses={**_ASYNC, **responses(401, 403, 404, 422)},
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def drill_route(
     body: DrillRequest,

@@ -406,11 +406,11 @@ def to_problem(inst: Instance, start: dt.date = DEFAULT_START) -> Problem:
     by_json: dict[str, str] = {}
     staff = []
     for s in inst.staff:
-        c = _contract(inst, s)
-        key = c.model_dump_json()
+        contract = _contract(inst, s)
+        key = contract.model_dump_json()
         if key not in by_json:
             by_json[key] = f"contract-{len(by_json) + 1}"
-            contracts[by_json[key]] = c
+            contracts[by_json[key]] = contract
         staff.append(
             Staff(
                 id=s.id,
@@ -551,7 +551,8 @@ def evaluate(inst: Instance, grid: Sequence[Sequence[str | None]]) -> tuple[list
     for s, row in zip(inst.staff, rows, strict=True):
         work = [x is not None for x in row]
         for d in range(H - 1):  # 2. rotation
-            if row[d] and row[d + 1] and row[d + 1] in shifts[row[d]].cannot_follow:
+            first, then = row[d], row[d + 1]
+            if first and then and then in shifts[first].cannot_follow:
                 out.append(f"{s.id}: {row[d + 1]} on day {d + 1} cannot follow {row[d]}")
         for sid in shifts:  # 3. max shifts per type
             n = sum(1 for x in row if x == sid)

@@ -251,16 +251,16 @@ def example_objective(grid: list[list[str]]) -> tuple[list[str], int]:
             d = 0
             while d < days:
                 if seq[d]:
-                    L = 0
-                    while seq[d + L]:
-                        L += 1
-                    if L < hmin or L > hmax:
-                        bad.append(f"run of {SHIFTS[s]} for {e} at {d}: {L}")
-                    if mincost > 0 and hmin <= L < smin:
-                        obj += mincost * (smin - L)
-                    if maxcost > 0 and smax < L <= hmax:
-                        obj += maxcost * (L - smax)
-                    d += L
+                    run_length = 0
+                    while seq[d + run_length]:
+                        run_length += 1
+                    if run_length < hmin or run_length > hmax:
+                        bad.append(f"run of {SHIFTS[s]} for {e} at {d}: {run_length}")
+                    if mincost > 0 and hmin <= run_length < smin:
+                        obj += mincost * (smin - run_length)
+                    if maxcost > 0 and smax < run_length <= hmax:
+                        obj += maxcost * (run_length - smax)
+                    d += run_length
                 else:
                     d += 1
     for s, hmin, smin, mincost, smax, hmax, maxcost in WEEKLY_SUM_CONSTRAINTS:

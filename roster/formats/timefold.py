@@ -222,17 +222,17 @@ def to_problem(inst: Instance) -> Problem:
     for s in inst.shifts:
         days_spanned = (s.end.date() - s.start.date()).days
         length = (s.end - s.start).total_seconds() / 60
-        t = ShiftType(id=s.type_id, start=s.start.time(), end=s.end.time())
+        st = ShiftType(id=s.type_id, start=s.start.time(), end=s.end.time())
         if (
             days_spanned > 1
             or (days_spanned == 1) != (s.end.time() <= s.start.time())
-            or t.minutes != length
+            or st.minutes != length
         ):
             raise FormatError(
                 f"{inst.name}: shift {s.id} ({s.start} - {s.end}) is not a "
                 "same-day or overnight shift of at most 24 h"
             )
-        types.setdefault(t.id, t)
+        types.setdefault(st.id, st)
     shift_types = sorted(types.values(), key=lambda t: (t.start, t.end))
 
     # Rest is only checked between shifts on the same or the next date: make sure that is enough

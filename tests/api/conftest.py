@@ -3,6 +3,7 @@ ROSTER_TEST_POSTGRES_URL is set), tokens per role and helpers to make small site
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 
-ADMIN = "test-admin-token"
+ADMIN = "test-admin-token-5f1c9a7e2b"
 PG_URL = os.environ.get("ROSTER_TEST_POSTGRES_URL")
 BACKENDS = [
     "sqlite",
@@ -115,10 +116,8 @@ def start_worker(settings: Settings, log: Path, concurrency: int = 1) -> subproc
 
 
 def stop_process(p: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(p.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     p.wait(10)
 
 
@@ -191,6 +190,8 @@ def make_settings(backend: dict[str, Any], **kw: Any) -> Settings:
         "max_concurrent_solves": 1,
         "solver_workers": 1,
         "progress_interval": 0.1,
+        # the shared app sees every test's wrong tokens: the limit is tested with its own app
+        "auth_failures_per_minute": 1000,
         **backend,
     }
     values.update(kw)
@@ -307,3 +308,22 @@ def run_job(
     r = client.post("/jobs", json=body, headers=headers or HR)
     assert r.status_code == 202, r.text
     return wait_job(client, r.json()["id"], headers)
+
+
+def fresh(client: TestClient, url: str, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """``headers`` plus If-Match with the current ETag of ``url`` (read just now)."""
+    headers = headers or HR
+    r = client.get(url, headers=headers)
+    assert r.status_code == 200 and r.headers.get("ETag"), r.text
+    return {**headers, "If-Match": r.headers["ETag"]}
+
+
+@pytest.fixture
+def own_backend(backend, tmp_path) -> Iterator[dict[str, Any]]:
+    """A fresh database of the same kind as ``backend`` for a test that starts its own app
+    (sharing the session's database would let its start-up recover the session's jobs)."""
+    from tests.api.live import fresh_backend
+
+    kind = "sqlite" if backend["database_url"].startswith("sqlite") else "postgres"
+    with fresh_backend(kind, tmp_path) as b:
+        yield b

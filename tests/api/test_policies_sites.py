@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from tests.api.conftest import HR, START, make_site, new_id, run_job, site_body
+from tests.api.conftest import HR, START, fresh, make_site, new_id, run_job, site_body
 
 
 def test_create_read_update_site(client):
@@ -19,7 +19,11 @@ def test_create_read_update_site(client):
     site = client.get(f"/sites/{site_id}", headers=HR).json()
     assert site["site"]["posts"][0]["name"] == "Quầy, tp"
     absence = {"staff": "tp01", "start": START, "end": START, "reason": "isolation"}
-    r = client.patch(f"/sites/{site_id}", json={"absences": [absence]}, headers=HR)
+    r = client.patch(
+        f"/sites/{site_id}",
+        json={"absences": [absence]},
+        headers=fresh(client, f"/sites/{site_id}"),
+    )
     assert r.status_code == 200 and r.json()["absences"][0]["reason"] == "isolation"
     assert len(r.json()["staff"]) == 12  # untouched parts stay
 
@@ -33,10 +37,11 @@ def test_invalid_site_is_422_with_the_field(client):
     body["site"]["shifts"][0]["start"] = "25:99"
     r = client.post("/sites", json=body, headers=HR)
     assert r.status_code == 422 and r.json()["field"] == "body.site.shifts.0.start"
+    other = make_site(client)
     r = client.patch(
-        f"/sites/{make_site(client)}",
+        f"/sites/{other}",
         json={"absences": [{"staff": "ghost", "start": START, "end": START}]},
-        headers=HR,
+        headers=fresh(client, f"/sites/{other}"),
     )
     assert r.status_code == 422 and "ghost" in r.json()["message"]
 
@@ -50,7 +55,7 @@ def test_policy_versions_keep_history_and_rosters_record_theirs(client):
             "policy": {"cap": {"fraction": 0.34}, "teams": {"rotation": "half_day"}},
             "reason": "Công văn 123/UBND",
         },
-        headers=HR,
+        headers=fresh(client, f"/sites/{site_id}/policy"),
     )
     assert r.status_code == 201, r.text
     assert r.json()["version"] == 2 and r.json()["author"] == "admin"
@@ -74,7 +79,7 @@ def test_policy_versions_keep_history_and_rosters_record_theirs(client):
     r = client.put(
         f"/sites/{site_id}/policy",
         json={"policy": {"contracts": {"other": {}}}, "reason": "drop default"},
-        headers=HR,
+        headers=fresh(client, f"/sites/{site_id}/policy"),
     )
     assert r.status_code == 422 and "contract" in r.json()["message"]
     r = client.put(f"/sites/{site_id}/policy", json={"policy": {}, "reason": ""}, headers=HR)

@@ -11,6 +11,7 @@ the real solver; ``quick``: a roster at once), which log each solve so the tests
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -84,10 +85,8 @@ def _free_port() -> int:
 def _children(pid: int) -> set[int]:
     out: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             out |= {int(x) for x in (task / "children").read_text().split()}
-        except OSError:
-            pass
     return out
 
 
@@ -120,6 +119,8 @@ class Cluster:
             "ROSTER_JOB_LEASE": "3",
             "ROSTER_SWEEP_INTERVAL": "2",
             "ROSTER_TEST_SOLVE_LOG": str(self.solve_log),
+            "ROSTER_MAX_QUEUED_JOBS_PER_TOKEN": "1000",
+            "ROSTER_AUTH_FAILURES_PER_MINUTE": "1000",
             "PYTHONPATH": str(ROOT),
             **env,
         }
@@ -168,10 +169,8 @@ class Cluster:
 
     def close(self) -> None:
         for p in self.procs:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             p.wait(10)
         self.engine.dispose()
 
@@ -384,10 +383,8 @@ class TcpProxy:
         except OSError:
             pass
         for s in (a, b):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self) -> None:
         self.up = False

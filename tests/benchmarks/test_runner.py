@@ -96,7 +96,7 @@ def _run(tmp_path: Path, suite: str, instance: str, time_limit: float) -> dict:
 
 
 needs_solver = pytest.mark.skipif(
-    importlib.util.find_spec("solver.solve") is None, reason="solver not available yet"
+    importlib.util.find_spec("solver.search") is None, reason="solver not available yet"
 )
 
 

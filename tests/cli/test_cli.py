@@ -14,7 +14,7 @@ import pytest
 import cli.main as cli
 from roster.model import CountLimit, SolveResult, Status
 from roster.schema import RosterFile
-from tests.cli.conftest import tiny_office
+from tests.cli.offices import tiny_office
 
 FAST = ["--time-limit", "5", "--workers", "2"]
 

@@ -1,94 +1,13 @@
-"""Problems of the repair tests: a Land Registration office whose cap is too small for its posts
-on one shift, and a small office to re-roster by hand."""
+"""Fixtures of the repair tests (the offices themselves are in :mod:`tests.repair.offices`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from roster.model import Demand, Post, Problem, SlotDemand, Staff, Unit
-from tests.factories import MONDAY, quiet_policy, tiny_problem
-
-
-def land_office(extra_need: bool = True) -> Problem:
-    """Land Registration (12 staff, cap 1/3 = 4) and Internal Affairs (6 staff). Counters L1, L2,
-    L3 and the seal task belong to Land Registration; on Tue 14 Dec morning L1 needs 2 people, so
-    the posts need 5 while the cap allows 4. Only Land Registration staff hold 'land' and
-    'seal'."""
-    staff = [
-        Staff(
-            id=f"L{i:02d}",
-            name=f"Land {i}",
-            unit="land",
-            skills=["land"] + (["seal"] if i < 2 else []),
-        )
-        for i in range(12)
-    ]
-    staff += [Staff(id=f"N{i}", name=f"Internal {i}", unit="noivu") for i in range(6)]
-    posts = [
-        Post(
-            id=f"L{i}",
-            name=f"L{i}",
-            skill="land",
-            unit="land",
-            demands=[Demand(shifts=["AM"])],
-            slot_demands=[SlotDemand(date=MONDAY + dt.timedelta(days=1), shift="AM", min=2)]
-            if i == 1 and extra_need
-            else [],
-        )
-        for i in (1, 2, 3)
-    ]
-    posts.append(
-        Post(
-            id="seal",
-            name="Seal",
-            kind="task",
-            skill="seal",
-            unit="land",
-            demands=[Demand(shifts=["AM"])],
-        )
-    )
-    problem = tiny_problem(
-        staff=staff,
-        units=("land", "noivu"),
-        posts=posts,
-        skills=["land", "seal"],
-        policy=quiet_policy(cap={"fraction": 1 / 3}, coverage={"enabled": True}),
-    )
-    problem.site.units[0] = Unit(id="land", name="Land Registration")
-    problem.site.units[1] = Unit(id="noivu", name="Internal Affairs")
-    return problem
+from roster.model import Problem
+from tests.repair.offices import land_office
 
 
 @pytest.fixture
 def infeasible_land() -> Problem:
     return land_office()
-
-
-def seal_contract_office() -> Problem:
-    """One seal holder whose contract allows 2 on-site shifts a week, while the seal task needs
-    someone every morning: the precheck (which checks contract minimums only) misses it."""
-    from roster.model import Contract, CountLimit
-
-    staff = [Staff(id="K0", name="Keeper", unit="U", skills=["seal"], contract="part")]
-    staff += [Staff(id=f"s{i}", name=f"Person {i}", unit="U") for i in range(1, 4)]
-    posts = [
-        Post(id="seal", name="Seal", kind="task", skill="seal", demands=[Demand(shifts=["AM"])])
-    ]
-    policy = quiet_policy(
-        coverage={"enabled": True},
-        contracts={"default": Contract(), "part": Contract(counts=[CountLimit(hard_max=2)])},
-    )
-    return tiny_problem(staff=staff, posts=posts, skills=["seal"], policy=policy)
-
-
-def counter_office(n: int = 4) -> Problem:
-    """``n`` people, one counter C (no skill) needing one person every morning, Mon-Fri; every
-    rule off but coverage and availability."""
-    posts = [Post(id="C", name="Counter C", demands=[Demand(shifts=["AM"])])]
-    return tiny_problem(
-        n_staff=n,
-        posts=posts,
-        policy=quiet_policy(coverage={"enabled": True}, availability={"enabled": True}),
-    )

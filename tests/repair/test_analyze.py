@@ -5,7 +5,7 @@ from __future__ import annotations
 from roster.breakdown import breakdown, format_breakdown
 from roster.model import Request
 from roster.validation import check
-from tests.factories import MONDAY, quiet_policy, tiny_problem, tiny_roster
+from tests.helpers import MONDAY, quiet_policy, tiny_problem, tiny_roster
 
 
 def test_breakdown_tables_add_up_to_the_objective() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from roster.model import Roster
 from tests.api.conftest import HR, START, backend, client, make_site  # noqa: F401
-from tests.factories import tiny_roster
-from tests.repair.conftest import counter_office, land_office
+from tests.helpers import tiny_roster
+from tests.repair.offices import TEAMS, counter_office, it_office, land_office
 
 
 def _body(problem, roster: Roster | None = None, **kw):
@@ -58,8 +58,6 @@ def test_analyze_reroster_substitutes_routes(client) -> None:  # noqa: F811
 
 
 def test_drill_route(client) -> None:  # noqa: F811
-    from tests.repair.test_drill import TEAMS, it_office
-
     p = it_office()
     r = client.post("/repair/drill", json=_body(p, Roster(teams=TEAMS), time_limit=3), headers=HR)
     assert r.status_code == 200, r.text

@@ -7,8 +7,8 @@ from pathlib import Path
 from cli.main import main
 from roster.io import write_scenario
 from roster.schema import dumps, roster_file
-from tests.factories import tiny_roster
-from tests.repair.conftest import counter_office, land_office
+from tests.helpers import tiny_roster
+from tests.repair.offices import TEAMS, counter_office, it_office, land_office
 
 
 def _scenario(tmp_path: Path, problem, name: str = "office") -> str:
@@ -108,8 +108,6 @@ def test_bad_events_file_names_file_row_field(tmp_path, capsys) -> None:
 
 
 def test_drill_command(tmp_path, capsys) -> None:
-    from tests.repair.test_drill import TEAMS, it_office
-
     p = it_office()
     folder = _scenario(tmp_path, p)
     roster = tiny_roster(p, teams=TEAMS)

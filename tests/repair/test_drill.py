@@ -1,45 +1,10 @@
-"""The resilience drill, single points of failure and the resilience objective."""
+"""The resilience drill and single points of failure."""
 
 from __future__ import annotations
 
-from roster.model import Contract, CountLimit, Demand, Post, Staff
-from roster.resilience import single_points
-from roster.validation import check
+from roster.drill_report import single_points
 from solver.drill import drill
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import solve_checked
-
-
-def it_office(keeper_max: int | None = None, resilience: bool = False, holders: int = 2):
-    """Four people in two teams (rotation by day); s0 (team 1) and s1 (team 2) hold 'it'; the
-    IT task needs one person every morning."""
-    contracts = {"default": Contract()}
-    if keeper_max is not None:
-        contracts["short"] = Contract(counts=[CountLimit(hard_max=keeper_max)])
-    staff = [
-        Staff(
-            id=f"s{i}",
-            name=f"Person {i}",
-            unit="U",
-            skills=["it"] if i < holders else [],
-            contract="short" if (i == 1 and keeper_max is not None) else "default",
-        )
-        for i in range(4)
-    ]
-    posts = [
-        Post(id="it", name="IT support", kind="task", skill="it", demands=[Demand(shifts=["AM"])])
-    ]
-    policy = quiet_policy(
-        coverage={"enabled": True},
-        availability={"enabled": True},
-        teams={"count": 2, "rotation": "day"},
-        contracts=contracts,
-    )
-    policy.resilience.enabled = resilience
-    return tiny_problem(staff=staff, posts=posts, skills=["it"], policy=policy)
-
-
-TEAMS = {"s0": 0, "s1": 1, "s2": 0, "s3": 1}
+from tests.repair.offices import TEAMS, it_office
 
 
 def test_single_points_of_failure_are_the_only_it_holders_of_each_team() -> None:
@@ -64,22 +29,3 @@ def test_drill_reports_the_shortfall_per_post_and_slot() -> None:
     assert not t0.ok and t1.ok
     assert len(t0.shortfalls) == 2 and all(s.post == "it" and s.short == 1 for s in t0.shortfalls)
     assert not res.ok
-
-
-def test_resilience_objective_splits_the_skill_holders() -> None:
-    p = it_office(resilience=True)
-    p.policy.teams.rotation = "free"
-    result = solve_checked(p, time_limit=5, workers=1)
-    assert result.roster is not None
-    assert result.roster.teams["s0"] != result.roster.teams["s1"]
-    assert result.objective == 0
-
-
-def test_resilience_penalty_when_a_team_cannot_hold_the_skill() -> None:
-    p = it_office(resilience=True, holders=1)
-    p.policy.teams.rotation = "free"
-    result = solve_checked(p, time_limit=5, workers=1)  # the referee prices it the same
-    assert result.roster is not None
-    report = check(p, result.roster)
-    assert [(x.rule, x.cost) for x in report.penalties] == [("resilience", 200)]
-    assert result.objective == 200

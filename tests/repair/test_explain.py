@@ -5,8 +5,9 @@ from __future__ import annotations
 from roster.explain_text import explain
 from roster.model import Status
 from roster.precheck import precheck
+from roster.scopes import CapScope, PostScope
 from solver.diagnose import best_effort, find_conflict
-from tests.repair.conftest import land_office, seal_contract_office
+from tests.repair.offices import land_office, seal_contract_office
 
 
 def test_cap_too_small_for_the_posts_names_cap_and_posts() -> None:
@@ -14,11 +15,11 @@ def test_cap_too_small_for_the_posts_names_cap_and_posts() -> None:
     c = find_conflict(p, time_limit=10)
     assert c.status == Status.infeasible and c.minimal
     assert set(c.keys) == {
-        ("cap", ("unit", "land", 1, "AM")),
-        ("coverage.under", ("L1", 1, "AM")),
-        ("coverage.under", ("L2", 1, "AM")),
-        ("coverage.under", ("L3", 1, "AM")),
-        ("coverage.under", ("seal", 1, "AM")),
+        ("cap", CapScope("land", 1, "AM")),
+        ("coverage.under", PostScope("L1", 1, "AM")),
+        ("coverage.under", PostScope("L2", 1, "AM")),
+        ("coverage.under", PostScope("L3", 1, "AM")),
+        ("coverage.under", PostScope("seal", 1, "AM")),
     }
     text = explain(p, c.keys, status="infeasible", minimal=c.minimal).text()
     assert (

@@ -9,8 +9,8 @@ from roster.model import Assignment, Request
 from roster.validation import check
 from solver.reroster import reroster
 from solver.substitutes import substitutes
-from tests.factories import MONDAY, tiny_roster
-from tests.repair.conftest import counter_office
+from tests.helpers import MONDAY, tiny_roster
+from tests.repair.offices import counter_office
 
 WED = MONDAY + dt.timedelta(days=2)
 

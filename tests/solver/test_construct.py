@@ -7,14 +7,13 @@ from collections import Counter
 from pathlib import Path
 
 from roster.formats import curtois
+from roster.index import ProblemIndex
 from roster.model import CapRule, Demand, Post, RuleSwitch, Status
-from roster.problem import ProblemIndex
 from roster.validation import check
 from solver.construct import construct, person_problem, separable
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import solve_checked
+from tests.helpers import quiet_policy, solve_checked, tiny_problem
 
-solve_module = importlib.import_module("solver.solve")
+solve_module = importlib.import_module("solver.search")
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "curtois-qu"
 
 
@@ -62,7 +61,7 @@ def test_person_problem_asks_for_what_the_others_leave():
 def test_construct_meets_every_hard_rule_of_a_curtois_instance():
     problem = curtois.read_instance(DATA / "Instance2.txt")
     assert separable(problem)
-    roster = construct(problem, 10.0, 2, solve_module._solve_whole)
+    roster = construct(problem, 10.0, 2, solve_module.solve_whole)
     assert roster is not None
     report = check(problem, roster)
     assert report.ok, report.violations[:3]

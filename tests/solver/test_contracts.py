@@ -18,8 +18,7 @@ from roster.model import (
     Succession,
     WeekendLimit,
 )
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 EVERY_DAY = [Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])]
 ONE_SHIFT = [ShiftType(id="D", start=dt.time(8), end=dt.time(16))]
@@ -241,7 +240,7 @@ def _runs_ok(pattern: tuple[int, ...], max_on: int, min_off: int) -> bool:
             j += 1
         if pattern[i] and j - i > max_on:
             return False
-        if not pattern[i] and 0 < i and j < n and j - i < min_off:
+        if not pattern[i] and i > 0 and j < n and j - i < min_off:
             return False
         i = j
     return True
@@ -251,7 +250,7 @@ def _runs_ok(pattern: tuple[int, ...], max_on: int, min_off: int) -> bool:
 def test_run_windows_cut_no_feasible_pattern(max_on, min_off):
     # The redundant "at most max_on days on in any max_on + min_off days" must leave exactly
     # the patterns the run rules allow: enumerate every roster of one person over 9 days.
-    from solver.model import build_model
+    from solver.build import build_model
 
     c = Contract(
         max_shifts_per_day=1,

@@ -1,8 +1,7 @@
 """Coverage of posts: min/max, skills, under/over weights, slot demands, general duty."""
 
 from roster.model import Demand, Post, Request, RequestRule, RuleSwitch, SlotDemand, Status
-from tests.factories import quiet_policy, tiny_problem, tiny_staff
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem, tiny_staff
 
 
 def test_post_covered_by_someone():

@@ -6,9 +6,9 @@ import importlib
 from roster.model import Status
 from scenarios.generator import generate
 from solver.decompose import components
-from tests.solver.conftest import solve_checked
+from tests.helpers import solve_checked
 
-solve_module = importlib.import_module("solver.solve")
+solve_module = importlib.import_module("solver.search")
 
 
 def test_parts_cover_everyone_once():

@@ -1,8 +1,7 @@
 """Fairness: weight x (max - min) of on-site shifts over a unit's eligible members."""
 
 from roster.model import Absence, FairnessRule
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
 def test_spread_of_on_site_shifts():

@@ -1,8 +1,7 @@
 """Fixed cells: on site, at a post, not on site, closed slots."""
 
 from roster.model import Post, Request, RequestRule, Status
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import cells, date, fix, solve_checked
+from tests.helpers import cells, date, fix, quiet_policy, solve_checked, tiny_problem
 
 
 def test_fixed_on_site_and_at_post():

@@ -1,8 +1,7 @@
 """Staff requests: each unmet wish costs weight x multiplier."""
 
 from roster.model import Request, RequestRule
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 POLICY = quiet_policy(requests=RequestRule(multiplier=1))
 

@@ -16,9 +16,9 @@ from roster.model import (
     Status,
     TeamRule,
 )
+from roster.scopes import CapScope, FixedScope
 from solver import build_model, solve
-from tests.factories import quiet_policy, tiny_problem
-from tests.solver.conftest import date, fix, solve_checked
+from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
 def test_default_policy_solves_and_referee_agrees():
@@ -113,8 +113,8 @@ def test_diagnosis_mode_names_conflicting_rules():
     )
     built = build_model(p, diagnosis=True)
     keys = set(built.enforcement)
-    assert ("cap", ("unit", "U", 0, "AM")) in keys
-    assert ("fixed", (0,)) in keys and ("fixed", (1,)) in keys
+    assert ("cap", CapScope("U", 0, "AM")) in keys
+    assert ("fixed", FixedScope(0)) in keys and ("fixed", FixedScope(1)) in keys
     lits = list(built.enforcement.values())
     built.model.add_assumptions(lits)
     solver = cp_model.CpSolver()
@@ -125,7 +125,11 @@ def test_diagnosis_mode_names_conflicting_rules():
         for k, v in built.enforcement.items()
         if v.index in solver.sufficient_assumptions_for_infeasibility()
     }
-    assert core == {("cap", ("unit", "U", 0, "AM")), ("fixed", (0,)), ("fixed", (1,))}
+    assert core == {
+        ("cap", CapScope("U", 0, "AM")),
+        ("fixed", FixedScope(0)),
+        ("fixed", FixedScope(1)),
+    }
 
 
 def test_progress_reports_carry_rosters_the_referee_accepts():

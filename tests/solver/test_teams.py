@@ -1,8 +1,7 @@
 """Teams: no mixing, rotation pattern, balance, one team per person."""
 
 from roster.model import Request, RequestRule, Status, TeamRule
-from tests.factories import quiet_policy, tiny_problem, tiny_staff
-from tests.solver.conftest import cells, date, fix, solve_checked
+from tests.helpers import cells, date, fix, quiet_policy, solve_checked, tiny_problem, tiny_staff
 
 
 def _staff(*teams):

@@ -5,7 +5,7 @@ solving them (``worker``, ``lease_until``) and when their message went to the qu
 (``dispatched_at``); ``site_id`` may be empty for a repair solve of a problem sent in full.
 
 Revision ID: 0002_job_leases
-Revises: 0001
+Revises: 0003_versions
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_job_leases"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

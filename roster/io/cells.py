@@ -1,0 +1,81 @@
+"""Parsers of single cells and values as HR writes them: dates, yes/no words, lists, fractions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "có", "co", "x"}
+FALSE_WORDS = {"no", "n", "false", "f", "0", "không", "khong"}
+BOOL_ALLOWED = "yes, no, true, false, 1, 0 (blank: default)"
+DATE_ALLOWED = "a date as YYYY-MM-DD (or DD/MM/YYYY)"
+STAFF_ALLOWED = "an id from the id column of staff.csv"
+LIST_SEPARATORS = re.compile(r"[;,]")
+
+BAD = object()  # a cell that could not be parsed (its issue is already recorded)
+# Small parsers
+# ============================================================================================
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def parse_date(text: Any) -> dt.date | None:
+    """A date from ``YYYY-MM-DD`` (optionally followed by ``00:00:00``, as Excel dates read as
+    text are) or ``DD/MM/YYYY``; None when the text is not a date."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    s = str(text).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", s)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+        if not m:
+            return None
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def parse_bool(text: str) -> bool | None:
+    """True/False from a yes/no word; None when it is not one."""
+    s = text.strip().lower()
+    if s in TRUE_WORDS:
+        return True
+    if s in FALSE_WORDS:
+        return False
+    return None
+
+
+def split_list(text: str) -> list[str]:
+    out: list[str] = []
+    for part in LIST_SEPARATORS.split(text):
+        part = nfc(part)
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def fraction_text(value: Any) -> Any:
+    """``"1/3"`` -> 1/3 and ``"50%"`` -> 0.5 in policy files; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    s = value.strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)", s)
+    if m and float(m[2]) != 0:
+        return float(m[1]) / float(m[2])
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", s)
+    if m:
+        return float(m[1]) / 100
+    return value
+
+
+# ============================================================================================

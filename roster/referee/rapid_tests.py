@@ -1,0 +1,110 @@
+"""Rapid tests: every on-site day covered by a valid test, the daily capacity, booking days
+and the cost per test."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from roster.referee.judge import Judge, day_label
+
+
+def check(j: Judge) -> None:
+    """Rapid tests.
+
+    * ``tests.day`` (hard): a test outside the horizon, on a day that is not open, or (with
+      ``on_site_day_only``) on a day the person has no on-site shift.
+    * ``tests.capacity`` (hard): more tests on a day than ``daily_capacity``.
+    * ``tests.coverage``: each day with at least one on-site shift of a person must fall in
+      ``t .. t + valid_days - 1`` for a test day ``t`` of that person (booked tests,
+      including ones reported under ``tests.day``, and ``Staff.last_test``); amount 1 per
+      uncovered person-day.
+    * ``tests.cost``: ``cost_per_test`` per booked test in the horizon, one penalty per test.
+    """
+    rule = j.policy.tests
+    if not rule.enabled:
+        return
+    idx = j.idx
+    open_days = set(idx.open_days)
+    seen: set[tuple[str, int]] = set()
+    per_day: Counter = Counter()
+    for t in j.roster.tests:
+        sid = t.staff
+        if sid not in idx.staff_by_id:
+            j.violation(
+                "unknown",
+                f"The test plan books a test for unknown staff id {sid!r} on {day_label(t.date)}.",
+                date=t.date,
+            )
+            continue
+        if not j.h.contains(t.date):
+            j.violation(
+                "tests.day",
+                f"A test of {j.who(sid)} is booked on {day_label(t.date)}, outside the horizon.",
+                staff=sid,
+                date=t.date,
+            )
+            continue
+        day = j.h.day(t.date)
+        if (sid, day) in seen:
+            continue
+        seen.add((sid, day))
+        per_day[day] += 1
+        j.tests_of[sid].append(day)
+        if day not in open_days:
+            j.violation(
+                "tests.day",
+                f"A test of {j.who(sid)} is booked on "
+                f"{j.when(day)}, when the office (and its testing point) is "
+                f"closed.",
+                staff=sid,
+                day=day,
+            )
+        elif rule.on_site_day_only and day not in j.days_of.get(sid, {}):
+            j.violation(
+                "tests.day",
+                f"A test of {j.who(sid)} is booked on "
+                f"{j.when(day)}, but they are not on site that day (tests are "
+                f"taken at the office).",
+                staff=sid,
+                day=day,
+            )
+        j.penalty(
+            "tests.cost",
+            rule.cost_per_test,
+            f"Rapid test of {j.who(sid)} on {j.when(day)} [1 x {rule.cost_per_test}]",
+            staff=sid,
+            day=day,
+        )
+    if rule.daily_capacity is not None:
+        for day, n in sorted(per_day.items()):
+            if n > rule.daily_capacity:
+                j.violation(
+                    "tests.capacity",
+                    f"{n} tests are booked on {j.when(day)}; "
+                    f"the testing point takes {rule.daily_capacity} a day.",
+                    day=day,
+                )
+    valid = rule.valid_days
+    for s in j.problem.staff:
+        on_days = j.days_of.get(s.id)
+        if not on_days:
+            continue
+        test_days = sorted(j.tests_of.get(s.id, []))
+        if s.last_test is not None:
+            bisect.insort(test_days, j.h.day(s.last_test))
+        for day in sorted(on_days):
+            i = bisect.bisect_right(test_days, day)
+            if i and day - test_days[i - 1] < valid:
+                continue
+            last = f"last test {j.when(test_days[i - 1])}" if i else "no earlier test"
+            j.breach(
+                rule,
+                "tests.coverage",
+                1,
+                f"{j.who(s.id)} is on site on "
+                f"{j.when(day)} without a valid rapid test ({last}; a test is "
+                f"valid {valid} day{'s' if valid != 1 else ''}).",
+                staff=s.id,
+                day=day,
+            )

@@ -1,0 +1,594 @@
+"""``solve``: build the model, run CP-SAT, and read back the roster, objective and penalties."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from roster.model import (
+    Problem,
+    Progress,
+    Roster,
+    SolveResult,
+    Status,
+)
+from solver.build import BuiltModel, build_model
+from solver.construct import construct, separable
+from solver.decompose import components, solve_parts
+from solver.readback import STATUS, penalties_from_values, roster_from_values, values
+from solver.redundant import add_symmetry_breaking
+
+#: Order the on-site counts of interchangeable staff (see :mod:`solver.redundant`). Off: no
+#: measurable gain, and a hint from an earlier roster (the API's second phase) may break it.
+SYMMETRY_BREAKING = False  # measured neutral on provincial-committee (3 runs each)
+
+#: Solve independent parts of the site one by one (see :mod:`solver.decompose`) when the
+#: problem has at least this many staff-days.
+DECOMPOSE = True
+DECOMPOSE_MIN_CELLS = 5_000
+
+#: Largest model (variables) given the core + max_lp phase at 2-3 workers (see :func:`_search`).
+CORE_PORTFOLIO_MAX_VARS = 10_000
+#: Share of the time limit the first phase may spend looking for a first roster before the
+#: improving phases start (see :func:`_search`).
+FIRST_PHASE_SHARE = 0.5
+#: Share of the time the first phase looks for a roster with the objective before it looks
+#: for one without (see :func:`_feasible`).
+FIRST_OBJECTIVE_SHARE = 0.15
+#: Problems whose hard rules bind each person alone start from a roster built person by person
+#: (:mod:`solver.construct`), paced to take this share of the time and given up at the second
+#: share. Measured on Curtois & Qu, 60 s, 2 workers, against CP-SAT's own first roster: 8
+#: 1,412 against 1,529-1,615, 10 4,739 against 5,042, 14 1,688 against 1,792, 15 6,638
+#: against 6,977, 17 7,614 against 9,003-9,283, 18 5,681 against 6,190-6,717; 20-22 get a
+#: roster only this way.
+CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
+#: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
+#: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
+#: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
+#: stayed at 539 (core brought the first roster from 4,669 to about 770 in those 30 s); with
+#: 10 s, 9 reached 439 (optimal), 4 and 6 were proven optimal, 14 1,392 against 1,581-1,892,
+#: 17 7,923 against 8,320-9,031 (60 s, 2 workers).
+CORE_PHASE_SHARE = 0.5
+CORE_PHASE_MAX_SECONDS = 10.0
+
+#: Number of variables above which presolve skips its symmetry search.
+LARGE_MODEL = 50_000
+
+#: The full (complete-search) subsolvers of each portfolio of :func:`configure`.
+PORTFOLIOS = {"core": ["core", "max_lp", "default_lp"], "lp_lns": ["max_lp"]}
+
+
+def configure(params: Any, workers: int, n_vars: int, portfolio: str = "auto") -> None:
+    """CP-SAT parameters for ``workers`` threads on a model of ``n_vars`` variables.
+
+    ``portfolio`` picks what the threads run (2-3 workers; with more, CP-SAT's default):
+
+    - ``core``: every worker a full solver, ``core`` then ``max_lp``. With 2-3 workers CP-SAT's
+      default portfolio runs a single ``default_lp`` worker, whose bound stays far below the
+      optimum on our objectives (test costs, max - min fairness terms): gaps of 86-96 % on the
+      built-in scenarios at 10 s; ``core`` proves them optimal in 0.1-3 s, ``max_lp`` the OR-Tools
+      example in 1 s. No first-solution worker runs (Curtois & Qu 17: no roster in 60 s).
+    - ``lp_lns``: one full ``max_lp`` worker, the other thread(s) first-solution and LNS workers
+      (Curtois & Qu, 30 s, 2 workers, 2 seeds, as the last phase of :func:`_search`: 7 reaches
+      1,065-1,070, 9 440-441, 11 3,693-3,757 with a bound of 3,437, 14 1,488-1,695, against
+      1,087-1,167, 457-465, 3,986-4,112 and 2,241-2,657 with CP-SAT's default portfolio
+      there; a structured LNS of our own on one thread beside one complete worker did worse
+      still: 9 reached 489-666).
+    - ``default``: CP-SAT's own choice; ``auto``: ``core`` for small models, else ``default``;
+      ``max_lp``: every worker with the full linear relaxation.
+    """
+    workers = max(1, workers)
+    params.num_workers = workers
+    if n_vars > LARGE_MODEL:
+        # On big rosters the symmetry search of presolve times out repeatedly and costs about
+        # half of the time to a first solution (measured: 1,000 staff x 28 days, 20 s -> 11 s).
+        params.symmetry_level = 0
+    if portfolio == "max_lp":
+        # The LP of every constraint: one person's year (Curtois & Qu 22, person T) gets a
+        # first roster in 0.9 s with it, none in 10 s without.
+        params.linearization_level = 2
+        return
+    if portfolio == "auto":
+        portfolio = "core" if core_portfolio(workers, n_vars) else "default"
+    if not 2 <= workers <= 3 or portfolio == "default":
+        return
+    full = PORTFOLIOS[portfolio][: workers if portfolio == "core" else 1]
+    params.subsolvers.extend(full)
+    params.num_full_subsolvers = len(full)
+
+
+def core_portfolio(workers: int, n_vars: int) -> bool:
+    """Whether the model is small enough for the core + max_lp portfolio."""
+    return 2 <= workers <= 3 and n_vars <= CORE_PORTFOLIO_MAX_VARS
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports each improving roster to ``on_progress``, whichever search found it (CP-SAT's
+    own callback, or :meth:`publish` for a roster found outside it, such as the
+    person-by-person start); thread-safe."""
+
+    def __init__(
+        self,
+        offset: int,
+        has_objective: bool,
+        on_progress: Callable[[Progress], None] | None,
+        make_roster: Callable[[Callable[[Any], int]], Roster] | None = None,
+    ) -> None:
+        super().__init__()
+        self.offset = offset
+        self.has_objective = has_objective
+        self.on_progress = on_progress
+        self.make_roster = make_roster
+        self.count = 0
+        self.first_time: float | None = None
+        self.error: str | None = None
+        self.bound_floor = -math.inf  # best bound proved by earlier solves
+        self.best: float = math.inf  # best objective reported so far
+        self.t0 = time.perf_counter()
+        self.on_first: Callable[[], None] | None = None  # hears the first roster
+        self._lock = threading.Lock()
+
+    def on_solution_callback(self) -> None:
+        solution = list(self.response_proto.solution) if self.make_roster is not None else None
+        bound = self.best_objective_bound if self.has_objective else None
+        self.publish(
+            self.objective_value if self.has_objective else 0.0,
+            bound,
+            solution if solution is not None else (lambda e: int(self.value(e))),
+        )
+
+    def raise_floor(self, bound: float) -> None:
+        with self._lock:
+            self.bound_floor = max(self.bound_floor, bound)
+
+    def publish(
+        self, objective: float, bound: float | None, solution: list[int] | Callable[[Any], int]
+    ) -> None:
+        """Report a roster of CP-SAT objective ``objective`` (``solution``: its values, or a
+        value function) if it beats every roster reported so far."""
+        with self._lock:
+            if self.has_objective:
+                if objective >= self.best - 0.5:
+                    return  # a later phase starting again from the same roster
+                self.best = objective
+            self.count += 1
+            elapsed = time.perf_counter() - self.t0
+            if self.first_time is None:
+                self.first_time = elapsed
+                if self.on_first is not None:
+                    self.on_first()
+            if self.on_progress is None:
+                return
+            if self.has_objective:
+                obj = round(objective) + self.offset
+                floor = max(bound if bound is not None else -math.inf, self.bound_floor)
+                bound_out = (
+                    min(obj, math.ceil(floor - 1e-6) + self.offset) if floor > -math.inf else None
+                )
+            else:
+                obj = bound_out = self.offset
+            try:
+                roster = None
+                if self.make_roster is not None:
+                    val = values(solution) if isinstance(solution, list) else solution
+                    roster = self.make_roster(val)
+                self.on_progress(
+                    Progress(
+                        elapsed=elapsed,
+                        objective=obj,
+                        bound=bound_out,
+                        solutions=self.count,
+                        roster=roster,
+                    )
+                )
+            except Exception as exc:  # a broken listener must not kill the solve
+                self.error = f"on_progress failed: {exc!r}"
+
+
+def solve(
+    problem: Problem,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    *,
+    soft_hard_rules: bool = False,
+    progress_rosters: bool = False,
+) -> SolveResult:
+    """Solve ``problem`` within ``time_limit`` seconds on ``workers`` threads.
+
+    Never raises for an infeasible problem or a timeout: the status says so. ``hint`` (a roster,
+    e.g. last week's) seeds the search with the cells it gives. With ``soft_hard_rules`` every
+    hard rule family that may be soft becomes soft with a large weight, so a roster always comes
+    back (for explanations). With ``progress_rosters`` each progress report carries the roster
+    just found (so a job stopped early keeps its best roster); a site solved in independent
+    parts reports progress without rosters.
+    """
+    if DECOMPOSE and len(problem.staff) * problem.horizon.days >= DECOMPOSE_MIN_CELLS:
+        parts = components(problem, soft_hard_rules)
+        if parts is not None:
+            return solve_parts(
+                problem,
+                parts,
+                time_limit,
+                workers,
+                hint,
+                on_progress,
+                soft_hard_rules,
+                solve_whole,
+            )
+    return solve_whole(
+        problem,
+        time_limit,
+        workers,
+        hint,
+        on_progress,
+        soft_hard_rules=soft_hard_rules,
+        progress_rosters=progress_rosters,
+    )
+
+
+def solve_whole(
+    problem: Problem,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    hint: Roster | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    *,
+    soft_hard_rules: bool = False,
+    first_only: bool = False,
+    polish: float | None = None,
+    progress_rosters: bool = False,
+) -> SolveResult:
+    """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
+    the first roster; with ``polish``, that many seconds after it)."""
+    t0 = time.perf_counter()
+    built = build_model(problem, soft_hard_rules=soft_hard_rules)
+    if SYMMETRY_BREAKING:
+        add_symmetry_breaking(built)
+    if hint is not None:
+        _apply_hint(built, problem, hint)
+    build_time = time.perf_counter() - t0
+
+    n_vars = len(built.model.proto.variables)
+    has_objective = bool(built.penalty_terms)
+    make_roster = (
+        (lambda val: roster_from_values(built, problem, val))
+        if progress_rosters and on_progress is not None
+        else None
+    )
+    cb = _Progress(problem.objective_offset, has_objective, on_progress, make_roster)
+    cb.t0 = t0  # progress times count from the start of the build
+    if polish is not None:
+        out = _single(
+            built.model,
+            time_limit - build_time,
+            workers,
+            n_vars,
+            cb,
+            portfolio="max_lp",
+            polish=polish,
+        )
+    else:
+        out = _search(
+            built, time_limit - build_time, workers, n_vars, cb, has_objective, first_only
+        )
+    status = STATUS.get(out.code, Status.unknown)
+    result = SolveResult(
+        status=status,
+        build_time=build_time,
+        wall_time=time.perf_counter() - t0,
+        first_solution_time=cb.first_time,
+    )
+    if cb.error:
+        result.messages.append(cb.error)
+    result.messages += out.messages
+    if status not in (Status.optimal, Status.feasible) or out.solution is None:
+        if status == Status.invalid:
+            result.messages.append(f"model invalid: {built.model.validate()}")
+        return result
+
+    val = values(out.solution)
+    offset = problem.objective_offset
+    result.roster = roster_from_values(built, problem, val)
+    penalties, total = penalties_from_values(built, problem, val)
+    result.penalties = penalties
+    result.objective = total + offset
+    if has_objective:
+        cp_obj = round(out.objective) + offset
+        bound = math.ceil(out.bound - 1e-6) + offset
+        if result.objective != cp_obj:
+            result.messages.append(
+                f"objective {result.objective} recomputed from the roster (search: {cp_obj})"
+            )
+        result.bound = min(bound, result.objective)
+    else:
+        result.bound = result.objective
+    result.gap = (result.objective - result.bound) / max(1, abs(result.objective))
+    result.wall_time = time.perf_counter() - t0
+    return result
+
+
+@dataclass
+class _Outcome:
+    """What :func:`_search` found: CP-SAT's status code, the best solution (one value per
+    model variable), its objective and the best bound (CP-SAT's objective units)."""
+
+    code: Any
+    solution: list[int] | None = None
+    objective: float = math.inf
+    bound: float = -math.inf
+    messages: list[str] = field(default_factory=list)
+
+
+def _single(
+    model: cp_model.CpModel,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+    first_only: bool = False,
+    portfolio: str = "auto",
+    polish: float | None = None,
+) -> _Outcome:
+    """One CP-SAT solve with :func:`configure`'s parameters (with ``polish``, stopped that many
+    seconds after the first roster)."""
+    solver = cp_model.CpSolver()
+    timer: threading.Timer | None = None
+    if polish is not None:
+
+        def start_timer() -> None:
+            nonlocal timer
+            timer = threading.Timer(polish, solver.stop_search)
+            timer.daemon = True
+            timer.start()
+
+        cb.on_first = start_timer
+    solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
+    configure(solver.parameters, workers, n_vars, portfolio)
+    solver.parameters.stop_after_first_solution = first_only
+    code = solver.solve(model, cb)
+    if timer is not None:
+        timer.cancel()
+    out = _Outcome(code)
+    if STATUS.get(code) in (Status.optimal, Status.feasible):
+        out.solution = list(solver.response_proto.solution)
+        out.objective = solver.objective_value
+        out.bound = solver.best_objective_bound
+    elif STATUS.get(code) == Status.infeasible:
+        out.bound = math.inf
+    return out
+
+
+def _search(
+    built: BuiltModel,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+    has_objective: bool,
+    first_only: bool,
+) -> _Outcome:
+    """Run CP-SAT on the model in phases and return the best roster and bound found.
+
+    With an objective and at least 2 workers:
+
+    1. a first roster: built person by person (:mod:`solver.construct`) when the problem's
+       hard rules bind one person each (and no hint was given); else
+       CP-SAT's default portfolio until a first roster (at most
+       :data:`FIRST_OBJECTIVE_SHARE` of the time), then, if none came, the same search with
+       the objective set aside (up to :data:`FIRST_PHASE_SHARE`; see :func:`_feasible`);
+    2. on small models (:func:`core_portfolio`), ``core`` beside ``max_lp`` for
+       :data:`CORE_PHASE_SHARE` of the time, at most :data:`CORE_PHASE_MAX_SECONDS`: they
+       prove our scenarios optimal in 0.1-2 s;
+    3. the rest of the time ``lp_lns``: ``max_lp`` beside CP-SAT's LNS workers, which finds
+       the best rosters on the benchmarks (see :func:`configure`).
+
+    Each phase starts from the best roster so far (a complete hint); the best roster and the
+    best bound of all phases are kept, and the search stops once they meet. Otherwise (no
+    objective, ``first_only``, one worker) a single solve.
+    """
+    model = built.model
+    t0 = time.perf_counter()
+    if not has_objective or first_only or workers < 2:
+        return _single(model, time_limit, workers, n_vars, cb, first_only)
+    first = _Outcome(cp_model.UNKNOWN)
+    problem = built.ctx.problem
+    hinted = len(model.proto.solution_hint.vars) > 0
+    idx = built.ctx.idx
+    if not hinted and len(problem.staff) > 1 and separable(problem, idx):
+        roster = construct(
+            problem,
+            CONSTRUCT_LIMIT * time_limit,
+            workers,
+            solve_whole,
+            pace=CONSTRUCT_SHARE * time_limit,
+            idx=idx,
+        )
+        if roster is not None:
+            first = _from_roster(
+                built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
+            )
+    if first.solution is None:
+        first = _single(
+            model,
+            FIRST_OBJECTIVE_SHARE * time_limit,
+            workers,
+            n_vars,
+            cb,
+            first_only=True,
+            portfolio="default",
+        )
+    if first.solution is None and STATUS.get(first.code) == Status.unknown:
+        left = FIRST_PHASE_SHARE * time_limit - (time.perf_counter() - t0)
+        if left > 0.05:
+            first = _feasible(model, left, workers, n_vars, cb)
+    status = STATUS.get(first.code)
+    if status in (Status.infeasible, Status.invalid, Status.optimal):
+        return first
+    left = time_limit - (time.perf_counter() - t0)
+    if first.solution is None:
+        if left <= 0.05:
+            return first
+        return _single(model, left, workers, n_vars, cb)
+    if left <= 0.05:
+        return first
+    best = first
+    phases: list[tuple[str, float | None]] = [("lp_lns", None)]
+    if core_portfolio(workers, n_vars):
+        phases.insert(0, ("core", CORE_PHASE_SHARE))
+    for phase, share in phases:
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0.05:
+            break
+        span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
+        assert best.solution is not None  # every phase starts from a roster
+        _hint_all(model, best.solution)
+        out = _single(model, span, workers, n_vars, cb, portfolio=phase)
+        st = STATUS.get(out.code)
+        if st in (Status.infeasible, Status.invalid, Status.optimal):
+            return out
+        bound = max(best.bound, out.bound)
+        if out.solution is not None and out.objective < best.objective - 0.5:
+            best = out
+        best.bound = bound
+        cb.raise_floor(bound)
+        if bound >= best.objective - 1e-6:
+            best.code = cp_model.OPTIMAL
+            return best
+    return best
+
+
+def _feasible(
+    model: cp_model.CpModel, time_limit: float, workers: int, n_vars: int, cb: _Progress
+) -> _Outcome:
+    """A first roster of ``model`` found with the objective set aside: on long horizons the
+    objective steers CP-SAT's first search into dead ends (Curtois & Qu 20, 182 days: no
+    roster in 60 s with it, one in 3 s without)."""
+    plain = model.clone()
+    plain.clear_objective()
+    out = _single(
+        plain,
+        time_limit,
+        workers,
+        n_vars,
+        _Progress(0, False, None),
+        first_only=True,
+        portfolio="default",
+    )
+    if out.solution is not None:
+        out.code = cp_model.FEASIBLE  # optimal for "no objective" only
+        out.objective = _objective_value(model, out.solution)
+        out.bound = -math.inf
+        cb.publish(out.objective, None, out.solution)
+    return out
+
+
+def _from_roster(
+    built: BuiltModel, roster: Roster, time_limit: float, workers: int, n_vars: int, cb: _Progress
+) -> _Outcome:
+    """The model's solution that is ``roster`` (its cells, posts, tests and teams fixed, the
+    rest derived by CP-SAT); no solution when the roster breaks a hard rule."""
+    decided = _decision_values(built, roster)
+    out = _Outcome(cp_model.UNKNOWN)
+    if decided is None:
+        return out
+    fixed = built.model.clone()
+    fixed.clear_hints()
+    pv = fixed.proto.variables
+    for i, value in decided.items():
+        d = pv[i].domain
+        d.clear()
+        d.extend([value, value])
+    out = _single(
+        fixed,
+        max(0.1, time_limit),
+        workers,
+        n_vars,
+        _Progress(0, False, None),
+        first_only=True,
+        portfolio="default",
+    )
+    if out.solution is None:
+        return _Outcome(cp_model.UNKNOWN)
+    out.code = cp_model.FEASIBLE
+    out.bound = -math.inf
+    cb.publish(out.objective, None, out.solution)
+    return out
+
+
+def _decision_values(built: BuiltModel, roster: Roster) -> dict[int, int] | None:
+    """Every decision variable's value in ``roster`` (None if the roster puts someone in a
+    cell the model has no variable for)."""
+    v = built.vars
+    h = built.ctx.problem.horizon
+    values = {x.index: 0 for x in v.x.values()}
+    values.update({y.index: 0 for y in v.y.values()})
+    values.update({t.index: 0 for t in v.t.values()})
+    for a in roster.assignments:
+        key = (a.staff, h.day(a.date), a.shift)
+        x = v.x.get(key)
+        if x is None:
+            return None
+        values[x.index] = 1
+        y = v.y.get((a.staff, a.post, key[1], a.shift)) if a.post is not None else None
+        if y is not None:
+            values[y.index] = 1
+    for r in roster.tests:
+        t = v.t.get((r.staff, h.day(r.date)))
+        if t is None:
+            return None
+        values[t.index] = 1
+    for (s, k), z in v.z.items():
+        if s in roster.teams:
+            values[z.index] = int(roster.teams[s] == k)
+    return values
+
+
+def _objective_value(model: cp_model.CpModel, solution: Sequence[int]) -> float:
+    """The value of ``model``'s objective in ``solution``, as CP-SAT reports it."""
+    obj = model.proto.objective
+    total = 0
+    for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
+        total += coeff * (solution[ref] if ref >= 0 else 1 - solution[-ref - 1])
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
+
+
+def _hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
+    """Replace the model's hint by a complete one: ``solution``."""
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(solution)))
+    model.proto.solution_hint.values.extend(solution)
+
+
+def _apply_hint(built: BuiltModel, problem: Problem, hint: Roster) -> None:
+    """Hint the cells the roster gives: its on-site cells, posts, tests and teams."""
+    v, model = built.vars, built.model
+    h = problem.horizon
+    hinted: set[int] = set()
+
+    def put(var: Any, value: int) -> None:
+        if var is not None and var.index not in hinted:
+            hinted.add(var.index)
+            model.add_hint(var, value)
+
+    for a in hint.assignments:
+        if not h.contains(a.date):
+            continue
+        d = h.day(a.date)
+        put(v.x.get((a.staff, d, a.shift)), 1)
+        if a.post is not None:
+            put(v.y.get((a.staff, a.post, d, a.shift)), 1)
+    for r in hint.tests:
+        if h.contains(r.date):
+            put(v.t.get((r.staff, h.day(r.date))), 1)
+    for s, k in hint.teams.items():
+        if (s, k) in v.z:
+            for kk in range(problem.policy.teams.count):
+                put(v.z.get((s, kk)), int(kk == k))
