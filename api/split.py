@@ -53,7 +53,7 @@ def plan(job_id: str, ctx: Any, claim: Any) -> list[str] | None:
         return list(claim.params["parts"])
     if k < 2:
         return None
-    from roster.problem import ProblemIndex
+    from roster.index import ProblemIndex
 
     from solver.decompose import components, sub_problem
 
