@@ -180,7 +180,7 @@ def test_broker_down_jobs_are_kept_and_health_says_503(backend):
         t0 = time.monotonic()
         r = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START}, headers=HR)
         assert r.status_code == 202 and r.json()["status"] == "queued"
-        assert time.monotonic() - t0 < 20, "POST does not hang on a dead broker"
+        assert time.monotonic() - t0 < 45, "POST does not hang on a dead broker"
         h = c.get("/health")
         assert h.status_code == 503, h.text
         assert h.json()["broker"] == "unreachable" and h.json()["database"] == "ok"
