@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from api import errors
+from api import errors, web
 from api.db import make_engine, migrate, session_factory
 from api.jobs import JobRunner, make_runner
 from api.limits import EdgeLimits
@@ -70,6 +70,7 @@ def create_app(
     for module in (auth, sites, policies, jobs, rosters, exports, repair):
         app.include_router(module.router)
     app.include_router(sites.scenarios_router)
+    web.install(app)
 
     def openapi() -> dict:
         if app.openapi_schema is None:

@@ -34,6 +34,7 @@ def explain(problem: Problem, params: dict[str, Any], limit: float, workers: int
         minimal=conflict.minimal,
         elapsed=conflict.elapsed,
         structural=conflict.structural,
+        lang=params.get("lang", "en"),
     )
     out: dict[str, Any] = {
         "explanation": exp.model_dump(mode="json"),
@@ -92,6 +93,7 @@ def substitutes(problem: Problem, params: dict[str, Any], limit: float, workers:
         dt.date.fromisoformat(params["date"]),
         params["shift"],
         top=int(params.get("top", 5)),
+        lang=params.get("lang", "en"),
     ).model_dump(mode="json")
 
 

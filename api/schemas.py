@@ -273,6 +273,10 @@ class StaffImportResult(BaseModel):
     mode: Literal["replace", "merge"]
     imported: int
     staff_count: int
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Rows shorter than the header (their missing cells took the defaults).",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

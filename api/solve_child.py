@@ -77,7 +77,22 @@ def _report(problem: Problem, result: SolveResult) -> dict[str, Any] | None:
         return None
 
 
-def _send_result(out: Any, problem: Problem, result: SolveResult) -> None:
+def _explained(problem: Problem, result: SolveResult, time_limit: float) -> SolveResult:
+    """An infeasible result with the first lines of the explanation (why no roster exists, and
+    what would fix it) added to its messages, so the job says why."""
+    if result.status != Status.infeasible:
+        return result
+    try:
+        from solver.diagnose import explanation_lines
+
+        lines = explanation_lines(problem, time_limit=min(10.0, max(2.0, time_limit)))
+    except Exception:  # noqa: BLE001 - an explanation is a bonus; the answer stands without
+        return result
+    return result.model_copy(update={"messages": [*result.messages, *lines]})
+
+
+def _send_result(out: Any, problem: Problem, result: SolveResult, time_limit: float) -> None:
+    result = _explained(problem, result, time_limit)
     out.put(
         {"type": "result", "result": result.model_dump_json(), "report": _report(problem, result)}
     )
@@ -178,7 +193,7 @@ def run(
                 on_progress=on_progress,
                 progress_rosters=True,
             )
-            _send_result(out, problem, res)
+            _send_result(out, problem, res, time_limit)
             return
         # A solve function without rosters in its progress reports: split the time limit.
         first = time_limit * first_fraction
@@ -188,7 +203,7 @@ def run(
         remaining = time_limit - (time.monotonic() - t0)
         final = res.status in (Status.optimal, Status.infeasible, Status.invalid)
         if final or remaining < 0.3:
-            _send_result(out, problem, res)
+            _send_result(out, problem, res, time_limit)
             return
         if res.roster is not None:
             out.put(
@@ -203,6 +218,6 @@ def run(
         res2 = solve(
             problem, time_limit=remaining, workers=workers, hint=res.roster, on_progress=on_progress
         )
-        _send_result(out, problem, _best(res, res2))
+        _send_result(out, problem, _best(res, res2), time_limit)
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

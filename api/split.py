@@ -54,7 +54,6 @@ def plan(job_id: str, ctx: Any, claim: Any) -> list[str] | None:
     if k < 2:
         return None
     from roster.index import ProblemIndex
-
     from solver.decompose import components, sub_problem
 
     problem = Problem.model_validate_json(claim.problem_json)

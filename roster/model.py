@@ -23,14 +23,51 @@ Never import ortools or fastapi here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 Weight = Annotated[int, Field(ge=0, description="Penalty weight, a whole number >= 0.")]
 Count = Annotated[int, Field(ge=0)]
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
+
+
+def parse_fraction(value: Any) -> Any:
+    """A fraction as directives write it: ``"1/3"`` -> 0.333..., ``"50%"`` -> 0.5, a number as
+    it is; any other text is left for validation to refuse."""
+    if not isinstance(value, str):
+        return value
+    s = value.strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)", s)
+    if m and float(m[2]) != 0:
+        return float(m[1]) / float(m[2])
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", s)
+    if m:
+        return float(m[1]) / 100
+    return value
+
+
+#: A fraction between 0 and 1, given as a number (0.5), a fraction ("1/2") or a percentage
+#: ("50%"), everywhere a policy is read: policy.yaml, the API, roster files.
+Fraction = Annotated[
+    float,
+    BeforeValidator(parse_fraction),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {
+                    "type": "string",
+                    "pattern": r"^\s*(1\s*/\s*[1-9][0-9]{0,2}|(100|[0-9]{1,2}(\.[0-9]+)?)\s*%)\s*$",
+                    "examples": ["1/2", "1/3", "50%"],
+                },
+            ]
+        }
+    ),
+    Field(ge=0, le=1),
+]
 
 
 class Model(BaseModel):
@@ -406,7 +443,9 @@ class CapRule(RuleSwitch):
     or not); never below ``minimum``. Soft: each person above the cap costs ``weight``.
     """
 
-    fraction: float | None = Field(1 / 3, ge=0, le=1)
+    fraction: Fraction | None = Field(
+        1 / 3, description='A number (0.5), a fraction ("1/2") or a percentage ("50%").'
+    )
     max_on_site: Count | None = None
     scopes: list[Literal["unit", "site"]] = Field(default_factory=lambda: _unit_scope())
     rounding: Literal["floor", "ceil", "nearest"] = "floor"

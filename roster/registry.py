@@ -178,7 +178,8 @@ FAMILIES: tuple[RuleFamily, ...] = (
         check=cap.check,
         module="cap",
         couples="site",
-        relax_weight=100_000,
+        # One person over the cap is the mildest breach a re-roster may pay for.
+        relax_weight=20_000,
     ),
     RuleFamily(
         id="teams",
@@ -202,9 +203,10 @@ FAMILIES: tuple[RuleFamily, ...] = (
         check=teams.check,
         module="teams",
         couples="site",
-        # A person on site outside their team's rotation is the cheapest way out of a
-        # re-roster the events left without a roster.
-        relax_weight=10_000,
+        # A team breach (teams mixing, or a person on site in the other team's turn) costs more
+        # than any change, any priced team move and one person over the cap: two teams apart is
+        # what lets one keep the office running when the other has a case.
+        relax_weight=50_000,
     ),
     RuleFamily(
         id="tests",

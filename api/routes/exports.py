@@ -57,6 +57,11 @@ def _file(data: bytes, media: str, filename: str) -> Response:
 
 
 REV = Query(None, ge=1, le=MAX_INT, description="Revision number (default: the newest).")
+CSV_LANG = Query(
+    "en",
+    description="en: ids for other programs (on_site, shift and post ids, ISO dates); vi: "
+    "every header and value in Vietnamese words for people (trực tiếp tại cơ quan, ...).",
+)
 
 
 @router.get(
@@ -76,12 +81,16 @@ REV = Query(None, ge=1, le=MAX_INT, description="Revision number (default: the n
     },
 )
 def roster_csv(
-    roster_id: IdPath, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = CSV_LANG,
 ) -> Response:
     from roster.export import write_roster_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_roster_csv(p, problem, roster), ".csv")
+    data = _write(lambda p: write_roster_csv(p, problem, roster, lang), ".csv")
     return _file(data, "text/csv; charset=utf-8", f"{name}.csv")
 
 
@@ -101,11 +110,34 @@ def roster_xlsx(
     revision: int | None = REV,
     lang: Literal["en", "vi"] = Query("vi"),
 ) -> Response:
-    from roster.export import write_xlsx
+    from roster.outputs import write_workbook
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_xlsx(p, problem, roster, lang=lang), ".xlsx")
+    data = _write(lambda p: write_workbook(p, problem, roster, lang=lang), ".xlsx")
     return _file(data, XLSX, f"{name}.xlsx")
+
+
+@router.get(
+    "/roster.pdf",
+    summary="The official roster as a PDF: per unit, A4 landscape, title and signature block",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        **responses(401, 403, 404),
+    },
+)
+def roster_pdf(
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = Query("vi"),
+) -> Response:
+    from roster.printout import write_pdf
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    data = _write(lambda p: write_pdf(p, problem, roster, lang=lang), ".pdf")
+    return _file(data, "application/pdf", f"{name}.pdf")
 
 
 @router.get(
@@ -122,12 +154,16 @@ def roster_xlsx(
     },
 )
 def tests_csv(
-    roster_id: IdPath, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = CSV_LANG,
 ) -> Response:
     from roster.export import write_tests_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_tests_csv(p, problem, roster), ".csv")
+    data = _write(lambda p: write_tests_csv(p, problem, roster, lang), ".csv")
     return _file(data, "text/csv; charset=utf-8", f"tests-{name}.csv")
 
 

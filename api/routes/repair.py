@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -49,6 +49,9 @@ class Source(BaseModel):
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
     policy_version: int | None = Field(None, ge=1, le=MAX_INT)
+    lang: Literal["en", "vi"] = Field(
+        "en", description="Language of the words meant for people (explanation, labels)."
+    )
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
     )
@@ -256,7 +259,7 @@ def explain_route(
         settings,
         runner,
         False,
-        {"soft": body.soft},
+        {"soft": body.soft, "lang": body.lang},
         body.time_limit,
         wait,
     )
@@ -274,7 +277,7 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
 
     problem, roster = _resolve(body, user, session, need_roster=True)
     assert roster is not None
-    return breakdown(problem, roster).model_dump(mode="json")
+    return breakdown(problem, roster, lang=body.lang).model_dump(mode="json")
 
 
 @router.post(
@@ -352,6 +355,7 @@ def substitutes_route(
         "date": body.date.isoformat(),
         "shift": body.shift,
         "top": body.top,
+        "lang": body.lang,
     }
     limit = float(getattr(settings, "max_time_limit", 60.0))
     return _as_job(

@@ -315,6 +315,7 @@ def import_staff(
     holds up the event loop (other requests keep being answered)."""
     from roster import io as rio
     from roster.errors import InputError
+    from roster.input_warnings import short_rows
 
     row = get_site(session, site_id)
     name = (file.filename or "").lower()
@@ -333,13 +334,15 @@ def import_staff(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / target
         path.write_bytes(data)
+        warnings = [w.text() for w in short_rows(Path(tmp))] if target == rio.STAFF_CSV else []
         try:
             staff = rio.read_staff(path, site, policy)
         except InputError as err:
             first = err.issues[0]
             raise ApiError(
                 422,
-                f"{len(err.issues)} problem(s) in the file; first: {first}",
+                f"{len(err.issues)} problem(s) in the file; first: {first}"
+                + _contract_hint(site_id, err.issues, policy),
                 "file",
                 issues=err.to_dicts(),
             ) from None
@@ -358,6 +361,7 @@ def import_staff(
         check_if_match(if_match, row.version, "site", required=False)
         result = _import(session, row, staff, mode, user)
     set_etag(response, row.version)
+    result.warnings = warnings
     return result
 
 
@@ -450,4 +454,26 @@ def _import(session, row: SiteRow, staff: list[Staff], mode: str, user) -> Staff
     session.commit()
     return StaffImportResult(
         site_id=row.id, mode=mode, imported=len(staff), staff_count=len(new_staff)
+    )
+
+
+def _contract_hint(site_id: str, issues: list, policy: Policy) -> str:
+    """When the file names contracts the policy does not define, say which and in what order
+    to set a site up (the policy's contracts first, then the staff)."""
+    missing = sorted(
+        {
+            i.message.split("'")[1]
+            for i in issues
+            if i.field == "contract" and i.message.startswith("unknown contract '")
+        }
+    )
+    if not missing:
+        return ""
+    names = ", ".join(f"'{m}'" for m in missing)
+    keys = ", ".join(f"contracts.{m}" for m in missing)
+    return (
+        f". The policy defines the contracts {sorted(policy.contracts)} but not {names}: "
+        f"define them first (PUT /sites/{site_id}/policy with {keys}), then import the staff. "
+        "The order of set-up: the site (units, shifts, skills, posts), then the policy (with "
+        "every contract the staff list names), then the staff."
     )

@@ -110,7 +110,13 @@ def test_bulk_import_csv_replace_and_merge(client):
         headers=HR,
     )
     assert r.status_code == 200, r.text
-    assert r.json() == {"site_id": site_id, "mode": "merge", "imported": 2, "staff_count": 14}
+    assert r.json() == {
+        "site_id": site_id,
+        "mode": "merge",
+        "imported": 2,
+        "staff_count": 14,
+        "warnings": [],
+    }
     r = client.post(
         f"/sites/{site_id}/staff/import",
         files={"file": ("staff.csv", CSV_OK.encode(), "text/csv")},

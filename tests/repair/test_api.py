@@ -21,6 +21,11 @@ def test_explain_route(client) -> None:  # noqa: F811
     data = r.json()
     assert data["explanation"]["status"] == "infeasible"
     assert "need 5 people" in data["text"]
+    r = client.post(
+        "/repair/explain", json=_body(land_office(), time_limit=5, lang="vi"), headers=HR
+    )
+    assert r.status_code == 200, r.text
+    assert "cần 5 người" in r.json()["text"] and "Cách khắc phục" in r.json()["text"]
     assert client.post("/repair/explain", json={}, headers=HR).status_code in (401, 422)
     assert client.post("/repair/explain", json=_body(land_office())).status_code == 401
 

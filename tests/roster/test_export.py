@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from roster import export
+from roster import export, outputs
 from roster.model import (
     Absence,
     Assignment,
@@ -97,9 +97,29 @@ def test_summary_tables(problem, roster) -> None:
 
 def test_vietnamese_labels(problem, roster) -> None:
     tables = export.summary_tables(problem, roster, lang="vi")
-    assert tables[0].title.startswith("Số người trực tiếp")
-    assert tables[0].rows[0][0] == "T2 13/12 sáng"
-    assert "C1 Đăng ký đất đai" in tables[1].notes[0]
+    assert tables[0].title.startswith("Số cán bộ làm việc trực tiếp tại cơ quan mỗi ca")
+    assert tables[0].rows[0][0] == "T2 13/12 ca sáng"
+    assert "Q1 Đăng ký đất đai" in tables[1].notes[0]
+    assert tables[1].columns == ["Ca làm việc", "Q1", "NV1"]
+    # rule ids are for policy.yaml: the Vietnamese penalties table names rules only in words
+    pen = tables[-1]
+    assert pen.columns == ["Nội dung", "Số lần", "Điểm trừ"]
+    assert all("." not in str(r[0]) for r in pen.rows) and pen.rows[-1][0] == "Tổng"
+
+
+def test_codes_never_read_as_a_weekday_a_shift_or_a_team(problem, roster) -> None:
+    """In Vietnamese T2 is Thứ Hai and C is Chiều: posts are Q1.. and NV1..; in English the
+    shift headings are never one letter (A would read as team A)."""
+    vi = export.text_grid(export.RosterView(problem, roster, "vi"))
+    header = vi.splitlines()[1:3]
+    assert "T2 13/12" in header[0] and "Sáng" not in header[0]
+    cells = vi.splitlines()[4:12]
+    assert all(" T2" not in line and " C1" not in line for line in cells)
+    assert any("Q1+T" in line for line in cells) and any("Nhà" in line for line in cells)
+    assert "CQ Trực tiếp tại cơ quan, công việc chung" in vi and "Nhà Làm việc tại nhà" in vi
+    en = export.text_grid(export.RosterView(problem, roster, "en"))
+    shift_heads = en.splitlines()[2].split()[5:]
+    assert set(shift_heads) == {"AM", "PM"}
 
 
 def test_format_table_aligns_and_truncates() -> None:
@@ -201,8 +221,11 @@ def test_write_outputs_and_exchange_format(tmp_path: Path, problem, roster) -> N
         gap=1.0,
         wall_time=1.5,
     )
-    paths = export.write_outputs(tmp_path / "out", problem, result, report, scenario="tiny")
-    assert [p.name for p in paths] == list(export.OUTPUT_FILES)
+    paths = outputs.write_outputs(
+        tmp_path / "out", problem, roster, result=result, report=report, scenario="tiny"
+    )
+    assert [p.name for p in paths] == [*outputs.OUTPUT_FILES, "calendars"]
+    assert len(list((tmp_path / "out" / "calendars").glob("*.ics"))) == len(problem.staff)
     doc = json.loads((tmp_path / "out" / "roster.json").read_text("utf-8"))
     assert doc["format"] == "office-roster/roster" and doc["version"] == 1
     assert doc["problem"]["scenario"] == "tiny" and doc["problem"]["days"] == 7
@@ -223,10 +246,10 @@ def test_write_outputs_is_all_or_nothing(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export, "write_tests_csv", broken)
+    monkeypatch.setattr(outputs, "write_tests_csv", broken)
     result = SolveResult(status=Status.optimal, roster=roster, objective=0)
     with pytest.raises(OSError):
-        export.write_outputs(out, problem, result, Report())
+        outputs.write_outputs(out, problem, roster, result=result, report=Report())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp folder left
     assert [p.name for p in out.iterdir()] == ["roster.csv"]
     assert (out / "roster.csv").read_text("utf-8") == "old"
