@@ -1511,7 +1511,7 @@ async def maybe_wait(api: Api, answer: Any) -> Any:
         and "id" in (answer)
     ):
         job = await wait_job(api, answer, 600)
-        return job.get("result") or job
+        return job.get("answer") or job.get("result") or job
     return answer
 
 
