@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings
@@ -38,16 +39,27 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest Alembic revision."""
+def migrate(engine: Engine, attempts: int = 5) -> None:
+    """Bring the database to the newest Alembic revision. API instances and workers may start
+    together: on PostgreSQL an advisory lock lets one migrate at a time; elsewhere a failed
+    attempt (another process migrated first) is retried."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(7319420012)"))
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5 + attempt)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

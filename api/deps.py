@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict, deque
@@ -10,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError
@@ -22,9 +24,14 @@ api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The toke
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request."""
-    with request.app.state.sessionmaker() as session:
+    """One session per request. Closing it never fails the response: with the database gone,
+    the rollback at close fails too, and the request's own 503 must still reach the client."""
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    finally:
+        with contextlib.suppress(SQLAlchemyError):
+            session.close()
 
 
 def get_settings_dep(request: Request) -> Settings:

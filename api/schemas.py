@@ -398,7 +398,10 @@ class JobPublic(BaseModel):
         }
     )
     id: str
-    site_id: str
+    kind: str = Field(
+        "roster", description="roster, or a repair solve: explain, reroster, drill, substitutes"
+    )
+    site_id: str | None
     unit_id: str | None
     status: JobStatus
     policy_version: int
@@ -415,6 +418,9 @@ class JobPublic(BaseModel):
     roster_id: str | None
     roster: Roster | None
     penalties: list[Penalty] = Field(default_factory=list)
+    answer: dict[str, Any] | None = Field(
+        None, description="A repair job's answer (the body the repair route returns)."
+    )
     created_by: str
     created_at: dt.datetime
     started_at: dt.datetime | None

@@ -63,6 +63,48 @@ class Settings(BaseSettings):
     )
     max_attempts: int = Field(2, ge=1, description="A job solving at this many crashes fails.")
     progress_interval: float = Field(0.5, ge=0, description="Min seconds between progress writes.")
+    broker_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("ROSTER_BROKER_URL", "BROKER_URL"),
+        description="Celery broker (e.g. amqp://guest:guest@127.0.0.1:5672//). None: the API "
+        "solves in-process, through the same task code (one machine, no broker).",
+    )
+    queue_name: str = Field("roster", description="Celery queue the jobs go to.")
+    job_lease: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a worker's claim on a job lasts; renewed while it solves. A job "
+        "whose lease expired is taken over (its worker is gone).",
+    )
+    time_limit_margin: float = Field(
+        60.0, ge=0, description="A solve is killed this long after its own time limit."
+    )
+    db_retry_seconds: float = Field(
+        600.0,
+        ge=0,
+        description="How long a worker keeps retrying a write (with back-off) while the "
+        "database is unreachable; the solved roster is kept in memory meanwhile.",
+    )
+    sweep_interval: float = Field(
+        10.0, gt=0, description="Seconds between checks for jobs whose worker is gone."
+    )
+    repair_wait: float = Field(
+        30.0,
+        ge=0,
+        description="Repair routes wait this long for their job, then answer 202 with it.",
+    )
+    split_parts: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="A site that splits into independent parts is solved as at most this many "
+        "part jobs that any worker may take (0 or 1: solved whole, in one job).",
+    )
+    solve_log: str | None = Field(
+        None,
+        description="A file to which each solve start appends its job id and worker (an "
+        "audit of how many times each job was solved, and where; the load script reads it).",
+    )
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest staff file accepted.")
     max_body_bytes: int = Field(
         4_000_000, ge=1024, description="Largest JSON body accepted (413 above)."

@@ -8,6 +8,11 @@ Messages (dicts, JSON-friendly) on the queue:
 * ``{"type": "result", "result": SolveResult as JSON}`` at the end;
 * ``{"type": "error", "message"}`` when the solve raised.
 
+* ``{"type": "answer", "answer"}``: the answer of a repair solve (:func:`run_repair`).
+
+The child dies with its parent: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux, and a thread that
+watches the parent's pid everywhere, so no solver is left running after a kill -9 of its worker.
+
 Stopping a job terminates this process, so the parent keeps the last roster it received. The
 real ``solver.solve()`` puts the roster in each progress report when asked
 (``progress_rosters=True``), so a stop keeps the best roster found so far. A solve function
@@ -17,9 +22,14 @@ first solve whose roster is sent at once, then a solve of the remaining time hin
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib
 import inspect
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -88,6 +98,61 @@ def _send_result(out: Any, problem: Problem, result: SolveResult, time_limit: fl
     )
 
 
+def die_with_parent() -> None:
+    """Make this process end when its parent ends (kill -9 included)."""
+    import multiprocessing
+
+    known = multiprocessing.parent_process()  # the pid the parent had when it started us
+    parent = known.pid if known is not None and known.pid else os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _lower_priority(nice: int) -> None:
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
+
+
+def run_repair(
+    kind: str,
+    problem_json: str,
+    params: dict[str, Any],
+    time_limit: float,
+    workers: int,
+    out: Any,
+    nice: int = 0,
+) -> None:
+    """Entry point of a repair solve's child process: puts ``{"type": "answer"}`` or
+    ``{"type": "error"}``."""
+    die_with_parent()
+    _lower_priority(nice)
+    try:
+        from api.repair_jobs import compute
+
+        problem = Problem.model_validate_json(problem_json)
+        answer = compute(kind, problem, params, time_limit, workers)
+        out.put({"type": "answer", "answer": answer})
+    except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+        out.put({"type": "error", "message": f"{type(exc).__name__}: {str(exc)[:500]}"})
+
+
 def run(
     problem_json: str,
     time_limit: float,
@@ -99,12 +164,9 @@ def run(
 ) -> None:
     """Entry point of the child process (``multiprocessing`` spawn target). ``nice`` lowers the
     solve's CPU priority so the API stays responsive while it solves."""
+    die_with_parent()
     t0 = time.monotonic()
-    if nice and hasattr(os, "nice"):
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
+    _lower_priority(nice)
     try:
         solve = load_solve(solve_path)
         problem = Problem.model_validate_json(problem_json)

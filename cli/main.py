@@ -148,6 +148,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+    w = sub.add_parser(
+        "worker",
+        help="start a job worker (Celery; needs ROSTER_BROKER_URL)",
+        description="Take solve jobs from the broker (ROSTER_BROKER_URL, e.g. "
+        "amqp://guest:guest@127.0.0.1:5672//) and solve them; progress and results go to "
+        "the database (DATABASE_URL). Start any number, on any machine. SIGTERM hands "
+        "running jobs back to the queue. See api/README.md.",
+    )
+    w.add_argument("--concurrency", type=positive_int, default=1, help="solves at once (default 1)")
+    w.add_argument("--loglevel", default="INFO", help="log level (default INFO)")
     COMMANDS.update(register_repair_commands(sub))  # explain, analyze, reroster, ...
     COMMANDS.update(register_export_command(sub))
     return p
@@ -497,6 +507,27 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Start a Celery worker; returns when it stops."""
+    try:
+        from api.settings import Settings
+        from api.worker import run_worker
+    except ImportError as exc:  # the api extra is not installed
+        raise CliError(
+            f"the worker needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
+        ) from None
+    settings = Settings()
+    if not settings.broker_url:
+        raise CliError(
+            "no broker configured: set ROSTER_BROKER_URL, e.g. "
+            "amqp://guest:guest@127.0.0.1:5672// (without one, 'roster serve' solves "
+            "in-process)",
+            EXIT_INPUT,
+        )
+    run_worker(settings, concurrency=args.concurrency, loglevel=args.loglevel)
+    return EXIT_OK
+
+
 COMMANDS = {
     "solve": cmd_solve,
     "check": cmd_check,
@@ -504,6 +535,7 @@ COMMANDS = {
     "scenarios": cmd_scenarios,
     "schema": cmd_schema,
     "serve": cmd_serve,
+    "worker": cmd_worker,
 }
 
 

@@ -1516,7 +1516,7 @@ async def maybe_wait(api: Api, answer: Any) -> Any:
         and "id" in (answer)
     ):
         job = await wait_job(api, answer, 600)
-        return job.get("result") or job
+        return job.get("answer") or job.get("result") or job
     return answer
 
 

@@ -3,11 +3,19 @@ ROSTER_TEST_POSTGRES_URL is set), tokens per role and helpers to make small site
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +32,126 @@ BACKENDS = [
         marks=pytest.mark.skipif(not PG_URL, reason="ROSTER_TEST_POSTGRES_URL is not set"),
     ),
 ]
+
+
+BROKER = os.environ.get("ROSTER_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _rabbit_unreachable(url: str) -> str | None:
+    u = urlparse(url)
+    try:
+        with socket.create_connection((u.hostname or "127.0.0.1", u.port or 5672), timeout=2):
+            return None
+    except OSError as exc:
+        return (
+            f"RabbitMQ at {u.hostname}:{u.port or 5672} is not reachable ({exc}): start it "
+            "(.ci/run does) or set ROSTER_TEST_BROKER_URL"
+        )
+
+
+#: Why the tests that need RabbitMQ skip (None: it answers).
+RABBIT_DOWN = _rabbit_unreachable(BROKER)
+
+
+@pytest.fixture(scope="session")
+def rabbit_url() -> Iterator[str]:
+    """A RabbitMQ vhost of this test run (made with ``rabbitmqctl``), so parallel runs never
+    share queues, workers or control messages; without rabbitmqctl, the given vhost (queue
+    names are unique per test anyway)."""
+    if RABBIT_DOWN:
+        pytest.skip(RABBIT_DOWN)
+    ctl = shutil.which("rabbitmqctl")
+    name = f"roster_test_{uuid.uuid4().hex[:10]}"
+    u = urlparse(BROKER)
+    made = False
+    if ctl:
+        try:
+            r = subprocess.run([ctl, "add_vhost", name], capture_output=True, timeout=60)
+            if r.returncode == 0:
+                user = u.username or "guest"
+                subprocess.run(
+                    [ctl, "set_permissions", "-p", name, user, ".*", ".*", ".*"],
+                    capture_output=True,
+                    timeout=60,
+                    check=True,
+                )
+                made = True
+        except (OSError, subprocess.SubprocessError):
+            made = False
+    if not made:
+        yield BROKER
+        return
+    try:
+        yield urlunparse(u._replace(path="/" + name))
+    finally:
+        subprocess.run([ctl, "delete_vhost", name], capture_output=True, timeout=60)
+
+
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a ``roster worker`` process with ``settings``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+    env.pop("ROSTER_TEST_BROKER_URL", None)
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"ROSTER_{name.upper()}"] = str(value)
+    return env
+
+
+def start_worker(settings: Settings, log: Path, concurrency: int = 1) -> subprocess.Popen:
+    """A real ``roster worker`` process (its own session, so its solver children can be
+    killed with it)."""
+    args = [sys.executable, "-m", "cli.main", "worker", f"--concurrency={concurrency}"]
+    return subprocess.Popen(
+        args + ["--loglevel=WARNING"],
+        cwd=ROOT,
+        env=worker_env(settings),
+        stdout=open(log, "ab"),  # noqa: SIM115 - closed with the process
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop_process(p: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(p.pid, signal.SIGKILL)
+    p.wait(10)
+
+
+@pytest.fixture(scope="session", params=["in-process", "celery"])
+def engine_client(request, backend, client, tmp_path_factory) -> Iterator[TestClient]:
+    """The job tests run on both engines: the in-process default (the shared ``client``) and
+    Celery (a real worker process and RabbitMQ), through the same task code."""
+    if request.param == "in-process":
+        yield client
+        return
+    if PG_URL and "db_schema" in backend:
+        # Keeps the suite short: with PostgreSQL at hand test_queue.py runs the Celery engine
+        # on it, and this variant covers the Celery engine on SQLite.
+        pytest.skip("the Celery variant of the job tests runs on SQLite; PostgreSQL: test_queue")
+    url = request.getfixturevalue("rabbit_url")
+    settings = make_settings(
+        backend,
+        broker_url=url,
+        queue_name=f"roster-test-{uuid.uuid4().hex[:8]}",
+        job_lease=5.0,
+        sweep_interval=2.0,
+    )
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    worker = start_worker(settings, log)
+    try:
+        with TestClient(create_app(settings)) as c:
+            deadline = time.monotonic() + 90
+            while c.get("/health").json().get("workers") != 1:
+                assert worker.poll() is None, log.read_text()[-3000:]
+                assert time.monotonic() < deadline, "the worker did not start"
+                time.sleep(0.3)
+            yield c
+    finally:
+        stop_process(worker)
 
 
 def _pg_schema(create: bool, schema: str) -> None:

@@ -188,7 +188,7 @@
     if (r.status === 202 && r.data.id) {  // repairs run as jobs: poll until done
       let job = r.data;
       while (["queued", "solving"].includes(job.status)) { await sleep(700); job = (await api("GET", "/jobs/" + job.id)).data; }
-      r = { ok: true, data: job.result || job };
+      r = { ok: true, data: job.answer || job.result || job };
     }
     box.innerHTML = "";
     const h = document.createElement("h3"); h.textContent = T["explain.title"]; box.appendChild(h);
