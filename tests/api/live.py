@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from api.main import create_app
-from tests.api.conftest import HR, PG_URL, _pg_schema, make_settings
+from tests.api.helpers import HR, PG_URL, make_settings, pg_schema
 
 
 @contextmanager
@@ -24,11 +24,11 @@ def fresh_backend(kind: str, tmp: Path) -> Iterator[dict[str, Any]]:
         yield {"database_url": f"sqlite:///{tmp / f'live-{uuid.uuid4().hex[:8]}.db'}"}
         return
     schema = f"roster_live_{uuid.uuid4().hex[:10]}"
-    _pg_schema(True, schema)
+    pg_schema(True, schema)
     try:
         yield {"database_url": PG_URL, "db_schema": schema}
     finally:
-        _pg_schema(False, schema)
+        pg_schema(False, schema)
 
 
 @contextmanager

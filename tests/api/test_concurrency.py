@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.api.conftest import BACKENDS, START, site_body
+from tests.api.helpers import BACKENDS, START, site_body
 from tests.api.live import client, fresh_backend, race, serve
 
 

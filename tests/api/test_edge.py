@@ -10,7 +10,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import HR, START, fresh, make_site, new_id, run_job, site_body
+from tests.api.helpers import HR, START, fresh, make_site, new_id, run_job, site_body
 
 BIG = 9223372036854775808  # 2^63
 PG_INT = 2147483648  # 2^31
@@ -166,7 +166,7 @@ def test_import_rows_are_limited(client):
 def test_delete_a_site(client):
     site = make_site(client)
     job = run_job(client, site, "tp", time_limit=1)
-    from tests.api.conftest import token
+    from tests.api.helpers import token
 
     h = token(client, "head", site, "tp")
     r = client.delete(f"/sites/{site}", headers={**HR, "If-Match": '"999"'})
@@ -188,7 +188,7 @@ def test_delete_refused_while_a_job_runs(client):
     d = client.delete(f"/sites/{site}", headers=HR)
     assert "stop them" in _json_error(d, 409)["message"]
     client.delete(f"/jobs/{r.json()['id']}", headers=HR)
-    from tests.api.conftest import wait_job
+    from tests.api.helpers import wait_job
 
     wait_job(client, r.json()["id"])
     assert client.delete(f"/sites/{site}", headers=HR).status_code == 204
@@ -221,7 +221,7 @@ def test_if_match_contract(client, world):
 
 def _app_client(backend, **kw) -> TestClient:
     from api.main import create_app
-    from tests.api.conftest import make_settings
+    from tests.api.helpers import make_settings
 
     return TestClient(create_app(make_settings(backend, **kw)), raise_server_exceptions=False)
 

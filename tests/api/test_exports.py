@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from tests.api.conftest import HR, make_site, run_job
+from tests.api.helpers import HR, make_site, run_job
 
 
 @pytest.fixture(scope="module")

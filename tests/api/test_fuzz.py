@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from api.main import create_app  # noqa: E402
-from tests.api.conftest import HR, make_settings, site_body  # noqa: E402
+from tests.api.helpers import HR, make_settings, site_body  # noqa: E402
 
 _DB = Path(tempfile.mkdtemp(prefix="roster-fuzz-")) / "fuzz.db"
 APP = create_app(

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from tests.api.conftest import (
+from tests.api.helpers import (
     ADMIN,
     HR,
     START,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from tests.api.conftest import HR, START, make_site, run_job, wait_job
+from tests.api.helpers import HR, START, make_site, run_job, wait_job
 
 
 def test_lifecycle_with_the_real_solver(engine_client):
@@ -169,7 +169,7 @@ def test_broker_down_jobs_are_kept_and_health_says_503(backend):
     from fastapi.testclient import TestClient
 
     from api.main import create_app
-    from tests.api.conftest import make_settings
+    from tests.api.helpers import make_settings
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from tests.api.conftest import HR, START, fresh, make_site, new_id, run_job, site_body
+from tests.api.helpers import HR, START, fresh, make_site, new_id, run_job, site_body
 
 
 def test_create_read_update_site(client):

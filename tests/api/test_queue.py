@@ -35,14 +35,14 @@ from sqlalchemy import select
 
 from api.db import make_engine, migrate, session_factory
 from api.models import Job
-from tests.api.conftest import (
+from tests.api.helpers import (
     ADMIN,
     HR,
     PG_URL,
     RABBIT_DOWN,
     START,
-    _pg_schema,
     make_settings,
+    pg_schema,
     site_body,
 )
 
@@ -62,7 +62,7 @@ def database(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """One migrated database for the module's processes."""
     if PG_URL:
         schema = f"roster_q_{uuid.uuid4().hex[:10]}"
-        _pg_schema(True, schema)
+        pg_schema(True, schema)
         db = {"database_url": PG_URL, "db_schema": schema}
     else:
         db = {"database_url": f"sqlite:///{tmp_path_factory.mktemp('qdb') / 'q.db'}"}
@@ -73,7 +73,7 @@ def database(tmp_path_factory) -> Iterator[dict[str, Any]]:
         yield db
     finally:
         if PG_URL:
-            _pg_schema(False, db["db_schema"])
+            pg_schema(False, db["db_schema"])
 
 
 def _free_port() -> int:

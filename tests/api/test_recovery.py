@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.main import create_app
 from api.models import Job
-from tests.api.conftest import HR, START, make_settings, make_site, wait_job
+from tests.api.helpers import HR, START, make_settings, make_site, wait_job
 
 
 def _orphan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import HR, START, fresh, make_site, run_job, token
+from tests.api.helpers import HR, START, fresh, make_site, run_job, token
 
 
 @pytest.fixture

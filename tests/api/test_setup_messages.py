@@ -3,7 +3,7 @@ not define, a cap written "1/2", an infeasible job's cause."""
 
 from __future__ import annotations
 
-from tests.api.conftest import HR, fresh, make_site, run_job
+from tests.api.helpers import HR, fresh, make_site, run_job
 
 CSV_PART_TIME = "id,name,unit,skills,contract\nn1,Lê Văn A,tp,counter,part_time\n"
 

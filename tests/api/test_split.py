@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.models import Job
 from scenarios.generator import generate
-from tests.api.conftest import HR, make_settings, wait_job
+from tests.api.helpers import HR, make_settings, wait_job
 
 
 def generated_site_body(staff: int, seed: int = 0) -> dict:

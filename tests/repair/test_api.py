@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from roster.model import Roster
-from tests.api.conftest import HR, START, backend, client, make_site  # noqa: F401
+from tests.api.conftest import backend, client  # noqa: F401  (the API tests' fixtures, reused)
+from tests.api.helpers import HR, START, make_site
 from tests.helpers import tiny_roster
 from tests.repair.offices import TEAMS, counter_office, it_office, land_office
 
