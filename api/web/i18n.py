@@ -141,6 +141,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "act.print_all": ("Bản in mọi đơn vị", "Print every unit"),
     "act.download": ("Tải về", "Download"),
     "act.xlsx": ("Excel (.xlsx)", "Excel (.xlsx)"),
+    "act.pdf": ("PDF (bản in ký)", "PDF (to print and sign)"),
     "act.csv": ("CSV", "CSV"),
     "act.tests_csv": ("Lịch test (CSV)", "Tests (CSV)"),
     "act.calendar": ("Lịch cá nhân (.ics)", "Personal calendar (.ics)"),

@@ -19,8 +19,16 @@ from api.main import create_app  # noqa: E402
 from tests.api.helpers import HR, make_settings, site_body  # noqa: E402
 
 _DB = Path(tempfile.mkdtemp(prefix="roster-fuzz-")) / "fuzz.db"
+# Repair routes wait for their job at most repair_wait seconds, then answer 202 with the job:
+# a short wait keeps each answer well inside the client's 10 s read timeout while generated
+# repair jobs queue behind each other on the one solver slot.
 APP = create_app(
-    make_settings({"database_url": f"sqlite:///{_DB}"}, max_time_limit=1.0, default_time_limit=0.5)
+    make_settings(
+        {"database_url": f"sqlite:///{_DB}"},
+        max_time_limit=1.0,
+        default_time_limit=0.5,
+        repair_wait=3.0,
+    )
 )
 # The coverage phase would send hundreds of boundary cases per operation: keep the run bounded
 # to the schema's examples plus a few generated cases per operation.
@@ -60,6 +68,7 @@ STATEFUL_APP = create_app(
         max_time_limit=0.5,
         default_time_limit=0.3,
         max_queued_jobs_per_token=1000,
+        repair_wait=3.0,
     )
 )
 STATEFUL_CONFIG = schemathesis.config.SchemathesisConfig.from_dict(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -198,6 +199,10 @@ def test_hr_generates_edits_publishes_and_prints(browser, server, shot):
     with page.expect_download() as dl:
         page.get_by_role("link", name="Excel (.xlsx)").click()
     assert dl.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="PDF (bản in ký)").click()
+    assert dl.value.suggested_filename.endswith(".pdf")
+    assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
     # print view: A4 landscape page with title, period and signatures
     page.goto(server["base"] + f"/web/print?site=ward&start={START}&unit=MC")
     expect(page.locator(".print-page")).to_have_count(1)
