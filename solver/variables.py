@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
-from ortools.util.python.sorted_interval_list import Domain
+from ortools.util.python.sorted_interval_list import Domain  # type: ignore[import-untyped]
 
 from roster.index import ProblemIndex
 from roster.model import Problem
