@@ -304,12 +304,13 @@ def markdown(doc: dict[str, Any]) -> str:
                 ]
                 + tail(r)
             )
-    elif suite == "scale":
-        head = ["staff", "weeks", "status", "objective", "bound", "own gap"] + common
+    elif suite in ("scale", "offices"):
+        head = ["staff", "weeks", "seed", "status", "objective", "bound", "own gap"] + common
         body = [
             [
                 str(r["reference"]["staff"]),
                 str(r["reference"]["weeks"]),
+                str(r["reference"].get("seed", 0)),
                 "/".join(r["status"]),
                 obj(r),
                 _fmt(r["bound_best"]),

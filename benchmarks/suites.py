@@ -7,6 +7,7 @@ definition, not from the domain model), so every figure is checked twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +19,14 @@ DATA = Path(__file__).resolve().parent / "data"
 CURTOIS_DIR = DATA / "curtois-qu"
 TIMEFOLD_DIR = DATA / "timefold"
 
-SUITES = ("curtois-qu", "timefold", "ortools-example", "scenarios", "scale")
+SUITES = ("curtois-qu", "timefold", "ortools-example", "scenarios", "scale", "offices")
 DEFAULT_TIME_LIMIT = {
     "curtois-qu": 60.0,
     "timefold": 30.0,
     "ortools-example": 20.0,
     "scenarios": 10.0,
     "scale": 60.0,
+    "offices": 10.0,
 }
 
 # The plain CP-SAT baseline as recorded when the benchmarks were set up (the model of
@@ -62,6 +64,20 @@ TIMEFOLD_PUBLISHED = {"SMALL": (0, 2878.28730), "LARGE": (-4, 36068.40260)}
 # the benchmarks were set up (see benchmarks/README.md, target 3).
 ORTOOLS_EXAMPLE_REFERENCE = 38
 SCALE_SIZES = [(100, 1), (100, 4), (300, 1), (300, 4), (1000, 1), (1000, 4), (3000, 1), (3000, 4)]
+#: The offices suite: generated offices of these sizes (staff, weeks), each on these seeds; a
+#: head of office expects a proven or nearly proven roster of such a site within 10 s.
+OFFICE_SIZES = [(100, 1), (100, 2), (200, 1), (200, 2), (300, 1), (300, 2)]
+OFFICE_SEEDS = [1, 2, 3, 4, 5]
+_GENERATED = re.compile(r"^(\d+)x(\d+)(?:-(\d+))?$")
+
+
+def _generated_case(suite: str, name: str) -> Case | None:
+    """A generated site named ``STAFFxWEEKS`` or ``STAFFxWEEKS-SEED`` (seed 0 when left out)."""
+    m = _GENERATED.match(name)
+    if m is None:
+        return None
+    staff, weeks, seed = int(m[1]), int(m[2]), int(m[3] or 0)
+    return Case(suite, name, reference={"staff": staff, "weeks": weeks, "seed": seed})
 
 
 @dataclass
@@ -118,7 +134,16 @@ def cases(suite: str, selection: list[str] | None = None) -> list[Case]:
 
         out = [Case(suite, n) for n in list_scenarios()]
     elif suite == "scale":
-        out = [Case(suite, f"{s}x{w}", reference={"staff": s, "weeks": w}) for s, w in SCALE_SIZES]
+        out = [
+            Case(suite, f"{s}x{w}", reference={"staff": s, "weeks": w, "seed": 0})
+            for s, w in SCALE_SIZES
+        ]
+    elif suite == "offices":
+        out = [
+            Case(suite, f"{s}x{w}-{seed}", reference={"staff": s, "weeks": w, "seed": seed})
+            for s, w in OFFICE_SIZES
+            for seed in OFFICE_SEEDS
+        ]
     else:
         raise ValueError(f"unknown suite {suite!r}; suites: {', '.join(SUITES)}")
     if selection:
@@ -126,6 +151,10 @@ def cases(suite: str, selection: list[str] | None = None) -> list[Case]:
         for key in selection:
             key = key.strip()
             match = [c for c in out if c.name == key]
+            if not match and suite in ("scale", "offices"):
+                # Any generated size and seed: 1000x4-2 is 1,000 staff, 4 weeks, seed 2.
+                extra = _generated_case(suite, key)
+                match = [extra] if extra is not None else []
             if not match and key.isdigit() and suite != "curtois-qu" and 1 <= int(key) <= len(out):
                 match = [out[int(key) - 1]]
             if not match:
@@ -195,9 +224,12 @@ def load(suite: str, name: str) -> tuple[Problem, Scorer | None]:
         from roster.io import load_scenario
 
         return load_scenario(name), None
-    if suite == "scale":
+    if suite in ("scale", "offices"):
         from scenarios.generator import generate
 
-        staff, weeks = (int(x) for x in name.split("x"))
-        return generate(staff=staff, weeks=weeks), None
+        case = _generated_case(suite, name)
+        if case is None:
+            raise ValueError(f"{suite}: {name!r} is not STAFFxWEEKS or STAFFxWEEKS-SEED")
+        ref = case.reference
+        return generate(staff=ref["staff"], weeks=ref["weeks"], seed=ref["seed"]), None
     raise ValueError(f"unknown suite {suite!r}")

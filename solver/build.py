@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -11,6 +12,7 @@ from roster.model import Problem
 from roster.scopes import Key
 from solver.context import Ctx, Term
 from solver.registry import FAMILIES
+from solver.rules import rapid_tests
 from solver.variables import Vars
 
 
@@ -27,14 +29,31 @@ class BuiltModel:
 
 
 def build_model(
-    problem: Problem, diagnosis: bool = False, *, soft_hard_rules: bool = False
+    problem: Problem,
+    diagnosis: bool = False,
+    *,
+    soft_hard_rules: bool = False,
+    deadline: float | None = None,
 ) -> BuiltModel:
     """Build the CP-SAT model of ``problem``. In diagnosis mode every hard rule is guarded by an
-    enforcement literal (see :meth:`Ctx.enforce`), for a later "why infeasible" analysis."""
-    ctx = Ctx(problem, diagnosis=diagnosis, soft_hard_rules=soft_hard_rules)
-    terms: list[Term] = []
-    for family in FAMILIES:
-        terms += family.build(ctx)
+    enforcement literal (see :meth:`Ctx.enforce`), for a later "why infeasible" analysis.
+    Raises :class:`~solver.context.BuildInterrupted` when ``time.perf_counter()`` passes
+    ``deadline`` before the model is built."""
+    # The build allocates millions of small objects and frees none: the cyclic garbage
+    # collector would walk them all again and again (Curtois & Qu 24: about a third of the
+    # build), so it waits until the model is built.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ctx = Ctx(problem, diagnosis=diagnosis, soft_hard_rules=soft_hard_rules, deadline=deadline)
+        terms: list[Term] = []
+        for family in FAMILIES:
+            ctx.check_time()
+            terms += family.build(ctx)
+        rapid_tests.add_redundant(ctx)
+    finally:
+        if was_enabled:
+            gc.enable()
     terms = [t for t in terms if t.weight != 0]
     variable = [(t.var, t.weight) for t in terms if not isinstance(t.var, int)]
     constant = sum(t.weight * t.var for t in terms if isinstance(t.var, int))

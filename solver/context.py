@@ -9,6 +9,7 @@ weight and an exact evaluator of the breach from a solution).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,10 @@ from roster.model import Problem, RuleSwitch
 from roster.scopes import Key, Scope
 from solver.expr import SOFT_HARD_WEIGHT, Lit, Value, clause_breach, switch_weight
 from solver.variables import Vars, build_vars
+
+
+class BuildInterrupted(Exception):
+    """The model build passed its deadline (the solve's time limit) before it was done."""
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Ctx:
     model: cp_model.CpModel = field(init=False)
     vars: Vars = field(init=False)
     enforcement: dict[Key, cp_model.IntVar] = field(default_factory=dict)
+    #: ``time.perf_counter()`` value past which :meth:`check_time` stops the build.
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         self.idx = ProblemIndex(self.problem)
@@ -73,7 +80,14 @@ class Ctx:
             self.model,
             diagnosis=self.diagnosis,
             soft_hard_rules=self.soft_hard_rules,
+            check_time=self.check_time,
         )
+
+    def check_time(self) -> None:
+        """Raise :class:`BuildInterrupted` once the deadline has passed (called between
+        families and per person in the long ones)."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise BuildInterrupted
 
     # ---- hard or soft ------------------------------------------------------------------
     def enforce(self, rule: str, scope: Scope) -> list:

@@ -20,6 +20,7 @@ from roster.model import (
 )
 from solver.build import BuiltModel, build_model
 from solver.construct import construct, separable
+from solver.context import BuildInterrupted
 from solver.decompose import components, solve_parts
 from solver.readback import STATUS, penalties_from_values, roster_from_values, values
 from solver.redundant import add_symmetry_breaking
@@ -249,7 +250,19 @@ def solve_whole(
     """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
     the first roster; with ``polish``, that many seconds after it)."""
     t0 = time.perf_counter()
-    built = build_model(problem, soft_hard_rules=soft_hard_rules)
+    try:
+        built = build_model(problem, soft_hard_rules=soft_hard_rules, deadline=t0 + time_limit)
+    except BuildInterrupted:
+        spent = time.perf_counter() - t0
+        return SolveResult(
+            status=Status.unknown,
+            build_time=spent,
+            wall_time=spent,
+            messages=[
+                f"the model was not built within the time limit of {time_limit:g} s "
+                "(no roster searched); give it more time"
+            ],
+        )
     if SYMMETRY_BREAKING:
         add_symmetry_breaking(built)
     if hint is not None:
@@ -302,7 +315,10 @@ def solve_whole(
     result.objective = total + offset
     if has_objective:
         cp_obj = round(out.objective) + offset
-        bound = math.ceil(out.bound - 1e-6) + offset
+        # No bound yet when the time ran out right after the first roster: the bound the
+        # variables' domains give.
+        raw = out.bound if math.isfinite(out.bound) else domain_bound(built.model)
+        bound = math.ceil(raw - 1e-6) + offset
         if result.objective != cp_obj:
             result.messages.append(
                 f"objective {result.objective} recomputed from the roster (search: {cp_obj})"
@@ -563,6 +579,20 @@ def _objective_value(model: cp_model.CpModel, solution: Sequence[int]) -> float:
     total = 0
     for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
         total += coeff * (solution[ref] if ref >= 0 else 1 - solution[-ref - 1])
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
+
+
+def domain_bound(model: cp_model.CpModel) -> float:
+    """The lower bound of ``model``'s objective that its variables' domains give."""
+    obj = model.proto.objective
+    pv = model.proto.variables
+    total = 0
+    for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
+        dom = pv[ref if ref >= 0 else -ref - 1].domain
+        lo, hi = dom[0], dom[len(dom) - 1]
+        if ref < 0:  # the negation of a Boolean
+            lo, hi = 1 - hi, 1 - lo
+        total += coeff * (lo if coeff > 0 else hi)
     return (total + obj.offset) * (obj.scaling_factor or 1.0)
 
 

@@ -17,15 +17,22 @@ individual y variables for every post.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain  # type: ignore[import-untyped]
 
 from roster.index import ProblemIndex
 from roster.model import Problem
 from solver.expr import Lit, switch_weight
 
 Cell = tuple[str, int, str]  # (staff, day, shift)
+
+#: Models with at least this many cells get unnamed on-site variables: a name costs about a
+#: third of a variable's creation time (Curtois & Qu 24: 1.2 million of them).
+NAMED_CELLS_MAX = 200_000
+_BOOL = Domain(0, 1)
 
 
 @dataclass
@@ -49,6 +56,10 @@ class Vars:
         default_factory=lambda: defaultdict(list)
     )
     x_by_staff: dict[str, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    #: (staff, shift) -> [(day, x)], days ascending.
+    x_by_staff_shift: dict[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     y_by_cell: dict[Cell, list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -111,6 +122,7 @@ def build_vars(
     *,
     diagnosis: bool,
     soft_hard_rules: bool,
+    check_time: Callable[[], None] | None = None,
 ) -> Vars:
     """Create x, y and z with their structural links (one post at most per on-site cell, exactly
     one when general duty is not allowed; exactly one team per rotating person). In diagnosis
@@ -160,40 +172,78 @@ def build_vars(
     open_slots = idx.open_slots
     pool: dict[tuple[int, str], list] = defaultdict(list)  # slot -> x and skilled y of pooled
 
+    named = len(problem.staff) * len(open_slots) < NAMED_CELLS_MAX
+    proto = model.proto
+    forbidden = {} if diagnosis or soft_hard_rules else zero_count_shifts(problem)
+    unavailable_by_staff: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for s_, d_, sh_ in unavailable:
+        unavailable_by_staff[s_].add((d_, sh_))
+    # Per distinct set of posts with a need in a slot: the posts a person may take there.
+    slot_posts = {slot: tuple(posts_at.get(slot, ())) for slot in open_slots}
+    x_by_staff_day, x_by_slot, x_by_staff_shift = (
+        v.x_by_staff_day,
+        v.x_by_slot,
+        v.x_by_staff_shift,
+    )
+
     for st in problem.staff:
+        if check_time is not None:
+            check_time()
         sid = st.id
         fixed_team = st.team if (strict_pattern and st.rotates) else None
         q = qual[sid]
-        for slot in open_slots:
+        away = unavailable_by_staff.get(sid, set())
+        banned = forbidden.get(sid, frozenset())
+        slots = [
+            slot
+            for slot in open_slots
+            if slot[1] not in banned
+            and slot not in away
+            and (fixed_team is None or pattern[slot] == fixed_team)
+        ]
+        # Per distinct set of posts with a need: the posts this person may take there, and
+        # whether a skill-free post is among them.
+        choice: dict[tuple[str, ...], tuple[list[str], bool, list[str]]] = {}
+        for here in {slot_posts[slot] for slot in slots}:
+            mine = [p for p in here if p in q]
+            choice[here] = (mine, any(p in free for p in here), [p for p in mine if p not in free])
+        if not general:
+            slots = [slot for slot in slots if choice[slot_posts[slot]][0]]
+        if named:
+            xs = [model.new_bool_var(f"x[{sid},{d},{sh}]") for d, sh in slots]
+        else:
+            xs = [cp_model.IntVar(proto).with_domain(_BOOL) for _ in slots]
+        v.x.update(zip([(sid, d, sh) for d, sh in slots], xs, strict=True))
+        v.x_by_staff[sid].extend(xs)
+        for (d, sh), xv in zip(slots, xs, strict=True):
+            x_by_staff_day[(sid, d)].append((sh, xv))
+            x_by_slot[(d, sh)].append((sid, xv))
+            x_by_staff_shift[(sid, sh)].append((d, xv))
+        for slot, xv in zip(slots, xs, strict=True):
+            posts, any_free, skilled = choice[slot_posts[slot]]
             d, sh = slot
-            if unavailable and (sid, d, sh) in unavailable:
+            if any_free and not skilled and not individual:
+                pool[slot].append((xv, ()))
                 continue
-            if fixed_team is not None and pattern[slot] != fixed_team:
-                continue
-            here = posts_at.get(slot, ())
-            posts = [p for p in here if p in q]
-            if not general and not posts:
-                continue
-            xv = model.new_bool_var(f"x[{sid},{d},{sh}]")
-            v.x[(sid, d, sh)] = xv
-            v.x_by_staff_day[(sid, d)].append((sh, xv))
-            v.x_by_slot[slot].append((sid, xv))
-            v.x_by_staff[sid].append(xv)
-            pooled = (sid, d, sh) not in individual and any(p in free for p in here)
+            cell = (sid, d, sh)
+            pooled = any_free and cell not in individual
             if pooled:
-                posts = [p for p in posts if p not in free]
+                posts = skilled
+            if not posts:
+                if pooled:
+                    pool[slot].append((xv, []))
+                continue
             ys = []
             for p in posts:
                 yv = model.new_bool_var(f"y[{sid},{p},{d},{sh}]")
                 v.y[(sid, p, d, sh)] = yv
-                v.y_by_cell[(sid, d, sh)].append((p, yv))
+                v.y_by_cell[cell].append((p, yv))
                 v.y_by_post_slot[(p, d, sh)].append((sid, yv))
                 ys.append(yv)
             if pooled:
                 pool[slot].append((xv, ys))
             if pooled or general:
-                if ys:
-                    model.add_at_most_one([~xv, *ys])  # sum y <= x
+                model.add_at_most_one([~xv, *ys])  # sum y <= x
             else:
                 model.add_exactly_one([~xv, *ys])  # sum y == x
 
@@ -249,6 +299,22 @@ def build_vars(
             on_site = v.x.get((sid, d, sh))
             model.add_at_most_one([*rs, on_site] if on_site is not None else rs)
     return v
+
+
+def zero_count_shifts(problem: Problem) -> dict[str, frozenset[str]]:
+    """Staff id -> shifts a hard count limit of 0 forbids on every day (a count of shifts or
+    days of those shifts, per week or over the horizon, at most 0). No variable is made for
+    those cells (Curtois & Qu: a MaxShifts of 0 is a missing skill; a third of the cells of 24).
+    """
+    all_shifts = frozenset(s.id for s in problem.site.shifts)
+    by_contract: dict[str, frozenset[str]] = {}
+    for name, c in problem.policy.contracts.items():
+        banned: set[str] = set()
+        for cl in c.counts:
+            if cl.hard_max == 0 and cl.measure in ("shifts", "days"):
+                banned |= set(cl.shifts) if cl.shifts else all_shifts
+        by_contract[name] = frozenset(banned)
+    return {s.id: by_contract[s.contract] for s in problem.staff if by_contract[s.contract]}
 
 
 def unavailable_cells(problem: Problem, idx: ProblemIndex) -> set[Cell]:

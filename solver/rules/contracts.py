@@ -17,6 +17,7 @@ def build(ctx: Ctx) -> list[Term]:
     terms: list[Term] = []
     rest_pairs = {name: _rest_pairs(ctx, c) for name, c in ctx.problem.policy.contracts.items()}
     for st in ctx.problem.staff:
+        ctx.check_time()
         c = ctx.problem.policy.contracts[st.contract]
         s = st.id
         if c.max_shifts_per_day is not None:
@@ -34,15 +35,22 @@ def build(ctx: Ctx) -> list[Term]:
 
 def _per_day(ctx: Ctx, s: str, limit: int) -> list[Term]:
     terms: list[Term] = []
+    hw = ctx.hard_weight()
+    by_day = ctx.vars.x_by_staff_day
     for d in range(ctx.idx.days):
-        xs = [x for _, x in ctx.vars.x_by_staff_day.get((s, d), ())]
+        xs = [x for _, x in by_day.get((s, d), ())]
+        if len(xs) <= limit:
+            continue
+        if limit == 1 and hw is None and not ctx.diagnosis:
+            ctx.model.add_at_most_one(xs)
+            continue
         terms += ctx.at_most(
             "contract.per_day",
             PersonScope(s),
             lsum(xs),
             limit,
             len(xs),
-            ctx.hard_weight(),
+            hw,
             f"per_day[{s},{d}]",
             staff=s,
             day=d,
@@ -102,17 +110,11 @@ def _rest(ctx: Ctx, s: str, pairs: list[tuple[int, str, str]]) -> list[Term]:
 def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
     idx, v = ctx.idx, ctx.vars
     windows = [list(range(idx.days))] if cl.window == "horizon" else idx.weeks
-    only = set(cl.shifts)
     terms: list[Term] = []
     for w, days in enumerate(windows):
         expr: cp_model.LinearExprT
         if cl.measure in ("shifts", "minutes"):
-            items = [
-                (idx.shift_by_id[sh].minutes if cl.measure == "minutes" else 1, x)
-                for d in days
-                for sh, x in v.x_by_staff_day.get((s, d), ())
-                if not only or sh in only
-            ]
+            items = _count_items(ctx, s, days, cl, len(windows) == 1)
             expr = (
                 cp_model.LinearExpr.weighted_sum([x for _, x in items], [c for c, _ in items])
                 if items
@@ -128,7 +130,20 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
         scope = PersonScope(s, (i, w))
         meta = dict(staff=s, day=days[0], detail=f"{cl.measure} per {cl.window}")
         hw = ctx.hard_weight()
-        if cl.hard_min is not None:
+        both = (
+            cl.hard_min is not None
+            and cl.hard_max is not None
+            and hw is None
+            and not ctx.diagnosis
+            and not isinstance(expr, int)
+            and lo < cl.hard_min <= cl.hard_max < hi
+        )
+        if both:
+            assert cl.hard_min is not None and cl.hard_max is not None  # for the type checker
+            # Both hard bounds as one constraint: the expression is flattened once (Curtois &
+            # Qu 24: 150 sums of about 7,000 minutes terms each).
+            ctx.model.add_linear_constraint(expr, cl.hard_min, cl.hard_max)
+        elif cl.hard_min is not None:
             terms += ctx.at_least(
                 "contract.count.min",
                 scope,
@@ -139,7 +154,7 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
                 f"count_hmin[{s},{i},{w}]",
                 **meta,
             )
-        if cl.hard_max is not None:
+        if cl.hard_max is not None and not both:
             terms += ctx.at_most(
                 "contract.count.max",
                 scope,
@@ -173,6 +188,29 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
                 **meta,
             )
     return terms
+
+
+def _count_items(
+    ctx: Ctx, s: str, days: list[int], cl: CountLimit, whole: bool
+) -> list[tuple[int, cp_model.IntVar]]:
+    """(coefficient, x) of the cells counted by ``cl`` on ``days`` (``whole``: every day)."""
+    idx, v = ctx.idx, ctx.vars
+    minutes = cl.measure == "minutes"
+    if whole and cl.shifts:
+        # Per shift, from the (staff, shift) index: no scan of every cell of the person.
+        out = []
+        for sh in dict.fromkeys(cl.shifts):
+            c = idx.shift_by_id[sh].minutes if minutes else 1
+            out += [(c, x) for _, x in v.x_by_staff_shift.get((s, sh), ())]
+        return out
+    only = set(cl.shifts)
+    by_day = v.x_by_staff_day
+    if not minutes:
+        return [(1, x) for d in days for sh, x in by_day.get((s, d), ()) if not only or sh in only]
+    mins = {sh: idx.shift_by_id[sh].minutes for sh in idx.shift_ids}
+    return [
+        (mins[sh], x) for d in days for sh, x in by_day.get((s, d), ()) if not only or sh in only
+    ]
 
 
 def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
@@ -360,14 +398,29 @@ def _grouped_successions(ctx: Ctx, s: str, c: Contract) -> set[str]:
     for sc in c.successions:
         if sc.weight is None:
             then.setdefault(sc.first, []).append(sc.then)
-    v = ctx.vars
+    # First shifts with the same forbidden followers share one at-most-one per day: at most one
+    # of them is worked on day d, at most one follower on d + 1, and every pair is forbidden
+    # (Curtois & Qu 24: 32 first shifts, 8 distinct follower sets).
+    groups: dict[frozenset[str], list[str]] = {}
     for a, bs in then.items():
-        for d in range(ctx.idx.days - 1):
-            x1 = v.xv(s, d, a)
-            nxt = [x for b in dict.fromkeys(bs) if (x := v.xv(s, d + 1, b)) is not False]
-            if x1 is False or not nxt:
-                continue
-            ctx.model.add_at_most_one([x1, *nxt])
+        groups.setdefault(frozenset(bs), []).append(a)
+    plan = [
+        (firsts, sorted(bs, key=ctx.idx.shift_order.__getitem__)) for bs, firsts in groups.items()
+    ]
+    by_day = ctx.vars.x_by_staff_day
+    model = ctx.model
+    today = dict(by_day.get((s, 0), ()))
+    for d in range(ctx.idx.days - 1):
+        tomorrow = dict(by_day.get((s, d + 1), ()))
+        if today and tomorrow:
+            for firsts, bs in plan:
+                lhs = [today[a] for a in firsts if a in today]
+                if not lhs:
+                    continue
+                rhs = [tomorrow[b] for b in bs if b in tomorrow]
+                if rhs:
+                    model.add_at_most_one(lhs + rhs)
+        today = tomorrow
     return set(then)
 
 

@@ -31,6 +31,22 @@ def test_selection_by_number_or_name() -> None:
         cases("nope")
 
 
+def test_generated_sites_by_size_and_seed() -> None:
+    offices = cases("offices")
+    assert len(offices) == 30 and offices[0].name == "100x1-1"
+    assert {c.reference["seed"] for c in offices} == {1, 2, 3, 4, 5}
+    picked = cases("scale", ["1000x4-2", "100x1"])
+    assert [c.reference for c in picked] == [
+        {"staff": 1000, "weeks": 4, "seed": 2},
+        {"staff": 100, "weeks": 1, "seed": 0},
+    ]
+    one, _ = load("offices", "100x1-1")
+    other, _ = load("offices", "100x1-2")
+    assert len(one.staff) == len(other.staff) == 100 and one.site.id != other.site.id
+    with pytest.raises(ValueError, match="no instance"):
+        cases("offices", ["big"])
+
+
 def test_load_gives_problem_and_independent_scorer() -> None:
     problem, score = load("curtois-qu", "1")
     assert len(problem.staff) == 8 and score is not None

@@ -18,6 +18,7 @@ from roster.model import (
     Succession,
     WeekendLimit,
 )
+from solver import build_model
 from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 EVERY_DAY = [Opening(weekdays=[0, 1, 2, 3, 4, 5, 6])]
@@ -275,3 +276,95 @@ def test_run_windows_cut_no_feasible_pattern(max_on, min_off):
     }
     assert found == expected
     assert len(expected) > 20  # the check above compares real sets, not two empty ones
+
+
+THREE_SHIFTS = [
+    ShiftType(id="E", start=dt.time(6), end=dt.time(14)),
+    ShiftType(id="L", start=dt.time(14), end=dt.time(22)),
+    ShiftType(id="N", start=dt.time(22), end=dt.time(23, 59)),
+]
+
+
+def test_grouped_successions_match_the_pairs():
+    # L and N may not be followed by E, N not by L either: L and N share no follower set, so
+    # two groups; with two first shifts of the same set (E after L and after N) the group is
+    # one at-most-one per day. Every pair (day 0, day 1) must be allowed exactly when the
+    # pair rules allow it.
+    c = Contract(
+        max_shifts_per_day=1,
+        successions=[
+            Succession(first="L", then="E"),
+            Succession(first="N", then="E"),
+            Succession(first="N", then="L"),
+        ],
+    )
+    forbidden = {("L", "E"), ("N", "E"), ("N", "L")}
+    for first, then in itertools.product("ELN", repeat=2):
+        p = tiny_problem(
+            days=2,
+            n_staff=1,
+            shifts=THREE_SHIFTS,
+            opening=EVERY_DAY,
+            fixed=fix(("s0", 0, first), ("s0", 1, then)),
+            policy=quiet_policy(contracts={"default": c}),
+        )
+        want = Status.infeasible if (first, then) in forbidden else Status.optimal
+        assert solve_checked(p).status == want, (first, then)
+
+
+def test_grouped_successions_share_one_constraint_per_day():
+    c = Contract(
+        max_shifts_per_day=1,
+        successions=[Succession(first="L", then="E"), Succession(first="N", then="E")],
+    )
+    p = tiny_problem(
+        days=3,
+        n_staff=1,
+        shifts=THREE_SHIFTS,
+        opening=EVERY_DAY,
+        policy=quiet_policy(contracts={"default": c}),
+    )
+    built = build_model(p)
+    x = built.vars.x
+    groups = [
+        sorted(ct.at_most_one.literals)
+        for ct in built.model.proto.constraints
+        if len(ct.at_most_one.literals) == 3
+    ]
+    # Per day d: L and N on d, E on d + 1 (days 0-1 and 1-2); no per-pair clause.
+    want = [
+        sorted([x[("s0", d, "L")].index, x[("s0", d, "N")].index, x[("s0", d + 1, "E")].index])
+        for d in range(2)
+    ]
+    per_day = [sorted(x[("s0", d, sh)].index for sh in "ELN") for d in range(3)]
+    assert sorted(g for g in groups if g not in per_day) == sorted(want)
+    assert not any(len(ct.bool_or.literals) == 2 for ct in built.model.proto.constraints)
+
+
+def test_zero_count_leaves_no_variable_and_still_binds():
+    # A hard count of 0 of shift PM (a missing skill in Curtois & Qu terms): no PM variable
+    # for that person, and a fixed PM cell is infeasible, as the rule says.
+    c = Contract(counts=[CountLimit(shifts=["PM"], hard_max=0)])
+    p = tiny_problem(days=3, n_staff=1, policy=quiet_policy(contracts={"default": c}))
+    built = build_model(p)
+    assert not [cell for cell in built.vars.x if cell[2] == "PM"]
+    assert len([cell for cell in built.vars.x if cell[2] == "AM"]) == 3
+    bad = p.model_copy(update={"fixed": fix(("s0", 1, "PM"))})
+    assert solve_checked(bad).status == Status.infeasible
+    # Softened (explanations), the variable exists and the breach is priced.
+    r = solve_checked(bad, soft_hard_rules=True)
+    assert r.status == Status.optimal
+    assert [pen.rule for pen in r.penalties] == ["contract.count.max"]
+
+
+@pytest.mark.parametrize("minutes, ok", [(240, False), (480, True), (720, True), (960, False)])
+def test_count_hard_min_and_max_together(minutes, ok):
+    # 2 days x AM/PM of 4 h; between 480 and 720 minutes, both hard (one constraint).
+    n = minutes // 240
+    on = [("s0", d, sh) for d, sh in itertools.product(range(2), ("AM", "PM"))][:n]
+    off = [("s0", d, sh, False) for d, sh in itertools.product(range(2), ("AM", "PM"))][n:]
+    c = Contract(counts=[CountLimit(measure="minutes", hard_min=480, hard_max=720)])
+    p = tiny_problem(
+        days=2, n_staff=1, fixed=fix(*on, *off), policy=quiet_policy(contracts={"default": c})
+    )
+    assert solve_checked(p).status == (Status.optimal if ok else Status.infeasible)

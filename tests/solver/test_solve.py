@@ -17,7 +17,7 @@ from roster.model import (
     TeamRule,
 )
 from roster.scopes import CapScope, FixedScope
-from solver import build_model, solve
+from solver import build_model, search, solve
 from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
@@ -151,3 +151,35 @@ def test_progress_reports_carry_rosters_the_referee_accepts():
     plain: list[Progress] = []
     solve(p, time_limit=5, workers=1, on_progress=plain.append)
     assert plain and all(rep.roster is None for rep in plain)
+
+
+def test_build_past_the_time_limit_is_an_answer_not_a_crash():
+    # A time limit of 0 s: the build stops at its first check and says why.
+    p = tiny_problem(days=5, n_staff=3)
+    r = solve(p, time_limit=0.0)
+    assert r.status == Status.unknown and r.roster is None
+    assert "not built within the time limit" in r.messages[0]
+
+
+def testdomain_bound_of_an_objective():
+    m = cp_model.CpModel()
+    x = m.new_int_var(0, 3, "x")
+    y = m.new_bool_var("y")
+    m.minimize(2 * x - y + 5)
+    assert search.domain_bound(m) == 4
+
+
+def test_a_roster_without_a_bound_yet_gets_thedomain_bound(monkeypatch):
+    # The time runs out right after the first roster (no bound from CP-SAT yet): the result
+    # still carries a bound, not an overflow.
+    real = search._search  # noqa: SLF001 - stands in for a search that ran out of time
+
+    def first_only(built, *args, **kw):
+        out = real(built, *args[:-1], True)
+        out.bound = float("-inf")
+        return out
+
+    monkeypatch.setattr(search, "_search", first_only)
+    p = tiny_problem(days=3, n_staff=2, policy=quiet_policy(tests=RapidTestRule()))
+    r = solve_checked(p)
+    assert r.roster is not None and r.bound is not None and r.bound <= r.objective
