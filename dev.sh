@@ -30,11 +30,24 @@ setup() {
   fi
 }
 
+# The browser tests drive Debian's Chromium; install it when missing and we may (root + apt-get).
+# Without it those tests skip and say why.
+browser() {
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "dev.sh: installing chromium and chromium-driver for the browser tests" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } \
+      >/dev/null 2>&1 || echo "dev.sh: could not install chromium; the browser tests will skip" >&2
+  else
+    echo "dev.sh: no chromium (and not root to install it); the browser tests will skip" >&2
+  fi
+}
+
 cmd=${1:-demo}
 shift || true
 case "$cmd" in
   setup) setup ;;
   demo)  setup; exec .venv/bin/roster solve "${1:-service-centre}" "${@:2}" ;;
-  test)  setup; exec .venv/bin/python -m pytest "$@" ;;
+  test)  setup; browser; exec .venv/bin/python -m pytest "$@" ;;
   *) echo "usage: ./dev.sh demo [SCENARIO] | test [PYTEST ARGS] | setup" >&2; exit 2 ;;
 esac

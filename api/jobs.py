@@ -1,27 +1,44 @@
-"""Roster jobs: the :class:`JobRunner` interface and its in-process implementation.
+"""Solve jobs: the one task body (:func:`execute_job`) and the two ways to run it.
 
-Routes only ever call :meth:`JobRunner.submit` and :meth:`JobRunner.stop`, and every state a
-client sees (status, best objective/bound, best roster, result) lives in the database. So a
-distributed queue (a worker fleet reading the ``jobs`` table, or Redis/Celery) can replace
-:class:`InProcessJobRunner` without touching the routes.
+Every state a client sees (status, best objective/bound, best roster, answer) lives in the
+database; the job engine only carries job ids. :func:`execute_job` is the whole life of one job
+on one worker: claim it in the database (an atomic conditional update that takes a *lease*), run
+the solve in a child process (:mod:`api.solve_child`), renew the lease and write progress while
+it runs, obey a stop, and write the result (retried with back-off while the database is
+unreachable: a solved roster is never dropped because one write failed).
 
-The in-process runner keeps ``max_concurrent_solves`` worker threads; each runs one solve at a
-time in a child process (``multiprocessing`` spawn, see :mod:`api.solve_child`) that streams
-progress through a queue and can be terminated, which is how ``DELETE /jobs/{id}`` stops a
-solve early while keeping the best roster received so far.
+It runs either
+
+* in a Celery worker (``roster worker``, :mod:`api.worker`): RabbitMQ carries the job ids, late
+  acknowledgement and prefetch 1, a dead worker's job is re-delivered; or
+* in-process (:class:`LocalJobRunner`, the default when no broker is configured): a small thread
+  pool in the API process calls the same :func:`execute_job`.
+
+A job is solved by one worker at a time: the claim succeeds only on a ``queued`` job or on a
+``solving`` job whose lease has expired (its worker is gone), and every later write is fenced by
+the claim's token. Start-up recovery and the periodic sweep touch only expired leases.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import multiprocessing as mp
+import os
 import queue
+import socket
 import threading
 import time
+import uuid
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import solve_child
@@ -33,71 +50,654 @@ from roster.model import Problem, Report, Roster, SolveResult, Status
 log = logging.getLogger("roster.api.jobs")
 
 FINAL = ("done", "infeasible", "failed", "stopped")
+ACTIVE = ("queued", "solving")
+REPAIR_KINDS = ("explain", "reroster", "drill", "substitutes")
+T = TypeVar("T")
 
 
+def transient(exc: BaseException) -> bool:
+    """True for a database error that may pass (connection refused or cut, database locked)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def public_error(exc: BaseException) -> str:
+    """A sentence about ``exc`` fit for a client: never SQL, parameters or row data."""
+    if isinstance(exc, SQLAlchemyError):
+        return "a database error (details in the worker's log)"
+    return f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
+def aware(d: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes: they are UTC."""
+    if d is not None and d.tzinfo is None:
+        return d.replace(tzinfo=dt.UTC)
+    return d
+
+
+def with_db_retry(fn: Callable[[], T], settings: Settings, what: str) -> T:
+    """``fn()``, retried with back-off (0.5 s doubling to 10 s) while the database is
+    unreachable, for at most ``settings.db_retry_seconds``; then the error is raised."""
+    deadline = time.monotonic() + settings.db_retry_seconds
+    delay = 0.5
+    while True:
+        try:
+            return fn()
+        except SQLAlchemyError as exc:
+            if not transient(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.warning("%s: database unreachable (%s); retrying in %.1f s", what, exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+@dataclass
+class Outcome:
+    """What :func:`execute_job` did: ``finished`` (final state written), ``skipped`` (nothing to
+    do: finished, stopped, or another worker won the claim), ``busy`` (another worker holds a
+    live lease: try again after ``wait`` seconds), ``handed_back`` (this worker is stopping: the
+    job is queued again), ``db_unreachable`` (could not claim: try again after ``wait``)."""
+
+    kind: str
+    wait: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class _Claim:
+    token: str
+    kind: str
+    problem_json: str
+    params: dict[str, Any] | None
+    time_limit: float
+
+
+@dataclass
+class SolveRun:
+    state: dict[str, Any] = field(
+        default_factory=lambda: {"objective": None, "bound": None, "solutions": 0, "elapsed": 0.0}
+    )
+    best: dict[str, Any] = field(default_factory=dict)
+    result: SolveResult | None = None
+    report: dict[str, Any] | None = None
+    answer: dict[str, Any] | None = None
+    error: str | None = None
+    stopped: bool = False
+    handed_back: bool = False
+    lost: bool = False
+
+
+class JobContext:
+    """What a process running jobs shares between its job threads: the database, the settings,
+    its name, the stop events of the solves it runs and whether it is shutting down."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], settings: Settings, name: str | None = None
+    ) -> None:
+        self.factory = factory
+        self.settings = settings
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.closing = threading.Event()
+        #: How to send a job to the engine (part jobs of a split site); None: not at all.
+        self.dispatch: Callable[[str], None] | None = None
+        self._active: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self.mp = mp.get_context("spawn")
+
+    def track(self, job_id: str, stop: threading.Event) -> None:
+        """A solve of ``job_id`` runs here; ``stop`` stops it."""
+        with self._lock:
+            self._active[job_id] = stop
+
+    def untrack(self, job_id: str) -> None:
+        with self._lock:
+            self._active.pop(job_id, None)
+
+    def stop_local(self, job_id: str) -> bool:
+        with self._lock:
+            ev = self._active.get(job_id)
+        if ev is not None:
+            ev.set()
+        return ev is not None
+
+    def active(self) -> int:
+        with self._lock:
+            return len(self._active)
+
+    def close(self) -> None:
+        """Shutting down: running solves hand their jobs back."""
+        self.closing.set()
+        with self._lock:
+            for ev in self._active.values():
+                ev.set()
+
+
+# ---- the task body ---------------------------------------------------------------------------
+def execute_job(job_id: str, ctx: JobContext) -> Outcome:
+    """Run job ``job_id`` to its end on this worker (the one task body of both runners)."""
+    token = f"{ctx.name}:{uuid.uuid4().hex[:8]}"
+    try:
+        claim = _claim(job_id, ctx, token)
+    except SQLAlchemyError as exc:
+        if not transient(exc):
+            raise
+        log.warning("job %s: database unreachable at claim (%s)", job_id, exc)
+        return Outcome("db_unreachable", wait=2.0)
+    if isinstance(claim, Outcome):
+        return claim
+    stop = threading.Event()
+    ctx.track(job_id, stop)
+    try:
+        parts = None
+        if claim.kind == "roster":
+            from api import split
+
+            parts = split.plan(job_id, ctx, claim)
+        if parts:
+            run = split.solve(job_id, claim, ctx, stop, parts)
+        else:
+            run = _solve(job_id, claim, ctx, stop)
+    finally:
+        ctx.untrack(job_id)
+    if run.lost:
+        log.warning("job %s: lease lost to another worker; result dropped", job_id)
+        return Outcome("skipped", detail="lease lost")
+    if run.handed_back:
+        with_db_retry(lambda: _hand_back(job_id, ctx, token), ctx.settings, f"job {job_id}")
+        return Outcome("handed_back")
+    written = with_db_retry(
+        lambda: _finish(job_id, ctx, claim, run), ctx.settings, f"job {job_id} result"
+    )
+    return Outcome("finished" if written else "skipped", detail="" if written else "lease lost")
+
+
+def execute_job_safely(job_id: str, ctx: JobContext) -> Outcome:
+    """:func:`execute_job`; an unexpected error fails the job (with a message free of SQL)
+    instead of leaving it solving."""
+    try:
+        return execute_job(job_id, ctx)
+    except Exception as exc:  # noqa: BLE001 - a job must never stay 'solving'
+        log.exception("job %s failed in the worker", job_id)
+        if isinstance(exc, SQLAlchemyError) and transient(exc):
+            # The database stayed away longer than db_retry_seconds: the lease expires and the
+            # job is taken over later, it is not failed.
+            return Outcome("db_unreachable", wait=5.0)
+        try:
+            fail_job(ctx.factory, job_id, f"internal error: {public_error(exc)}")
+        except SQLAlchemyError:
+            log.exception("job %s: could not record the failure", job_id)
+        return Outcome("finished", detail="failed")
+
+
+def _orphan_verdict(stop: bool, attempts: int, settings: Settings) -> tuple[str, str] | None:
+    """What happens to a job whose worker died while solving: None to solve it again, else
+    its final (status, message)."""
+    if stop:
+        return "stopped", "stopped; its worker stopped before the stop completed"
+    if settings.recover == "fail" or attempts >= settings.max_attempts:
+        return (
+            "failed",
+            f"the server or worker stopped while this job was solving (attempt {attempts}); "
+            "not retried",
+        )
+    return None
+
+
+def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
+    now = utcnow()
+    with ctx.factory() as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            return Outcome("skipped", detail="no such job")
+        status, worker, attempts = job.status, job.worker, job.attempts
+        lease, stop = aware(job.lease_until), job.stop_requested
+        payload = (job.kind or "roster", job.problem, job.params, job.time_limit)
+    if status in FINAL:
+        return Outcome("skipped", detail=status)
+    final: tuple[str, str] | None = None
+    if status == "solving":
+        if lease is not None and lease > now:
+            return Outcome("busy", wait=(lease - now).total_seconds() + 0.5)
+        final = _orphan_verdict(stop, attempts, ctx.settings)
+    elif stop:
+        final = ("stopped", "stopped before it started")
+    cond = [
+        Job.id == job_id,
+        Job.status == status,
+        Job.attempts == attempts,
+        Job.worker.is_(None) if worker is None else Job.worker == worker,
+    ]
+    with ctx.factory() as s:
+        if final is not None:
+            s.execute(
+                update(Job)
+                .where(*cond)
+                .values(
+                    status=final[0],
+                    message=final[1],
+                    finished_at=now,
+                    worker=None,
+                    lease_until=None,
+                )
+            )
+            s.commit()
+            return Outcome("skipped", detail=final[0])
+        res = s.execute(
+            update(Job)
+            .where(*cond)
+            .values(
+                status="solving",
+                worker=token,
+                lease_until=now + dt.timedelta(seconds=ctx.settings.job_lease),
+                started_at=now,
+                attempts=attempts + 1,
+                message=f"solving (attempt {attempts + 1})",
+            )
+        )
+        s.commit()
+        if res.rowcount != 1:  # another worker changed it first: look again soon
+            return Outcome("busy", wait=1.0)
+    kind, problem, params, time_limit = payload
+    return _Claim(
+        token=token,
+        kind=kind,
+        problem_json=Problem.model_validate(problem).model_dump_json(),
+        params=params,
+        time_limit=time_limit,
+    )
+
+
+def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
+    st = ctx.settings
+    if claim.kind in ("roster", "part"):
+        target, args = (
+            solve_child.run,
+            (
+                claim.problem_json,
+                claim.time_limit,
+                st.solver_workers,
+                st.solve_function,
+                st.first_chunk_fraction,
+                out,
+                st.solver_nice,
+            ),
+        )
+    else:
+        target, args = (
+            solve_child.run_repair,
+            (
+                claim.kind,
+                claim.problem_json,
+                claim.params or {},
+                claim.time_limit,
+                st.solver_workers,
+                out,
+                st.solver_nice,
+            ),
+        )
+    proc = ctx.mp.Process(target=target, args=args, daemon=True, name=f"solve-{claim.kind}")
+    proc.start()
+    return proc
+
+
+def _solve(job_id: str, claim: _Claim, ctx: JobContext, stop: threading.Event) -> SolveRun:
+    """Run the child process, follow its messages, renew the lease, obey stops."""
+    st = ctx.settings
+    out: Any = ctx.mp.Queue()
+    if st.solve_log:
+        with open(st.solve_log, "a", encoding="utf-8") as f:
+            f.write(f"{job_id} {ctx.name}\n")
+    proc = _spawn(claim, ctx, out)
+    run = SolveRun()
+    last_write = 0.0
+    last_poll = time.monotonic()
+    last_renew = time.monotonic()
+    renew_every = max(0.2, st.job_lease / 4)
+    hard_deadline = time.monotonic() + claim.time_limit + st.time_limit_margin
+    try:
+        while True:
+            try:
+                msg = out.get(timeout=0.2)
+            except queue.Empty:
+                msg = None
+            now = time.monotonic()
+            if msg is not None:
+                kind = msg["type"]
+                if kind in ("progress", "roster"):
+                    _take_progress(run, msg)
+                    has_roster = kind == "roster" or msg.get("roster") is not None
+                    if has_roster or now - last_write >= st.progress_interval:
+                        if _write_progress(job_id, ctx, claim.token, run, has_roster):
+                            last_renew = now
+                        last_write = now
+                elif kind == "result":
+                    run.result = SolveResult.model_validate_json(msg["result"])
+                    run.report = msg.get("report")
+                    break
+                elif kind == "answer":
+                    run.answer = msg["answer"]
+                    break
+                elif kind == "error":
+                    run.error = msg["message"]
+                    break
+            if now - last_renew >= renew_every:
+                last_renew = now
+                if renew_lease(job_id, ctx, claim.token) is False:
+                    run.lost = True
+                    break
+            if not stop.is_set() and now - last_poll > 1.0:
+                last_poll = now
+                if stop_flag(job_id, ctx):
+                    stop.set()
+            if stop.is_set():
+                if ctx.closing.is_set() and not stop_flag(job_id, ctx, default=False):
+                    run.handed_back = True
+                else:
+                    run.stopped = True
+                break
+            if msg is None and not proc.is_alive() and out.empty():
+                run.error = f"the solver process ended unexpectedly (exit code {proc.exitcode})"
+                break
+            if now > hard_deadline:
+                run.error = (
+                    f"the solver did not finish within its time limit "
+                    f"({claim.time_limit:g} s + {st.time_limit_margin:g} s margin)"
+                )
+                break
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+        out.close()
+    return run
+
+
+def _take_progress(run: SolveRun, msg: dict[str, Any]) -> None:
+    state = run.state
+    state["elapsed"] = msg.get("elapsed", 0.0)
+    if msg.get("objective") is not None:
+        state["objective"] = msg["objective"]
+    if msg.get("bound") is not None:
+        state["bound"] = msg["bound"]
+    state["solutions"] = max(state["solutions"], msg.get("solutions", 0))
+    if msg.get("roster") is not None:
+        run.best = {"roster": msg["roster"], "objective": msg.get("objective")}
+
+
+# ---- database writes of a running job (best effort: the solve goes on without them) --------
+def _lease(settings: Settings) -> dt.datetime:
+    return utcnow() + dt.timedelta(seconds=settings.job_lease)
+
+
+def renew_lease(job_id: str, ctx: JobContext, token: str) -> bool | None:
+    """Extend the lease; False when another worker holds the job now, None when the database
+    did not answer."""
+    try:
+        with ctx.factory() as s:
+            res = s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.worker == token)
+                .values(lease_until=_lease(ctx.settings))
+            )
+            s.commit()
+            return res.rowcount == 1
+    except SQLAlchemyError as exc:
+        log.warning("job %s: lease not renewed (%s)", job_id, type(exc).__name__)
+        return None
+
+
+def stop_flag(job_id: str, ctx: JobContext, default: bool = False) -> bool:
+    try:
+        with ctx.factory() as s:
+            return bool(s.scalar(select(Job.stop_requested).where(Job.id == job_id)))
+    except SQLAlchemyError as exc:
+        log.warning("job %s: stop flag not read (%s)", job_id, type(exc).__name__)
+        return default
+
+
+def _write_progress(job_id: str, ctx: JobContext, token: str, run: SolveRun, roster: bool) -> bool:
+    values: dict[str, Any] = {
+        "objective": run.state["objective"],
+        "bound": run.state["bound"],
+        "solutions": run.state["solutions"],
+        "elapsed": run.state["elapsed"],
+        "lease_until": _lease(ctx.settings),
+    }
+    if roster and run.best:
+        values["best_roster"] = run.best["roster"]
+    try:
+        with ctx.factory() as s:
+            s.execute(update(Job).where(Job.id == job_id, Job.worker == token).values(**values))
+            s.commit()
+        return True
+    except SQLAlchemyError as exc:
+        log.warning("job %s: progress not written (%s)", job_id, type(exc).__name__)
+        return False
+
+
+def _hand_back(job_id: str, ctx: JobContext, token: str) -> None:
+    """This worker is stopping: the job goes back to the queue (not counted as an attempt)."""
+    with ctx.factory() as s:
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.worker == token)
+            .values(
+                status="queued",
+                worker=None,
+                lease_until=None,
+                attempts=Job.attempts - 1,
+                message="re-queued: its worker was stopped during the solve",
+            )
+        )
+        s.commit()
+
+
+def fail_job(factory: sessionmaker[Session], job_id: str, message: str) -> None:
+    with factory() as s:
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_(ACTIVE))
+            .values(
+                status="failed",
+                message=message,
+                finished_at=utcnow(),
+                worker=None,
+                lease_until=None,
+            )
+        )
+        s.commit()
+
+
+def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
+    """Write the final state, fenced by the claim's token; False if the job is no longer ours."""
+    with ctx.factory() as s:
+        job = s.get(Job, job_id, with_for_update=True)
+        if job is None or job.worker != claim.token or job.status != "solving":
+            return False
+        job.finished_at = utcnow()
+        job.worker, job.lease_until = None, None
+        job.elapsed = run.state["elapsed"]
+        job.solutions = run.state["solutions"]
+        if claim.kind in REPAIR_KINDS:
+            _finish_repair(job, run)
+        else:
+            _finish_roster(s, job, run)
+        s.commit()
+        return True
+
+
+def _finish_repair(job: Job, run: SolveRun) -> None:
+    if run.stopped:
+        job.status, job.message = "stopped", "stopped before the answer was ready"
+    elif run.error is not None:
+        job.status, job.message = "failed", run.error
+    else:
+        job.status, job.message = "done", f"{job.kind} answered"
+        job.result = run.answer
+
+
+def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
+    state, best, result = run.state, run.best, run.result
+    roster: Roster | None = None
+    if run.stopped:
+        job.status = "stopped"
+        if best:
+            roster = Roster.model_validate(best["roster"])
+            job.objective = best.get("objective")
+            job.message = "stopped early; the best roster found so far is kept"
+        else:
+            job.objective = None
+            job.message = "stopped early before any roster was found"
+        job.bound = state["bound"]
+    elif run.error is not None:
+        job.status = "failed"
+        job.message = run.error
+        if best:
+            roster = Roster.model_validate(best["roster"])
+            job.objective = best.get("objective")
+            job.message += "; the best roster found before is kept"
+    else:
+        assert result is not None
+        job.solver_status = result.status.value
+        job.objective, job.bound = result.objective, result.bound
+        job.elapsed = max(job.elapsed, result.wall_time)
+        job.result = result.model_dump(mode="json", exclude={"roster"})
+        roster = result.roster
+        if result.status == Status.infeasible:
+            job.status = "infeasible"
+            job.message = "no roster meets the hard rules; " + "; ".join(result.messages)
+        elif roster is not None:
+            job.status = "done"
+            job.message = f"{result.status.value} roster"
+        else:
+            job.status = "failed"
+            job.message = (
+                "no roster found within the time limit"
+                if result.status == Status.unknown
+                else f"solver status {result.status.value}"
+            )
+            job.message += "".join(f"; {m}" for m in result.messages)
+    if roster is not None:
+        job.best_roster = roster.model_dump(mode="json")
+        if job.kind == "part":  # a part of a bigger job: its parent makes the roster
+            return
+        problem = Problem.model_validate(job.problem)
+        given = Report.model_validate(run.report) if run.report and result is not None else None
+        row = create_roster(s, job, roster, problem, job.created_by, given)
+        job.roster_id = row.id
+
+
+# ---- recovery ---------------------------------------------------------------------------------
+def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
+    """Jobs whose worker is gone (``solving`` with an expired or no lease) are re-queued, or
+    stopped/failed (stop asked, ``max_attempts`` reached, ``recover='fail'``). A job whose
+    worker still renews its lease is never touched. Returns the re-queued job ids."""
+    now = utcnow()
+    requeued: list[str] = []
+    with factory() as s:
+        expired = s.scalars(
+            select(Job).where(
+                Job.status == "solving", or_(Job.lease_until.is_(None), Job.lease_until < now)
+            )
+        ).all()
+        for job in expired:
+            verdict = _orphan_verdict(job.stop_requested, job.attempts, settings)
+            cond = and_(
+                Job.id == job.id,
+                Job.status == "solving",
+                Job.attempts == job.attempts,
+                Job.worker.is_(None) if job.worker is None else Job.worker == job.worker,
+            )
+            if verdict is not None:
+                values: dict[str, Any] = {
+                    "status": verdict[0],
+                    "message": verdict[1],
+                    "finished_at": now,
+                }
+            else:
+                values = {
+                    "status": "queued",
+                    "message": f"re-queued: its worker stopped during attempt {job.attempts}",
+                    "objective": None,
+                    "bound": None,
+                    "solutions": 0,
+                    "dispatched_at": None,
+                }
+            values.update(worker=None, lease_until=None)
+            res = s.execute(update(Job).where(cond).values(**values))
+            if res.rowcount == 1 and verdict is None:
+                requeued.append(job.id)
+        s.commit()
+    if requeued:
+        log.info("re-queued %d job(s) whose worker is gone", len(requeued))
+    return requeued
+
+
+def undispatched(
+    factory: sessionmaker[Session], older_than: float, stale: float | None = None
+) -> list[str]:
+    """Queued jobs never sent to the queue (``dispatched_at`` empty, created more than
+    ``older_than`` s ago), and with ``stale``, also those sent more than ``stale`` s ago."""
+    now = utcnow()
+    with factory() as s:
+        conds = [
+            and_(
+                Job.dispatched_at.is_(None),
+                Job.created_at < now - dt.timedelta(seconds=older_than),
+            )
+        ]
+        if stale is not None:
+            conds.append(Job.dispatched_at < now - dt.timedelta(seconds=stale))
+        return list(
+            s.scalars(
+                select(Job.id)
+                .where(Job.status == "queued", or_(*conds))
+                .order_by(Job.created_at)
+                .limit(1000)
+            )
+        )
+
+
+def mark_dispatched(factory: sessionmaker[Session], job_ids: list[str]) -> None:
+    with factory() as s:
+        s.execute(update(Job).where(Job.id.in_(job_ids)).values(dispatched_at=utcnow()))
+        s.commit()
+
+
+def database_ok(factory: sessionmaker[Session]) -> bool:
+    try:
+        with factory() as s:
+            s.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False
+
+
+# ---- runners: how the API hands jobs over -----------------------------------------------------
 class JobRunner(ABC):
     """Runs queued jobs. Implementations must be safe to call from request threads."""
 
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        self.factory = factory
+        self.settings = settings
+        self._closing = threading.Event()
+        self._sweeper: threading.Thread | None = None
+
     @abstractmethod
     def start(self) -> None:
-        """Recover jobs a dead server left behind, then start taking jobs."""
+        """Recover jobs whose worker is gone, then start taking jobs."""
 
     @abstractmethod
     def submit(self, job_id: str) -> None:
         """Queue a job already stored with status ``queued``."""
 
-    @abstractmethod
     def stop(self, job_id: str) -> None:
-        """Ask a job to stop (``stop_requested`` is already set in the database)."""
-
-    @abstractmethod
-    def shutdown(self, wait: bool = True) -> None:
-        """Stop taking jobs; running solves are terminated (their jobs are recovered at the
-        next start)."""
-
-    def queue_size(self) -> int:
-        return 0
-
-
-class _Active:
-    """A solve in progress in this process."""
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-
-
-class InProcessJobRunner(JobRunner):
-    """Bounded-concurrency runner: worker threads, a FIFO queue, one child process per solve."""
-
-    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
-        self.factory = factory
-        self.settings = settings
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self._threads: list[threading.Thread] = []
-        self._active: dict[str, _Active] = {}
-        self._lock = threading.Lock()
-        self._closing = threading.Event()
-        self._ctx = mp.get_context("spawn")
-
-    # ---- interface ---------------------------------------------------------------------
-    def start(self) -> None:
-        for job_id in recover(self.factory, self.settings):
-            self._queue.put(job_id)
-        for i in range(self.settings.max_concurrent_solves):
-            t = threading.Thread(target=self._work, name=f"roster-solver-{i}", daemon=True)
-            t.start()
-            self._threads.append(t)
-
-    def submit(self, job_id: str) -> None:
-        self._queue.put(job_id)
-
-    def stop(self, job_id: str) -> None:
-        with self._lock:
-            active = self._active.get(job_id)
-        if active is not None:
-            active.stop.set()
-            return
-        # Not running here: a queued job is stopped at once (the worker skips it later).
+        """Ask a job to stop (``stop_requested`` is already set in the database): a queued job
+        is stopped at once; a solving one by its worker, which watches the flag."""
         with self.factory() as s:
             s.execute(
                 update(Job)
@@ -108,254 +708,125 @@ class InProcessJobRunner(JobRunner):
 
     def shutdown(self, wait: bool = True) -> None:
         self._closing.set()
-        with self._lock:
-            for a in self._active.values():
-                a.stop.set()
-        for _ in self._threads:
-            self._queue.put(None)
-        if wait:
-            for t in self._threads:
-                t.join(timeout=10)
 
     def queue_size(self) -> int:
-        return self._queue.qsize()
+        return 0
 
-    # ---- worker ------------------------------------------------------------------------
-    def _work(self) -> None:
-        while not self._closing.is_set():
-            job_id = self._queue.get()
-            if job_id is None:
-                return
+    def health(self) -> dict[str, Any]:
+        """Database, broker, workers alive and queue depth; ``ok`` False when jobs cannot run."""
+        db = database_ok(self.factory)
+        return {"ok": db, "database": "ok" if db else "unreachable"}
+
+    # a low-frequency sweep of jobs whose worker is gone or that never reached the queue
+    def _start_sweeper(self) -> None:
+        self._sweeper = threading.Thread(
+            target=self._sweep_loop, name="roster-sweeper", daemon=True
+        )
+        self._sweeper.start()
+
+    def _sweep_loop(self) -> None:
+        while not self._closing.wait(self.settings.sweep_interval):
             try:
-                self._run(job_id)
-            except Exception as exc:  # noqa: BLE001 - a job must never stay 'solving'
-                log.exception("job %s failed in the runner", job_id)
-                self._finish_failed(job_id, f"internal error: {type(exc).__name__}: {exc}")
+                self.sweep()
+            except SQLAlchemyError as exc:
+                log.warning("sweep skipped: database unreachable (%s)", type(exc).__name__)
+            except Exception:  # noqa: BLE001 - the sweeper must keep running
+                log.exception("sweep failed")
 
-    def _claim(self, job_id: str) -> tuple[str, float] | None:
-        """Mark the job solving; its problem JSON and time limit, or None to skip it."""
+    def sweep(self) -> None:
+        for job_id in recover(self.factory, self.settings):
+            self.submit(job_id)
+        for job_id in undispatched(self.factory, older_than=self.settings.sweep_interval):
+            self.submit(job_id)
+
+
+class LocalJobRunner(JobRunner):
+    """The embedded default: ``max_concurrent_solves`` threads of the API process run
+    :func:`execute_job`, the same task body a Celery worker runs."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        super().__init__(factory, settings)
+        self.ctx = JobContext(factory, settings)
+        self.ctx.dispatch = self.submit
+        self._pool = ThreadPoolExecutor(
+            settings.max_concurrent_solves, thread_name_prefix="roster-solver"
+        )
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        recover(self.factory, self.settings)
         with self.factory() as s:
-            job = s.get(Job, job_id)
-            if job is None or job.status != "queued":
-                return None
-            if job.stop_requested:
-                job.status, job.finished_at = "stopped", utcnow()
-                job.message = "stopped before it started"
-                s.commit()
-                return None
-            job.status, job.started_at = "solving", utcnow()
-            job.attempts += 1
-            s.commit()
-            return Problem.model_validate(job.problem).model_dump_json(), job.time_limit
+            queued = list(
+                s.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.created_at))
+            )
+        for job_id in queued:
+            self.submit(job_id)
+        self._start_sweeper()
+
+    def submit(self, job_id: str) -> None:
+        with self._lock:
+            if job_id in self._pending or self._closing.is_set():
+                return
+            self._pending.add(job_id)
+        with contextlib.suppress(SQLAlchemyError):  # the sweep finds it again
+            mark_dispatched(self.factory, [job_id])
+        self._pool.submit(self._run, job_id)
 
     def _run(self, job_id: str) -> None:
-        claimed = self._claim(job_id)
-        if claimed is None:
-            return
-        problem_json, time_limit = claimed
-        active = _Active()
-        with self._lock:
-            self._active[job_id] = active
-        out: Any = self._ctx.Queue()
-        proc = self._ctx.Process(
-            target=solve_child.run,
-            daemon=True,
-            name=f"solve-{job_id[:8]}",
-            args=(
-                problem_json,
-                time_limit,
-                self.settings.solver_workers,
-                self.settings.solve_function,
-                self.settings.first_chunk_fraction,
-                out,
-                self.settings.solver_nice,
-            ),
-        )
-        proc.start()
-        best: dict[str, Any] = {}
-        state: dict[str, Any] = {"objective": None, "bound": None, "solutions": 0, "elapsed": 0.0}
-        last_write = 0.0
-        last_db_check = time.monotonic()
-        result: SolveResult | None = None
-        report: dict[str, Any] | None = None
-        error: str | None = None
-        stopped = False
-        hard_deadline = time.monotonic() + time_limit + 120.0
         try:
-            while True:
-                try:
-                    msg = out.get(timeout=0.2)
-                except queue.Empty:
-                    msg = None
-                if msg is not None:
-                    kind = msg["type"]
-                    if kind in ("progress", "roster"):
-                        state["elapsed"] = msg.get("elapsed", 0.0)
-                        if msg.get("objective") is not None:
-                            state["objective"] = msg["objective"]
-                        if msg.get("bound") is not None:
-                            state["bound"] = msg["bound"]
-                        state["solutions"] = max(state["solutions"], msg.get("solutions", 0))
-                        if msg.get("roster") is not None:
-                            best = {"roster": msg["roster"], "objective": msg.get("objective")}
-                        now = time.monotonic()
-                        if kind == "roster" or now - last_write >= self.settings.progress_interval:
-                            self._write_progress(
-                                job_id,
-                                state,
-                                best if kind == "roster" or msg.get("roster") is not None else None,
-                            )
-                            last_write = now
-                    elif kind == "result":
-                        result = SolveResult.model_validate_json(msg["result"])
-                        report = msg.get("report")
-                        break
-                    elif kind == "error":
-                        error = msg["message"]
-                        break
-                now = time.monotonic()
-                if not active.stop.is_set() and now - last_db_check > 1.0:
-                    last_db_check = now
-                    if self._stop_flag(job_id):
-                        active.stop.set()
-                if active.stop.is_set():
-                    stopped = True
-                    break
-                if msg is None and not proc.is_alive() and out.empty():
-                    error = f"the solver process ended unexpectedly (exit code {proc.exitcode})"
-                    break
-                if now > hard_deadline:
-                    error = "the solver did not finish within its time limit"
-                    break
-        finally:
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(5)
-                if proc.is_alive():
-                    proc.kill()
-                    proc.join(5)
-            out.close()
-            with self._lock:
-                self._active.pop(job_id, None)
-        if self._closing.is_set() and stopped and not self._stop_flag(job_id):
-            # Server shutting down: leave the job 'solving' so the next start recovers it.
-            return
-        self._finish(job_id, state, best, result, error, stopped, report)
-
-    # ---- database writes ---------------------------------------------------------------
-    def _stop_flag(self, job_id: str) -> bool:
-        with self.factory() as s:
-            return bool(s.scalar(select(Job.stop_requested).where(Job.id == job_id)))
-
-    def _write_progress(
-        self, job_id: str, state: dict[str, Any], best: dict[str, Any] | None
-    ) -> None:
-        values: dict[str, Any] = {
-            "objective": state["objective"],
-            "bound": state["bound"],
-            "solutions": state["solutions"],
-            "elapsed": state["elapsed"],
-        }
-        if best:
-            values["best_roster"] = best["roster"]
-        with self.factory() as s:
-            s.execute(update(Job).where(Job.id == job_id, Job.status == "solving").values(**values))
-            s.commit()
-
-    def _finish_failed(self, job_id: str, message: str) -> None:
-        with self.factory() as s:
-            s.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status.in_(("queued", "solving")))
-                .values(status="failed", message=message, finished_at=utcnow())
-            )
-            s.commit()
-
-    def _finish(
-        self,
-        job_id: str,
-        state: dict[str, Any],
-        best: dict[str, Any],
-        result: SolveResult | None,
-        error: str | None,
-        stopped: bool,
-        report: dict[str, Any] | None = None,
-    ) -> None:
-        with self.factory() as s:
-            job = s.get(Job, job_id)
-            if job is None:
+            if self._closing.is_set():
                 return
-            job.finished_at = utcnow()
-            job.elapsed = state["elapsed"]
-            job.solutions = state["solutions"]
-            roster: Roster | None = None
-            if stopped:
-                job.status = "stopped"
-                if best:
-                    roster = Roster.model_validate(best["roster"])
-                    job.objective = best.get("objective")
-                    job.message = "stopped early; the best roster found so far is kept"
-                else:
-                    job.objective = None
-                    job.message = "stopped early before any roster was found"
-                job.bound = state["bound"]
-            elif error is not None:
-                job.status = "failed"
-                job.message = error
-                if best:
-                    roster = Roster.model_validate(best["roster"])
-                    job.objective = best.get("objective")
-                    job.message += "; the best roster found before is kept"
-            else:
-                assert result is not None
-                job.solver_status = result.status.value
-                job.objective, job.bound = result.objective, result.bound
-                job.elapsed = max(job.elapsed, result.wall_time)
-                job.result = result.model_dump(mode="json", exclude={"roster"})
-                roster = result.roster
-                if result.status == Status.infeasible:
-                    job.status = "infeasible"
-                    job.message = "no roster meets the hard rules; " + "; ".join(result.messages)
-                elif roster is not None:
-                    job.status = "done"
-                    job.message = f"{result.status.value} roster"
-                else:
-                    job.status = "failed"
-                    job.message = (
-                        "no roster found within the time limit"
-                        if result.status == Status.unknown
-                        else f"solver status {result.status.value}"
-                    )
-                    job.message += "".join(f"; {m}" for m in result.messages)
-            if roster is not None:
-                job.best_roster = roster.model_dump(mode="json")
-                problem = Problem.model_validate(job.problem)
-                given = Report.model_validate(report) if report and result is not None else None
-                row = create_roster(s, job, roster, problem, job.created_by, given)
-                job.roster_id = row.id
-            s.commit()
+            out = execute_job_safely(job_id, self.ctx)
+        finally:
+            with self._lock:
+                self._pending.discard(job_id)
+        if out.kind in ("busy", "db_unreachable") and not self._closing.is_set():
+            timer = threading.Timer(min(out.wait, 30.0), self.submit, args=(job_id,))
+            timer.daemon = True
+            timer.start()
 
+    def stop(self, job_id: str) -> None:
+        if not self.ctx.stop_local(job_id):
+            super().stop(job_id)
 
-def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
-    """At start-up: jobs left 'solving' by a dead server are re-queued (or failed, after
-    ``max_attempts`` or when ``recover`` is 'fail'); returns the queued job ids, oldest first."""
-    with factory() as s:
-        for job in s.scalars(select(Job).where(Job.status == "solving")):
-            if job.stop_requested:
-                job.status, job.finished_at = "stopped", utcnow()
-                job.message = "stopped; the server restarted before the stop completed"
-            elif settings.recover == "fail" or job.attempts >= settings.max_attempts:
-                job.status, job.finished_at = "failed", utcnow()
-                job.message = (
-                    f"the server stopped while this job was solving "
-                    f"(attempt {job.attempts}); not retried"
-                )
-            else:
-                job.status = "queued"
-                job.message = f"re-queued after the server stopped during attempt {job.attempts}"
-                job.objective = job.bound = None
-                job.solutions = 0
-        s.commit()
-        return list(
-            s.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.created_at))
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+        self.ctx.close()
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    def queue_size(self) -> int:
+        with self._lock:
+            return max(0, len(self._pending) - self.ctx.active())
+
+    def sweep(self) -> None:
+        for job_id in recover(self.factory, self.settings):
+            self.submit(job_id)
+        # queued jobs another (dead) API instance had in memory
+        stale = max(60.0, 6 * self.settings.sweep_interval)
+        for job_id in undispatched(self.factory, self.settings.sweep_interval, stale=stale):
+            self.submit(job_id)
+
+    def health(self) -> dict[str, Any]:
+        out = super().health()
+        out.update(
+            engine="in-process",
+            broker="not used",
+            workers=self.settings.max_concurrent_solves,
+            solving=self.ctx.active(),
+            queued=self.queue_size(),
         )
+        return out
+
+
+# The name the routes used before the Celery engine existed.
+InProcessJobRunner = LocalJobRunner
+
+
+def make_runner(factory: sessionmaker[Session], settings: Settings) -> JobRunner:
+    """Celery when a broker is configured, else the in-process runner."""
+    if settings.broker_url:
+        from api.worker import CeleryJobRunner
+
+        return CeleryJobRunner(factory, settings)
+    return LocalJobRunner(factory, settings)

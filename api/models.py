@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -63,6 +64,7 @@ class SiteRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class PolicyVersion(Base):
@@ -80,11 +82,25 @@ class PolicyVersion(Base):
 
 
 class Job(Base):
-    """A roster job: queued, solving, then done / infeasible / failed / stopped."""
+    """A solve job: queued, solving, then done / infeasible / failed / stopped.
+
+    ``kind`` is ``roster`` (a roster of a stored site) or a repair solve (``explain``,
+    ``reroster``, ``drill``, ``substitutes``: ``params`` holds the request, ``result`` the
+    answer). ``worker`` and ``lease_until`` are the lease of the worker solving it: the worker
+    renews the lease while it solves, and only a job whose lease has expired may be taken over
+    by another worker or re-queued at start-up.
+    """
 
     __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_owner_status", "owner", "status"),
+        Index("ix_jobs_status_lease", "status", "lease_until"),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="roster", server_default="roster")
+    site_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), index=True, nullable=True
+    )
     unit_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True, default="queued")
     policy_version: Mapped[int] = mapped_column(Integer)
@@ -107,6 +123,13 @@ class Job(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
     roster_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    dispatched_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
 
 class RosterRow(Base):
@@ -125,6 +148,7 @@ class RosterRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RosterRevision(Base):
@@ -147,3 +171,4 @@ class RosterRevision(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.limits import MAX_INT, Id, OptId
 from roster.model import (
     Absence,
     FixedCell,
@@ -59,6 +60,9 @@ class ErrorBody(BaseModel):
         None, description="Per-item problems, e.g. per row of an uploaded file."
     )
     violations: list[Violation] | None = None
+    current_version: int | None = Field(
+        None, description="With 409/412/428 on versioned writes: the version (ETag) now stored."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,8 +87,8 @@ class TokenCreate(BaseModel):
     )
     role: Role
     name: str = Field("", max_length=200)
-    site_id: str | None = Field(None, max_length=100)
-    unit_id: str | None = Field(None, max_length=100)
+    site_id: OptId = None
+    unit_id: OptId = None
 
 
 class TokenPublic(BaseModel):
@@ -218,6 +222,7 @@ class SitePublic(BaseModel):
     policy_version: int | None
     updated_at: dt.datetime
     updated_by: str
+    version: int = Field(1, description='Sent as ETag "<version>"; If-Match it on PATCH.')
 
 
 class SiteSummary(BaseModel):
@@ -251,12 +256,7 @@ class DemoSiteCreate(BaseModel):
         json_schema_extra={"examples": [{"scenario": "service-centre", "site_id": "demo"}]},
     )
     scenario: str = Field(min_length=1, max_length=100)
-    site_id: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        description="Id for the new site (default: the scenario's).",
-    )
+    site_id: OptId = Field(None, description="Id for the new site (default: the scenario's).")
 
 
 class StaffImportResult(BaseModel):
@@ -273,6 +273,10 @@ class StaffImportResult(BaseModel):
     mode: Literal["replace", "merge"]
     imported: int
     staff_count: int
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Rows shorter than the header (their missing cells took the defaults).",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,19 +352,16 @@ class JobCreate(BaseModel):
             ]
         },
     )
-    site_id: str = Field(min_length=1, max_length=100)
-    unit_id: str | None = Field(
-        None,
-        min_length=1,
-        max_length=100,
-        description="Only this unit's staff and posts; None: the site.",
-    )
+    site_id: Id
+    unit_id: OptId = Field(None, description="Only this unit's staff and posts; None: the site.")
     start: dt.date
     days: int = Field(7, ge=1, le=62)
     time_limit: float | None = Field(
         None, gt=0, le=3600, description="Seconds; capped by the server's maximum."
     )
-    policy_version: int | None = Field(None, ge=1, description="Default: the newest version.")
+    policy_version: int | None = Field(
+        None, ge=1, le=MAX_INT, description="Default: the newest version."
+    )
 
 
 class JobPublic(BaseModel):
@@ -397,7 +398,10 @@ class JobPublic(BaseModel):
         }
     )
     id: str
-    site_id: str
+    kind: str = Field(
+        "roster", description="roster, or a repair solve: explain, reroster, drill, substitutes"
+    )
+    site_id: str | None
     unit_id: str | None
     status: JobStatus
     policy_version: int
@@ -414,6 +418,9 @@ class JobPublic(BaseModel):
     roster_id: str | None
     roster: Roster | None
     penalties: list[Penalty] = Field(default_factory=list)
+    answer: dict[str, Any] | None = Field(
+        None, description="A repair job's answer (the body the repair route returns)."
+    )
     created_by: str
     created_at: dt.datetime
     started_at: dt.datetime | None
@@ -524,6 +531,7 @@ class RevisionPublic(BaseModel):
     updated_at: dt.datetime
     published_at: dt.datetime | None
     published_by: str | None
+    version: int = Field(1, description="+1 on each write to this revision.")
 
 
 class RosterPublic(BaseModel):
@@ -570,6 +578,13 @@ class RosterPublic(BaseModel):
     status: Literal["draft", "published"]
     revision: RevisionPublic
     created_at: dt.datetime
+    version: int = Field(
+        1, description='Sent as ETag "<version>"; If-Match it on PATCH and publish.'
+    )
+    scope: str | None = Field(
+        None,
+        description="Set when the caller sees only part of the roster: the unit it is cut to.",
+    )
 
 
 class RosterSummary(BaseModel):
@@ -704,11 +719,11 @@ class AnalyzeRequest(BaseModel):
     )
     roster: Roster
     problem: Problem | None = None
-    site_id: str | None = Field(None, max_length=100)
-    unit_id: str | None = Field(None, max_length=100)
+    site_id: OptId = None
+    unit_id: OptId = None
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
-    policy_version: int | None = Field(None, ge=1)
+    policy_version: int | None = Field(None, ge=1, le=MAX_INT)
 
 
 class ScenarioPublic(BaseModel):

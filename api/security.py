@@ -35,6 +35,7 @@ class Principal:
     role: str
     site_id: str | None = None
     unit_id: str | None = None
+    key: str = ""  # the token's id ("admin" for the bootstrap token): per-token limits
 
     @property
     def is_hr(self) -> bool:
@@ -65,11 +66,19 @@ class Principal:
                 "unit_id",
             )
 
+    def check_read(self, site_id: str, unit_id: str | None) -> None:
+        """Reading a roster: heads read their own unit's rosters and the site-wide rosters of
+        their site (filtered to their unit by ``api.scope``)."""
+        if self.role == "head" and not (
+            self.site_id == site_id and (unit_id is None or unit_id == self.unit_id)
+        ):
+            self.check_unit(site_id, unit_id)
+
 
 def authenticate(session: Session, token: str, admin_token: str | None) -> Principal | None:
     """The principal of ``token``, or None when it is unknown or revoked."""
     if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
-        return Principal(name="admin", role="hr")
+        return Principal(name="admin", role="hr", key="admin")
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or row.revoked:
         return None
@@ -78,6 +87,7 @@ def authenticate(session: Session, token: str, admin_token: str | None) -> Princ
         role=row.role,
         site_id=row.site_id,
         unit_id=row.unit_id,
+        key=row.id,
     )
 
 

@@ -96,7 +96,18 @@ def check_site_parts(
     requests: list[Request],
     fixed: list[FixedCell],
 ) -> None:
-    """422 unless the parts make a valid problem (references between them resolve)."""
+    """422 unless the parts make a valid problem (references between them resolve) and the
+    ids that appear in URLs (site, units, staff) match ``api.limits.ID_PATTERN``."""
+    from api.limits import EdgeError, check_id
+
+    try:
+        check_id(site.id, "site.id")
+        for i, u in enumerate(site.units):
+            check_id(u.id, f"site.units[{i}].id")
+        for i, st in enumerate(staff):
+            check_id(st.id, f"staff[{i}].id")
+    except EdgeError as err:
+        raise ApiError(err.status, err.message, err.field) from None
     try:
         Problem(
             site=site,
@@ -130,6 +141,7 @@ def build_problem(
         )
         site = Site.model_validate(site.model_dump())
         staff = [s for s in staff if s.unit == unit_id]
+        policy = policy.restricted({unit_id}, {p.id for p in site.posts})
     ids = {s.id for s in staff}
     post_ids = {p.id for p in site.posts}
     end = start + dt.timedelta(days=days - 1)

@@ -8,6 +8,11 @@ Messages (dicts, JSON-friendly) on the queue:
 * ``{"type": "result", "result": SolveResult as JSON}`` at the end;
 * ``{"type": "error", "message"}`` when the solve raised.
 
+* ``{"type": "answer", "answer"}``: the answer of a repair solve (:func:`run_repair`).
+
+The child dies with its parent: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux, and a thread that
+watches the parent's pid everywhere, so no solver is left running after a kill -9 of its worker.
+
 Stopping a job terminates this process, so the parent keeps the last roster it received. The
 real ``solver.solve()`` puts the roster in each progress report when asked
 (``progress_rosters=True``), so a stop keeps the best roster found so far. A solve function
@@ -17,9 +22,14 @@ first solve whose roster is sent at once, then a solve of the remaining time hin
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib
 import inspect
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -67,10 +77,80 @@ def _report(problem: Problem, result: SolveResult) -> dict[str, Any] | None:
         return None
 
 
-def _send_result(out: Any, problem: Problem, result: SolveResult) -> None:
+def _explained(problem: Problem, result: SolveResult, time_limit: float) -> SolveResult:
+    """An infeasible result with the first lines of the explanation (why no roster exists, and
+    what would fix it) added to its messages, so the job says why."""
+    if result.status != Status.infeasible:
+        return result
+    try:
+        from solver.diagnose import explanation_lines
+
+        lines = explanation_lines(problem, time_limit=min(10.0, max(2.0, time_limit)))
+    except Exception:  # noqa: BLE001 - an explanation is a bonus; the answer stands without
+        return result
+    return result.model_copy(update={"messages": [*result.messages, *lines]})
+
+
+def _send_result(out: Any, problem: Problem, result: SolveResult, time_limit: float) -> None:
+    result = _explained(problem, result, time_limit)
     out.put(
         {"type": "result", "result": result.model_dump_json(), "report": _report(problem, result)}
     )
+
+
+def die_with_parent() -> None:
+    """Make this process end when its parent ends (kill -9 included)."""
+    import multiprocessing
+
+    known = multiprocessing.parent_process()  # the pid the parent had when it started us
+    parent = known.pid if known is not None and known.pid else os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _lower_priority(nice: int) -> None:
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
+
+
+def run_repair(
+    kind: str,
+    problem_json: str,
+    params: dict[str, Any],
+    time_limit: float,
+    workers: int,
+    out: Any,
+    nice: int = 0,
+) -> None:
+    """Entry point of a repair solve's child process: puts ``{"type": "answer"}`` or
+    ``{"type": "error"}``."""
+    die_with_parent()
+    _lower_priority(nice)
+    try:
+        from api.repair_jobs import compute
+
+        problem = Problem.model_validate_json(problem_json)
+        answer = compute(kind, problem, params, time_limit, workers)
+        out.put({"type": "answer", "answer": answer})
+    except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+        out.put({"type": "error", "message": f"{type(exc).__name__}: {str(exc)[:500]}"})
 
 
 def run(
@@ -84,12 +164,9 @@ def run(
 ) -> None:
     """Entry point of the child process (``multiprocessing`` spawn target). ``nice`` lowers the
     solve's CPU priority so the API stays responsive while it solves."""
+    die_with_parent()
     t0 = time.monotonic()
-    if nice and hasattr(os, "nice"):
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
+    _lower_priority(nice)
     try:
         solve = load_solve(solve_path)
         problem = Problem.model_validate_json(problem_json)
@@ -116,7 +193,7 @@ def run(
                 on_progress=on_progress,
                 progress_rosters=True,
             )
-            _send_result(out, problem, res)
+            _send_result(out, problem, res, time_limit)
             return
         # A solve function without rosters in its progress reports: split the time limit.
         first = time_limit * first_fraction
@@ -126,7 +203,7 @@ def run(
         remaining = time_limit - (time.monotonic() - t0)
         final = res.status in (Status.optimal, Status.infeasible, Status.invalid)
         if final or remaining < 0.3:
-            _send_result(out, problem, res)
+            _send_result(out, problem, res, time_limit)
             return
         if res.roster is not None:
             out.put(
@@ -141,6 +218,6 @@ def run(
         res2 = solve(
             problem, time_limit=remaining, workers=workers, hint=res.roster, on_progress=on_progress
         )
-        _send_result(out, problem, _best(res, res2))
+        _send_result(out, problem, _best(res, res2), time_limit)
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

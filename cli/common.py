@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from cli.lang import Lang, count, msg
 from roster.errors import InputError, Issue
 from roster.model import Problem
 
@@ -80,7 +81,9 @@ def load_problem(scenario: str, start: dt.date | None, weeks: int | None) -> Pro
         ) from None
 
 
-def print_findings(findings: Sequence[Any], problem: Problem, out: TextIO) -> None:
+def print_findings(
+    findings: Sequence[Any], problem: Problem, out: TextIO, lang: Lang = "en"
+) -> None:
     """Precheck findings, errors first; the same finding on many shifts is printed once."""
     from roster.precheck import grouped
 
@@ -88,38 +91,81 @@ def print_findings(findings: Sequence[Any], problem: Problem, out: TextIO) -> No
     errors = [g for g in folded if g[0].severity == "error"]
     warnings = [g for g in folded if g[0].severity != "error"]
     for title, items in (
-        ("Impossible as given (hard rules):", errors),
-        ("Warnings (these will cost penalties):", warnings),
+        (msg("impossible", lang), errors),
+        (msg("warnings", lang), warnings),
     ):
         if not items:
             continue
         print(title, file=out)
         for f, more in items[:MAX_FINDINGS_SHOWN]:
-            also = f" (and the same {more} more time{'s' if more > 1 else ''})" if more else ""
-            print(f"  - {f.message}{also}", file=out)
+            also = count("same_more", more, lang) if more else ""
+            text = f.message_vi if lang == "vi" and f.message_vi else f.message
+            print(f"  - {text}{also}", file=out)
         if len(items) > MAX_FINDINGS_SHOWN:
-            print(f"  ... and {len(items) - MAX_FINDINGS_SHOWN} more", file=out)
+            print(msg("and_more", lang, n=len(items) - MAX_FINDINGS_SHOWN), file=out)
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def horizon_line(problem: Problem) -> str:
+def full_date(date: dt.date, lang: Lang = "en") -> str:
+    """``Mon 13 Dec 2021``; in Vietnamese ``T2 13/12/2021``."""
     from roster.export import date_label
 
+    if lang == "vi":
+        return f"{date_label(date, lang)[:2]} {date:%d/%m/%Y}"
+    return f"{date_label(date, lang)} {date.year}"
+
+
+def horizon_line(problem: Problem, lang: Lang = "en") -> str:
+    """The site, the horizon and the counts, as the first line of a command's output."""
     h = problem.horizon
-    weeks = (
-        f"{h.days // 7} week{'s' if h.days // 7 != 1 else ''}"
-        if h.days % 7 == 0
-        else f"{h.days} days"
+    length = count("weeks", h.days // 7, lang) if h.days % 7 == 0 else count("days", h.days, lang)
+    return msg(
+        "horizon",
+        lang,
+        site=problem.site.name or problem.site.id,
+        start=full_date(h.start, lang),
+        end=full_date(h.end, lang),
+        length=length,
+        staff=count("staff", len(problem.staff), lang),
+        units=count("units", len(problem.site.units), lang),
+        posts=count("posts", len(problem.site.posts), lang),
     )
-    site = problem.site.name or problem.site.id
-    return (
-        f"{site}: {date_label(h.start)} {h.start.year} to {date_label(h.end)} {h.end.year} "
-        f"({weeks}), {plural(len(problem.staff), 'person', 'staff')} in "
-        f"{plural(len(problem.site.units), 'unit')}, {plural(len(problem.site.posts), 'post')}"
-    )
+
+
+def print_input_warnings(scenario: str, problem: Problem, out: TextIO, lang: Lang) -> None:
+    """Warnings about input that loads but is probably a mistake (a skill no post uses, a CSV
+    row shorter than its header); they never stop the command."""
+    from roster.input_warnings import scenario_warnings
+    from roster.io import resolve_scenario
+
+    warnings = scenario_warnings(resolve_scenario(scenario), problem)
+    for w in warnings[:MAX_FINDINGS_SHOWN]:
+        print(msg("input_warning", lang, text=w.text(lang)), file=out)
+    if len(warnings) > MAX_FINDINGS_SHOWN:
+        print(msg("and_more", lang, n=len(warnings) - MAX_FINDINGS_SHOWN), file=out)
+
+
+def nothing_written(out_dir: Path, lang: Lang) -> str:
+    """Clear the roster files an earlier run left in ``out_dir`` (so a failed solve never
+    leaves a stale roster that looks current) and say so."""
+    from roster.outputs import clear_outputs
+
+    try:
+        removed = clear_outputs(out_dir)
+    except OSError:
+        removed = []
+    if removed:
+        return msg("nothing_written_cleared", lang, folder=out_dir, files=", ".join(removed))
+    return msg("nothing_written", lang)
+
+
+def scenario_ref(scenario: str) -> str:
+    """How a roster file records its scenario so ``roster export`` finds it again: a built-in
+    name as it is, a folder as its absolute path."""
+    from roster.io import list_scenarios, resolve_scenario
+
+    if scenario in list_scenarios() and not Path(scenario).is_dir():
+        return scenario
+    return str(resolve_scenario(scenario).resolve())
 
 
 def read_roster_file(path: Path) -> Any:

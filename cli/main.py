@@ -37,11 +37,16 @@ from cli.common import (
     date_arg,
     horizon_line,
     load_problem,
+    nothing_written,
     positive_float,
     positive_int,
     print_findings,
+    print_input_warnings,
     read_roster_file,
+    scenario_ref,
 )
+from cli.export_cmd import register as register_export_command
+from cli.lang import Lang, add_lang_argument, default_lang, msg, rule_name, status_word
 from cli.repair_cmds import register as register_repair_commands
 from roster.errors import InputError, Issue
 from roster.model import Progress, Report, SolveResult, Status
@@ -102,12 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=positive_int, default=2, metavar="K", help="solver threads (default 2)"
     )
     s.add_argument("--out", metavar="DIR", help="output folder (default out/<scenario>)")
-    s.add_argument(
-        "--lang",
-        choices=["en", "vi"],
-        default="en",
-        help="language of the summary and workbook labels (default en)",
-    )
+    add_lang_argument(s)
 
     c = sub.add_parser(
         "check",
@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("scenario", metavar="SCENARIO")
     c.add_argument("roster", metavar="ROSTER.json")
+    add_lang_argument(c)
 
     g = sub.add_parser("generate", help="write a generated office as a scenario folder")
     g.add_argument("--staff", type=positive_int, required=True, metavar="N")
@@ -126,10 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--counters", type=positive_int, metavar="C")
     g.add_argument("--weeks", type=positive_int, metavar="W")
     g.add_argument("--seed", type=int, metavar="S")
+    g.add_argument(
+        "--duty-officers",
+        action="store_true",
+        default=None,
+        help="every unit keeps at least one person on site in every shift (a presence floor)",
+    )
     g.add_argument("--force", action="store_true", help="write into a folder holding a scenario")
     g.add_argument("out_dir", metavar="OUT_DIR")
+    add_lang_argument(g)
 
-    sub.add_parser("scenarios", help="list the built-in scenarios")
+    add_lang_argument(sub.add_parser("scenarios", help="list the built-in scenarios"))
     sub.add_parser("schema", help="print the JSON Schema of roster.json")
     v = sub.add_parser(
         "serve",
@@ -140,7 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     v.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+    w = sub.add_parser(
+        "worker",
+        help="start a job worker (Celery; needs ROSTER_BROKER_URL)",
+        description="Take solve jobs from the broker (ROSTER_BROKER_URL, e.g. "
+        "amqp://guest:guest@127.0.0.1:5672//) and solve them; progress and results go to "
+        "the database (DATABASE_URL). Start any number, on any machine. SIGTERM hands "
+        "running jobs back to the queue. See api/README.md.",
+    )
+    w.add_argument("--concurrency", type=positive_int, default=1, help="solves at once (default 1)")
+    w.add_argument("--loglevel", default="INFO", help="log level (default INFO)")
     COMMANDS.update(register_repair_commands(sub))  # explain, analyze, reroster, ...
+    COMMANDS.update(register_export_command(sub))
     return p
 
 
@@ -164,19 +183,23 @@ class ProgressPrinter:
     """Prints solver progress on ``stream``: a line per better roster, or one line updated in
     place with ``\\r`` when the stream is a terminal."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, lang: Lang = "en") -> None:
         self.stream = stream
+        self.lang: Lang = lang
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self.width = 0
         self.count = 0
 
     def __call__(self, p: Progress) -> None:
         self.count += 1
-        line = (
-            f"  {p.elapsed:6.1f} s  best {p.objective if p.objective is not None else '-':>8}"
-            f"  bound {p.bound if p.bound is not None else '-':>8}"
-            f"  gap {_fmt_gap(gap_of(p.objective, p.bound)):>6}  ({p.solutions} roster"
-            f"{'s' if p.solutions != 1 else ''} found)"
+        line = msg(
+            "progress",
+            self.lang,
+            elapsed=p.elapsed,
+            best=p.objective if p.objective is not None else "-",
+            bound=p.bound if p.bound is not None else "-",
+            gap=_fmt_gap(gap_of(p.objective, p.bound)),
+            n=p.solutions,
         )
         if self.tty:
             pad = max(0, self.width - len(line))
@@ -210,32 +233,28 @@ def _scenario_slug(scenario: str) -> str:
     return resolve_scenario(scenario).resolve().name or "scenario"
 
 
-def _status_line(result: SolveResult) -> str:
-    obj = "-" if result.objective is None else str(result.objective)
-    bound = "-" if result.bound is None else str(result.bound)
+def _status_line(result: SolveResult, lang: Lang = "en") -> str:
     gap = result.gap if result.gap is not None else gap_of(result.objective, result.bound)
-    return (
-        f"Status: {result.status.value}   objective {obj}   bound {bound}   "
-        f"gap {_fmt_gap(gap)}   time {result.wall_time:.1f} s"
+    return msg(
+        "status",
+        lang,
+        status=status_word(result.status.value, lang),
+        objective="-" if result.objective is None else result.objective,
+        bound="-" if result.bound is None else result.bound,
+        gap=_fmt_gap(gap),
+        time=result.wall_time,
     )
 
 
-def _verdict(result: SolveResult, report: Report) -> tuple[bool, str]:
+def _verdict(result: SolveResult, report: Report, lang: Lang = "en") -> tuple[bool, str]:
     """Whether the referee agrees with the solver, and the sentence saying so."""
     if report.violations:
-        return False, (
-            f"Referee: {len(report.violations)} hard rule(s) broken in the solver's "
-            f"roster; this is a bug in the solver or the referee"
-        )
+        return False, msg("referee_bug_broken", lang, n=len(report.violations))
     if result.objective is not None and report.objective != result.objective:
-        return False, (
-            f"Referee: all hard rules met, but the objective is {report.objective} "
-            f"while the solver says {result.objective}; this is a bug in the solver "
-            f"or the referee"
+        return False, msg(
+            "referee_bug_objective", lang, ours=report.objective, theirs=result.objective
         )
-    return True, (
-        f"Referee: all hard rules met; objective {report.objective} agrees with the solver"
-    )
+    return True, msg("referee_ok", lang, objective=report.objective)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,6 +265,7 @@ def _verdict(result: SolveResult, report: Report) -> tuple[bool, str]:
 def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster solve``: see the module docstring for the exit codes."""
     from roster import export
+    from roster.outputs import write_outputs
     from roster.precheck import precheck
     from roster.validation import check, summary_figures
 
@@ -253,49 +273,50 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     slug = _scenario_slug(args.scenario)
     out_dir = Path(args.out) if args.out else Path("out") / slug
     lang = args.lang
-    print(horizon_line(problem), file=out)
+    print(horizon_line(problem, lang), file=out)
+    print_input_warnings(args.scenario, problem, out, lang)
 
     findings = precheck(problem)
-    print_findings(findings, problem, out)
+    print_findings(findings, problem, out, lang)
     if any(f.severity == "error" for f in findings):
-        print(
-            "No roster can meet every hard rule with this input (found before solving); "
-            "nothing written.",
-            file=out,
-        )
+        print(msg("precheck_infeasible", lang, nothing=nothing_written(out_dir, lang)), file=out)
         return EXIT_INFEASIBLE
 
     solve = _solve_function()
-    print(
-        f"Solving (up to {args.time_limit:g} s, {args.workers} worker"
-        f"{'s' if args.workers != 1 else ''})...",
-        file=err,
-    )
-    printer = ProgressPrinter(err)
+    print(msg("solving", lang, limit=f"{args.time_limit:g}", workers=args.workers), file=err)
+    printer = ProgressPrinter(err, lang)
     try:
         result = solve(
             problem, time_limit=args.time_limit, workers=args.workers, on_progress=printer
         )
     finally:
         printer.close()
-    print(_status_line(result), file=out)
+    print(_status_line(result, lang), file=out)
 
     if result.status == Status.infeasible:
         print(
-            "No roster satisfies all hard rules. The quick prechecks found no single cause; "
-            f"run `roster explain {args.scenario}` to find which rules conflict and how to "
-            "relax them. Nothing written.",
+            msg(
+                "solve_infeasible",
+                lang,
+                scenario=args.scenario,
+                nothing=nothing_written(out_dir, lang),
+            ),
             file=out,
         )
         return EXIT_INFEASIBLE
     if result.status == Status.invalid:
+        nothing_written(out_dir, lang)
         raise CliError(
             "the solver built an invalid model (a bug): " + "; ".join(result.messages), EXIT_BUG
         )
     if result.roster is None:
         print(
-            f"No roster found within the time limit of {args.time_limit:g} s (nothing proven "
-            "either way). Try a longer --time-limit or more --workers. Nothing written.",
+            msg(
+                "no_roster_in_time",
+                lang,
+                limit=f"{args.time_limit:g}",
+                nothing=nothing_written(out_dir, lang),
+            ),
             file=out,
         )
         return EXIT_NO_ROSTER
@@ -303,29 +324,36 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     roster = result.roster
     report = check(problem, roster)
     figures = summary_figures(problem, roster)
-    agrees, verdict = _verdict(result, report)
+    agrees, verdict = _verdict(result, report, lang)
 
     view = export.RosterView(problem, roster, lang)
     for table in export.summary_tables(problem, roster, figures, lang):
         print(file=out)
-        print(export.format_table(table, max_rows=60), file=out)
+        print(export.format_table(table, max_rows=60, lang=lang), file=out)
     print(file=out)
     print(export.text_grid(view), file=out)
     print(file=out)
     try:
-        paths = export.write_outputs(out_dir, problem, result, report, lang, slug, figures)
+        paths = write_outputs(
+            out_dir,
+            problem,
+            roster,
+            result=result,
+            report=report,
+            lang=lang,
+            scenario=scenario_ref(args.scenario),
+            figures=figures,
+            extra={},
+        )
     except OSError as e:
         raise CliError(
-            f"cannot write the output folder {out_dir}: {e.strerror or e}", EXIT_INPUT
+            msg("cannot_write", lang, folder=out_dir, why=e.strerror or e), EXIT_INPUT
         ) from None
-    print(
-        f"Wrote {out_dir}{'/' if not str(out_dir).endswith('/') else ''}: "
-        + ", ".join(p.name for p in paths),
-        file=out,
-    )
+    folder = f"{out_dir}{'/' if not str(out_dir).endswith('/') else ''}"
+    print(msg("wrote", lang, folder=folder, files=", ".join(p.name for p in paths)), file=out)
     if not agrees:
         for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
-            print(f"  - [{v.rule}] {v.message}", file=out)
+            print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
         raise CliError(verdict, EXIT_BUG)
     print(verdict, file=out)
     return EXIT_OK
@@ -343,23 +371,26 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if doc.problem.days % 7 == 0:
             weeks = doc.problem.days // 7
     problem = load_problem(args.scenario, start, weeks)
-    print(horizon_line(problem), file=out)
+    lang = args.lang
+    print(horizon_line(problem, lang), file=out)
     report = check(problem, doc.roster)
     if report.violations:
-        print(f"{len(report.violations)} hard rule(s) broken:", file=out)
+        print(msg("broken_n", lang, n=len(report.violations)), file=out)
         for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
-            print(f"  - [{v.rule}] {v.message}", file=out)
+            print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
         if len(report.violations) > MAX_VIOLATIONS_SHOWN:
-            print(f"  ... and {len(report.violations) - MAX_VIOLATIONS_SHOWN} more", file=out)
+            print(msg("and_more", lang, n=len(report.violations) - MAX_VIOLATIONS_SHOWN), file=out)
     else:
-        print("All hard rules met.", file=out)
+        print(msg("all_met", lang), file=out)
     figures = summary_figures(problem, doc.roster)
     print(file=out)
-    print(export.format_table(export.penalties_table(figures)), file=out)
-    line = f"Objective: {report.objective}"
+    print(export.format_table(export.penalties_table(figures, lang)), file=out)
+    line = msg("objective", lang, objective=report.objective)
     if doc.result is not None and doc.result.objective is not None:
-        same = "agrees with" if doc.result.objective == report.objective else "differs from"
-        line += f" ({same} the {doc.result.objective} recorded in the file)"
+        key = (
+            "objective_agrees" if doc.result.objective == report.objective else "objective_differs"
+        )
+        line += msg(key, lang, recorded=doc.result.objective)
     print(line, file=out)
     return EXIT_VIOLATIONS if report.violations else EXIT_OK
 
@@ -387,21 +418,29 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "counters": args.counters,
         "weeks": args.weeks,
         "seed": args.seed,
+        "duty_officers": args.duty_officers,
     }
     accepted = inspect.signature(generate).parameters
     kwargs = {k: v for k, v in wanted.items() if v is not None and k in accepted}
     ignored = [k for k, v in wanted.items() if v is not None and k not in accepted]
     if ignored:
-        print(f"note: the generator does not take {', '.join(ignored)}; ignored", file=err)
+        print(msg("generator_ignores", args.lang, what=", ".join(ignored)), file=err)
     try:
         problem = generate(**kwargs)
     except ValueError as e:
         raise InputError(Issue("roster generate", None, None, str(e))) from None
     write_scenario(problem, folder)
     print(
-        f"Wrote {folder}: {len(problem.staff)} staff in {len(problem.site.units)} units, "
-        f"{len(problem.site.posts)} posts, {problem.horizon.days} days from "
-        f"{problem.horizon.start.isoformat()}",
+        msg(
+            "generated",
+            args.lang,
+            folder=folder,
+            staff=len(problem.staff),
+            units=len(problem.site.units),
+            posts=len(problem.site.posts),
+            days=problem.horizon.days,
+            start=problem.horizon.start.isoformat(),
+        ),
         file=out,
     )
     return EXIT_OK
@@ -412,19 +451,18 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.export import Table, format_table
     from roster.io import list_scenarios
 
+    lang = args.lang
     names = list_scenarios()
     if not names:
-        print("No built-in scenarios installed.", file=out)
+        print(msg("no_scenarios", lang), file=out)
         return EXIT_OK
-    table = Table(
-        "scenarios", "Built-in scenarios", ["Name", "Staff", "Units", "Posts", "Days", "Site"]
-    )
+    table = Table("scenarios", msg("scenarios_title", lang), msg("scenarios_cols", lang).split("|"))
     for name in names:
         try:
             p = load_problem(name, None, None)
         except InputError as e:
             first = str(e).splitlines()[0]
-            table.rows.append([name, "", "", "", "", f"(cannot load: {first})"])
+            table.rows.append([name, "", "", "", "", msg("cannot_load", lang, why=first)])
             continue
         table.rows.append(
             [
@@ -456,7 +494,37 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(
             f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
         ) from None
+    from pydantic import ValidationError
+
+    from api.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:  # e.g. a weak ROSTER_ADMIN_TOKEN
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise CliError(f"server settings: {problems}", EXIT_INPUT) from None
     run(host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Start a Celery worker; returns when it stops."""
+    try:
+        from api.settings import Settings
+        from api.worker import run_worker
+    except ImportError as exc:  # the api extra is not installed
+        raise CliError(
+            f"the worker needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
+        ) from None
+    settings = Settings()
+    if not settings.broker_url:
+        raise CliError(
+            "no broker configured: set ROSTER_BROKER_URL, e.g. "
+            "amqp://guest:guest@127.0.0.1:5672// (without one, 'roster serve' solves "
+            "in-process)",
+            EXIT_INPUT,
+        )
+    run_worker(settings, concurrency=args.concurrency, loglevel=args.loglevel)
     return EXIT_OK
 
 
@@ -467,6 +535,7 @@ COMMANDS = {
     "scenarios": cmd_scenarios,
     "schema": cmd_schema,
     "serve": cmd_serve,
+    "worker": cmd_worker,
 }
 
 
@@ -485,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _utf8(out)
     _utf8(err)
     debug = False
+    lang: Lang = default_lang()
     try:
         parser = build_parser()
         try:
@@ -492,6 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as e:  # --help, --version
             return int(e.code or 0)
         debug = args.debug
+        lang = getattr(args, "lang", None) or lang
         if not args.command:
             parser.print_help(out)
             return EXIT_INPUT
@@ -501,10 +572,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"({time.monotonic() - started:.1f} s)", file=err)
         return code
     except InputError as e:
-        print(f"error: {e}", file=err)
+        print(msg("error", lang, text=e), file=err)
         return EXIT_INPUT
     except CliError as e:
-        print(f"error: {e}", file=err)
+        print(msg("error", lang, text=e), file=err)
         return e.code
     except BrokenPipeError:  # e.g. `roster solve ... | head`: the reader left
         with contextlib.suppress(OSError):
@@ -512,16 +583,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_BUG
     except KeyboardInterrupt:
-        print("interrupted; nothing written", file=err)
+        print(msg("interrupted", lang), file=err)
         return 130
     except Exception as e:  # noqa: BLE001 - the last line of defence: no traceback for users
         if debug:
             traceback.print_exc(file=err)
-        print(
-            f"internal error: {type(e).__name__}: {e}\nThis is a bug, not a mistake in "
-            "your input; run again with --debug for details and report it.",
-            file=err,
-        )
+        print(msg("internal_error", lang, kind=type(e).__name__, text=e), file=err)
         return EXIT_BUG
 
 

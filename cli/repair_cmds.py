@@ -34,11 +34,15 @@ from cli.common import (
     date_arg,
     horizon_line,
     load_problem,
+    nothing_written,
     positive_float,
     positive_int,
     print_findings,
+    print_input_warnings,
     read_roster_file,
+    scenario_ref,
 )
+from cli.lang import add_lang_argument, count, msg, rule_name, status_word
 from roster.errors import InputError, Issue
 from roster.model import Problem, Roster, Status
 
@@ -67,6 +71,7 @@ def register(subparsers: Any) -> dict[str, Any]:
     )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_lang_argument(js)
 
     e = subparsers.add_parser(
         "explain",
@@ -111,7 +116,11 @@ def register(subparsers: Any) -> dict[str, Any]:
         metavar="DATE",
         help="first day that may change (default: the events file's, else the earliest event)",
     )
-    r.add_argument("--out", metavar="DIR", help="write roster.json and changes.csv here")
+    r.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write the new roster's files (as `roster solve` does) and changes.csv here",
+    )
 
     s = subparsers.add_parser(
         "substitutes",
@@ -200,12 +209,14 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.precheck import precheck
     from solver.diagnose import best_effort, find_conflict
 
+    lang = args.lang
     problem = load_problem(args.scenario, args.start, args.weeks)
     findings = precheck(problem)
     if not args.json:
-        print(horizon_line(problem), file=out)
-        print_findings(findings, problem, out)
-        print(f"Diagnosing (up to {args.time_limit:g} s)...", file=err)
+        print(horizon_line(problem, lang), file=out)
+        print_input_warnings(args.scenario, problem, out, lang)
+        print_findings(findings, problem, out, lang)
+        print(msg("diagnosing", lang, limit=f"{args.time_limit:g}"), file=err)
     conflict = find_conflict(problem, time_limit=args.time_limit)
     exp = explain(
         problem,
@@ -214,6 +225,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         minimal=conflict.minimal,
         elapsed=conflict.elapsed,
         structural=conflict.structural,
+        lang=lang,
     )
     data: dict[str, Any] = {
         "explanation": exp.model_dump(mode="json"),
@@ -224,12 +236,12 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     if not args.json:
         print(exp.text(), file=out)
-        print(f"(diagnosis {conflict.elapsed:.1f} s, {conflict.probes} probe solves)", file=out)
+        print(msg("diagnosis_time", lang, time=conflict.elapsed, probes=conflict.probes), file=out)
     if args.soft:
         result, report = best_effort(problem, args.time_limit, args.workers)
         if result.roster is None or report is None:
             if not args.json:
-                print(f"No roster even with soft rules within {args.time_limit:g} s.", file=out)
+                print(msg("no_soft_roster", lang, limit=f"{args.time_limit:g}"), file=out)
         else:
             code = EXIT_OK
             data["soft"] = {
@@ -238,19 +250,17 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             }
             if not args.json:
                 n = len(report.violations)
-                print(
-                    f"\nA roster anyway (hard rules as heavy costs): {n} shortfall"
-                    f"{'s' if n != 1 else ''} under the original rules:",
-                    file=out,
-                )
+                print("\n" + count("soft_roster", n, lang), file=out)
                 for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
-                    print(f"  - [{v.rule}] {v.message}", file=out)
+                    print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
                 if n > MAX_VIOLATIONS_SHOWN:
-                    print(f"  ... and {n - MAX_VIOLATIONS_SHOWN} more", file=out)
+                    print(msg("and_more", lang, n=n - MAX_VIOLATIONS_SHOWN), file=out)
             if args.out:
                 paths = _write_roster(Path(args.out), problem, result.roster, args.scenario)
                 if not args.json:
-                    print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
+                    print(
+                        msg("wrote_files", lang, files=", ".join(str(p) for p in paths)), file=out
+                    )
     if args.json:
         _dump(data, out)
     return code
@@ -266,12 +276,12 @@ def cmd_analyze(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.breakdown import breakdown, format_breakdown
 
     problem, roster, _doc = _problem_and_roster(args)
-    b = breakdown(problem, roster)
+    b = breakdown(problem, roster, lang=args.lang)
     if args.json:
         _dump(b.model_dump(mode="json"), out)
     else:
-        print(horizon_line(problem), file=out)
-        print(format_breakdown(b, args.top), file=out)
+        print(horizon_line(problem, args.lang), file=out)
+        print(format_breakdown(b, args.top, args.lang), file=out)
     return EXIT_OK if b.ok else EXIT_VIOLATIONS
 
 
@@ -285,49 +295,66 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from roster.events import changes_csv, format_changes, read_events
     from solver.reroster import reroster
 
+    lang = args.lang
     problem, roster, _doc = _problem_and_roster(args)
     events, file_from = read_events(Path(args.events), problem)
     start = args.from_date or file_from
     if not args.json:
-        print(horizon_line(problem), file=out)
+        print(horizon_line(problem, lang), file=out)
     res = reroster(problem, roster, events, start, time_limit=args.time_limit, workers=args.workers)
     if args.json:
         _dump(res.model_dump(mode="json", exclude={"problem"}), out)
     else:
-        for line in res.notes:
+        for line in res.notes_vi if lang == "vi" else res.notes:
             print(f"  - {line}", file=out)
         print(
-            f"Status: {res.status.value}   changed cells {res.changed_cells}   objective "
-            f"{res.objective}   time {res.wall_time:.1f} s",
+            msg(
+                "reroster_status",
+                lang,
+                status=status_word(res.status.value, lang),
+                cells=res.changed_cells,
+                objective=res.objective,
+                time=res.wall_time,
+            ),
             file=out,
         )
         if res.roster is not None:
-            print(format_changes(res.changes, problem), file=out)
+            print(format_changes(res.changes, res.problem or problem, lang), file=out)
             if res.report is not None and res.report.violations:
-                print(f"Referee: {len(res.report.violations)} hard rule(s) broken:", file=out)
+                print(msg("referee_broken_n", lang, n=len(res.report.violations)), file=out)
                 for v in res.report.violations[:MAX_VIOLATIONS_SHOWN]:
-                    print(f"  - [{v.rule}] {v.message}", file=out)
+                    print(f"  - [{rule_name(v.rule, lang)}] {v.message}", file=out)
             elif res.report is not None:
-                print(f"Referee: all hard rules met; objective {res.report.objective}.", file=out)
+                print(msg("referee_ok_objective", lang, objective=res.report.objective), file=out)
     if res.roster is None:
+        nothing = nothing_written(Path(args.out), lang) if args.out else ""
         if not args.json:
-            print(
-                "No roster absorbs these events; run `roster explain` on the scenario with "
-                "the isolations added, or relax a rule.",
-                file=out,
-            )
+            print(msg("reroster_none", lang, nothing=nothing).rstrip(), file=out)
         return EXIT_INFEASIBLE if res.status == Status.infeasible else EXIT_NO_ROSTER
     if args.out:
         assert res.problem is not None
-        paths = _write_roster(
-            Path(args.out),
-            res.problem,
-            res.roster,
-            args.scenario,
-            {"changes.csv": changes_csv(res.changes)},
-        )
+        from roster.outputs import write_outputs
+
+        out_dir = Path(args.out)
+        try:
+            paths = write_outputs(
+                out_dir,
+                res.problem,
+                res.roster,
+                report=res.report,
+                lang=args.lang,
+                scenario=scenario_ref(args.scenario),
+                extra={"changes.csv": changes_csv(res.changes, args.lang, res.problem)},
+            )
+        except OSError as e:
+            raise CliError(
+                msg("cannot_write", args.lang, folder=out_dir, why=e.strerror or e), EXIT_INPUT
+            ) from None
         if not args.json:
-            print(f"Wrote {', '.join(str(p) for p in paths)}", file=out)
+            print(
+                msg("wrote", args.lang, folder=out_dir, files=", ".join(p.name for p in paths)),
+                file=out,
+            )
     # A softened re-roster is the best there is, but it breaks hard rules: say so in the code.
     return EXIT_INFEASIBLE if res.softened else EXIT_OK
 
@@ -359,13 +386,14 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"({problem.horizon.start} to {problem.horizon.end})",
             )
         )
-    res = substitutes(problem, roster, args.staff, args.date, args.shift, top=args.top)
+    lang = args.lang
+    res = substitutes(problem, roster, args.staff, args.date, args.shift, args.top, lang)
     if args.json:
         _dump(res.model_dump(mode="json"), out)
         return EXIT_OK
     print(res.summary, file=out)
     for i, c in enumerate(res.candidates, 1):
-        flag = "" if c.ok else f"  (breaks {c.violations} hard rule(s))"
+        flag = "" if c.ok else msg("breaks_n", lang, n=c.violations)
         print(f"  {i}. {c.name} ({c.staff}), {c.unit}: +{c.delta}{flag}  {c.why}", file=out)
     return EXIT_OK
 
@@ -390,6 +418,6 @@ def cmd_drill(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         _dump(res.model_dump(mode="json"), out)
     else:
-        print(horizon_line(problem), file=out)
-        print(format_drill(res, problem), file=out)
+        print(horizon_line(problem, args.lang), file=out)
+        print(format_drill(res, problem, lang=args.lang), file=out)
     return EXIT_OK if res.ok else EXIT_VIOLATIONS

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.labels import label
 from roster.model import Penalty, Problem, Report, Roster, Violation
 from roster.validation import check, day_label
@@ -47,14 +48,46 @@ class Breakdown(BaseModel):
     penalties: list[Penalty] = Field(default_factory=list)
 
 
-def breakdown(problem: Problem, roster: Roster, report: Report | None = None) -> Breakdown:
-    """The penalty breakdown of ``roster`` (``report``: the referee's, when already at hand)."""
+_WORDS: dict[str, tuple[str, str]] = {
+    "no_day": ("not tied to a day", "không gắn với ngày nào"),
+    "whole_day": ("(whole day)", "(cả ngày)"),
+    "no_person": ("not tied to a person", "không gắn với cán bộ nào"),
+    "no_unit": ("not tied to a unit", "không gắn với đơn vị nào"),
+    "no_post": ("not tied to a post", "không gắn với quầy/nhiệm vụ nào"),
+    "objective": (
+        "Objective {objective} (penalties {total}); ",
+        "Tổng điểm trừ {objective} (từ các quy tắc {total}); ",
+    ),
+    "ok": ("all hard rules met.", "đáp ứng mọi quy tắc bắt buộc."),
+    "broken": ("{n} hard rule(s) broken.", "vi phạm {n} quy tắc bắt buộc."),
+    "By rule": ("By rule", "Theo quy tắc"),
+    "By person": ("By person", "Theo cán bộ"),
+    "By slot": ("By slot", "Theo ca"),
+    "By unit": ("By unit", "Theo đơn vị"),
+    "By post": ("By post", "Theo quầy/nhiệm vụ"),
+    "top": ("{title} (top {n} of {of}):", "{title} ({n} dòng đầu trong {of}):"),
+    "total": ("total", "tổng"),
+}
+
+
+def _w(key: str, lang: str, **fields: object) -> str:
+    en, vi = _WORDS[key]
+    return (vi if lang == "vi" else en).format(**fields)
+
+
+def breakdown(
+    problem: Problem, roster: Roster, report: Report | None = None, lang: str = "en"
+) -> Breakdown:
+    """The penalty breakdown of ``roster`` (``report``: the referee's, when already at hand);
+    the labels in ``lang``."""
     report = report or check(problem, roster)
     total = sum(p.cost for p in report.penalties)
+    vi = lang == "vi"
     staff = {s.id: s for s in problem.staff}
-    shifts = {s.id: s.label for s in problem.site.shifts}
+    shifts = {s.id: (s.name_vi if vi and s.name_vi else s.label) for s in problem.site.shifts}
     units = {u.id: u.name or u.id for u in problem.site.units}
-    posts = {p.id: p.label for p in problem.site.posts}
+    posts = {p.id: (p.name_vi if vi and p.name_vi else p.label) for p in problem.site.posts}
+    day_label_ = (lambda d: date_label(d, "vi")) if vi else day_label
 
     def table(key_of, label_of) -> list[Line]:
         count: dict[str, int] = defaultdict(int)
@@ -83,15 +116,15 @@ def breakdown(problem: Problem, roster: Roster, report: Report | None = None) ->
 
     def slot_label(k: str) -> str:
         if k == NONE:
-            return "not tied to a day"
+            return _w("no_day", lang)
         date, _, shift = k.partition(" ")
-        text = day_label(dt.date.fromisoformat(date))
-        return f"{text}, {shifts.get(shift, shift)}" if shift else f"{text} (whole day)"
+        text = day_label_(dt.date.fromisoformat(date))
+        return f"{text}, {shifts.get(shift, shift)}" if shift else f"{text} {_w('whole_day', lang)}"
 
     def who(k: str) -> str:
         s = staff.get(k)
         if s is None:
-            return "not tied to a person" if k == NONE else k
+            return _w("no_person", lang) if k == NONE else k
         return f"{s.name} ({k})" if s.name else k
 
     return Breakdown(
@@ -99,29 +132,30 @@ def breakdown(problem: Problem, roster: Roster, report: Report | None = None) ->
         total=total,
         ok=report.ok,
         violations=report.violations,
-        by_rule=table(lambda p: p.rule, label),
+        by_rule=table(lambda p: p.rule, lambda r: label(r, lang)),
         by_staff=table(lambda p: p.staff or NONE, who),
         by_slot=table(slot_key, slot_label),
         by_unit=table(
             lambda p: p.unit or NONE,
-            lambda k: units.get(k, "not tied to a unit" if k == NONE else k),
+            lambda k: units.get(k, _w("no_unit", lang) if k == NONE else k),
         ),
         by_post=table(
             lambda p: p.post or NONE,
-            lambda k: posts.get(k, "not tied to a post" if k == NONE else k),
+            lambda k: posts.get(k, _w("no_post", lang) if k == NONE else k),
         ),
         penalties=sorted(report.penalties, key=lambda p: -p.cost),
     )
 
 
-def format_breakdown(b: Breakdown, top: int = 10) -> str:
+def format_breakdown(b: Breakdown, top: int = 10, lang: str = "en") -> str:
     """The breakdown as text tables (the ``top`` rows of each)."""
     lines = [
-        f"Objective {b.objective} (penalties {b.total}); "
-        + ("all hard rules met." if b.ok else f"{len(b.violations)} hard rule(s) broken.")
+        _w("objective", lang, objective=b.objective, total=b.total)
+        + (_w("ok", lang) if b.ok else _w("broken", lang, n=len(b.violations)))
     ]
     for v in b.violations[:top]:
-        lines.append(f"  ! [{v.rule}] {v.message}")
+        rule = label(v.rule, "vi") if lang == "vi" else v.rule
+        lines.append(f"  ! [{rule}] {v.message}")
     for title, rows in (
         ("By rule", b.by_rule),
         ("By person", b.by_staff),
@@ -130,14 +164,14 @@ def format_breakdown(b: Breakdown, top: int = 10) -> str:
         ("By post", b.by_post),
     ):
         lines.append("")
-        lines.append(f"{title} (top {min(top, len(rows))} of {len(rows)}):")
+        lines.append(_w("top", lang, title=_w(title, lang), n=min(top, len(rows)), of=len(rows)))
         width = max([len(r.label) for r in rows[:top]] + [10])
         for r in rows[:top]:
             lines.append(
                 f"  {r.label:<{width}}  {r.count:>5} x  {r.cost:>8}  {100 * r.share:5.1f}%"
             )
         lines.append(
-            f"  {'total':<{width}}  {sum(r.count for r in rows):>5} x  "
+            f"  {_w('total', lang):<{width}}  {sum(r.count for r in rows):>5} x  "
             f"{sum(r.cost for r in rows):>8}"
         )
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roster.errors import InputError, Issue, IssueCollector
+from roster.export import csv_safe, date_label
 from roster.index import ProblemIndex
 from roster.io.cells import parse_date
 from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
@@ -42,7 +43,8 @@ class Event(BaseModel):
     (inclusive); for ``positive`` and ``contact`` the policy's isolation period decides when
     ``end`` is not given; for the others it defaults to ``date`` (``post_closed``: to the end of
     the horizon). ``shifts`` limits leave, sickness, remote work and a closure to those shifts
-    (all when empty)."""
+    (all when empty). A close contact in isolation works from home (remote) unless ``sick``
+    says they are ill (then off); the positive case is off."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -52,6 +54,7 @@ class Event(BaseModel):
     post: str | None = None
     end: dt.date | None = None
     shifts: list[str] = Field(default_factory=list)
+    sick: bool = False
     note: str = ""
 
     @model_validator(mode="after")
@@ -67,7 +70,8 @@ class Event(BaseModel):
 
 
 class Isolation(BaseModel):
-    """Someone taken off site by an event: who, why, from when to when."""
+    """Someone taken off site by an event: who, why, from when to when, and whether they work
+    from home meanwhile (``remote``: a close contact who is not ill) or are off."""
 
     staff: str
     name: str = ""
@@ -75,6 +79,7 @@ class Isolation(BaseModel):
     start: dt.date
     end: dt.date
     source: str | None = Field(None, description="For a close contact: the positive case.")
+    remote: bool = Field(False, description="Works from home during the isolation.")
 
 
 class Change(BaseModel):
@@ -98,6 +103,7 @@ class Applied(BaseModel):
     isolated: list[Isolation] = Field(default_factory=list)
     closed: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    notes_vi: list[str] = Field(default_factory=list, description="``notes`` in Vietnamese.")
 
 
 def _who(ix: ProblemIndex, sid: str) -> str:
@@ -139,7 +145,12 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
     absences = list(problem.absences)
     isolated: list[Isolation] = []
     notes: list[str] = []
+    notes_vi: list[str] = []
     closed: list[str] = []
+
+    def vi_day(date: dt.date) -> str:
+        return f"{date.day:02d}/{date.month:02d}"
+
     posts = {p.id: p.model_copy(deep=True) for p in problem.site.posts}
     done: set[str] = set()
 
@@ -152,16 +163,22 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         source: str | None = None,
         absence: AbsenceReason = AbsenceReason.isolation,
         shifts: list[str] | None = None,
+        quarantine: bool = False,
     ) -> None:
-        if sid in done and absence == AbsenceReason.isolation:
-            return
-        if absence == AbsenceReason.isolation:
+        # One isolation per person: the positive case first, then a contact once.
+        if quarantine or absence == AbsenceReason.isolation:
+            if sid in done:
+                return
             done.add(sid)
         s = max(first, start)
         if last < s:
             notes.append(
                 f"{_who(ix, sid)}: {reason} ends {day_label(last)}, before "
                 f"{day_label(start)}; nothing to change"
+            )
+            notes_vi.append(
+                f"{_who(ix, sid)}: {REASONS_VI.get(reason, reason)} kết thúc ngày {vi_day(last)}, "
+                f"trước ngày {vi_day(start)}; không cần thay đổi"
             )
             return
         absences.append(
@@ -175,6 +192,7 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 start=s,
                 end=last,
                 source=source,
+                remote=not absence.is_off,
             )
         )
 
@@ -192,18 +210,39 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         c_last = ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
         for c in contacts:
             isolate(
-                c, "close contact", ev.date, c_last, f"close contact of {ev.staff}", source=ev.staff
+                c,
+                "close contact",
+                ev.date,
+                c_last,
+                f"close contact of {ev.staff}, isolated at home",
+                source=ev.staff,
+                absence=AbsenceReason.remote_only,
+                quarantine=True,
             )
         if contacts:
             notes.append(
                 f"{_who(ix, ev.staff)} tested positive on {day_label(ev.date)}: "
-                f"{len(contacts)} close contact(s) isolated ({rule.contacts})"
+                f"{len(contacts)} close contact(s) isolated at home, working remotely "
+                f"({rule.contacts})"
+            )
+            notes_vi.append(
+                f"{_who(ix, ev.staff)} dương tính ngày {vi_day(ev.date)}: {len(contacts)} người "
+                "tiếp xúc gần cách ly tại nhà, làm việc tại nhà"
             )
     for ev in events:
         if ev.kind == EventKind.contact:
             assert ev.staff is not None
             last = ev.end or ev.date + dt.timedelta(days=(rule.contact_days or rule.days) - 1)
-            isolate(ev.staff, "close contact", ev.date, last, ev.note or "close contact")
+            isolate(
+                ev.staff,
+                "close contact, sick" if ev.sick else "close contact",
+                ev.date,
+                last,
+                ev.note
+                or ("close contact, sick" if ev.sick else "close contact, isolated at home"),
+                absence=AbsenceReason.isolation if ev.sick else AbsenceReason.remote_only,
+                quarantine=True,
+            )
         elif ev.kind in (EventKind.leave, EventKind.sick, EventKind.remote_only):
             assert ev.staff is not None
             last = ev.end or ev.date
@@ -231,6 +270,10 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
             notes.append(
                 f"{post.label} closed from {day_label(first)} to {day_label(last)} ({n} shift(s))"
             )
+            notes_vi.append(
+                f"{post.name_vi or post.label} tạm dừng từ {vi_day(first)} đến {vi_day(last)} "
+                f"({n} ca)"
+            )
     site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
     new = problem.model_copy(update={"site": site, "absences": absences})
     return Applied(
@@ -238,6 +281,7 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         isolated=isolated,
         closed=closed,
         notes=notes,
+        notes_vi=notes_vi,
     )
 
 
@@ -251,7 +295,8 @@ def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str
     if key in cells:
         post = cells[key]
         return f"on_site:{post}" if post else "on_site"
-    return "off" if ix.absence_at(sid, day, shift) is not None else "remote"
+    absence = ix.absence_at(sid, day, shift)
+    return "off" if absence is not None and absence.reason.is_off else "remote"
 
 
 def diff_roster(
@@ -312,51 +357,134 @@ def diff_roster(
     return out
 
 
-def _words(state: str, posts: dict[str, str]) -> str:
-    if state.startswith("on_site:"):
-        pid = state.split(":", 1)[1]
-        return f"on site at {posts.get(pid, pid)}"
-    return {
+_STATE_WORDS = {
+    "en": {
         "on_site": "on site",
+        "on_site_at": "on site at {post}",
         "remote": "remote",
         "off": "off",
         "booked": "test booked",
         "none": "no test",
-    }.get(state, state)
+        "team": "team {team}",
+    },
+    "vi": {
+        "on_site": "trực tiếp tại cơ quan",
+        "on_site_at": "trực tại {post}",
+        "remote": "làm việc tại nhà",
+        "off": "nghỉ",
+        "booked": "có lịch test",
+        "none": "không test",
+        "team": "nhóm {team}",
+    },
+}
+
+#: Reasons of a change, as :func:`diff_roster` and the re-roster write them, in Vietnamese.
+REASONS_VI = {
+    "positive test": "dương tính",
+    "close contact": "tiếp xúc gần, cách ly tại nhà",
+    "close contact, sick": "tiếp xúc gần, bị ốm",
+    "leave": "nghỉ phép",
+    "sick": "nghỉ ốm",
+    "remote only": "chỉ làm việc tại nhà",
+    "covers": "thay thế",
+    "moved": "điều chỉnh",
+    "test plan": "lịch test",
+}
 
 
-def format_changes(changes: list[Change], problem: Problem) -> str:
+def reason_words(reason: str, lang: str = "en") -> str:
+    """A change's reason in ``lang``."""
+    if lang != "vi":
+        return reason
+    if reason.startswith("moved to keep every post covered"):
+        return "chuyển nhóm để đủ người trực các quầy/nhiệm vụ" + reason[
+            len("moved to keep every post covered") :
+        ].replace("cost", "điểm trừ")
+    return REASONS_VI.get(reason, reason)
+
+
+def _words(state: str, posts: dict[str, str], lang: str = "en") -> str:
+    words = _STATE_WORDS["vi" if lang == "vi" else "en"]
+    if state.startswith("on_site:"):
+        pid = state.split(":", 1)[1]
+        return words["on_site_at"].format(post=posts.get(pid, pid))
+    if state.startswith("team:"):
+        k = int(state.split(":", 1)[1])
+        return words["team"].format(team=chr(ord("A") + k))
+    return words.get(state, state)
+
+
+def format_changes(changes: list[Change], problem: Problem, lang: str = "en") -> str:
     """The changes as text, person by person."""
+    vi = lang == "vi"
     if not changes:
-        return "No changes."
-    posts = {p.id: p.label for p in problem.site.posts}
-    shifts = {s.id: s.label for s in problem.site.shifts}
+        return "Không thay đổi." if vi else "No changes."
+    posts = {p.id: (p.name_vi if vi and p.name_vi else p.label) for p in problem.site.posts}
+    shifts = {s.id: (s.name_vi if vi and s.name_vi else s.label) for s in problem.site.shifts}
     by: dict[str, list[Change]] = defaultdict(list)
     for c in changes:
         by[c.staff].append(c)
     cells = sum(1 for c in changes if c.kind == "cell")
-    lines = [
-        f"Changes: {cells} cell(s), {len(changes) - cells} test booking(s), {len(by)} person(s):"
-    ]
+    tests = sum(1 for c in changes if c.kind == "test")
+    teams = sum(1 for c in changes if c.kind == "team")
+    if vi:
+        moved = f", {teams} lượt chuyển nhóm" if teams else ""
+        head_line = f"Thay đổi: {cells} ô lịch, {tests} lịch test{moved}, {len(by)} cán bộ:"
+    else:
+        moved = f", {teams} team move(s)" if teams else ""
+        head_line = (
+            f"Changes: {cells} cell(s), {tests} test booking(s){moved}, {len(by)} person(s):"
+        )
+    lines = [head_line]
     for sid, items in by.items():
         head = f"{items[0].name} ({sid})" if items[0].name else sid
         lines.append(f"  {head}:")
         for c in items:
-            when = day_label(c.date) + (f" {shifts.get(c.shift, c.shift)}" if c.shift else "")
+            day = date_label(c.date, "vi") if vi else day_label(c.date)
+            when = day + (f" {shifts.get(c.shift, c.shift)}" if c.shift else "")
             lines.append(
-                f"    {when}: {_words(c.before, posts)} -> {_words(c.after, posts)}  ({c.reason})"
+                f"    {when}: {_words(c.before, posts, lang)} -> {_words(c.after, posts, lang)}"
+                f"  ({reason_words(c.reason, lang)})"
             )
     return "\n".join(lines)
 
 
-def changes_csv(changes: list[Change]) -> str:
-    """The changes as CSV text (one row per change)."""
+CHANGES_COLUMNS_VI = ["Loại", "Mã CB", "Họ tên", "Ngày", "Ca", "Trước", "Sau", "Lý do"]
+
+
+KINDS_VI = {"cell": "ô lịch", "test": "lịch test", "team": "chuyển nhóm"}
+
+
+def changes_csv(changes: list[Change], lang: str = "en", problem: Problem | None = None) -> str:
+    """The changes as CSV text (one row per change; formula-like text neutralised). In English
+    the values are ids (``on_site:<post>``, ``remote``...); in Vietnamese every header and value
+    is in words."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
+    vi = lang == "vi"
+    posts: dict[str, str] = {}
+    shifts: dict[str, str] = {}
+    if problem is not None:
+        posts = {p.id: (p.name_vi or p.label) if vi else p.label for p in problem.site.posts}
+        shifts = {s.id: (s.name_vi or s.label) if vi else s.id for s in problem.site.shifts}
+    if vi:
+        w.writerow(CHANGES_COLUMNS_VI)
+    else:
+        w.writerow(["kind", "staff", "name", "date", "shift", "before", "after", "reason"])
     for c in changes:
-        w.writerow(
-            [
+        if vi:
+            row = [
+                KINDS_VI.get(c.kind, c.kind),
+                c.staff,
+                c.name,
+                f"{c.date:%d/%m/%Y}",
+                shifts.get(c.shift, c.shift) if c.shift else "",
+                _words(c.before, posts, "vi"),
+                _words(c.after, posts, "vi"),
+                reason_words(c.reason, "vi"),
+            ]
+        else:
+            row = [
                 c.kind,
                 c.staff,
                 c.name,
@@ -366,7 +494,7 @@ def changes_csv(changes: list[Change]) -> str:
                 c.after,
                 c.reason,
             ]
-        )
+        w.writerow([csv_safe(v) for v in row])
     return buf.getvalue()
 
 
@@ -374,7 +502,7 @@ def changes_csv(changes: list[Change]) -> str:
 # reading events
 # ----------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["kind", "staff", "post", "date", "end", "shifts", "note"]
+CSV_COLUMNS = ["kind", "staff", "post", "date", "end", "shifts", "sick", "note"]
 
 
 def check_events(
@@ -509,6 +637,7 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
                     for s in (r.get("shifts") or "").replace(";", ",").split(",")
                     if s.strip()
                 ],
+                "sick": r.get("sick", "").lower() in ("1", "true", "yes", "x", "có"),
                 "note": r.get("note", ""),
             }
             events.append(Event.model_validate(data))

@@ -7,7 +7,7 @@ without words of its own here is still placed and named (by its label). :func:`e
 them into an :class:`Explanation`: one finding per slot (the cap against the posts of that
 slot, as in "Tue 14 Dec, morning: the cap allows 4 of Land Registration's 12 staff on site,
 but counters L1, L2, L3 and the seal task need 5 people"), one per person or other rule, each
-with what would fix it. Pure Python: no solver import.
+with what would fix it. Pure Python: no solver import. ``lang="vi"`` words it all in Vietnamese.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.index import ProblemIndex
 from roster.labels import label
 from roster.model import Problem
@@ -60,56 +61,91 @@ class Explanation(BaseModel):
     minimal: bool = False
     elapsed: float = 0.0
 
+    lang: str = "en"
+
     def text(self) -> str:
         """The explanation as plain text lines."""
+        vi = self.lang == "vi"
         lines = [self.summary]
         for i, f in enumerate(self.findings, 1):
             lines.append(f"{i}. {f.message}")
             if f.fixes:
-                lines.append("   Fix: " + "; or ".join(f.fixes) + ".")
+                if vi:
+                    lines.append("   Cách khắc phục: " + "; hoặc ".join(f.fixes) + ".")
+                else:
+                    lines.append("   Fix: " + "; or ".join(f.fixes) + ".")
         return "\n".join(lines)
 
 
-def _people(n: int) -> str:
+def _people(n: int, lang: str = "en") -> str:
+    if lang == "vi":
+        return f"{n} người"
     return f"{n} person" if n == 1 else f"{n} people"
 
 
-def _and(items: list[str]) -> str:
+def _and(items: list[str], lang: str = "en") -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + (" và " if lang == "vi" else " and ") + items[-1]
 
 
 class _Words:
-    """Names of things, as a head reads them."""
+    """Names of things, as a head reads them (``lang``: en or vi)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, lang: str = "en") -> None:
         self.p = problem
+        self.lang = lang
+        self.vi = lang == "vi"
         self.ix = ProblemIndex(problem)
         self.units = {u.id: (u.name or u.id) for u in problem.site.units}
+
+    def tr(self, en: str, vi: str) -> str:
+        """The sentence in the chosen language."""
+        return vi if self.vi else en
+
+    def and_(self, items: list[str]) -> str:
+        return _and(items, self.lang)
+
+    def people(self, n: int) -> str:
+        return _people(n, self.lang)
+
+    def day(self, date: dt.date) -> str:
+        if self.vi:
+            return date_label(date, "vi")
+        return day_label(date)
+
+    def shift(self, shift: str) -> str:
+        s = self.ix.shift_by_id[shift]
+        return ("ca " + (s.name_vi or s.label).lower()) if self.vi else s.label.lower()
 
     def who(self, sid: str) -> str:
         s = self.ix.staff_by_id.get(sid)
         return f"{s.name} ({sid})" if s is not None and s.name else sid
 
     def slot(self, day: int, shift: str) -> str:
-        return f"{day_label(self.ix.date(day))}, {self.ix.shift_by_id[shift].label.lower()}"
+        return f"{self.day(self.ix.date(day))}, {self.shift(shift)}"
+
+    def _label(self, pid: str) -> str:
+        post = self.ix.post_by_id[pid]
+        return (post.name_vi or post.label) if self.vi else post.label
 
     def post(self, pid: str) -> str:
         post = self.ix.post_by_id[pid]
         if post.kind.value == "task":
-            return f"the {post.label} task"
-        return f"counter {post.label}"
+            return self.tr(f"the {post.label} task", f"nhiệm vụ {self._label(pid)}")
+        return self.tr(f"counter {post.label}", f"quầy {self._label(pid)}")
 
     def posts(self, pids: list[str]) -> str:
         """``counters L1, L2, L3 and the Seal task``."""
-        counters = [
-            self.ix.post_by_id[p].label for p in pids if self.ix.post_by_id[p].kind.value != "task"
-        ]
-        tasks = [
-            self.ix.post_by_id[p].label for p in pids if self.ix.post_by_id[p].kind.value == "task"
-        ]
+        counters = [self._label(p) for p in pids if self.ix.post_by_id[p].kind.value != "task"]
+        tasks = [self._label(p) for p in pids if self.ix.post_by_id[p].kind.value == "task"]
         parts = []
+        if self.vi:
+            if counters:
+                parts.append("quầy " + ", ".join(counters))
+            if tasks:
+                parts.append("nhiệm vụ " + self.and_(tasks))
+            return self.and_(parts)
         if counters:
             parts.append(("counters " if len(counters) > 1 else "counter ") + ", ".join(counters))
         if tasks:
@@ -117,10 +153,15 @@ class _Words:
         return _and(parts)
 
     def unit(self, uid: str | None) -> str:
-        return "the whole site" if uid is None else self.units.get(uid, uid)
+        if uid is None:
+            return self.tr("the whole site", "toàn cơ quan")
+        return self.units.get(uid, uid)
 
     def team(self, k: int) -> str:
-        return f"team {k + 1}"
+        return self.tr(f"team {k + 1}", f"nhóm {k + 1}")
+
+    def rule(self, rule: str) -> str:
+        return label(rule, self.lang).lower()
 
 
 def ref(problem: Problem, key: Key, ix: ProblemIndex | None = None) -> RuleRef:
@@ -151,30 +192,44 @@ def explain(
     minimal: bool = False,
     elapsed: float = 0.0,
     structural: bool = False,
+    lang: str = "en",
 ) -> Explanation:
     """Put a conflict (the keys of a diagnosis) in words: slot findings first, then people."""
-    w = _Words(problem)
+    w = _Words(problem, lang)
     refs = [ref(problem, k, w.ix) for k in keys]
     if status == "feasible":
         return Explanation(
             status=status,
-            summary="A roster meeting every hard rule exists; nothing to explain.",
+            summary=w.tr(
+                "A roster meeting every hard rule exists; nothing to explain.",
+                "Có lịch đáp ứng mọi quy tắc bắt buộc; không có gì cần giải thích.",
+            ),
             elapsed=elapsed,
+            lang=lang,
         )
     if status != "infeasible":
         return Explanation(
             status=status,
-            summary="The diagnosis ran out of time before it "
-            "could prove which rules conflict; try a longer time limit.",
+            summary=w.tr(
+                "The diagnosis ran out of time before it could prove which rules conflict; "
+                "try a longer time limit.",
+                "Hết thời gian trước khi chứng minh được các quy tắc nào mâu thuẫn; hãy tăng "
+                "thời gian (--time-limit).",
+            ),
             elapsed=elapsed,
+            lang=lang,
         )
     if structural or not keys:
         return Explanation(
             status=status,
-            summary="No roster exists even with every rule "
-            "switched off: the input itself is contradictory (check fixed "
-            "teams and the number of teams).",
+            summary=w.tr(
+                "No roster exists even with every rule switched off: the input itself is "
+                "contradictory (check fixed teams and the number of teams).",
+                "Không có lịch nào kể cả khi tắt mọi quy tắc: bản thân dữ liệu đã mâu thuẫn "
+                "(kiểm tra các nhóm cố định và số nhóm).",
+            ),
             elapsed=elapsed,
+            lang=lang,
         )
     by_slot: dict[tuple[int, str], list[Key]] = defaultdict(list)
     by_staff: dict[str, list[Key]] = defaultdict(list)
@@ -198,12 +253,23 @@ def explain(
     for k in other:
         findings.append(_other_finding(w, k))
     n = len(keys)
-    summary = (
-        f"No roster can meet every hard rule. These {n} rule"
-        f"{'s' if n != 1 else ''} conflict"
-        + (" (a minimal set: drop any one and the rest can hold)" if minimal else "")
-        + ":"
-    )
+    if w.vi:
+        summary = (
+            f"Không lịch nào đáp ứng được mọi quy tắc bắt buộc. {n} quy tắc sau mâu thuẫn nhau"
+            + (
+                " (tối thiểu: bỏ bất kỳ quy tắc nào thì phần còn lại đáp ứng được)"
+                if minimal
+                else ""
+            )
+            + ":"
+        )
+    else:
+        summary = (
+            f"No roster can meet every hard rule. These {n} rule"
+            f"{'s' if n != 1 else ''} conflict"
+            + (" (a minimal set: drop any one and the rest can hold)" if minimal else "")
+            + ":"
+        )
     return Explanation(
         status=status,
         summary=summary,
@@ -211,6 +277,7 @@ def explain(
         rules=refs,
         minimal=minimal,
         elapsed=elapsed,
+        lang=lang,
     )
 
 
@@ -232,16 +299,40 @@ def _slot_finding(
     if caps and unders:
         for k in caps:
             unit = k[1].unit
-            cap, headcount = _cap_of(w, unit)
-            parts.append(f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site")
-            fixes.append(f"raise the cap of {w.unit(unit)} to {need}")
+            cap, headcount = _cap_of(w, unit, d)
+            parts.append(
+                w.tr(
+                    f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site",
+                    f"giới hạn chỉ cho {cap}/{headcount} cán bộ của {w.unit(unit)} làm việc "
+                    "trực tiếp tại cơ quan",
+                )
+            )
+            fixes.append(
+                w.tr(
+                    f"raise the cap of {w.unit(unit)} to {need} ({cap_setting(unit, need)})",
+                    f"nâng giới hạn của {w.unit(unit)} lên {need} ({cap_setting(unit, need)})",
+                )
+            )
         post_words = w.posts(posts)
-        parts_text = " and ".join(parts)
-        msg = f"{when}: {parts_text}, but {post_words} need {_people(need)}."
+        parts_text = w.tr(" and ", " và ").join(parts)
+        msg = w.tr(
+            f"{when}: {parts_text}, but {post_words} need {_people(need)}.",
+            f"{when}: {parts_text}, nhưng {post_words} cần {w.people(need)}.",
+        )
         if len(posts) > 1:
-            fixes.append(f"close one of {post_words} in this shift (or lower its minimum)")
+            fixes.append(
+                w.tr(
+                    f"close one of {post_words} in this shift (or lower its minimum)",
+                    f"tạm dừng một trong {post_words} ở ca này (hoặc giảm số người tối thiểu)",
+                )
+            )
         else:
-            fixes.append(f"close {post_words} in this shift (or lower its minimum)")
+            fixes.append(
+                w.tr(
+                    f"close {post_words} in this shift (or lower its minimum)",
+                    f"tạm dừng {post_words} ở ca này (hoặc giảm số người tối thiểu)",
+                )
+            )
         cap_units = {k[1].unit if k[1].unit is not None else "site" for k in caps}
         for p in posts:
             post = ix.post_by_id[p]
@@ -250,11 +341,19 @@ def _slot_finding(
             outside = sorted({ix.staff_by_id[s].unit for s in ix.qualified_staff[p]} - cap_units)
             others = [u for u in w.units if u not in cap_units]
             if outside:
-                fixes.append(f"let {w.post(p)} be done by {_and([w.unit(u) for u in outside])}")
-            elif post.skill and others:
+                units_ = w.and_([w.unit(u) for u in outside])
                 fixes.append(
-                    f"let {w.post(p)} be done by {_and([w.unit(u) for u in others])} "
-                    f"(give the skill '{post.skill}' to one of its staff)"
+                    w.tr(f"let {w.post(p)} be done by {units_}", f"giao {w.post(p)} cho {units_}")
+                )
+            elif post.skill and others:
+                units_ = w.and_([w.unit(u) for u in others])
+                fixes.append(
+                    w.tr(
+                        f"let {w.post(p)} be done by {units_} "
+                        f"(give the skill '{post.skill}' to one of its staff)",
+                        f"giao {w.post(p)} cho {units_} (bổ sung kỹ năng '{post.skill}' cho một "
+                        "cán bộ ở đó)",
+                    )
                 )
     else:
         for k in unders:
@@ -262,30 +361,93 @@ def _slot_finding(
             post = ix.post_by_id[p]
             q = ix.qualified_staff[p]
             free = [s for s in q if ix.available(s, d, sh)]
-            skill = f" holding '{post.skill}'" if post.skill else ""
-            parts.append(
-                f"{w.post(p)} needs {_people(ix.needs[p][(d, sh)].min)}{skill} "
-                f"({len(free)} of {len(q)} qualified are available)"
-            )
+            n_min = ix.needs[p][(d, sh)].min
+            if w.vi:
+                skill = f" có kỹ năng '{post.skill}'" if post.skill else ""
+                parts.append(
+                    f"{w.post(p)} cần {w.people(n_min)}{skill} "
+                    f"(chỉ {len(free)}/{len(q)} người đủ điều kiện có mặt được)"
+                )
+            else:
+                skill = f" holding '{post.skill}'" if post.skill else ""
+                parts.append(
+                    f"{w.post(p)} needs {_people(n_min)}{skill} "
+                    f"({len(free)} of {len(q)} qualified are available)"
+                )
             staff += free[:6]
-            fixes.append(f"lower the minimum of {w.post(p)} or close it in this shift")
+            fixes.append(
+                w.tr(
+                    f"lower the minimum of {w.post(p)} or close it in this shift",
+                    f"giảm số người tối thiểu của {w.post(p)} hoặc tạm dừng ở ca này",
+                )
+            )
             if post.skill:
-                fixes.append(f"train more staff in '{post.skill}'")
+                fixes.append(
+                    w.tr(
+                        f"train more staff in '{post.skill}'",
+                        f"bồi dưỡng thêm cán bộ có kỹ năng '{post.skill}'",
+                    )
+                )
+        floors: dict[str | None, int] = {
+            k[1].unit: ix.presence_floors.get((k[1].unit or "", d, sh), 0)
+            for k in keys
+            if k[0] == "presence"
+        }
+        for unit, floor in floors.items():
+            parts.append(
+                w.tr(
+                    f"{w.unit(unit)} must keep at least {floor} on site (its presence floor)",
+                    f"{w.unit(unit)} phải có ít nhất {floor} người làm việc trực tiếp "
+                    "(mức tối thiểu của đơn vị)",
+                )
+            )
+            fixes.append(
+                w.tr(
+                    f"lower the presence floor of {w.unit(unit)} in this shift "
+                    "(policy.yaml: presence.floors)",
+                    f"giảm mức tối thiểu của {w.unit(unit)} ở ca này "
+                    "(policy.yaml: presence.floors)",
+                )
+            )
         for k in caps:
             unit = k[1].unit
-            cap, headcount = _cap_of(w, unit)
-            parts.append(f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site")
-            fixes.append(f"raise the cap of {w.unit(unit)}")
+            cap, headcount = _cap_of(w, unit, d)
+            want = max(cap + 1, floors.get(unit, 0))
+            parts.append(
+                w.tr(
+                    f"the cap allows {cap} of {w.unit(unit)}'s {headcount} staff on site",
+                    f"giới hạn chỉ cho {cap}/{headcount} cán bộ của {w.unit(unit)} làm việc "
+                    "trực tiếp tại cơ quan",
+                )
+            )
+            fixes.append(
+                w.tr(
+                    f"raise the cap of {w.unit(unit)} ({cap_setting(unit, want)})",
+                    f"nâng giới hạn của {w.unit(unit)} ({cap_setting(unit, want)})",
+                )
+            )
         for k in overs:
             p = _post(k[1])
-            parts.append(f"{w.post(p)} takes at most {ix.needs[p][(d, sh)].max}")
-            fixes.append(f"raise the maximum of {w.post(p)}")
+            n_max = ix.needs[p][(d, sh)].max
+            parts.append(
+                w.tr(f"{w.post(p)} takes at most {n_max}", f"{w.post(p)} nhận tối đa {n_max} người")
+            )
+            fixes.append(
+                w.tr(f"raise the maximum of {w.post(p)}", f"tăng số người tối đa của {w.post(p)}")
+            )
         if mix:
-            parts.append("only one team may be on site")
-            fixes.append("let the teams mix in this shift (make the team rule soft)")
+            parts.append(w.tr("only one team may be on site", "chỉ một nhóm được có mặt"))
+            fixes.append(
+                w.tr(
+                    "let the teams mix in this shift (make the team rule soft)",
+                    "cho hai nhóm cùng làm việc ở ca này (chuyển quy tắc nhóm thành không bắt "
+                    "buộc)",
+                )
+            )
         msg = f"{when}: " + "; ".join(parts) + "."
     if absent:
-        msg += " Absent then: " + _and([w.who(s) for s in absent]) + "."
+        msg += w.tr(" Absent then: ", " Vắng mặt khi đó: ") + w.and_([w.who(s) for s in absent])
+        msg += "."
         staff += absent
     return Finding(
         message=msg,
@@ -303,11 +465,19 @@ def _post(scope: Scope) -> str:
     return scope.post
 
 
-def _cap_of(w: _Words, unit: str | None) -> tuple[int, int]:
-    for kind, u, members, cap in w.ix.cap_scopes:
+def _cap_of(w: _Words, unit: str | None, day: int) -> tuple[int, int]:
+    for kind, u, members, _cap in w.ix.cap_scopes:
         if (kind == "site" and unit is None) or (kind == "unit" and u == unit):
-            return cap, len(members)
+            return w.ix.cap_on(kind, u, len(members), day), len(members)
     return 0, 0
+
+
+def cap_setting(unit: str | None, value: int) -> str:
+    """The policy.yaml setting that raises a scope's cap to ``value``: a per-unit override
+    (``cap.overrides``) for a unit, ``cap.max_on_site`` for the whole site."""
+    if unit is None:
+        return f"policy.yaml: cap.max_on_site: {value}"
+    return f"policy.yaml: cap.overrides: [{{unit: {unit}, max_on_site: {value}}}]"
 
 
 def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
@@ -319,37 +489,82 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
     for rule, scope in keys:
         if rule == "availability":
             spans = [
-                f"{a.reason.value} {day_label(a.start)}"
-                + (f" - {day_label(a.end)}" if a.end != a.start else "")
+                f"{_reason(a.reason.value, w)} {w.day(a.start)}"
+                + (f" - {w.day(a.end)}" if a.end != a.start else "")
                 for a in ix.absences_by_staff[sid]
             ]
-            parts.append(f"is absent ({_and(spans) or 'recorded absence'})")
-            fixes.append(f"find someone else for {who}'s duties, or shorten the absence")
+            default = w.tr("recorded absence", "lịch vắng mặt đã ghi")
+            parts.append(w.tr("is absent", "vắng mặt") + f" ({w.and_(spans) or default})")
+            fixes.append(
+                w.tr(
+                    f"find someone else for {who}'s duties, or shorten the absence",
+                    f"tìm người khác làm thay {who}, hoặc rút ngắn thời gian vắng",
+                )
+            )
         elif rule == "teams.rotation":
             team = person.team
             t = f" ({w.team(team)})" if team is not None else ""
-            parts.append(f"may be on site only in their team's shifts{t}")
-            fixes.append(f"move {who} to the other team or take them out of the rotation")
+            parts.append(
+                w.tr(
+                    f"may be on site only in their team's shifts{t}",
+                    f"chỉ được có mặt trong các ca của nhóm mình{t}",
+                )
+            )
+            fixes.append(
+                w.tr(
+                    f"move {who} to the other team or take them out of the rotation",
+                    f"chuyển {who} sang nhóm kia hoặc cho ra khỏi lịch luân phiên",
+                )
+            )
         elif rule == "teams.balance":
-            parts.append("is bound by the balance of team sizes")
+            parts.append(
+                w.tr(
+                    "is bound by the balance of team sizes",
+                    "bị ràng buộc bởi quy mô cân bằng giữa các nhóm",
+                )
+            )
         elif rule == "tests.coverage":
-            parts.append("needs a valid rapid test on each day on site")
-            fixes.append("allow more tests a day, or make the test rule soft")
+            parts.append(
+                w.tr(
+                    "needs a valid rapid test on each day on site",
+                    "cần kết quả test nhanh còn hiệu lực mỗi ngày làm việc trực tiếp",
+                )
+            )
+            fixes.append(
+                w.tr(
+                    "allow more tests a day, or make the test rule soft",
+                    "tăng số lượt test mỗi ngày, hoặc chuyển quy tắc test thành không bắt buộc",
+                )
+            )
         elif isinstance(scope, FixedScope):
             f = w.p.fixed[scope.index]
-            what = "on site" if f.on_site else "not on site"
-            at = f" at {w.post(f.post)}" if f.post else ""
-            parts.append(
-                f"was fixed {what}{at} on {day_label(f.date)} ({ix.shift_by_id[f.shift].label})"
-            )
-            fixes.append(f"unfix {who}'s cell on {day_label(f.date)}")
+            day = w.day(f.date)
+            if w.vi:
+                what = "làm việc trực tiếp" if f.on_site else "không làm việc trực tiếp"
+                at = f" tại {w.post(f.post)}" if f.post else ""
+                parts.append(f"đã được cố định {what}{at} {day} ({w.shift(f.shift)})")
+                fixes.append(f"bỏ cố định ô lịch của {who} ngày {day}")
+            else:
+                what = "on site" if f.on_site else "not on site"
+                at = f" at {w.post(f.post)}" if f.post else ""
+                parts.append(f"was fixed {what}{at} on {day} ({ix.shift_by_id[f.shift].label})")
+                fixes.append(f"unfix {who}'s cell on {day}")
         elif rule.startswith("contract."):
-            parts.append(f"is bound by the contract '{person.contract}' ({label(rule).lower()})")
+            parts.append(
+                w.tr(
+                    f"is bound by the contract '{person.contract}' ({w.rule(rule)})",
+                    f"bị ràng buộc bởi hợp đồng '{person.contract}' ({w.rule(rule)})",
+                )
+            )
             fixes.append(
-                f"relax the contract '{person.contract}' ({label(rule).lower()}) or make it soft"
+                w.tr(
+                    f"relax the contract '{person.contract}' ({w.rule(rule)}) or make it soft",
+                    f"nới hợp đồng '{person.contract}' ({w.rule(rule)}) hoặc chuyển thành không "
+                    "bắt buộc",
+                )
             )
         else:
-            parts.append(f"is bound by {label(rule).lower()}")
+            parts.append(w.tr(f"is bound by {w.rule(rule)}", f"bị ràng buộc bởi {w.rule(rule)}"))
     return Finding(
         message=f"{who}, {w.unit(person.unit)}: " + "; ".join(parts) + ".",
         fixes=fixes,
@@ -358,21 +573,54 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
     )
 
 
+_REASONS_VI = {
+    "leave": "nghỉ phép",
+    "isolation": "cách ly",
+    "sick": "nghỉ ốm",
+    "rest": "nghỉ",
+    "remote_only": "chỉ làm việc tại nhà",
+}
+
+
+def _reason(reason: str, w: _Words) -> str:
+    return _REASONS_VI.get(reason, reason) if w.vi else reason
+
+
 def _other_finding(w: _Words, key: Key) -> Finding:
     rule, scope = key
     if rule == "tests.capacity" and scope.day is not None:
         d = scope.day
         cap = w.p.policy.tests.daily_capacity
+        day = w.day(w.ix.date(d))
         return Finding(
-            message=f"{day_label(w.ix.date(d))}: the testing point can do only {cap} tests.",
-            fixes=["raise the daily test capacity", "make tests valid longer (valid_days)"],
+            message=w.tr(
+                f"{day}: the testing point can do only {cap} tests.",
+                f"{day}: điểm test chỉ làm được {cap} lượt.",
+            ),
+            fixes=[
+                w.tr("raise the daily test capacity", "tăng công suất test mỗi ngày"),
+                w.tr(
+                    "make tests valid longer (valid_days)",
+                    "kéo dài thời hạn hiệu lực của test (valid_days)",
+                ),
+            ],
             rules=[rule],
         )
     if rule == "teams.balance" and scope.unit is not None:
         unit = scope.unit
         return Finding(
-            message=f"In {w.unit(unit)} the team sizes must differ by at most one.",
-            fixes=[f"switch off team balance, or fix fewer teams in {w.unit(unit)}"],
+            message=w.tr(
+                f"In {w.unit(unit)} the team sizes must differ by at most one.",
+                f"Ở {w.unit(unit)} số người các nhóm chỉ được chênh nhau tối đa một.",
+            ),
+            fixes=[
+                w.tr(
+                    f"switch off team balance, or fix fewer teams in {w.unit(unit)}",
+                    f"tắt cân bằng nhóm, hoặc cố định ít nhóm hơn ở {w.unit(unit)}",
+                )
+            ],
             rules=[rule],
         )
-    return Finding(message=f"{label(rule)} ({', '.join(map(str, scope.parts()))}).", rules=[rule])
+    return Finding(
+        message=f"{label(rule, w.lang)} ({', '.join(map(str, scope.parts()))}).", rules=[rule]
+    )

@@ -8,17 +8,17 @@ labels from :mod:`roster.labels`, shift and post names from ``name_vi``.
 
 Grid codes: a post's code (``C1``, ``C2`` ... for counters, ``T1`` ... for essential tasks, in
 the site's order), ``G`` on site for general office work, ``R`` remote, ``-`` off (an absence or
-a closed slot); ``+T`` after the code marks the day's rapid test.
+a closed slot); ``+T`` after the code marks the day's rapid test. In Vietnamese the codes are
+``Q1`` ... (quầy), ``NV1`` ... (nhiệm vụ), ``CQ`` (tại cơ quan, công việc chung), ``Nhà`` (làm
+việc tại nhà) and ``-`` (nghỉ), so that no code reads like a weekday heading (``T2`` is Thứ Hai)
+or a shift (``C`` would be Chiều).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
 import statistics
-import tempfile
 import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -28,8 +28,7 @@ from typing import Any, Literal
 
 from roster.index import ProblemIndex
 from roster.labels import label as rule_label
-from roster.model import Mode, PostKind, Problem, Report, Roster, SolveResult
-from roster.schema import dumps, roster_file
+from roster.model import Mode, PostKind, Problem, Roster
 from roster.validation import summary_figures
 
 Lang = Literal["en", "vi"]
@@ -49,7 +48,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "code": ("Code", "Mã"),
     "kind": ("Kind", "Loại"),
     "slot": ("Shift", "Ca làm việc"),
-    "on_site": ("On site", "Trực tiếp"),
+    "on_site": ("On site", "Tại cơ quan"),
     "cap": ("Cap", "Giới hạn"),
     "site": ("Whole site", "Toàn cơ quan"),
     "tests": ("Tests", "Lượt test"),
@@ -64,14 +63,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule": ("Rule", "Quy tắc"),
     "label": ("What", "Nội dung"),
     "count": ("Count", "Số lần"),
-    "cost": ("Cost", "Điểm phạt"),
+    "cost": ("Cost", "Điểm trừ"),
     "total": ("Total", "Tổng"),
     "unlimited": ("no limit", "không giới hạn"),
     "legend": ("Legend", "Chú thích"),
     "mode.post": ("On site at a post", "Trực tiếp tại quầy/nhiệm vụ"),
-    "mode.general": ("On site, general office work", "Trực tiếp, công việc chung"),
-    "mode.remote": ("Remote (working from home)", "Làm việc từ xa"),
-    "mode.off": ("Off (leave, isolation, closed)", "Nghỉ (phép, cách ly, đóng cửa)"),
+    "mode.general": ("On site, general office work", "Trực tiếp tại cơ quan, công việc chung"),
+    "mode.remote": ("Remote (working from home)", "Làm việc tại nhà"),
+    "mode.off": ("Off (leave, isolation, closed)", "Nghỉ (phép, ốm, cách ly, ngày nghỉ)"),
     "mode.test": ("Rapid test that day", "Test nhanh trong ngày"),
     "sheet.roster": ("Roster", "Lịch"),
     "sheet.headcount": ("Headcount", "Số người"),
@@ -79,10 +78,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.tests": ("Tests", "Test nhanh"),
     "sheet.units": ("On-site days", "Ngày trực tiếp"),
     "sheet.people": ("People", "Cán bộ"),
-    "sheet.penalties": ("Penalties", "Điểm phạt"),
+    "sheet.penalties": ("Penalties", "Điểm trừ"),
     "title.headcount": (
         "On-site headcount per shift (counted toward the cap / cap)",
-        "Số người trực tiếp mỗi ca (tính vào giới hạn / giới hạn)",
+        "Số cán bộ làm việc trực tiếp tại cơ quan mỗi ca (số tính vào giới hạn / giới hạn)",
     ),
     "title.coverage": (
         "Coverage of every post per shift (people / needed)",
@@ -91,13 +90,46 @@ TEXT: dict[str, tuple[str, str]] = {
     "title.tests": ("Rapid tests per day", "Test nhanh theo ngày"),
     "title.units": ("On-site days per person, by unit", "Số ngày trực tiếp mỗi người, theo đơn vị"),
     "title.people": ("On-site days and shifts per person", "Số ngày và ca trực tiếp mỗi người"),
-    "title.penalties": ("Penalties paid, by rule", "Điểm phạt theo quy tắc"),
+    "title.penalties": ("Penalties paid, by rule", "Điểm trừ theo từng quy tắc"),
     "title.grid": ("Roster", "Lịch làm việc"),
     "kind.counter": ("counter", "quầy"),
     "kind.task": ("task", "nhiệm vụ"),
+    "kind.remote": ("duty from home", "trực tại nhà"),
 }
 
 _WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+
+#: Grid codes of the modes, per language (a post's code stands for "on site at the post").
+MODE_CODES: dict[str, dict[str, str]] = {
+    "en": {"general": "G", "remote": "R", "off": "-"},
+    "vi": {"general": "CQ", "remote": "Nhà", "off": "-"},
+}
+TEST_MARK = "+T"
+#: Post code prefixes per language: (counter, task).
+POST_PREFIX: dict[str, tuple[str, str, str]] = {"en": ("C", "T", "H"), "vi": ("Q", "NV", "TN")}
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP CSV-injection guidance), so ``=HYPERLINK(...)`` shows as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_workbook(wb: Any) -> None:
+    """Every text cell of ``wb`` that starts like a formula is stored as text (not a formula)
+    with Excel's quote prefix, so it shows as typed and stays text when edited."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                    c.data_type = "s"
+                    c.quotePrefix = True
 
 
 def t(key: str, lang: Lang = "en") -> str:
@@ -154,11 +186,17 @@ class RosterView:
         for a in roster.assignments:
             if h.contains(a.date):
                 self.on_site[(a.staff, h.day(a.date), a.shift)] = a.post
+        #: Remote duties: (staff, day, shift) -> the remote post served from home.
+        self.remote_duty: dict[tuple[str, int, str], str] = {
+            (r.staff, h.day(r.date), r.shift): r.post
+            for r in roster.remote_duties
+            if h.contains(r.date)
+        }
         self.tests: set[tuple[str, int]] = {
             (x.staff, h.day(x.date)) for x in roster.tests if h.contains(x.date)
         }
         self.unit_name = {u.id: (u.name or u.id) for u in problem.site.units}
-        self.codes = post_codes(problem)
+        self.codes = post_codes(problem, lang)
 
     # ---- labels ---------------------------------------------------------------------------
     def shift_label(self, shift: str) -> str:
@@ -179,7 +217,10 @@ class RosterView:
         return date_label(self.ix.date(day), self.lang)
 
     def slot_label(self, day: int, shift: str) -> str:
-        return f"{self.date_label(day)} {self.shift_label(shift)}"
+        shift_name = self.shift_label(shift)
+        if self.lang == "vi" and not shift_name.lower().startswith("ca "):
+            shift_name = "ca " + shift_name.lower()
+        return f"{self.date_label(day)} {shift_name}"
 
     def team_of(self, staff_id: str) -> int | None:
         team = self.roster.teams.get(staff_id)
@@ -203,7 +244,7 @@ class RosterView:
         absence = self.ix.absence_at(staff_id, day, shift)
         if absence is not None and absence.reason.is_off:
             return Cell("off")
-        return Cell("remote")
+        return Cell("remote", self.remote_duty.get(key))
 
     def test_shift(self, staff_id: str, day: int) -> str:
         """The shift whose cell shows the day's test: the first on site, else the first open,
@@ -229,11 +270,12 @@ class RosterView:
         return out
 
     def code(self, c: Cell) -> str:
-        if c.mode == "post":
+        if c.mode == "post" or (c.mode == "remote" and c.post is not None):
+            # A remote duty shows its post's code in a remote cell (coloured as remote).
             base = self.codes.get(c.post or "", c.post or "?")
         else:
-            base = {"general": "G", "remote": "R", "off": "-"}[c.mode]
-        return base + ("+T" if c.test else "")
+            base = MODE_CODES[self.lang][c.mode]
+        return base + (TEST_MARK if c.test else "")
 
     def on_site_counts(self) -> dict[str, tuple[int, int]]:
         """staff -> (on-site days, on-site shifts)."""
@@ -245,13 +287,17 @@ class RosterView:
         return {s.id: (len(days[s.id]), shifts[s.id]) for s in self.problem.staff}
 
 
-def post_codes(problem: Problem) -> dict[str, str]:
-    """Short grid codes: counters C1, C2 ..., tasks T1, T2 ... in the site's order."""
+def post_codes(problem: Problem, lang: Lang = "en") -> dict[str, str]:
+    """Short grid codes in the site's order: counters C1, C2 ..., tasks T1, T2 ..., duties
+    from home H1, H2 ...; in Vietnamese Q1, Q2 ... (quầy), NV1, NV2 ... (nhiệm vụ) and TN1,
+    TN2 ... (trực tại nhà)."""
+    counter, task, remote = POST_PREFIX[lang]
+    prefix = {PostKind.counter: counter, PostKind.task: task, PostKind.remote: remote}
     out: dict[str, str] = {}
-    n = {PostKind.counter: 0, PostKind.task: 0}
+    n = dict.fromkeys(prefix, 0)
     for p in problem.site.posts:
         n[p.kind] += 1
-        out[p.id] = ("C" if p.kind == PostKind.counter else "T") + str(n[p.kind])
+        out[p.id] = prefix[p.kind] + str(n[p.kind])
     return out
 
 
@@ -431,19 +477,22 @@ def people_table(v: RosterView, figures: Figures) -> Table:
 
 
 def penalties_table(figures: Figures, lang: Lang = "en") -> Table:
-    """Penalties paid, totalled by rule, largest first."""
+    """Penalties paid, totalled by rule, largest first. In English the rule id (the key in
+    policy.yaml) comes first; in Vietnamese only the rule's name."""
+    vi = lang == "vi"
+    columns = [t("label", lang), t("count", lang), t("cost", lang)]
     table = Table(
         "penalties",
         t("title.penalties", lang),
-        [t("rule", lang), t("label", lang), t("count", lang), t("cost", lang)],
-        lead=2,
+        columns if vi else [t("rule", lang), *columns],
+        lead=1 if vi else 2,
     )
     rows = sorted(figures["penalties"], key=lambda r: (-r["cost"], r["rule"]))
     for r in rows:
-        table.rows.append([r["rule"], rule_label(r["rule"], lang), r["count"], r["cost"]])
-    table.rows.append(
-        [t("total", lang), "", sum(r["count"] for r in rows), sum(r["cost"] for r in rows)]
-    )
+        row = [rule_label(r["rule"], lang), r["count"], r["cost"]]
+        table.rows.append(row if vi else [r["rule"], *row])
+    total = [sum(r["count"] for r in rows), sum(r["cost"] for r in rows)]
+    table.rows.append([t("total", lang), *total] if vi else [t("total", lang), "", *total])
     return table
 
 
@@ -512,7 +561,12 @@ def _width(text: str) -> int:
 
 
 def format_table(
-    table: Table, *, max_width: int = 160, max_rows: int | None = None, title: bool = True
+    table: Table,
+    *,
+    max_width: int = 160,
+    max_rows: int | None = None,
+    title: bool = True,
+    lang: Lang = "en",
 ) -> str:
     """Aligned plain text. Numbers align right. Columns past ``max_width`` are dropped (the
     ``lead`` columns stay) and rows past ``max_rows`` cut, each with a note saying so."""
@@ -548,9 +602,13 @@ def format_table(
             lines.append("  ".join("-" * widths[i] for i in keep))
     dropped = ncol - len(keep)
     if rows_cut:
-        lines.append(f"... and {rows_cut} more rows")
+        lines.append(
+            f"... và {rows_cut} dòng nữa" if lang == "vi" else f"... and {rows_cut} more rows"
+        )
     if dropped:
-        lines.append(f"... and {dropped} more columns")
+        lines.append(
+            f"... và {dropped} cột nữa" if lang == "vi" else f"... and {dropped} more columns"
+        )
     for note in table.notes:
         lines.extend(textwrap.wrap(note, width=120, break_on_hyphens=False))
     return "\n".join(lines)
@@ -568,25 +626,31 @@ def legend_lines(v: RosterView) -> list[str]:
     """What the grid codes mean."""
     lang = v.lang
     parts = [f"{v.codes[p.id]} {v.post_label(p.id)}" for p in v.problem.site.posts]
+    codes = MODE_CODES[lang]
     general = [
-        f"G {t('mode.general', lang)}",
-        f"R {t('mode.remote', lang)}",
-        f"- {t('mode.off', lang)}",
-        f"+T {t('mode.test', lang)}",
+        f"{codes['general']} {t('mode.general', lang)}",
+        f"{codes['remote']} {t('mode.remote', lang)}",
+        f"{codes['off']} {t('mode.off', lang)}",
+        f"{TEST_MARK} {t('mode.test', lang)}",
     ]
     return [", ".join(parts), ", ".join(general)] if parts else [", ".join(general)]
 
 
 def _shift_abbrevs(v: RosterView) -> dict[str, str]:
-    """Short shift headings for the text grid: the ids when all are short, else the labels'
-    first letters when they differ, else the labels' first four letters."""
+    """Short shift headings for the text grid: the labels when all are short (``Sáng``,
+    ``Chiều``), else the ids when all are short (``AM``), else the labels' first three letters
+    (``Mor``, ``Aft``) when they differ, else the ids. Never one letter: ``A`` would read as
+    team A, ``C`` as a counter."""
     ids = v.ix.shift_ids
+    labels = {s: v.shift_label(s) for s in ids}
+    if all(len(x) <= 5 for x in labels.values()) and len(set(labels.values())) == len(ids):
+        return labels
     if all(len(s) <= 4 for s in ids):
         return {s: s for s in ids}
-    first = {s: v.shift_label(s)[:1].upper() for s in ids}
-    if len(set(first.values())) == len(ids):
-        return first
-    return {s: v.shift_label(s)[:4] for s in ids}
+    three = {s: labels[s][:3] for s in ids}
+    if len(set(three.values())) == len(ids):
+        return three
+    return {s: s for s in ids}
 
 
 def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
@@ -630,14 +694,25 @@ def text_grid(v: RosterView, *, max_people: int = 40, max_days: int = 7) -> str:
         )
         lines.append((left + "  " + right).rstrip())
     cut = []
+    vi = lang == "vi"
     if len(people) > len(shown):
-        cut.append(f"first {len(shown)} of {len(people)} people")
+        cut.append(
+            f"{len(shown)}/{len(people)} cán bộ đầu"
+            if vi
+            else f"first {len(shown)} of {len(people)} people"
+        )
     if len(days) < len(open_days):
-        cut.append(f"first {len(days)} of {len(open_days)} open days")
-    if cut:
+        cut.append(
+            f"{len(days)}/{len(open_days)} ngày làm việc đầu"
+            if vi
+            else f"first {len(days)} of {len(open_days)} open days"
+        )
+    if cut and vi:
+        lines.append(f"(chỉ hiện {' và '.join(cut)}; lịch đầy đủ trong roster.xlsx và roster.pdf)")
+    elif cut:
         lines.append(f"(showing the {' and the '.join(cut)}; the full grid is in roster.xlsx)")
     extra = []
-    if any(abbrev[s] != s for s in abbrev):
+    if any(abbrev[s] != v.shift_label(s) for s in abbrev):
         extra.append(", ".join(f"{abbrev[s]} {v.shift_label(s)}" for s in v.ix.shift_ids))
     units = sorted({v.ix.staff_by_id[sid].unit for sid in shown}, key=v.ix.unit_ids.index)
     if any(v.unit_name[u] != u for u in units):
@@ -657,6 +732,14 @@ FILL = {"post": "C6EFCE", "general": "DDEBF7", "remote": "FFF2CC", "off": "D9D9D
 def write_xlsx(
     path: Path, problem: Problem, roster: Roster, figures: Figures | None = None, lang: Lang = "en"
 ) -> None:
+    """The workbook of :func:`build_workbook`, saved to ``path`` (the official per-unit sheets
+    are added by :func:`roster.outputs.write_workbook`)."""
+    build_workbook(problem, roster, figures, lang).save(path)
+
+
+def build_workbook(
+    problem: Problem, roster: Roster, figures: Figures | None = None, lang: Lang = "en"
+) -> Any:
     """The workbook: a 'Roster' sheet (grid coloured by mode, tests marked, frozen header,
     legend) and one sheet per summary table."""
     from openpyxl import Workbook
@@ -724,11 +807,13 @@ def write_xlsx(
     row += 1
     ws.cell(row=row, column=1, value=t("legend", lang)).font = bold
     row += 1
+    codes = MODE_CODES[lang]
+    first_post = next(iter(v.codes.values()), POST_PREFIX[lang][0] + "1")
     for mode, key, code in (
-        ("post", "mode.post", "C1"),
-        ("general", "mode.general", "G"),
-        ("remote", "mode.remote", "R"),
-        ("off", "mode.off", "-"),
+        ("post", "mode.post", first_post),
+        ("general", "mode.general", codes["general"]),
+        ("remote", "mode.remote", codes["remote"]),
+        ("off", "mode.off", codes["off"]),
     ):
         x = ws.cell(row=row, column=1, value=code)
         x.fill = fills[mode]
@@ -736,7 +821,7 @@ def write_xlsx(
         x.border = box
         ws.cell(row=row, column=2, value=t(key, lang))
         row += 1
-    x = ws.cell(row=row, column=1, value="+T")
+    x = ws.cell(row=row, column=1, value=TEST_MARK)
     x.font = test_font
     x.alignment = centre
     ws.cell(row=row, column=2, value=t("mode.test", lang))
@@ -752,7 +837,8 @@ def write_xlsx(
 
     for table in summary_tables(problem, roster, figures, lang, people=True):
         _table_sheet(wb, table, t(f"sheet.{table.key}", lang))
-    wb.save(path)
+    neutralise_workbook(wb)
+    return wb
 
 
 def _table_sheet(wb: Any, table: Table, name: str) -> None:
@@ -775,78 +861,69 @@ def _table_sheet(wb: Any, table: Table, name: str) -> None:
 
 
 CSV_COLUMNS = ["staff_id", "name", "unit", "team", "date", "shift", "mode", "post"]
+CSV_COLUMNS_VI = ["Mã CB", "Họ tên", "Đơn vị", "Nhóm", "Ngày", "Ca", "Hình thức", "Vị trí"]
+MODE_VI = {
+    "on_site": "trực tiếp tại cơ quan",
+    "remote": "làm việc tại nhà",
+    "off": "nghỉ",
+}
 
 
-def write_roster_csv(path: Path, problem: Problem, roster: Roster) -> None:
+def write_roster_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -> None:
     """One row per person per slot of the horizon (closed slots included, as off); UTF-8 with a
-    BOM so Excel shows Vietnamese names."""
-    v = RosterView(problem, roster)
+    BOM so Excel shows Vietnamese names. In English the values are ids (``on_site``, the shift
+    and post ids) for other programs; in Vietnamese every header and value is in words."""
+    v = RosterView(problem, roster, lang)
+    vi = lang == "vi"
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(CSV_COLUMNS)
+        w.writerow(CSV_COLUMNS_VI if vi else CSV_COLUMNS)
         for sid in v.people:
             person = v.ix.staff_by_id[sid]
             team = team_letter(v.team_of(sid))
+            unit = v.unit_name[person.unit] if vi else person.unit
             for d in range(v.ix.days):
-                date = v.ix.date(d).isoformat()
+                date = v.ix.date(d)
                 for s in v.ix.shift_ids:
                     c = v.cell(sid, d, s)
-                    w.writerow(
-                        [
+                    mode = c.model_mode.value
+                    if vi:
+                        post = v.post_label(c.post) if c.post else ""
+                        if c.mode == "general":
+                            post = t("mode.general", lang)
+                        row = [
                             sid,
                             person.name,
-                            person.unit,
+                            unit,
                             team,
-                            date,
+                            f"{date:%d/%m/%Y}",
+                            v.shift_label(s),
+                            MODE_VI[mode],
+                            post,
+                        ]
+                    else:
+                        row = [
+                            sid,
+                            person.name,
+                            unit,
+                            team,
+                            date.isoformat(),
                             s,
-                            c.model_mode.value,
+                            mode,
                             c.post or "",
                         ]
-                    )
+                    w.writerow([csv_safe(x) for x in row])
 
 
-def write_tests_csv(path: Path, problem: Problem, roster: Roster) -> None:
+def write_tests_csv(path: Path, problem: Problem, roster: Roster, lang: Lang = "en") -> None:
     """The test plan: one row per booked test (staff_id, name, date), by date."""
     names = {s.id: s.name for s in problem.staff}
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["staff_id", "name", "date"])
+        if lang == "vi":
+            w.writerow(["Mã CB", "Họ tên", "Ngày test nhanh"])
+        else:
+            w.writerow(["staff_id", "name", "date"])
         for x in sorted(roster.tests, key=lambda x: (x.date, x.staff)):
-            w.writerow([x.staff, names.get(x.staff, ""), x.date.isoformat()])
-
-
-OUTPUT_FILES = ("roster.xlsx", "roster.csv", "tests.csv", "roster.json")
-
-
-def write_outputs(
-    out_dir: Path,
-    problem: Problem,
-    result: SolveResult,
-    report: Report,
-    lang: Lang = "en",
-    scenario: str | None = None,
-    figures: Figures | None = None,
-) -> list[Path]:
-    """Write the four files into ``out_dir``: all are written to a temporary folder next to it
-    first and moved into place only when every one succeeded, so a failure never leaves
-    half-written output. Returns the final paths."""
-    if result.roster is None:
-        raise ValueError("the result has no roster to write")
-    roster = result.roster
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        write_xlsx(tmp / "roster.xlsx", problem, roster, figures, lang)
-        write_roster_csv(tmp / "roster.csv", problem, roster)
-        write_tests_csv(tmp / "tests.csv", problem, roster)
-        doc = roster_file(problem, roster, result, report, scenario)
-        (tmp / "roster.json").write_text(dumps(doc), encoding="utf-8")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name in OUTPUT_FILES:
-            os.replace(tmp / name, out_dir / name)
-            paths.append(out_dir / name)
-        return paths
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            date = f"{x.date:%d/%m/%Y}" if lang == "vi" else x.date.isoformat()
+            w.writerow([csv_safe(v) for v in [x.staff, names.get(x.staff, ""), date]])

@@ -33,6 +33,8 @@ _WORDS = {
         "test": "Rapid test",
         "cal": "Roster",
         "at": "at",
+        "remote": "Duty from home",
+        "home": "Home (reachable)",
     },
     "vi": {
         "on_site": "Làm việc trực tiếp",
@@ -40,6 +42,8 @@ _WORDS = {
         "test": "Test nhanh",
         "cal": "Lịch làm việc",
         "at": "tại",
+        "remote": "Trực tại nhà",
+        "home": "Tại nhà (liên lạc được)",
     },
 }
 
@@ -149,6 +153,26 @@ def person_calendar(
             f"SUMMARY:{escape(summary)}",
             f"LOCATION:{escape(site_name)}",
             "CATEGORIES:ON-SITE",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
+    duties = sorted(
+        (r for r in roster.remote_duties if r.staff == staff_id and r.shift in shifts),
+        key=lambda r: (r.date, shifts[r.shift].start),
+    )
+    for r in duties:
+        s = shifts[r.shift]
+        end_date = r.date + dt.timedelta(days=1) if s.end <= s.start else r.date
+        summary = f"{words['remote']}: {post_name(r.post)} ({shift_name(r.shift)})"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_uid(calendar_id, staff_id, r.date, r.shift, 'remote')}",
+            f"DTSTAMP:{dtstamp}",
+            f"DTSTART;TZID={TZID}:{_local(r.date, s.start)}",
+            f"DTEND;TZID={TZID}:{_local(end_date, s.end)}",
+            f"SUMMARY:{escape(summary)}",
+            f"LOCATION:{escape(words['home'])}",
+            "CATEGORIES:REMOTE-DUTY",
             "TRANSP:OPAQUE",
             "END:VEVENT",
         ]

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from roster.model import Absence, Contract, Post, Problem, Staff
+from roster.model import Absence, CapOverride, Contract, Post, Problem, Staff
 
 Slot = tuple[int, str]  # (day index, shift id)
 
@@ -123,20 +123,37 @@ class ProblemIndex:
                 for sd in p.slot_demands
                 if h.contains(sd.date)
             }
+            suspensions = [
+                su
+                for su in self.problem.policy.suspensions
+                if p.id in su.posts or p.kind in su.kinds
+            ]
             for d, s in self.open_slots:
+                date = self.date(d)
+                if any(su.applies(p, date, s) for su in suspensions):
+                    continue
                 if (d, s) in overrides:
                     need = overrides[(d, s)]
                 else:
                     need = None
                     wd = self.weekday(d)
                     for dem in p.demands:
-                        if wd in dem.weekdays and (not dem.shifts or s in dem.shifts):
+                        if (
+                            wd in dem.weekdays
+                            and (not dem.shifts or s in dem.shifts)
+                            and dem.covers(date)
+                        ):
                             need = Need(dem.min, dem.max)
                             break
                 if need is not None:
                     per[(d, s)] = need
             out[p.id] = per
         return out
+
+    @cached_property
+    def remote_posts(self) -> set[str]:
+        """Ids of the posts done from home (kind ``remote``)."""
+        return {p.id for p in self.problem.site.posts if p.remote}
 
     def qualified(self, staff_id: str, post_id: str) -> bool:
         post = self.post_by_id[post_id]
@@ -181,36 +198,85 @@ class ProblemIndex:
             return False
         return (not s.external) or self.problem.policy.cap.count_external
 
-    def cap_of(self, headcount: int) -> int:
+    def cap_of(self, headcount: int, unit: str | None = None, date: dt.date | None = None) -> int:
+        """The cap of a scope of ``headcount`` people: of unit ``unit`` (None: the site scope)
+        on ``date`` (None: ignoring the dated overrides), per ``CapRule``."""
         cap = self.problem.policy.cap
-        if cap.max_on_site is not None:
-            value = cap.max_on_site
+        fraction, number = cap.fraction, cap.max_on_site
+        override = self.cap_override(unit, date)
+        if override is not None:
+            fraction, number = override.fraction, override.max_on_site
+        if number is not None:
+            value = number
         else:
-            raw = (cap.fraction or 0.0) * headcount
-            # Guard against float noise such as 1/3 * 9 = 2.9999999999999996.
-            raw = round(raw, 9)
-            if cap.rounding == "floor":
-                value = math.floor(raw)
-            elif cap.rounding == "ceil":
-                value = math.ceil(raw)
-            else:
-                value = math.floor(raw + 0.5)
+            value = round_share(fraction or 0.0, headcount, cap.rounding)
         return max(value, cap.minimum)
+
+    def cap_override(self, unit: str | None, date: dt.date | None) -> CapOverride | None:
+        """The ``CapRule.overrides`` entry that sets the cap of ``unit``'s scope (None: the
+        site scope) on ``date`` (None: only undated overrides), if any."""
+        found = None
+        for o in self.problem.policy.cap.overrides:
+            if (o.covers(date) if date is not None else not o.dated) and o.unit is None:
+                found = o
+        if unit is not None:
+            for o in self.problem.policy.cap.overrides:
+                if (o.covers(date) if date is not None else not o.dated) and o.unit == unit:
+                    found = o
+        return found
+
+    @cached_property
+    def cap_is_dated(self) -> bool:
+        """True when some cap override has dates (the cap of a scope may change by day)."""
+        return any(o.dated for o in self.problem.policy.cap.overrides)
+
+    def cap_on(self, kind: str, unit: str | None, headcount: int, day: int) -> int:
+        """The cap of a scope on ``day`` (dated overrides applied)."""
+        return self.cap_of(headcount, unit if kind == "unit" else None, self.date(day))
 
     @cached_property
     def cap_scopes(self) -> list[tuple[str, str | None, list[str], int]]:
-        """Each cap scope as (scope kind, unit id or None, staff ids counted, cap)."""
+        """Each cap scope as (scope kind, unit id or None, staff ids counted, cap), the cap
+        without dated overrides (``cap_on`` gives a day's cap)."""
         cap = self.problem.policy.cap
         out: list[tuple[str, str | None, list[str], int]] = []
         if "unit" in cap.scopes:
             for u in self.unit_ids:
                 members = [s for s in self.staff_of_unit[u] if self.counts_toward_cap(s)]
                 if members:
-                    out.append(("unit", u, members, self.cap_of(len(members))))
+                    out.append(("unit", u, members, self.cap_of(len(members), u)))
         if "site" in cap.scopes:
             members = [s.id for s in self.problem.staff if self.counts_toward_cap(s.id)]
             if members:
                 out.append(("site", None, members, self.cap_of(len(members))))
+        return out
+
+    # ---- presence floors ----------------------------------------------------------------
+    @cached_property
+    def presence_floors(self) -> dict[tuple[str, int, str], int]:
+        """(unit, day, shift) -> the unit's presence floor in that open slot (only floors
+        above 0), per ``PresenceRule``."""
+        rule = self.problem.policy.presence
+        out: dict[tuple[str, int, str], int] = {}
+        if not rule.floors:
+            return out
+        for fl in rule.floors:
+            units = [fl.unit] if fl.unit is not None else self.unit_ids
+            for u in units:
+                headcount = len(self.staff_of_unit[u])
+                if fl.min is not None:
+                    need = fl.min
+                else:
+                    need = round_share(fl.fraction or 0.0, headcount, fl.rounding)
+                if need <= 0:
+                    continue
+                for d, sh in self.open_slots:
+                    if fl.shifts and sh not in fl.shifts:
+                        continue
+                    if self.weekday(d) not in fl.weekdays or not fl.covers(self.date(d)):
+                        continue
+                    key = (u, d, sh)
+                    out[key] = max(out.get(key, 0), need)
         return out
 
     # ---- teams --------------------------------------------------------------------------
@@ -287,6 +353,17 @@ class ProblemIndex:
         a_end = a_start + a.minutes
         b_start = day_b * 1440 + b.start.hour * 60 + b.start.minute
         return b_start - a_end
+
+
+def round_share(fraction: float, headcount: int, rounding: str) -> int:
+    """``fraction x headcount`` rounded ``floor``, ``ceil`` or ``nearest`` (halves up)."""
+    # Guard against float noise such as 1/3 * 9 = 2.9999999999999996.
+    raw = round(fraction * headcount, 9)
+    if rounding == "floor":
+        return math.floor(raw)
+    if rounding == "ceil":
+        return math.ceil(raw)
+    return math.floor(raw + 0.5)
 
 
 def index(problem: Problem) -> ProblemIndex:

@@ -23,14 +23,51 @@ Never import ortools or fastapi here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 Weight = Annotated[int, Field(ge=0, description="Penalty weight, a whole number >= 0.")]
 Count = Annotated[int, Field(ge=0)]
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
+
+
+def parse_fraction(value: Any) -> Any:
+    """A fraction as directives write it: ``"1/3"`` -> 0.333..., ``"50%"`` -> 0.5, a number as
+    it is; any other text is left for validation to refuse."""
+    if not isinstance(value, str):
+        return value
+    s = value.strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)", s)
+    if m and float(m[2]) != 0:
+        return float(m[1]) / float(m[2])
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", s)
+    if m:
+        return float(m[1]) / 100
+    return value
+
+
+#: A fraction between 0 and 1, given as a number (0.5), a fraction ("1/2") or a percentage
+#: ("50%"), everywhere a policy is read: policy.yaml, the API, roster files.
+Fraction = Annotated[
+    float,
+    BeforeValidator(parse_fraction),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {
+                    "type": "string",
+                    "pattern": r"^\s*(1\s*/\s*[1-9][0-9]{0,2}|(100|[0-9]{1,2}(\.[0-9]+)?)\s*%)\s*$",
+                    "examples": ["1/2", "1/3", "50%"],
+                },
+            ]
+        }
+    ),
+    Field(ge=0, le=1),
+]
 
 
 class Model(BaseModel):
@@ -54,6 +91,34 @@ class RuleSwitch(Model):
     enabled: bool = True
     hard: bool = True
     weight: Weight = 1000
+
+
+class Dated(Model):
+    """A rule that applies only between ``from`` and ``to`` (inclusive dates; open-ended when
+    omitted). Dates outside the horizon are allowed: the rule applies to the days of the
+    horizon inside the range (none when the range misses the horizon)."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, populate_by_name=True, serialize_by_alias=True
+    )
+
+    from_: dt.date | None = Field(None, alias="from", description="First date (inclusive).")
+    to: dt.date | None = Field(None, description="Last date (inclusive).")
+
+    @model_validator(mode="after")
+    def _range_order(self) -> Dated:
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"to {self.to} is before from {self.from_}")
+        return self
+
+    @property
+    def dated(self) -> bool:
+        """True when ``from`` or ``to`` is given."""
+        return self.from_ is not None or self.to is not None
+
+    def covers(self, date: dt.date) -> bool:
+        """Whether the rule applies on ``date``."""
+        return (self.from_ is None or self.from_ <= date) and (self.to is None or date <= self.to)
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,10 +165,12 @@ class Opening(Model):
 class PostKind(StrEnum):
     counter = "counter"  # a service counter citizens come to
     task = "task"  # an essential on-site task: seal, IT support, always-present office
+    remote = "remote"  # a duty done from home: hotline, phone follow-up, on-call (reachable)
 
 
-class Demand(Model):
-    """When a post needs people: on ``weekdays`` (default Mon-Fri) in ``shifts`` (default: all).
+class Demand(Dated):
+    """When a post needs people: on ``weekdays`` (default Mon-Fri) in ``shifts`` (default: all),
+    between ``from`` and ``to`` when given (default: every date).
 
     ``min`` people are needed, ``max`` may serve (None: no upper limit).
     """
@@ -143,7 +210,12 @@ class Post(Model):
       otherwise each extra person costs ``over_weight``.
 
     Only people holding ``skill`` (anyone when None) may be assigned. A slot without a demand
-    takes nobody at this post.
+    takes nobody at this post. A policy ``Suspension`` naming the post (or its kind) removes
+    its demand on the dates and shifts it covers.
+
+    A post of kind ``remote`` (a hotline, phone follow-up of citizens, an on-call "reachable"
+    duty) is done from home: the people serving it in a slot are *remote* in that slot (not on
+    site, not off). See ``RemoteDutyRule``.
     """
 
     id: str = Field(min_length=1)
@@ -160,6 +232,11 @@ class Post(Model):
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    @property
+    def remote(self) -> bool:
+        """True for a duty done from home."""
+        return self.kind is PostKind.remote
 
 
 class Site(Model):
@@ -395,6 +472,22 @@ def _unit_scope() -> list[Literal["unit", "site"]]:
     return ["unit"]
 
 
+class CapOverride(Dated):
+    """The cap of one unit (``unit``), or of every cap scope (``unit`` omitted), set to
+    ``fraction`` of its headcount or to ``max_on_site`` people, between ``from`` and ``to``
+    when given. See ``CapRule``."""
+
+    unit: str | None = None
+    fraction: Fraction | None = None
+    max_on_site: Count | None = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> CapOverride:
+        if (self.fraction is None) == (self.max_on_site is None):
+            raise ValueError("cap override: give exactly one of fraction (0 to 1) or max_on_site")
+        return self
+
+
 class CapRule(RuleSwitch):
     """On-site cap. In every open slot and every scope (each unit; the whole site), the number
     of people on site who count toward the cap is at most the cap of that scope.
@@ -404,20 +497,94 @@ class CapRule(RuleSwitch):
     ``round(fraction x headcount)`` with ``rounding`` (floor, ceil or nearest, halves up), where
     headcount is the number of staff of that scope who count toward the cap (all of them, present
     or not); never below ``minimum``. Soft: each person above the cap costs ``weight``.
+
+    ``overrides`` change the cap for one unit (``unit``) or for every scope (``unit`` omitted),
+    on the dates between ``from`` and ``to`` when given: on a day, the cap of a scope is taken
+    from the last override listed that names its unit and covers the day, else from the last
+    one without a unit that covers the day, else from the fields above. An override gives
+    ``fraction`` or ``max_on_site`` (the rounding and ``minimum`` above still apply).
     """
 
-    fraction: float | None = Field(1 / 3, ge=0, le=1)
+    fraction: Fraction | None = Field(
+        1 / 3, description='A number (0.5), a fraction ("1/2") or a percentage ("50%").'
+    )
     max_on_site: Count | None = None
     scopes: list[Literal["unit", "site"]] = Field(default_factory=lambda: _unit_scope())
     rounding: Literal["floor", "ceil", "nearest"] = "floor"
     minimum: Count = 1
     count_external: bool = False
+    overrides: list[CapOverride] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_bound(self) -> CapRule:
         if self.enabled and self.fraction is None and self.max_on_site is None:
             raise ValueError("cap: give a fraction (0 to 1) or max_on_site")
         return self
+
+
+class PresenceFloor(Dated):
+    """At least ``min`` people, or ``fraction`` of the headcount (rounded with ``rounding``),
+    of ``unit`` (every unit when omitted) on site in each open slot of ``shifts`` (all when
+    empty) on ``weekdays`` (all open days by default), between ``from`` and ``to`` when given.
+    The headcount is every member of the unit (present or not). See ``PresenceRule``."""
+
+    unit: str | None = None
+    min: Count | None = None
+    fraction: Fraction | None = None
+    rounding: Literal["floor", "ceil", "nearest"] = "ceil"
+    shifts: list[str] = Field(default_factory=list)
+    weekdays: list[Weekday] = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])
+
+    @model_validator(mode="after")
+    def _one_value(self) -> PresenceFloor:
+        if (self.min is None) == (self.fraction is None):
+            raise ValueError("presence floor: give exactly one of min or fraction (0 to 1)")
+        return self
+
+
+class PresenceRule(RuleSwitch):
+    """Presence floors: the heads' minimum presence per unit. In every open slot, for every
+    unit, the number of the unit's people on site (anyone of the unit, whether or not they
+    count toward the cap) is at least the unit's floor in that slot: the largest floor of the
+    ``floors`` that apply to the unit and slot (none apply: no floor). Soft: each person
+    missing below the floor costs ``weight``."""
+
+    floors: list[PresenceFloor] = Field(default_factory=list)
+
+
+class RemoteDutyRule(RuleSwitch):
+    """Remote duties (posts of kind ``remote``: hotline, phone follow-up, on-call). A person
+    serving a remote post in a slot must be remote in that slot: working (not off: no absence
+    that sends them off covers the slot) and not on site; one duty per person and slot.
+    Soft: each person-slot serving a remote duty while off costs ``weight``; off: being off is
+    not checked. Being on site at the same time, or serving two duties at once, is never
+    allowed. How many people a remote post needs is the post's coverage rule (``Post``)."""
+
+
+class Suspension(Dated):
+    """A directive suspending posts: ``posts`` (by id) and every post of ``kinds`` have no
+    demand (take nobody) in the open slots of ``shifts`` (all when empty) between ``from`` and
+    ``to``, e.g. "suspend in-person intake for 14 days from 22/7 except urgent cases" (the
+    urgent counter is not named). ``note`` says why (shown to people)."""
+
+    posts: list[str] = Field(default_factory=list)
+    kinds: list[PostKind] = Field(default_factory=list)
+    shifts: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _something(self) -> Suspension:
+        if not self.posts and not self.kinds:
+            raise ValueError("suspension: name posts or kinds of posts")
+        return self
+
+    def applies(self, post: Post, date: dt.date, shift: str) -> bool:
+        """Whether this suspension removes ``post``'s demand in that slot."""
+        return (
+            (post.id in self.posts or post.kind in self.kinds)
+            and (not self.shifts or shift in self.shifts)
+            and self.covers(date)
+        )
 
 
 class TeamRule(RuleSwitch):
@@ -523,6 +690,27 @@ class Policy(Model):
     contracts: dict[str, Contract] = Field(default_factory=lambda: {"default": Contract()})
     isolation: IsolationRule = Field(default_factory=IsolationRule)
     resilience: ResilienceRule = Field(default_factory=ResilienceRule)
+    presence: PresenceRule = Field(default_factory=PresenceRule)
+    remote: RemoteDutyRule = Field(default_factory=RemoteDutyRule)
+    suspensions: list[Suspension] = Field(default_factory=list)
+
+    def restricted(self, units: set[str], posts: set[str]) -> Policy:
+        """This policy for part of a site (some units and their posts): cap overrides and
+        presence floors of other units dropped, suspensions naming only the posts kept."""
+        cap = self.cap.model_copy(
+            update={"overrides": [o for o in self.cap.overrides if o.unit in (None, *units)]}
+        )
+        presence = self.presence.model_copy(
+            update={"floors": [f for f in self.presence.floors if f.unit in (None, *units)]}
+        )
+        suspensions = []
+        for su in self.suspensions:
+            kept = [p for p in su.posts if p in posts]
+            if kept or su.kinds:
+                suspensions.append(su.model_copy(update={"posts": kept}))
+        return self.model_copy(
+            update={"cap": cap, "presence": presence, "suspensions": suspensions}
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -615,6 +803,25 @@ class Problem(Model):
                 raise ValueError(f"fixed cell #{i + 1}: unknown post {f.post!r}")
         for i, a in enumerate(self.absences):
             _known("shift", a.shifts, shifts, f"absence #{i + 1}")
+        cap = self.policy.cap
+        for i, o in enumerate(cap.overrides):
+            if o.unit is not None:
+                where = f"policy cap.overrides #{i + 1}"
+                if o.unit not in units:
+                    raise ValueError(
+                        f"{where}: unknown unit {o.unit!r}; known units: {sorted(units)}"
+                    )
+                if "unit" not in cap.scopes:
+                    raise ValueError(f"{where}: names a unit but cap.scopes has no 'unit'")
+        for i, fl in enumerate(self.policy.presence.floors):
+            where = f"policy presence.floors #{i + 1}"
+            if fl.unit is not None and fl.unit not in units:
+                raise ValueError(f"{where}: unknown unit {fl.unit!r}; known units: {sorted(units)}")
+            _known("shift", fl.shifts, shifts, where)
+        for i, su in enumerate(self.policy.suspensions):
+            where = f"policy suspensions #{i + 1}"
+            _known("post", su.posts, posts, where)
+            _known("shift", su.shifts, shifts, where)
         return self
 
 
@@ -638,6 +845,15 @@ class Assignment(Model):
     post: str | None = None
 
 
+class RemoteDuty(Model):
+    """``staff`` serves the remote post ``post`` from home on ``date`` in ``shift``."""
+
+    staff: str
+    date: dt.date
+    shift: str
+    post: str
+
+
 class RapidTest(Model):
     """``staff`` takes a rapid test on ``date``."""
 
@@ -646,10 +862,12 @@ class RapidTest(Model):
 
 
 class Roster(Model):
-    """A roster: who is on site where and when, the test plan, and the team of each person.
-    Everything not listed is remote (or off where an absence or a closed slot says so)."""
+    """A roster: who is on site where and when, the remote duties, the test plan, and the team
+    of each person. Everything not listed as on site is remote (or off where an absence or a
+    closed slot says so); ``remote_duties`` say who serves a remote post from home."""
 
     assignments: list[Assignment] = Field(default_factory=list)
+    remote_duties: list[RemoteDuty] = Field(default_factory=list)
     tests: list[RapidTest] = Field(default_factory=list)
     teams: dict[str, int] = Field(default_factory=dict)
 

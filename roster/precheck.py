@@ -45,6 +45,7 @@ class Finding(BaseModel):
 
     severity: Severity
     message: str
+    message_vi: str = ""
     rule: str = ""
     date: dt.date | None = None
     shift: str | None = None
@@ -65,6 +66,18 @@ def day_label(date: dt.date) -> str:
 
 def _people(n: int) -> str:
     return f"{n} person" if n == 1 else f"{n} people"
+
+
+_WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+
+
+def day_label_vi(date: dt.date) -> str:
+    """``T3 14/12``."""
+    return f"{_WEEKDAY_VI[date.weekday()]} {date.day:02d}/{date.month:02d}"
+
+
+def team_name_vi(team: int) -> str:
+    return f"nhóm {chr(ord('A') + team)}" if 0 <= team < 26 else f"nhóm {team + 1}"
 
 
 def team_name(team: int) -> str:
@@ -101,6 +114,20 @@ class _Ctx:
         post = self.ix.post_by_id[post_id]
         return f"{post.kind.value} {post.label}"
 
+    # Vietnamese names of the same things
+    def shift_vi(self, shift: str) -> str:
+        s = self.ix.shift_by_id[shift]
+        return "ca " + (s.name_vi or s.label).lower()
+
+    def slot_vi(self, slot: Slot) -> str:
+        d, s = slot
+        return f"{day_label_vi(self.ix.date(d))}, {self.shift_vi(s)}"
+
+    def post_vi(self, post_id: str) -> str:
+        post = self.ix.post_by_id[post_id]
+        kind = "nhiệm vụ" if post.kind.value == "task" else "quầy"
+        return f"{kind} {post.name_vi or post.label}"
+
     def coverage_hard(self, post_id: str) -> bool:
         cov = self.p.policy.coverage
         return self.ix.post_by_id[post_id].under_weight is None and cov.enabled and cov.hard
@@ -118,6 +145,14 @@ class _Ctx:
             if person.rotates and person.team is not None and person.team != with_team:
                 return False
         return True
+
+    def may_serve_remote(self, staff_id: str, slot: Slot) -> bool:
+        """Whether a person can serve a remote duty in an open slot as far as hard rules of
+        the input go: not sent off by an absence (working from home is allowed)."""
+        if not (self.p.policy.remote.enabled and self.p.policy.remote.hard):
+            return True
+        absence = self.ix.absence_at(staff_id, *slot)
+        return absence is None or not absence.reason.is_off
 
 
 # ----------------------------------------------------------------------------------------------
@@ -139,7 +174,10 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 continue
             d, s = slot
             date = c.ix.date(d)
-            avail = [q for q in qualified if c.may_be_on_site(q, slot)]
+            if post.remote:
+                avail = [q for q in qualified if c.may_serve_remote(q, slot)]
+            else:
+                avail = [q for q in qualified if c.may_be_on_site(q, slot)]
             base = dict(
                 severity=severity,
                 rule="coverage.under",
@@ -149,14 +187,18 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                 unit=post.unit,
             )
             where = f"{c.post_label(post.id)} is open {day_label(date)} {c.shift_label(s)}"
+            where_vi = f"{c.post_vi(post.id)} mở {day_label_vi(date)} {c.shift_vi(s)}"
             if not avail:
                 if post.skill is None:
                     msg = f"{where} but nobody is available to be on site"
+                    vi = f"{where_vi} nhưng không ai có thể làm việc trực tiếp"
                 elif not qualified:
                     msg = f"{where} but nobody on the staff list holds its skill '{post.skill}'"
+                    vi = f"{where_vi} nhưng không cán bộ nào có kỹ năng '{post.skill}'"
                 else:
                     msg = f"{where} but nobody available holds its skill '{post.skill}'"
-                out.append(Finding(message=msg, **base))
+                    vi = f"{where_vi} nhưng không ai có mặt được có kỹ năng '{post.skill}'"
+                out.append(Finding(message=msg, message_vi=vi, **base))
                 continue
             if len(avail) < need.min:
                 skill = f" with skill '{post.skill}'" if post.skill else ""
@@ -164,9 +206,14 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                     f"{where} and needs {_people(need.min)} but only {len(avail)} available "
                     f"{'person' if len(avail) == 1 else 'people'}{skill} can be on site"
                 )
-                out.append(Finding(message=msg, **base))
+                skill_vi = f" có kỹ năng '{post.skill}'" if post.skill else ""
+                vi = (
+                    f"{where_vi}, cần {need.min} người nhưng chỉ {len(avail)} người{skill_vi} "
+                    "có thể làm việc trực tiếp"
+                )
+                out.append(Finding(message=msg, message_vi=vi, **base))
                 continue
-            if c.teams_hard and slot in c.ix.pattern_team:
+            if c.teams_hard and slot in c.ix.pattern_team and not post.remote:
                 team = c.ix.pattern_team[slot]
                 in_team = [q for q in avail if c.may_be_on_site(q, slot, with_team=team)]
                 if len(in_team) < need.min:
@@ -177,7 +224,18 @@ def _check_skills(c: _Ctx) -> list[Finding]:
                         f"shift to {team_name(team)} and {got} of its members{skill} "
                         f"(or staff outside the rotation) can be on site"
                     )
-                    out.append(Finding(**{**base, "message": msg, "rule": "teams.rotation"}))
+                    skill_vi = f" có kỹ năng '{post.skill}'" if post.skill else ""
+                    got_vi = "không ai" if not in_team else f"chỉ {len(in_team)} người"
+                    vi = (
+                        f"{where_vi}, cần {need.min} người, nhưng lịch luân phiên giao ca này "
+                        f"cho {team_name_vi(team)} và {got_vi}{skill_vi} của nhóm (hoặc ngoài "
+                        "luân phiên) có thể làm việc trực tiếp"
+                    )
+                    out.append(
+                        Finding(
+                            **{**base, "message": msg, "message_vi": vi, "rule": "teams.rotation"}
+                        )
+                    )
     return out
 
 
@@ -190,7 +248,7 @@ def _check_team_split(c: _Ctx) -> list[Finding]:
     out: list[Finding] = []
     count = c.p.policy.teams.count
     for post in c.p.site.posts:
-        if not c.coverage_hard(post.id):
+        if not c.coverage_hard(post.id) or post.remote:
             continue
         qualified = [c.ix.staff_by_id[q] for q in c.ix.qualified_staff[post.id]]
         rotating = [q for q in qualified if q.rotates]
@@ -215,9 +273,21 @@ def _check_team_split(c: _Ctx) -> list[Finding]:
             f"{'person holds' if len(rotating) == 1 else 'people hold'} {skill} and each "
             f"person belongs to one team"
         )
+        teams_vi = [team_name_vi(k) for k in range(count) if need[k] > 0]
+        skill_vi = f"kỹ năng '{post.skill}'" if post.skill else "vị trí này"
+        vi = (
+            f"{c.post_vi(post.id)} phải do {', '.join(teams_vi[:-1])} và {teams_vi[-1]} luân "
+            f"phiên đảm nhận ({' + '.join(str(n) for n in need if n > 0)} người), nhưng chỉ "
+            f"{len(rotating)} người luân phiên có {skill_vi} và mỗi người chỉ thuộc một nhóm"
+        )
         out.append(
             Finding(
-                severity="error", rule="teams.rotation", message=msg, post=post.id, unit=post.unit
+                severity="error",
+                rule="teams.rotation",
+                message=msg,
+                message_vi=vi,
+                post=post.id,
+                unit=post.unit,
             )
         )
     return out
@@ -233,7 +303,7 @@ def _check_cap(c: _Ctx) -> list[Finding]:
         member_set = set(members)
         demand: dict[Slot, list[tuple[str, int]]] = defaultdict(list)
         for post in c.p.site.posts:
-            if not c.coverage_hard(post.id):
+            if not c.coverage_hard(post.id) or post.remote:
                 continue
             qualified = c.ix.qualified_staff[post.id]
             for slot, need in c.ix.needs[post.id].items():
@@ -247,20 +317,35 @@ def _check_cap(c: _Ctx) -> list[Finding]:
             if not posts:
                 continue
             total = sum(n for _, n in posts)
+            d, s = slot
+            cap = c.ix.cap_on(kind, unit, len(members), d)
             if total <= cap:
                 continue
-            d, s = slot
             if len(posts) == 1:
                 what = f"{c.post_label(posts[0][0])} needs {_people(total)}"
+                what_vi = f"{c.post_vi(posts[0][0])} cần {total} người"
             elif all(n == 1 for _, n in posts):
                 what = f"{len(posts)} posts need a person"
+                what_vi = f"{len(posts)} quầy/nhiệm vụ mỗi nơi cần một người"
             else:
                 what = f"{len(posts)} posts need {_people(total)}"
+                what_vi = f"{len(posts)} quầy/nhiệm vụ cần {total} người"
             scope = f"unit {c.unit_name[unit]}" if kind == "unit" and unit else "the whole site"
+            scope_vi = f"đơn vị {c.unit_name[unit]}" if kind == "unit" and unit else "toàn cơ quan"
             msg = f"{c.slot_label(slot)}: {what} but the cap allows {cap} on site ({scope})"
+            vi = (
+                f"{c.slot_vi(slot)}: {what_vi} nhưng giới hạn chỉ cho {cap} người làm việc trực "
+                f"tiếp tại cơ quan ({scope_vi})"
+            )
             out.append(
                 Finding(
-                    severity="error", rule="cap", message=msg, date=c.ix.date(d), shift=s, unit=unit
+                    severity="error",
+                    rule="cap",
+                    message=msg,
+                    message_vi=vi,
+                    date=c.ix.date(d),
+                    shift=s,
+                    unit=unit,
                 )
             )
     return out
@@ -276,7 +361,7 @@ def _min_on_site_by_day(c: _Ctx) -> dict[int, int]:
             total = sum(
                 c.ix.needs[p.id][(d, s)].min
                 for p in c.p.site.posts
-                if c.coverage_hard(p.id) and (d, s) in c.ix.needs[p.id]
+                if c.coverage_hard(p.id) and not p.remote and (d, s) in c.ix.needs[p.id]
             )
             best = max(best, total)
         if best:
@@ -316,7 +401,19 @@ def _check_tests(c: _Ctx) -> list[Finding]:
             f"{must_test} of them need a new rapid test, but the testing point can do at most "
             f"{capacity} ({rule.daily_capacity} a day, {span})"
         )
-        out.append(Finding(severity=severity, rule="tests.capacity", message=msg, date=date))
+        span_vi = (
+            day_label_vi(date)
+            if first == date
+            else f"{day_label_vi(first)} đến {day_label_vi(date)}"
+        )
+        vi = (
+            f"{day_label_vi(date)}: ít nhất {need} người phải làm việc trực tiếp và {must_test} "
+            f"người trong số đó cần test nhanh mới, nhưng điểm test chỉ làm được tối đa "
+            f"{capacity} lượt ({rule.daily_capacity} lượt/ngày, {span_vi})"
+        )
+        out.append(
+            Finding(severity=severity, rule="tests.capacity", message=msg, message_vi=vi, date=date)
+        )
     return out
 
 
@@ -357,6 +454,12 @@ def _check_contracts(c: _Ctx) -> list[Finding]:
         "days": "on-site days",
         "days_off": "days off",
     }
+    units_vi = {
+        "shifts": "ca làm việc trực tiếp",
+        "minutes": "phút làm việc trực tiếp",
+        "days": "ngày làm việc trực tiếp",
+        "days_off": "ngày nghỉ",
+    }
     for person in c.p.staff:
         contract = c.ix.contract(person.id)
         for cl in contract.counts:
@@ -379,11 +482,22 @@ def _check_contracts(c: _Ctx) -> list[Finding]:
                     f"{units[cl.measure]} {when}, but the open shifts they can work allow "
                     f"only {possible}"
                 )
+                when_vi = (
+                    "trong cả kỳ"
+                    if cl.window == "horizon"
+                    else f"trong tuần bắt đầu {day_label_vi(start)}"
+                )
+                vi = (
+                    f"{who}: hợp đồng '{person.contract}' yêu cầu ít nhất {cl.hard_min} "
+                    f"{units_vi[cl.measure]} {when_vi}, nhưng các ca mở mà người này làm được "
+                    f"chỉ cho phép {possible}"
+                )
                 out.append(
                     Finding(
                         severity="error",
                         rule="contract.count.min",
                         message=msg,
+                        message_vi=vi,
                         date=start,
                         unit=person.unit,
                         staff=person.id,

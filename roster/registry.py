@@ -45,7 +45,9 @@ from roster.referee import (
     coverage,
     fairness,
     fixed,
+    presence,
     rapid_tests,
+    remote,
     requests,
     resilience,
     structure,
@@ -138,6 +140,39 @@ FAMILIES: tuple[RuleFamily, ...] = (
         couples="person",
         solver=False,
     ),
+    # Before coverage: the remote duties it reads count toward their posts.
+    RuleFamily(
+        id="remote",
+        contract=model.RemoteDutyRule,
+        policy="remote",
+        rules=(
+            Rule(
+                "remote.off",
+                "Remote duty while off",
+                "Được phân công trực tại nhà khi đang nghỉ/cách ly",
+                3,
+            ),
+            Rule(
+                "remote.on_site",
+                "Remote duty while on site",
+                "Vừa làm việc trực tiếp tại cơ quan vừa được phân công trực tại nhà",
+            ),
+            Rule(
+                "remote.at_office",
+                "Remote duty rostered on site",
+                "Nhiệm vụ làm tại nhà bị xếp làm trực tiếp tại cơ quan",
+            ),
+            Rule(
+                "remote.kind",
+                "On-site post listed as a remote duty",
+                "Vị trí làm trực tiếp bị xếp như nhiệm vụ tại nhà",
+            ),
+        ),
+        check=remote.check,
+        module="remote",
+        couples="unit",
+        relax_weight=100_000,
+    ),
     RuleFamily(
         id="fixed",
         contract=model.FixedCell,
@@ -178,7 +213,8 @@ FAMILIES: tuple[RuleFamily, ...] = (
         check=cap.check,
         module="cap",
         couples="site",
-        relax_weight=100_000,
+        # One person over the cap is the mildest breach a re-roster may pay for.
+        relax_weight=20_000,
     ),
     RuleFamily(
         id="teams",
@@ -202,9 +238,10 @@ FAMILIES: tuple[RuleFamily, ...] = (
         check=teams.check,
         module="teams",
         couples="site",
-        # A person on site outside their team's rotation is the cheapest way out of a
-        # re-roster the events left without a roster.
-        relax_weight=10_000,
+        # A team breach (teams mixing, or a person on site in the other team's turn) costs more
+        # than any change, any priced team move and one person over the cap: two teams apart is
+        # what lets one keep the office running when the other has a case.
+        relax_weight=50_000,
     ),
     RuleFamily(
         id="tests",
@@ -320,6 +357,23 @@ FAMILIES: tuple[RuleFamily, ...] = (
         check=resilience.check,
         module="resilience",
         couples="site",
+    ),
+    RuleFamily(
+        id="presence",
+        contract=model.PresenceRule,
+        policy="presence",
+        rules=(
+            Rule(
+                "presence",
+                "Unit below its presence floor",
+                "Đơn vị không đủ số người làm việc trực tiếp tối thiểu",
+                8,
+            ),
+        ),
+        check=presence.check,
+        module="presence",
+        couples="unit",
+        relax_weight=100_000,
     ),
 )
 

@@ -16,7 +16,16 @@ from typing import Any, Final, Literal
 
 from pydantic import Field
 
-from roster.model import Model, Problem, Report, Roster, SolveResult, SolveSummary
+from roster.model import (
+    Absence,
+    Model,
+    Problem,
+    Report,
+    Roster,
+    SlotDemand,
+    SolveResult,
+    SolveSummary,
+)
 
 FORMAT: Final = "office-roster/roster"
 VERSION: Final = 1
@@ -35,6 +44,16 @@ class ProblemSummary(Model):
     units: int = Field(ge=0)
     posts: int = Field(ge=0)
     policy: str = Field(description="Policy name.")
+    absences: list[Absence] | None = Field(
+        None,
+        description="The absences the roster was made under (the scenario's, plus a "
+        "re-roster's isolations and sick leave), so that `roster export` shows them.",
+    )
+    slot_demands: dict[str, list[SlotDemand]] | None = Field(
+        None,
+        description="Each post's one-off demands the roster was made under (site.yaml's, plus "
+        "a re-roster's closed counters), so that `roster export` judges the roster by them.",
+    )
 
     @classmethod
     def of(cls, problem: Problem, scenario: str | None = None) -> ProblemSummary:
@@ -50,6 +69,8 @@ class ProblemSummary(Model):
             units=len(site.units),
             posts=len(site.posts),
             policy=problem.policy.name,
+            absences=list(problem.absences),
+            slot_demands={p.id: list(p.slot_demands) for p in site.posts if p.slot_demands},
         )
 
 
@@ -73,15 +94,17 @@ class RosterFile(Model):
 def roster_file(
     problem: Problem,
     roster: Roster,
-    result: SolveResult | None = None,
+    result: SolveSummary | None = None,
     report: Report | None = None,
     scenario: str | None = None,
 ) -> RosterFile:
-    """Build the exchange document of a roster."""
+    """Build the exchange document of a roster (``result`` with or without its roster)."""
+    if isinstance(result, SolveResult):
+        result = result.summary()
     return RosterFile(
         problem=ProblemSummary.of(problem, scenario),
         roster=roster,
-        result=result.summary() if result is not None else None,
+        result=result,
         report=report,
     )
 

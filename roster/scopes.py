@@ -122,3 +122,27 @@ class TeamSkillScope(Scope):
 
 #: A diagnosis key: a rule id and the scope it applies to.
 Key = tuple[str, Scope]
+
+
+@dataclass(frozen=True)
+class UnitSlotScope(Scope):
+    """One unit in one slot (a presence floor)."""
+
+    unit: str
+    day: int
+    shift: str
+
+    def parts(self) -> tuple:
+        return (self.unit, self.day, self.shift)
+
+
+@dataclass(frozen=True)
+class CellScope(Scope):
+    """One person in one slot."""
+
+    staff: str
+    day: int
+    shift: str
+
+    def parts(self) -> tuple:
+        return (self.staff, self.day, self.shift)

@@ -35,6 +35,8 @@ from roster.model import (
     Policy,
     Post,
     PostKind,
+    PresenceFloor,
+    PresenceRule,
     Problem,
     RapidTestRule,
     Request,
@@ -203,12 +205,15 @@ def generate(
     weeks: int = 1,
     seed: int = 0,
     start: dt.date = dt.date(2021, 12, 13),
+    duty_officers: bool = False,
 ) -> Problem:
     """A feasible-by-construction site of ``staff`` people (100 to 3,000 are typical).
 
     ``units``: departments running counters (default: about one per 60 staff); ``counters``:
     counters over those departments (default: one and a half per department). The same
-    arguments and ``seed`` give the same problem.
+    arguments and ``seed`` give the same problem. ``duty_officers``: every department and the
+    office keep at least one person on site in every open shift (a hard presence floor), also
+    in shifts where none of their posts is open.
     """
     if staff < 40:
         raise ValueError("generate() needs at least 40 staff")
@@ -453,6 +458,13 @@ def generate(
         teams=TeamRule(count=2, rotation="day"),
         tests=RapidTestRule(valid_days=3),
         fairness=FairnessRule(weight=5),
+        presence=PresenceRule(
+            floors=[
+                PresenceFloor(unit=u.id, min=1)
+                for u in unit_list
+                if duty_officers and u.id not in ("BD", "PCD")
+            ],
+        ),
         contracts={
             "default": Contract(),
             "hop_dong_68": Contract(
@@ -532,10 +544,22 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
     unit_caps = {u: c for kind, u, _, c in ix.cap_scopes if kind == "unit"}
     site_caps = [c for kind, _, _, c in ix.cap_scopes if kind == "site"]
     for d, s in ix.open_slots:
-        needs = {p: n[(d, s)].min for p, n in ix.needs.items() if (d, s) in n and n[(d, s)].min}
+        duty = ix.pattern_team.get((d, s)) if policy.teams.enabled else None
+        out += _presence_issues(problem, ix, team_of, d, s, duty)
+        if cap_enabled and ix.cap_is_dated:
+            unit_caps = {
+                u: ix.cap_on(kind, u, len(m), d)
+                for kind, u, m, _ in ix.cap_scopes
+                if kind == "unit"
+            }
+        # Remote duties are served from home: they take no place on site.
+        needs = {
+            p: n[(d, s)].min
+            for p, n in ix.needs.items()
+            if (d, s) in n and n[(d, s)].min and p not in ix.remote_posts
+        }
         if not needs:
             continue
-        duty = ix.pattern_team.get((d, s)) if policy.teams.enabled else None
         graph: dict[str, dict[str, int]] = {"S": {}}
         for p, m in needs.items():
             graph["S"][f"p:{p}"] = m
@@ -567,6 +591,51 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
             short = [p for p in needs if graph["S"][f"p:{p}"] > 0]
             out.append(
                 f"{ix.date(d)} {s}: can cover {got} of {need} places (short at {', '.join(short)})"
+            )
+    return out
+
+
+def _presence_issues(
+    problem: Problem,
+    ix: ProblemIndex,
+    team_of: dict[str, int | None],
+    d: int,
+    s: str,
+    duty: int | None,
+) -> list[str]:
+    """Hard presence floors a unit cannot meet in a slot: fewer available people of the team
+    on duty (or outside the rotation) than the floor, or a floor above the unit's cap."""
+    rule = problem.policy.presence
+    if not (rule.enabled and rule.hard):
+        return []
+    out = []
+    policy = problem.policy
+    for (u, day, shift), floor in ix.presence_floors.items():
+        if (day, shift) != (d, s):
+            continue
+        here = [
+            m
+            for m in ix.staff_of_unit[u]
+            if ix.available(m, d, s)
+            and (
+                duty is None
+                or not ix.staff_by_id[m].rotates
+                or policy.teams.rotation == "free"
+                or team_of[m] == duty
+            )
+        ]
+        counting = [m for m in here if ix.counts_toward_cap(m)]
+        caps = [
+            ix.cap_on(kind, unit, len(mem), d)
+            for kind, unit, mem, _ in ix.cap_scopes
+            if kind == "unit" and unit == u
+        ]
+        room = len(here) - len(counting) + (min(caps[0], len(counting)) if caps else len(counting))
+        if policy.cap.enabled and policy.cap.hard and room < floor:
+            out.append(f"{ix.date(d)} {s}: unit {u} can have {room} on site, its floor is {floor}")
+        elif len(here) < floor:
+            out.append(
+                f"{ix.date(d)} {s}: unit {u} has {len(here)} available, its floor is {floor}"
             )
     return out
 

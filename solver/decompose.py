@@ -108,6 +108,7 @@ def solve_parts(
             ids = set(part)
             hints[i] = Roster(
                 assignments=[a for a in hint.assignments if a.staff in ids],
+                remote_duties=[r for r in hint.remote_duties if r.staff in ids],
                 tests=[r for r in hint.tests if r.staff in ids],
                 teams={s: t for s, t in hint.teams.items() if s in ids},
             )
@@ -224,6 +225,10 @@ def solve_parts(
         (a for r in rosters for a in r.assignments),
         key=lambda a: (a.date, shift_order[a.shift], order_of[a.staff]),
     )
+    duties = sorted(
+        (a for r in rosters for a in r.remote_duties),
+        key=lambda a: (a.date, shift_order[a.shift], order_of[a.staff]),
+    )
     tests = sorted((t for r in rosters for t in r.tests), key=lambda t: (t.date, order_of[t.staff]))
     teams: dict[str, int] = {}
     for roster in rosters:
@@ -233,7 +238,7 @@ def solve_parts(
     wall = time.perf_counter() - t0
     result = SolveResult(
         status=status,
-        roster=Roster(assignments=assignments, tests=tests, teams=teams),
+        roster=Roster(assignments=assignments, remote_duties=duties, tests=tests, teams=teams),
         objective=objective,
         bound=bound,
         gap=(objective - bound) / max(1, abs(objective)),

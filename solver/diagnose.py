@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from roster.explain_text import explain
 from roster.model import Problem, Report, SolveResult, Status
+from roster.precheck import grouped, precheck
 from roster.registry import explain_rank
 from roster.scopes import Key
 from roster.validation import check
@@ -141,3 +143,29 @@ def best_effort(
     result = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
     report = check(problem, result.roster) if result.roster is not None else None
     return result, report
+
+
+def explanation_lines(problem: Problem, time_limit: float = 5.0, max_lines: int = 4) -> list[str]:
+    """The first lines of the explanation of an infeasible problem, for a job's message: the
+    precheck's errors when it finds any (cheap), else the conflict the diagnosis finds within
+    ``time_limit`` in a head's words, each with its fix. Empty when the diagnosis cannot
+    confirm the problem is infeasible (nothing true to say)."""
+    errors = [f for f in precheck(problem) if f.severity == "error"]
+    if errors:
+        folded = grouped(errors, problem)
+        lines = [f"found before solving: {f.message}" for f, _more in folded[:max_lines]]
+        if len(folded) > max_lines:
+            lines.append(f"... and {len(folded) - max_lines} more")
+        return lines
+    conflict = find_conflict(problem, time_limit=time_limit)
+    if conflict.status != Status.infeasible:
+        return []
+    exp = explain(
+        problem,
+        conflict.keys,
+        status=conflict.status.value,
+        minimal=conflict.minimal,
+        elapsed=conflict.elapsed,
+        structural=conflict.structural,
+    )
+    return exp.text().splitlines()[:max_lines]

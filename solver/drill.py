@@ -9,6 +9,16 @@ and a shortfall at a post costing :data:`SHORT_WEIGHT` per missing person. Every
 rule becomes a heavy cost (``soft_hard_rules``), so the solver prefers a shortfall at a post to
 breaking the cap or an absence. The shortfalls per post and slot are read from the referee's
 figures; other hard rules the drill roster breaks are listed too.
+
+Single points of failure are found in two steps. The head count
+(:func:`roster.drill_report.single_points`) finds the people who are the only ones qualified and
+available for a post in a slot of their team. Then :func:`probe_single_points` checks everyone
+else who may take a post against every hard rule, the cap, contracts and absences included:
+with the teams as given, a roster of the whole office is made once; then, person by person,
+that person is sent home for the whole horizon and CP-SAT is asked whether the posts can still
+all be covered (a feasibility question, seeded with the first roster). When they cannot, the
+person is a single point of failure too, and a second solve with coverage soft says which posts
+fall short. Probes share a time budget; the result says how many people were checked.
 """
 
 from __future__ import annotations
@@ -16,12 +26,19 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from roster.drill_report import DrillResult, Shortfall, TeamDrill, single_points
-from roster.model import Absence, AbsenceReason, Problem, RuleSwitch, Status
+from ortools.sat.python import cp_model
+
+from roster.drill_report import DrillResult, Shortfall, SinglePoint, TeamDrill, single_points
+from roster.index import ProblemIndex
+from roster.model import Absence, AbsenceReason, Problem, Roster, RuleSwitch, Status
 from roster.validation import check, summary_figures
+from solver.build import build_model
 from solver.search import solve
 
 SHORT_WEIGHT = 1000
+#: Longest a single probe may take (seconds); most take a fraction of that, seeded by the
+#: roster of the whole office.
+PROBE_LIMIT = 2.0
 
 
 def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem:
@@ -48,6 +65,8 @@ def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem
         update={
             "teams": pol.teams.model_copy(update={"rotation": "free", "balance": False}),
             "coverage": RuleSwitch(enabled=True, hard=False, weight=SHORT_WEIGHT),
+            # The heads' presence floors are for an ordinary week: the drill asks about posts.
+            "presence": pol.presence.model_copy(update={"enabled": False}),
             "fairness": pol.fairness.model_copy(update={"enabled": False}),
             "requests": pol.requests.model_copy(update={"enabled": False}),
             "resilience": pol.resilience.model_copy(update={"enabled": False}),
@@ -55,6 +74,170 @@ def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem
     )
     new = problem.model_copy(update={"staff": staff, "absences": absences, "policy": policy})
     return Problem.model_validate(new.model_dump())
+
+
+def _with_teams(problem: Problem, teams: dict[str, int]) -> Problem:
+    """The problem with every rotating person's team fixed as given, team sizes not re-checked
+    and the wishes and fairness (which cannot make a roster impossible) off."""
+    pol = problem.policy
+    staff = [
+        s.model_copy(update={"team": teams.get(s.id, s.team)}) if s.rotates else s
+        for s in problem.staff
+    ]
+    policy = pol.model_copy(
+        update={
+            "teams": pol.teams.model_copy(update={"balance": False}),
+            "fairness": pol.fairness.model_copy(update={"enabled": False}),
+            "requests": pol.requests.model_copy(update={"enabled": False}),
+            "resilience": pol.resilience.model_copy(update={"enabled": False}),
+        }
+    )
+    return problem.model_copy(update={"staff": staff, "policy": policy})
+
+
+def _without(problem: Problem, staff: str) -> Problem:
+    """``problem`` with ``staff`` away for the whole horizon."""
+    h = problem.horizon
+    away = Absence(
+        staff=staff, start=h.start, end=h.end, reason=AbsenceReason.isolation, note="drill probe"
+    )
+    return problem.model_copy(update={"absences": [*problem.absences, away]})
+
+
+def _feasible(problem: Problem, hint: Roster | None, time_limit: float, workers: int) -> Status:
+    """Whether a roster meets every hard rule of ``problem`` (no objective: the first roster
+    found answers), seeded with ``hint``'s cells."""
+    built = build_model(problem)
+    built.model.clear_objective()
+    if hint is not None:
+        h = problem.horizon
+        on = {(a.staff, h.day(a.date), a.shift) for a in hint.assignments if h.contains(a.date)}
+        for cell, x in built.vars.x.items():
+            built.model.add_hint(x, int(cell in on))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    code = solver.solve(built.model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Status.feasible
+    return Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
+
+
+def probe_single_points(
+    problem: Problem,
+    teams: dict[str, int],
+    known: list[SinglePoint],
+    time_limit: float,
+    workers: int,
+) -> tuple[list[SinglePoint], int, int, str]:
+    """The single points of failure the head count misses (see the module docstring). Returns
+    ``(points, checked, candidates, note)``."""
+    t0 = time.perf_counter()
+    ix = ProblemIndex(problem)
+    known_staff = {p.staff for p in known}
+    candidates: list[str] = []
+    for post in problem.site.posts:
+        if not ix.needs[post.id]:
+            continue
+        for s in ix.qualified_staff[post.id]:
+            if s not in known_staff and s not in candidates:
+                candidates.append(s)
+    if not candidates:
+        return [], 0, 0, ""
+    base = _with_teams(problem, teams)
+    first = solve(base, time_limit=min(time_limit / 3, 5.0), workers=workers)
+    if first.roster is None:
+        why = "none exists" if first.status == Status.infeasible else "none found in time"
+        return (
+            [],
+            0,
+            len(candidates),
+            (
+                "the cap and contracts were not checked person by person: a roster of the whole "
+                f"office with these teams is needed first, and {why}"
+            ),
+        )
+    # People who may replace each other are probed in the order of fewest alternatives.
+    alternatives = {
+        s: min(len(ix.qualified_staff[p]) for p in _posts_of(ix, s)) for s in candidates
+    }
+    candidates.sort(key=lambda s: (alternatives[s], s))
+    points: list[SinglePoint] = []
+    checked = undecided = 0
+    for s in candidates:
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0.05:
+            break
+        status = _feasible(_without(base, s), first.roster, min(PROBE_LIMIT, left), workers)
+        checked += 1
+        if status == Status.unknown:
+            undecided += 1
+            continue
+        if status == Status.feasible:
+            continue
+        # Which posts fall short without them: a solve with coverage soft.
+        short = _without(base, s)
+        pol = short.policy.model_copy(
+            update={"coverage": RuleSwitch(enabled=True, hard=False, weight=SHORT_WEIGHT)}
+        )
+        short = short.model_copy(update={"policy": pol})
+        res = solve(short, time_limit=min(PROBE_LIMIT, max(0.2, left)), workers=workers)
+        mine = set(_posts_of(ix, s))
+        by_post: dict[str, list[int]] = {}
+        if res.roster is not None:
+            for r in summary_figures(short, res.roster)["coverage"]:
+                if r["short"] > 0:
+                    day = problem.horizon.day(dt.date.fromisoformat(r["date"]))
+                    by_post.setdefault(r["post"], []).append(day)
+        posts = [p for p in by_post if p in mine] or sorted(mine)
+        person = ix.staff_by_id[s]
+        for p in posts:
+            days = by_post.get(p, [])
+            points.append(
+                SinglePoint(
+                    staff=s,
+                    name=person.name,
+                    team=teams.get(s, person.team) if person.rotates else None,
+                    post=p,
+                    post_name=ix.post_by_id[p].label,
+                    slots=len(days),
+                    first=ix.date(min(days)) if days else problem.horizon.start,
+                    why="rules",
+                )
+            )
+    note = ""
+    if checked < len(candidates) or undecided:
+        note = (
+            f"checked {checked - undecided} of {len(candidates)} people against the cap and "
+            f"contracts within the time limit; give more --time-limit to check the rest"
+        )
+    return points, checked - undecided, len(candidates), note
+
+
+NOTES_VI = {
+    "none exists": "không có lịch nào",
+    "none found in time": "chưa tìm được lịch trong thời gian cho phép",
+}
+
+
+def note_vi(note: str, checked: int, candidates: int) -> str:
+    """The probe's note in Vietnamese."""
+    if not note:
+        return ""
+    if note.startswith("checked"):
+        return (
+            f"mới kiểm tra {checked}/{candidates} người theo giới hạn số người và hợp đồng trong "
+            "thời gian cho phép; tăng --time-limit để kiểm tra hết"
+        )
+    why = next((vi for en, vi in NOTES_VI.items() if note.endswith(en)), "")
+    return (
+        "chưa kiểm tra từng người theo giới hạn số người và hợp đồng: cần lập được lịch cho cả "
+        f"cơ quan với các nhóm này trước, nhưng {why}"
+    )
+
+
+def _posts_of(ix: ProblemIndex, staff: str) -> list[str]:
+    return [p for p, people in ix.qualified_staff.items() if staff in people and ix.needs[p]]
 
 
 def teams_of(problem: Problem, time_limit: float, workers: int) -> dict[str, int] | None:
@@ -69,9 +252,12 @@ def drill(
     *,
     time_limit: float = 10.0,
     workers: int = 2,
+    probe: bool = True,
 ) -> DrillResult:
     """Drill every team (see the module docstring). ``teams``: the team of each rotating
-    person (e.g. a published roster's); None: from a quick solve (a third of the time)."""
+    person (e.g. a published roster's); None: from a quick solve (a third of the time). With
+    ``probe``, the single points of failure are checked against the cap and contracts too
+    (:func:`probe_single_points`, with its own budget of ``time_limit``)."""
     source = "as given"
     if teams is None:
         fixed = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}
@@ -119,6 +305,14 @@ def drill(
         td.wall_time = time.perf_counter() - t0
         out.append(td)
     points, gaps = single_points(problem, teams)
-    return DrillResult(
+    result = DrillResult(
         ok=all(t.ok for t in out), teams_from=source, teams=out, single_points=points, gaps=gaps
     )
+    if probe and problem.site.posts:
+        more, checked, candidates, note = probe_single_points(
+            problem, teams, points, time_limit, workers
+        )
+        result.single_points = points + more
+        result.probed, result.candidates, result.probe_note = checked, candidates, note
+        result.probe_note_vi = note_vi(note, checked, candidates)
+    return result

@@ -9,7 +9,7 @@ from typing import Any
 from ortools.sat.python import cp_model, cp_model_helper
 
 from roster.labels import label
-from roster.model import Assignment, Penalty, Problem, RapidTest, Roster, Status
+from roster.model import Assignment, Penalty, Problem, RapidTest, RemoteDuty, Roster, Status
 from solver.build import BuiltModel
 
 #: The one place CP-SAT statuses map to ours.
@@ -85,7 +85,15 @@ def roster_from_values(built: BuiltModel, problem: Problem, val: Callable[[Any],
             teams[s] = next(k for k in range(problem.policy.teams.count) if val(v.z[(s, k)]))
     else:
         teams = {s.id: s.team for s in problem.staff if s.rotates and s.team is not None}
-    return Roster(assignments=assignments, tests=tests, teams=teams)
+    duties = sorted(
+        (
+            RemoteDuty(staff=s, date=idx.date(d), shift=sh, post=p)
+            for (s, p, d, sh), r in v.r.items()
+            if val(r)
+        ),
+        key=lambda r: (r.date, idx.shift_order[r.shift], order[r.staff]),
+    )
+    return Roster(assignments=assignments, remote_duties=duties, tests=tests, teams=teams)
 
 
 def pooled(v: Any, cell: tuple[str, int, str]) -> bool:

@@ -23,7 +23,9 @@ from solver.rules import (
     coverage,
     fairness,
     fixed,
+    presence,
     rapid_tests,
+    remote,
     requests,
     resilience,
     teams,
@@ -74,6 +76,8 @@ FAMILIES: tuple[SolverFamily, ...] = (
     SolverFamily(
         "resilience", resilience.build, resilience.links_site, resilience.hard_links_people
     ),
+    SolverFamily("presence", presence.build, never_links_site, presence.hard_links_people),
+    SolverFamily("remote", remote.build, never_links_site, remote.hard_links_people),
 )
 
 

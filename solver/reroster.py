@@ -2,10 +2,15 @@
 
 :func:`reroster` takes a published roster and events (``roster.events``) from a date on:
 
-1. the events become input (:func:`roster.events.apply_events`): the positive case and, by the
-   policy's isolation rule, their close contacts are isolated; leave, sickness and remote-only
-   become absences; closed counters take nobody;
-2. every team stays as published (a re-roster never moves people between teams);
+1. the events become input (:func:`roster.events.apply_events`): the positive case is isolated
+   (off) and, by the policy's isolation rule, their close contacts are isolated at home, where
+   they keep working (remote) unless the event says they are sick; leave, sickness and
+   remote-only become absences; closed counters take nobody;
+2. every person keeps the published team, unless moving one to the other team is the cheapest
+   way to keep every post covered: a move costs ``move_weight`` (:data:`MOVE_WEIGHT`), more
+   than any change of cells, so a stand-in of the right team is always taken first; a moved
+   person is listed among the changes (kind ``team``). Team sizes are not re-balanced (the
+   published teams were);
 3. the days before ``start`` are kept exactly as published (on-site cells, posts, tests);
 4. the model of the week is built as usual and its objective gets an explicit cost on every
    changed cell from ``start`` on: ``cell_weight`` for a person on site who was not (or the
@@ -15,8 +20,9 @@
 The result carries the new roster, the referee's report under the new input, and the changes
 person by person. When no roster meets every hard rule after the events (say a whole team is
 isolated and teams are fixed), the re-roster is solved again with the rules a head would trade
-made soft, in this order of preference (:data:`RELAX`): the team rotation first (the other team
-comes in on extra days), then the cap, rapid tests and post coverage. Isolation, leave and fixed
+made soft, in this order of preference (:data:`RELAX`): the cap first (one person more on site),
+then the team rules (a breach costs more than any change, so teams mix only when nothing else
+keeps the posts covered), then rapid tests and post coverage. Isolation, leave and fixed
 cells stay hard: nobody isolated is ever put on site. ``softened`` is then set and the referee,
 judging under the unrelaxed rules, lists every rule the roster breaks.
 """
@@ -43,11 +49,17 @@ from solver.readback import STATUS, roster_from_values, values
 CELL_WEIGHT = 100
 POST_WEIGHT = 20
 TEST_WEIGHT = 2
+#: Cost of moving one person to the other team: more than any set of cell changes a same-team
+#: stand-in needs in a week (a person has at most 14 shifts a week: 14 x (100 + 20) + 7 x 2 =
+#: 1,694), so a move happens only when no stand-in of the right team can keep the posts covered.
+MOVE_WEIGHT = 5_000
 
 #: Rule families relaxed when the events leave no roster, with the weight of one breach (each
-#: family's ``relax_weight`` in :mod:`roster.registry`): a person on site outside their team's
-#: rotation is the cheapest way out; a person over the cap, an on-site day without a valid test
-#: and a missing person at a post cost far more.
+#: family's ``relax_weight`` in :mod:`roster.registry`). One person over the cap is the
+#: mildest (20,000); a team breach (teams mixing, or a person on site outside the team's turn)
+#: costs more than any change and any move (50,000), since two teams apart is what lets one keep
+#: the office running when the other has a case; an on-site day without a valid test and a
+#: missing person at a post cost the most (100,000).
 RELAX = relax_weights()
 
 
@@ -63,9 +75,13 @@ class RerosterResult(BaseModel):
     objective: int | None = None
     changes: list[Change] = Field(default_factory=list)
     changed_cells: int = 0
+    moved: list[str] = Field(
+        default_factory=list, description="People moved to the other team (priced)."
+    )
     change_cost: int = 0
     isolated: list[Isolation] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    notes_vi: list[str] = Field(default_factory=list, description="``notes`` in Vietnamese.")
     softened: bool = Field(
         False,
         description="No roster met every hard rule: this one breaks "
@@ -75,15 +91,14 @@ class RerosterResult(BaseModel):
     build_time: float = 0.0
 
 
-def _fixed_teams(problem: Problem, roster: Roster) -> Problem:
-    """Everyone keeps the published team (``Staff.team``)."""
-    if not problem.policy.teams.enabled:
+def _published_teams(problem: Problem) -> Problem:
+    """The problem of a re-roster: team sizes are not re-balanced (the published teams were,
+    and a priced move may tip one unit by a person)."""
+    if not problem.policy.teams.enabled or not problem.policy.teams.balance:
         return problem
-    staff = [
-        s.model_copy(update={"team": roster.teams.get(s.id, s.team)}) if s.rotates else s
-        for s in problem.staff
-    ]
-    return problem.model_copy(update={"staff": staff})
+    policy = problem.policy.model_copy(deep=True)
+    policy.teams.balance = False
+    return problem.model_copy(update={"policy": policy})
 
 
 def reroster(
@@ -97,6 +112,7 @@ def reroster(
     cell_weight: int = CELL_WEIGHT,
     post_weight: int = POST_WEIGHT,
     test_weight: int = TEST_WEIGHT,
+    move_weight: int = MOVE_WEIGHT,
     soften_if_infeasible: bool = True,
 ) -> RerosterResult:
     """Re-roster ``roster`` of ``problem`` after ``events``, changing nothing before ``start``
@@ -107,8 +123,8 @@ def reroster(
         start = min((e.date for e in events), default=h.start)
     start = min(max(start, h.start), h.end + dt.timedelta(days=1))
     applied: Applied = apply_events(problem, roster, events, start)
-    new_problem = _fixed_teams(applied.problem, roster)
-    weights = (cell_weight, post_weight, test_weight)
+    new_problem = _published_teams(applied.problem)
+    weights = (cell_weight, post_weight, test_weight, move_weight)
     res = _solve(new_problem, new_problem, roster, applied, start, weights, time_limit, workers, t0)
     left = time_limit - (time.perf_counter() - t0)
     if res.status == Status.infeasible and soften_if_infeasible and left > 0.2:
@@ -120,6 +136,11 @@ def reroster(
             0,
             "No roster meets every hard rule after these events; this one "
             "breaks as few as it can (the broken rules are listed).",
+        )
+        res.notes_vi.insert(
+            0,
+            "Sau các sự việc này không lịch nào đáp ứng được mọi quy tắc bắt buộc; lịch dưới "
+            "đây vi phạm ít nhất có thể (các vi phạm được liệt kê).",
         )
     res.wall_time = time.perf_counter() - t0
     return res
@@ -141,20 +162,22 @@ def _solve(
     roster: Roster,
     applied: Applied,
     start: dt.date,
-    weights: tuple[int, int, int],
+    weights: tuple[int, int, int, int],
     time_limit: float,
     workers: int,
     t0: float,
 ) -> RerosterResult:
     """One re-roster solve of ``new_problem``; the referee judges the roster under ``judge``
     (the same problem, or the unrelaxed one when ``new_problem`` is relaxed)."""
-    cell_weight, post_weight, test_weight = weights
+    cell_weight, post_weight, test_weight, move_weight = weights
     built = build_model(new_problem)
     first = new_problem.horizon.day(start)
     notes = list(applied.notes)
+    notes_vi = list(applied.notes_vi)
     change_terms = _keep_and_price(
-        built, new_problem, roster, first, cell_weight, post_weight, test_weight, notes
+        built, new_problem, roster, first, cell_weight, post_weight, test_weight, notes, notes_vi
     )
+    change_terms += _price_moves(built, new_problem, roster, move_weight)
     _objective(built, change_terms)
     _hint(built, new_problem, roster)
     build_time = time.perf_counter() - t0
@@ -170,6 +193,7 @@ def _solve(
         problem=judge,
         isolated=applied.isolated,
         notes=notes,
+        notes_vi=notes_vi,
         build_time=build_time,
     )
     if status in (Status.optimal, Status.feasible):
@@ -181,7 +205,59 @@ def _solve(
         res.change_cost = sum(w * _val(val, e) for w, e in change_terms)
         res.changes = diff_roster(judge, roster, new, start, applied.isolated)
         res.changed_cells = sum(1 for c in res.changes if c.kind == "cell")
+        res.moved = _moves(judge, roster, new, start, res.changes, move_weight)
+        if res.moved:
+            res.notes.append(
+                f"{len(res.moved)} person(s) moved to the other team to keep every post covered "
+                f"(no stand-in of the right team could; {move_weight} each)"
+            )
+            res.notes_vi.append(
+                f"{len(res.moved)} cán bộ được chuyển sang nhóm kia để đủ người trực các "
+                f"quầy/nhiệm vụ (không có người cùng nhóm thay được; {move_weight} điểm trừ mỗi "
+                "người)"
+            )
     return res
+
+
+def _price_moves(
+    built: BuiltModel, problem: Problem, roster: Roster, move_weight: int
+) -> list[tuple[int, Any]]:
+    """``move_weight`` for each rotating person whose team differs from the published one
+    (people whose team HR fixed in the staff list keep it: the model fixes it)."""
+    z = built.vars.z
+    terms: list[tuple[int, Any]] = []
+    for s in problem.staff:
+        old = roster.teams.get(s.id)
+        if old is None or s.team is not None or (s.id, old) not in z:
+            continue
+        terms.append((move_weight, 1 - z[(s.id, old)]))
+    return terms
+
+
+def _moves(
+    problem: Problem,
+    old: Roster,
+    new: Roster,
+    start: dt.date,
+    changes: list[Change],
+    move_weight: int,
+) -> list[str]:
+    """The people whose team changed; each is added to ``changes`` (kind ``team``)."""
+    names = {s.id: s.name for s in problem.staff}
+    moved = [s for s, t in new.teams.items() if old.teams.get(s) is not None and old.teams[s] != t]
+    for s in moved:
+        changes.append(
+            Change(
+                kind="team",
+                staff=s,
+                name=names.get(s, ""),
+                date=start,
+                before=f"team:{old.teams[s]}",
+                after=f"team:{new.teams[s]}",
+                reason=f"moved to keep every post covered (cost {move_weight})",
+            )
+        )
+    return moved
 
 
 def _val(val: Any, expr: Any) -> int:
@@ -199,6 +275,7 @@ def _keep_and_price(
     post_weight: int,
     test_weight: int,
     notes: list[str],
+    notes_vi: list[str],
 ) -> list[tuple[int, Any]]:
     """Fix the days before ``first`` to the published roster; return the change terms
     ``(weight, expression)`` of the days from ``first`` on."""
@@ -244,12 +321,28 @@ def _keep_and_price(
         notes.append(
             f"{lost} published cell(s) before the re-roster date cannot be kept under the new input"
         )
+        notes_vi.append(
+            f"{lost} ô lịch đã công bố trước ngày lập lại không giữ được với dữ liệu mới"
+        )
     for (s, d), t in v.t.items():
         booked = (s, d) in old_tests
         if d < first:
             model.add(t == int(booked))
         elif test_weight:
             terms.append((test_weight, 1 - t if booked else t))
+    # Duties from home: kept before ``first``; from then on, each duty given or taken away is
+    # a changed cell.
+    old_duties = {
+        (r.staff, r.post, h.day(r.date), r.shift)
+        for r in roster.remote_duties
+        if h.contains(r.date)
+    }
+    for key, r in v.r.items():
+        had = key in old_duties
+        if key[2] < first:
+            model.add(r == int(had))
+        else:
+            terms.append((cell_weight, 1 - r if had else r))
     return terms
 
 
@@ -288,3 +381,13 @@ def _hint(built: BuiltModel, problem: Problem, roster: Roster) -> None:
             model.add_hint(y, int(cell in on and on[cell] == p))
     for key, t in v.t.items():
         model.add_hint(t, int(key in tests))
+    duties = {
+        (r.staff, r.post, h.day(r.date), r.shift)
+        for r in roster.remote_duties
+        if h.contains(r.date)
+    }
+    for duty, r in v.r.items():
+        model.add_hint(r, int(duty in duties))
+    for (s, k), z in v.z.items():
+        if s in roster.teams:
+            model.add_hint(z, int(roster.teams[s] == k))

@@ -547,6 +547,12 @@ def _decision_values(built: BuiltModel, roster: Roster) -> dict[int, int] | None
     values = {x.index: 0 for x in v.x.values()}
     values.update({y.index: 0 for y in v.y.values()})
     values.update({t.index: 0 for t in v.t.values()})
+    values.update({r.index: 0 for r in v.r.values()})
+    for duty in roster.remote_duties:
+        rv = v.r.get((duty.staff, duty.post, h.day(duty.date), duty.shift))
+        if rv is None:
+            return None
+        values[rv.index] = 1
     for a in roster.assignments:
         key = (a.staff, h.day(a.date), a.shift)
         x = v.x.get(key)
@@ -615,6 +621,9 @@ def _apply_hint(built: BuiltModel, problem: Problem, hint: Roster) -> None:
         put(v.x.get((a.staff, d, a.shift)), 1)
         if a.post is not None:
             put(v.y.get((a.staff, a.post, d, a.shift)), 1)
+    for duty in hint.remote_duties:
+        if h.contains(duty.date):
+            put(v.r.get((duty.staff, duty.post, h.day(duty.date), duty.shift)), 1)
     for r in hint.tests:
         if h.contains(r.date):
             put(v.t.get((r.staff, h.day(r.date))), 1)

@@ -16,6 +16,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from roster.export import date_label
 from roster.index import ProblemIndex
 from roster.labels import label
 from roster.model import Assignment, Problem, RapidTest, Roster
@@ -59,10 +60,17 @@ def _valid_test(
 
 
 def substitutes(
-    problem: Problem, roster: Roster, staff: str, date: dt.date, shift: str, top: int = 5
+    problem: Problem,
+    roster: Roster,
+    staff: str,
+    date: dt.date,
+    shift: str,
+    top: int = 5,
+    lang: str = "en",
 ) -> Substitutes:
     """The ``top`` cheapest substitutes for ``staff`` in (``date``, ``shift``); see the
-    module docstring."""
+    module docstring. ``lang``: the language of ``summary`` and ``why``."""
+    vi = lang == "vi"
     ix = ProblemIndex(problem)
     h = problem.horizon
     day = h.day(date)
@@ -73,7 +81,13 @@ def substitutes(
     post = cell.post if cell is not None else None
     base = check(problem, roster)
     who = ix.staff_by_id[staff]
-    slot_words = f"{day_label(date)}, {ix.shift_by_id[shift].label}"
+    shift_type = ix.shift_by_id[shift]
+    if vi:
+        slot_words = (
+            f"{date_label(date, 'vi')}, ca {(shift_type.name_vi or shift_type.label).lower()}"
+        )
+    else:
+        slot_words = f"{day_label(date)}, {shift_type.label}"
     if cell is None:
         return Substitutes(
             staff=staff,
@@ -81,8 +95,10 @@ def substitutes(
             shift=shift,
             post=None,
             base_objective=base.objective,
-            summary=f"{who.name or staff} is not on site on {slot_words}: "
-            "nobody needs to stand in.",
+            summary=f"{who.name or staff} không làm việc tại cơ quan {slot_words}: không cần "
+            "người thay."
+            if vi
+            else f"{who.name or staff} is not on site on {slot_words}: nobody needs to stand in.",
         )
     # The roster without the absent person in that slot.
     others = [a for a in roster.assignments if a is not cell]
@@ -115,6 +131,7 @@ def substitutes(
             t.add((s.id, date))
         trial = Roster(
             assignments=[*others, Assignment(staff=s.id, date=date, shift=shift, post=post)],
+            remote_duties=roster.remote_duties,
             tests=[RapidTest(staff=a, date=d) for a, d in sorted(t, key=lambda x: (x[1], x[0]))],
             teams=roster.teams,
         )
@@ -126,7 +143,7 @@ def substitutes(
             if d:
                 changed[k[0]] = changed.get(k[0], 0) + d
         why = ", ".join(
-            f"{label(r).lower()} {d:+d}"
+            f"{label(r, lang).lower()} {d:+d}"
             for r, d in sorted(changed.items(), key=lambda x: -abs(x[1]))
         )
         out.append(
@@ -143,16 +160,29 @@ def substitutes(
             )
         )
     out.sort(key=lambda c: (c.violations, c.delta, c.staff))
-    at = ix.post_by_id[post].label if post else "general office work"
-    summary = (
-        f"Substitutes for {who.name or staff} ({staff}) at {at} on {slot_words}: "
-        f"{len(pool)} eligible, the {min(top, len(out))} cheapest:"
-    )
-    if not pool:
+    if vi:
+        p_ = ix.post_by_id[post] if post else None
+        at = (p_.name_vi or p_.label) if p_ else "công việc chung"
         summary = (
-            f"Nobody can stand in for {who.name or staff} ({staff}) at {at} on "
-            f"{slot_words}: no one else qualified, available and in the shift's team."
+            f"Người thay {who.name or staff} ({staff}) tại {at}, {slot_words}: "
+            f"{len(pool)} người đủ điều kiện, {min(top, len(out))} phương án ít điểm trừ nhất:"
         )
+        if not pool:
+            summary = (
+                f"Không ai thay được {who.name or staff} ({staff}) tại {at}, {slot_words}: "
+                "không còn người đủ kỹ năng, rảnh và thuộc nhóm của ca này."
+            )
+    else:
+        at = ix.post_by_id[post].label if post else "general office work"
+        summary = (
+            f"Substitutes for {who.name or staff} ({staff}) at {at} on {slot_words}: "
+            f"{len(pool)} eligible, the {min(top, len(out))} cheapest:"
+        )
+        if not pool:
+            summary = (
+                f"Nobody can stand in for {who.name or staff} ({staff}) at {at} on "
+                f"{slot_words}: no one else qualified, available and in the shift's team."
+            )
     return Substitutes(
         staff=staff,
         date=date,

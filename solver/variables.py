@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
-from ortools.util.python.sorted_interval_list import Domain
+from ortools.util.python.sorted_interval_list import Domain  # type: ignore[import-untyped]
 
 from roster.index import ProblemIndex
 from roster.model import Problem
@@ -44,6 +44,11 @@ class Vars:
     y: dict[tuple[str, str, int, str], cp_model.IntVar] = field(default_factory=dict)
     z: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     t: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    #: Remote duties: r[staff, post, day, shift] (posts of kind ``remote``, done from home).
+    r: dict[tuple[str, str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    r_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     x_by_staff_day: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -78,6 +83,7 @@ class Vars:
     def post_load(self, post: str, day: int, shift: str) -> tuple[cp_model.LinearExprT, int]:
         """(number of people at ``post`` in the slot, an upper bound of it)."""
         ys = [y for _, y in self.y_by_post_slot.get((post, day, shift), ())]
+        ys += [r for _, r in self.r_by_post_slot.get((post, day, shift), ())]
         a = self.a.get((post, day, shift))
         hi = len(ys) + (len(self.pool.get((day, shift), ())) if a is not None else 0)
         terms = ys + ([a] if a is not None else [])
@@ -146,6 +152,8 @@ def build_vars(
 
     posts_at: dict[tuple[int, str], list[str]] = defaultdict(list)
     for pid, per in idx.needs.items():
+        if pid in idx.remote_posts:
+            continue  # done from home: no on-site variable (see remote duties below)
         for slot in per:
             posts_at[slot].append(pid)
     free = {p.id for p in problem.site.posts if p.skill is None}
@@ -272,6 +280,24 @@ def build_vars(
             fixed = idx.staff_by_id[sid].team
             if fixed is not None:
                 model.add(zs[fixed] == 1)
+
+    # Remote duties (created last, so problems without remote posts keep their numbering):
+    # r[s, post, slot] for each qualified person; one duty a slot, never on site meanwhile.
+    # Whether the person is off then is the remote-duty rule (solver/rules/remote.py).
+    if idx.remote_posts:
+        by_cell: dict[Cell, list[cp_model.IntVar]] = defaultdict(list)
+        for post in problem.site.posts:
+            if post.id not in idx.remote_posts:
+                continue
+            for (d, sh), _need in idx.needs[post.id].items():
+                for sid in idx.qualified_staff[post.id]:
+                    rv = model.new_bool_var(f"r[{sid},{post.id},{d},{sh}]")
+                    v.r[(sid, post.id, d, sh)] = rv
+                    v.r_by_post_slot[(post.id, d, sh)].append((sid, rv))
+                    by_cell[(sid, d, sh)].append(rv)
+        for (sid, d, sh), rs in by_cell.items():
+            on_site = v.x.get((sid, d, sh))
+            model.add_at_most_one([*rs, on_site] if on_site is not None else rs)
     return v
 
 

@@ -31,9 +31,13 @@ from roster.model import (
     Opening,
     Policy,
     Post,
+    PresenceFloor,
+    PresenceRule,
     Problem,
     RapidTest,
     RapidTestRule,
+    RemoteDuty,
+    RemoteDutyRule,
     Report,
     Request,
     RequestRule,
@@ -145,9 +149,11 @@ def tiny_roster(
     on: Iterable[tuple] = (),
     tests: Iterable[tuple[str, int]] = (),
     teams: dict[str, int] | None = None,
+    remote: Iterable[tuple[str, int, str, str]] = (),
 ) -> Roster:
     """A roster from ``(staff, day, shift)`` or ``(staff, day, shift, post)`` tuples (days are
-    horizon day numbers) and ``(staff, day)`` tests."""
+    horizon day numbers), ``(staff, day)`` tests and ``(staff, day, shift, post)`` remote
+    duties."""
     h = problem.horizon
     assignments = [
         Assignment(staff=c[0], date=h.date(c[1]), shift=c[2], post=c[3] if len(c) > 3 else None)
@@ -155,6 +161,9 @@ def tiny_roster(
     ]
     return Roster(
         assignments=assignments,
+        remote_duties=[
+            RemoteDuty(staff=s, date=h.date(d), shift=sh, post=p) for s, d, sh, p in remote
+        ],
         tests=[RapidTest(staff=s, date=h.date(d)) for s, d in tests],
         teams=dict(teams or {}),
     )
@@ -213,6 +222,7 @@ def every_rule_problem() -> Problem:
     posts = [
         Post(id="P1", skill="k", unit="U", demands=[Demand(min=1, max=1)]),
         Post(id="P2", unit="V", demands=[Demand(min=1, max=2)]),
+        Post(id="H", kind="remote", unit="U", demands=[Demand(min=1, max=1)]),
     ]
     limits = Contract(
         max_shifts_per_day=1,
@@ -240,6 +250,8 @@ def every_rule_problem() -> Problem:
         fairness=FairnessRule(weight=5),
         requests=RequestRule(),
         resilience=ResilienceRule(enabled=True, weight=100, skills=["k"]),
+        presence=PresenceRule(floors=[PresenceFloor(unit="U", min=1, shifts=["AM"])]),
+        remote=RemoteDutyRule(),
         contracts={"default": limits},
     )
     return tiny_problem(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, HrUser, SessionDep
 from api.errors import not_found, responses
+from api.limits import IdPath
 from api.models import ApiToken
 from api.schemas import Me, TokenCreate, TokenPublic
 from api.security import issue_token
@@ -104,7 +105,7 @@ def list_tokens(user: HrUser, session: SessionDep) -> list[TokenPublic]:
     summary="Revoke a token (hr)",
     responses=responses(401, 403, 404),
 )
-def revoke_token(token_id: str, user: HrUser, session: SessionDep) -> None:
+def revoke_token(token_id: IdPath, user: HrUser, session: SessionDep) -> None:
     row = session.get(ApiToken, token_id)
     if row is None or row.revoked:
         raise not_found("token", token_id, "token_id")

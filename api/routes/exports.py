@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, responses
+from api.limits import MAX_INT, IdPath
 from api.routes.rosters import get_revision, get_roster
+from api.scope import head_unit, scope_problem, scope_roster, unit_parts
 from roster.model import Problem, Roster
 
 router = APIRouter(prefix="/rosters/{roster_id}", tags=["exports"])
@@ -21,12 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _load(session, roster_id: str, user, revision: int | None) -> tuple[Problem, Roster, str]:
+    """The problem and roster to export, cut to the head's unit when the roster spans the
+    site (a head exports only their own unit's part)."""
     row = get_roster(session, roster_id, user)
     rev = get_revision(session, row, revision)
+    problem, roster = Problem.model_validate(row.problem), Roster.model_validate(rev.data)
+    unit = head_unit(user, row.unit_id)
+    if unit is not None:
+        staff, _ = unit_parts(problem, unit)
+        problem, roster = scope_problem(problem, unit), scope_roster(roster, staff)
     return (
-        Problem.model_validate(row.problem),
-        Roster.model_validate(rev.data),
-        f"roster-{row.site_id}-{row.unit_id or 'all'}-{row.start}-r{rev.number}",
+        problem,
+        roster,
+        f"roster-{row.site_id}-{unit or row.unit_id or 'all'}-{row.start}-r{rev.number}",
     )
 
 
@@ -47,7 +56,12 @@ def _file(data: bytes, media: str, filename: str) -> Response:
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
-REV = Query(None, ge=1, description="Revision number (default: the newest).")
+REV = Query(None, ge=1, le=MAX_INT, description="Revision number (default: the newest).")
+CSV_LANG = Query(
+    "en",
+    description="en: ids for other programs (on_site, shift and post ids, ISO dates); vi: "
+    "every header and value in Vietnamese words for people (trực tiếp tại cơ quan, ...).",
+)
 
 
 @router.get(
@@ -67,12 +81,16 @@ REV = Query(None, ge=1, description="Revision number (default: the newest).")
     },
 )
 def roster_csv(
-    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = CSV_LANG,
 ) -> Response:
     from roster.export import write_roster_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_roster_csv(p, problem, roster), ".csv")
+    data = _write(lambda p: write_roster_csv(p, problem, roster, lang), ".csv")
     return _file(data, "text/csv; charset=utf-8", f"{name}.csv")
 
 
@@ -86,17 +104,40 @@ def roster_csv(
     },
 )
 def roster_xlsx(
-    roster_id: str,
+    roster_id: IdPath,
     user: CurrentUser,
     session: SessionDep,
     revision: int | None = REV,
     lang: Literal["en", "vi"] = Query("vi"),
 ) -> Response:
-    from roster.export import write_xlsx
+    from roster.outputs import write_workbook
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_xlsx(p, problem, roster, lang=lang), ".xlsx")
+    data = _write(lambda p: write_workbook(p, problem, roster, lang=lang), ".xlsx")
     return _file(data, XLSX, f"{name}.xlsx")
+
+
+@router.get(
+    "/roster.pdf",
+    summary="The official roster as a PDF: per unit, A4 landscape, title and signature block",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        **responses(401, 403, 404),
+    },
+)
+def roster_pdf(
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = Query("vi"),
+) -> Response:
+    from roster.printout import write_pdf
+
+    problem, roster, name = _load(session, roster_id, user, revision)
+    data = _write(lambda p: write_pdf(p, problem, roster, lang=lang), ".pdf")
+    return _file(data, "application/pdf", f"{name}.pdf")
 
 
 @router.get(
@@ -113,12 +154,16 @@ def roster_xlsx(
     },
 )
 def tests_csv(
-    roster_id: str, user: CurrentUser, session: SessionDep, revision: int | None = REV
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    revision: int | None = REV,
+    lang: Literal["en", "vi"] = CSV_LANG,
 ) -> Response:
     from roster.export import write_tests_csv
 
     problem, roster, name = _load(session, roster_id, user, revision)
-    data = _write(lambda p: write_tests_csv(p, problem, roster), ".csv")
+    data = _write(lambda p: write_tests_csv(p, problem, roster, lang), ".csv")
     return _file(data, "text/csv; charset=utf-8", f"tests-{name}.csv")
 
 
@@ -138,8 +183,8 @@ def tests_csv(
     },
 )
 def person_ics(
-    roster_id: str,
-    staff_id: str,
+    roster_id: IdPath,
+    staff_id: IdPath,
     user: CurrentUser,
     session: SessionDep,
     revision: int | None = REV,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
-from api.errors import not_found, responses
+from api.errors import ApiError, not_found, responses
+from api.limits import IdPath, IdQuery
 from api.models import Job
 from api.schemas import JobCreate, JobPublic, JobStatus
 from api.services import build_problem, get_policy, get_site
@@ -23,9 +24,12 @@ def job_public(job: Job) -> JobPublic:
     gap = None
     if job.objective is not None and job.bound is not None:
         gap = round((job.objective - job.bound) / max(1, abs(job.objective)), 6)
-    penalties = (job.result or {}).get("penalties", [])
+    kind = job.kind or "roster"
+    penalties = (job.result or {}).get("penalties", []) if kind == "roster" else []
     return JobPublic(
         id=job.id,
+        kind=kind,
+        answer=job.result if kind != "roster" and job.status == "done" else None,
         site_id=job.site_id,
         unit_id=job.unit_id,
         status=job.status,  # type: ignore[arg-type]
@@ -54,9 +58,31 @@ def _get(session, job_id: str, user) -> Job:
     job = session.get(Job, job_id)
     if job is None:
         raise not_found("job", job_id, "job_id")
-    if user.role == "head" and not user.can_act_on(job.site_id, job.unit_id):
-        user.check_unit(job.site_id, job.unit_id)
+    if user.role == "head":
+        if job.site_id is None:  # a repair solve of a problem sent in full: its author only
+            if job.created_by != user.name:
+                raise not_found("job", job_id, "job_id")
+        elif not user.can_act_on(job.site_id, job.unit_id):
+            user.check_unit(job.site_id, job.unit_id)
     return job
+
+
+def check_job_quota(session, user, settings) -> None:
+    """429 when the caller's token already has ``max_queued_jobs_per_token`` jobs (roster or
+    repair) queued or solving."""
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(Job)
+        .where(Job.owner == user.key, Job.status.in_(("queued", "solving")))
+    )
+    if waiting is not None and waiting >= settings.max_queued_jobs_per_token:
+        raise ApiError(
+            429,
+            f"this token already has {waiting} job(s) queued or solving (at most "
+            f"{settings.max_queued_jobs_per_token}); wait for one to finish or stop one",
+            None,
+            headers={"Retry-After": "10"},
+        )
 
 
 @router.post(
@@ -67,7 +93,7 @@ def _get(session, job_id: str, user) -> Job:
     description="Answers 202 with the job and a Location header; follow it with GET. "
     "The time limit is capped by the server's maximum. Heads may generate only for "
     "their own unit; hr and portal for any unit or the whole site.",
-    responses=responses(401, 403, 404, 422),
+    responses=responses(401, 403, 404, 422, 429),
 )
 def create_job(
     user: CurrentUser,
@@ -95,6 +121,7 @@ def create_job(
 ) -> JobPublic:
     user.require("hr", "head", "portal")
     user.check_unit(body.site_id, body.unit_id)
+    check_job_quota(session, user, settings)
     site = get_site(session, body.site_id)
     pv = get_policy(session, body.site_id, body.policy_version)
     problem = build_problem(
@@ -111,6 +138,7 @@ def create_job(
         time_limit=limit,
         problem=problem.model_dump(mode="json"),
         created_by=user.name,
+        owner=user.key,
         message="queued",
     )
     session.add(job)
@@ -126,11 +154,16 @@ def create_job(
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,
-    site_id: str | None = Query(None, max_length=100),
+    site_id: IdQuery = None,
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     limit: int = Query(50, ge=1, le=500),
+    kind: Literal["roster", "part", "explain", "reroster", "drill", "substitutes", "all"] = Query(
+        "roster", description="Roster jobs by default; a repair kind, or all."
+    ),
 ) -> list[JobPublic]:
     q = select(Job).order_by(Job.created_at.desc()).limit(limit)
+    if kind != "all":
+        q = q.where(Job.kind == kind)
     if site_id:
         q = q.where(Job.site_id == site_id)
     if status_:
@@ -146,7 +179,7 @@ def list_jobs(
     summary="A job's status, best objective and bound so far, and its roster",
     responses=responses(401, 403, 404),
 )
-def read_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobPublic:
+def read_job(job_id: IdPath, user: CurrentUser, session: SessionDep) -> JobPublic:
     return job_public(_get(session, job_id, user))
 
 
@@ -161,7 +194,7 @@ def read_job(job_id: str, user: CurrentUser, session: SessionDep) -> JobPublic:
         **responses(401, 403, 404),
     },
 )
-def stop_job(job_id: str, user: CurrentUser, session: SessionDep, runner: RunnerDep):
+def stop_job(job_id: IdPath, user: CurrentUser, session: SessionDep, runner: RunnerDep):
     job = _get(session, job_id, user)
     user.require("hr", "head", "portal")
     if job.status in ("queued", "solving"):

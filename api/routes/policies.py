@@ -8,11 +8,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Response, status
 from sqlalchemy import select
 
+from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, HrUser, SessionDep
 from api.errors import responses
-from api.models import PolicyVersion
+from api.limits import IdPath, IntPath
+from api.models import PolicyVersion, SiteRow, utcnow
 from api.schemas import PolicyPublic, PolicyUpdate
-from api.services import add_policy_version, check_site_parts, get_policy, get_site
+from api.services import (
+    add_policy_version,
+    check_site_parts,
+    get_policy,
+    get_site,
+    latest_policy_version,
+)
 from roster.model import Absence, FixedCell, Policy, Request, Site, Staff
 
 router = APIRouter(prefix="/sites/{site_id}", tags=["policies"])
@@ -35,10 +43,14 @@ def _public(row: PolicyVersion) -> PolicyPublic:
     summary="The site's current policy",
     responses=responses(401, 403, 404),
 )
-def current_policy(site_id: str, user: CurrentUser, session: SessionDep) -> PolicyPublic:
+def current_policy(
+    site_id: IdPath, user: CurrentUser, session: SessionDep, response: Response
+) -> PolicyPublic:
     user.check_site(site_id)
     get_site(session, site_id)
-    return _public(get_policy(session, site_id))
+    row = get_policy(session, site_id)
+    set_etag(response, row.version)
+    return _public(row)
 
 
 @router.put(
@@ -46,10 +58,13 @@ def current_policy(site_id: str, user: CurrentUser, session: SessionDep) -> Poli
     response_model=PolicyPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Change the policy: adds a new version (hr)",
-    responses=responses(401, 403, 404, 422),
+    description='Needs If-Match with the current policy\'s ETag ("<version>"): 428 without, '
+    "412 when another change was saved since. Concurrent changes: one wins, the others get "
+    "412 (or 409), never a server error.",
+    responses=responses(401, 403, 404, 409, 412, 422, 428),
 )
 def update_policy(
-    site_id: str,
+    site_id: IdPath,
     user: HrUser,
     session: SessionDep,
     response: Response,
@@ -70,8 +85,18 @@ def update_policy(
             }
         ),
     ],
+    if_match: IfMatch = None,
 ) -> PolicyPublic:
-    row = get_site(session, site_id)
+    get_site(session, site_id)
+    with locked(session, SiteRow, site_id, "site") as row:
+        check_if_match(if_match, latest_policy_version(session, site_id) or 0, "policy")
+        version = _add(session, row, body, user)
+    response.headers["Location"] = f"/sites/{quote(site_id, safe='')}/policies/{version.version}"
+    set_etag(response, version.version)
+    return _public(version)
+
+
+def _add(session, row: SiteRow, body: PolicyUpdate, user) -> PolicyVersion:
     check_site_parts(
         Site.model_validate(row.definition),
         [Staff.model_validate(s) for s in row.staff],
@@ -80,10 +105,11 @@ def update_policy(
         [Request.model_validate(r) for r in row.requests],
         [FixedCell.model_validate(f) for f in row.fixed],
     )
-    version = add_policy_version(session, site_id, body.policy, user.name, body.reason)
+    version = add_policy_version(session, row.id, body.policy, user.name, body.reason)
+    row.version += 1  # the site's answer shows the policy version: its ETag changes too
+    row.updated_at, row.updated_by = utcnow(), user.name
     session.commit()
-    response.headers["Location"] = f"/sites/{quote(site_id, safe='')}/policies/{version.version}"
-    return _public(version)
+    return version
 
 
 @router.get(
@@ -92,7 +118,7 @@ def update_policy(
     summary="Every version of the site's policy, oldest first",
     responses=responses(401, 403, 404),
 )
-def list_policies(site_id: str, user: CurrentUser, session: SessionDep) -> list[PolicyPublic]:
+def list_policies(site_id: IdPath, user: CurrentUser, session: SessionDep) -> list[PolicyPublic]:
     user.check_site(site_id)
     get_site(session, site_id)
     rows = session.scalars(
@@ -109,7 +135,11 @@ def list_policies(site_id: str, user: CurrentUser, session: SessionDep) -> list[
     summary="One version of the site's policy",
     responses=responses(401, 403, 404),
 )
-def read_policy(site_id: str, version: int, user: CurrentUser, session: SessionDep) -> PolicyPublic:
+def read_policy(
+    site_id: IdPath, version: IntPath, user: CurrentUser, session: SessionDep, response: Response
+) -> PolicyPublic:
     user.check_site(site_id)
     get_site(session, site_id)
-    return _public(get_policy(session, site_id, version))
+    row = get_policy(session, site_id, version)
+    set_etag(response, row.version)
+    return _public(row)

@@ -3,20 +3,30 @@ substitutes for one absence, and the resilience drill.
 
 Every route takes its problem in one of three ways: a stored roster (``roster_id``: its problem
 and newest revision), a stored site (``site_id``, optional ``unit_id``, ``start``, ``days``,
-``policy_version``), or a full ``problem``. Nothing is stored: the answers are proposals a head
-applies through ``PATCH /rosters/{id}``. Solves are bounded by the server's ``max_time_limit``.
+``policy_version``), or a full ``problem``. The answers are proposals a head applies through
+``PATCH /rosters/{id}``. Solves are bounded by the server's ``max_time_limit``.
+
+Explain, reroster, drill and substitutes are **jobs**, run by the same engine and under the same
+limits as roster jobs (a Celery worker, or the in-process runner): the route stores the job,
+waits up to ``repair_wait`` seconds (setting ``ROSTER_REPAIR_WAIT``, 30 s; ``?wait=`` asks for
+less) and answers 200 with the answer when it is ready, else 202 with the job and a Location
+header: poll ``GET /jobs/{id}``, whose ``answer`` is this body once the job is done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import time
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
+from api.limits import MAX_INT, OptId
+from api.models import Job
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
 from roster.errors import InputError
@@ -28,17 +38,20 @@ router = APIRouter(prefix="/repair", tags=["repair"])
 
 class Source(BaseModel):
     """Where the problem (and roster) come from: ``roster_id``, or ``site_id`` + ``start``, or
-    a full ``problem``."""
+    a full ``problem``. Heads: only their own unit (a unit roster, or ``unit_id`` = theirs)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    roster_id: str | None = Field(None, max_length=100)
+    roster_id: OptId = None
     problem: Problem | None = None
-    site_id: str | None = Field(None, max_length=100)
-    unit_id: str | None = Field(None, max_length=100)
+    site_id: OptId = None
+    unit_id: OptId = None
     start: dt.date | None = None
     days: int = Field(7, ge=1, le=62)
-    policy_version: int | None = Field(None, ge=1)
+    policy_version: int | None = Field(None, ge=1, le=MAX_INT)
+    lang: Literal["en", "vi"] = Field(
+        "en", description="Language of the words meant for people (explanation, labels)."
+    )
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
     )
@@ -97,38 +110,129 @@ class DrillRequest(Source):
 def _resolve(
     body: Source, user: Principal, session: Any, need_roster: bool
 ) -> tuple[Problem, Roster | None]:
+    problem, roster, _ = _resolve_with_origin(body, user, session, need_roster)
+    return problem, roster
+
+
+def _resolve_with_origin(
+    body: Source, user: Principal, session: Any, need_roster: bool
+) -> tuple[Problem, Roster | None, tuple[str | None, str | None, int]]:
+    """The problem, the roster and where they come from (site, unit, policy version)."""
     roster = body.roster
     if body.roster_id is not None:
         from api.routes.rosters import get_roster
 
-        row = get_roster(session, body.roster_id, user)
+        row = get_roster(session, body.roster_id, user, write=True)
         problem = Problem.model_validate(row.problem)
+        origin = (row.site_id, row.unit_id, row.policy_version)
         if roster is None:
             roster = Roster.model_validate(head_revision(session, row).data)
     elif body.problem is not None:
         problem = body.problem
+        origin = (None, None, 0)
     elif body.site_id is not None and body.start is not None:
-        user.check_site(body.site_id)
+        user.check_unit(body.site_id, body.unit_id)
         site = get_site(session, body.site_id)
         pv = get_policy(session, body.site_id, body.policy_version)
         problem = build_problem(
             site, Policy.model_validate(pv.data), body.start, body.days, body.unit_id
         )
+        origin = (body.site_id, body.unit_id, pv.version)
     else:
         raise ApiError(
             422, "send a roster_id, a problem, or a site_id with a start date", "roster_id"
         )
     if need_roster and roster is None:
         raise ApiError(422, "send a roster (or a roster_id)", "roster")
-    return problem, roster
+    return problem, roster, origin
+
+
+WaitQuery = Query(
+    None,
+    ge=0,
+    le=600,
+    description="Seconds to wait for the answer before answering 202 with the job "
+    "(default and cap: the server's repair_wait).",
+)
+
+
+def _as_job(
+    kind: str,
+    body: Source,
+    user: Principal,
+    session: Any,
+    settings: Any,
+    runner: Any,
+    need_roster: bool,
+    params: dict[str, Any],
+    time_limit: float,
+    wait: float | None,
+    check: Any = None,
+) -> Any:
+    """Store a repair job, hand it to the engine, wait (bounded) for its answer."""
+    from api.routes.jobs import check_job_quota, job_public
+
+    check_job_quota(session, user, settings)
+    problem, roster, (site_id, unit_id, version) = _resolve_with_origin(
+        body, user, session, need_roster
+    )
+    if check is not None:
+        check(problem, roster)
+    if roster is not None:
+        params = {**params, "roster": roster.model_dump(mode="json")}
+    job = Job(
+        kind=kind,
+        site_id=site_id,
+        unit_id=unit_id,
+        status="queued",
+        policy_version=version,
+        start=problem.horizon.start,
+        days=problem.horizon.days,
+        time_limit=_limit(settings, time_limit),
+        problem=problem.model_dump(mode="json"),
+        params=params,
+        created_by=user.name,
+        owner=user.key,
+        message="queued",
+    )
+    session.add(job)
+    session.commit()
+    runner.submit(job.id)
+    cap = float(getattr(settings, "repair_wait", 30.0))
+    deadline = time.monotonic() + (cap if wait is None else min(wait, cap))
+    delay = 0.05
+    while True:
+        session.expire_all()
+        job = session.get(Job, job.id)
+        if job.status not in ("queued", "solving") or time.monotonic() >= deadline:
+            break
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.5)
+    if job.status == "done" and job.result is not None:
+        return job.result
+    headers = {"Location": f"/jobs/{job.id}"}
+    body_out = job_public(job).model_dump(mode="json")
+    if job.status in ("queued", "solving"):
+        return JSONResponse(body_out, status_code=202, headers=headers)
+    raise ApiError(
+        500 if job.status == "failed" else 409,
+        f"the {kind} job ended {job.status}: {job.message}",
+        None,
+        headers=headers,
+        job=body_out,
+    )
+
+
+_ASYNC = {
+    202: {
+        "description": "Not answered within the wait: the job (poll GET /jobs/{id}; its "
+        "'answer' is this route's body when done)",
+    }
+}
 
 
 def _limit(settings: Any, asked: float) -> float:
     return min(asked, float(getattr(settings, "max_time_limit", asked)))
-
-
-def _workers(settings: Any) -> int:
-    return int(getattr(settings, "solver_workers", 2))
 
 
 @router.post(
@@ -137,43 +241,28 @@ def _workers(settings: Any) -> int:
     description="A diagnosis solve names the hard rules that cannot all hold (per post "
     "and slot, unit cap and slot, person), in words, with fixes. With soft=true, also "
     "a roster anyway with every shortfall under the original rules.",
-    responses=responses(401, 403, 404, 422),
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def explain_route(
-    body: ExplainRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
-) -> dict[str, Any]:
-    from roster.explain_text import explain
-    from roster.precheck import precheck
-    from solver.diagnose import best_effort, find_conflict
-
-    problem, _ = _resolve(body, user, session, need_roster=False)
-    limit = _limit(settings, body.time_limit)
-    conflict = find_conflict(problem, time_limit=limit)
-    exp = explain(
-        problem,
-        conflict.keys,
-        status=conflict.status.value,
-        minimal=conflict.minimal,
-        elapsed=conflict.elapsed,
-        structural=conflict.structural,
+    body: ExplainRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+    wait: float | None = WaitQuery,
+) -> Any:
+    return _as_job(
+        "explain",
+        body,
+        user,
+        session,
+        settings,
+        runner,
+        False,
+        {"soft": body.soft, "lang": body.lang},
+        body.time_limit,
+        wait,
     )
-    out: dict[str, Any] = {
-        "explanation": exp.model_dump(mode="json"),
-        "text": exp.text(),
-        "precheck": [f.model_dump(mode="json") for f in precheck(problem)],
-    }
-    if body.soft:
-        result, report = best_effort(problem, limit, _workers(settings))
-        out["soft"] = (
-            None
-            if report is None
-            else {
-                "roster": result.roster.model_dump(mode="json") if result.roster else None,
-                "objective": report.objective,
-                "shortfalls": [v.model_dump(mode="json") for v in report.violations],
-            }
-        )
-    return out
 
 
 @router.post(
@@ -188,7 +277,7 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
 
     problem, roster = _resolve(body, user, session, need_roster=True)
     assert roster is not None
-    return breakdown(problem, roster).model_dump(mode="json")
+    return breakdown(problem, roster, lang=body.lang).model_dump(mode="json")
 
 
 @router.post(
@@ -198,56 +287,79 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
     "leave and closed counters, keeps the days before 'from' and every team, and "
     "changes as few cells as possible. Returns the new roster, the referee's report "
     "and the changes person by person. Nothing is stored.",
-    responses=responses(401, 403, 404, 422),
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def reroster_route(
-    body: RerosterRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
-) -> dict[str, Any]:
+    body: RerosterRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+    wait: float | None = WaitQuery,
+) -> Any:
     from roster.events import check_events
-    from solver.reroster import reroster
 
-    problem, roster = _resolve(body, user, session, need_roster=True)
-    assert roster is not None
-    try:
-        check_events(body.events, problem, "events")
-    except InputError as e:
-        raise ApiError(
-            422,
-            e.issues[0].message,
-            f"events[{(e.issues[0].row or 1) - 1}].{e.issues[0].field}",
-            issues=e.to_dicts(),
-        ) from None
-    res = reroster(
-        problem,
-        roster,
-        body.events,
-        body.from_date,
-        time_limit=_limit(settings, body.time_limit),
-        workers=_workers(settings),
+    def check(problem: Problem, roster: Roster | None) -> None:
+        try:
+            check_events(body.events, problem, "events")
+        except InputError as e:
+            raise ApiError(
+                422,
+                e.issues[0].message,
+                f"events[{(e.issues[0].row or 1) - 1}].{e.issues[0].field}",
+                issues=e.to_dicts(),
+            ) from None
+
+    params = {
+        "events": [e.model_dump(mode="json") for e in body.events],
+        "from": body.from_date.isoformat() if body.from_date else None,
+    }
+    return _as_job(
+        "reroster",
+        body,
+        user,
+        session,
+        settings,
+        runner,
+        True,
+        params,
+        body.time_limit,
+        wait,
+        check,
     )
-    return res.model_dump(mode="json", exclude={"problem"})
 
 
 @router.post(
     "/substitutes",
     summary="The cheapest substitutes for one absence in one slot",
-    responses=responses(401, 403, 404, 422),
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def substitutes_route(
-    body: SubstitutesRequest, user: CurrentUser, session: SessionDep
-) -> dict[str, Any]:
-    from solver.substitutes import substitutes
+    body: SubstitutesRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+    wait: float | None = WaitQuery,
+) -> Any:
+    def check(problem: Problem, roster: Roster | None) -> None:
+        if body.staff not in {s.id for s in problem.staff}:
+            raise ApiError(422, f"unknown staff {body.staff!r}", "staff")
+        if body.shift not in {s.id for s in problem.site.shifts}:
+            raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
+        if not problem.horizon.contains(body.date):
+            raise ApiError(422, f"{body.date} is outside the roster", "date")
 
-    problem, roster = _resolve(body, user, session, need_roster=True)
-    assert roster is not None
-    if body.staff not in {s.id for s in problem.staff}:
-        raise ApiError(422, f"unknown staff {body.staff!r}", "staff")
-    if body.shift not in {s.id for s in problem.site.shifts}:
-        raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
-    if not problem.horizon.contains(body.date):
-        raise ApiError(422, f"{body.date} is outside the roster", "date")
-    return substitutes(problem, roster, body.staff, body.date, body.shift, top=body.top).model_dump(
-        mode="json"
+    params = {
+        "staff": body.staff,
+        "date": body.date.isoformat(),
+        "shift": body.shift,
+        "top": body.top,
+        "lang": body.lang,
+    }
+    limit = float(getattr(settings, "max_time_limit", 60.0))
+    return _as_job(
+        "substitutes", body, user, session, settings, runner, True, params, limit, wait, check
     )
 
 
@@ -257,15 +369,14 @@ def substitutes_route(
     description="For each team sent home for the policy's isolation period: the "
     "shortfall per post and slot; and the single points of failure. Teams come from "
     "the roster when one is given, else from a quick solve.",
-    responses=responses(401, 403, 404, 422),
+    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
 )
 def drill_route(
-    body: DrillRequest, user: CurrentUser, session: SessionDep, settings: SettingsDep
-) -> dict[str, Any]:
-    from solver.drill import drill
-
-    problem, roster = _resolve(body, user, session, need_roster=False)
-    teams = roster.teams if roster is not None else None
-    return drill(
-        problem, teams, time_limit=_limit(settings, body.time_limit), workers=_workers(settings)
-    ).model_dump(mode="json")
+    body: DrillRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    runner: RunnerDep,
+    wait: float | None = WaitQuery,
+) -> Any:
+    return _as_job("drill", body, user, session, settings, runner, False, {}, body.time_limit, wait)

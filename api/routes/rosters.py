@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from sqlalchemy import select
 
+from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, not_found, responses
+from api.limits import IdPath, IdQuery, IntPath
 from api.models import Job, RosterRevision, RosterRow, utcnow
 from api.schemas import (
     EXAMPLE_ROSTER,
@@ -20,6 +22,13 @@ from api.schemas import (
     RosterEdit,
     RosterPublic,
     RosterSummary,
+)
+from api.scope import (
+    head_unit,
+    scope_changes,
+    scope_report,
+    scope_roster,
+    unit_parts,
 )
 from api.security import Principal
 from api.services import (
@@ -36,24 +45,37 @@ from roster.model import Assignment, Policy, Problem, RapidTest, Report, Roster
 router = APIRouter(prefix="/rosters", tags=["rosters"])
 
 
-def revision_public(rev: RosterRevision) -> RevisionPublic:
+def revision_public(
+    rev: RosterRevision, problem: Problem | None = None, unit: str | None = None
+) -> RevisionPublic:
+    """A revision as the caller may see it: cut to ``unit`` when given."""
+    roster = Roster.model_validate(rev.data)
+    report, changes = rev.report, rev.changes
+    if unit is not None and problem is not None:
+        staff, posts = unit_parts(problem, unit)
+        roster = scope_roster(roster, staff)
+        report = scope_report(report, unit, staff, posts)
+        changes = scope_changes(changes, staff)
     return RevisionPublic(
         number=rev.number,
         parent=rev.parent,
         published=rev.published,
         author=rev.author,
         reason=rev.reason,
-        roster=Roster.model_validate(rev.data),
-        report=ReportPublic.model_validate(rev.report) if rev.report else None,
-        changes=rev.changes,
+        roster=roster,
+        report=ReportPublic.model_validate(report) if report else None,
+        changes=changes,
         created_at=rev.created_at,
         updated_at=rev.updated_at,
         published_at=rev.published_at,
         published_by=rev.published_by,
+        version=rev.version,
     )
 
 
-def roster_public(session, row: RosterRow) -> RosterPublic:
+def roster_public(session, row: RosterRow, user: Principal | None = None) -> RosterPublic:
+    unit = head_unit(user, row.unit_id) if user is not None else None
+    problem = Problem.model_validate(row.problem) if unit is not None else None
     return RosterPublic(
         id=row.id,
         site_id=row.site_id,
@@ -63,16 +85,22 @@ def roster_public(session, row: RosterRow) -> RosterPublic:
         start=row.start,
         days=row.days,
         status=row.status,  # type: ignore[arg-type]
-        revision=revision_public(head_revision(session, row)),
+        revision=revision_public(head_revision(session, row), problem, unit),
         created_at=row.created_at,
+        version=row.version,
+        scope=unit,
     )
 
 
-def get_roster(session, roster_id: str, user: Principal) -> RosterRow:
+def get_roster(session, roster_id: str, user: Principal, write: bool = False) -> RosterRow:
+    """The roster, if the caller may read it (``write``: change it, or send it to a solve)."""
     row = session.get(RosterRow, roster_id)
     if row is None:
         raise not_found("roster", roster_id, "roster_id")
-    user.check_unit(row.site_id, row.unit_id)
+    if write:
+        user.check_unit(row.site_id, row.unit_id)
+    else:
+        user.check_read(row.site_id, row.unit_id)
     return row
 
 
@@ -114,7 +142,7 @@ def analyze(
                 "send a problem, or a site_id with a start date",
                 "site_id" if body.site_id is None else "start",
             )
-        user.check_site(body.site_id)
+        user.check_unit(body.site_id, body.unit_id)
         site = get_site(session, body.site_id)
         pv = get_policy(session, body.site_id, body.policy_version)
         problem = build_problem(
@@ -132,8 +160,8 @@ def analyze(
 def list_rosters(
     user: CurrentUser,
     session: SessionDep,
-    site_id: str | None = Query(None, max_length=100),
-    unit_id: str | None = Query(None, max_length=100),
+    site_id: IdQuery = None,
+    unit_id: IdQuery = None,
     limit: int = Query(50, ge=1, le=500),
 ) -> list[RosterSummary]:
     q = select(RosterRow).order_by(RosterRow.created_at.desc()).limit(limit)
@@ -141,8 +169,11 @@ def list_rosters(
         q = q.where(RosterRow.site_id == site_id)
     if unit_id:
         q = q.where(RosterRow.unit_id == unit_id)
-    if user.role == "head":
-        q = q.where(RosterRow.site_id == user.site_id, RosterRow.unit_id == user.unit_id)
+    if user.role == "head":  # their unit's rosters and the site-wide ones (cut to their unit)
+        q = q.where(
+            RosterRow.site_id == user.site_id,
+            (RosterRow.unit_id == user.unit_id) | RosterRow.unit_id.is_(None),
+        )
     return [
         RosterSummary(
             id=r.id,
@@ -164,8 +195,12 @@ def list_rosters(
     summary="A roster with its newest revision and the referee's report",
     responses=responses(401, 403, 404),
 )
-def read_roster(roster_id: str, user: CurrentUser, session: SessionDep) -> RosterPublic:
-    return roster_public(session, get_roster(session, roster_id, user))
+def read_roster(
+    roster_id: IdPath, user: CurrentUser, session: SessionDep, response: Response
+) -> RosterPublic:
+    row = get_roster(session, roster_id, user)
+    set_etag(response, row.version)
+    return roster_public(session, row, user)
 
 
 @router.get(
@@ -174,14 +209,18 @@ def read_roster(roster_id: str, user: CurrentUser, session: SessionDep) -> Roste
     summary="Every revision of a roster, oldest first",
     responses=responses(401, 403, 404),
 )
-def list_revisions(roster_id: str, user: CurrentUser, session: SessionDep) -> list[RevisionPublic]:
+def list_revisions(
+    roster_id: IdPath, user: CurrentUser, session: SessionDep
+) -> list[RevisionPublic]:
     row = get_roster(session, roster_id, user)
+    unit = head_unit(user, row.unit_id)
+    problem = Problem.model_validate(row.problem) if unit else None
     revs = session.scalars(
         select(RosterRevision)
         .where(RosterRevision.roster_id == row.id)
         .order_by(RosterRevision.number)
     )
-    return [revision_public(r) for r in revs]
+    return [revision_public(r, problem, unit) for r in revs]
 
 
 @router.get(
@@ -191,9 +230,13 @@ def list_revisions(roster_id: str, user: CurrentUser, session: SessionDep) -> li
     responses=responses(401, 403, 404),
 )
 def read_revision(
-    roster_id: str, number: int, user: CurrentUser, session: SessionDep
+    roster_id: IdPath, number: IntPath, user: CurrentUser, session: SessionDep, response: Response
 ) -> RevisionPublic:
-    return revision_public(get_revision(session, get_roster(session, roster_id, user), number))
+    row = get_roster(session, roster_id, user)
+    rev = get_revision(session, row, number)
+    unit = head_unit(user, row.unit_id)
+    set_etag(response, rev.version)
+    return revision_public(rev, Problem.model_validate(row.problem) if unit else None, unit)
 
 
 def get_revision(session, row: RosterRow, number: int | None) -> RosterRevision:
@@ -263,6 +306,7 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         teams[sid] = team
     return Roster(
         assignments=sorted(cells.values(), key=lambda a: (a.date, a.shift, a.staff)),
+        remote_duties=roster.remote_duties,  # kept as they are (the referee flags clashes)
         tests=[RapidTest(staff=s, date=d) for s, d in sorted(tests, key=lambda x: (x[1], x[0]))],
         teams=teams,
     )
@@ -276,64 +320,77 @@ def _key(v) -> tuple:
     "/{roster_id}",
     response_model=EditResult,
     summary="Edit cells by hand; the referee re-checks every edit",
-    description="An edit that breaks a hard rule the roster did not break before is "
-    "refused (409 with the broken rules) unless accept_violations is true. Editing a "
-    "published roster starts a new revision recording the differences.",
-    responses=responses(401, 403, 404, 409, 422, 503),
+    description="Needs If-Match with the roster's ETag (428 without, 412 when someone wrote "
+    "since). An edit that breaks a hard rule the roster did not break before is "
+    "refused (409 with the broken rules) unless accept_violations is true. A published "
+    "revision never changes: editing a published roster starts a new draft revision "
+    "recording the differences.",
+    responses=responses(401, 403, 404, 409, 412, 422, 428, 503),
 )
 def edit_roster(
-    roster_id: str, body: RosterEdit, user: CurrentUser, session: SessionDep
+    roster_id: IdPath,
+    body: RosterEdit,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> EditResult:
     user.require("hr", "head")
-    row = get_roster(session, roster_id, user)
-    problem = Problem.model_validate(row.problem)
-    head = head_revision(session, row)
-    old = Roster.model_validate(head.data)
-    new = _apply(problem, old, body)
-    before: Report = referee(problem, old)
-    report = referee(problem, new)
-    seen = {_key(v) for v in before.violations}
-    fresh = [v for v in report.violations if _key(v) not in seen]
-    if fresh and not body.accept_violations:
-        raise ApiError(
-            409,
-            f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
-            "nothing was saved (send accept_violations: true to keep it anyway)",
-            None,
-            violations=[v.model_dump(mode="json") for v in fresh],
-            report=report_dict(report),
-        )
-    reason = body.reason or "edited by hand"
-    now = utcnow()
-    if head.published:
-        rev = RosterRevision(
-            roster_id=row.id,
-            number=head.number + 1,
-            parent=head.number,
-            data=new.model_dump(mode="json"),
-            report=report_dict(report),
-            changes=diff(old, new),
-            author=user.name,
-            reason=reason,
-        )
-        session.add(rev)
-        row.head_revision = rev.number
-        row.status = "draft"
-    else:
-        if head.parent is not None:
-            base = Roster.model_validate(get_revision(session, row, head.parent).data)
+    get_roster(session, roster_id, user, write=True)
+    with locked(session, RosterRow, roster_id, "roster") as row:
+        check_if_match(if_match, row.version, "roster")
+        problem = Problem.model_validate(row.problem)
+        head = head_revision(session, row)
+        old = Roster.model_validate(head.data)
+        new = _apply(problem, old, body)
+        before: Report = referee(problem, old)
+        report = referee(problem, new)
+        seen = {_key(v) for v in before.violations}
+        fresh = [v for v in report.violations if _key(v) not in seen]
+        if fresh and not body.accept_violations:
+            raise ApiError(
+                409,
+                f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
+                "nothing was saved (send accept_violations: true to keep it anyway)",
+                None,
+                violations=[v.model_dump(mode="json") for v in fresh],
+                report=report_dict(report),
+            )
+        reason = body.reason or "edited by hand"
+        now = utcnow()
+        if head.published:  # a published revision is never changed: a new draft follows it
+            rev = RosterRevision(
+                roster_id=row.id,
+                number=head.number + 1,
+                parent=head.number,
+                data=new.model_dump(mode="json"),
+                report=report_dict(report),
+                changes=diff(old, new),
+                author=user.name,
+                reason=reason,
+                version=1,
+            )
+            session.add(rev)
+            row.head_revision = rev.number
+            row.status = "draft"
         else:
-            job = session.get(Job, row.job_id) if row.job_id else None
-            base = Roster.model_validate(job.best_roster) if job and job.best_roster else old
-        head.data = new.model_dump(mode="json")
-        head.report = report_dict(report)
-        head.changes = diff(base, new)
-        head.author = user.name
-        head.reason = f"{head.reason}; {reason}" if head.reason else reason
-        head.updated_at = now
-    session.commit()
+            if head.parent is not None:
+                base = Roster.model_validate(get_revision(session, row, head.parent).data)
+            else:
+                job = session.get(Job, row.job_id) if row.job_id else None
+                base = Roster.model_validate(job.best_roster) if job and job.best_roster else old
+            head.data = new.model_dump(mode="json")
+            head.report = report_dict(report)
+            head.changes = diff(base, new)
+            head.author = user.name
+            head.reason = f"{head.reason}; {reason}" if head.reason else reason
+            head.updated_at = now
+            head.version += 1
+        row.version += 1
+        session.commit()
+    set_etag(response, row.version)
     return EditResult(
-        roster=roster_public(session, row),
+        roster=roster_public(session, row, user),
         report=ReportPublic.model_validate(report_dict(report)),
         new_violations=fresh,
     )
@@ -343,35 +400,49 @@ def edit_roster(
     "/{roster_id}/publish",
     response_model=RosterPublic,
     summary="Publish the newest revision; it is locked afterwards",
-    description="Refused (409) while the roster breaks a hard rule.",
-    responses=responses(401, 403, 404, 409, 503),
+    description="Needs If-Match with the roster's ETag (428 without, 412 when stale). "
+    "Refused (409) while the roster breaks a hard rule, and when the newest revision is "
+    "already published.",
+    responses=responses(401, 403, 404, 409, 412, 428, 503),
 )
 def publish_roster(
-    roster_id: str, user: CurrentUser, session: SessionDep, body: PublishRequest | None = None
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    body: PublishRequest | None = None,
+    if_match: IfMatch = None,
 ) -> RosterPublic:
     user.require("hr", "head")
-    row = get_roster(session, roster_id, user)
-    head = head_revision(session, row)
-    if head.published:
-        raise ApiError(
-            409,
-            f"revision {head.number} is already published; edit the roster to start a new revision",
-            "revision",
-        )
-    problem = Problem.model_validate(row.problem)
-    report = referee(problem, Roster.model_validate(head.data))
-    if report.violations:
-        raise ApiError(
-            409,
-            f"the roster breaks {len(report.violations)} hard rule(s): "
-            f"{report.violations[0].message}; fix them before publishing",
-            None,
-            violations=[v.model_dump(mode="json") for v in report.violations],
-        )
-    head.report = report_dict(report)
-    head.published, head.published_at, head.published_by = True, utcnow(), user.name
-    if body and body.reason:
-        head.reason = f"{head.reason}; published: {body.reason}"
-    row.status = "published"
-    session.commit()
-    return roster_public(session, row)
+    get_roster(session, roster_id, user, write=True)
+    with locked(session, RosterRow, roster_id, "roster") as row:
+        head = head_revision(session, row)
+        if head.published:
+            raise ApiError(
+                409,
+                f"revision {head.number} is already published; edit the roster to start a "
+                "new revision",
+                "revision",
+                current_version=row.version,
+            )
+        check_if_match(if_match, row.version, "roster")
+        problem = Problem.model_validate(row.problem)
+        report = referee(problem, Roster.model_validate(head.data))
+        if report.violations:
+            raise ApiError(
+                409,
+                f"the roster breaks {len(report.violations)} hard rule(s): "
+                f"{report.violations[0].message}; fix them before publishing",
+                None,
+                violations=[v.model_dump(mode="json") for v in report.violations],
+            )
+        head.report = report_dict(report)
+        head.published, head.published_at, head.published_by = True, utcnow(), user.name
+        if body and body.reason:
+            head.reason = f"{head.reason}; published: {body.reason}"
+        head.version += 1
+        row.status = "published"
+        row.version += 1
+        session.commit()
+    set_etag(response, row.version)
+    return roster_public(session, row, user)

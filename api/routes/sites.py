@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, File, Response, UploadFile, status
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
+from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, HrUser, SessionDep, SettingsDep
 from api.errors import ApiError, responses
-from api.models import SiteRow, utcnow
+from api.limits import IdPath
+from api.models import ApiToken, Job, SiteRow, utcnow
 from api.schemas import (
     DemoSiteCreate,
     ScenarioPublic,
@@ -22,6 +24,8 @@ from api.schemas import (
     SiteUpdate,
     StaffImportResult,
 )
+from api.scope import scope_site_lists
+from api.security import Principal
 from api.services import (
     add_policy_version,
     check_site_parts,
@@ -35,18 +39,26 @@ router = APIRouter(prefix="/sites", tags=["sites"])
 scenarios_router = APIRouter(prefix="/scenarios", tags=["sites"])
 
 
-def _public(session, row: SiteRow) -> SitePublic:
+def _public(session, row: SiteRow, user: Principal | None = None) -> SitePublic:
+    """The site as ``user`` may see it: a head sees their own unit's staff and only their
+    absences (with reasons), requests and fixed cells."""
+    staff, absences, requests, fixed = row.staff, row.absences, row.requests, row.fixed
+    if user is not None and user.role == "head" and user.unit_id is not None:
+        staff, (absences, requests, fixed) = scope_site_lists(
+            user.unit_id, staff, [absences, requests, fixed]
+        )
     return SitePublic(
         id=row.id,
         name=row.name,
         site=Site.model_validate(row.definition),
-        staff=row.staff,
-        absences=row.absences,
-        requests=row.requests,
-        fixed=row.fixed,
+        staff=staff,
+        absences=absences,
+        requests=requests,
+        fixed=fixed,
         policy_version=latest_policy_version(session, row.id),
         updated_at=row.updated_at,
         updated_by=row.updated_by,
+        version=row.version,
     )
 
 
@@ -69,7 +81,9 @@ def list_sites(user: CurrentUser, session: SessionDep) -> list[SiteSummary]:
             id=r.id,
             name=r.name,
             units=[u["id"] for u in r.definition["units"]],
-            staff_count=len(r.staff),
+            staff_count=len(r.staff)
+            if user.role != "head"
+            else sum(1 for x in r.staff if x.get("unit") == user.unit_id),
             policy_version=latest_policy_version(session, r.id),
         )
         for r in session.scalars(q)
@@ -95,6 +109,7 @@ def _create(session, user, body: SiteCreate, response: Response) -> SitePublic:
     add_policy_version(session, row.id, body.policy, user.name, body.reason)
     session.commit()
     response.headers["Location"] = f"/sites/{quote(row.id, safe='')}"
+    set_etag(response, row.version)
     return _public(session, row)
 
 
@@ -178,19 +193,72 @@ def list_builtin(user: CurrentUser) -> list[ScenarioPublic]:
     summary="Read a site",
     responses=responses(401, 403, 404),
 )
-def read_site(site_id: str, user: CurrentUser, session: SessionDep) -> SitePublic:
+def read_site(
+    site_id: IdPath, user: CurrentUser, session: SessionDep, response: Response
+) -> SitePublic:
     user.check_site(site_id)
-    return _public(session, get_site(session, site_id))
+    row = get_site(session, site_id)
+    set_etag(response, row.version)
+    return _public(session, row, user)
+
+
+@router.delete(
+    "/{site_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a site with its policies, jobs and rosters (hr)",
+    description="Refused (409) while a job of the site is queued or solving: stop it first. "
+    "The site's head tokens are revoked. If-Match (the site's ETag) is checked when sent.",
+    responses=responses(401, 403, 404, 409, 412),
+)
+def delete_site(
+    site_id: IdPath, user: HrUser, session: SessionDep, if_match: IfMatch = None
+) -> Response:
+    get_site(session, site_id)
+    with locked(session, SiteRow, site_id, "site") as row:
+        check_if_match(if_match, row.version, "site", required=False)
+        running = session.scalar(
+            select(func.count())
+            .select_from(Job)
+            .where(Job.site_id == site_id, Job.status.in_(("queued", "solving")))
+        )
+        if running:
+            raise ApiError(
+                409,
+                f"site {site_id!r} has {running} job(s) queued or solving; stop them "
+                "(DELETE /jobs/{id}) before deleting the site",
+                "site_id",
+            )
+        session.execute(update(ApiToken).where(ApiToken.site_id == site_id).values(revoked=True))
+        session.delete(row)
+        session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.patch(
     "/{site_id}",
     response_model=SitePublic,
     summary="Update a site: definition, staff, absences, requests, fixed cells (hr)",
-    responses=responses(401, 403, 404, 422),
+    description="Needs If-Match with the site's ETag (428 without, 412 when stale).",
+    responses=responses(401, 403, 404, 412, 422, 428),
 )
-def update_site(site_id: str, body: SiteUpdate, user: HrUser, session: SessionDep) -> SitePublic:
-    row = get_site(session, site_id)
+def update_site(
+    site_id: IdPath,
+    body: SiteUpdate,
+    user: HrUser,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SitePublic:
+    get_site(session, site_id)
+    with locked(session, SiteRow, site_id, "site") as row:
+        check_if_match(if_match, row.version, "site")
+        _update(session, row, body, user)
+    set_etag(response, row.version)
+    return _public(session, row)
+
+
+def _update(session, row: SiteRow, body: SiteUpdate, user: Principal) -> None:
+    site_id = row.id
     site = body.site or Site.model_validate(row.definition)
     if site.id != site_id:
         raise ApiError(422, f"the site id cannot change ({site_id!r} to {site.id!r})", "site.id")
@@ -215,8 +283,8 @@ def update_site(site_id: str, body: SiteUpdate, user: HrUser, session: SessionDe
     row.staff, row.absences = _dump(staff), _dump(absences)
     row.requests, row.fixed = _dump(requests), _dump(fixed)
     row.updated_at, row.updated_by = utcnow(), user.name
+    row.version += 1
     session.commit()
-    return _public(session, row)
 
 
 @router.post(
@@ -226,19 +294,28 @@ def update_site(site_id: str, body: SiteUpdate, user: HrUser, session: SessionDe
     description="The same columns as a scenario's staff.csv (id, name, unit, skills, "
     "team, counts_toward_cap, external, rotates, contract, last_test). Every mistake is "
     "returned at once as 422 with file, row (header = row 1), field, message and what "
-    "is allowed. mode=replace replaces the staff list, merge adds or updates by id.",
-    responses=responses(400, 401, 403, 404, 413, 422),
+    "is allowed. mode=replace replaces the staff list, merge adds or updates by id. A "
+    "replace that would drop people who have absences, requests or fixed cells is refused "
+    "(409 listing them: import them too, or remove their records first); a file without "
+    "staff rows is refused (422). At most max_import_rows rows (413). If-Match (the site's "
+    "ETag) is checked when sent.",
+    responses=responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
-async def import_staff(
-    site_id: str,
+def import_staff(
+    site_id: IdPath,
     user: HrUser,
     session: SessionDep,
     settings: SettingsDep,
+    response: Response,
     file: Annotated[UploadFile, File(description="staff.csv (UTF-8) or staff.xlsx")],
     mode: Literal["replace", "merge"] = "replace",
+    if_match: IfMatch = None,
 ) -> StaffImportResult:
+    """A plain ``def``: FastAPI runs it in its thread pool, so parsing a large file never
+    holds up the event loop (other requests keep being answered)."""
     from roster import io as rio
     from roster.errors import InputError
+    from roster.input_warnings import short_rows
 
     row = get_site(session, site_id)
     name = (file.filename or "").lower()
@@ -248,24 +325,100 @@ async def import_staff(
         target = rio.STAFF_CSV
     else:
         raise ApiError(400, f"file {file.filename!r} must be .csv or .xlsx", "file")
-    data = await file.read(settings.max_upload_bytes + 1)
+    data = file.file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise ApiError(413, f"file is larger than {settings.max_upload_bytes} bytes", "file")
+    _check_rows(data, target == rio.STAFF_XLSX, settings.max_import_rows)
     site = Site.model_validate(row.definition)
     policy = Policy.model_validate(get_policy(session, site_id).data)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / target
         path.write_bytes(data)
+        warnings = [w.text() for w in short_rows(Path(tmp))] if target == rio.STAFF_CSV else []
         try:
             staff = rio.read_staff(path, site, policy)
         except InputError as err:
             first = err.issues[0]
             raise ApiError(
                 422,
-                f"{len(err.issues)} problem(s) in the file; first: {first}",
+                f"{len(err.issues)} problem(s) in the file; first: {first}"
+                + _contract_hint(site_id, err.issues, policy),
                 "file",
                 issues=err.to_dicts(),
             ) from None
+    if len(staff) > settings.max_import_rows:
+        raise ApiError(
+            413, f"the file has {len(staff)} staff rows; at most {settings.max_import_rows}", "file"
+        )
+    if mode == "replace" and not staff:
+        raise ApiError(
+            422,
+            "the file has no staff rows: a replace import needs the whole staff list "
+            "(it would empty the site)",
+            "file",
+        )
+    with locked(session, SiteRow, site_id, "site") as row:
+        check_if_match(if_match, row.version, "site", required=False)
+        result = _import(session, row, staff, mode, user)
+    set_etag(response, row.version)
+    result.warnings = warnings
+    return result
+
+
+def _check_rows(data: bytes, xlsx: bool, limit: int) -> None:
+    """413 before parsing when the file plainly has more than ``limit`` data rows."""
+    if xlsx:
+        rows = _xlsx_rows(data, limit)
+    else:
+        rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if rows - 1 > limit:
+        raise ApiError(
+            413, f"the file has more than {limit} data rows; at most {limit} per import", "file"
+        )
+
+
+MAX_XLSX_UNPACKED = 100_000_000
+
+
+def _xlsx_rows(data: bytes, limit: int) -> int:
+    """The most rows of any sheet, counted on the raw sheet XML without parsing it (stops
+    once past ``limit``); 413 for a workbook that unpacks to more than ``MAX_XLSX_UNPACKED``
+    bytes (a zip bomb). A broken file counts 0: the reader then says what is wrong."""
+    import io
+    import re
+    import zipfile
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return 0
+    with z:
+        if sum(i.file_size for i in z.infolist()) > MAX_XLSX_UNPACKED:
+            raise ApiError(
+                413, f"the workbook unpacks to more than {MAX_XLSX_UNPACKED} bytes", "file"
+            )
+        row_tag = re.compile(rb"<(?:\w+:)?row[\s>/]")
+        most = 0
+        for name in z.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            n, tail = 0, b""
+            with z.open(name) as fh:
+                while chunk := fh.read(1 << 16):
+                    buf = tail + chunk
+                    n += len(row_tag.findall(buf))
+                    tail = buf[-16:]
+                    n -= len(row_tag.findall(tail))  # counted again with the next chunk
+                    if n - 1 > limit:
+                        break
+                n += len(row_tag.findall(tail))
+            most = max(most, n)
+        return most
+
+
+def _import(session, row: SiteRow, staff: list[Staff], mode: str, user) -> StaffImportResult:
+    site = Site.model_validate(row.definition)
+    policy = Policy.model_validate(get_policy(session, row.id).data)
     if mode == "merge":
         by_id = {s["id"]: s for s in row.staff}
         for s in staff:
@@ -277,14 +430,50 @@ async def import_staff(
     requests = [Request.model_validate(r) for r in row.requests]
     fixed = [FixedCell.model_validate(f) for f in row.fixed]
     ids = {s.id for s in new_staff}
-    absences = [a for a in absences if a.staff in ids]
-    requests = [r for r in requests if r.staff in ids]
-    fixed = [f for f in fixed if f.staff in ids]
+    dropped: dict[str, dict[str, int]] = {}
+    for kind, items in (("absences", absences), ("requests", requests), ("fixed", fixed)):
+        for item in items:
+            if item.staff not in ids:
+                counts = dropped.setdefault(item.staff, {"absences": 0, "requests": 0, "fixed": 0})
+                counts[kind] += 1
+    if dropped:
+        people = sorted(dropped)
+        raise ApiError(
+            409,
+            f"the import would drop {len(people)} person(s) who have absences, requests or "
+            f"fixed cells ({', '.join(people[:10])}{'...' if len(people) > 10 else ''}); "
+            "nothing was changed: include them in the file, or remove their records first "
+            "(PATCH /sites/{id})",
+            "file",
+            issues=[{"staff": p, **dropped[p]} for p in people],
+        )
     check_site_parts(site, new_staff, policy, absences, requests, fixed)
-    row.staff, row.absences = _dump(new_staff), _dump(absences)
-    row.requests, row.fixed = _dump(requests), _dump(fixed)
+    row.staff = _dump(new_staff)
     row.updated_at, row.updated_by = utcnow(), user.name
+    row.version += 1
     session.commit()
     return StaffImportResult(
-        site_id=site_id, mode=mode, imported=len(staff), staff_count=len(new_staff)
+        site_id=row.id, mode=mode, imported=len(staff), staff_count=len(new_staff)
+    )
+
+
+def _contract_hint(site_id: str, issues: list, policy: Policy) -> str:
+    """When the file names contracts the policy does not define, say which and in what order
+    to set a site up (the policy's contracts first, then the staff)."""
+    missing = sorted(
+        {
+            i.message.split("'")[1]
+            for i in issues
+            if i.field == "contract" and i.message.startswith("unknown contract '")
+        }
+    )
+    if not missing:
+        return ""
+    names = ", ".join(f"'{m}'" for m in missing)
+    keys = ", ".join(f"contracts.{m}" for m in missing)
+    return (
+        f". The policy defines the contracts {sorted(policy.contracts)} but not {names}: "
+        f"define them first (PUT /sites/{site_id}/policy with {keys}), then import the staff. "
+        "The order of set-up: the site (units, shifts, skills, posts), then the policy (with "
+        "every contract the staff list names), then the staff."
     )

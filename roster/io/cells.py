@@ -64,18 +64,4 @@ def split_list(text: str) -> list[str]:
     return out
 
 
-def fraction_text(value: Any) -> Any:
-    """``"1/3"`` -> 1/3 and ``"50%"`` -> 0.5 in policy files; anything else unchanged."""
-    if not isinstance(value, str):
-        return value
-    s = value.strip()
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)", s)
-    if m and float(m[2]) != 0:
-        return float(m[1]) / float(m[2])
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", s)
-    if m:
-        return float(m[1]) / 100
-    return value
-
-
 # ============================================================================================

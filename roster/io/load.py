@@ -19,7 +19,6 @@ from roster.io.cells import (
     BOOL_ALLOWED,
     DATE_ALLOWED,
     STAFF_ALLOWED,
-    fraction_text,
     parse_bool,
     parse_date,
     split_list,
@@ -654,9 +653,6 @@ def _read_policy(
             list(Policy.model_fields),
         )
         return None
-    cap = data.get("cap")
-    if isinstance(cap, dict) and "fraction" in cap:
-        data = {**data, "cap": {**cap, "fraction": fraction_text(cap["fraction"])}}
     try:
         policy = Policy.model_validate(data)
     except ValidationError as err:

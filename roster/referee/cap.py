@@ -23,14 +23,17 @@ def cap_counts(j: Judge) -> tuple[Counter, Counter]:
 
 def check(j: Judge) -> None:
     """In every open slot and cap scope (``ProblemIndex.cap_scopes``), people on site who
-    count toward the cap at most the scope's cap; amount = people above it."""
+    count toward the cap at most the scope's cap that day (``ProblemIndex.cap_on``: unit and
+    dated overrides applied); amount = people above it."""
     rule = j.policy.cap
     if not rule.enabled:
         return
     per_unit, per_site = cap_counts(j)
-    caps = {(kind, unit): cap for kind, unit, _members, cap in j.idx.cap_scopes}
+    scopes = {(kind, unit): (len(members), cap) for kind, unit, members, cap in j.idx.cap_scopes}
+    dated = j.idx.cap_is_dated
     for (day, shift), n_site in sorted(per_site.items(), key=j.slot_key):
-        for (kind, unit), cap in caps.items():
+        for (kind, unit), (headcount, base) in scopes.items():
+            cap = j.idx.cap_on(kind, unit, headcount, day) if dated else base
             n = n_site if kind == "site" else per_unit.get((day, shift, unit), 0)
             if n > cap:
                 j.breach(

@@ -17,7 +17,8 @@ def figures(j: Judge, report: Report) -> dict[str, Any]:
     cap_on = j.policy.cap.enabled
     cap_rows = []
     for day, shift in idx.open_slots:
-        for kind, unit, _members, cap in idx.cap_scopes:
+        for kind, unit, members, base in idx.cap_scopes:
+            cap = idx.cap_on(kind, unit, len(members), day) if idx.cap_is_dated else base
             n = (
                 per_site.get((day, shift), 0)
                 if kind == "site"

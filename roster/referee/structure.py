@@ -97,6 +97,17 @@ def check(j: Judge) -> None:
                     shift=shift,
                     post=post,
                 )
+            elif post in idx.remote_posts:
+                j.violation(
+                    "remote.at_office",
+                    f"{j.who(sid)} is put on site at {j.post(post)} on {j.when(day)} "
+                    f"({j.shift(shift)}), but that duty is done from home: list it under "
+                    f"remote duties.",
+                    staff=sid,
+                    day=day,
+                    shift=shift,
+                    post=post,
+                )
             elif not idx.qualified(sid, post):
                 skill = idx.post_by_id[post].skill
                 j.violation(

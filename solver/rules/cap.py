@@ -17,9 +17,10 @@ def build(ctx: Ctx) -> list[Term]:
     weight = ctx.switch_weight(cap)
     idx, v = ctx.idx, ctx.vars
     terms: list[Term] = []
-    for kind, unit, members, limit in idx.cap_scopes:
+    for kind, unit, members, base in idx.cap_scopes:
         mset = set(members)
         for d, sh in idx.open_slots:
+            limit = idx.cap_on(kind, unit, len(members), d) if idx.cap_is_dated else base
             xs = [x for s, x in v.x_by_slot.get((d, sh), ()) if s in mset]
             if len(xs) <= limit:
                 continue

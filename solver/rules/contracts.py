@@ -139,6 +139,7 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
             and lo < cl.hard_min <= cl.hard_max < hi
         )
         if both:
+            assert cl.hard_min is not None and cl.hard_max is not None  # for the type checker
             # Both hard bounds as one constraint: the expression is flattened once (Curtois &
             # Qu 24: 150 sums of about 7,000 minutes terms each).
             ctx.model.add_linear_constraint(expr, cl.hard_min, cl.hard_max)
@@ -403,7 +404,9 @@ def _grouped_successions(ctx: Ctx, s: str, c: Contract) -> set[str]:
     groups: dict[frozenset[str], list[str]] = {}
     for a, bs in then.items():
         groups.setdefault(frozenset(bs), []).append(a)
-    plan = [(firsts, sorted(bs, key=ctx.idx.shift_order.get)) for bs, firsts in groups.items()]
+    plan = [
+        (firsts, sorted(bs, key=ctx.idx.shift_order.__getitem__)) for bs, firsts in groups.items()
+    ]
     by_day = ctx.vars.x_by_staff_day
     model = ctx.model
     today = dict(by_day.get((s, 0), ()))

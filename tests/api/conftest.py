@@ -1,41 +1,97 @@
 """Fixtures of the API tests: an app per database backend (SQLite always, PostgreSQL when
-ROSTER_TEST_POSTGRES_URL is set), tokens per role and helpers to make small sites."""
+ROSTER_TEST_POSTGRES_URL is set) and per job engine. Helpers are in tests/api/helpers.py."""
 
 from __future__ import annotations
 
-import os
+import shutil
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.settings import Settings
+from tests.api.helpers import (
+    BACKENDS,
+    BROKER,
+    PG_URL,
+    RABBIT_DOWN,
+    make_settings,
+    pg_schema,
+    start_worker,
+    stop_process,
+)
 
-ADMIN = "test-admin-token"
-PG_URL = os.environ.get("ROSTER_TEST_POSTGRES_URL")
-BACKENDS = [
-    "sqlite",
-    pytest.param(
-        "postgres",
-        marks=pytest.mark.skipif(not PG_URL, reason="ROSTER_TEST_POSTGRES_URL is not set"),
-    ),
-]
+
+@pytest.fixture(scope="session")
+def rabbit_url() -> Iterator[str]:
+    """A RabbitMQ vhost of this test run (made with ``rabbitmqctl``), so parallel runs never
+    share queues, workers or control messages; without rabbitmqctl, the given vhost (queue
+    names are unique per test anyway)."""
+    if RABBIT_DOWN:
+        pytest.skip(RABBIT_DOWN)
+    ctl = shutil.which("rabbitmqctl")
+    name = f"roster_test_{uuid.uuid4().hex[:10]}"
+    u = urlparse(BROKER)
+    made = False
+    if ctl:
+        try:
+            r = subprocess.run([ctl, "add_vhost", name], capture_output=True, timeout=60)
+            if r.returncode == 0:
+                user = u.username or "guest"
+                subprocess.run(
+                    [ctl, "set_permissions", "-p", name, user, ".*", ".*", ".*"],
+                    capture_output=True,
+                    timeout=60,
+                    check=True,
+                )
+                made = True
+        except (OSError, subprocess.SubprocessError):
+            made = False
+    if not made:
+        yield BROKER
+        return
+    try:
+        yield urlunparse(u._replace(path="/" + name))
+    finally:
+        subprocess.run([ctl, "delete_vhost", name], capture_output=True, timeout=60)
 
 
-def _pg_schema(create: bool, schema: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_URL)  # type: ignore[arg-type]
-    with engine.begin() as conn:
-        if create:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        else:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+@pytest.fixture(scope="session", params=["in-process", "celery"])
+def engine_client(request, backend, client, tmp_path_factory) -> Iterator[TestClient]:
+    """The job tests run on both engines: the in-process default (the shared ``client``) and
+    Celery (a real worker process and RabbitMQ), through the same task code."""
+    if request.param == "in-process":
+        yield client
+        return
+    if PG_URL and "db_schema" in backend:
+        # Keeps the suite short: with PostgreSQL at hand test_queue.py runs the Celery engine
+        # on it, and this variant covers the Celery engine on SQLite.
+        pytest.skip("the Celery variant of the job tests runs on SQLite; PostgreSQL: test_queue")
+    url = request.getfixturevalue("rabbit_url")
+    settings = make_settings(
+        backend,
+        broker_url=url,
+        queue_name=f"roster-test-{uuid.uuid4().hex[:8]}",
+        job_lease=5.0,
+        sweep_interval=2.0,
+    )
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    worker = start_worker(settings, log)
+    try:
+        with TestClient(create_app(settings)) as c:
+            deadline = time.monotonic() + 90
+            while c.get("/health").json().get("workers") != 1:
+                assert worker.poll() is None, log.read_text()[-3000:]
+                assert time.monotonic() < deadline, "the worker did not start"
+                time.sleep(0.3)
+            yield c
+    finally:
+        stop_process(worker)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -46,26 +102,11 @@ def backend(request, tmp_path_factory) -> Iterator[dict[str, Any]]:
         yield {"database_url": f"sqlite:///{path}"}
         return
     schema = f"roster_test_{uuid.uuid4().hex[:10]}"
-    _pg_schema(True, schema)
+    pg_schema(True, schema)
     try:
         yield {"database_url": PG_URL, "db_schema": schema}
     finally:
-        _pg_schema(False, schema)
-
-
-def make_settings(backend: dict[str, Any], **kw: Any) -> Settings:
-    values: dict[str, Any] = {
-        "admin_token": ADMIN,
-        "solve_function": "tests.api.fakesolver:solve",
-        "default_time_limit": 2.0,
-        "max_time_limit": 5.0,
-        "max_concurrent_solves": 1,
-        "solver_workers": 1,
-        "progress_interval": 0.1,
-        **backend,
-    }
-    values.update(kw)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        pg_schema(False, schema)
 
 
 @pytest.fixture(scope="session")
@@ -75,106 +116,12 @@ def client(backend) -> Iterator[TestClient]:
         yield c
 
 
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+@pytest.fixture
+def own_backend(backend, tmp_path) -> Iterator[dict[str, Any]]:
+    """A fresh database of the same kind as ``backend`` for a test that starts its own app
+    (sharing the session's database would let its start-up recover the session's jobs)."""
+    from tests.api.live import fresh_backend
 
-
-HR = auth(ADMIN)
-
-
-def new_id(prefix: str = "s") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def site_body(
-    site_id: str,
-    name: str = "Tiny office",
-    n: int = 6,
-    units: tuple[str, ...] = ("tp", "dd"),
-    posts: bool = True,
-    policy: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """A small site: two units of ``n`` people each, two shifts, a counter per unit."""
-    staff = []
-    for u in units:
-        for i in range(n):
-            staff.append(
-                {
-                    "id": f"{u}{i:02d}",
-                    "name": f"Nguyễn Văn {u.upper()}{i}",
-                    "unit": u,
-                    "skills": ["counter"] if i < n // 2 else [],
-                }
-            )
-    return {
-        "site": {
-            "id": site_id,
-            "name": name,
-            "units": [{"id": u, "name": f"Unit {u}"} for u in units],
-            "shifts": [
-                {"id": "am", "name": "Sáng", "start": "07:30", "end": "11:30"},
-                {"id": "pm", "name": "Chiều", "start": "13:30", "end": "17:00"},
-            ],
-            "skills": ["counter"],
-            "posts": [
-                {"id": f"q-{u}", "name": f"Quầy, {u}", "skill": "counter", "unit": u} for u in units
-            ]
-            if posts
-            else [],
-        },
-        "staff": staff,
-        "policy": policy or {"cap": {"fraction": 0.5}},
-        "reason": "first policy",
-    }
-
-
-def make_site(client: TestClient, name: str = "Tiny office", **kw: Any) -> str:
-    site_id = new_id()
-    r = client.post("/sites", json=site_body(site_id, name=name, **kw), headers=HR)
-    assert r.status_code == 201, r.text
-    return site_id
-
-
-def token(
-    client: TestClient, role: str, site_id: str | None = None, unit_id: str | None = None
-) -> dict[str, str]:
-    r = client.post(
-        "/auth/tokens",
-        json={"role": role, "name": f"{role}-test", "site_id": site_id, "unit_id": unit_id},
-        headers=HR,
-    )
-    assert r.status_code == 201, r.text
-    return auth(r.json()["token"])
-
-
-START = "2021-12-13"  # a Monday
-
-
-def wait_job(
-    client: TestClient,
-    job_id: str,
-    headers: dict[str, str] | None = None,
-    timeout: float = 60.0,
-    until: tuple[str, ...] = ("done", "infeasible", "failed", "stopped"),
-) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        r = client.get(f"/jobs/{job_id}", headers=headers or HR)
-        assert r.status_code == 200, r.text
-        job = r.json()
-        if job["status"] in until or time.monotonic() > deadline:
-            return job
-        time.sleep(0.1)
-
-
-def run_job(
-    client: TestClient,
-    site_id: str,
-    unit_id: str | None = "tp",
-    headers: dict[str, str] | None = None,
-    **kw: Any,
-) -> dict[str, Any]:
-    body = {"site_id": site_id, "unit_id": unit_id, "start": START, "days": 5, **kw}
-    r = client.post("/jobs", json=body, headers=headers or HR)
-    assert r.status_code == 202, r.text
-    return wait_job(client, r.json()["id"], headers)
+    kind = "sqlite" if backend["database_url"].startswith("sqlite") else "postgres"
+    with fresh_backend(kind, tmp_path) as b:
+        yield b

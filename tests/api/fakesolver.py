@@ -1,7 +1,11 @@
 """A solve function for the API tests: the real solver, except for sites whose name asks for a
 scripted behaviour (so the runner's stop, crash and infeasible paths are tested deterministically
 and fast). Names: ``slow`` (a roster at once, then solves on until the time limit or a stop),
-``crash`` (the process dies), ``infeasible``, ``raise`` (an exception)."""
+``crash`` (the process dies), ``infeasible``, ``raise`` (an exception), ``quick`` (a roster at
+once, no solver), ``sleepy`` (progress for up to 3 s, then the real solver: a refereed roster).
+
+With ``ROSTER_TEST_SOLVE_LOG`` set, every solve started (not its hinted second chunk) appends
+``site-id start-date`` to that file, so tests count how many times each job was solved."""
 
 from __future__ import annotations
 
@@ -25,6 +29,28 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> SolveResult:
     name = problem.site.name or ""
+    log = os.environ.get("ROSTER_TEST_SOLVE_LOG")
+    if log and hint is None:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{problem.site.id} {problem.horizon.start}\n")
+    if name.startswith("quick"):
+        roster = _remote_roster(problem)
+        return SolveResult(status=Status.feasible, roster=roster, objective=1, bound=0)
+    if name.startswith("sleepy"):
+        t0 = time.monotonic()
+        while hint is None and time.monotonic() - t0 < 3.0:  # "solving" for 3 s
+            time.sleep(0.2)
+            if on_progress:
+                on_progress(Progress(elapsed=time.monotonic() - t0, solutions=0))
+        from solver import solve as real_solve
+
+        return real_solve(
+            problem,
+            time_limit=max(2.0, time_limit),
+            workers=workers,
+            hint=hint,
+            on_progress=on_progress,
+        )
     if name.startswith("slow"):
         roster = hint or _remote_roster(problem)
         if hint is None:  # first chunk: a roster quickly

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import HR, START, auth, make_site, run_job, site_body, token
+from tests.api.helpers import HR, START, auth, make_site, run_job, site_body, token
 
 
 def test_no_credentials_is_401(client):

@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from tests.api.conftest import HR, make_site, run_job
+from tests.api.helpers import HR, make_site, run_job
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,24 @@ def test_roster_csv(client, roster):
     assert rows[0]["name"].startswith("Nguyễn")
 
 
+def test_roster_csv_in_vietnamese(client, roster):
+    r = client.get(f"/rosters/{roster['id']}/roster.csv", params={"lang": "vi"}, headers=HR)
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == [
+        "Mã CB",
+        "Họ tên",
+        "Đơn vị",
+        "Nhóm",
+        "Ngày",
+        "Ca",
+        "Hình thức",
+        "Vị trí",
+    ]
+    assert {x["Hình thức"] for x in rows} <= {"trực tiếp tại cơ quan", "làm việc tại nhà", "nghỉ"}
+    r = client.get(f"/rosters/{roster['id']}/tests.csv", params={"lang": "vi"}, headers=HR)
+    assert r.content.decode("utf-8-sig").startswith("Mã CB,Họ tên,Ngày test nhanh")
+
+
 def test_roster_xlsx(client, roster):
     r = client.get(f"/rosters/{roster['id']}/roster.xlsx", params={"lang": "vi"}, headers=HR)
     assert r.status_code == 200
@@ -41,6 +59,25 @@ def test_roster_xlsx(client, roster):
     ws = wb.worksheets[0]
     ids = [ws.cell(row=i, column=1).value for i in range(3, 9)]
     assert sorted(ids) == [f"tp{i:02d}" for i in range(6)]
+
+
+def test_roster_xlsx_has_the_official_sheet_of_each_unit(client, roster):
+    r = client.get(f"/rosters/{roster['id']}/roster.xlsx", params={"lang": "vi"}, headers=HR)
+    wb = load_workbook(io.BytesIO(r.content))
+    official = wb.worksheets[1]
+    texts = [c.value for row in official.iter_rows() for c in row if c.value]
+    assert "LỊCH PHÂN CÔNG LÀM VIỆC" in texts and "THỦ TRƯỞNG ĐƠN VỊ" in texts
+    assert official.page_setup.orientation == "landscape"
+
+
+def test_roster_pdf(client, roster):
+    pdfium = pytest.importorskip("pypdfium2")
+    r = client.get(f"/rosters/{roster['id']}/roster.pdf", headers=HR)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"].endswith(".pdf")
+    doc = pdfium.PdfDocument(r.content)
+    text = doc[0].get_textpage().get_text_range()
+    assert "LỊCH PHÂN CÔNG LÀM VIỆC" in text and "NGƯỜI LẬP BIỂU" in text
 
 
 def test_tests_csv(client, roster):

@@ -1,14 +1,16 @@
 """The job lifecycle: 202 + Location, progress, done with a roster; stop keeping the best roster;
-failures; time-limit cap; bounded concurrency."""
+failures; time-limit cap; bounded concurrency. The lifecycle tests run on both engines
+(``engine_client``: in-process, and Celery with a real worker when RabbitMQ answers)."""
 
 from __future__ import annotations
 
 import time
 
-from tests.api.conftest import HR, START, make_site, run_job, wait_job
+from tests.api.helpers import HR, START, make_site, run_job, wait_job
 
 
-def test_lifecycle_with_the_real_solver(client):
+def test_lifecycle_with_the_real_solver(engine_client):
+    client = engine_client
     site_id = make_site(client)
     t0 = time.monotonic()
     r = client.post(
@@ -33,7 +35,8 @@ def test_lifecycle_with_the_real_solver(client):
     assert [j["id"] for j in listed] == [job["id"]]
 
 
-def test_time_limit_is_capped(client):
+def test_time_limit_is_capped(engine_client):
+    client = engine_client
     site_id = make_site(client)
     r = client.post(
         "/jobs",
@@ -44,7 +47,8 @@ def test_time_limit_is_capped(client):
     wait_job(client, r.json()["id"])
 
 
-def test_stop_keeps_the_best_roster(client):
+def test_stop_keeps_the_best_roster(engine_client):
+    client = engine_client
     site_id = make_site(client, name="slow office")
     r = client.post(
         "/jobs",
@@ -70,7 +74,8 @@ def test_stop_keeps_the_best_roster(client):
     assert client.delete(f"/jobs/{job_id}", headers=HR).json()["status"] == "stopped"
 
 
-def test_queued_jobs_wait_and_can_be_stopped(client):
+def test_queued_jobs_wait_and_can_be_stopped(engine_client):
+    client = engine_client
     site_id = make_site(client, name="slow office")
     body = {"site_id": site_id, "unit_id": "tp", "start": START, "time_limit": 3}
     first = client.post("/jobs", json=body, headers=HR).json()["id"]
@@ -83,7 +88,8 @@ def test_queued_jobs_wait_and_can_be_stopped(client):
     assert wait_job(client, first)["status"] == "stopped"
 
 
-def test_concurrency_is_bounded(client):
+def test_concurrency_is_bounded(engine_client):
+    client = engine_client
     site_id = make_site(client, name="slow office")
     body = {"site_id": site_id, "unit_id": "tp", "start": START, "time_limit": 1.5}
     ids = [client.post("/jobs", json=body, headers=HR).json()["id"] for _ in range(3)]
@@ -94,7 +100,8 @@ def test_concurrency_is_bounded(client):
         assert end <= start, "max_concurrent_solves=1: solves never overlap"
 
 
-def test_infeasible_crash_and_exception(client):
+def test_infeasible_crash_and_exception(engine_client):
+    client = engine_client
     job = run_job(client, make_site(client, name="infeasible office"), time_limit=1)
     assert job["status"] == "infeasible" and "cap below coverage" in job["message"]
     assert job["roster"] is None and job["roster_id"] is None
@@ -117,3 +124,64 @@ def test_bad_job_requests(client):
     )
     assert r.status_code == 404 and r.json()["field"] == "policy_version"
     assert client.get("/jobs/nope", headers=HR).status_code == 404
+
+
+def test_repair_solves_are_jobs(engine_client):
+    client = engine_client
+    """A repair solve goes through the job runner: with wait=0 the route answers 202 and a
+    Location; the job's answer is the body the route gives when it waits."""
+    site_id = make_site(client)
+    body = {"site_id": site_id, "unit_id": "tp", "start": START, "days": 5, "time_limit": 3}
+    r = client.post("/repair/explain", params={"wait": 0}, json=body, headers=HR)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["kind"] == "explain" and r.headers["Location"] == f"/jobs/{job['id']}"
+    done = wait_job(client, job["id"])
+    assert done["status"] == "done" and done["roster"] is None
+    assert "explanation" in done["answer"] and done["answer"]["text"]
+    waited = client.post("/repair/explain", json=body, headers=HR)
+    assert waited.status_code == 200 and waited.json()["text"] == done["answer"]["text"]
+    r = client.post("/repair/drill", params={"wait": 0}, json=body, headers=HR)
+    assert r.status_code == 202 and r.json()["kind"] == "drill"
+    stopped = client.delete(f"/jobs/{r.json()['id']}", headers=HR)
+    assert stopped.status_code in (200, 202)
+    assert wait_job(client, r.json()["id"])["status"] in ("stopped", "done")
+    listed = client.get("/jobs", params={"site_id": site_id}, headers=HR).json()
+    assert listed == [], "the jobs list holds roster jobs unless asked"
+    explains = client.get("/jobs", params={"site_id": site_id, "kind": "explain"}, headers=HR)
+    kinds = {j["id"]: j["kind"] for j in explains.json()}
+    assert job["id"] in kinds and len(kinds) == 2 and set(kinds.values()) == {"explain"}
+
+
+def test_health_in_process(client):
+    r = client.get("/health")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "ok" and body["engine"] == "in-process"
+    assert body["database"] == "ok" and body["broker"] == "not used" and body["workers"] >= 1
+
+
+def test_broker_down_jobs_are_kept_and_health_says_503(backend):
+    """With the broker unreachable a job is still stored (202, queued: the API's sweep sends it
+    when the broker is back) and /health answers 503 naming the broker."""
+    import socket
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from tests.api.helpers import make_settings
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = make_settings(backend, broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
+    with TestClient(create_app(settings)) as c:
+        site_id = make_site(c)
+        t0 = time.monotonic()
+        r = c.post("/jobs", json={"site_id": site_id, "unit_id": "tp", "start": START}, headers=HR)
+        assert r.status_code == 202 and r.json()["status"] == "queued"
+        assert time.monotonic() - t0 < 45, "POST does not hang on a dead broker"
+        h = c.get("/health")
+        assert h.status_code == 503, h.text
+        assert h.json()["broker"] == "unreachable" and h.json()["database"] == "ok"
+        assert c.get(f"/jobs/{r.json()['id']}", headers=HR).json()["status"] == "queued"

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from tests.api.conftest import HR, START, make_site, new_id, run_job, site_body
+from tests.api.helpers import HR, START, fresh, make_site, new_id, run_job, site_body
 
 
 def test_create_read_update_site(client):
@@ -19,7 +19,11 @@ def test_create_read_update_site(client):
     site = client.get(f"/sites/{site_id}", headers=HR).json()
     assert site["site"]["posts"][0]["name"] == "Quầy, tp"
     absence = {"staff": "tp01", "start": START, "end": START, "reason": "isolation"}
-    r = client.patch(f"/sites/{site_id}", json={"absences": [absence]}, headers=HR)
+    r = client.patch(
+        f"/sites/{site_id}",
+        json={"absences": [absence]},
+        headers=fresh(client, f"/sites/{site_id}"),
+    )
     assert r.status_code == 200 and r.json()["absences"][0]["reason"] == "isolation"
     assert len(r.json()["staff"]) == 12  # untouched parts stay
 
@@ -33,10 +37,11 @@ def test_invalid_site_is_422_with_the_field(client):
     body["site"]["shifts"][0]["start"] = "25:99"
     r = client.post("/sites", json=body, headers=HR)
     assert r.status_code == 422 and r.json()["field"] == "body.site.shifts.0.start"
+    other = make_site(client)
     r = client.patch(
-        f"/sites/{make_site(client)}",
+        f"/sites/{other}",
         json={"absences": [{"staff": "ghost", "start": START, "end": START}]},
-        headers=HR,
+        headers=fresh(client, f"/sites/{other}"),
     )
     assert r.status_code == 422 and "ghost" in r.json()["message"]
 
@@ -50,7 +55,7 @@ def test_policy_versions_keep_history_and_rosters_record_theirs(client):
             "policy": {"cap": {"fraction": 0.34}, "teams": {"rotation": "half_day"}},
             "reason": "Công văn 123/UBND",
         },
-        headers=HR,
+        headers=fresh(client, f"/sites/{site_id}/policy"),
     )
     assert r.status_code == 201, r.text
     assert r.json()["version"] == 2 and r.json()["author"] == "admin"
@@ -74,7 +79,7 @@ def test_policy_versions_keep_history_and_rosters_record_theirs(client):
     r = client.put(
         f"/sites/{site_id}/policy",
         json={"policy": {"contracts": {"other": {}}}, "reason": "drop default"},
-        headers=HR,
+        headers=fresh(client, f"/sites/{site_id}/policy"),
     )
     assert r.status_code == 422 and "contract" in r.json()["message"]
     r = client.put(f"/sites/{site_id}/policy", json={"policy": {}, "reason": ""}, headers=HR)
@@ -105,7 +110,13 @@ def test_bulk_import_csv_replace_and_merge(client):
         headers=HR,
     )
     assert r.status_code == 200, r.text
-    assert r.json() == {"site_id": site_id, "mode": "merge", "imported": 2, "staff_count": 14}
+    assert r.json() == {
+        "site_id": site_id,
+        "mode": "merge",
+        "imported": 2,
+        "staff_count": 14,
+        "warnings": [],
+    }
     r = client.post(
         f"/sites/{site_id}/staff/import",
         files={"file": ("staff.csv", CSV_OK.encode(), "text/csv")},
@@ -177,3 +188,46 @@ def test_demo_scenario_site(client):
     assert r.json()["id"] == site_id and len(r.json()["staff"]) > 10
     r = client.post("/sites/demo", json={"scenario": "nope"}, headers=HR)
     assert r.status_code == 404 and r.json()["field"] == "scenario"
+
+
+def test_policy_with_unit_caps_floors_remote_duties_and_dates(client):
+    body = site_body(new_id())
+    body["site"]["posts"].append(
+        {"id": "hotline", "kind": "remote", "unit": "tp", "demands": [{"min": 1, "max": 1}]}
+    )
+    r = client.post("/sites", json=body, headers=HR)
+    assert r.status_code == 201, r.text
+    site_id = body["site"]["id"]
+    policy = {
+        "cap": {"fraction": 0.34, "overrides": [{"unit": "tp", "fraction": "1/2", "from": START}]},
+        "presence": {"floors": [{"min": 1}, {"unit": "dd", "min": 2, "shifts": ["am"]}]},
+        "suspensions": [{"posts": ["q-dd"], "from": START, "to": START, "note": "Công văn"}],
+    }
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={"policy": policy, "reason": "Thủ trưởng bố trí theo tính chất đơn vị"},
+        headers=fresh(client, f"/sites/{site_id}/policy"),
+    )
+    assert r.status_code == 201, r.text
+    got = client.get(f"/sites/{site_id}/policy", headers=HR).json()["policy"]
+    assert got["cap"]["overrides"] == [
+        {"from": START, "to": None, "unit": "tp", "fraction": 0.5, "max_on_site": None}
+    ]
+    assert got["suspensions"][0]["from"] == START and got["presence"]["floors"][1]["min"] == 2
+    # A job for one unit takes the policy's parts about that unit; the hotline is served
+    # from home by someone of tp, the floor keeps someone on site.
+    job = run_job(client, site_id, unit_id="tp", time_limit=5)
+    assert job["status"] == "done", job
+    roster = client.get(f"/rosters/{job['roster_id']}", headers=HR).json()["revision"]["roster"]
+    duties = roster["remote_duties"]
+    assert duties and {d["post"] for d in duties} == {"hotline"}
+    on_site = {(a["date"], a["shift"]) for a in roster["assignments"]}
+    assert all((d["date"], d["shift"]) in on_site for d in duties)
+    # A floor naming a unit the site does not have is refused with the reason.
+    bad = {"presence": {"floors": [{"unit": "nope", "min": 1}]}}
+    r = client.put(
+        f"/sites/{site_id}/policy",
+        json={"policy": bad, "reason": "typo"},
+        headers=fresh(client, f"/sites/{site_id}/policy"),
+    )
+    assert r.status_code == 422 and "unknown unit 'nope'" in r.json()["message"]

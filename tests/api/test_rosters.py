@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import HR, START, make_site, run_job, token
+from tests.api.helpers import HR, START, fresh, make_site, run_job, token
 
 
 @pytest.fixture
@@ -41,7 +41,11 @@ def _crowd(roster: dict) -> list[dict]:
 def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
     rid, h = generated["id"], generated["head"]
     before = client.get(f"/rosters/{rid}", headers=h).json()["revision"]
-    r = client.patch(f"/rosters/{rid}", json={"cells": _crowd(before["roster"])}, headers=h)
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"cells": _crowd(before["roster"])},
+        headers=fresh(client, f"/rosters/{rid}", h),
+    )
     assert r.status_code == 409, r.text
     body = r.json()
     rules = {v["rule"] for v in body["violations"]}
@@ -50,7 +54,7 @@ def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
     r = client.patch(
         f"/rosters/{rid}",
         json={"cells": _crowd(before["roster"]), "accept_violations": True, "reason": "emergency"},
-        headers=h,
+        headers=fresh(client, f"/rosters/{rid}", h),
     )
     assert r.status_code == 200, r.text
     saved = r.json()
@@ -62,7 +66,7 @@ def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
         for c in saved["roster"]["revision"]["changes"]
     )
     # publishing a roster that breaks a hard rule is refused
-    r = client.post(f"/rosters/{rid}/publish", headers=h)
+    r = client.post(f"/rosters/{rid}/publish", headers=fresh(client, f"/rosters/{rid}", h))
     assert r.status_code == 409 and r.json()["violations"]
 
 
@@ -75,14 +79,20 @@ def test_bad_references_in_an_edit(client, generated):
         ({"post": "ghost"}, "cells[0].post"),
     ]:
         edit = {"staff": "tp01", "date": START, "shift": "am", "on_site": True, **cell}
-        r = client.patch(f"/rosters/{rid}", json={"cells": [edit]}, headers=HR)
+        r = client.patch(
+            f"/rosters/{rid}", json={"cells": [edit]}, headers=fresh(client, f"/rosters/{rid}", HR)
+        )
         assert r.status_code == 422 and r.json()["field"] == field, r.text
 
 
 def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
     rid, h = generated["id"], generated["head"]
     edit = _harmless_test(generated["roster"]["revision"]["roster"])
-    r = client.patch(f"/rosters/{rid}", json={"tests": [edit], "reason": "extra test"}, headers=h)
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"tests": [edit], "reason": "extra test"},
+        headers=fresh(client, f"/rosters/{rid}", h),
+    )
     assert r.status_code == 200, r.text
     rev1 = r.json()["roster"]["revision"]
     assert rev1["number"] == 1 and rev1["changes"] == [
@@ -95,17 +105,26 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
             "after": "booked",
         }
     ]
-    r = client.post(f"/rosters/{rid}/publish", json={"reason": "week 50"}, headers=h)
+    r = client.post(
+        f"/rosters/{rid}/publish",
+        json={"reason": "week 50"},
+        headers=fresh(client, f"/rosters/{rid}", h),
+    )
     assert r.status_code == 200, r.text
     pub = r.json()
     assert pub["status"] == "published" and pub["revision"]["published"] is True
     assert pub["revision"]["published_by"] == "head-test"
-    assert client.post(f"/rosters/{rid}/publish", headers=h).status_code == 409
+    assert (
+        client.post(
+            f"/rosters/{rid}/publish", headers=fresh(client, f"/rosters/{rid}", h)
+        ).status_code
+        == 409
+    )
     # a change after publishing: revision 2, differences from revision 1 recorded
     r = client.patch(
         f"/rosters/{rid}",
         json={"tests": [{**edit, "booked": False}], "reason": "test not needed"},
-        headers=h,
+        headers=fresh(client, f"/rosters/{rid}", h),
     )
     assert r.status_code == 200, r.text
     rev2 = r.json()["roster"]
@@ -126,7 +145,7 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
     locked = client.get(f"/rosters/{rid}/revisions/1", headers=h).json()
     assert locked["roster"] == rev1["roster"]
     assert client.get(f"/rosters/{rid}/revisions/9", headers=h).status_code == 404
-    r = client.post(f"/rosters/{rid}/publish", headers=h)
+    r = client.post(f"/rosters/{rid}/publish", headers=fresh(client, f"/rosters/{rid}", h))
     assert r.status_code == 200 and r.json()["revision"]["number"] == 2
 
 

@@ -1,6 +1,6 @@
 """The happy path end to end: site, job, roster, publish."""
 
-from tests.api.conftest import HR, make_site, run_job
+from tests.api.helpers import HR, make_site, run_job
 
 
 def test_health_and_openapi(client):

@@ -12,6 +12,12 @@ from roster.io import write_scenario
 from tests.cli.offices import tiny_office
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests read English messages unless they ask for Vietnamese."""
+    monkeypatch.delenv("ROSTER_LANG", raising=False)
+
+
 @pytest.fixture
 def write_office(tmp_path: Path) -> Callable[..., Path]:
     """Write a tiny office (keywords as :func:`tiny_office`) as a scenario folder."""

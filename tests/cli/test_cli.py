@@ -71,9 +71,17 @@ def test_solve_prints_summary_and_referee_verdict(solved: dict) -> None:
     assert "best" in solved["err"] and "bound" in solved["err"]
 
 
-def test_solve_writes_the_four_files(solved: dict) -> None:
+def test_solve_writes_the_files(solved: dict) -> None:
     names = sorted(p.name for p in solved["dir"].iterdir())
-    assert names == ["roster.csv", "roster.json", "roster.xlsx", "tests.csv"]
+    assert names == [
+        "calendars",
+        "roster.csv",
+        "roster.json",
+        "roster.pdf",
+        "roster.xlsx",
+        "tests.csv",
+    ]
+    assert len(list((solved["dir"] / "calendars").glob("*.ics"))) == 8
     # no temporary folder left next to the output
     assert [p.name for p in solved["dir"].parent.iterdir() if p.name.startswith(".")] == []
 
@@ -240,6 +248,28 @@ def test_solver_proven_infeasible_exits_3(
     assert code == 3, out + err
     assert "No roster satisfies all hard rules" in out and "roster explain" in out
     assert not (tmp_path / "o").exists()
+
+
+def test_failed_solve_clears_the_previous_roster_of_the_folder(
+    tmp_path: Path,
+    office: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out_dir = tmp_path / "o"
+    code, _out, err = run(capsys, "solve", str(office), "--out", str(out_dir), *FAST)
+    assert code == 0, err and (out_dir / "roster.json").exists()
+    (out_dir / "notes.txt").write_text("mine", encoding="utf-8")
+
+    def infeasible(problem, time_limit, workers, on_progress=None, hint=None):
+        return SolveResult(status=Status.infeasible, wall_time=0.1)
+
+    monkeypatch.setattr(cli, "_solve_function", lambda: infeasible)
+    code, out, err = run(capsys, "solve", str(office), "--out", str(out_dir), *FAST)
+    assert code == 3
+    assert "previous roster files in" in out and "roster.json" in out
+    # the roster files are gone, the head's own file stays
+    assert sorted(p.name for p in out_dir.iterdir()) == ["notes.txt"]
 
 
 # ---- solve: exit 4 and exit 1 (solver stand-ins: deterministic) ----------------------------

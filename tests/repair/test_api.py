@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from roster.model import Roster
-from tests.api.conftest import HR, START, backend, client, make_site  # noqa: F401
+from tests.api.conftest import backend, client  # noqa: F401  (the API tests' fixtures, reused)
+from tests.api.helpers import HR, START, make_site
 from tests.helpers import tiny_roster
 from tests.repair.offices import TEAMS, counter_office, it_office, land_office
 
@@ -21,6 +22,11 @@ def test_explain_route(client) -> None:  # noqa: F811
     data = r.json()
     assert data["explanation"]["status"] == "infeasible"
     assert "need 5 people" in data["text"]
+    r = client.post(
+        "/repair/explain", json=_body(land_office(), time_limit=5, lang="vi"), headers=HR
+    )
+    assert r.status_code == 200, r.text
+    assert "cần 5 người" in r.json()["text"] and "Cách khắc phục" in r.json()["text"]
     assert client.post("/repair/explain", json={}, headers=HR).status_code in (401, 422)
     assert client.post("/repair/explain", json=_body(land_office())).status_code == 401
 

@@ -82,8 +82,41 @@ def test_analyze_and_reroster(tmp_path, capsys) -> None:
     assert code == 0, out
     assert "changed cells 6" in out and "Referee: all hard rules met" in out
     assert (tmp_path / "new" / "changes.csv").read_text(encoding="utf-8-sig").count("\n") == 7
+    # the new roster's whole set, as `roster solve` writes it
+    for name in ("roster.json", "roster.xlsx", "roster.pdf", "roster.csv", "tests.csv"):
+        assert (tmp_path / "new" / name).is_file(), name
+    assert list((tmp_path / "new" / "calendars").glob("*.ics"))
+    # the positive case is off in the new grid: the roster file carries the isolation
+    assert (
+        main(["export", str(tmp_path / "new" / "roster.json"), "--out", str(tmp_path / "x")]) == 0
+    )
+    capsys.readouterr()
+    rows = (tmp_path / "x" / "roster.csv").read_text(encoding="utf-8-sig").splitlines()
+    s0_later = [r for r in rows if r.startswith("s0,") and ",2021-12-16," in r]
+    assert s0_later and all(",off," in r for r in s0_later)
     assert main(["substitutes", folder, rfile, "s0", "2021-12-16", "AM"]) == 0
     assert "3 eligible" in capsys.readouterr().out
+
+
+def test_export_of_a_reroster_judges_it_by_the_events(tmp_path, capsys) -> None:
+    """The re-roster's roster.json records the isolations and the closed counter, so `roster
+    export` of it (with the scenario as it is on disk) finds every hard rule met."""
+    p = counter_office()
+    folder = _scenario(tmp_path, p)
+    rfile = _roster_file(tmp_path, p)
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "events:\n  - {kind: positive, staff: s0, date: 2021-12-15}\n"
+        "  - {kind: post_closed, post: C, date: 2021-12-16}\n",
+        encoding="utf-8",
+    )
+    new = tmp_path / "new"
+    args = ["reroster", folder, rfile, str(events), "--time-limit", "4", "--out", str(new)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["export", str(new / "roster.json"), "--out", str(tmp_path / "x")]) == 0
+    out = capsys.readouterr().out
+    assert "Referee: all hard rules met" in out, out
 
 
 def test_bad_events_file_names_file_row_field(tmp_path, capsys) -> None:

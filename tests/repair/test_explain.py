@@ -55,3 +55,34 @@ def test_soft_mode_returns_a_roster_and_lists_the_shortfall() -> None:
     assert result.roster is not None and report is not None
     assert len(report.violations) == 1
     assert report.violations[0].rule in ("cap", "coverage.under")
+
+
+def test_the_cap_fix_names_the_per_unit_setting_and_the_setting_works() -> None:
+    from solver import solve
+
+    p = land_office()
+    c = find_conflict(p, time_limit=10)
+    text = explain(p, c.keys, status="infeasible", minimal=c.minimal).text()
+    assert "cap.overrides: [{unit: land, max_on_site: 5}]" in text
+    # Doing what it says: the same office with that override has a roster.
+    data = p.model_dump()
+    data["policy"]["cap"]["overrides"] = [{"unit": "land", "max_on_site": 5}]
+    raised = type(p).model_validate(data)
+    assert solve(raised, time_limit=20, workers=2).status in (Status.optimal, Status.feasible)
+
+
+def test_a_presence_floor_above_the_cap_is_explained_with_both_settings() -> None:
+    from tests.helpers import quiet_policy, tiny_problem
+
+    p = tiny_problem(
+        days=1,
+        policy=quiet_policy(
+            cap={"max_on_site": 1}, presence={"floors": [{"unit": "U", "min": 2, "shifts": ["AM"]}]}
+        ),
+    )
+    c = find_conflict(p, time_limit=10)
+    assert c.status == Status.infeasible and sorted(k[0] for k in c.keys) == ["cap", "presence"]
+    text = explain(p, c.keys, status="infeasible", minimal=c.minimal).text()
+    assert "Unit U must keep at least 2 on site (its presence floor)" in text
+    assert "lower the presence floor of Unit U in this shift (policy.yaml: presence.floors)" in text
+    assert "cap.overrides: [{unit: U, max_on_site: 2}]" in text

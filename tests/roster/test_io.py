@@ -127,6 +127,7 @@ def test_builtin_names_and_resolution() -> None:
         "service-centre",
         "ward-one-stop",
         "district-office",
+        "district-on-call",
         "urgent-counters",
     } <= set(names)
     assert resolve_scenario("service-centre") == scenarios_dir() / "service-centre"

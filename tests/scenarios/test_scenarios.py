@@ -17,6 +17,7 @@ from scenarios.generator import capacity_issues, generate, suggest_teams
 START = dt.date(2021, 12, 13)
 BUILT_IN = [
     "district-office",
+    "district-on-call",
     "provincial-committee",
     "service-centre",
     "urgent-counters",
@@ -83,6 +84,23 @@ def test_scenario_rules_match_their_offices(problems: dict[str, Problem]) -> Non
     assert suspended and len(suspended) < len(urgent.site.posts)
 
 
+def test_the_district_on_call_office_follows_letter_2629(problems: dict[str, Problem]) -> None:
+    p = problems["district-on-call"]
+    assert len(p.staff) == 107
+    assert (p.policy.cap.fraction, p.policy.teams.rotation) == (0.5, "day")
+    ix = ProblemIndex(p)
+    # Heads choose presence by unit: a duty officer everywhere, more where the unit's nature
+    # asks; every unit has someone on site in every open shift.
+    assert {f.unit for f in p.policy.presence.floors} == {None, "MC", "VP", "YT"}
+    assert all(ix.presence_floors[(u, d, s)] >= 1 for u in ix.unit_ids for d, s in ix.open_slots)
+    # Duties from home: on-call (reachable 24/24), the hotline, phone follow-up of citizens.
+    assert ix.remote_posts == {"truc-lien-lac", "duong-day-nong", "goi-dien-cong-dan"}
+    # Direct citizen reception suspended from Wednesday: mornings of Monday and Tuesday only.
+    assert sorted(ix.needs["tiep-cong-dan"]) == [(0, "morning"), (1, "morning")]
+    assert ix.cap_on("unit", "TTR", 6, 0) == 1
+    assert capacity_issues(p) == []
+
+
 def test_capacity_check_finds_a_shortage(problems: dict[str, Problem]) -> None:
     p = problems["service-centre"]
     holders = [s.id for s in p.staff if "kcn" in s.skills]
@@ -116,6 +134,20 @@ def test_generator_sizes_and_feasibility(staff: int) -> None:
     assert capacity_issues(p) == []
     ix = ProblemIndex(p)
     assert all(ix.needs[post.id] for post in p.site.posts)
+
+
+def test_generator_duty_officers() -> None:
+    plain = generate(200, seed=5)
+    p = generate(200, seed=5, duty_officers=True)
+    assert plain.policy.presence.floors == []
+    units = {f.unit for f in p.policy.presence.floors}
+    assert units == {u.id for u in p.site.units} - {"BD", "PCD"}
+    assert capacity_issues(p) == []
+    # A floor above what the team on duty can give is found without a solver.
+    pol = p.policy.model_copy(deep=True)
+    pol.presence.floors[0].min = 40
+    issues = capacity_issues(p.model_copy(update={"policy": pol}))
+    assert issues and all("floor is 40" in i for i in issues)
 
 
 def test_generator_options(tmp_path: Path) -> None:

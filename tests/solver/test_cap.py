@@ -70,3 +70,45 @@ def test_site_scope():
     )
     r = solve_checked(p)
     assert r.objective == 2 and r.penalties[0].unit is None
+
+
+def test_a_unit_override_raises_that_units_cap_only():
+    # Units A and B of 3 each, cap floor(3/3) = 1; A's override max_on_site 2. Two of each unit
+    # fixed on site: only B is above its cap -> 1 x 3 = 3.
+    staff = tiny_staff(3, unit="A") + [
+        s.model_copy(update={"id": f"b{i}"}) for i, s in enumerate(tiny_staff(3, unit="B"))
+    ]
+    cap = CapRule(hard=False, weight=3, overrides=[{"unit": "A", "max_on_site": 2}])
+    p = tiny_problem(
+        days=1,
+        staff=staff,
+        units=("A", "B"),
+        policy=quiet_policy(cap=cap),
+        fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM"), ("b0", 0, "AM"), ("b1", 0, "AM")),
+    )
+    r = solve_checked(p)
+    assert r.objective == 3 and [x.unit for x in r.penalties] == ["B"]
+
+
+def test_a_dated_override_changes_the_cap_on_its_days():
+    # Cap 1 of 3, raised to a fraction 1 from Tuesday to Wednesday: two fixed on site each day
+    # over three days break the cap on Monday only -> 4.
+    cap = CapRule(
+        hard=False, weight=4, overrides=[{"fraction": 1.0, "from": date(1), "to": date(2)}]
+    )
+    cells = [(f"s{i}", d, "AM") for d in range(3) for i in range(2)]
+    p = tiny_problem(days=3, policy=quiet_policy(cap=cap), fixed=fix(*cells))
+    r = solve_checked(p)
+    assert r.objective == 4 and [x.date for x in r.penalties] == [date(0)]
+
+
+def test_a_hard_unit_override_lets_a_post_be_covered():
+    from roster.model import Demand, Post
+
+    posts = [Post(id="C", demands=[Demand(min=2, shifts=["AM"])])]
+    base = CapRule(max_on_site=1)
+    p = tiny_problem(days=1, posts=posts, policy=quiet_policy(cap=base, coverage={}))
+    assert solve_checked(p).status == Status.infeasible
+    raised = CapRule(max_on_site=1, overrides=[{"unit": "U", "max_on_site": 2}])
+    p = tiny_problem(days=1, posts=posts, policy=quiet_policy(cap=raised, coverage={}))
+    assert solve_checked(p).status == Status.optimal

@@ -158,3 +158,44 @@ def test_exact_need_soft_on_both_sides():
         ("coverage.over", 1),
         ("coverage.under", 20),
     ]
+
+
+def test_dated_demand_and_suspension_shape_the_needs():
+    from roster.model import Demand, Post, Suspension
+    from tests.helpers import MONDAY, date, quiet_policy, solve_checked, tiny_problem
+
+    # Counter C needs 1 every morning; from Wednesday (day 2) it needs 2 (a dated demand listed
+    # first wins); a suspension closes it on Tuesday (day 1) "except urgent cases": the urgent
+    # counter U is not suspended.
+    posts = [
+        Post(
+            id="C",
+            demands=[Demand(min=2, shifts=["AM"], **{"from": date(2)}), Demand(shifts=["AM"])],
+        ),
+        Post(id="U", demands=[Demand(shifts=["AM"])]),
+    ]
+    stop = Suspension(kinds=["counter"], posts=[], **{"from": date(1), "to": date(1)})
+    stop_c = stop.model_copy(update={"kinds": [], "posts": ["C"]})
+    p = tiny_problem(
+        days=3,
+        posts=posts,
+        policy=quiet_policy(coverage={}).model_copy(update={"suspensions": [stop_c]}),
+    )
+    r = solve_checked(p)
+    assert r.status == Status.optimal and r.roster is not None
+    at = sorted((a.date, a.post) for a in r.roster.assignments)
+    assert at == [
+        (MONDAY, "C"),
+        (MONDAY, "U"),
+        (date(1), "U"),
+        (date(2), "C"),
+        (date(2), "C"),
+        (date(2), "U"),
+    ]
+    # Suspending every counter on Tuesday closes U too.
+    every = p.model_copy(
+        update={"policy": quiet_policy(coverage={}).model_copy(update={"suspensions": [stop]})}
+    )
+    r = solve_checked(every)
+    assert r.roster is not None
+    assert not [a for a in r.roster.assignments if a.date == date(1)]

@@ -77,3 +77,20 @@ def test_slot_demand_overrides_weekly_demand() -> None:
     rep = check(p, tiny_roster(p))
     # Day 0 needs 1 (missing), day 1 needs 0.
     assert penalty_cost(rep, "coverage.under") == 1 and rep.penalties[0].date == MONDAY
+
+
+def test_dated_demands_and_suspensions_read_by_the_referee() -> None:
+    from roster.model import Demand, Policy, Post, Problem, Suspension
+    from tests.helpers import date, quiet_policy, tiny_problem, tiny_roster, violated_rules
+
+    posts = [Post(id="C", demands=[Demand(shifts=["AM"], **{"to": date(1)})])]
+    policy = quiet_policy(coverage={}).model_dump(by_alias=True)
+    policy["suspensions"] = [{"posts": ["C"], "from": date(0), "to": date(0), "note": "directive"}]
+    p = tiny_problem(days=3, posts=posts, policy=Policy.model_validate(policy))
+    p = Problem.model_validate(p.model_dump(by_alias=True))
+    assert isinstance(p.policy.suspensions[0], Suspension)
+    # Monday suspended, Tuesday needed, Wednesday past the demand's end: only Tuesday counts.
+    assert violated_rules(check(p, tiny_roster(p))) == ["coverage.under"]
+    assert check(p, tiny_roster(p, on=[("s0", 1, "AM", "C")])).ok
+    rep = check(p, tiny_roster(p, on=[("s0", 1, "AM", "C"), ("s1", 0, "AM", "C")]))
+    assert violated_rules(rep) == ["coverage.closed"]

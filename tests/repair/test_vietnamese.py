@@ -1,0 +1,82 @@
+"""Every repair command speaks Vietnamese with --lang vi (and with ROSTER_LANG=vi)."""
+
+from __future__ import annotations
+
+import json
+
+from cli.main import main
+from tests.repair.offices import counter_office, land_office
+from tests.repair.test_cli import _roster_file, _scenario
+
+
+def test_explain_in_vietnamese(tmp_path, capsys) -> None:
+    folder = _scenario(tmp_path, land_office())
+    code = main(["explain", folder, "--time-limit", "10", "--lang", "vi"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "Không lịch nào đáp ứng được mọi quy tắc bắt buộc" in out
+    assert "giới hạn chỉ cho 4/12 cán bộ của Land Registration làm việc trực tiếp" in out
+    assert "Cách khắc phục: nâng giới hạn của Land Registration lên 5" in out
+    assert "1. T3 14/12, ca " in out
+    assert "Fix:" not in out and "the cap allows" not in out
+
+
+def test_reroster_analyze_substitutes_in_vietnamese(tmp_path, capsys, monkeypatch) -> None:
+    p = counter_office()
+    folder = _scenario(tmp_path, p)
+    rfile = _roster_file(tmp_path, p)
+    monkeypatch.setenv("ROSTER_LANG", "vi")
+    assert main(["analyze", folder, rfile]) == 0
+    out = capsys.readouterr().out
+    assert "Tổng điểm trừ" in out and "Theo cán bộ" in out and "By person" not in out
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "events:\n  - {kind: positive, staff: s0, date: 2021-12-15}\n", encoding="utf-8"
+    )
+    out_dir = tmp_path / "new"
+    code = main(
+        [
+            "reroster",
+            folder,
+            rfile,
+            str(events),
+            "--time-limit",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(out_dir),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Kết quả: tối ưu" in out and "số ô thay đổi 6" in out
+    assert "trực tại Counter C -> nghỉ  (dương tính)" in out
+    assert "Kiểm tra độc lập: đáp ứng mọi quy tắc bắt buộc" in out
+    changes = (out_dir / "changes.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert changes[0] == "Loại,Mã CB,Họ tên,Ngày,Ca,Trước,Sau,Lý do"
+    assert "ô lịch" in changes[1] and "15/12/2021" in changes[1]
+    assert main(["substitutes", folder, rfile, "s0", "2021-12-16", "AM"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Người thay") and "người đủ điều kiện" in out
+    assert main(["reroster", folder, rfile, str(events), "--json", "--time-limit", "4"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["notes_vi"]) == len(data["notes"])  # every note in both languages
+
+
+def test_drill_in_vietnamese(tmp_path, capsys) -> None:
+    from roster.schema import dumps, roster_file
+    from tests.helpers import tiny_roster
+    from tests.repair.offices import TEAMS, it_office
+
+    p = it_office()
+    folder = _scenario(tmp_path, p)
+    rfile = tmp_path / "teams.json"
+    rfile.write_text(dumps(roster_file(p, tiny_roster(p, teams=TEAMS))), encoding="utf-8")
+    code = main(
+        ["drill", folder, str(rfile), "--time-limit", "4", "--workers", "1", "--lang", "vi"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Các nhóm: theo lịch đã có." in out
+    assert "Người không thể thiếu" in out and "nhóm 1: người duy nhất trực IT support" in out
