@@ -10,20 +10,11 @@ words of the offices' own documents: *trực tiếp tại cơ quan*, *làm việ
 from __future__ import annotations
 
 import argparse
-import os
-from typing import Literal
 
 from roster.labels import label
+from roster.lang import ENV, LANGS, Lang, default_lang
 
-Lang = Literal["en", "vi"]
-LANGS = ("en", "vi")
-ENV = "ROSTER_LANG"
-
-
-def default_lang() -> Lang:
-    """The language of ``ROSTER_LANG`` (``en`` or ``vi``; anything else counts as ``en``)."""
-    value = os.environ.get(ENV, "").strip().lower()
-    return "vi" if value.startswith("vi") else "en"
+__all__ = ["ENV", "LANGS", "Lang", "default_lang"]
 
 
 def add_lang_argument(parser: argparse.ArgumentParser) -> None:
