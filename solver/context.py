@@ -70,6 +70,10 @@ class Ctx:
     enforcement: dict[Key, cp_model.IntVar] = field(default_factory=dict)
     #: ``time.perf_counter()`` value past which :meth:`check_time` stops the build.
     deadline: float | None = None
+    #: Per unit with a fairness term: the literal "its fairness minimum is at least 1" (every
+    #: eligible member on site at least once), which the search may split on
+    #: (:func:`solver.search._split_phase`) and the tests' redundant cuts link to tests.
+    fair_min_positive: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.idx = ProblemIndex(self.problem)

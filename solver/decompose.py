@@ -21,6 +21,15 @@ from roster.index import ProblemIndex
 from roster.model import Problem, Progress, Roster, SolveResult, Status
 from solver.registry import links_site
 
+#: Look for a first roster of every part before solving any part in earnest. Off: each part's
+#: own solve finds its first roster within its share, and the parts then get the 2-3 s the
+#: first round took on a loaded machine (300 staff x 2 weeks, 8 parts; see
+#: benchmarks/README.md). A part left without a roster gets one at the end.
+FIRST_ROUND = False
+#: Least time given to the first-roster search of a part (the time limit may be overrun by
+#: about this much per part rather than return no roster at all).
+MIN_FIRST_SECONDS = 0.2
+
 
 def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str]] | None:
     """Staff ids of each independent component (in staff order), or None when a rule couples
@@ -62,7 +71,8 @@ def sub_problem(
     problem: Problem, staff: list[str], first: bool, idx: ProblemIndex | None = None
 ) -> Problem:
     """The part of ``problem`` about ``staff``: their posts (with ``first``, also the posts
-    nobody can serve), absences, requests and fixed cells; no objective offset."""
+    nobody can serve), their units' presence floors (with ``first``, also those of units
+    without staff), absences, requests and fixed cells; no objective offset."""
     idx = idx or ProblemIndex(problem)
     ids = set(staff)
     posts = [
@@ -72,9 +82,28 @@ def sub_problem(
         or (first and not idx.qualified_staff[p.id])
     ]
     site = problem.site.model_copy(update={"posts": posts})
+    # Presence floors of the part's units only (a floor of a unit without staff anywhere goes
+    # with the first part, where it makes the part infeasible as it does the whole).
+    staffed = {st.unit for st in problem.staff}
+    units = {st.unit for st in problem.staff if st.id in ids}
+    if first:
+        units |= {u.id for u in problem.site.units if u.id not in staffed}
+    presence = problem.policy.presence
+    floors = []
+    for fl in presence.floors:
+        if fl.unit is None:
+            floors += [
+                fl.model_copy(update={"unit": u.id}) for u in problem.site.units if u.id in units
+            ]
+        elif fl.unit in units:
+            floors.append(fl)
+    policy = problem.policy.model_copy(
+        update={"presence": presence.model_copy(update={"floors": floors})}
+    )
     return problem.model_copy(
         update={
             "site": site,
+            "policy": policy,
             "staff": [s for s in problem.staff if s.id in ids],
             "absences": [a for a in problem.absences if a.staff in ids],
             "requests": [r for r in problem.requests if r.staff in ids],
@@ -93,12 +122,16 @@ def solve_parts(
     on_progress: Callable[[Progress], None] | None,
     soft_hard_rules: bool,
     solve_one: Callable[..., SolveResult],
+    progress_rosters: bool = False,
 ) -> SolveResult:
-    """Solve the parts in rounds and merge the results: first a roster for every part (each
-    solve stops at its first roster), so that a whole roster comes early; then each part again
-    from that roster, within a share of the time left by size (time a part leaves unused goes
-    to the next ones); then the time still left to the parts not proven optimal, the widest
-    gap first."""
+    """Solve the parts in rounds and merge the results: each part, largest first, within a
+    share of the time left by size (time a part leaves unused goes to the next ones); a first
+    roster of any part still without one; then the time still left to the parts not proven
+    optimal, the widest gap first. (With :data:`FIRST_ROUND`, a first roster of every part
+    comes before all that.)
+
+    ``on_progress`` hears the whole site's objective and bound each time a part improves once
+    every part has a roster (with ``progress_rosters``, the merged roster too)."""
     t0 = time.perf_counter()
     idx = ProblemIndex(problem)
     subs = [sub_problem(problem, part, first=(i == 0), idx=idx) for i, part in enumerate(parts)]
@@ -114,6 +147,44 @@ def solve_parts(
             )
     best: list[SolveResult | None] = [None] * len(parts)
     build_time = 0.0
+    reports = 0
+    errors: list[str] = []
+    last_report: tuple[int, int] | None = None
+    first_time: float | None = None
+
+    def report() -> None:
+        nonlocal reports, last_report, first_time
+        if any(b is None or b.roster is None for b in best):
+            return
+        if first_time is None:
+            first_time = time.perf_counter() - t0  # every part has a roster
+        if on_progress is None:
+            return
+        done = [_present(b) for b in best]
+        objective = sum(_known(r.objective) for r in done) + problem.objective_offset
+        bound = min(sum(_known(r.bound) for r in done) + problem.objective_offset, objective)
+        if last_report is not None and (objective, bound) == last_report:
+            return
+        last_report = (objective, bound)
+        reports += 1
+        roster = (
+            _merge(problem, [r.roster for r in done if r.roster is not None])
+            if progress_rosters
+            else None
+        )
+        try:
+            on_progress(
+                Progress(
+                    elapsed=time.perf_counter() - t0,
+                    objective=objective,
+                    bound=bound,
+                    solutions=reports,
+                    roster=roster,
+                )
+            )
+        except Exception as exc:  # a broken listener must not kill the solve
+            if not errors:
+                errors.append(f"on_progress failed: {exc!r}")
 
     def keep(i: int, res: SolveResult) -> None:
         old = best[i]
@@ -127,28 +198,35 @@ def solve_parts(
             best[i] = res
         elif res.bound is not None:
             old.bound = max(old.bound or res.bound, res.bound)
+        report()
 
-    # Round 1: a first roster of every part.
-    for i in range(len(parts)):
-        remaining = max(0.0, time_limit - (time.perf_counter() - t0))
-        res = solve_one(
-            subs[i],
-            time_limit=remaining / 2,
-            workers=workers,
-            hint=hints[i],
-            soft_hard_rules=soft_hard_rules,
-            first_only=True,
-        )
-        build_time += res.build_time
-        keep(i, res)
-        if res.status == Status.infeasible:
-            return _failed(res, i, len(parts), t0, build_time)
-    first_time = (
-        time.perf_counter() - t0
-        if all(b is not None and b.roster is not None for b in best)
-        else None
-    )
-    # Round 2: improve each part from its first roster, largest first.
+    def first_rosters(parts_left: list[int]) -> tuple[int, SolveResult] | None:
+        """A first roster of each part in ``parts_left`` (each solve stops at its first roster);
+        the number and result of an infeasible part."""
+        for n, i in enumerate(parts_left):
+            remaining = max(0.0, time_limit - (time.perf_counter() - t0))
+            res = solve_one(
+                subs[i],
+                time_limit=max(
+                    MIN_FIRST_SECONDS, remaining / (2 if FIRST_ROUND else len(parts_left) - n)
+                ),
+                workers=workers,
+                hint=hints[i],
+                soft_hard_rules=soft_hard_rules,
+                first_only=True,
+            )
+            nonlocal build_time
+            build_time += res.build_time
+            keep(i, res)
+            if res.status == Status.infeasible:
+                return i, res
+        return None
+
+    # Round 1 (with FIRST_ROUND): a first roster of every part.
+    if FIRST_ROUND and (bad := first_rosters(list(range(len(parts))))) is not None:
+        return _failed(bad[1], bad[0], len(parts), t0, build_time)
+    # Round 2: solve each part (from its first roster, if any), largest first, within a share
+    # of the time left by size.
     order = sorted(range(len(parts)), key=lambda i: -len(parts[i]))
     left_staff = sum(len(p) for p in parts)
     for i in order:
@@ -167,9 +245,14 @@ def solve_parts(
             hint=b.roster if b is not None and b.roster is not None else hints[i],
             soft_hard_rules=soft_hard_rules,
         )
+        build_time += res.build_time
         keep(i, res)
         if res.status == Status.infeasible:
             return _failed(res, i, len(parts), t0, build_time)
+    # A part that got no roster in its share: a first roster now.
+    missing = [i for i, b in enumerate(best) if b is None or b.roster is None]
+    if missing and (bad := first_rosters(missing)) is not None:
+        return _failed(bad[1], bad[0], len(parts), t0, build_time)
     # Round 3: the time the parts left goes to those not proven optimal, the widest gap first
     # (a part whose turn brings nothing waits until another one's does).
     stale: set[int] = set()
@@ -219,6 +302,26 @@ def solve_parts(
     objective = sum(_known(r.objective) for r in results) + offset
     bound = min(sum(_known(r.bound) for r in results) + offset, objective)
     status = Status.optimal if all(r.status == Status.optimal for r in results) else Status.feasible
+    penalties = [p for r in results for p in r.penalties]
+    report()
+    return SolveResult(
+        status=status,
+        roster=_merge(problem, rosters),
+        objective=objective,
+        bound=bound,
+        gap=(objective - bound) / max(1, abs(objective)),
+        wall_time=time.perf_counter() - t0,
+        build_time=build_time,
+        first_solution_time=first_time,
+        penalties=penalties,
+        messages=[f"solved as {len(parts)} independent parts"]
+        + errors
+        + [m for r in results for m in r.messages],
+    )
+
+
+def _merge(problem: Problem, rosters: list[Roster]) -> Roster:
+    """The site's roster made of the parts' rosters, in the order of a whole solve's."""
     order_of = {s.id: n for n, s in enumerate(problem.staff)}
     shift_order = _shift_order(problem)
     assignments = sorted(
@@ -234,27 +337,7 @@ def solve_parts(
     for roster in rosters:
         teams.update(roster.teams)
     teams = {s.id: teams[s.id] for s in problem.staff if s.id in teams}
-    penalties = [p for r in results for p in r.penalties]
-    wall = time.perf_counter() - t0
-    result = SolveResult(
-        status=status,
-        roster=Roster(assignments=assignments, remote_duties=duties, tests=tests, teams=teams),
-        objective=objective,
-        bound=bound,
-        gap=(objective - bound) / max(1, abs(objective)),
-        wall_time=wall,
-        build_time=build_time,
-        first_solution_time=first_time,
-        penalties=penalties,
-        messages=[f"solved as {len(parts)} independent parts"]
-        + [m for r in results for m in r.messages],
-    )
-    if on_progress is not None:
-        try:
-            on_progress(Progress(elapsed=wall, objective=objective, bound=bound, solutions=1))
-        except Exception as exc:  # a broken listener must not kill the solve
-            result.messages.append(f"on_progress failed: {exc!r}")
-    return result
+    return Roster(assignments=assignments, remote_duties=duties, tests=tests, teams=teams)
 
 
 def _failed(res: SolveResult, i: int, n: int, t0: float, build_time: float) -> SolveResult:

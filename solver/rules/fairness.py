@@ -32,6 +32,14 @@ def build(ctx: Ctx) -> list[Term]:
         total = lsum(counts)
         model.add(len(counts) * top >= total)
         model.add(len(counts) * bottom <= total)
+        # The case "everyone on site at least once" as one literal: the search splits on it
+        # (with the minimum at 0 the spread is the largest count; at 1 or more everyone needs
+        # a test), which proves units far faster than the search over the free minimum does
+        # (see solver.search._split_phase).
+        positive = model.new_bool_var(f"fair_min_positive[{unit}]")
+        model.add(bottom >= positive)
+        model.add(bottom <= n_slots * positive)
+        ctx.fair_min_positive[unit] = positive
 
         # One non-negative spread variable per unit in the objective, rather than the
         # expression top - bottom: the core-based worker then starts from a bound of 0 instead

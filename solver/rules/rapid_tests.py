@@ -81,6 +81,9 @@ def add_redundant(ctx: Ctx) -> None:
         if v.x_by_staff.get(s):
             on = {d: v.on_day(s, d) for d in range(ctx.idx.days)}
             _at_least_one_test(ctx, s, on, st.last_test)
+    for unit, positive in ctx.fair_min_positive.items():
+        for s in ctx.idx.fairness_groups[unit]:
+            _tested_when_everyone_comes(ctx, s, positive)
 
 
 def _at_least_one_test(ctx: Ctx, s: str, on: dict[int, Lit], last: dt.date | None) -> None:
@@ -118,6 +121,25 @@ def _at_least_one_test(ctx: Ctx, s: str, on: dict[int, Lit], last: dt.date | Non
         u = ctx.model.new_bool_var(f"tested[{s},{k}]")
         ctx.model.add(lsum(cells) <= len(cells) * u)
         ctx.model.add(lsum(ts) >= u)
+
+
+def _tested_when_everyone_comes(ctx: Ctx, s: str, positive: Lit) -> None:
+    """Redundant: when the unit's fairness minimum is at least 1 (``positive``), member ``s``
+    is on site at least once, so takes a test or is on site on a day the last test covers:
+    ``sum of s's tests + sum of s's shift literals on covered days >= positive``. One literal
+    per unit, so the relaxation prices "everyone comes" at a test per member rather than a
+    fraction of one per person and cluster (see :func:`_at_least_one_test`)."""
+    idx, v = ctx.idx, ctx.vars
+    valid = ctx.problem.policy.tests.valid_days
+    last = idx.staff_by_id[s].last_test
+    free = [
+        x
+        for d in range(idx.days)
+        if _covered_by(last, idx.date(d), valid)
+        for _, x in v.x_by_staff_day.get((s, d), ())
+    ]
+    ts = [t for d in range(idx.days) if (t := v.t.get((s, d))) is not None]
+    ctx.model.add(lsum([*ts, *free]) >= positive)
 
 
 def _covered_by(last: dt.date | None, date: dt.date, valid: int) -> bool:

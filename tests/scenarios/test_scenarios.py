@@ -84,6 +84,23 @@ def test_scenario_rules_match_their_offices(problems: dict[str, Problem]) -> Non
     assert suspended and len(suspended) < len(urgent.site.posts)
 
 
+def test_district_offices_without_counters_keep_a_duty_officer(
+    problems: dict[str, Problem],
+) -> None:
+    # Every unit without a counter keeps one person (a duty officer) on site in every open
+    # shift; the one-stop department's counters keep its people there without a floor.
+    p = problems["district-office"]
+    ix = ProblemIndex(p)
+    with_counters = {q.unit for q in p.site.posts if q.kind == "counter"}
+    assert with_counters == {"MC"}
+    assert {f.unit for f in p.policy.presence.floors} == set(ix.unit_ids) - with_counters
+    assert p.policy.presence.hard
+    for u in set(ix.unit_ids) - with_counters:
+        assert all(ix.presence_floors[(u, d, s)] == 1 for d, s in ix.open_slots)
+    assert not any(ix.presence_floors.get(("MC", d, s)) for d, s in ix.open_slots)
+    assert capacity_issues(p, suggest_teams(p)) == []
+
+
 def test_the_district_on_call_office_follows_letter_2629(problems: dict[str, Problem]) -> None:
     p = problems["district-on-call"]
     assert len(p.staff) == 107

@@ -43,3 +43,52 @@ def test_merged_roster_agrees_with_referee(monkeypatch):
     assert r.bound is not None and r.bound <= r.objective
     assert r.first_solution_time is not None
     assert seen and seen[-1].objective == r.objective
+
+
+def test_each_part_keeps_its_units_presence_floors(monkeypatch):
+    # A floor names one unit (or every unit): each part keeps the floors of its own units only
+    # (another part's floor would find nobody there and make the part infeasible), and the
+    # merged roster meets every floor.
+    from solver.decompose import sub_problem
+
+    monkeypatch.setattr(solve_module, "DECOMPOSE_MIN_CELLS", 0)
+    p = generate(staff=120, weeks=1, seed=2, duty_officers=True)
+    p.policy.presence.floors.append(p.policy.presence.floors[0].model_copy(update={"unit": None}))
+    parts = components(p)
+    assert parts is not None
+    for i, part in enumerate(parts):
+        sub = sub_problem(p, part, first=(i == 0))
+        units = {s.unit for s in sub.staff}
+        assert {f.unit for f in sub.policy.presence.floors} <= units
+        assert {f.unit for f in sub.policy.presence.floors if f.unit in units}
+    r = solve_checked(p, time_limit=10)
+    assert r.status in (Status.optimal, Status.feasible)
+    assert any("independent parts" in m for m in r.messages)
+
+
+def test_parts_report_merged_rosters_the_referee_accepts(monkeypatch):
+    from roster.validation import check
+
+    monkeypatch.setattr(solve_module, "DECOMPOSE_MIN_CELLS", 0)
+    p = generate(staff=120, weeks=1, seed=2)
+    p.objective_offset = 3
+    seen = []
+    r = solve_checked(p, time_limit=10, on_progress=seen.append, progress_rosters=True)
+    assert r.status in (Status.optimal, Status.feasible)
+    assert seen and seen[-1].objective == r.objective and seen[-1].bound == r.bound
+    for rep in seen:
+        assert rep.roster is not None
+        report = check(p, rep.roster)
+        assert report.ok and report.objective == rep.objective
+        assert rep.bound is not None and rep.bound <= rep.objective
+
+
+def test_an_infeasible_part_makes_the_site_infeasible(monkeypatch):
+    from roster.model import PresenceFloor
+
+    monkeypatch.setattr(solve_module, "DECOMPOSE_MIN_CELLS", 0)
+    p = generate(staff=120, weeks=1, seed=2)
+    p.policy.presence.floors = [PresenceFloor(unit="VP", min=40)]  # above the unit's cap
+    r = solve_checked(p, time_limit=10)
+    assert r.status == Status.infeasible and r.roster is None
+    assert any(m.startswith("part ") for m in r.messages)

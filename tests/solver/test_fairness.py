@@ -37,3 +37,57 @@ def test_people_with_an_absence_are_not_compared():
         fixed=fix(("s0", 0, "AM"), ("s1", 0, "AM", False), ("s1", 0, "PM", False)),
     )
     assert solve_checked(p).objective == 0
+
+
+def _split_outcome(fairness_weight: int, test_cost: int) -> tuple:
+    """Three people of one unit, one day, a post needing one person in each shift; tests and
+    fairness priced as given. The core phase's case split on "the fairness minimum is at least
+    1" from a first roster, and a plain CP-SAT solve of the same model."""
+    from ortools.sat.python import cp_model
+
+    from roster.model import Demand, Post
+    from solver.build import build_model
+    from solver.search import _Progress, _single, _split_phase
+
+    p = tiny_problem(
+        days=1,
+        n_staff=3,
+        posts=[Post(id="c", demands=[Demand(min=1, max=1)])],
+        policy=quiet_policy(
+            coverage={},
+            fairness=FairnessRule(weight=fairness_weight),
+            tests={"valid_days": 3, "cost_per_test": test_cost},
+        ),
+    )
+    built = build_model(p)
+    n = len(built.model.proto.variables)
+    cb = _Progress(0, True, None)
+    first = _single(built.model, 5, 2, n, cb, first_only=True, portfolio="default")
+    assert first.solution is not None
+    split = _split_phase(
+        built.model, list(built.ctx.fair_min_positive.values()), first, 5, 2, n, cb
+    )
+    plain = cp_model.CpSolver()
+    plain.parameters.max_time_in_seconds = 5
+    assert plain.solve(built.model) == cp_model.OPTIMAL
+    return split, plain.objective_value
+
+
+def test_case_split_finds_the_optimum_where_everyone_comes():
+    # Minimum 0: one person twice costs 5 x 2 + 1 test, two people once 5 x 1 + 2 tests;
+    # everyone once: spread 0, 3 tests = 3, the optimum (in the second case).
+    from ortools.sat.python import cp_model
+
+    split, plain = _split_outcome(fairness_weight=5, test_cost=1)
+    assert plain == 3
+    assert split.code == cp_model.OPTIMAL and split.objective == 3 and split.bound == 3
+
+
+def test_case_split_finds_the_optimum_where_someone_stays_home():
+    # Fairness 1, tests 2: one person twice 2 + 2 = 4 (the optimum), two people 1 + 4 = 5,
+    # everyone 6.
+    from ortools.sat.python import cp_model
+
+    split, plain = _split_outcome(fairness_weight=1, test_cost=2)
+    assert plain == 4
+    assert split.code == cp_model.OPTIMAL and split.objective == 4 and split.bound == 4
