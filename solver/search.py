@@ -60,10 +60,6 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: 17 7,923 against 8,320-9,031 (60 s, 2 workers).
 CORE_PHASE_SHARE = 0.5
 CORE_PHASE_MAX_SECONDS = 10.0
-#: The core phase splits the search on whether each unit's fairness minimum is 0 (see
-#: :func:`_split_phase`) when the model has at least one and at most this many fairness terms
-#: (2 ** SPLIT_MAX_UNITS cases).
-SPLIT_MAX_UNITS = 2
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -480,7 +476,7 @@ def _search(
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
         assert best.solution is not None  # every phase starts from a roster
         splits = list(built.ctx.fair_min_positive.values())
-        if phase == "core" and 0 < len(splits) <= SPLIT_MAX_UNITS:
+        if phase == "core" and splits:
             # All the time left: the cases prove what the LNS phase would not (a 40-person
             # unit of 2 weeks, 3.3 s: its second case needed 1.8 s after 0.4 s for the first,
             # more than half the time).
