@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
+from roster.events import cell_states
 from roster.model import (
     Absence,
     FixedCell,
@@ -215,17 +216,12 @@ def report_dict(report: Report) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cells(r: Roster) -> dict[tuple[str, dt.date, str], str]:
-    return {
-        (a.staff, a.date, a.shift): f"on_site:{a.post}" if a.post else "on_site"
-        for a in r.assignments
-    }
-
-
 def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
-    """The differences from ``old`` to ``new``: cells, tests, teams."""
+    """The differences from ``old`` to ``new``: cells (``on_site``, ``on_site:<post>``,
+    ``remote:<post>`` for a duty from home, ``remote`` for a cell no longer named), tests,
+    teams."""
     out: list[dict[str, Any]] = []
-    a, b = _cells(old), _cells(new)
+    a, b = cell_states(old), cell_states(new)
     for key in sorted(set(a) | set(b)):
         if a.get(key) != b.get(key):
             staff, date, shift = key

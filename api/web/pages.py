@@ -1530,7 +1530,13 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 
 
 def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
-    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote:hotline`` -> ``Ở nhà H1``;
+    ``remote`` -> ``Ở nhà`` ..."""
+    if "+" in value:  # a clash: two duties in one cell
+        return " + ".join(state_text(part, codes, lang) for part in value.split("+"))
+    if value.startswith("remote:"):  # a duty from home (hotline, on-call)
+        post = value.partition(":")[2]
+        return f"{t('mode.remote', lang)} {codes.get(post, post)}"
     if value.startswith("team:"):  # a move to the other team: team:0 -> "Nhóm 1"
         number = value.partition(":")[2]
         return t("team.name", lang).format(n=int(number) + 1) if number.isdigit() else value
