@@ -537,6 +537,13 @@ class RevisionPublic(BaseModel):
     published_at: dt.datetime | None
     published_by: str | None
     version: int = Field(1, description="+1 on each write to this revision.")
+    events: dict[str, Any] | None = Field(
+        None,
+        description="A revision made by a re-roster: the events it answers and the first "
+        'day it could change, {"from": DATE, "events": [...]} (as POST /repair/reroster '
+        "takes them).",
+    )
+    job_id: str | None = Field(None, description="The re-roster job that made this revision.")
 
 
 class RosterPublic(BaseModel):

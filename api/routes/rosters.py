@@ -78,6 +78,8 @@ def revision_public(
         published_at=rev.published_at,
         published_by=rev.published_by,
         version=rev.version,
+        events=rev.events,
+        job_id=rev.job_id,
     )
 
 

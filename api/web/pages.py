@@ -46,6 +46,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
+from roster.events import cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -386,6 +387,7 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
         "shifts": shifts,
         "rows": rows,
         "posts": [(p.id, codes[p.id], post_label[p.id], p.unit) for p in problem.site.posts],
+        "remote_posts": {p.id for p in problem.site.posts if p.remote},
         "test_code": test_code,
         "test_word": test_word,
         "view": v,
@@ -1435,6 +1437,9 @@ async def positive_run(request: Request) -> Response:
                         "roster_id": roster_id,
                         "events": [{"kind": "positive", "staff": staff, "date": date.isoformat()}],  # type: ignore[union-attr]
                         "time_limit": 10,
+                        # a proposal: stored only when the head accepts it (accept_proposal
+                        # PATCHes it under the ETag the head saw), never before
+                        "save": False,
                     },
                 )
                 result = await maybe_wait(api, result)
@@ -1574,28 +1579,23 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
-    """PATCH the roster with every cell, test and team that differs from the proposal."""
+    """PATCH the roster with every cell (on site, at a post, on a duty from home, remote), test
+    and team that differs from the proposal."""
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a, b = cell_states(old), cell_states(new)
     cells = []
     for key in sorted(set(a) | set(b)):
-        if key in b and (key not in a or a[key] != b[key]):
-            cells.append(
-                {
-                    "staff": key[0],
-                    "date": key[1].isoformat(),
-                    "shift": key[2],
-                    "on_site": True,
-                    "post": b[key],
-                }
-            )
-        elif key in a and key not in b:
-            cells.append(
-                {"staff": key[0], "date": key[1].isoformat(), "shift": key[2], "on_site": False}
-            )
+        if a.get(key) == b.get(key):
+            continue
+        cell: dict[str, Any] = {"staff": key[0], "date": key[1].isoformat(), "shift": key[2]}
+        # a proposal never clashes; were it to, its first duty is the one sent
+        mode, _, post = (b.get(key) or "remote").split("+")[0].partition(":")
+        cell["on_site"] = mode == "on_site"
+        if post:
+            cell["post"] = post
+        cells.append(cell)
     ta = {(x.staff, x.date) for x in old.tests}
     tb = {(x.staff, x.date) for x in new.tests}
     tests = [
