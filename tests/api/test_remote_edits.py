@@ -138,3 +138,12 @@ def test_a_post_that_does_not_fit_the_cell_is_refused(client, hotline, cell, fie
     )
     assert r.status_code == 422, r.text
     assert r.json()["field"] == field and words in r.json()["message"], r.text
+
+
+def test_the_openapi_schema_documents_duties_from_home(client):
+    spec = client.get("/openapi.json").json()["components"]["schemas"]
+    post = spec["CellEdit"]["properties"]["post"]["description"]
+    assert "kind remote" in post and "on_site false" in post
+    assert "save" in spec["RerosterRequest"]["properties"]
+    assert {"events", "job_id"} <= set(spec["RevisionPublic"]["properties"])
+    assert "remote:<post>" in spec["Change"]["description"]
