@@ -135,3 +135,40 @@ def test_a_reroster_lists_the_hotline_it_hands_over() -> None:
     listed = {(c.staff, c.date) for c in res.changes if "remote:H" in (c.before, c.after)}
     assert moved and listed == moved
     assert {(c.staff, c.date) for c in res.changes} == moved
+
+
+def test_cli_reroster_writes_duties_from_home_in_changes_csv(tmp_path, capsys) -> None:
+    """``roster reroster --out`` on disk: the sick hotline holder's duties and whoever takes
+    them are rows of changes.csv, in English ids and in Vietnamese words."""
+    from cli.main import main
+    from roster.io import write_scenario
+    from roster.schema import dumps, roster_file
+
+    p = hotline_office()
+    old = tiny_roster(
+        p,
+        on=[("s0", d, "AM", "C") for d in range(5)],
+        remote=[("s1", d, "AM", "H") for d in range(5)],
+    )
+    folder = tmp_path / "office"
+    write_scenario(p, folder)
+    rfile = tmp_path / "roster.json"
+    rfile.write_text(dumps(roster_file(p, old)), encoding="utf-8")
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        f"events:\n  - {{kind: sick, staff: s1, date: {WED}, end: {THU}}}\n", encoding="utf-8"
+    )
+    for lang, gone, taken in [
+        ("en", "remote:H", "remote:H"),
+        ("vi", "trực Đường dây nóng tại nhà", "trực Đường dây nóng tại nhà"),
+    ]:
+        out = tmp_path / f"new-{lang}"
+        args = ["reroster", str(folder), str(rfile), str(events), "--time-limit", "4"]
+        code = main(args + ["--workers", "1", "--out", str(out), "--lang", lang])
+        assert code == 0, capsys.readouterr().out
+        capsys.readouterr()
+        rows = list(csv.reader(io.StringIO((out / "changes.csv").read_text(encoding="utf-8-sig"))))
+        s1 = [r for r in rows[1:] if r[1] == "s1"]
+        others = [r for r in rows[1:] if r[1] not in ("s1", "s0")]
+        assert len(s1) == 2 and all(r[5] == gone for r in s1), rows
+        assert len(others) == 2 and all(r[6] == taken for r in others), rows
