@@ -1,7 +1,7 @@
 """the events a roster revision answers (a re-roster stored as a draft revision)
 
-Revision ID: 0004_revision_events
-Revises: 0002_job_leases
+Revision ID: 0005_revision_events
+Revises: 0004_web_sessions
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_revision_events"
-down_revision: str | None = "0002_job_leases"
+revision: str = "0005_revision_events"
+down_revision: str | None = "0004_web_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
