@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.models import RosterRow
 from api.web import HERE
@@ -70,6 +71,17 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
+            except SQLAlchemyError as exc:  # the database is away: say so, nothing was saved
+                log.warning("web page %s: database unavailable: %s", request.url.path, exc)
+                resp = render(
+                    request,
+                    "error.html",
+                    None,
+                    status=503,
+                    message=t("error.unavailable", lang_of(request)),
+                )
+                resp.headers["Retry-After"] = "5"
+                return resp
             except Exception:  # noqa: BLE001 - shown as a page, logged with the traceback
                 log.exception("web page %s failed", request.url.path)
                 return render(
@@ -1489,6 +1501,7 @@ async def positive_run(request: Request) -> Response:
                 "isolated": result.get("isolated", []),
                 "etag": roster_etag,
             }
+            store(request).save(sess)
             result["proposal"] = pid
     return render(
         request,
