@@ -168,3 +168,21 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
         assert r.status_code == 303 and r.headers["location"] == "/web/week?site=phuong"
         page = c.get("/web/week?site=phuong").text
         assert "UBND phường Tân Đông Hiệp" in page and "Lập lịch tự động" in page
+
+
+def test_the_printed_grid_keeps_only_open_days_and_shifts():
+    from api.web.pages import grid_of
+    from roster.io import load_scenario
+    from roster.model import Roster
+
+    problem = load_scenario("service-centre")  # open Monday-Friday and Saturday morning
+    roster = Roster(assignments=[])
+    full = grid_of(problem, roster, "vi")
+    printed = grid_of(problem, roster, "vi", open_only=True)
+    assert [len(s) for _, s in full["columns"]] == [2] * 7
+    assert [len(s) for _, s in printed["columns"]] == [2, 2, 2, 2, 2, 1]
+    assert [sid for sid, _ in printed["columns"][-1][1]] == ["morning"]
+    assert printed["n_cells"] == 11 == len(printed["rows"][0]["cells"])
+    assert {c["date"] for c in printed["rows"][0]["cells"]} == {
+        d.isoformat() for d in printed["days"]
+    }
