@@ -265,6 +265,24 @@ def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
     return out
 
 
+def carry_reasons(
+    changes: list[dict[str, Any]], earlier: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """``changes`` with the ``reason`` of the same change (same cell or test or team, same
+    outcome) in ``earlier``: a hand edit of a re-roster's draft keeps the re-roster's reasons
+    of the changes it leaves alone."""
+    known = {
+        (c.get("kind"), c.get("staff"), c.get("date"), c.get("shift"), c.get("after")): r
+        for c in earlier or []
+        if (r := c.get("reason"))
+    }
+    for c in changes:
+        r = known.get((c["kind"], c["staff"], c["date"], c["shift"], c["after"]))
+        if r and not c.get("reason"):
+            c["reason"] = r
+    return changes
+
+
 def head_revision(session: Session, roster: RosterRow) -> RosterRevision:
     rev = session.scalar(
         select(RosterRevision).where(

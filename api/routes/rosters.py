@@ -33,6 +33,7 @@ from api.scope import (
 from api.security import Principal
 from api.services import (
     build_problem,
+    carry_reasons,
     diff,
     get_policy,
     get_site,
@@ -419,7 +420,7 @@ def edit_roster(
                 base = Roster.model_validate(job.best_roster) if job and job.best_roster else old
             head.data = new.model_dump(mode="json")
             head.report = report_dict(report)
-            head.changes = diff(base, new)
+            head.changes = carry_reasons(diff(base, new), head.changes)
             head.author = user.name
             head.reason = f"{head.reason}; {reason}" if head.reason else reason
             head.updated_at = now

@@ -78,6 +78,26 @@ def test_a_reroster_of_a_published_roster_is_a_new_draft_revision(client, publis
     assert client.get(f"/rosters/{rid}/revisions/1", headers=h).json() == published["rev1"]
     job = client.get(f"/jobs/{rev2['job_id']}", headers=h).json()
     assert job["roster_id"] == rid
+    # a hand edit of the draft keeps the re-roster's reasons of the changes it leaves alone
+    booked = {(t["staff"], t["date"]) for t in rev2["roster"]["tests"]} | {
+        (c["staff"], c["date"]) for c in rev2["changes"] if c["kind"] == "test"
+    }
+    extra = next(
+        {"staff": a["staff"], "date": a["date"], "booked": True}
+        for a in rev2["roster"]["assignments"]
+        if (a["staff"], a["date"]) not in booked
+    )
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"tests": [extra], "accept_violations": True},
+        headers={**h, "If-Match": f'"{stored["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    edited = r.json()["roster"]["revision"]
+    assert edited["number"] == 2 and edited["events"] == rev2["events"]
+    reasons = {(c["staff"], c["date"], c["shift"]): c["reason"] for c in edited["changes"]}
+    assert all(reasons[(c["staff"], c["date"], c["shift"])] == c["reason"] for c in rev2["changes"])
+    assert reasons[(extra["staff"], extra["date"], None)] is None
 
 
 def _defaults() -> dict:
