@@ -311,6 +311,16 @@ def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str
     return "off" if absence is not None and absence.reason.is_off else "remote"
 
 
+def _reason(isolation: str | None, before: str, after: str) -> str:
+    """Why a cell changed: the person's isolation (or leave...) when it took them off a duty
+    or off site; ``covers`` when they take a duty on (a close contact at home may take the
+    hotline); ``moved`` otherwise."""
+    takes = after not in ("remote", "off") and before in ("remote", "off")
+    if isolation and not takes:
+        return isolation
+    return "moved" if after in ("remote", "off") else "covers"
+
+
 def diff_roster(
     problem: Problem,
     old: Roster,
@@ -344,7 +354,7 @@ def diff_roster(
                 shift=shift,
                 before=before,
                 after=after,
-                reason=why.get(sid, "moved" if after in ("remote", "off") else "covers"),
+                reason=_reason(why.get(sid), before, after),
             )
         )
     ta = {(t.staff, t.date) for t in old.tests if t.date >= start}

@@ -172,3 +172,24 @@ def test_cli_reroster_writes_duties_from_home_in_changes_csv(tmp_path, capsys) -
         others = [r for r in rows[1:] if r[1] not in ("s1", "s0")]
         assert len(s1) == 2 and all(r[5] == gone for r in s1), rows
         assert len(others) == 2 and all(r[6] == taken for r in others), rows
+
+
+def test_a_close_contact_at_home_who_takes_the_hotline_covers() -> None:
+    """s2, a close contact isolated at home, takes the hotline from the sick s1: s2's change is
+    'covers' (not the isolation), s1's is 'sick'; s0 leaves the counter for isolation."""
+    p = hotline_office()
+    old = tiny_roster(p, on=[("s0", 2, "AM", "C")], remote=[("s1", 2, "AM", "H")])
+    new = tiny_roster(p, on=[("s3", 2, "AM", "C")], remote=[("s2", 2, "AM", "H")])
+    events = [
+        Event(kind="sick", staff="s1", date=WED),
+        Event(kind="contact", staff="s2", date=WED),
+        Event(kind="contact", staff="s0", date=WED),
+    ]
+    applied = apply_events(p, old, events, WED)
+    changes = diff_roster(applied.problem, old, new, WED, applied.isolated)
+    assert {c.staff: (c.before, c.after, c.reason) for c in changes} == {
+        "s0": ("on_site:C", "remote", "close contact"),
+        "s1": ("remote:H", "off", "sick"),
+        "s2": ("remote", "remote:H", "covers"),
+        "s3": ("remote", "on_site:C", "covers"),
+    }
