@@ -46,6 +46,7 @@ class TeamDrill(BaseModel):
     ok: bool
     shortfalls: list[Shortfall] = Field(default_factory=list)
     other: list[str] = Field(default_factory=list, description="Other hard rules broken.")
+    other_vi: list[str] = Field(default_factory=list, description="``other`` in Vietnamese.")
     wall_time: float = 0.0
 
 
@@ -252,7 +253,7 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15, lang: str = 
                 )
             if len(t.shortfalls) > top:
                 lines.append(_dw("more", lang, n=len(t.shortfalls) - top))
-            for o in t.other[:5]:
+            for o in (t.other_vi if vi and t.other_vi else t.other)[:5]:
                 lines.append(f"  ! {o}")
     if res.gaps:
         lines.append(_dw("gaps", lang))
