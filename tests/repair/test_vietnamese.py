@@ -62,6 +62,48 @@ def test_reroster_analyze_substitutes_in_vietnamese(tmp_path, capsys, monkeypatc
     assert main(["reroster", folder, rfile, str(events), "--json", "--time-limit", "4"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["notes_vi"]) == len(data["notes"])  # every note in both languages
+    # every change and isolation gives its reason in both languages too (reason kept as it was)
+    assert data["changes"] and all(c["reason"] and c["reason_vi"] for c in data["changes"])
+    assert {c["reason_vi"] for c in data["changes"] if c["reason"] == "positive test"} == {
+        "dương tính"
+    }
+    assert [i["reason_vi"] for i in data["isolated"]] == ["dương tính"]
+
+
+def test_a_team_move_reason_in_both_languages() -> None:
+    import datetime as dt
+
+    from roster.events import Change
+
+    c = Change(
+        kind="team",
+        staff="s1",
+        date=dt.date(2021, 12, 15),
+        before="team:0",
+        after="team:1",
+        reason="moved to keep every post covered (cost 1000)",
+    )
+    assert c.reason_vi == "chuyển nhóm để đủ người trực các quầy/nhiệm vụ (điểm trừ 1000)"
+    assert Change.model_validate(c.model_dump(mode="json")) == c  # round-trips
+    assert Change.model_validate({**c.model_dump(), "reason_vi": ""}).reason_vi == c.reason_vi
+
+
+def test_analyze_words_broken_rules_in_vietnamese(tmp_path, capsys) -> None:
+    from roster.schema import dumps, roster_file
+    from tests.helpers import tiny_roster
+
+    p = counter_office()
+    folder = _scenario(tmp_path, p)
+    crowd = [(s.id, 0, p.site.shifts[0].id) for s in p.staff]  # everyone on site, no post
+    rfile = tmp_path / "crowd.json"
+    rfile.write_text(dumps(roster_file(p, tiny_roster(p, on=crowd))), encoding="utf-8")
+    assert main(["analyze", folder, str(rfile)]) == 1
+    en = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ! ")]
+    assert main(["analyze", folder, str(rfile), "--lang", "vi"]) == 1
+    vi = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ! ")]
+    assert en and len(vi) == len(en)
+    assert all(" on " in line for line in en)
+    assert all(" on " not in line and "ngày T" in line for line in vi), vi
 
 
 def test_drill_in_vietnamese(tmp_path, capsys) -> None:
