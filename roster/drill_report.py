@@ -214,6 +214,16 @@ _DRILL_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: A solve's status in Vietnamese.
+STATUS_VI = {
+    "optimal": "tối ưu",
+    "feasible": "khả thi",
+    "infeasible": "không khả thi",
+    "unknown": "chưa rõ",
+    "invalid": "không hợp lệ",
+}
+
+
 def _dw(key: str, lang: str, **fields: object) -> str:
     en, vi = _DRILL_WORDS[key]
     return (vi if lang == "vi" else en).format(**fields)
@@ -238,7 +248,15 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15, lang: str = 
             n = sum(s.short for s in t.shortfalls)
             n_posts = len({s.post for s in t.shortfalls})
             lines.append(
-                head + _dw("short", lang, n=n, posts=n_posts, status=t.status, time=t.wall_time)
+                head
+                + _dw(
+                    "short",
+                    lang,
+                    n=n,
+                    posts=n_posts,
+                    status=STATUS_VI.get(t.status, t.status) if vi else t.status,
+                    time=t.wall_time,
+                )
             )
             for s in t.shortfalls[:top]:
                 lines.append(

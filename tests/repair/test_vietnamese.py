@@ -122,3 +122,23 @@ def test_drill_in_vietnamese(tmp_path, capsys) -> None:
     assert code == 0, out
     assert "Các nhóm: theo lịch đã có." in out
     assert "Người không thể thiếu" in out and "nhóm 1: người duy nhất trực IT support" in out
+
+
+def test_an_infeasible_jobs_explanation_lines_in_both_languages(monkeypatch) -> None:
+    """What an infeasible job's message carries (``api/solve_child.py``) in the job's language,
+    English as before: the precheck's findings, else (precheck silenced here) the conflict the
+    diagnosis finds."""
+    import solver.diagnose as diagnose
+
+    p = land_office()
+    en = diagnose.explanation_lines(p, time_limit=10.0)
+    vi = diagnose.explanation_lines(p, time_limit=10.0, lang="vi")
+    assert en[0].startswith("found before solving: Tue 14 Dec, Morning: ")
+    assert len(vi) == len(en) and vi[0].startswith("phát hiện trước khi xếp lịch: T3 14/12")
+    monkeypatch.setattr(diagnose, "precheck", lambda problem: [])
+    en = diagnose.explanation_lines(p, time_limit=10.0)
+    vi = diagnose.explanation_lines(p, time_limit=10.0, lang="vi")
+    assert "the cap allows 4 of Land Registration's 12 staff on site" in "\n".join(en)
+    assert "giới hạn chỉ cho 4/12 cán bộ của Land Registration" in "\n".join(vi)
+    assert any(line.strip().startswith("Cách khắc phục:") for line in vi)
+    assert not any("Fix:" in line or "the cap" in line for line in vi)
