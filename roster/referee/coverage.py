@@ -22,12 +22,13 @@ def check(j: Judge) -> None:
                 f"{j.post(p.id)} on {j.when(day)} ({j.shift(shift)})",
                 f"{j.post(p.id)} ngày {j.when(day)} ({j.shift(shift)})",
             )
+            head = at[:1].upper() + at[1:]  # a sentence opens with a capital: "Quầy L1 ngày ..."
             if n < need.min:
                 short = need.min - n
                 msg = j.tr(
                     f"{at} has {n} qualified {'person' if n == 1 else 'people'}, needs "
                     f"{need.min}: {short} missing.",
-                    f"{at} có {n} người đủ kỹ năng, cần {need.min}: thiếu {short} người.",
+                    f"{head} có {n} người đủ kỹ năng, cần {need.min}: thiếu {short} người.",
                 )
                 if p.under_weight is not None:
                     j.penalty(
@@ -42,7 +43,7 @@ def check(j: Judge) -> None:
                 extra = n - need.max
                 msg = j.tr(
                     f"{at} has {n} people, at most {need.max} may serve: {extra} too many.",
-                    f"{at} có {n} người, tối đa {need.max} người: thừa {extra} người.",
+                    f"{head} có {n} người, tối đa {need.max} người: thừa {extra} người.",
                 )
                 if p.over_weight is not None:
                     j.penalty(

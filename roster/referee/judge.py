@@ -101,10 +101,6 @@ class Judge:
     def reason(self, value: str) -> str:
         return self.w.reason(value)
 
-    def plural(self, n: int, one: str, many: str, vi: str) -> str:
-        """``1 day``, ``2 days`` / ``2 ngày``."""
-        return f"{n} {vi}" if self.vi else f"{n} {one if n == 1 else many}"
-
     # ---- recording --------------------------------------------------------------------------
     def fields(
         self, staff: str | None, day: int | None, date: dt.date | None, unit: str | None
