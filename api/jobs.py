@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import solve_child
 from api.models import Job, utcnow
-from api.services import create_roster
+from api.services import create_roster, store_reroster
 from api.settings import Settings
 from roster.lang import Lang, as_lang, pick
 from roster.model import Problem, Report, Roster, SolveResult, Status
@@ -559,6 +559,11 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
         job.solutions = run.state["solutions"]
         if claim.kind in REPAIR_KINDS:
             _finish_repair(job, run)
+            if job.kind == "reroster" and job.status == "done" and job.result is not None:
+                stored = store_reroster(s, job, job.result)
+                job.result = {**job.result, "stored": stored}
+                if stored["saved"]:
+                    job.roster_id = stored["roster_id"]
         else:
             _finish_roster(s, job, run)
         s.commit()

@@ -47,6 +47,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
+from roster.events import cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -417,6 +418,7 @@ def grid_of(
         "n_cells": sum(len(shs) for _, shs in columns),
         "rows": rows,
         "posts": [(p.id, codes[p.id], post_label[p.id], p.unit) for p in problem.site.posts],
+        "remote_posts": {p.id for p in problem.site.posts if p.remote},
         "test_code": test_code,
         "test_word": test_word,
         "view": v,
@@ -1468,6 +1470,9 @@ async def positive_run(request: Request) -> Response:
                         "roster_id": roster_id,
                         "events": [{"kind": "positive", "staff": staff, "date": date.isoformat()}],  # type: ignore[union-attr]
                         "time_limit": 10,
+                        # a proposal: stored only when the head accepts it (accept_proposal
+                        # PATCHes it under the ETag the head saw), never before
+                        "save": False,
                     },
                 )
                 result = await maybe_wait(api, result)
@@ -1564,7 +1569,13 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 
 
 def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
-    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote:hotline`` -> ``Ở nhà H1``;
+    ``remote`` -> ``Ở nhà`` ..."""
+    if "+" in value:  # a clash: two duties in one cell
+        return " + ".join(state_text(part, codes, lang) for part in value.split("+"))
+    if value.startswith("remote:"):  # a duty from home (hotline, on-call)
+        post = value.partition(":")[2]
+        return f"{t('mode.remote', lang)} {codes.get(post, post)}"
     if value.startswith("team:"):  # a move to the other team: team:0 -> "Nhóm 1"
         number = value.partition(":")[2]
         return t("team.name", lang).format(n=int(number) + 1) if number.isdigit() else value
@@ -1602,28 +1613,23 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
-    """PATCH the roster with every cell, test and team that differs from the proposal."""
+    """PATCH the roster with every cell (on site, at a post, on a duty from home, remote), test
+    and team that differs from the proposal."""
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a, b = cell_states(old), cell_states(new)
     cells = []
     for key in sorted(set(a) | set(b)):
-        if key in b and (key not in a or a[key] != b[key]):
-            cells.append(
-                {
-                    "staff": key[0],
-                    "date": key[1].isoformat(),
-                    "shift": key[2],
-                    "on_site": True,
-                    "post": b[key],
-                }
-            )
-        elif key in a and key not in b:
-            cells.append(
-                {"staff": key[0], "date": key[1].isoformat(), "shift": key[2], "on_site": False}
-            )
+        if a.get(key) == b.get(key):
+            continue
+        cell: dict[str, Any] = {"staff": key[0], "date": key[1].isoformat(), "shift": key[2]}
+        # a proposal never clashes; were it to, its first duty is the one sent
+        mode, _, post = (b.get(key) or "remote").split("+")[0].partition(":")
+        cell["on_site"] = mode == "on_site"
+        if post:
+            cell["post"] = post
+        cells.append(cell)
     ta = {(x.staff, x.date) for x in old.tests}
     tb = {(x.staff, x.date) for x in new.tests}
     tests = [
