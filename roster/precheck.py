@@ -123,8 +123,7 @@ class _Ctx:
 
     def post_vi(self, post_id: str) -> str:
         post = self.ix.post_by_id[post_id]
-        kind = "nhiệm vụ" if post.kind.value == "task" else "quầy"
-        return f"{kind} {post.name_vi or post.label}"
+        return words.post_vi(post.kind.value, post.name_vi or post.label)
 
     def coverage_hard(self, post_id: str) -> bool:
         cov = self.p.policy.coverage

@@ -60,6 +60,13 @@ def shift_vi(name: str) -> str:
     return low if low.startswith("ca ") else "ca " + low
 
 
+def post_vi(kind: str, name: str) -> str:
+    """``quầy L1`` / ``nhiệm vụ Đóng dấu``: a counter is a quầy, a task or a duty from home a
+    nhiệm vụ; a name that already says so (``Quầy Tư pháp``) is not prefixed again."""
+    word = "quầy" if kind == "counter" else "nhiệm vụ"
+    return name if name.lower().startswith(word) else f"{word} {name}"
+
+
 class Words:
     """The names of one problem's things in one language (``lang``: en or vi)."""
 
@@ -109,8 +116,7 @@ class Words:
         post = self.ix.post_by_id.get(pid)
         if post is None:
             return pid
-        kind = "quầy" if post.kind.value == "counter" else "nhiệm vụ"
-        return f"{kind} {self.post_name(pid)}"
+        return post_vi(post.kind.value, self.post_name(pid))
 
     def unit(self, uid: str | None) -> str:
         if uid is None:

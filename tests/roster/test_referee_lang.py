@@ -288,3 +288,12 @@ def test_vietnamese_names_days_shifts_and_posts(reports) -> None:
     assert "T2 13/12" in joined and "Mon 13 Dec" not in joined
     assert "ca sáng" in joined and "Morning" not in joined
     assert "quầy P1" in joined and "nhiệm vụ H" in joined
+
+
+def test_a_post_named_as_a_counter_is_not_called_a_counter_twice():
+    from roster.words import post_vi
+
+    assert post_vi("counter", "Quầy Tư pháp") == "Quầy Tư pháp"
+    assert post_vi("counter", "L1") == "quầy L1"
+    assert post_vi("task", "Đóng dấu") == "nhiệm vụ Đóng dấu"
+    assert post_vi("remote", "Đường dây nóng") == "nhiệm vụ Đường dây nóng"
