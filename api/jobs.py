@@ -43,8 +43,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import solve_child
 from api.models import Job, utcnow
-from api.services import create_roster
+from api.services import create_roster, store_reroster
 from api.settings import Settings
+from roster.lang import Lang, as_lang, pick
 from roster.model import Problem, Report, Roster, SolveResult, Status
 
 log = logging.getLogger("roster.api.jobs")
@@ -143,7 +144,23 @@ class JobContext:
         self.dispatch: Callable[[str], None] | None = None
         self._active: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
-        self.mp = mp.get_context("spawn")
+        self.mp = solver_context()
+        self._warm = threading.Lock()
+        self._warmed = False
+
+    def warm_up(self) -> None:
+        """Start the fork server and let it import the solver, once per process, before a job
+        is claimed: the first child's start then takes no time out of a job's lease."""
+        if self._warmed:
+            return
+        with self._warm:
+            if self._warmed:
+                return
+            if self.mp.get_start_method() == "forkserver":
+                p = self.mp.Process(target=solve_child.noop, daemon=True, name="warm-up")
+                p.start()
+                p.join(300)
+            self._warmed = True
 
     def track(self, job_id: str, stop: threading.Event) -> None:
         """A solve of ``job_id`` runs here; ``stop`` stops it."""
@@ -177,6 +194,7 @@ class JobContext:
 def execute_job(job_id: str, ctx: JobContext) -> Outcome:
     """Run job ``job_id`` to its end on this worker (the one task body of both runners)."""
     token = f"{ctx.name}:{uuid.uuid4().hex[:8]}"
+    ctx.warm_up()
     try:
         claim = _claim(job_id, ctx, token)
     except SQLAlchemyError as exc:
@@ -308,6 +326,22 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
     )
 
 
+#: Modules the fork server imports once, so that each solve's child starts without importing
+#: OR-Tools, pandas and the model again (1-5 s a job on a busy machine).
+PRELOAD = ["api.solve_child", "api.repair_jobs", "solver"]
+
+
+def solver_context() -> Any:
+    """How solve children start: from a fork server with the solver preloaded where the
+    platform has one (Linux), else spawned. Either way a child starts from a clean process with
+    no threads or database connections of the parent."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
 def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
     st = ctx.settings
     if claim.kind in ("roster", "part"):
@@ -321,6 +355,7 @@ def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
                 st.first_chunk_fraction,
                 out,
                 st.solver_nice,
+                job_lang(claim.params),
             ),
         )
     else:
@@ -524,6 +559,11 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
         job.solutions = run.state["solutions"]
         if claim.kind in REPAIR_KINDS:
             _finish_repair(job, run)
+            if job.kind == "reroster" and job.status == "done" and job.result is not None:
+                stored = store_reroster(s, job, job.result)
+                job.result = {**job.result, "stored": stored}
+                if stored["saved"]:
+                    job.roster_id = stored["roster_id"]
         else:
             _finish_roster(s, job, run)
         s.commit()
@@ -540,18 +580,33 @@ def _finish_repair(job: Job, run: SolveRun) -> None:
         job.result = run.answer
 
 
+def job_lang(params: dict[str, Any] | None) -> Lang:
+    """The language of a job: the one of the request that created it, kept in its ``params``
+    (``lang``); English for jobs made before jobs kept one."""
+    return as_lang((params or {}).get("lang")) or "en"
+
+
 def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
     state, best, result = run.state, run.best, run.result
     roster: Roster | None = None
+    lang = job_lang(job.params)
     if run.stopped:
         job.status = "stopped"
         if best:
             roster = Roster.model_validate(best["roster"])
             job.objective = best.get("objective")
-            job.message = "stopped early; the best roster found so far is kept"
+            job.message = pick(
+                lang,
+                "stopped early; the best roster found so far is kept",
+                "đã dừng sớm; giữ lịch tốt nhất tìm được đến lúc đó",
+            )
         else:
             job.objective = None
-            job.message = "stopped early before any roster was found"
+            job.message = pick(
+                lang,
+                "stopped early before any roster was found",
+                "đã dừng sớm, trước khi tìm được lịch nào",
+            )
         job.bound = state["bound"]
     elif run.error is not None:
         job.status = "failed"
@@ -559,7 +614,11 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         if best:
             roster = Roster.model_validate(best["roster"])
             job.objective = best.get("objective")
-            job.message += "; the best roster found before is kept"
+            job.message += pick(
+                lang,
+                "; the best roster found before is kept",
+                "; giữ lịch tốt nhất đã tìm được trước đó",
+            )
     else:
         assert result is not None
         job.solver_status = result.status.value
@@ -569,14 +628,26 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         roster = result.roster
         if result.status == Status.infeasible:
             job.status = "infeasible"
-            job.message = "no roster meets the hard rules; " + "; ".join(result.messages)
+            job.message = pick(
+                lang,
+                "no roster meets the hard rules; ",
+                "không có lịch nào đáp ứng mọi quy tắc bắt buộc; ",
+            ) + "; ".join(result.messages)
         elif roster is not None:
             job.status = "done"
-            job.message = f"{result.status.value} roster"
+            job.message = pick(
+                lang,
+                f"{result.status.value} roster",
+                "lịch tối ưu" if result.status == Status.optimal else "lịch khả thi",
+            )
         else:
             job.status = "failed"
             job.message = (
-                "no roster found within the time limit"
+                pick(
+                    lang,
+                    "no roster found within the time limit",
+                    "không tìm được lịch trong thời gian cho phép",
+                )
                 if result.status == Status.unknown
                 else f"solver status {result.status.value}"
             )
@@ -755,6 +826,7 @@ class LocalJobRunner(JobRunner):
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        threading.Thread(target=self.ctx.warm_up, name="warm-up", daemon=True).start()
         recover(self.factory, self.settings)
         with self.factory() as s:
             queued = list(
