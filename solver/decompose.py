@@ -127,8 +127,9 @@ def solve_parts(
     """Solve the parts in rounds and merge the results: each part, largest first, within a
     share of the time left by size (time a part leaves unused goes to the next ones); a first
     roster of any part still without one; then the time still left to the parts not proven
-    optimal, the widest gap first. (With :data:`FIRST_ROUND`, a first roster of every part
-    comes before all that.)
+    optimal, the widest gap first. With :data:`FIRST_ROUND`, or with ``progress_rosters``
+    and ``on_progress`` (an API job, whose stop keeps the last roster reported), a first
+    roster of every part comes before all that, so that the whole site has one early.
 
     ``on_progress`` hears the whole site's objective and bound each time a part improves once
     every part has a roster (with ``progress_rosters``, the merged roster too)."""
@@ -208,7 +209,7 @@ def solve_parts(
             res = solve_one(
                 subs[i],
                 time_limit=max(
-                    MIN_FIRST_SECONDS, remaining / (2 if FIRST_ROUND else len(parts_left) - n)
+                    MIN_FIRST_SECONDS, remaining / (2 if first_round else len(parts_left) - n)
                 ),
                 workers=workers,
                 hint=hints[i],
@@ -222,8 +223,11 @@ def solve_parts(
                 return i, res
         return None
 
-    # Round 1 (with FIRST_ROUND): a first roster of every part.
-    if FIRST_ROUND and (bad := first_rosters(list(range(len(parts))))) is not None:
+    # Round 1 (with FIRST_ROUND, or for a caller that wants rosters in its progress reports:
+    # a job that may be stopped early keeps the whole site's roster from the start): a first
+    # roster of every part.
+    first_round = FIRST_ROUND or (progress_rosters and on_progress is not None)
+    if first_round and (bad := first_rosters(list(range(len(parts))))) is not None:
         return _failed(bad[1], bad[0], len(parts), t0, build_time)
     # Round 2: solve each part (from its first roster, if any), largest first, within a share
     # of the time left by size.
