@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
+from api.messages import A
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
 from roster.model import (
     Absence,
@@ -48,7 +49,7 @@ def get_policy(session: Session, site_id: str, version: int | None = None) -> Po
     if version is None:
         version = latest_policy_version(session, site_id)
         if version is None:
-            raise ApiError(404, f"site {site_id!r} has no policy yet", "policy")
+            raise ApiError(404, A("no_policy_yet", site=site_id), "policy")
     row = session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.site_id == site_id, PolicyVersion.version == version
@@ -76,15 +77,19 @@ def add_policy_version(
 
 
 def _raise_invalid(exc: ValidationError | ValueError, field: str) -> None:
+    from roster.input_messages import pydantic_text
+    from roster.text import verbatim
+
+    message: str
     if isinstance(exc, ValidationError):
         issues = [
-            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": e["msg"]}
+            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": pydantic_text(e)}
             for e in exc.errors()
         ]
         message = issues[0]["message"] if issues else str(exc)
     else:
-        issues, message = [{"field": field, "message": str(exc)}], str(exc)
-    message = message.removeprefix("Value error, ")
+        text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else verbatim(exc)
+        issues, message = [{"field": field, "message": text}], text
     raise ApiError(422, message, field, issues=issues) from exc
 
 
@@ -132,7 +137,7 @@ def build_problem(
     staff = [Staff.model_validate(s) for s in row.staff]
     if unit_id is not None:
         if unit_id not in {u.id for u in site.units}:
-            raise ApiError(404, f"unit {unit_id!r} not found in site {site.id!r}", "unit_id")
+            raise ApiError(404, A("unit_not_in_site", unit=unit_id, site=site.id), "unit_id")
         site = site.model_copy(
             update={
                 "units": [u for u in site.units if u.id == unit_id],

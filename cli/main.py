@@ -471,7 +471,7 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             p = load_problem(name, None, None)
         except InputError as e:
-            first = str(e).splitlines()[0]
+            first = e.text(lang).splitlines()[0]
             table.rows.append([name, "", "", "", "", msg("cannot_load", lang, why=first)])
             continue
         table.rows.append(

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
 from api.limits import MAX_INT, OptId
+from api.messages import A
 from api.models import Job
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
@@ -139,11 +140,9 @@ def _resolve_with_origin(
         )
         origin = (body.site_id, body.unit_id, pv.version)
     else:
-        raise ApiError(
-            422, "send a roster_id, a problem, or a site_id with a start date", "roster_id"
-        )
+        raise ApiError(422, A("send_roster_source"), "roster_id")
     if need_roster and roster is None:
-        raise ApiError(422, "send a roster (or a roster_id)", "roster")
+        raise ApiError(422, A("send_roster"), "roster")
     return problem, roster, origin
 
 
@@ -307,7 +306,7 @@ def reroster_route(
                 422,
                 e.issues[0].message,
                 f"events[{(e.issues[0].row or 1) - 1}].{e.issues[0].field}",
-                issues=e.to_dicts(),
+                issues=e.issues,
             ) from None
 
     params = {
@@ -344,11 +343,11 @@ def substitutes_route(
 ) -> Any:
     def check(problem: Problem, roster: Roster | None) -> None:
         if body.staff not in {s.id for s in problem.staff}:
-            raise ApiError(422, f"unknown staff {body.staff!r}", "staff")
+            raise ApiError(422, A("unknown_staff", value=body.staff), "staff")
         if body.shift not in {s.id for s in problem.site.shifts}:
-            raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
+            raise ApiError(422, A("unknown_shift", value=body.shift), "shift")
         if not problem.horizon.contains(body.date):
-            raise ApiError(422, f"{body.date} is outside the roster", "date")
+            raise ApiError(422, A("outside_roster", date=body.date), "date")
 
     params = {
         "staff": body.staff,

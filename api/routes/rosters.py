@@ -11,6 +11,7 @@ from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, not_found, responses
 from api.limits import IdPath, IdQuery, IntPath
+from api.messages import A
 from api.models import Job, RosterRevision, RosterRow, utcnow
 from api.schemas import (
     EXAMPLE_ROSTER,
@@ -139,7 +140,7 @@ def analyze(
         if body.site_id is None or body.start is None:
             raise ApiError(
                 422,
-                "send a problem, or a site_id with a start date",
+                A("send_problem"),
                 "site_id" if body.site_id is None else "start",
             )
         user.check_unit(body.site_id, body.unit_id)
@@ -265,13 +266,20 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         if staff_id not in staff:
             raise ApiError(
                 422,
-                f"{kind} #{i + 1}: staff {staff_id!r} is not in this roster",
+                A("edit_staff_not_in", kind=A(f"edit.{kind}"), n=i + 1, staff=staff_id),
                 f"{kind}s[{i}].staff",
             )
         if date is not None and not h.contains(date):
             raise ApiError(
                 422,
-                f"{kind} #{i + 1}: {date} is outside the roster ({h.start} to {h.end})",
+                A(
+                    "edit_outside",
+                    kind=A(f"edit.{kind}"),
+                    n=i + 1,
+                    date=date,
+                    start=h.start,
+                    end=h.end,
+                ),
                 f"{kind}s[{i}].date",
             )
 
@@ -280,11 +288,11 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         if c.shift not in shifts:
             raise ApiError(
                 422,
-                f"cell #{i + 1}: unknown shift {c.shift!r}; known: {', '.join(sorted(shifts))}",
+                A("edit_unknown_shift", n=i + 1, shift=c.shift, known=", ".join(sorted(shifts))),
                 f"cells[{i}].shift",
             )
         if c.post is not None and c.post not in posts:
-            raise ApiError(422, f"cell #{i + 1}: unknown post {c.post!r}", f"cells[{i}].post")
+            raise ApiError(422, A("edit_unknown_post", n=i + 1, post=c.post), f"cells[{i}].post")
         key = (c.staff, c.date, c.shift)
         if c.on_site:
             cells[key] = Assignment(staff=c.staff, date=c.date, shift=c.shift, post=c.post)
@@ -296,11 +304,11 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
     teams = dict(roster.teams)
     for sid, team in edit.teams.items():
         if sid not in staff:
-            raise ApiError(422, f"team of unknown staff {sid!r}", f"teams.{sid}")
+            raise ApiError(422, A("edit_team_unknown", staff=sid), f"teams.{sid}")
         if not 0 <= team < problem.policy.teams.count:
             raise ApiError(
                 422,
-                f"team {team} of {sid!r} is not between 0 and {problem.policy.teams.count - 1}",
+                A("edit_team_range", team=team, staff=sid, last=problem.policy.teams.count - 1),
                 f"teams.{sid}",
             )
         teams[sid] = team
