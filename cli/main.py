@@ -438,7 +438,8 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         problem = generate(**kwargs)
     except ValueError as e:
-        raise InputError(Issue("roster generate", None, None, str(e))) from None
+        why = e.args[0] if e.args and isinstance(e.args[0], str) else str(e)
+        raise InputError(Issue("roster generate", None, None, why)) from None
     write_scenario(problem, folder)
     print(
         msg(

@@ -290,6 +290,16 @@ INPUT: dict[str, Pair] = {
         "suspension: name posts or kinds of posts",
         "tạm dừng (suspension): ghi các quầy/nhiệm vụ (posts) hoặc loại quầy/nhiệm vụ (kinds)",
     ),
+    # the generator of offices (scenarios.generator, `roster generate`)
+    "generate.min_staff": (
+        "generate() needs at least {n} staff",
+        "cần ít nhất {n} cán bộ để sinh dữ liệu",
+    ),
+    "generate.too_few": (
+        "{staff} staff are too few for {units} units and {counters} counters (need at least "
+        "{need})",
+        "{staff} cán bộ là quá ít cho {units} đơn vị và {counters} quầy (cần ít nhất {need})",
+    ),
     # input warnings (roster.input_warnings)
     "warn.unused_skill": (
         "skill '{skill}' is used by no post ({holders} staff hold it); give a post this skill "
