@@ -49,6 +49,21 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSessionRow(Base):
+    """A signed-in web session. The browser holds a random id in an HTTP-only cookie; the table
+    keeps only its SHA-256 (``id``), and the SHA-256 of the API token it signed in with, never the
+    token itself. Every API instance reads the same rows, so a session works on all of them."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    me: Mapped[dict[str, Any]] = mapped_column(JSON)
+    csrf: Mapped[str] = mapped_column(String(64))
+    proposals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created: Mapped[float] = mapped_column(Float)  # Unix time
+    seen: Mapped[float] = mapped_column(Float, index=True)  # Unix time of the last use
+
+
 class SiteRow(Base):
     """A site: its definition (``roster.model.Site``), staff list and standing absences,
     requests and fixed cells."""

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.models import RosterRow
 from api.web import HERE
@@ -70,6 +71,17 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
+            except SQLAlchemyError as exc:  # the database is away: say so, nothing was saved
+                log.warning("web page %s: database unavailable: %s", request.url.path, exc)
+                resp = render(
+                    request,
+                    "error.html",
+                    None,
+                    status=503,
+                    message=t("error.unavailable", lang_of(request)),
+                )
+                resp.headers["Retry-After"] = "5"
+                return resp
             except Exception:  # noqa: BLE001 - shown as a page, logged with the traceback
                 log.exception("web page %s failed", request.url.path)
                 return render(
@@ -329,13 +341,30 @@ def choose_roster(rosters: list[dict], wanted: str | None, policy_version: int |
     return rosters[0] if rosters else None
 
 
-def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | None = None):
-    """Rows of the grid: person, team and one cell per day and shift (mode, post, test)."""
+def grid_of(
+    problem,
+    roster,
+    lang: Lang,
+    changed: set[tuple[str, str, str]] | None = None,
+    open_only: bool = False,
+):
+    """Rows of the grid: person, team and one cell per day and shift (mode, post, test).
+    ``open_only``: only the days and shifts when the site is open (the printed roster hides
+    closed Sundays and the closed Saturday afternoon, as the workbook and the PDF do)."""
 
     v = RosterView(problem, roster, "vi" if lang == "vi" else "en")
     ix = v.ix
-    days = [ix.date(d) for d in range(ix.days)]
     shifts = [(s, v.shift_label(s)) for s in ix.shift_ids]
+    columns = [
+        (
+            ix.date(d),
+            [(s, name) for s, name in shifts if not open_only or (d, s) in ix.open_slot_set],
+        )
+        for d in range(ix.days)
+    ]
+    columns = [(date, shs) for date, shs in columns if shs]
+    days = [date for date, _ in columns]
+    day_index = {ix.date(d): d for d in range(ix.days)}
     post_label = {p.id: v.post_label(p.id) for p in problem.site.posts}
     codes = v.codes
     words = {m: (t(f"code.{m}", lang), t(f"mode.{m}", lang)) for m in ("on_site", "remote", "off")}
@@ -348,9 +377,9 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
         cells = v.cells(sid)
         out = []
         posts: set[str] = set()
-        for d, date in enumerate(days):
-            iso = date.isoformat()
-            for sh, _label in shifts:
+        for date, day_shifts in columns:
+            d, iso = day_index[date], date.isoformat()
+            for sh, _label in day_shifts:
                 c = cells[(d, sh)]
                 mode = "on_site" if c.mode in ("post", "general") else c.mode
                 if c.post:
@@ -384,6 +413,8 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
     return {
         "days": days,
         "shifts": shifts,
+        "columns": columns,
+        "n_cells": sum(len(shs) for _, shs in columns),
         "rows": rows,
         "posts": [(p.id, codes[p.id], post_label[p.id], p.unit) for p in problem.site.posts],
         "test_code": test_code,
@@ -585,7 +616,9 @@ async def print_view(
                 continue
             full = await api.get(f"/rosters/{chosen['id']}")
             problem = load_problem(request, chosen["id"])
-            grid = grid_of(problem, Roster.model_validate(full["revision"]["roster"]), lang)
+            grid = grid_of(
+                problem, Roster.model_validate(full["revision"]["roster"]), lang, open_only=True
+            )
             end = start_d + dt.timedelta(days=chosen["days"] - 1)
             pages.append({"unit": uname, "roster": full, "grid": grid, "end": end})
     except ApiFailure as exc:
@@ -1489,6 +1522,7 @@ async def positive_run(request: Request) -> Response:
                 "isolated": result.get("isolated", []),
                 "etag": roster_etag,
             }
+            store(request).save(sess)
             result["proposal"] = pid
     return render(
         request,

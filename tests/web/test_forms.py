@@ -71,14 +71,13 @@ def test_a_page_that_fails_answers_with_a_page_in_words(tmp_path, monkeypatch):
     from api.main import create_app
     from api.settings import Settings
     from api.web import pages
-    from api.web.session import COOKIE, SessionStore
+    from api.web.session import COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
     )  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
-        c.app.state.web_sessions = SessionStore()
-        sid, _ = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
 
         async def broken(*a, **kw):
@@ -102,7 +101,7 @@ def test_every_page_renders_in_both_languages(tmp_path):
 
     from api.main import create_app
     from api.settings import Settings
-    from api.web.session import COOKIE, LANG_COOKIE, SessionStore
+    from api.web.session import COOKIE, LANG_COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
@@ -114,8 +113,7 @@ def test_every_page_renders_in_both_languages(tmp_path):
             headers={"Authorization": f"Bearer {ADMIN}"},
         )
         assert r.status_code == 201, r.text
-        c.app.state.web_sessions = SessionStore()
-        sid, _ = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
         pages = {
             "/web/week?site=w&unit=MC&start=2021-12-13": (
@@ -149,14 +147,13 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
 
     from api.main import create_app
     from api.settings import Settings
-    from api.web.session import COOKIE, SessionStore
+    from api.web.session import COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
     )  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
-        c.app.state.web_sessions = SessionStore()
-        sid, sess = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        sid, sess = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
         page = c.get("/web/week").text
         assert "Chưa có cơ quan nào" in page and 'value="ward-one-stop"' in page
@@ -171,3 +168,21 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
         assert r.status_code == 303 and r.headers["location"] == "/web/week?site=phuong"
         page = c.get("/web/week?site=phuong").text
         assert "UBND phường Tân Đông Hiệp" in page and "Lập lịch tự động" in page
+
+
+def test_the_printed_grid_keeps_only_open_days_and_shifts():
+    from api.web.pages import grid_of
+    from roster.io import load_scenario
+    from roster.model import Roster
+
+    problem = load_scenario("service-centre")  # open Monday-Friday and Saturday morning
+    roster = Roster(assignments=[])
+    full = grid_of(problem, roster, "vi")
+    printed = grid_of(problem, roster, "vi", open_only=True)
+    assert [len(s) for _, s in full["columns"]] == [2] * 7
+    assert [len(s) for _, s in printed["columns"]] == [2, 2, 2, 2, 2, 1]
+    assert [sid for sid, _ in printed["columns"][-1][1]] == ["morning"]
+    assert printed["n_cells"] == 11 == len(printed["rows"][0]["cells"])
+    assert {c["date"] for c in printed["rows"][0]["cells"]} == {
+        d.isoformat() for d in printed["days"]
+    }
