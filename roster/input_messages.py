@@ -290,6 +290,24 @@ INPUT: dict[str, Pair] = {
         "suspension: name posts or kinds of posts",
         "tạm dừng (suspension): ghi các quầy/nhiệm vụ (posts) hoặc loại quầy/nhiệm vụ (kinds)",
     ),
+    # events files (roster.events, `roster reroster`)
+    "events.needs_post": ("a post_closed event needs a post", "sự việc post_closed cần ghi post"),
+    "events.needs_staff": (
+        "a {kind} event needs a staff id",
+        "sự việc {kind} cần mã cán bộ (staff)",
+    ),
+    "events.end_before": (
+        "end {end} is before date {date}",
+        "ngày kết thúc {end} trước ngày {date}",
+    ),
+    "events.unknown_key": ("unknown key", "khoá không hợp lệ"),
+    "events.not_list": ("expected a list of events", "cần một danh sách các sự việc"),
+    "events.no_such_file": ("no such file", "không có tệp này"),
+    "events.bad_yaml": ("not valid YAML: {why}", "không phải YAML hợp lệ: {why}"),
+    "events.file_type": ("unknown events file type", "loại tệp sự việc không hợp lệ"),
+    "events.unknown_column": ("unknown column", "cột không hợp lệ"),
+    "events.missing_column": ("missing column", "thiếu cột"),
+    "allowed.date_short": ("YYYY-MM-DD or DD/MM/YYYY", "YYYY-MM-DD hoặc DD/MM/YYYY"),
     # the generator of offices (scenarios.generator, `roster generate`)
     "generate.min_staff": (
         "generate() needs at least {n} staff",

@@ -311,3 +311,30 @@ def test_the_models_own_checks_speak_vietnamese() -> None:
     (error,) = info.value.errors()
     assert pydantic_text(error) == "max (1) is below min (3)"
     assert pydantic_text(error)("vi") == "max (1) nhỏ hơn min (3)"
+
+
+def test_an_events_file_is_told_in_vietnamese(tmp_path: Path) -> None:
+    from roster.events import read_events
+
+    problem = load_scenario("service-centre")
+    bad = tmp_path / "events.csv"
+    bad.write_text("kind,staff,date,colour\npositive,NOBODY,2021-12-14,red\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_events(bad, problem)
+    assert info.value.text("vi").startswith(
+        "tệp events.csv, dòng 1, cột 'colour': cột không hợp lệ; cho phép: kind, staff"
+    )
+    bad.write_text("kind,staff,date\npositive,NOBODY,14/13/2021\nsick,,2021-12-14\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        read_events(bad, problem)
+    vi = info.value.text("vi").splitlines()
+    assert vi[0] == (
+        "tệp events.csv, dòng 2, cột 'date': không phải ngày: '14/13/2021'; cho phép: "
+        "YYYY-MM-DD hoặc DD/MM/YYYY"
+    )
+    assert vi[1] == "tệp events.csv, dòng 3: sự việc sick cần mã cán bộ (staff)"
+    bad.write_text("kind,staff,date\npositive,NOBODY,2021-12-14\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_events(bad, problem)
+    assert info.value.text("vi") == "tệp events.csv, dòng 2, cột 'staff': không có cán bộ 'NOBODY'"
+    assert str(info.value) == "events.csv, row 2, field 'staff': unknown staff 'NOBODY'"
