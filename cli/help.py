@@ -6,8 +6,9 @@ The language is known before the parser exists: :func:`scan_lang` reads ``--lang
 * makes argparse's own words Vietnamese ("usage:", "options", "the following arguments are
   required", "invalid choice"...): argparse words them with ``gettext`` through its module
   globals ``_`` and ``ngettext``, which are replaced by functions that look the English up in
-  :data:`ARGPARSE` when the language is Vietnamese (checked on Python 3.11; a string a later
-  argparse words differently stays English);
+  :data:`ARGPARSE` when the language is Vietnamese (checked with Python 3.11.7, 3.12.1 and
+  3.13.0: usage, section titles, required arguments, invalid choice, unrecognized arguments; a
+  string a later argparse words differently stays English);
 * makes :class:`HelpFormatter` (the formatter of every ``roster`` parser) show each help text
   and description in Vietnamese from :data:`HELP`, keyed by the English written in the parser.
 
@@ -116,7 +117,7 @@ def parser_texts(parser: argparse.ArgumentParser) -> list[str]:
     return out
 
 
-#: argparse's own words (Python 3.11), English -> Vietnamese, with the same fields.
+#: argparse's own words (Python 3.11 to 3.13), English -> Vietnamese, with the same fields.
 ARGPARSE: dict[str, str] = {
     "usage: ": "cách dùng: ",
     "positional arguments": "tham số",
