@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from roster.text import Pair, Text, word
+from roster.text import Pair, Text, template_fields, word
 
 INPUT: dict[str, Pair] = {
     # where an issue is (roster.errors.Issue)
@@ -479,15 +479,23 @@ _PARSER_DETAILS: dict[str, str] = {
 _FIELD_TYPES_VI = {"List": "Danh sách", "Dictionary": "Bảng", "Set": "Tập hợp", "Tuple": "Bộ"}
 
 
+def _literal(en: str, vi: str) -> Text:
+    """Two finished strings (no fields) as a text; braces in them are kept as they are."""
+    return Text((_escape(en), _escape(vi)))
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def _detail(value: Any) -> Text:
     text = str(value)
-    return Text((text, _PARSER_DETAILS.get(text, text).replace("{", "{{").replace("}", "}}")))
+    return _literal(text, _PARSER_DETAILS.get(text, text))
 
 
 def _pair(text: str) -> Text:
-    """A plain string (no fields) as a text in both languages."""
-    safe = text.replace("{", "{{").replace("}", "}}")
-    return Text((safe, safe))
+    """A plain string (no fields) as a text that reads the same in both languages."""
+    return _literal(text, text)
 
 
 def pydantic_text(error: Mapping[str, Any]) -> Text:
@@ -507,27 +515,19 @@ def pydantic_text(error: Mapping[str, Any]) -> Text:
     if pair is None:
         return _pair(msg)
     fields: dict[str, Any] = {}
-    for name in _fields(pair[1]):
+    for name in template_fields(pair[1]):
         value = ctx.get(name, "")
         if name == "error":
             value = _detail(value)
         elif name == "field_type":
-            value = Text((str(value), _FIELD_TYPES_VI.get(str(value), str(value))))
+            value = _literal(str(value), _FIELD_TYPES_VI.get(str(value), str(value)))
         elif name == "expected_plural":
             value = ""
         elif name in ("expected", "expected_tags"):
-            value = Text((str(value), str(value).replace(" or ", " hoặc ")))
+            value = _literal(str(value), str(value).replace(" or ", " hoặc "))
         fields[name] = value
     try:
         vi = pair[1].format(**{k: word(v, "vi") for k, v in fields.items()})
     except (KeyError, IndexError, ValueError):
         return _pair(msg)
-    return Text(
-        (msg.replace("{", "{{").replace("}", "}}"), vi.replace("{", "{{").replace("}", "}}"))
-    )
-
-
-def _fields(template: str) -> set[str]:
-    from roster.text import template_fields
-
-    return template_fields(template)
+    return _literal(msg, vi)
