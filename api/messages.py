@@ -162,8 +162,18 @@ API: dict[str, Pair] = {
         "ô #{n}: không có ca {shift!r}; các ca: {known}",
     ),
     "edit_unknown_post": (
-        "cell #{n}: unknown post {post!r}",
-        "ô #{n}: không có quầy/nhiệm vụ {post!r}",
+        "cell #{n}: unknown post {post!r}; known: {known}",
+        "ô #{n}: không có quầy/nhiệm vụ {post!r}; các quầy/nhiệm vụ: {known}",
+    ),
+    "edit_remote_on_site": (
+        "cell #{n}: post {post!r} is a duty from home (kind remote): send it with on_site false",
+        "ô #{n}: {post!r} là nhiệm vụ làm việc tại nhà (kind remote): hãy gửi với on_site false",
+    ),
+    "edit_site_off": (
+        "cell #{n}: post {post!r} is served on site: send it with on_site true (with on_site "
+        "false, post must be a duty from home, kind remote)",
+        "ô #{n}: {post!r} làm việc trực tiếp tại cơ quan: hãy gửi với on_site true (với "
+        "on_site false, post phải là nhiệm vụ làm việc tại nhà, kind remote)",
     ),
     "edit_team_unknown": (
         "team of unknown staff {staff!r}",
@@ -218,6 +228,10 @@ API: dict[str, Pair] = {
     "body_too_large": (
         "the body is larger than {limit} bytes",
         "nội dung yêu cầu lớn hơn {limit} byte",
+    ),
+    "already_published": (
+        "revision {n} is already published; edit the roster to start a new revision",
+        "bản sửa {n} đã được công bố; hãy sửa lịch để tạo một bản sửa mới",
     ),
     # access
     "missing_credentials": (

@@ -168,7 +168,8 @@ class RosterRow(Base):
 
 class RosterRevision(Base):
     """One revision of a roster. A published revision is locked; later edits start a new one
-    whose ``changes`` list the differences from its parent."""
+    whose ``changes`` list the differences from its parent. A re-roster of a stored roster
+    (``POST /repair/reroster``) adds a draft revision recording its ``events`` and job."""
 
     __tablename__ = "roster_revisions"
     __table_args__ = (UniqueConstraint("roster_id", "number", name="uq_revision_number"),)
@@ -187,3 +188,7 @@ class RosterRevision(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: a revision made by a re-roster: the events it answers (``roster.events.Event``, with the
+    #: first day it could change as ``{"from": ..., "events": [...]}``) and the job
+    events: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

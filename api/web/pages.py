@@ -47,6 +47,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
+from roster.events import cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -71,6 +72,8 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
+            except SignInNeeded:
+                return to_login(request)
             except SQLAlchemyError as exc:  # the database is away: say so, nothing was saved
                 log.warning("web page %s: database unavailable: %s", request.url.path, exc)
                 resp = render(
@@ -181,6 +184,19 @@ def parse_date(v: str | None) -> dt.date | None:
         return dt.date.fromisoformat(v) if v else None
     except ValueError:
         return None
+
+
+class SignInNeeded(Exception):
+    """Raised by :func:`signed_in` without a live session; the route answers with the sign-in
+    page (coming back here after)."""
+
+
+def signed_in(request: Request) -> tuple[WebSession, Api]:
+    """The signed-in session and the API as that user, or :class:`SignInNeeded`."""
+    sess = current(request)
+    if sess is None:
+        raise SignInNeeded
+    return sess, Api(request, sess.token)
 
 
 def error_page(request: Request, sess: WebSession | None, exc: ApiFailure) -> Response:
@@ -417,6 +433,7 @@ def grid_of(
         "n_cells": sum(len(shs) for _, shs in columns),
         "rows": rows,
         "posts": [(p.id, codes[p.id], post_label[p.id], p.unit) for p in problem.site.posts],
+        "remote_posts": {p.id for p in problem.site.posts if p.remote},
         "test_code": test_code,
         "test_word": test_word,
         "view": v,
@@ -438,11 +455,8 @@ async def week(
     start: str | None = None,
     roster: str | None = None,
 ) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
@@ -513,12 +527,9 @@ async def week(
 @router.post("/sites/demo")
 async def load_demo(request: Request) -> Response:
     """HR: a built-in scenario as a new site (POST /sites/demo), to try the pages."""
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     error = None
     if not csrf_ok(sess, form.get("csrf")):
         error = t("csrf.bad", lang)
@@ -589,11 +600,8 @@ async def print_view(
     request: Request, site: str | None = None, start: str | None = None, unit: str | None = None
 ) -> Response:
     """Every visible unit's roster of the week (the one the week page shows), one per page."""
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
-    api = Api(request, sess.token)
     start_d = parse_date(start) or monday(dt.date.today())
     try:
         _sites, site_doc = await pick_site(api, sess, site)
@@ -789,10 +797,7 @@ async def policy_page(
     b: int | None = None,
     saved: int | None = None,
 ) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
@@ -902,13 +907,10 @@ def diff_value(path: str, value: Any, lang: Lang) -> str:
 
 @router.post("/policy")
 async def policy_save(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
     site_id = form.get("site") or ""
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
         ctx = await policy_context(api, site_doc["id"])  # type: ignore[index]
@@ -965,13 +967,10 @@ async def policy_save(request: Request) -> Response:
 
 @router.post("/policy/restore")
 async def policy_restore(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     form = await form_of(request)
     if not csrf_ok(sess, form.get("csrf")):
         return render(request, "error.html", sess, status=403, message=t("csrf.bad", "vi"))
-    api = Api(request, sess.token)
     sid = quote(form.get("site") or "", safe="")
     try:
         old = await api.get(f"/sites/{sid}/policies/{int(form.get('version') or 0)}")
@@ -995,10 +994,7 @@ async def policy_restore(request: Request) -> Response:
 
 @router.get("/staff")
 async def staff_page(request: Request, site: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
     except ApiFailure as exc:
@@ -1008,12 +1004,9 @@ async def staff_page(request: Request, site: str | None = None) -> Response:
 
 @router.post("/staff/import")
 async def staff_import(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await request.form()
-    api = Api(request, sess.token)
     site_id = str(form.get("site") or "")
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
@@ -1079,10 +1072,7 @@ def absence_key(a: dict[str, Any]) -> str:
 
 @router.get("/absences")
 async def absences_page(request: Request, site: str | None = None, done: str | None = None):
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
     except ApiFailure as exc:
@@ -1111,12 +1101,9 @@ async def absences_page(request: Request, site: str | None = None, done: str | N
 
 @router.post("/absences")
 async def absences_change(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     site_id = form.get("site") or ""
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
@@ -1297,10 +1284,7 @@ async def solve_option(
 
 @router.get("/whatif")
 async def whatif_page(request: Request, site: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         history = (
@@ -1323,12 +1307,9 @@ async def whatif_page(request: Request, site: str | None = None) -> Response:
 
 @router.post("/whatif")
 async def whatif_run(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, form.get("site"))
         history = await api.get(f"/sites/{quote(site_doc['id'], safe='')}/policies")  # type: ignore[index]
@@ -1389,10 +1370,7 @@ async def whatif_run(request: Request) -> Response:
 
 @router.get("/positive")
 async def positive_page(request: Request, roster: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         full = await api.get(f"/rosters/{quote(roster, safe='')}") if roster else None
         rosters = await api.get("/rosters", params={"limit": 100})
@@ -1417,12 +1395,9 @@ async def positive_page(request: Request, roster: str | None = None) -> Response
 
 @router.post("/positive")
 async def positive_run(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     roster_id = form.get("roster") or ""
     errors: dict[str, str] = {}
     if not csrf_ok(sess, form.get("csrf")):
@@ -1468,6 +1443,9 @@ async def positive_run(request: Request) -> Response:
                         "roster_id": roster_id,
                         "events": [{"kind": "positive", "staff": staff, "date": date.isoformat()}],  # type: ignore[union-attr]
                         "time_limit": 10,
+                        # a proposal: stored only when the head accepts it (accept_proposal
+                        # PATCHes it under the ETag the head saw), never before
+                        "save": False,
                     },
                 )
                 result = await maybe_wait(api, result)
@@ -1564,7 +1542,13 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 
 
 def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
-    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote:hotline`` -> ``Ở nhà H1``;
+    ``remote`` -> ``Ở nhà`` ..."""
+    if "+" in value:  # a clash: two duties in one cell
+        return " + ".join(state_text(part, codes, lang) for part in value.split("+"))
+    if value.startswith("remote:"):  # a duty from home (hotline, on-call)
+        post = value.partition(":")[2]
+        return f"{t('mode.remote', lang)} {codes.get(post, post)}"
     if value.startswith("team:"):  # a move to the other team: team:0 -> "Nhóm 1"
         number = value.partition(":")[2]
         return t("team.name", lang).format(n=int(number) + 1) if number.isdigit() else value
@@ -1602,28 +1586,23 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
-    """PATCH the roster with every cell, test and team that differs from the proposal."""
+    """PATCH the roster with every cell (on site, at a post, on a duty from home, remote), test
+    and team that differs from the proposal."""
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a, b = cell_states(old), cell_states(new)
     cells = []
     for key in sorted(set(a) | set(b)):
-        if key in b and (key not in a or a[key] != b[key]):
-            cells.append(
-                {
-                    "staff": key[0],
-                    "date": key[1].isoformat(),
-                    "shift": key[2],
-                    "on_site": True,
-                    "post": b[key],
-                }
-            )
-        elif key in a and key not in b:
-            cells.append(
-                {"staff": key[0], "date": key[1].isoformat(), "shift": key[2], "on_site": False}
-            )
+        if a.get(key) == b.get(key):
+            continue
+        cell: dict[str, Any] = {"staff": key[0], "date": key[1].isoformat(), "shift": key[2]}
+        # a proposal never clashes; were it to, its first duty is the one sent
+        mode, _, post = (b.get(key) or "remote").split("+")[0].partition(":")
+        cell["on_site"] = mode == "on_site"
+        if post:
+            cell["post"] = post
+        cells.append(cell)
     ta = {(x.staff, x.date) for x in old.tests}
     tb = {(x.staff, x.date) for x in new.tests}
     tests = [

@@ -170,6 +170,46 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
         assert "UBND phường Tân Đông Hiệp" in page and "Lập lịch tự động" in page
 
 
+def test_accepting_a_proposal_sends_its_duties_from_home_and_reads_them():
+    """The positive case's accept PATCHes every differing cell, duties from home included
+    (a hotline handed over is two cells), and the change list words a duty from home."""
+    import asyncio
+
+    from api.web.pages import accept_proposal, state_text
+    from roster.model import Assignment, RemoteDuty, Roster
+
+    d = dt.date(2021, 12, 15)
+    old = Roster(
+        assignments=[Assignment(staff="a", date=d, shift="am", post="q1")],
+        remote_duties=[RemoteDuty(staff="b", date=d, shift="am", post="h1")],
+    )
+    new = Roster(
+        assignments=[Assignment(staff="c", date=d, shift="am", post="q1")],
+        remote_duties=[RemoteDuty(staff="a", date=d, shift="am", post="h1")],
+    )
+    sent: list = []
+
+    class FakeApi:
+        async def write(self, method, path, etag, json):
+            sent.append((method, path, etag, json))
+
+    full = {"id": "r1", "revision": {"roster": old.model_dump(mode="json")}}
+    proposal = {"roster": new.model_dump(mode="json"), "etag": '"4"', "reason": "F0", "ok": True}
+    asyncio.run(accept_proposal(FakeApi(), full, proposal))
+    (method, path, etag, body), *_ = sent
+    assert (method, path, etag) == ("PATCH", "/rosters/r1", '"4"')
+    day = d.isoformat()
+    assert body["cells"] == [
+        {"staff": "a", "date": day, "shift": "am", "on_site": False, "post": "h1"},
+        {"staff": "b", "date": day, "shift": "am", "on_site": False},
+        {"staff": "c", "date": day, "shift": "am", "on_site": True, "post": "q1"},
+    ]
+    assert state_text("remote:h1", {"h1": "H1"}, "vi") == "Ở nhà H1"
+    assert state_text("on_site:q1+remote:h1", {"q1": "C1", "h1": "H1"}, "en") == (
+        "On site C1 + At home H1"
+    )
+
+
 def test_the_printed_grid_keeps_only_open_days_and_shifts():
     from api.web.pages import grid_of
     from roster.io import load_scenario
