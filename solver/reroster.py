@@ -37,10 +37,12 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, Field
 
 from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
+from roster.explain_text import explain
 from roster.model import Problem, Report, Roster, Status
 from roster.registry import relax_weights
-from roster.validation import check
+from roster.validation import check, day_label
 from solver.build import BuiltModel, build_model
+from solver.diagnose import find_conflict
 from solver.readback import STATUS, roster_from_values, values
 
 #: Default cost of one changed cell (on site <-> not on site), one changed post and one
@@ -87,6 +89,14 @@ class RerosterResult(BaseModel):
         description="No roster met every hard rule: this one breaks "
         "the fewest (see report.violations).",
     )
+    explanation: list[str] = Field(
+        default_factory=list,
+        description="When no roster meets every hard rule: why (a conflicting set of rules, "
+        "each with its fix), from the diagnosis.",
+    )
+    explanation_vi: list[str] = Field(
+        default_factory=list, description="``explanation`` in Vietnamese."
+    )
     wall_time: float = 0.0
     build_time: float = 0.0
 
@@ -99,6 +109,52 @@ def _published_teams(problem: Problem) -> Problem:
     policy = problem.policy.model_copy(deep=True)
     policy.teams.balance = False
     return problem.model_copy(update={"policy": policy})
+
+
+def _movable(problem: Problem, roster: Roster, start: dt.date) -> set[str]:
+    """The rotating people who may move to the other team: those with a published team who
+    were not on site before ``start`` (a day already worked in the old team's turn cannot be
+    moved, and the rotation holds for the whole week)."""
+    if not problem.policy.teams.enabled or problem.policy.teams.count < 2:
+        return set()
+    worked = {a.staff for a in roster.assignments if a.date < start}
+    return {
+        s.id
+        for s in problem.staff
+        if s.rotates and s.id not in worked and roster.teams.get(s.id, s.team) is not None
+    }
+
+
+def _team_problem(problem: Problem, roster: Roster, movable: set[str]) -> Problem:
+    """The problem the re-roster solves: each rotating person is fixed in the published team,
+    except the movable ones, whose team the solver picks (a change priced by
+    :func:`_price_moves`). A team HR fixed in the staff list is the published one: it may move
+    too, at the same price (the roster's problem then records the new team)."""
+    if not problem.policy.teams.enabled:
+        return problem
+    staff = []
+    for s in problem.staff:
+        team = roster.teams.get(s.id, s.team)
+        if s.rotates and team is not None:
+            s = s.model_copy(update={"team": None if s.id in movable else team})
+        staff.append(s)
+    return problem.model_copy(update={"staff": staff})
+
+
+def _judge_teams(problem: Problem, new: Roster) -> Problem:
+    """``problem`` with each team HR fixed in the staff list set to the new roster's (a moved
+    person's fixed team moves with them)."""
+    moved = {
+        s.id: new.teams[s.id]
+        for s in problem.staff
+        if s.team is not None and s.id in new.teams and new.teams[s.id] != s.team
+    }
+    if not moved:
+        return problem
+    staff = [
+        s.model_copy(update={"team": moved[s.id]}) if s.id in moved else s for s in problem.staff
+    ]
+    return problem.model_copy(update={"staff": staff})
 
 
 def reroster(
@@ -123,14 +179,24 @@ def reroster(
         start = min((e.date for e in events), default=h.start)
     start = min(max(start, h.start), h.end + dt.timedelta(days=1))
     applied: Applied = apply_events(problem, roster, events, start)
-    new_problem = _published_teams(applied.problem)
+    judge = _published_teams(applied.problem)
+    new_problem = _team_problem(judge, roster, _movable(judge, roster, start))
     weights = (cell_weight, post_weight, test_weight, move_weight)
-    res = _solve(new_problem, new_problem, roster, applied, start, weights, time_limit, workers, t0)
+    deadline = t0 + time_limit
+    res = _solve(new_problem, judge, roster, applied, start, weights, deadline, workers, t0)
+    left = time_limit - (time.perf_counter() - t0)
+    if res.status == Status.infeasible and left > 0.2:
+        # Why: the smallest set of rules that cannot hold together after the events, the days
+        # before ``start`` taken as facts (never part of the conflict).
+        budget = min(4.0, left / 2) if soften_if_infeasible else left
+        res.explanation, res.explanation_vi = _why(new_problem, roster, start, budget)
     left = time_limit - (time.perf_counter() - t0)
     if res.status == Status.infeasible and soften_if_infeasible and left > 0.2:
+        why = (res.explanation, res.explanation_vi)
         res = _solve(
-            _relaxed(new_problem), new_problem, roster, applied, start, weights, left, workers, t0
+            _relaxed(new_problem), judge, roster, applied, start, weights, deadline, workers, t0
         )
+        res.explanation, res.explanation_vi = why
         res.softened = True
         res.notes.insert(
             0,
@@ -144,6 +210,48 @@ def reroster(
         )
     res.wall_time = time.perf_counter() - t0
     return res
+
+
+def _why(
+    problem: Problem, roster: Roster, start: dt.date, time_limit: float
+) -> tuple[list[str], list[str]]:
+    """The explanation (English, Vietnamese) of a re-roster no roster meets: a conflicting set
+    of hard rules found by :func:`solver.diagnose.find_conflict` on the re-roster's problem,
+    with the days before ``start`` fixed as published. Empty when the diagnosis cannot prove
+    the conflict within ``time_limit``."""
+    first = problem.horizon.day(start)
+
+    def history(built: BuiltModel) -> None:
+        _keep_and_price(built, problem, roster, first, 0, 0, 0, [], [])
+
+    conflict = find_conflict(
+        problem, time_limit=time_limit, probe_limit=min(1.0, time_limit / 4), prepare=history
+    )
+    if conflict.status != Status.infeasible:
+        return [], []
+    out = []
+    for lang in ("en", "vi"):
+        exp = explain(
+            problem,
+            conflict.keys,
+            status=conflict.status.value,
+            minimal=conflict.minimal,
+            elapsed=conflict.elapsed,
+            structural=conflict.structural,
+            lang=lang,
+        )
+        out.append(exp.text().splitlines())
+    if problem.policy.teams.enabled and problem.policy.teams.count > 1:
+        out[0].append(
+            f"(Teams: whoever was on site before {day_label(start)} keeps their team this week, "
+            "their days already worked being in its turn; the others may move to the other "
+            "team.)"
+        )
+        out[1].append(
+            f"(Nhóm: ai đã trực tiếp tại cơ quan trước ngày {start.day:02d}/{start.month:02d} giữ "
+            "nguyên nhóm trong tuần này; những người khác có thể được chuyển sang nhóm kia.)"
+        )
+    return out[0], out[1]
 
 
 def _relaxed(problem: Problem) -> Problem:
@@ -163,12 +271,13 @@ def _solve(
     applied: Applied,
     start: dt.date,
     weights: tuple[int, int, int, int],
-    time_limit: float,
+    deadline: float,
     workers: int,
     t0: float,
 ) -> RerosterResult:
-    """One re-roster solve of ``new_problem``; the referee judges the roster under ``judge``
-    (the same problem, or the unrelaxed one when ``new_problem`` is relaxed)."""
+    """One re-roster solve of ``new_problem``, ending by ``deadline`` (a ``perf_counter``
+    time); the referee judges the roster under ``judge`` (the same problem, or the unrelaxed
+    one when ``new_problem`` is relaxed)."""
     cell_weight, post_weight, test_weight, move_weight = weights
     built = build_model(new_problem)
     first = new_problem.horizon.day(start)
@@ -184,7 +293,10 @@ def _solve(
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_time)
+    # CP-SAT stops a little after its limit, and reading the roster back and the referee
+    # take a moment: keep a small reserve so the whole re-roster ends within its limit.
+    reserve = min(0.3, 0.05 * (deadline - t0))
+    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter() - reserve)
     code = solver.solve(built.model)
     status = STATUS.get(code, Status.unknown)
     res = RerosterResult(
@@ -199,6 +311,8 @@ def _solve(
     if status in (Status.optimal, Status.feasible):
         val = values(solver.response_proto.solution)
         new = roster_from_values(built, new_problem, val)
+        judge = _judge_teams(judge, new)
+        res.problem = judge
         res.roster = new
         res.report = check(judge, new)
         res.objective = res.report.objective
@@ -223,7 +337,7 @@ def _price_moves(
     built: BuiltModel, problem: Problem, roster: Roster, move_weight: int
 ) -> list[tuple[int, Any]]:
     """``move_weight`` for each rotating person whose team differs from the published one
-    (people whose team HR fixed in the staff list keep it: the model fixes it)."""
+    (only the movable ones can: :func:`_team_problem` fixes the others)."""
     z = built.vars.z
     terms: list[tuple[int, Any]] = []
     for s in problem.staff:
