@@ -188,7 +188,7 @@ def reroster(
     if res.status == Status.infeasible and left > 0.2:
         # Why: the smallest set of rules that cannot hold together after the events, the days
         # before ``start`` taken as facts (never part of the conflict).
-        budget = min(4.0, left / 2) if soften_if_infeasible else left
+        budget = min(3.0, 0.3 * left) if soften_if_infeasible else left
         res.explanation, res.explanation_vi = _why(new_problem, roster, start, budget)
     left = time_limit - (time.perf_counter() - t0)
     if res.status == Status.infeasible and soften_if_infeasible and left > 0.2:
@@ -234,7 +234,7 @@ def _why(
         _keep_and_price(built, problem, roster, first, 0, 0, 0, [], [])
 
     conflict = find_conflict(
-        problem, time_limit=time_limit, probe_limit=min(1.0, time_limit / 4), prepare=history
+        problem, time_limit=time_limit, probe_limit=min(0.5, time_limit / 4), prepare=history
     )
     if conflict.status != Status.infeasible:
         return [], []
@@ -303,14 +303,24 @@ def _solve(
     # CP-SAT stops a little after its limit, and reading the roster back and the referee
     # take a moment: keep a small reserve so the whole re-roster ends within its limit.
     reserve = min(0.3, 0.05 * (deadline - t0))
+    fallback: list[int] | None = None
     if relaxed:
-        _fewest_breaches_first(built, workers, 0.7 * (deadline - time.perf_counter() - reserve))
+        # Most of the time to the breaches, but at least 2 s to the changes (the second
+        # step must load the model before it takes its hint).
+        avail = deadline - time.perf_counter() - reserve
+        fallback = _fewest_breaches_first(built, workers, min(0.7 * avail, avail - 2.0))
     _objective(built, change_terms)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter() - reserve)
     code = solver.solve(built.model)
     status = STATUS.get(code, Status.unknown)
+    solution: list[int] | None = None
+    if status in (Status.optimal, Status.feasible):
+        solution = list(solver.response_proto.solution)
+    elif fallback is not None:
+        # The second step found nothing in its time: the roster of the fewest breaches stands.
+        status, solution = Status.feasible, fallback
     res = RerosterResult(
         status=status,
         start=start,
@@ -320,8 +330,8 @@ def _solve(
         notes_vi=notes_vi,
         build_time=build_time,
     )
-    if status in (Status.optimal, Status.feasible):
-        val = values(solver.response_proto.solution)
+    if solution is not None:
+        val = values(solution)
         new = roster_from_values(built, new_problem, val)
         judge = _judge_teams(judge, new)
         res.problem = judge
@@ -493,20 +503,21 @@ def _objective(built: BuiltModel, change_terms: list[tuple[int, Any]]) -> None:
         built.model.minimize(cp_model.LinearExpr.weighted_sum(exprs, coeffs) + constant)
 
 
-def _fewest_breaches_first(built: BuiltModel, workers: int, time_limit: float) -> None:
+def _fewest_breaches_first(built: BuiltModel, workers: int, time_limit: float) -> list[int] | None:
     """For a relaxed re-roster (before its objective is set): first the fewest (cheapest)
     hard-rule breaches alone, for ``time_limit``; then the full objective (changes included)
     is searched with the breaches held at most that and that roster as the hint. A breach
     weighs hundreds of changes; searched together from the start, the solver spent its time
     trading changes while breaches stayed (district-on-call, a positive case on Tuesday, 10 s,
-    2 workers: 45 breaches in one search, 14 in 60 s; 11-14 in 10 s in two steps)."""
+    2 workers: 45 breaches in one search, 14 in 60 s; 11-14 in 10 s in two steps). Returns
+    the first step's solution (None when it found none)."""
     floor = min(RELAX.values())
     exprs = [t.var for t in built.penalty_terms if t.weight >= floor and not isinstance(t.var, int)]
     coeffs = [
         t.weight for t in built.penalty_terms if t.weight >= floor and not isinstance(t.var, int)
     ]
-    if not exprs or time_limit < 0.2:
-        return
+    if not exprs or time_limit < 0.5:
+        return None
     model = built.model
     breaches = cp_model.LinearExpr.weighted_sum(exprs, coeffs)
     model.minimize(breaches)
@@ -515,12 +526,13 @@ def _fewest_breaches_first(built: BuiltModel, workers: int, time_limit: float) -
     solver.parameters.max_time_in_seconds = time_limit
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return
-    model.add(breaches <= int(solver.objective_value))
+        return None
+    solution = list(solver.response_proto.solution)
+    model.add(breaches <= round(solver.objective_value))
     model.clear_hints()
-    for i in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(i)
-        model.add_hint(var, solver.value(var))
+    for i, value in enumerate(solution):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    return solution
 
 
 def _hint(built: BuiltModel, problem: Problem, roster: Roster) -> None:
