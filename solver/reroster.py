@@ -302,7 +302,7 @@ def _solve(
 
     # CP-SAT stops a little after its limit, and reading the roster back and the referee
     # take a moment: keep a small reserve so the whole re-roster ends within its limit.
-    reserve = min(0.3, 0.05 * (deadline - t0))
+    reserve = min(0.4, 0.05 * (deadline - t0))
     fallback: list[int] | None = None
     if relaxed:
         # Most of the time to the breaches, but at least 2 s to the changes (the second
