@@ -94,6 +94,11 @@ def _lock(session: Session, model: type[T], key: Any) -> None:
         session.execute(select(table.c.id).where(table.c.id == key).with_for_update())
 
 
+def lock_row(session: Session, model: type[T], key: Any) -> None:
+    """Lock the row ``key`` of ``model`` until the session commits (see :func:`locked`)."""
+    _lock(session, model, key)
+
+
 @contextmanager
 def locked(session: Session, model: type[T], key: Any, kind: str) -> Iterator[T]:
     """The row ``key`` of ``model``, re-read under a lock held until the session commits; any

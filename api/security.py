@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError
-from api.models import ApiToken
+from api.models import ApiToken, WebSessionRow
 
 
 def hash_token(token: str) -> str:
@@ -75,11 +76,38 @@ class Principal:
             self.check_unit(site_id, unit_id)
 
 
+def now() -> float:
+    """Unix time (one place, so that tests can move the clock)."""
+    return time.time()
+
+
+WEB_SESSION_PREFIX = "ws."
+WEB_SESSION_TTL = 12 * 3600.0  # seconds a web session lives without use
+
+
+def web_session_token_hash(session: Session, bearer: str) -> str | None:
+    """The hash of the API token a live web session signed in with (``bearer`` is
+    ``ws.<session id>``, what the web pages send in process), or None when the session is
+    unknown or expired."""
+    row = session.get(WebSessionRow, hash_token(bearer.removeprefix(WEB_SESSION_PREFIX)))
+    if row is None or now() - row.seen > WEB_SESSION_TTL:
+        return None
+    return row.token_hash
+
+
 def authenticate(session: Session, token: str, admin_token: str | None) -> Principal | None:
-    """The principal of ``token``, or None when it is unknown or revoked."""
-    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+    """The principal of ``token``, or None when it is unknown or revoked. A web session's
+    bearer (``ws.<session id>``) stands for the token it signed in with, so revoking that token
+    (or changing the admin token) ends the session too."""
+    if token.startswith(WEB_SESSION_PREFIX):
+        token_hash = web_session_token_hash(session, token)
+        if token_hash is None:
+            return None
+    else:
+        token_hash = hash_token(token)
+    if admin_token and hmac.compare_digest(token_hash, hash_token(admin_token)):
         return Principal(name="admin", role="hr", key="admin")
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
     if row is None or row.revoked:
         return None
     return Principal(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
+from roster.events import cell_states
 from roster.model import (
     Absence,
     FixedCell,
@@ -215,17 +216,12 @@ def report_dict(report: Report) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cells(r: Roster) -> dict[tuple[str, dt.date, str], str]:
-    return {
-        (a.staff, a.date, a.shift): f"on_site:{a.post}" if a.post else "on_site"
-        for a in r.assignments
-    }
-
-
 def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
-    """The differences from ``old`` to ``new``: cells, tests, teams."""
+    """The differences from ``old`` to ``new``: cells (``on_site``, ``on_site:<post>``,
+    ``remote:<post>`` for a duty from home, ``remote`` for a cell no longer named), tests,
+    teams."""
     out: list[dict[str, Any]] = []
-    a, b = _cells(old), _cells(new)
+    a, b = cell_states(old), cell_states(new)
     for key in sorted(set(a) | set(b)):
         if a.get(key) != b.get(key):
             staff, date, shift = key
@@ -267,6 +263,24 @@ def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def carry_reasons(
+    changes: list[dict[str, Any]], earlier: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """``changes`` with the ``reason`` of the same change (same cell or test or team, same
+    outcome) in ``earlier``: a hand edit of a re-roster's draft keeps the re-roster's reasons
+    of the changes it leaves alone."""
+    known = {
+        (c.get("kind"), c.get("staff"), c.get("date"), c.get("shift"), c.get("after")): r
+        for c in earlier or []
+        if (r := c.get("reason"))
+    }
+    for c in changes:
+        r = known.get((c["kind"], c["staff"], c["date"], c["shift"], c["after"]))
+        if r and not c.get("reason"):
+            c["reason"] = r
+    return changes
 
 
 def head_revision(session: Session, roster: RosterRow) -> RosterRevision:
@@ -317,6 +331,103 @@ def create_roster(
         )
     )
     return row
+
+
+def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[str, Any]:
+    """Keep a re-roster's roster as a new draft revision of the roster it started from, in the
+    job's transaction, and say what was done (the answer's ``stored``).
+
+    Stored only when the job's ``params["store"]`` names the roster (its ``roster_id``, the
+    ``version`` and head ``revision`` it was computed from): never for a problem sent inline
+    or a roster sent in full, never when the re-roster found no roster, and never over a
+    roster written since (its version moved on: an edit, a publish or another re-roster),
+    since that would silently undo the other write. A published revision is never changed:
+    the result is a new revision (head + 1, parent the head), draft, whatever the head was."""
+    from api.concurrency import lock_row
+
+    params = job.params or {}
+    store = params.get("store")
+    if not store:
+        return _not_stored(params.get("store_note") or "nothing is stored")
+    rid = store["roster_id"]
+    if answer.get("roster") is None:
+        return _not_stored("no roster to store: the re-roster found none", rid)
+    lock_row(session, RosterRow, rid)
+    row = session.get(RosterRow, rid, populate_existing=True)
+    if row is None:
+        return _not_stored(f"roster {rid!r} was deleted meanwhile: nothing is stored", rid)
+    if row.version != store["version"]:
+        return _not_stored(
+            f"roster {rid!r} changed while the re-roster ran (version {store['version']} -> "
+            f"{row.version}): nothing is stored, so that change is not undone; re-run the "
+            "re-roster on the newest revision",
+            rid,
+        )
+    head = head_revision(session, row)
+    base = Roster.model_validate(head.data)
+    new = Roster.model_validate(answer["roster"])
+    problem = Problem.model_validate(row.problem)
+    report = try_referee(problem, new)
+    why = {
+        (c.get("kind"), c.get("staff"), c.get("date"), c.get("shift")): c.get("reason")
+        for c in answer.get("changes") or []
+        if c.get("kind") != "team"
+    }
+    moved = {
+        c.get("staff"): c.get("reason")
+        for c in answer.get("changes") or []
+        if c.get("kind") == "team"
+    }
+    changes = diff(base, new)
+    for c in changes:
+        if c["kind"] == "team":
+            c["reason"] = moved.get(c["staff"])
+        else:
+            c["reason"] = why.get((c["kind"], c["staff"], c["date"], c["shift"]))
+    events = params.get("events") or []
+    start = answer.get("start") or params.get("from")
+    number = head.number + 1
+    session.add(
+        RosterRevision(
+            roster_id=row.id,
+            number=number,
+            parent=head.number,
+            data=new.model_dump(mode="json"),
+            report=report_dict(report) if report else None,
+            changes=changes,
+            author=job.created_by,
+            reason=f"re-roster (job {job.id}) after {len(events)} event(s), from {start}",
+            events={"from": start, "events": events},
+            job_id=job.id,
+            version=1,
+        )
+    )
+    row.head_revision = number
+    row.status = "draft"
+    row.version += 1
+    return {
+        "saved": True,
+        "roster_id": row.id,
+        "revision": number,
+        "parent": head.number,
+        "url": f"/rosters/{row.id}/revisions/{number}",
+        "version": row.version,
+        "message": f"stored as draft revision {number} of roster {row.id} (revision "
+        f"{head.number} {'stays published' if head.published else 'is kept'}); review and "
+        "publish it with POST /rosters/{id}/publish",
+    }
+
+
+def _not_stored(message: str, roster_id: str | None = None) -> dict[str, Any]:
+    return {
+        "saved": False,
+        "roster_id": roster_id,
+        "revision": None,
+        "parent": None,
+        "url": None,
+        "version": None,
+        "message": message,
+    }
 
 
 def now() -> dt.datetime:

@@ -98,25 +98,44 @@ def _send_result(out: Any, problem: Problem, result: SolveResult, time_limit: fl
     )
 
 
+def noop() -> None:
+    """A child that does nothing: starting it warms the fork server up."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def die_with_parent() -> None:
-    """Make this process end when its parent ends (kill -9 included)."""
+    """Make this process end when the process that started it ends (kill -9 included).
+
+    Spawned, that process is our parent. From a fork server, our parent is the fork server,
+    which ends when the job runner ends (and the kernel then kills us: PR_SET_PDEATHSIG); the
+    watcher also checks the runner itself."""
     import multiprocessing
 
-    known = multiprocessing.parent_process()  # the pid the parent had when it started us
-    parent = known.pid if known is not None and known.pid else os.getppid()
+    known = multiprocessing.parent_process()  # the process that asked for us
+    runner = known.pid if known is not None and known.pid else None
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    parent = os.getppid()
+    if parent == 1 or (runner is not None and not _alive(runner)):  # gone before prctl
         os._exit(1)
 
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            if os.getppid() != parent:
+            if os.getppid() != parent or (runner is not None and not _alive(runner)):
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
@@ -162,7 +181,7 @@ def run(
     out: Any,
     nice: int = 0,
 ) -> None:
-    """Entry point of the child process (``multiprocessing`` spawn target). ``nice`` lowers the
+    """Entry point of the child process (a ``multiprocessing`` target). ``nice`` lowers the
     solve's CPU priority so the API stays responsive while it solves."""
     die_with_parent()
     t0 = time.monotonic()

@@ -84,7 +84,8 @@ class Isolation(BaseModel):
 
 class Change(BaseModel):
     """One changed cell (or test booking) of a roster: ``before`` and ``after`` are ``remote``,
-    ``off``, ``on_site`` or ``on_site:<post>`` (tests: ``booked``/``none``)."""
+    ``off``, ``on_site``, ``on_site:<post>`` or ``remote:<post>`` (a duty from home: hotline,
+    on-call) (tests: ``booked``/``none``; teams: ``team:<n>``)."""
 
     kind: str = "cell"
     staff: str
@@ -331,13 +332,34 @@ def _fixed_kept(
 # ----------------------------------------------------------------------------------------------
 
 
+def cell_states(roster: Roster) -> dict[tuple[str, dt.date, str], str]:
+    """Every cell ``roster`` names, as a state: ``on_site``, ``on_site:<post>`` or
+    ``remote:<post>`` (a duty from home, a post of kind ``remote``). A cell named twice (a clash
+    the referee flags) joins its states with ``+``. Cells not named are remote (or off)."""
+    parts: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
+    for a in roster.assignments:
+        parts[(a.staff, a.date, a.shift)].append(f"on_site:{a.post}" if a.post else "on_site")
+    for r in roster.remote_duties:
+        parts[(r.staff, r.date, r.shift)].append(f"remote:{r.post}")
+    return {k: "+".join(sorted(v)) for k, v in parts.items()}
+
+
 def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str:
     key = (sid, ix.date(day), shift)
     if key in cells:
-        post = cells[key]
-        return f"on_site:{post}" if post else "on_site"
+        return str(cells[key])
     absence = ix.absence_at(sid, day, shift)
     return "off" if absence is not None and absence.reason.is_off else "remote"
+
+
+def _reason(isolation: str | None, before: str, after: str) -> str:
+    """Why a cell changed: the person's isolation (or leave...) when it took them off a duty
+    or off site; ``covers`` when they take a duty on (a close contact at home may take the
+    hotline); ``moved`` otherwise."""
+    takes = after not in ("remote", "off") and before in ("remote", "off")
+    if isolation and not takes:
+        return isolation
+    return "moved" if after in ("remote", "off") else "covers"
 
 
 def diff_roster(
@@ -352,8 +374,8 @@ def diff_roster(
     read ``off``)."""
     ix = ProblemIndex(problem)
     why = {i.staff: i.reason for i in isolated or []}
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a = cell_states(old)
+    b = cell_states(new)
     keys = {k for k in set(a) | set(b) if k[1] >= start and a.get(k, "-") != b.get(k, "-")}
     order = {s.id: i for i, s in enumerate(problem.staff)}
     out: list[Change] = []
@@ -363,11 +385,7 @@ def diff_roster(
         if sid not in ix.staff_by_id or not problem.horizon.contains(date):
             continue
         d = problem.horizon.day(date)
-        before = (
-            f"on_site:{a[(sid, date, shift)]}"
-            if a.get((sid, date, shift))
-            else ("on_site" if (sid, date, shift) in a else "remote")
-        )
+        before = a.get((sid, date, shift), "remote")
         after = _state(b, ix, sid, d, shift)
         out.append(
             Change(
@@ -377,7 +395,7 @@ def diff_roster(
                 shift=shift,
                 before=before,
                 after=after,
-                reason=why.get(sid, "covers" if after.startswith("on_site") else "moved"),
+                reason=_reason(why.get(sid), before, after),
             )
         )
     ta = {(t.staff, t.date) for t in old.tests if t.date >= start}
@@ -403,6 +421,7 @@ _STATE_WORDS = {
         "on_site": "on site",
         "on_site_at": "on site at {post}",
         "remote": "remote",
+        "remote_at": "from home on duty {post}",
         "off": "off",
         "booked": "test booked",
         "none": "no test",
@@ -412,6 +431,7 @@ _STATE_WORDS = {
         "on_site": "trực tiếp tại cơ quan",
         "on_site_at": "trực tại {post}",
         "remote": "làm việc tại nhà",
+        "remote_at": "trực {post} tại nhà",
         "off": "nghỉ",
         "booked": "có lịch test",
         "none": "không test",
@@ -446,9 +466,14 @@ def reason_words(reason: str, lang: str = "en") -> str:
 
 def _words(state: str, posts: dict[str, str], lang: str = "en") -> str:
     words = _STATE_WORDS["vi" if lang == "vi" else "en"]
+    if "+" in state:  # a clash: two duties in one cell
+        return " + ".join(_words(part, posts, lang) for part in state.split("+"))
     if state.startswith("on_site:"):
         pid = state.split(":", 1)[1]
         return words["on_site_at"].format(post=posts.get(pid, pid))
+    if state.startswith("remote:"):
+        pid = state.split(":", 1)[1]
+        return words["remote_at"].format(post=posts.get(pid, pid))
     if state.startswith("team:"):
         k = int(state.split(":", 1)[1])
         return words["team"].format(team=chr(ord("A") + k))
@@ -498,8 +523,8 @@ KINDS_VI = {"cell": "ô lịch", "test": "lịch test", "team": "chuyển nhóm"
 
 def changes_csv(changes: list[Change], lang: str = "en", problem: Problem | None = None) -> str:
     """The changes as CSV text (one row per change; formula-like text neutralised). In English
-    the values are ids (``on_site:<post>``, ``remote``...); in Vietnamese every header and value
-    is in words."""
+    the values are ids (``on_site:<post>``, ``remote:<post>`` for a duty from home, ``remote``...);
+    in Vietnamese every header and value is in words."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     vi = lang == "vi"

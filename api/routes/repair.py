@@ -4,7 +4,9 @@ substitutes for one absence, and the resilience drill.
 Every route takes its problem in one of three ways: a stored roster (``roster_id``: its problem
 and newest revision), a stored site (``site_id``, optional ``unit_id``, ``start``, ``days``,
 ``policy_version``), or a full ``problem``. The answers are proposals a head applies through
-``PATCH /rosters/{id}``. Solves are bounded by the server's ``max_time_limit``.
+``PATCH /rosters/{id}``, except a re-roster of a stored roster: its result is kept as a new
+draft revision of that roster (``save``; see ``api.services.store_reroster``). Solves are
+bounded by the server's ``max_time_limit``.
 
 Explain, reroster, drill and substitutes are **jobs**, run by the same engine and under the same
 limits as roster jobs (a Celery worker, or the in-process runner): the route stores the job,
@@ -23,6 +25,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.concurrency import IfMatch, check_if_match
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
 from api.limits import MAX_INT, OptId
@@ -72,6 +75,12 @@ class RerosterRequest(Source):
         None, alias="from", description="First day that may change (default: the earliest event)."
     )
     time_limit: float = Field(10.0, gt=0, le=600)
+    save: bool = Field(
+        True,
+        description="With roster_id (and no roster sent in full): keep the result as a new "
+        "draft revision of that roster. false: a preview, nothing stored. A problem sent "
+        "inline is never stored.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -286,8 +295,13 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
     description="Isolates positive cases and (by policy) their close contacts, applies "
     "leave and closed counters, keeps the days before 'from' and every team, and "
     "changes as few cells as possible. Returns the new roster, the referee's report "
-    "and the changes person by person. Nothing is stored.",
-    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
+    "and the changes person by person. From a stored roster (roster_id, save true) the "
+    "result is kept as a new DRAFT revision of it, recording the events and the changes "
+    "(the published revision never changes); 'stored' in the answer gives its number and "
+    "URL, or says why nothing was stored: a problem sent inline, save false, no roster "
+    "found, or the roster written by someone else while the re-roster ran. If-Match (the "
+    "roster's ETag) is optional: when sent, a stale one is refused at once (412).",
+    responses={**_ASYNC, **responses(401, 403, 404, 412, 422, 429)},
 )
 def reroster_route(
     body: RerosterRequest,
@@ -296,7 +310,9 @@ def reroster_route(
     settings: SettingsDep,
     runner: RunnerDep,
     wait: float | None = WaitQuery,
+    if_match: IfMatch = None,
 ) -> Any:
+    from api.routes.rosters import get_roster
     from roster.events import check_events
 
     def check(problem: Problem, roster: Roster | None) -> None:
@@ -310,10 +326,33 @@ def reroster_route(
                 issues=e.to_dicts(),
             ) from None
 
-    params = {
+    params: dict[str, Any] = {
         "events": [e.model_dump(mode="json") for e in body.events],
         "from": body.from_date.isoformat() if body.from_date else None,
     }
+    if body.roster_id is not None:
+        # the version is read before the roster itself (in _as_job): a write in between
+        # makes the stored version stale, so the result is not stored over it
+        row = get_roster(session, body.roster_id, user, write=True)
+        check_if_match(if_match, row.version, "roster", required=False)
+        if body.roster is not None:
+            params["store_note"] = (
+                "nothing is stored: the roster was sent in full (leave 'roster' out to "
+                "re-roster the stored roster and keep the result as a draft revision)"
+            )
+        elif not body.save:
+            params["store_note"] = "nothing is stored: save is false (a preview)"
+        else:
+            params["store"] = {
+                "roster_id": row.id,
+                "version": row.version,
+                "revision": row.head_revision,
+            }
+    else:
+        params["store_note"] = (
+            "nothing is stored: the problem was not a stored roster (send roster_id to keep "
+            "the result as a draft revision)"
+        )
     return _as_job(
         "reroster",
         body,

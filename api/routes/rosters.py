@@ -33,6 +33,7 @@ from api.scope import (
 from api.security import Principal
 from api.services import (
     build_problem,
+    carry_reasons,
     diff,
     get_policy,
     get_site,
@@ -40,7 +41,15 @@ from api.services import (
     referee,
     report_dict,
 )
-from roster.model import Assignment, Policy, Problem, RapidTest, Report, Roster
+from roster.model import (
+    Assignment,
+    Policy,
+    Problem,
+    RapidTest,
+    RemoteDuty,
+    Report,
+    Roster,
+)
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
 
@@ -70,6 +79,8 @@ def revision_public(
         published_at=rev.published_at,
         published_by=rev.published_by,
         version=rev.version,
+        events=rev.events,
+        job_id=rev.job_id,
     )
 
 
@@ -256,9 +267,12 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
     """The roster with the edits applied; 422 for a reference the problem does not know."""
     staff = {s.id for s in problem.staff}
     shifts = {s.id for s in problem.site.shifts}
-    posts = {p.id for p in problem.site.posts}
+    posts = {p.id: p for p in problem.site.posts}
     h = problem.horizon
     cells = {(a.staff, a.date, a.shift): a for a in roster.assignments}
+    duties: dict[tuple, list[RemoteDuty]] = {}
+    for r in roster.remote_duties:
+        duties.setdefault((r.staff, r.date, r.shift), []).append(r)
     tests = {(t.staff, t.date) for t in roster.tests}
 
     def known(i: int, kind: str, staff_id: str, date=None) -> None:
@@ -283,13 +297,36 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
                 f"cell #{i + 1}: unknown shift {c.shift!r}; known: {', '.join(sorted(shifts))}",
                 f"cells[{i}].shift",
             )
-        if c.post is not None and c.post not in posts:
-            raise ApiError(422, f"cell #{i + 1}: unknown post {c.post!r}", f"cells[{i}].post")
+        post = posts.get(c.post) if c.post is not None else None
+        if c.post is not None and post is None:
+            raise ApiError(
+                422,
+                f"cell #{i + 1}: unknown post {c.post!r}; known: {', '.join(sorted(posts))}",
+                f"cells[{i}].post",
+            )
+        if post is not None and post.remote and c.on_site:
+            raise ApiError(
+                422,
+                f"cell #{i + 1}: post {c.post!r} is a duty from home (kind remote): send it "
+                "with on_site false",
+                f"cells[{i}].on_site",
+            )
+        if post is not None and not post.remote and not c.on_site:
+            raise ApiError(
+                422,
+                f"cell #{i + 1}: post {c.post!r} is served on site: send it with on_site true "
+                "(with on_site false, post must be a duty from home, kind remote)",
+                f"cells[{i}].post",
+            )
+        # the edit sets the whole cell: on site (at a post or not), remote on a duty from
+        # home, or remote with no duty (off where an absence says so)
         key = (c.staff, c.date, c.shift)
+        cells.pop(key, None)
+        duties.pop(key, None)
         if c.on_site:
             cells[key] = Assignment(staff=c.staff, date=c.date, shift=c.shift, post=c.post)
-        else:
-            cells.pop(key, None)
+        elif post is not None:
+            duties[key] = [RemoteDuty(staff=c.staff, date=c.date, shift=c.shift, post=post.id)]
     for i, t in enumerate(edit.tests):
         known(i, "test", t.staff, t.date)
         (tests.add if t.booked else tests.discard)((t.staff, t.date))
@@ -306,7 +343,9 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         teams[sid] = team
     return Roster(
         assignments=sorted(cells.values(), key=lambda a: (a.date, a.shift, a.staff)),
-        remote_duties=roster.remote_duties,  # kept as they are (the referee flags clashes)
+        remote_duties=sorted(
+            (r for rs in duties.values() for r in rs), key=lambda r: (r.date, r.shift, r.staff)
+        ),
         tests=[RapidTest(staff=s, date=d) for s, d in sorted(tests, key=lambda x: (x[1], x[0]))],
         teams=teams,
     )
@@ -381,7 +420,7 @@ def edit_roster(
                 base = Roster.model_validate(job.best_roster) if job and job.best_roster else old
             head.data = new.model_dump(mode="json")
             head.report = report_dict(report)
-            head.changes = diff(base, new)
+            head.changes = carry_reasons(diff(base, new), head.changes)
             head.author = user.name
             head.reason = f"{head.reason}; {reason}" if head.reason else reason
             head.updated_at = now

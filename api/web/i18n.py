@@ -372,6 +372,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pos.changed": ("Ô thay đổi được tô viền đậm.", "Changed cells have a thick outline."),
     "error.title": ("Có lỗi", "Something went wrong"),
+    "error.unavailable": (
+        "Cơ sở dữ liệu tạm thời không truy cập được; chưa có thay đổi nào được lưu từ thao tác "
+        "này. Hãy thử lại sau ít giây.",
+        "The database cannot be reached for the moment; nothing from this action was saved. "
+        "Try again in a few seconds.",
+    ),
     "error.unexpected": (
         "Trang gặp lỗi ngoài dự kiến; chưa có thay đổi nào được lưu từ thao tác này. Hãy thử "
         "lại, và báo cho quản trị viên nếu lỗi lặp lại.",

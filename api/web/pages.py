@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.models import RosterRow
 from api.web import HERE
@@ -46,6 +47,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
+from roster.events import cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -70,6 +72,17 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
+            except SQLAlchemyError as exc:  # the database is away: say so, nothing was saved
+                log.warning("web page %s: database unavailable: %s", request.url.path, exc)
+                resp = render(
+                    request,
+                    "error.html",
+                    None,
+                    status=503,
+                    message=t("error.unavailable", lang_of(request)),
+                )
+                resp.headers["Retry-After"] = "5"
+                return resp
             except Exception:  # noqa: BLE001 - shown as a page, logged with the traceback
                 log.exception("web page %s failed", request.url.path)
                 return render(
@@ -329,13 +342,30 @@ def choose_roster(rosters: list[dict], wanted: str | None, policy_version: int |
     return rosters[0] if rosters else None
 
 
-def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | None = None):
-    """Rows of the grid: person, team and one cell per day and shift (mode, post, test)."""
+def grid_of(
+    problem,
+    roster,
+    lang: Lang,
+    changed: set[tuple[str, str, str]] | None = None,
+    open_only: bool = False,
+):
+    """Rows of the grid: person, team and one cell per day and shift (mode, post, test).
+    ``open_only``: only the days and shifts when the site is open (the printed roster hides
+    closed Sundays and the closed Saturday afternoon, as the workbook and the PDF do)."""
 
     v = RosterView(problem, roster, "vi" if lang == "vi" else "en")
     ix = v.ix
-    days = [ix.date(d) for d in range(ix.days)]
     shifts = [(s, v.shift_label(s)) for s in ix.shift_ids]
+    columns = [
+        (
+            ix.date(d),
+            [(s, name) for s, name in shifts if not open_only or (d, s) in ix.open_slot_set],
+        )
+        for d in range(ix.days)
+    ]
+    columns = [(date, shs) for date, shs in columns if shs]
+    days = [date for date, _ in columns]
+    day_index = {ix.date(d): d for d in range(ix.days)}
     post_label = {p.id: v.post_label(p.id) for p in problem.site.posts}
     codes = v.codes
     words = {m: (t(f"code.{m}", lang), t(f"mode.{m}", lang)) for m in ("on_site", "remote", "off")}
@@ -348,9 +378,9 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
         cells = v.cells(sid)
         out = []
         posts: set[str] = set()
-        for d, date in enumerate(days):
-            iso = date.isoformat()
-            for sh, _label in shifts:
+        for date, day_shifts in columns:
+            d, iso = day_index[date], date.isoformat()
+            for sh, _label in day_shifts:
                 c = cells[(d, sh)]
                 mode = "on_site" if c.mode in ("post", "general") else c.mode
                 if c.post:
@@ -384,8 +414,11 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
     return {
         "days": days,
         "shifts": shifts,
+        "columns": columns,
+        "n_cells": sum(len(shs) for _, shs in columns),
         "rows": rows,
         "posts": [(p.id, codes[p.id], post_label[p.id], p.unit) for p in problem.site.posts],
+        "remote_posts": {p.id for p in problem.site.posts if p.remote},
         "test_code": test_code,
         "test_word": test_word,
         "view": v,
@@ -585,7 +618,9 @@ async def print_view(
                 continue
             full = await api.get(f"/rosters/{chosen['id']}")
             problem = load_problem(request, chosen["id"])
-            grid = grid_of(problem, Roster.model_validate(full["revision"]["roster"]), lang)
+            grid = grid_of(
+                problem, Roster.model_validate(full["revision"]["roster"]), lang, open_only=True
+            )
             end = start_d + dt.timedelta(days=chosen["days"] - 1)
             pages.append({"unit": uname, "roster": full, "grid": grid, "end": end})
     except ApiFailure as exc:
@@ -1435,6 +1470,9 @@ async def positive_run(request: Request) -> Response:
                         "roster_id": roster_id,
                         "events": [{"kind": "positive", "staff": staff, "date": date.isoformat()}],  # type: ignore[union-attr]
                         "time_limit": 10,
+                        # a proposal: stored only when the head accepts it (accept_proposal
+                        # PATCHes it under the ETag the head saw), never before
+                        "save": False,
                     },
                 )
                 result = await maybe_wait(api, result)
@@ -1489,6 +1527,7 @@ async def positive_run(request: Request) -> Response:
                 "isolated": result.get("isolated", []),
                 "etag": roster_etag,
             }
+            store(request).save(sess)
             result["proposal"] = pid
     return render(
         request,
@@ -1530,7 +1569,13 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 
 
 def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
-    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote:hotline`` -> ``Ở nhà H1``;
+    ``remote`` -> ``Ở nhà`` ..."""
+    if "+" in value:  # a clash: two duties in one cell
+        return " + ".join(state_text(part, codes, lang) for part in value.split("+"))
+    if value.startswith("remote:"):  # a duty from home (hotline, on-call)
+        post = value.partition(":")[2]
+        return f"{t('mode.remote', lang)} {codes.get(post, post)}"
     if value.startswith("team:"):  # a move to the other team: team:0 -> "Nhóm 1"
         number = value.partition(":")[2]
         return t("team.name", lang).format(n=int(number) + 1) if number.isdigit() else value
@@ -1568,28 +1613,23 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
-    """PATCH the roster with every cell, test and team that differs from the proposal."""
+    """PATCH the roster with every cell (on site, at a post, on a duty from home, remote), test
+    and team that differs from the proposal."""
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a, b = cell_states(old), cell_states(new)
     cells = []
     for key in sorted(set(a) | set(b)):
-        if key in b and (key not in a or a[key] != b[key]):
-            cells.append(
-                {
-                    "staff": key[0],
-                    "date": key[1].isoformat(),
-                    "shift": key[2],
-                    "on_site": True,
-                    "post": b[key],
-                }
-            )
-        elif key in a and key not in b:
-            cells.append(
-                {"staff": key[0], "date": key[1].isoformat(), "shift": key[2], "on_site": False}
-            )
+        if a.get(key) == b.get(key):
+            continue
+        cell: dict[str, Any] = {"staff": key[0], "date": key[1].isoformat(), "shift": key[2]}
+        # a proposal never clashes; were it to, its first duty is the one sent
+        mode, _, post = (b.get(key) or "remote").split("+")[0].partition(":")
+        cell["on_site"] = mode == "on_site"
+        if post:
+            cell["post"] = post
+        cells.append(cell)
     ta = {(x.staff, x.date) for x in old.tests}
     tb = {(x.staff, x.date) for x in new.tests}
     tests = [

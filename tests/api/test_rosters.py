@@ -103,6 +103,7 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
             "shift": None,
             "before": "none",
             "after": "booked",
+            "reason": None,
         }
     ]
     r = client.post(
@@ -138,6 +139,7 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
             "shift": None,
             "before": "booked",
             "after": "none",
+            "reason": None,
         }
     ]
     revs = client.get(f"/rosters/{rid}/revisions", headers=h).json()

@@ -208,6 +208,11 @@ def test_hr_generates_edits_publishes_and_prints(browser, server, shot):
     expect(page.locator(".print-page")).to_have_count(1)
     expect(page.locator(".print-head h1")).to_contain_text("LỊCH LÀM VIỆC")
     expect(page.locator(".print-head")).to_contain_text("Thứ Hai 13/12/2021")
+    # the ward is open Monday to Friday: the printed grid hides Saturday and Sunday
+    expect(page.locator("#print-grid th.day")).to_have_count(5)
+    expect(page.locator("#print-grid th.shift")).to_have_count(10)
+    expect(page.locator("#print-grid th.day").last).to_contain_text("17/12")
+    expect(page.locator("#print-grid tbody tr").first.locator("td.c")).to_have_count(10)
     expect(page.locator(".signatures")).to_contain_text("Người lập biểu")
     expect(page.locator(".signatures")).to_contain_text("Thủ trưởng đơn vị")
     page.emulate_media(media="print")
