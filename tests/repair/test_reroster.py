@@ -10,7 +10,7 @@ from roster.validation import check
 from solver.reroster import reroster
 from solver.substitutes import substitutes
 from tests.helpers import MONDAY, quiet_policy, tiny_problem, tiny_roster
-from tests.repair.offices import counter_office
+from tests.repair.offices import counter_office, whole_team_office
 
 WED = MONDAY + dt.timedelta(days=2)
 
@@ -130,39 +130,13 @@ def test_substitutes_ranked_by_cost() -> None:
     assert all(c.ok for c in res.candidates)
 
 
-def _whole_team_office(s3_on_tuesday: bool):
-    """Teams alternate by day: team 0 (s0, s1) Mon/Wed/Fri, team 1 (s2, s3) Tue/Thu, teams
-    fixed in the staff list. s0 is at counter C on team 0's mornings, s2 on team 1's; with
-    ``s3_on_tuesday`` s3 also works on site on Tuesday (general work)."""
-    p = counter_office()
-    p.policy.teams.enabled = True
-    p.policy.teams.rotation = "day"
-    p.staff = [s.model_copy(update={"team": 0 if i < 2 else 1}) for i, s in enumerate(p.staff)]
-    on = [
-        ("s0", 0, "AM", "C"),
-        ("s2", 1, "AM", "C"),
-        ("s0", 2, "AM", "C"),
-        ("s2", 3, "AM", "C"),
-        ("s0", 4, "AM", "C"),
-    ]
-    if s3_on_tuesday:
-        on.append(("s3", 1, "AM"))
-    old = tiny_roster(p, on=on)
-    old.teams = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
-    assert check(p, old).ok
-    events = [
-        Event(kind="positive", staff="s0", date=WED),
-        Event(kind="contact", staff="s1", date=WED),
-    ]
-    return p, old, events
-
-
 def test_whole_team_isolated_a_team_fixed_by_hr_may_move() -> None:
     """s0 tests positive on Wed and s1 is a close contact: team 0 has nobody left for Wed and
     Fri. s3 (team 1 in the staff list) has not been on site this week, so s3 moves to team 0
     (priced, listed) and covers C on Wed and Fri: every rule holds, and the new roster's
     problem records s3's new team."""
-    p, old, events = _whole_team_office(s3_on_tuesday=False)
+    p, old, events = whole_team_office(s3_on_tuesday=False)
+    assert check(p, old).ok
     res = reroster(p, old, events, time_limit=5, workers=1)
     assert not res.softened and res.report is not None and res.report.ok, res.report
     assert res.moved == ["s3"] and res.roster is not None and res.roster.teams["s3"] == 0
@@ -182,7 +156,8 @@ def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
     diagnosis: counter C on Wednesday has nobody of team 0 left) and still answers: team 1
     covers C on Wed and Fri outside its rotation (2 rotation breaches, listed by the referee),
     and nobody isolated is put on site."""
-    p, old, events = _whole_team_office(s3_on_tuesday=True)
+    p, old, events = whole_team_office(s3_on_tuesday=True)
+    assert check(p, old).ok
     res = reroster(p, old, events, time_limit=5, workers=1)
     assert res.softened and res.roster is not None and res.report is not None
     rules = sorted(v.rule for v in res.report.violations)
