@@ -5,12 +5,14 @@
 1. the events become input (:func:`roster.events.apply_events`): the positive case is isolated
    (off) and, by the policy's isolation rule, their close contacts are isolated at home, where
    they keep working (remote) unless the event says they are sick; leave, sickness and
-   remote-only become absences; closed counters take nobody;
+   remote-only become absences; closed counters take nobody; a cell fixed on site for someone
+   the events keep away is dropped;
 2. every person keeps the published team, unless moving one to the other team is the cheapest
    way to keep every post covered: a move costs ``move_weight`` (:data:`MOVE_WEIGHT`), more
    than any change of cells, so a stand-in of the right team is always taken first; a moved
-   person is listed among the changes (kind ``team``). Team sizes are not re-balanced (the
-   published teams were);
+   person is listed among the changes (kind ``team``). Who may move: those not on site before
+   ``start`` (:func:`_movable`), a team fixed in the staff list included (the new roster's
+   problem records the new team). Team sizes are not re-balanced (the published teams were);
 3. the days before ``start`` are kept exactly as published (on-site cells, posts, tests);
 4. the model of the week is built as usual and its objective gets an explicit cost on every
    changed cell from ``start`` on: ``cell_weight`` for a person on site who was not (or the
@@ -18,13 +20,16 @@
    test booked or cancelled. The published roster is the solver's hint.
 
 The result carries the new roster, the referee's report under the new input, and the changes
-person by person. When no roster meets every hard rule after the events (say a whole team is
-isolated and teams are fixed), the re-roster is solved again with the rules a head would trade
-made soft, in this order of preference (:data:`RELAX`): the cap first (one person more on site),
-then the team rules (a breach costs more than any change, so teams mix only when nothing else
-keeps the posts covered), then rapid tests and post coverage. Isolation, leave and fixed
-cells stay hard: nobody isolated is ever put on site. ``softened`` is then set and the referee,
-judging under the unrelaxed rules, lists every rule the roster breaks.
+person by person. When no roster meets every hard rule after the events (say a team's only
+holders of a skill are isolated and the other team has already worked this week), the result
+says why (``explanation``: :func:`solver.diagnose.find_conflict` on the re-roster, the days
+before ``start`` fixed as facts), and the re-roster is solved again with the rules a head would
+trade made soft, in this order of preference (:data:`RELAX`): the cap first (one person more on
+site), then the team rules (a breach costs more than any change, so teams mix only when nothing
+else keeps the posts covered), then rapid tests, post coverage and presence floors: first the
+fewest breaches, then the fewest changes. Isolation, leave and fixed cells stay hard: nobody
+isolated is ever put on site. ``softened`` is then set and the referee, judging under the
+unrelaxed rules, lists every rule the roster breaks.
 """
 
 from __future__ import annotations
