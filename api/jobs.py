@@ -45,6 +45,7 @@ from api import solve_child
 from api.models import Job, utcnow
 from api.services import create_roster, store_reroster
 from api.settings import Settings
+from roster.lang import Lang, as_lang, pick
 from roster.model import Problem, Report, Roster, SolveResult, Status
 
 log = logging.getLogger("roster.api.jobs")
@@ -354,6 +355,7 @@ def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
                 st.first_chunk_fraction,
                 out,
                 st.solver_nice,
+                job_lang(claim.params),
             ),
         )
     else:
@@ -578,18 +580,33 @@ def _finish_repair(job: Job, run: SolveRun) -> None:
         job.result = run.answer
 
 
+def job_lang(params: dict[str, Any] | None) -> Lang:
+    """The language of a job: the one of the request that created it, kept in its ``params``
+    (``lang``); English for jobs made before jobs kept one."""
+    return as_lang((params or {}).get("lang")) or "en"
+
+
 def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
     state, best, result = run.state, run.best, run.result
     roster: Roster | None = None
+    lang = job_lang(job.params)
     if run.stopped:
         job.status = "stopped"
         if best:
             roster = Roster.model_validate(best["roster"])
             job.objective = best.get("objective")
-            job.message = "stopped early; the best roster found so far is kept"
+            job.message = pick(
+                lang,
+                "stopped early; the best roster found so far is kept",
+                "đã dừng sớm; giữ lịch tốt nhất tìm được đến lúc đó",
+            )
         else:
             job.objective = None
-            job.message = "stopped early before any roster was found"
+            job.message = pick(
+                lang,
+                "stopped early before any roster was found",
+                "đã dừng sớm, trước khi tìm được lịch nào",
+            )
         job.bound = state["bound"]
     elif run.error is not None:
         job.status = "failed"
@@ -597,7 +614,11 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         if best:
             roster = Roster.model_validate(best["roster"])
             job.objective = best.get("objective")
-            job.message += "; the best roster found before is kept"
+            job.message += pick(
+                lang,
+                "; the best roster found before is kept",
+                "; giữ lịch tốt nhất đã tìm được trước đó",
+            )
     else:
         assert result is not None
         job.solver_status = result.status.value
@@ -607,14 +628,26 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         roster = result.roster
         if result.status == Status.infeasible:
             job.status = "infeasible"
-            job.message = "no roster meets the hard rules; " + "; ".join(result.messages)
+            job.message = pick(
+                lang,
+                "no roster meets the hard rules; ",
+                "không có lịch nào đáp ứng mọi quy tắc bắt buộc; ",
+            ) + "; ".join(result.messages)
         elif roster is not None:
             job.status = "done"
-            job.message = f"{result.status.value} roster"
+            job.message = pick(
+                lang,
+                f"{result.status.value} roster",
+                "lịch tối ưu" if result.status == Status.optimal else "lịch khả thi",
+            )
         else:
             job.status = "failed"
             job.message = (
-                "no roster found within the time limit"
+                pick(
+                    lang,
+                    "no roster found within the time limit",
+                    "không tìm được lịch trong thời gian cho phép",
+                )
                 if result.status == Status.unknown
                 else f"solver status {result.status.value}"
             )

@@ -181,13 +181,14 @@ def build_problem(
 # ---------------------------------------------------------------------------------------------
 
 
-def referee(problem: Problem, roster: Roster) -> Report:
-    """``roster.validation.check``; 503 if the referee is not installed."""
+def referee(problem: Problem, roster: Roster, lang: str = "en") -> Report:
+    """``roster.validation.check`` (messages in ``lang``); 503 if the referee is not
+    installed."""
     try:
         from roster.validation import check
     except ImportError as exc:
         raise ApiError(503, f"the referee (roster.validation) is not available: {exc}") from exc
-    return check(problem, roster)
+    return check(problem, roster, lang)
 
 
 def try_referee(problem: Problem, roster: Roster) -> Report | None:
@@ -196,6 +197,39 @@ def try_referee(problem: Problem, roster: Roster) -> Report | None:
         return referee(problem, roster)
     except Exception:  # noqa: BLE001 - the roster is kept; the report is optional here
         return None
+
+
+_VIOLATION_KEYS = ("rule", "staff", "date", "shift", "post", "unit")
+_PENALTY_KEYS = ("rule", "cost", "staff", "date", "shift", "post", "unit")
+
+
+def worded_report(
+    report: dict[str, Any] | None, problem: Problem, roster: Roster, lang: str
+) -> dict[str, Any] | None:
+    """A stored report (the referee's, kept in English) with its violations' ``message`` and
+    its penalties' ``detail`` in ``lang``: the referee checks the same roster again in that
+    language. Every other field is the stored one; when the new check does not find the very
+    same violations and penalties (a report stored by an older referee), the stored report is
+    returned as it is."""
+    if report is None or lang == "en":
+        return report
+    try:
+        fresh = report_dict(referee(problem, roster, lang))
+    except Exception:  # noqa: BLE001 - the stored report stands
+        return report
+    pairs = []
+    for name, keys, text in (
+        ("violations", _VIOLATION_KEYS, "message"),
+        ("penalties", _PENALTY_KEYS, "detail"),
+    ):
+        old, new = report.get(name) or [], fresh[name]
+        if len(old) != len(new) or any(
+            tuple(a.get(k) for k in keys) != tuple(b.get(k) for k in keys)
+            for a, b in zip(old, new, strict=True)
+        ):
+            return report
+        pairs.append((name, [{**a, text: b[text]} for a, b in zip(old, new, strict=True)]))
+    return {**report, **dict(pairs)}
 
 
 def report_dict(report: Report) -> dict[str, Any]:

@@ -77,22 +77,26 @@ def _report(problem: Problem, result: SolveResult) -> dict[str, Any] | None:
         return None
 
 
-def _explained(problem: Problem, result: SolveResult, time_limit: float) -> SolveResult:
+def _explained(
+    problem: Problem, result: SolveResult, time_limit: float, lang: str = "en"
+) -> SolveResult:
     """An infeasible result with the first lines of the explanation (why no roster exists, and
-    what would fix it) added to its messages, so the job says why."""
+    what would fix it, in ``lang``) added to its messages, so the job says why."""
     if result.status != Status.infeasible:
         return result
     try:
         from solver.diagnose import explanation_lines
 
-        lines = explanation_lines(problem, time_limit=min(10.0, max(2.0, time_limit)))
+        lines = explanation_lines(problem, time_limit=min(10.0, max(2.0, time_limit)), lang=lang)
     except Exception:  # noqa: BLE001 - an explanation is a bonus; the answer stands without
         return result
     return result.model_copy(update={"messages": [*result.messages, *lines]})
 
 
-def _send_result(out: Any, problem: Problem, result: SolveResult, time_limit: float) -> None:
-    result = _explained(problem, result, time_limit)
+def _send_result(
+    out: Any, problem: Problem, result: SolveResult, time_limit: float, lang: str = "en"
+) -> None:
+    result = _explained(problem, result, time_limit, lang)
     out.put(
         {"type": "result", "result": result.model_dump_json(), "report": _report(problem, result)}
     )
@@ -180,9 +184,11 @@ def run(
     first_fraction: float,
     out: Any,
     nice: int = 0,
+    lang: str = "en",
 ) -> None:
     """Entry point of the child process (a ``multiprocessing`` target). ``nice`` lowers the
-    solve's CPU priority so the API stays responsive while it solves."""
+    solve's CPU priority so the API stays responsive while it solves; ``lang`` is the language
+    of the explanation an infeasible result carries (the job's language)."""
     die_with_parent()
     t0 = time.monotonic()
     _lower_priority(nice)
@@ -212,7 +218,7 @@ def run(
                 on_progress=on_progress,
                 progress_rosters=True,
             )
-            _send_result(out, problem, res, time_limit)
+            _send_result(out, problem, res, time_limit, lang)
             return
         # A solve function without rosters in its progress reports: split the time limit.
         first = time_limit * first_fraction
@@ -222,7 +228,7 @@ def run(
         remaining = time_limit - (time.monotonic() - t0)
         final = res.status in (Status.optimal, Status.infeasible, Status.invalid)
         if final or remaining < 0.3:
-            _send_result(out, problem, res, time_limit)
+            _send_result(out, problem, res, time_limit, lang)
             return
         if res.roster is not None:
             out.put(
@@ -237,6 +243,6 @@ def run(
         res2 = solve(
             problem, time_limit=remaining, workers=workers, hint=res.roster, on_progress=on_progress
         )
-        _send_result(out, problem, _best(res, res2), time_limit)
+        _send_result(out, problem, _best(res, res2), time_limit, lang)
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

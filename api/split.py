@@ -80,14 +80,19 @@ def plan(job_id: str, ctx: Any, claim: Any) -> list[str] | None:
                 days=parent.days,
                 time_limit=max(1.0, claim.time_limit * len(staff) / total),
                 problem=sub.model_dump(mode="json"),
-                params={"parent": job_id, "index": i, "of": len(bins)},
+                params={
+                    "parent": job_id,
+                    "index": i,
+                    "of": len(bins),
+                    "lang": (parent.params or {}).get("lang", "en"),
+                },
                 created_by=parent.created_by,
                 message=f"part {i + 1} of {len(bins)} of job {job_id}",
             )
             s.add(part)
             s.flush()
             ids.append(part.id)
-        parent.params = {"parts": ids}
+        parent.params = {**(parent.params or {}), "parts": ids}
         parent.message = f"solving as {len(ids)} part jobs"
         s.commit()
     dispatch = getattr(ctx, "dispatch", None)

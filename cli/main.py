@@ -322,7 +322,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_NO_ROSTER
 
     roster = result.roster
-    report = check(problem, roster)
+    report = check(problem, roster, lang)
     figures = summary_figures(problem, roster)
     agrees, verdict = _verdict(result, report, lang)
 
@@ -373,7 +373,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = load_problem(args.scenario, start, weeks)
     lang = args.lang
     print(horizon_line(problem, lang), file=out)
-    report = check(problem, doc.roster)
+    report = check(problem, doc.roster, lang)
     if report.violations:
         print(msg("broken_n", lang, n=len(report.violations)), file=out)
         for v in report.violations[:MAX_VIOLATIONS_SHOWN]:

@@ -238,7 +238,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(exp.text(), file=out)
         print(msg("diagnosis_time", lang, time=conflict.elapsed, probes=conflict.probes), file=out)
     if args.soft:
-        result, report = best_effort(problem, args.time_limit, args.workers)
+        result, report = best_effort(problem, args.time_limit, args.workers, lang=lang)
         if result.roster is None or report is None:
             if not args.json:
                 print(msg("no_soft_roster", lang, limit=f"{args.time_limit:g}"), file=out)
@@ -302,6 +302,10 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.json:
         print(horizon_line(problem, lang), file=out)
     res = reroster(problem, roster, events, start, time_limit=args.time_limit, workers=args.workers)
+    if lang == "vi" and res.roster is not None and res.problem is not None:
+        from roster.validation import check
+
+        res.report = check(res.problem, res.roster, lang)  # the same report, worded in vi
     if args.json:
         _dump(res.model_dump(mode="json", exclude={"problem"}), out)
     else:

@@ -80,6 +80,13 @@ class Isolation(BaseModel):
     end: dt.date
     source: str | None = Field(None, description="For a close contact: the positive case.")
     remote: bool = Field(False, description="Works from home during the isolation.")
+    reason_vi: str = Field("", description="``reason`` in Vietnamese (filled in from it).")
+
+    @model_validator(mode="after")
+    def _reason_vi(self) -> Isolation:
+        if self.reason and not self.reason_vi:
+            self.reason_vi = reason_words(self.reason, "vi")
+        return self
 
 
 class Change(BaseModel):
@@ -95,6 +102,13 @@ class Change(BaseModel):
     before: str
     after: str
     reason: str = ""
+    reason_vi: str = Field("", description="``reason`` in Vietnamese (filled in from it).")
+
+    @model_validator(mode="after")
+    def _reason_vi(self) -> Change:
+        if self.reason and not self.reason_vi:
+            self.reason_vi = reason_words(self.reason, "vi")
+        return self
 
 
 class Applied(BaseModel):
@@ -457,10 +471,10 @@ def reason_words(reason: str, lang: str = "en") -> str:
     """A change's reason in ``lang``."""
     if lang != "vi":
         return reason
-    if reason.startswith("moved to keep every post covered"):
-        return "chuyển nhóm để đủ người trực các quầy/nhiệm vụ" + reason[
-            len("moved to keep every post covered") :
-        ].replace("cost", "điểm trừ")
+    moved = "moved to keep every post covered"
+    if reason.startswith(moved):
+        rest = reason[len(moved) :].replace("(cost ", "(điểm trừ ")
+        return "chuyển nhóm để đủ người trực các quầy/nhiệm vụ" + rest
     return REASONS_VI.get(reason, reason)
 
 

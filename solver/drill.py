@@ -325,9 +325,12 @@ def drill(
                 if r["short"] > 0
             ]
             td.other = [v.message for v in report.violations]
+            if report.violations:
+                td.other_vi = [v.message for v in check(dp, res.roster, "vi").violations]
             td.ok = not td.shortfalls and not td.other
         elif res.status == Status.infeasible:
             td.other = ["no roster at all, even with shortfalls allowed"]
+            td.other_vi = ["không có lịch nào, kể cả khi chấp nhận thiếu người"]
         td.wall_time = time.perf_counter() - t0
         out.append(td)
     points, gaps = single_points(problem, teams)

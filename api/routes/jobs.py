@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, not_found, responses
+from api.lang import RequestLang
 from api.limits import IdPath, IdQuery
 from api.models import Job
 from api.schemas import JobCreate, JobPublic, JobStatus
@@ -101,6 +102,7 @@ def create_job(
     settings: SettingsDep,
     runner: RunnerDep,
     response: Response,
+    lang: RequestLang,
     body: Annotated[
         JobCreate,
         Body(
@@ -137,6 +139,7 @@ def create_job(
         days=body.days,
         time_limit=limit,
         problem=problem.model_dump(mode="json"),
+        params={"lang": lang},  # the job's language: its messages (an infeasible one's why)
         created_by=user.name,
         owner=user.key,
         message="queued",

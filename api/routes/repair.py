@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.concurrency import IfMatch, check_if_match
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
+from api.lang import RequestLang
 from api.limits import MAX_INT, OptId
 from api.models import Job
 from api.security import Principal
@@ -53,7 +54,10 @@ class Source(BaseModel):
     days: int = Field(7, ge=1, le=62)
     policy_version: int | None = Field(None, ge=1, le=MAX_INT)
     lang: Literal["en", "vi"] = Field(
-        "en", description="Language of the words meant for people (explanation, labels)."
+        "en",
+        description="Language of the words meant for people (explanation, labels, the "
+        "referee's messages). When left out: the request's language (?lang=, "
+        "Accept-Language, else the server's ROSTER_LANG, else en).",
     )
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
@@ -156,6 +160,12 @@ def _resolve_with_origin(
     return problem, roster, origin
 
 
+def body_lang(body: Source, lang: str) -> str:
+    """The language of a repair request: its body's ``lang`` when sent, else ``lang`` (the
+    request's: ?lang=, Accept-Language, ROSTER_LANG)."""
+    return body.lang if "lang" in body.model_fields_set else lang
+
+
 WaitQuery = Query(
     None,
     ge=0,
@@ -177,9 +187,13 @@ def _as_job(
     time_limit: float,
     wait: float | None,
     check: Any = None,
+    lang: str = "en",
 ) -> Any:
-    """Store a repair job, hand it to the engine, wait (bounded) for its answer."""
+    """Store a repair job, hand it to the engine, wait (bounded) for its answer. ``lang``: the
+    request's language; the job keeps the body's ``lang`` when sent, else this one."""
     from api.routes.jobs import check_job_quota, job_public
+
+    params = {**params, "lang": body_lang(body, lang)}
 
     check_job_quota(session, user, settings)
     problem, roster, (site_id, unit_id, version) = _resolve_with_origin(
@@ -258,6 +272,7 @@ def explain_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
 ) -> Any:
     return _as_job(
@@ -268,9 +283,10 @@ def explain_route(
         settings,
         runner,
         False,
-        {"soft": body.soft, "lang": body.lang},
+        {"soft": body.soft},
         body.time_limit,
         wait,
+        lang=lang,
     )
 
 
@@ -281,12 +297,14 @@ def explain_route(
     "post, with totals and shares, and the broken hard rules.",
     responses=responses(401, 403, 404, 422),
 )
-def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def analyze_route(
+    body: AnalyzeBody, user: CurrentUser, session: SessionDep, lang: RequestLang
+) -> dict[str, Any]:
     from roster.breakdown import breakdown
 
     problem, roster = _resolve(body, user, session, need_roster=True)
     assert roster is not None
-    return breakdown(problem, roster, lang=body.lang).model_dump(mode="json")
+    return breakdown(problem, roster, lang=body_lang(body, lang)).model_dump(mode="json")
 
 
 @router.post(
@@ -309,6 +327,7 @@ def reroster_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
     if_match: IfMatch = None,
 ) -> Any:
@@ -365,6 +384,7 @@ def reroster_route(
         body.time_limit,
         wait,
         check,
+        lang=lang,
     )
 
 
@@ -379,6 +399,7 @@ def substitutes_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
 ) -> Any:
     def check(problem: Problem, roster: Roster | None) -> None:
@@ -394,11 +415,21 @@ def substitutes_route(
         "date": body.date.isoformat(),
         "shift": body.shift,
         "top": body.top,
-        "lang": body.lang,
     }
     limit = float(getattr(settings, "max_time_limit", 60.0))
     return _as_job(
-        "substitutes", body, user, session, settings, runner, True, params, limit, wait, check
+        "substitutes",
+        body,
+        user,
+        session,
+        settings,
+        runner,
+        True,
+        params,
+        limit,
+        wait,
+        check,
+        lang=lang,
     )
 
 
@@ -416,6 +447,9 @@ def drill_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
 ) -> Any:
-    return _as_job("drill", body, user, session, settings, runner, False, {}, body.time_limit, wait)
+    return _as_job(
+        "drill", body, user, session, settings, runner, False, {}, body.time_limit, wait, lang=lang
+    )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, not_found, responses
+from api.lang import RequestLang
 from api.limits import IdPath, IdQuery, IntPath
 from api.models import Job, RosterRevision, RosterRow, utcnow
 from api.schemas import (
@@ -40,7 +41,9 @@ from api.services import (
     head_revision,
     referee,
     report_dict,
+    worded_report,
 )
+from roster.lang import pick
 from roster.model import (
     Assignment,
     Policy,
@@ -55,11 +58,17 @@ router = APIRouter(prefix="/rosters", tags=["rosters"])
 
 
 def revision_public(
-    rev: RosterRevision, problem: Problem | None = None, unit: str | None = None
+    rev: RosterRevision,
+    problem: Problem | None = None,
+    unit: str | None = None,
+    lang: str = "en",
 ) -> RevisionPublic:
-    """A revision as the caller may see it: cut to ``unit`` when given."""
+    """A revision as the caller may see it: cut to ``unit`` when given; the referee's messages
+    in ``lang`` (reports are stored in English; ``problem`` is needed to re-word them)."""
     roster = Roster.model_validate(rev.data)
     report, changes = rev.report, rev.changes
+    if problem is not None:
+        report = worded_report(report, problem, roster, lang)
     if unit is not None and problem is not None:
         staff, posts = unit_parts(problem, unit)
         roster = scope_roster(roster, staff)
@@ -84,9 +93,11 @@ def revision_public(
     )
 
 
-def roster_public(session, row: RosterRow, user: Principal | None = None) -> RosterPublic:
+def roster_public(
+    session, row: RosterRow, user: Principal | None = None, lang: str = "en"
+) -> RosterPublic:
     unit = head_unit(user, row.unit_id) if user is not None else None
-    problem = Problem.model_validate(row.problem) if unit is not None else None
+    problem = Problem.model_validate(row.problem) if unit is not None or lang != "en" else None
     return RosterPublic(
         id=row.id,
         site_id=row.site_id,
@@ -96,7 +107,7 @@ def roster_public(session, row: RosterRow, user: Principal | None = None) -> Ros
         start=row.start,
         days=row.days,
         status=row.status,  # type: ignore[arg-type]
-        revision=revision_public(head_revision(session, row), problem, unit),
+        revision=revision_public(head_revision(session, row), problem, unit, lang),
         created_at=row.created_at,
         version=row.version,
         scope=unit,
@@ -126,6 +137,7 @@ def get_roster(session, roster_id: str, user: Principal, write: bool = False) ->
 def analyze(
     user: CurrentUser,
     session: SessionDep,
+    lang: RequestLang,
     body: Annotated[
         AnalyzeRequest,
         Body(
@@ -159,7 +171,7 @@ def analyze(
         problem = build_problem(
             site, Policy.model_validate(pv.data), body.start, body.days, body.unit_id
         )
-    return ReportPublic.model_validate(report_dict(referee(problem, body.roster)))
+    return ReportPublic.model_validate(report_dict(referee(problem, body.roster, lang)))
 
 
 @router.get(
@@ -207,11 +219,15 @@ def list_rosters(
     responses=responses(401, 403, 404),
 )
 def read_roster(
-    roster_id: IdPath, user: CurrentUser, session: SessionDep, response: Response
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    lang: RequestLang,
 ) -> RosterPublic:
     row = get_roster(session, roster_id, user)
     set_etag(response, row.version)
-    return roster_public(session, row, user)
+    return roster_public(session, row, user, lang)
 
 
 @router.get(
@@ -221,17 +237,17 @@ def read_roster(
     responses=responses(401, 403, 404),
 )
 def list_revisions(
-    roster_id: IdPath, user: CurrentUser, session: SessionDep
+    roster_id: IdPath, user: CurrentUser, session: SessionDep, lang: RequestLang
 ) -> list[RevisionPublic]:
     row = get_roster(session, roster_id, user)
     unit = head_unit(user, row.unit_id)
-    problem = Problem.model_validate(row.problem) if unit else None
+    problem = Problem.model_validate(row.problem) if unit or lang != "en" else None
     revs = session.scalars(
         select(RosterRevision)
         .where(RosterRevision.roster_id == row.id)
         .order_by(RosterRevision.number)
     )
-    return [revision_public(r, problem, unit) for r in revs]
+    return [revision_public(r, problem, unit, lang) for r in revs]
 
 
 @router.get(
@@ -241,13 +257,19 @@ def list_revisions(
     responses=responses(401, 403, 404),
 )
 def read_revision(
-    roster_id: IdPath, number: IntPath, user: CurrentUser, session: SessionDep, response: Response
+    roster_id: IdPath,
+    number: IntPath,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    lang: RequestLang,
 ) -> RevisionPublic:
     row = get_roster(session, roster_id, user)
     rev = get_revision(session, row, number)
     unit = head_unit(user, row.unit_id)
     set_etag(response, rev.version)
-    return revision_public(rev, Problem.model_validate(row.problem) if unit else None, unit)
+    problem = Problem.model_validate(row.problem) if unit or lang != "en" else None
+    return revision_public(rev, problem, unit, lang)
 
 
 def get_revision(session, row: RosterRow, number: int | None) -> RosterRevision:
@@ -372,6 +394,7 @@ def edit_roster(
     user: CurrentUser,
     session: SessionDep,
     response: Response,
+    lang: RequestLang,
     if_match: IfMatch = None,
 ) -> EditResult:
     user.require("hr", "head")
@@ -383,17 +406,27 @@ def edit_roster(
         old = Roster.model_validate(head.data)
         new = _apply(problem, old, body)
         before: Report = referee(problem, old)
-        report = referee(problem, new)
+        report = referee(problem, new)  # stored in English; shown in the request's language
+        shown = report if lang == "en" else referee(problem, new, lang)
         seen = {_key(v) for v in before.violations}
-        fresh = [v for v in report.violations if _key(v) not in seen]
+        fresh = [
+            w
+            for v, w in zip(report.violations, shown.violations, strict=True)
+            if _key(v) not in seen
+        ]
         if fresh and not body.accept_violations:
             raise ApiError(
                 409,
-                f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
-                "nothing was saved (send accept_violations: true to keep it anyway)",
+                pick(
+                    lang,
+                    f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
+                    "nothing was saved (send accept_violations: true to keep it anyway)",
+                    f"bản sửa vi phạm {len(fresh)} quy tắc bắt buộc: {fresh[0].message}; "
+                    "chưa lưu gì (gửi accept_violations: true để vẫn giữ bản sửa)",
+                ),
                 None,
                 violations=[v.model_dump(mode="json") for v in fresh],
-                report=report_dict(report),
+                report=report_dict(shown),
             )
         reason = body.reason or "edited by hand"
         now = utcnow()
@@ -429,8 +462,8 @@ def edit_roster(
         session.commit()
     set_etag(response, row.version)
     return EditResult(
-        roster=roster_public(session, row, user),
-        report=ReportPublic.model_validate(report_dict(report)),
+        roster=roster_public(session, row, user, lang),
+        report=ReportPublic.model_validate(report_dict(shown)),
         new_violations=fresh,
     )
 
@@ -449,6 +482,7 @@ def publish_roster(
     user: CurrentUser,
     session: SessionDep,
     response: Response,
+    lang: RequestLang,
     body: PublishRequest | None = None,
     if_match: IfMatch = None,
 ) -> RosterPublic:
@@ -468,12 +502,20 @@ def publish_roster(
         problem = Problem.model_validate(row.problem)
         report = referee(problem, Roster.model_validate(head.data))
         if report.violations:
+            shown = (
+                report if lang == "en" else referee(problem, Roster.model_validate(head.data), lang)
+            )
             raise ApiError(
                 409,
-                f"the roster breaks {len(report.violations)} hard rule(s): "
-                f"{report.violations[0].message}; fix them before publishing",
+                pick(
+                    lang,
+                    f"the roster breaks {len(report.violations)} hard rule(s): "
+                    f"{shown.violations[0].message}; fix them before publishing",
+                    f"lịch vi phạm {len(report.violations)} quy tắc bắt buộc: "
+                    f"{shown.violations[0].message}; hãy sửa trước khi công bố",
+                ),
                 None,
-                violations=[v.model_dump(mode="json") for v in report.violations],
+                violations=[v.model_dump(mode="json") for v in shown.violations],
             )
         head.report = report_dict(report)
         head.published, head.published_at, head.published_by = True, utcnow(), user.name
@@ -484,4 +526,4 @@ def publish_roster(
         row.version += 1
         session.commit()
     set_etag(response, row.version)
-    return roster_public(session, row, user)
+    return roster_public(session, row, user, lang)

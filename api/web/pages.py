@@ -72,6 +72,8 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
+            except SignInNeeded:
+                return to_login(request)
             except SQLAlchemyError as exc:  # the database is away: say so, nothing was saved
                 log.warning("web page %s: database unavailable: %s", request.url.path, exc)
                 resp = render(
@@ -182,6 +184,19 @@ def parse_date(v: str | None) -> dt.date | None:
         return dt.date.fromisoformat(v) if v else None
     except ValueError:
         return None
+
+
+class SignInNeeded(Exception):
+    """Raised by :func:`signed_in` without a live session; the route answers with the sign-in
+    page (coming back here after)."""
+
+
+def signed_in(request: Request) -> tuple[WebSession, Api]:
+    """The signed-in session and the API as that user, or :class:`SignInNeeded`."""
+    sess = current(request)
+    if sess is None:
+        raise SignInNeeded
+    return sess, Api(request, sess.token)
 
 
 def error_page(request: Request, sess: WebSession | None, exc: ApiFailure) -> Response:
@@ -440,11 +455,8 @@ async def week(
     start: str | None = None,
     roster: str | None = None,
 ) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
@@ -515,12 +527,9 @@ async def week(
 @router.post("/sites/demo")
 async def load_demo(request: Request) -> Response:
     """HR: a built-in scenario as a new site (POST /sites/demo), to try the pages."""
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     error = None
     if not csrf_ok(sess, form.get("csrf")):
         error = t("csrf.bad", lang)
@@ -591,11 +600,8 @@ async def print_view(
     request: Request, site: str | None = None, start: str | None = None, unit: str | None = None
 ) -> Response:
     """Every visible unit's roster of the week (the one the week page shows), one per page."""
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
-    api = Api(request, sess.token)
     start_d = parse_date(start) or monday(dt.date.today())
     try:
         _sites, site_doc = await pick_site(api, sess, site)
@@ -791,10 +797,7 @@ async def policy_page(
     b: int | None = None,
     saved: int | None = None,
 ) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
@@ -904,13 +907,10 @@ def diff_value(path: str, value: Any, lang: Lang) -> str:
 
 @router.post("/policy")
 async def policy_save(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
     site_id = form.get("site") or ""
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
         ctx = await policy_context(api, site_doc["id"])  # type: ignore[index]
@@ -967,13 +967,10 @@ async def policy_save(request: Request) -> Response:
 
 @router.post("/policy/restore")
 async def policy_restore(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     form = await form_of(request)
     if not csrf_ok(sess, form.get("csrf")):
         return render(request, "error.html", sess, status=403, message=t("csrf.bad", "vi"))
-    api = Api(request, sess.token)
     sid = quote(form.get("site") or "", safe="")
     try:
         old = await api.get(f"/sites/{sid}/policies/{int(form.get('version') or 0)}")
@@ -997,10 +994,7 @@ async def policy_restore(request: Request) -> Response:
 
 @router.get("/staff")
 async def staff_page(request: Request, site: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
     except ApiFailure as exc:
@@ -1010,12 +1004,9 @@ async def staff_page(request: Request, site: str | None = None) -> Response:
 
 @router.post("/staff/import")
 async def staff_import(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await request.form()
-    api = Api(request, sess.token)
     site_id = str(form.get("site") or "")
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
@@ -1081,10 +1072,7 @@ def absence_key(a: dict[str, Any]) -> str:
 
 @router.get("/absences")
 async def absences_page(request: Request, site: str | None = None, done: str | None = None):
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
     except ApiFailure as exc:
@@ -1113,12 +1101,9 @@ async def absences_page(request: Request, site: str | None = None, done: str | N
 
 @router.post("/absences")
 async def absences_change(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     site_id = form.get("site") or ""
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
@@ -1299,10 +1284,7 @@ async def solve_option(
 
 @router.get("/whatif")
 async def whatif_page(request: Request, site: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         history = (
@@ -1325,12 +1307,9 @@ async def whatif_page(request: Request, site: str | None = None) -> Response:
 
 @router.post("/whatif")
 async def whatif_run(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, form.get("site"))
         history = await api.get(f"/sites/{quote(site_doc['id'], safe='')}/policies")  # type: ignore[index]
@@ -1391,10 +1370,7 @@ async def whatif_run(request: Request) -> Response:
 
 @router.get("/positive")
 async def positive_page(request: Request, roster: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         full = await api.get(f"/rosters/{quote(roster, safe='')}") if roster else None
         rosters = await api.get("/rosters", params={"limit": 100})
@@ -1419,12 +1395,9 @@ async def positive_page(request: Request, roster: str | None = None) -> Response
 
 @router.post("/positive")
 async def positive_run(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     roster_id = form.get("roster") or ""
     errors: dict[str, str] = {}
     if not csrf_ok(sess, form.get("csrf")):

@@ -332,7 +332,7 @@ def test_no_roster_is_explained_with_links_to_the_settings(browser, server, shot
     )
     expect(box).to_contain_text("ràng buộc sau mâu thuẫn nhau")
     expect(box).to_contain_text("Vượt giới hạn số người làm việc trực tiếp")
-    expect(box).to_contain_text("raise the cap")
+    expect(box).to_contain_text("nâng giới hạn")  # the fix, in the page's language
     link = box.get_by_role("link", name="Mở phần cài đặt: Giới hạn người tại cơ quan").first
     expect(link).to_be_visible()
     shot(page, "13-no-roster-explained")
