@@ -311,6 +311,8 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         for line in res.notes_vi if lang == "vi" else res.notes:
             print(f"  - {line}", file=out)
+        for line in res.explanation_vi if lang == "vi" else res.explanation:
+            print(f"  {line}", file=out)
         print(
             msg(
                 "reroster_status",

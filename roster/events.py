@@ -26,7 +26,7 @@ from roster.export import csv_safe, date_label
 from roster.index import ProblemIndex
 from roster.input_messages import T, pydantic_text
 from roster.io.cells import parse_date
-from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
+from roster.model import Absence, AbsenceReason, FixedCell, Problem, Roster, SlotDemand
 from roster.validation import day_label
 
 
@@ -291,7 +291,8 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 f"({n} ca)"
             )
     site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
-    new = problem.model_copy(update={"site": site, "absences": absences})
+    fixed = _fixed_kept(problem, absences[len(problem.absences) :], start, ix, notes, notes_vi)
+    new = problem.model_copy(update={"site": site, "absences": absences, "fixed": fixed})
     return Applied(
         problem=Problem.model_validate(new.model_dump()),
         isolated=isolated,
@@ -299,6 +300,46 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         notes=notes,
         notes_vi=notes_vi,
     )
+
+
+def _fixed_kept(
+    problem: Problem,
+    added: list[Absence],
+    start: dt.date,
+    ix: ProblemIndex,
+    notes: list[str],
+    notes_vi: list[str],
+) -> list[FixedCell]:
+    """The fixed cells that still hold after the events: a cell fixed on site (the head's plan)
+    for someone the events keep away (isolated, on leave, sick, only from home) is dropped,
+    with a note; the event is a fact, the fixed cell was a plan made without it."""
+    kept: list[FixedCell] = []
+    for f in problem.fixed:
+        away = (
+            f.on_site
+            and f.date >= start
+            and any(
+                a.staff == f.staff
+                and a.start <= f.date <= a.end
+                and (not a.shifts or f.shift in a.shifts)
+                for a in added
+            )
+        )
+        if not away:
+            kept.append(f)
+            continue
+        sh = ix.shift_by_id.get(f.shift)
+        shift = (sh.name or f.shift) if sh is not None else f.shift
+        shift_vi = (sh.name_vi or shift) if sh is not None else f.shift
+        notes.append(
+            f"{_who(ix, f.staff)}: the cell fixed on site on {day_label(f.date)} ({shift}) is "
+            "dropped (the events keep them away)"
+        )
+        notes_vi.append(
+            f"{_who(ix, f.staff)}: bỏ ô đã cố định trực tiếp tại cơ quan ngày "
+            f"{f.date.day:02d}/{f.date.month:02d} ({shift_vi}) (vắng mặt do sự việc mới)"
+        )
+    return kept
 
 
 # ----------------------------------------------------------------------------------------------
