@@ -11,7 +11,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from roster.lang import as_lang
 from roster.text import Pair, Text
+
+JOB: dict[str, Pair] = {
+    # what a job says while it runs and when it ends (in the language of the request that
+    # created it; see job_lang below)
+    "job.solving": ("solving (attempt {n})", "đang lập lịch (lần thử {n})"),
+    "job.handed_back": (
+        "re-queued: its worker was stopped during the solve",
+        "đã xếp lại hàng đợi: máy xử lý bị dừng trong lúc lập lịch",
+    ),
+    "job.requeued": (
+        "re-queued: its worker stopped during attempt {n}",
+        "đã xếp lại hàng đợi: máy xử lý dừng giữa lần thử {n}",
+    ),
+    "job.orphan_stopped": (
+        "stopped; its worker stopped before the stop completed",
+        "đã dừng; máy xử lý dừng trước khi lệnh dừng hoàn tất",
+    ),
+    "job.orphan_failed": (
+        "the server or worker stopped while this job was solving (attempt {n}); not retried",
+        "máy chủ hoặc máy xử lý dừng trong lúc lập lịch (lần thử {n}); không thử lại",
+    ),
+    "job.stopped_before_start": ("stopped before it started", "đã dừng trước khi bắt đầu"),
+    "job.stopped_before_answer": (
+        "stopped before the answer was ready",
+        "đã dừng trước khi có kết quả",
+    ),
+    "job.answered": ("{kind} answered", "đã có kết quả ({kind})"),
+    "job.part": ("part {i} of {n} of job {job}", "phần {i}/{n} của yêu cầu {job}"),
+    "job.split": ("solving as {n} part jobs", "đang lập lịch thành {n} phần"),
+    "job.internal": ("internal error: {why}", "lỗi nội bộ: {why}"),
+}
 
 API: dict[str, Pair] = {
     # the error handlers
@@ -300,3 +332,14 @@ def kind_text(kind: str) -> Text | str:
     listed stays as it is)."""
     pair = API.get(f"kind.{kind}") or API.get(f"what.{kind}")
     return Text(pair) if pair is not None else kind
+
+
+def job_text(lang: str | None, key: str, /, **fields: Any) -> str:
+    """A job's message ``key`` in ``lang``."""
+    return Text(JOB[key], **fields)(lang)
+
+
+def job_lang(params: dict[str, Any] | None) -> str:
+    """The language of a job: the one of the request that created it, kept in its ``params``
+    (``lang``); English for jobs made before jobs kept one."""
+    return as_lang((params or {}).get("lang")) or "en"

@@ -27,13 +27,13 @@ ENGLISH = re.compile(
 
 
 def all_catalogues() -> dict[str, dict[str, tuple[str, str]]]:
-    from api.messages import API
+    from api.messages import API, JOB
     from cli.lang import MESSAGES
 
-    return {"INPUT": INPUT, "PYDANTIC": PYDANTIC, "API": API, "cli.MESSAGES": MESSAGES}
+    return {"INPUT": INPUT, "PYDANTIC": PYDANTIC, "API": API, "JOB": JOB, "cli.MESSAGES": MESSAGES}
 
 
-@pytest.mark.parametrize("name", ["INPUT", "PYDANTIC", "API", "cli.MESSAGES"])
+@pytest.mark.parametrize("name", ["INPUT", "PYDANTIC", "API", "JOB", "cli.MESSAGES"])
 def test_every_entry_has_both_languages_with_the_same_fields(name: str) -> None:
     catalogue = all_catalogues()[name]
     assert catalogue
