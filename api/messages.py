@@ -43,6 +43,46 @@ JOB: dict[str, Pair] = {
     "job.part": ("part {i} of {n} of job {job}", "phần {i}/{n} của yêu cầu {job}"),
     "job.split": ("solving as {n} part jobs", "đang lập lịch thành {n} phần"),
     "job.internal": ("internal error: {why}", "lỗi nội bộ: {why}"),
+    # a re-roster's result kept (or not) as a draft revision
+    "store.saved": (
+        "stored as draft revision {n} of roster {roster} (revision {head} {kept}); review and "
+        "publish it with POST /rosters/{{id}}/publish",
+        "đã lưu thành bản nháp số {n} của lịch {roster} (bản {head} {kept}); hãy xem lại rồi "
+        "công bố bằng POST /rosters/{{id}}/publish",
+    ),
+    "store.kept_published": ("stays published", "vẫn là bản đã công bố"),
+    "store.kept": ("is kept", "được giữ nguyên"),
+    "store.nothing": ("nothing is stored", "không lưu gì"),
+    "store.full": (
+        "nothing is stored: the roster was sent in full (leave 'roster' out to re-roster the "
+        "stored roster and keep the result as a draft revision)",
+        "không lưu gì: lịch được gửi nguyên bản (bỏ trường 'roster' để xếp lại lịch đã lưu và "
+        "giữ kết quả thành một bản nháp)",
+    ),
+    "store.preview": (
+        "nothing is stored: save is false (a preview)",
+        "không lưu gì: save là false (chỉ xem trước)",
+    ),
+    "store.inline": (
+        "nothing is stored: the problem was not a stored roster (send roster_id to keep the "
+        "result as a draft revision)",
+        "không lưu gì: bài toán không phải một lịch đã lưu (gửi roster_id để giữ kết quả "
+        "thành một bản nháp)",
+    ),
+    "store.no_roster": (
+        "no roster to store: the re-roster found none",
+        "không có lịch để lưu: việc xếp lại không tìm được lịch nào",
+    ),
+    "store.deleted": (
+        "roster {roster!r} was deleted meanwhile: nothing is stored",
+        "lịch {roster!r} đã bị xoá trong lúc đó: không lưu gì",
+    ),
+    "store.changed": (
+        "roster {roster!r} changed while the re-roster ran (version {old} -> {new}): nothing is "
+        "stored, so that change is not undone; re-run the re-roster on the newest revision",
+        "lịch {roster!r} đã thay đổi trong lúc xếp lại (phiên bản {old} -> {new}): không lưu gì "
+        "để không làm mất thay đổi đó; hãy xếp lại trên bản mới nhất",
+    ),
 }
 
 API: dict[str, Pair] = {
@@ -78,6 +118,10 @@ API: dict[str, Pair] = {
         "có ngày hoặc số nằm ngoài phạm vi cho phép ({why})",
     ),
     "internal": ("internal error; it has been logged", "lỗi nội bộ; lỗi đã được ghi lại"),
+    "referee_unavailable": (
+        "the referee (roster.validation) is not available: {why}",
+        "bộ kiểm tra lịch (roster.validation) không dùng được: {why}",
+    ),
     "invalid_request": ("invalid request", "yêu cầu không hợp lệ"),
     "field_message": ("{field}: {message}", "{field}: {message}"),
     "http.Not Found": ("Not Found", "Không tìm thấy"),

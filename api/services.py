@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
-from api.messages import A
+from api.messages import JOB, A, job_lang, job_text
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
 from roster.events import cell_states
 from roster.model import (
@@ -192,7 +192,7 @@ def referee(problem: Problem, roster: Roster, lang: str = "en") -> Report:
     try:
         from roster.validation import check
     except ImportError as exc:
-        raise ApiError(503, f"the referee (roster.validation) is not available: {exc}") from exc
+        raise ApiError(503, A("referee_unavailable", why=str(exc))) from exc
     return check(problem, roster, lang)
 
 
@@ -385,21 +385,21 @@ def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[s
     from api.concurrency import lock_row
 
     params = job.params or {}
+    lang = job_lang(params)
     store = params.get("store")
     if not store:
-        return _not_stored(params.get("store_note") or "nothing is stored")
+        note = params.get("store_note") or "store.nothing"
+        return _not_stored(job_text(lang, note) if note in JOB else note)
     rid = store["roster_id"]
     if answer.get("roster") is None:
-        return _not_stored("no roster to store: the re-roster found none", rid)
+        return _not_stored(job_text(lang, "store.no_roster"), rid)
     lock_row(session, RosterRow, rid)
     row = session.get(RosterRow, rid, populate_existing=True)
     if row is None:
-        return _not_stored(f"roster {rid!r} was deleted meanwhile: nothing is stored", rid)
+        return _not_stored(job_text(lang, "store.deleted", roster=rid), rid)
     if row.version != store["version"]:
         return _not_stored(
-            f"roster {rid!r} changed while the re-roster ran (version {store['version']} -> "
-            f"{row.version}): nothing is stored, so that change is not undone; re-run the "
-            "re-roster on the newest revision",
+            job_text(lang, "store.changed", roster=rid, old=store["version"], new=row.version),
             rid,
         )
     head = head_revision(session, row)
@@ -451,9 +451,14 @@ def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[s
         "parent": head.number,
         "url": f"/rosters/{row.id}/revisions/{number}",
         "version": row.version,
-        "message": f"stored as draft revision {number} of roster {row.id} (revision "
-        f"{head.number} {'stays published' if head.published else 'is kept'}); review and "
-        "publish it with POST /rosters/{id}/publish",
+        "message": job_text(
+            lang,
+            "store.saved",
+            n=number,
+            roster=row.id,
+            head=head.number,
+            kept=job_text(lang, "store.kept_published" if head.published else "store.kept"),
+        ),
     }
 
 

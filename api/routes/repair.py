@@ -354,12 +354,9 @@ def reroster_route(
         row = get_roster(session, body.roster_id, user, write=True)
         check_if_match(if_match, row.version, "roster", required=False)
         if body.roster is not None:
-            params["store_note"] = (
-                "nothing is stored: the roster was sent in full (leave 'roster' out to "
-                "re-roster the stored roster and keep the result as a draft revision)"
-            )
+            params["store_note"] = "store.full"
         elif not body.save:
-            params["store_note"] = "nothing is stored: save is false (a preview)"
+            params["store_note"] = "store.preview"
         else:
             params["store"] = {
                 "roster_id": row.id,
@@ -367,10 +364,7 @@ def reroster_route(
                 "revision": row.head_revision,
             }
     else:
-        params["store_note"] = (
-            "nothing is stored: the problem was not a stored roster (send roster_id to keep "
-            "the result as a draft revision)"
-        )
+        params["store_note"] = "store.inline"
     return _as_job(
         "reroster",
         body,
