@@ -42,10 +42,11 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import solve_child
+from api.messages import job_lang, job_text
 from api.models import Job, utcnow
 from api.services import create_roster, store_reroster
 from api.settings import Settings
-from roster.lang import Lang, as_lang, pick
+from roster.lang import pick
 from roster.model import Problem, Report, Roster, SolveResult, Status
 
 log = logging.getLogger("roster.api.jobs")
@@ -222,7 +223,8 @@ def execute_job(job_id: str, ctx: JobContext) -> Outcome:
         log.warning("job %s: lease lost to another worker; result dropped", job_id)
         return Outcome("skipped", detail="lease lost")
     if run.handed_back:
-        with_db_retry(lambda: _hand_back(job_id, ctx, token), ctx.settings, f"job {job_id}")
+        lang = job_lang(claim.params)
+        with_db_retry(lambda: _hand_back(job_id, ctx, token, lang), ctx.settings, f"job {job_id}")
         return Outcome("handed_back")
     written = with_db_retry(
         lambda: _finish(job_id, ctx, claim, run), ctx.settings, f"job {job_id} result"
@@ -242,23 +244,21 @@ def execute_job_safely(job_id: str, ctx: JobContext) -> Outcome:
             # job is taken over later, it is not failed.
             return Outcome("db_unreachable", wait=5.0)
         try:
-            fail_job(ctx.factory, job_id, f"internal error: {public_error(exc)}")
+            fail_job(ctx.factory, job_id, job_text("en", "job.internal", why=public_error(exc)))
         except SQLAlchemyError:
             log.exception("job %s: could not record the failure", job_id)
         return Outcome("finished", detail="failed")
 
 
-def _orphan_verdict(stop: bool, attempts: int, settings: Settings) -> tuple[str, str] | None:
+def _orphan_verdict(
+    stop: bool, attempts: int, settings: Settings, lang: str = "en"
+) -> tuple[str, str] | None:
     """What happens to a job whose worker died while solving: None to solve it again, else
     its final (status, message)."""
     if stop:
-        return "stopped", "stopped; its worker stopped before the stop completed"
+        return "stopped", job_text(lang, "job.orphan_stopped")
     if settings.recover == "fail" or attempts >= settings.max_attempts:
-        return (
-            "failed",
-            f"the server or worker stopped while this job was solving (attempt {attempts}); "
-            "not retried",
-        )
+        return "failed", job_text(lang, "job.orphan_failed", n=attempts)
     return None
 
 
@@ -277,9 +277,9 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
     if status == "solving":
         if lease is not None and lease > now:
             return Outcome("busy", wait=(lease - now).total_seconds() + 0.5)
-        final = _orphan_verdict(stop, attempts, ctx.settings)
+        final = _orphan_verdict(stop, attempts, ctx.settings, job_lang(payload[2]))
     elif stop:
-        final = ("stopped", "stopped before it started")
+        final = ("stopped", job_text(job_lang(payload[2]), "job.stopped_before_start"))
     cond = [
         Job.id == job_id,
         Job.status == status,
@@ -310,7 +310,7 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
                 lease_until=now + dt.timedelta(seconds=ctx.settings.job_lease),
                 started_at=now,
                 attempts=attempts + 1,
-                message=f"solving (attempt {attempts + 1})",
+                message=job_text(job_lang(payload[2]), "job.solving", n=attempts + 1),
             )
         )
         s.commit()
@@ -514,7 +514,7 @@ def _write_progress(job_id: str, ctx: JobContext, token: str, run: SolveRun, ros
         return False
 
 
-def _hand_back(job_id: str, ctx: JobContext, token: str) -> None:
+def _hand_back(job_id: str, ctx: JobContext, token: str, lang: str = "en") -> None:
     """This worker is stopping: the job goes back to the queue (not counted as an attempt)."""
     with ctx.factory() as s:
         s.execute(
@@ -525,7 +525,7 @@ def _hand_back(job_id: str, ctx: JobContext, token: str) -> None:
                 worker=None,
                 lease_until=None,
                 attempts=Job.attempts - 1,
-                message="re-queued: its worker was stopped during the solve",
+                message=job_text(lang, "job.handed_back"),
             )
         )
         s.commit()
@@ -572,18 +572,14 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
 
 def _finish_repair(job: Job, run: SolveRun) -> None:
     if run.stopped:
-        job.status, job.message = "stopped", "stopped before the answer was ready"
+        job.status = "stopped"
+        job.message = job_text(job_lang(job.params), "job.stopped_before_answer")
     elif run.error is not None:
         job.status, job.message = "failed", run.error
     else:
-        job.status, job.message = "done", f"{job.kind} answered"
+        job.status = "done"
+        job.message = job_text(job_lang(job.params), "job.answered", kind=job.kind)
         job.result = run.answer
-
-
-def job_lang(params: dict[str, Any] | None) -> Lang:
-    """The language of a job: the one of the request that created it, kept in its ``params``
-    (``lang``); English for jobs made before jobs kept one."""
-    return as_lang((params or {}).get("lang")) or "en"
 
 
 def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
@@ -676,7 +672,9 @@ def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
             )
         ).all()
         for job in expired:
-            verdict = _orphan_verdict(job.stop_requested, job.attempts, settings)
+            verdict = _orphan_verdict(
+                job.stop_requested, job.attempts, settings, job_lang(job.params)
+            )
             cond = and_(
                 Job.id == job.id,
                 Job.status == "solving",
@@ -692,7 +690,7 @@ def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
             else:
                 values = {
                     "status": "queued",
-                    "message": f"re-queued: its worker stopped during attempt {job.attempts}",
+                    "message": job_text(job_lang(job.params), "job.requeued", n=job.attempts),
                     "objective": None,
                     "bound": None,
                     "solutions": 0,
@@ -770,10 +768,15 @@ class JobRunner(ABC):
         """Ask a job to stop (``stop_requested`` is already set in the database): a queued job
         is stopped at once; a solving one by its worker, which watches the flag."""
         with self.factory() as s:
+            params = s.scalar(select(Job.params).where(Job.id == job_id))
             s.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == "queued")
-                .values(status="stopped", finished_at=utcnow(), message="stopped before it started")
+                .values(
+                    status="stopped",
+                    finished_at=utcnow(),
+                    message=job_text(job_lang(params), "job.stopped_before_start"),
+                )
             )
             s.commit()
 

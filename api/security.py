@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError
+from api.messages import A
 from api.models import ApiToken, WebSessionRow
+from roster.text import Text
 
 
 def hash_token(token: str) -> str:
@@ -44,14 +46,15 @@ class Principal:
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:
-            raise ApiError(403, f"role {self.role!r} may not do this (needs {' or '.join(roles)})")
+            needs = Text((" or ".join(roles), " hoặc ".join(roles)))
+            raise ApiError(403, A("role_may_not", role=self.role, needs=needs))
 
     def can_read_site(self, site_id: str) -> bool:
         return self.role != "head" or self.site_id == site_id
 
     def check_site(self, site_id: str) -> None:
         if not self.can_read_site(site_id):
-            raise ApiError(403, f"a head may only act on site {self.site_id!r}", "site_id")
+            raise ApiError(403, A("head_site_only", site=self.site_id), "site_id")
 
     def can_act_on(self, site_id: str, unit_id: str | None) -> bool:
         if self.role != "head":
@@ -63,7 +66,7 @@ class Principal:
         if not self.can_act_on(site_id, unit_id):
             raise ApiError(
                 403,
-                f"a head may only act on unit {self.unit_id!r} of site {self.site_id!r}",
+                A("head_unit_only", unit=self.unit_id, site=self.site_id),
                 "unit_id",
             )
 
@@ -129,9 +132,9 @@ def issue_token(
 ) -> tuple[ApiToken, str]:
     """Store a new token; returns the row and the token in clear (shown once)."""
     if role not in ("hr", "head", "portal"):
-        raise ApiError(422, f"unknown role {role!r}; roles: hr, head, portal", "role")
+        raise ApiError(422, A("unknown_role", role=role), "role")
     if role == "head" and (not site_id or not unit_id):
-        raise ApiError(422, "a head token needs site_id and unit_id", "unit_id")
+        raise ApiError(422, A("head_needs_unit"), "unit_id")
     token = new_token()
     row = ApiToken(
         name=name,

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
+from api.messages import JOB, A, job_lang, job_text
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
 from roster.events import cell_states
 from roster.model import (
@@ -49,7 +50,7 @@ def get_policy(session: Session, site_id: str, version: int | None = None) -> Po
     if version is None:
         version = latest_policy_version(session, site_id)
         if version is None:
-            raise ApiError(404, f"site {site_id!r} has no policy yet", "policy")
+            raise ApiError(404, A("no_policy_yet", site=site_id), "policy")
     row = session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.site_id == site_id, PolicyVersion.version == version
@@ -77,15 +78,19 @@ def add_policy_version(
 
 
 def _raise_invalid(exc: ValidationError | ValueError, field: str) -> None:
+    from roster.input_messages import pydantic_text
+    from roster.text import verbatim
+
+    message: str
     if isinstance(exc, ValidationError):
         issues = [
-            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": e["msg"]}
+            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": pydantic_text(e)}
             for e in exc.errors()
         ]
         message = issues[0]["message"] if issues else str(exc)
     else:
-        issues, message = [{"field": field, "message": str(exc)}], str(exc)
-    message = message.removeprefix("Value error, ")
+        text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else verbatim(exc)
+        issues, message = [{"field": field, "message": text}], text
     raise ApiError(422, message, field, issues=issues) from exc
 
 
@@ -133,7 +138,7 @@ def build_problem(
     staff = [Staff.model_validate(s) for s in row.staff]
     if unit_id is not None:
         if unit_id not in {u.id for u in site.units}:
-            raise ApiError(404, f"unit {unit_id!r} not found in site {site.id!r}", "unit_id")
+            raise ApiError(404, A("unit_not_in_site", unit=unit_id, site=site.id), "unit_id")
         site = site.model_copy(
             update={
                 "units": [u for u in site.units if u.id == unit_id],
@@ -187,7 +192,7 @@ def referee(problem: Problem, roster: Roster, lang: str = "en") -> Report:
     try:
         from roster.validation import check
     except ImportError as exc:
-        raise ApiError(503, f"the referee (roster.validation) is not available: {exc}") from exc
+        raise ApiError(503, A("referee_unavailable", why=str(exc))) from exc
     return check(problem, roster, lang)
 
 
@@ -380,21 +385,21 @@ def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[s
     from api.concurrency import lock_row
 
     params = job.params or {}
+    lang = job_lang(params)
     store = params.get("store")
     if not store:
-        return _not_stored(params.get("store_note") or "nothing is stored")
+        note = params.get("store_note") or "store.nothing"
+        return _not_stored(job_text(lang, note) if note in JOB else note)
     rid = store["roster_id"]
     if answer.get("roster") is None:
-        return _not_stored("no roster to store: the re-roster found none", rid)
+        return _not_stored(job_text(lang, "store.no_roster"), rid)
     lock_row(session, RosterRow, rid)
     row = session.get(RosterRow, rid, populate_existing=True)
     if row is None:
-        return _not_stored(f"roster {rid!r} was deleted meanwhile: nothing is stored", rid)
+        return _not_stored(job_text(lang, "store.deleted", roster=rid), rid)
     if row.version != store["version"]:
         return _not_stored(
-            f"roster {rid!r} changed while the re-roster ran (version {store['version']} -> "
-            f"{row.version}): nothing is stored, so that change is not undone; re-run the "
-            "re-roster on the newest revision",
+            job_text(lang, "store.changed", roster=rid, old=store["version"], new=row.version),
             rid,
         )
     head = head_revision(session, row)
@@ -446,9 +451,14 @@ def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[s
         "parent": head.number,
         "url": f"/rosters/{row.id}/revisions/{number}",
         "version": row.version,
-        "message": f"stored as draft revision {number} of roster {row.id} (revision "
-        f"{head.number} {'stays published' if head.published else 'is kept'}); review and "
-        "publish it with POST /rosters/{id}/publish",
+        "message": job_text(
+            lang,
+            "store.saved",
+            n=number,
+            roster=row.id,
+            head=head.number,
+            kept=job_text(lang, "store.kept_published" if head.published else "store.kept"),
+        ),
     }
 
 

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from roster.errors import InputError, Issue, IssueCollector
 from roster.export import csv_safe, date_label
 from roster.index import ProblemIndex
+from roster.input_messages import T, pydantic_text
 from roster.io.cells import parse_date
-from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
+from roster.model import Absence, AbsenceReason, FixedCell, Problem, Roster, SlotDemand
 from roster.validation import day_label
 
 
@@ -61,11 +62,11 @@ class Event(BaseModel):
     def _fields(self) -> Event:
         if self.kind == EventKind.post_closed:
             if not self.post:
-                raise ValueError("a post_closed event needs a post")
+                raise ValueError(T("events.needs_post"))
         elif not self.staff:
-            raise ValueError(f"a {self.kind.value} event needs a staff id")
+            raise ValueError(T("events.needs_staff", kind=self.kind.value))
         if self.end is not None and self.end < self.date:
-            raise ValueError(f"end {self.end} is before date {self.date}")
+            raise ValueError(T("events.end_before", end=self.end, date=self.date))
         return self
 
 
@@ -290,7 +291,8 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 f"({n} ca)"
             )
     site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
-    new = problem.model_copy(update={"site": site, "absences": absences})
+    fixed = _fixed_kept(problem, absences[len(problem.absences) :], start, ix, notes, notes_vi)
+    new = problem.model_copy(update={"site": site, "absences": absences, "fixed": fixed})
     return Applied(
         problem=Problem.model_validate(new.model_dump()),
         isolated=isolated,
@@ -298,6 +300,46 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
         notes=notes,
         notes_vi=notes_vi,
     )
+
+
+def _fixed_kept(
+    problem: Problem,
+    added: list[Absence],
+    start: dt.date,
+    ix: ProblemIndex,
+    notes: list[str],
+    notes_vi: list[str],
+) -> list[FixedCell]:
+    """The fixed cells that still hold after the events: a cell fixed on site (the head's plan)
+    for someone the events keep away (isolated, on leave, sick, only from home) is dropped,
+    with a note; the event is a fact, the fixed cell was a plan made without it."""
+    kept: list[FixedCell] = []
+    for f in problem.fixed:
+        away = (
+            f.on_site
+            and f.date >= start
+            and any(
+                a.staff == f.staff
+                and a.start <= f.date <= a.end
+                and (not a.shifts or f.shift in a.shifts)
+                for a in added
+            )
+        )
+        if not away:
+            kept.append(f)
+            continue
+        sh = ix.shift_by_id.get(f.shift)
+        shift = (sh.name or f.shift) if sh is not None else f.shift
+        shift_vi = (sh.name_vi or shift) if sh is not None else f.shift
+        notes.append(
+            f"{_who(ix, f.staff)}: the cell fixed on site on {day_label(f.date)} ({shift}) is "
+            "dropped (the events keep them away)"
+        )
+        notes_vi.append(
+            f"{_who(ix, f.staff)}: bỏ ô đã cố định trực tiếp tại cơ quan ngày "
+            f"{f.date.day:02d}/{f.date.month:02d} ({shift_vi}) (vắng mặt do sự việc mới)"
+        )
+    return kept
 
 
 # ----------------------------------------------------------------------------------------------
@@ -558,13 +600,18 @@ def check_events(
     for i, ev in enumerate(events):
         row = rows[i] if rows else i + 1
         if ev.staff is not None and ev.staff not in staff:
-            issues.add(file, row, "staff", f"unknown staff {ev.staff!r}")
+            issues.add(file, row, "staff", _unknown("staff", ev.staff))
         if ev.post is not None and ev.post not in posts:
-            issues.add(file, row, "post", f"unknown post {ev.post!r}", sorted(posts))
+            issues.add(file, row, "post", _unknown("post", ev.post), sorted(posts))
         for sh in ev.shifts:
             if sh not in shifts:
-                issues.add(file, row, "shifts", f"unknown shift {sh!r}", shifts)
+                issues.add(file, row, "shifts", _unknown("shift", sh), shifts)
     issues.raise_if_any()
+
+
+def _unknown(kind: str, value: Any) -> str:
+    """``unknown staff 'x'``, worded in both languages."""
+    return T("cell.unknown", kind=T(f"kind.{kind}"), value=value)
 
 
 def parse_events(
@@ -576,11 +623,12 @@ def parse_events(
     if isinstance(data, dict):
         unknown = set(data) - {"from", "events"}
         if unknown:
-            raise InputError(Issue(file, None, sorted(unknown)[0], "unknown key", "from, events"))
+            field = sorted(unknown)[0]
+            raise InputError(Issue(file, None, field, T("events.unknown_key"), "from, events"))
         start = _date(data.get("from"), file, None, "from")
         items = data.get("events") or []
     if not isinstance(items, list):
-        raise InputError(Issue(file, None, "events", "expected a list of events"))
+        raise InputError(Issue(file, None, "events", T("events.not_list")))
     events: list[Event] = []
     issues = IssueCollector()
     for i, item in enumerate(items):
@@ -593,7 +641,7 @@ def parse_events(
                     file,
                     None,
                     f"events[{i}]" + (f".{loc}" if loc else ""),
-                    x["msg"].removeprefix("Value error, "),
+                    pydantic_text(x),
                 )
     issues.raise_if_any()
     check_events(events, problem, file, [None] * len(events))
@@ -608,7 +656,7 @@ def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
     d = parse_date(str(value))
     if d is None:
         raise InputError(
-            Issue(file, row, field, f"not a date: {value!r}", "YYYY-MM-DD or DD/MM/YYYY")
+            Issue(file, row, field, T("cell.not_date", value=value), T("allowed.date_short"))
         )
     return d
 
@@ -618,11 +666,11 @@ def read_events(path: Path, problem: Problem) -> tuple[list[Event], dt.date | No
     date (YAML only). InputError with file, row and field for every mistake."""
     name = path.name
     if not path.is_file():
-        raise InputError(Issue(str(path), None, None, "no such file"))
+        raise InputError(Issue(str(path), None, None, T("events.no_such_file")))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
+        raise InputError(Issue(name, None, None, T("file.unreadable", why=e))) from None
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml", ".json"):
         import yaml
@@ -636,15 +684,13 @@ def read_events(path: Path, problem: Problem) -> tuple[list[Event], dt.date | No
                     name,
                     mark.line + 1 if mark else None,
                     None,
-                    f"not valid YAML: {getattr(e, 'problem', e)}",
+                    T("events.bad_yaml", why=getattr(e, "problem", e)),
                 )
             ) from None
         return parse_events(data or [], problem, name)
     if suffix == ".csv":
         return _read_csv(text, problem, name), None
-    raise InputError(
-        Issue(name, None, None, "unknown events file type", ".yaml, .yml, .json, .csv")
-    )
+    raise InputError(Issue(name, None, None, T("events.file_type"), ".yaml, .yml, .json, .csv"))
 
 
 def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
@@ -653,10 +699,10 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
     issues = IssueCollector()
     for h in header:
         if h not in CSV_COLUMNS:
-            issues.add(name, 1, h, "unknown column", CSV_COLUMNS)
+            issues.add(name, 1, h, T("events.unknown_column"), CSV_COLUMNS)
     for req in ("kind", "date"):
         if req not in header:
-            issues.add(name, 1, req, "missing column")
+            issues.add(name, 1, req, T("events.missing_column"))
     issues.raise_if_any()
     events: list[Event] = []
     rows: list[int | None] = []
@@ -687,7 +733,7 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
             for x in e.errors():
                 loc = ".".join(str(p) for p in x["loc"]) or None
                 allowed = [k.value for k in EventKind] if loc == "kind" else None
-                issues.add(name, i, loc, x["msg"].removeprefix("Value error, "), allowed)
+                issues.add(name, i, loc, pydantic_text(x), allowed)
     issues.raise_if_any()
     check_events(events, problem, name, rows)
     return events

@@ -15,6 +15,7 @@ heavily weighted soft ones) with every shortfall the referee finds under the ori
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -26,7 +27,7 @@ from roster.precheck import grouped, precheck
 from roster.registry import explain_rank
 from roster.scopes import Key
 from roster.validation import check
-from solver.build import build_model
+from solver.build import BuiltModel, build_model
 from solver.search import solve
 
 
@@ -58,15 +59,23 @@ def _order(key: Key) -> tuple[int, str]:
     return explain_rank(rule), repr((rule, scope.parts()))
 
 
-def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0) -> Conflict:
+def find_conflict(
+    problem: Problem,
+    time_limit: float = 30.0,
+    probe_limit: float = 2.0,
+    prepare: Callable[[BuiltModel], object] | None = None,
+) -> Conflict:
     """A small set of hard rule scopes that cannot hold together (see the module docstring).
 
     ``time_limit`` bounds the whole diagnosis; ``probe_limit`` each deletion probe. A probe
     that ends without a proof keeps its key (so the set stays a true conflict, maybe not
-    minimal: ``minimal`` says so).
+    minimal: ``minimal`` says so). ``prepare`` may add constraints to the built model that are
+    facts, not rules, and so never part of a conflict (a re-roster's days already worked).
     """
     t0 = time.perf_counter()
     built = build_model(problem, diagnosis=True)
+    if prepare is not None:
+        prepare(built)
     model = built.model
     model.clear_objective()
     keys = list(built.enforcement)

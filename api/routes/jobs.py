@@ -13,6 +13,7 @@ from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, not_found, responses
 from api.lang import RequestLang
 from api.limits import IdPath, IdQuery
+from api.messages import A
 from api.models import Job
 from api.schemas import JobCreate, JobPublic, JobStatus
 from api.services import build_problem, get_policy, get_site
@@ -79,8 +80,7 @@ def check_job_quota(session, user, settings) -> None:
     if waiting is not None and waiting >= settings.max_queued_jobs_per_token:
         raise ApiError(
             429,
-            f"this token already has {waiting} job(s) queued or solving (at most "
-            f"{settings.max_queued_jobs_per_token}); wait for one to finish or stop one",
+            A("too_many_jobs", n=waiting, limit=settings.max_queued_jobs_per_token),
             None,
             headers={"Retry-After": "10"},
         )

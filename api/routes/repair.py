@@ -30,6 +30,7 @@ from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
 from api.lang import RequestLang
 from api.limits import MAX_INT, OptId
+from api.messages import A
 from api.models import Job
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
@@ -152,11 +153,9 @@ def _resolve_with_origin(
         )
         origin = (body.site_id, body.unit_id, pv.version)
     else:
-        raise ApiError(
-            422, "send a roster_id, a problem, or a site_id with a start date", "roster_id"
-        )
+        raise ApiError(422, A("send_roster_source"), "roster_id")
     if need_roster and roster is None:
-        raise ApiError(422, "send a roster (or a roster_id)", "roster")
+        raise ApiError(422, A("send_roster"), "roster")
     return problem, roster, origin
 
 
@@ -342,7 +341,7 @@ def reroster_route(
                 422,
                 e.issues[0].message,
                 f"events[{(e.issues[0].row or 1) - 1}].{e.issues[0].field}",
-                issues=e.to_dicts(),
+                issues=e.issues,
             ) from None
 
     params: dict[str, Any] = {
@@ -355,12 +354,9 @@ def reroster_route(
         row = get_roster(session, body.roster_id, user, write=True)
         check_if_match(if_match, row.version, "roster", required=False)
         if body.roster is not None:
-            params["store_note"] = (
-                "nothing is stored: the roster was sent in full (leave 'roster' out to "
-                "re-roster the stored roster and keep the result as a draft revision)"
-            )
+            params["store_note"] = "store.full"
         elif not body.save:
-            params["store_note"] = "nothing is stored: save is false (a preview)"
+            params["store_note"] = "store.preview"
         else:
             params["store"] = {
                 "roster_id": row.id,
@@ -368,10 +364,7 @@ def reroster_route(
                 "revision": row.head_revision,
             }
     else:
-        params["store_note"] = (
-            "nothing is stored: the problem was not a stored roster (send roster_id to keep "
-            "the result as a draft revision)"
-        )
+        params["store_note"] = "store.inline"
     return _as_job(
         "reroster",
         body,
@@ -404,11 +397,11 @@ def substitutes_route(
 ) -> Any:
     def check(problem: Problem, roster: Roster | None) -> None:
         if body.staff not in {s.id for s in problem.staff}:
-            raise ApiError(422, f"unknown staff {body.staff!r}", "staff")
+            raise ApiError(422, A("unknown_staff", value=body.staff), "staff")
         if body.shift not in {s.id for s in problem.site.shifts}:
-            raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
+            raise ApiError(422, A("unknown_shift", value=body.shift), "shift")
         if not problem.horizon.contains(body.date):
-            raise ApiError(422, f"{body.date} is outside the roster", "date")
+            raise ApiError(422, A("outside_roster", date=body.date), "date")
 
     params = {
         "staff": body.staff,

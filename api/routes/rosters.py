@@ -12,6 +12,7 @@ from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, not_found, responses
 from api.lang import RequestLang
 from api.limits import IdPath, IdQuery, IntPath
+from api.messages import A
 from api.models import Job, RosterRevision, RosterRow, utcnow
 from api.schemas import (
     EXAMPLE_ROSTER,
@@ -162,7 +163,7 @@ def analyze(
         if body.site_id is None or body.start is None:
             raise ApiError(
                 422,
-                "send a problem, or a site_id with a start date",
+                A("send_problem"),
                 "site_id" if body.site_id is None else "start",
             )
         user.check_unit(body.site_id, body.unit_id)
@@ -301,13 +302,20 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         if staff_id not in staff:
             raise ApiError(
                 422,
-                f"{kind} #{i + 1}: staff {staff_id!r} is not in this roster",
+                A("edit_staff_not_in", kind=A(f"edit.{kind}"), n=i + 1, staff=staff_id),
                 f"{kind}s[{i}].staff",
             )
         if date is not None and not h.contains(date):
             raise ApiError(
                 422,
-                f"{kind} #{i + 1}: {date} is outside the roster ({h.start} to {h.end})",
+                A(
+                    "edit_outside",
+                    kind=A(f"edit.{kind}"),
+                    n=i + 1,
+                    date=date,
+                    start=h.start,
+                    end=h.end,
+                ),
                 f"{kind}s[{i}].date",
             )
 
@@ -316,30 +324,22 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         if c.shift not in shifts:
             raise ApiError(
                 422,
-                f"cell #{i + 1}: unknown shift {c.shift!r}; known: {', '.join(sorted(shifts))}",
+                A("edit_unknown_shift", n=i + 1, shift=c.shift, known=", ".join(sorted(shifts))),
                 f"cells[{i}].shift",
             )
         post = posts.get(c.post) if c.post is not None else None
         if c.post is not None and post is None:
             raise ApiError(
                 422,
-                f"cell #{i + 1}: unknown post {c.post!r}; known: {', '.join(sorted(posts))}",
+                A("edit_unknown_post", n=i + 1, post=c.post, known=", ".join(sorted(posts))),
                 f"cells[{i}].post",
             )
         if post is not None and post.remote and c.on_site:
             raise ApiError(
-                422,
-                f"cell #{i + 1}: post {c.post!r} is a duty from home (kind remote): send it "
-                "with on_site false",
-                f"cells[{i}].on_site",
+                422, A("edit_remote_on_site", n=i + 1, post=c.post), f"cells[{i}].on_site"
             )
         if post is not None and not post.remote and not c.on_site:
-            raise ApiError(
-                422,
-                f"cell #{i + 1}: post {c.post!r} is served on site: send it with on_site true "
-                "(with on_site false, post must be a duty from home, kind remote)",
-                f"cells[{i}].post",
-            )
+            raise ApiError(422, A("edit_site_off", n=i + 1, post=c.post), f"cells[{i}].post")
         # the edit sets the whole cell: on site (at a post or not), remote on a duty from
         # home, or remote with no duty (off where an absence says so)
         key = (c.staff, c.date, c.shift)
@@ -355,11 +355,11 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
     teams = dict(roster.teams)
     for sid, team in edit.teams.items():
         if sid not in staff:
-            raise ApiError(422, f"team of unknown staff {sid!r}", f"teams.{sid}")
+            raise ApiError(422, A("edit_team_unknown", staff=sid), f"teams.{sid}")
         if not 0 <= team < problem.policy.teams.count:
             raise ApiError(
                 422,
-                f"team {team} of {sid!r} is not between 0 and {problem.policy.teams.count - 1}",
+                A("edit_team_range", team=team, staff=sid, last=problem.policy.teams.count - 1),
                 f"teams.{sid}",
             )
         teams[sid] = team
@@ -493,8 +493,7 @@ def publish_roster(
         if head.published:
             raise ApiError(
                 409,
-                f"revision {head.number} is already published; edit the roster to start a "
-                "new revision",
+                A("already_published", n=head.number),
                 "revision",
                 current_version=row.version,
             )

@@ -119,6 +119,14 @@ def test_nothing_is_stored_for_a_preview_a_roster_sent_or_an_inline_problem(clie
         assert r.status_code == 200, r.text
         assert r.json()["roster"] is not None
         assert r.json()["stored"]["saved"] is False and words in r.json()["stored"]["message"]
+    # asked in Vietnamese, the answer says it in Vietnamese
+    r = client.post(
+        "/repair/reroster",
+        json={"roster_id": rid, "save": False, "events": [event], "time_limit": 3},
+        headers={**h, "Accept-Language": "vi"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["stored"]["message"] == "không lưu gì: save là false (chỉ xem trước)"
     after = client.get(f"/rosters/{rid}", headers=h)
     assert after.json() == before.json() and after.headers["ETag"] == before.headers["ETag"]
     # a stale If-Match is refused before any solve

@@ -75,7 +75,7 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     expect(row.locator("th")).to_have_text("3")
     expect(row).to_contain_text("unit")
     expect(row).to_contain_text("KHONGCO")
-    expect(row).to_contain_text("Đơn vị không tồn tại")
+    expect(row).to_contain_text("không có đơn vị 'KHONGCO'")  # the API's Vietnamese
     expect(page.locator("#staff-table")).not_to_contain_text("N001")  # nothing imported
     shot(page, "02-staff-import-errors")
     # the same from a spreadsheet: a bad date on row 2
@@ -105,7 +105,8 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     row = page.locator("#import-errors tbody tr").first
     expect(row.locator("th")).to_have_text("2")
     expect(row).to_contain_text("last_test")
-    expect(row).to_contain_text("không phải ngày hợp lệ")
+    expect(row).to_contain_text("không phải ngày: '32/13/2021'")
+    expect(row).to_contain_text("một ngày dạng YYYY-MM-DD")
     # absences: add one and see it listed
     page.goto(server["base"] + "/web/absences?site=ward")
     page.get_by_label("Cán bộ", exact=True).select_option("P005")
