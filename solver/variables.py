@@ -17,7 +17,7 @@ individual y variables for every post.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 
@@ -38,12 +38,117 @@ NAMED_CELLS_MAX = 200_000
 _BOOL = Domain(0, 1)
 
 
+class _PersonCells:
+    """Each person's on-site variables in creation order (bulk models): the source of the lazy
+    maps below, so that the build makes no tuple or dict entry per cell."""
+
+    def __init__(self) -> None:
+        self.xs: dict[str, list[cp_model.IntVar]] = {}
+        self.cells: dict[str, list[tuple[int, str]]] = {}
+        self._pos: dict[str, dict[tuple[int, str], int]] = {}
+        self._days: dict[str, dict[int, list[tuple[str, cp_model.IntVar]]]] = {}
+        self._shifts: dict[str, dict[str, list[tuple[int, cp_model.IntVar]]]] = {}
+
+    def pos(self, staff: str) -> dict[tuple[int, str], int]:
+        out = self._pos.get(staff)
+        if out is None:
+            out = {cell: i for i, cell in enumerate(self.cells.get(staff, ()))}
+            self._pos[staff] = out
+        return out
+
+    def days(self, staff: str) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
+        out = self._days.get(staff)
+        if out is None:
+            out = {}
+            for (d, sh), x in zip(self.cells.get(staff, ()), self.xs.get(staff, ()), strict=True):
+                out.setdefault(d, []).append((sh, x))
+            self._days[staff] = out
+        return out
+
+    def shifts(self, staff: str) -> dict[str, list[tuple[int, cp_model.IntVar]]]:
+        out = self._shifts.get(staff)
+        if out is None:
+            out = {}
+            for (d, sh), x in zip(self.cells.get(staff, ()), self.xs.get(staff, ()), strict=True):
+                out.setdefault(sh, []).append((d, x))
+            self._shifts[staff] = out
+        return out
+
+
+class CellMap(Mapping[Cell, cp_model.IntVar]):
+    """``Vars.x`` of a bulk model: (staff, day, shift) -> on-site variable, read from the
+    people's cells."""
+
+    def __init__(self, people: _PersonCells) -> None:
+        self._p = people
+
+    def __getitem__(self, key: Cell) -> cp_model.IntVar:
+        staff, day, shift = key
+        i = self._p.pos(staff).get((day, shift)) if staff in self._p.xs else None
+        if i is None:
+            raise KeyError(key)
+        return self._p.xs[staff][i]
+
+    def __iter__(self) -> Iterator[Cell]:
+        for staff, cells in self._p.cells.items():
+            for d, sh in cells:
+                yield (staff, d, sh)
+
+    def __len__(self) -> int:
+        return sum(len(xs) for xs in self._p.xs.values())
+
+    def items(self):
+        for staff, cells in self._p.cells.items():
+            for (d, sh), x in zip(cells, self._p.xs[staff], strict=True):
+                yield (staff, d, sh), x
+
+    def values(self):
+        for xs in self._p.xs.values():
+            yield from xs
+
+
+class _ByStaffDay(Mapping[tuple[str, int], list[tuple[str, cp_model.IntVar]]]):
+    """``Vars.x_by_staff_day`` of a bulk model, built per person on first use."""
+
+    def __init__(self, people: _PersonCells) -> None:
+        self._p = people
+
+    def __getitem__(self, key: tuple[str, int]) -> list[tuple[str, cp_model.IntVar]]:
+        return self._p.days(key[0])[key[1]]
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        for staff in self._p.cells:
+            for d in self._p.days(staff):
+                yield (staff, d)
+
+    def __len__(self) -> int:
+        return sum(len(self._p.days(s)) for s in self._p.cells)
+
+
+class _ByStaffShift(Mapping[tuple[str, str], list[tuple[int, cp_model.IntVar]]]):
+    """``Vars.x_by_staff_shift`` of a bulk model, built per person on first use."""
+
+    def __init__(self, people: _PersonCells) -> None:
+        self._p = people
+
+    def __getitem__(self, key: tuple[str, str]) -> list[tuple[int, cp_model.IntVar]]:
+        return self._p.shifts(key[0])[key[1]]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for staff in self._p.cells:
+            for sh in self._p.shifts(staff):
+                yield (staff, sh)
+
+    def __len__(self) -> int:
+        return sum(len(self._p.shifts(s)) for s in self._p.cells)
+
+
 @dataclass
 class Vars:
     """All decision variables of one model, with indexes to reach them by staff, day or slot."""
 
     model: cp_model.CpModel
-    x: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    x: Mapping[Cell, cp_model.IntVar] = field(default_factory=dict)
     y: dict[tuple[str, str, int, str], cp_model.IntVar] = field(default_factory=dict)
     z: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     t: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
@@ -52,7 +157,7 @@ class Vars:
     r_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    x_by_staff_day: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
+    x_by_staff_day: Mapping[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     x_by_slot: dict[tuple[int, str], list[tuple[str, cp_model.IntVar]]] = field(
@@ -60,7 +165,7 @@ class Vars:
     )
     x_by_staff: dict[str, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
     #: (staff, shift) -> [(day, x)], days ascending.
-    x_by_staff_shift: dict[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = field(
+    x_by_staff_shift: Mapping[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     y_by_cell: dict[Cell, list[tuple[str, cp_model.IntVar]]] = field(
@@ -165,7 +270,7 @@ class Vars:
             lit = ref = False
         elif len(refs) == 1:
             ref = refs[0]
-            lit = next(v for s, v in self.x_by_staff_day[(staff, day)] if not shifts or s in shifts)
+            lit = self.x_at(staff, ref)
         else:
             lit = self.model.new_bool_var(f"on[{staff},{day}]")
             ref = lit.index
@@ -188,6 +293,10 @@ class Vars:
         self._on_day_ref[key] = ref
         return lit
 
+    def x_at(self, staff: str, ref: int) -> cp_model.IntVar:
+        """``staff``'s on-site variable of proto index ``ref``."""
+        return self.x_by_staff[staff][ref - self.cells[staff][0]]
+
     def prepare_on_days(self, staff: str) -> None:
         """Make :meth:`on_day` (every shift) of each day at once for a person of
         :attr:`one_shift_a_day`: the new literals and their ``on = sum of the shifts``
@@ -207,7 +316,7 @@ class Vars:
             if not refs:
                 self._on_day[key] = self._on_day_ref[key] = False
             elif len(refs) == 1:
-                self._on_day[key] = self.x_by_staff_day[(staff, day)][0][1]
+                self._on_day[key] = self.x_at(staff, refs[0])
                 self._on_day_ref[key] = refs[0]
             else:
                 made.append((day, refs))
@@ -293,6 +402,13 @@ def build_vars(
 
     named = len(problem.staff) * len(open_slots) < NAMED_CELLS_MAX
     v.bulk = not named
+    people = _PersonCells() if v.bulk else None
+    if people is not None:
+        v.x, v.x_by_staff_day, v.x_by_staff_shift = (
+            CellMap(people),
+            _ByStaffDay(people),
+            _ByStaffShift(people),
+        )
     proto = model.proto
     forbidden = {} if diagnosis or soft_hard_rules else zero_count_shifts(problem)
     unavailable_by_staff: dict[str, set[tuple[int, str]]] = defaultdict(set)
@@ -300,11 +416,7 @@ def build_vars(
         unavailable_by_staff[s_].add((d_, sh_))
     # Per distinct set of posts with a need in a slot: the posts a person may take there.
     slot_posts = {slot: tuple(posts_at.get(slot, ())) for slot in open_slots}
-    x_by_staff_day, x_by_slot, x_by_staff_shift = (
-        v.x_by_staff_day,
-        v.x_by_slot,
-        v.x_by_staff_shift,
-    )
+    x_by_slot = v.x_by_slot
 
     # Which open slots hold a post a person of a given qualification may take (all of them when
     # general duty is allowed), per distinct qualification set.
@@ -342,25 +454,14 @@ def build_vars(
             xs = [model.new_bool_var(f"x[{sid},{d},{sh}]") for d, sh in slots]
         else:
             xs = [cp_model.IntVar(proto).with_domain(_BOOL) for _ in slots]
-        v.x.update(zip([(sid, d, sh) for d, sh in slots], xs, strict=True))
         v.x_by_staff[sid].extend(xs)
-        # Days ascending, so each day's cells are one run of the list.
-        by_shift: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-        day_cells: list[tuple[str, cp_model.IntVar]] = []
-        today = -1
-        for slot, xv in zip(slots, xs, strict=True):
-            d, sh = slot
-            if d != today:
-                if day_cells:
-                    x_by_staff_day[(sid, today)] = day_cells
-                day_cells, today = [], d
-            day_cells.append((sh, xv))
-            by_shift[sh].append((d, xv))
-            x_by_slot[slot].append((sid, xv))
-        if day_cells:
-            x_by_staff_day[(sid, today)] = day_cells
-        for sh, cells in by_shift.items():
-            x_by_staff_shift[(sid, sh)] = cells
+        if people is not None:
+            # Bulk model: x, x_by_staff_day and x_by_staff_shift read the person's cells.
+            people.xs[sid], people.cells[sid] = xs, slots
+            for slot, xv in zip(slots, xs, strict=True):
+                x_by_slot[slot].append((sid, xv))
+        else:
+            _index_cells(v, sid, slots, xs)
         plain_pool = not individual and all(
             any_free and not skilled for _, any_free, skilled in choice.values()
         )
@@ -474,6 +575,33 @@ def build_vars(
             on_site = v.x.get((sid, d, sh))
             model.add_at_most_one([*rs, on_site] if on_site is not None else rs)
     return v
+
+
+def _index_cells(
+    v: Vars, sid: str, slots: list[tuple[int, str]], xs: list[cp_model.IntVar]
+) -> None:
+    """The per-cell indexes of a small model: x, x_by_staff_day, x_by_staff_shift, x_by_slot."""
+    assert isinstance(v.x, dict)
+    assert isinstance(v.x_by_staff_day, dict) and isinstance(v.x_by_staff_shift, dict)
+    v.x.update(zip([(sid, d, sh) for d, sh in slots], xs, strict=True))
+    x_by_staff_day, x_by_staff_shift, x_by_slot = v.x_by_staff_day, v.x_by_staff_shift, v.x_by_slot
+    # Days ascending, so each day's cells are one run of the list.
+    by_shift: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    day_cells: list[tuple[str, cp_model.IntVar]] = []
+    today = -1
+    for slot, xv in zip(slots, xs, strict=True):
+        d, sh = slot
+        if d != today:
+            if day_cells:
+                x_by_staff_day[(sid, today)] = day_cells
+            day_cells, today = [], d
+        day_cells.append((sh, xv))
+        by_shift[sh].append((d, xv))
+        x_by_slot[slot].append((sid, xv))
+    if day_cells:
+        x_by_staff_day[(sid, today)] = day_cells
+    for sh, cells in by_shift.items():
+        x_by_staff_shift[(sid, sh)] = cells
 
 
 def zero_count_shifts(problem: Problem) -> dict[str, frozenset[str]]:
