@@ -28,6 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
+from api.messages import A, kind_text
 
 T = TypeVar("T")
 
@@ -67,8 +68,7 @@ def check_if_match(header: str | None, current: int, what: str, *, required: boo
             return
         raise ApiError(
             428,
-            f"this write needs If-Match with the ETag of the {what} it is based on "
-            f'(read it first: its ETag is now "{current}")',
+            A("if_match_missing", what=kind_text(what), current=current),
             "If-Match",
             current_version=current,
         )
@@ -77,8 +77,7 @@ def check_if_match(header: str | None, current: int, what: str, *, required: boo
         return
     raise ApiError(
         412,
-        f"the {what} changed since you read it (If-Match {header.strip()}, now "
-        f'"{current}"); read it again, re-apply your change and retry',
+        A("if_match_stale", what=kind_text(what), sent=header.strip(), current=current),
         "If-Match",
         current_version=current,
     )
@@ -92,6 +91,11 @@ def _lock(session: Session, model: type[T], key: Any) -> None:
         session.execute(update(table).where(table.c.id == key).values(version=table.c.version))
     else:
         session.execute(select(table.c.id).where(table.c.id == key).with_for_update())
+
+
+def lock_row(session: Session, model: type[T], key: Any) -> None:
+    """Lock the row ``key`` of ``model`` until the session commits (see :func:`locked`)."""
+    _lock(session, model, key)
 
 
 @contextmanager

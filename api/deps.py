@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import ApiError
 from api.jobs import JobRunner
+from api.messages import A
 from api.security import Principal, authenticate
 from api.settings import Settings
 
@@ -109,14 +110,14 @@ def get_current_user(
     if wait is not None:
         raise ApiError(
             429,
-            f"too many failed authentications from this address; retry in {wait} s",
+            A("too_many_failures", wait=wait),
             "Authorization",
             headers={"Retry-After": str(wait)},
         )
     if not token:  # not a guess: not counted
         raise ApiError(
             401,
-            "missing credentials: send 'Authorization: Bearer <token>' or 'X-API-Key: <token>'",
+            A("missing_credentials"),
             "Authorization",
             headers={"WWW-Authenticate": "Bearer"},
         )
@@ -125,7 +126,7 @@ def get_current_user(
     if principal is None:
         throttle.failed(client)
         raise ApiError(
-            401, "unknown or revoked token", "Authorization", headers={"WWW-Authenticate": "Bearer"}
+            401, A("unknown_token"), "Authorization", headers={"WWW-Authenticate": "Bearer"}
         )
     return principal
 

@@ -1,4 +1,9 @@
-"""Errors as JSON: ``{"message": ..., "field": ..., "issues": [...]}`` for every failure."""
+"""Errors as JSON: ``{"message": ..., "field": ..., "issues": [...]}`` for every failure.
+
+Messages are worded in the request's language (:func:`api.lang.request_lang`): an
+:class:`ApiError` carries a :class:`~roster.text.Text` (see :mod:`api.messages`) or
+:class:`~roster.errors.Issue` objects, worded by the handler; pydantic's 422 errors are worded
+by their ``type`` (:func:`roster.input_messages.pydantic_text`)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.lang import request_lang
+from api.messages import API as _API
+from api.messages import A, kind_text
 from api.schemas import ErrorBody
+from roster.errors import InputError, Issue
+from roster.input_messages import pydantic_text
+from roster.lang import Lang
+from roster.text import word
 
 
 class ApiError(Exception):
@@ -35,7 +47,7 @@ class ApiError(Exception):
 
 
 def not_found(kind: str, key: object, field: str | None = None) -> ApiError:
-    return ApiError(404, f"{kind} {key!r} not found", field)
+    return ApiError(404, A("not_found", kind=kind_text(kind), key=key), field)
 
 
 def _loc(loc: tuple | list) -> str:
@@ -45,8 +57,31 @@ def _loc(loc: tuple | list) -> str:
 log = logging.getLogger("api")
 
 
-def _json(status: int, message: str, field: str | None = None, **headers: str) -> JSONResponse:
-    return JSONResponse({"message": message, "field": field}, status_code=status, headers=headers)
+def localize(value: Any, lang: Lang) -> Any:
+    """``value`` with every :class:`~roster.text.Text` worded in ``lang``, every
+    :class:`~roster.errors.Issue` as its dict and an :class:`~roster.errors.InputError` as its
+    list of issues (dicts and lists are followed)."""
+    if isinstance(value, Issue):
+        return value.to_dict(lang)
+    if isinstance(value, InputError):
+        return value.to_dicts(lang)
+    if isinstance(value, str):
+        return str(word(value, lang))
+    if isinstance(value, dict):
+        return {k: localize(v, lang) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [localize(v, lang) for v in value]
+    return value
+
+
+def _json(
+    request: Request, status: int, message: str, field: str | None = None, **headers: str
+) -> JSONResponse:
+    return JSONResponse(
+        {"message": localize(message, request_lang(request)), "field": field},
+        status_code=status,
+        headers=headers,
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -54,80 +89,76 @@ def install(app: FastAPI) -> None:
     unexpected ones included, answers in the JSON error format without internals."""
 
     @app.exception_handler(sa_exc.IntegrityError)
-    async def _integrity(_: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: sa_exc.IntegrityError) -> JSONResponse:
         log.warning("integrity error: %s", exc.orig)
-        return _json(
-            409,
-            "the change conflicts with another one saved at the same time (or with an existing "
-            "record); read the current state and retry",
-        )
+        return _json(request, 409, A("conflict"))
 
     @app.exception_handler(sa_exc.DataError)
-    async def _data(_: Request, exc: sa_exc.DataError) -> JSONResponse:
+    async def _data(request: Request, exc: sa_exc.DataError) -> JSONResponse:
         log.warning("data error: %s", exc.orig)
-        return _json(422, "a value is too long or out of range for the database")
+        return _json(request, 422, A("too_long_for_db"))
 
     @app.exception_handler(sa_exc.OperationalError)
-    async def _operational(_: Request, exc: sa_exc.OperationalError) -> JSONResponse:
+    async def _operational(request: Request, exc: sa_exc.OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", exc.orig)
-        return _json(
-            503,
-            "the database is busy or unreachable; retry in a moment",
-            None,
-            **{"Retry-After": "5"},
-        )
+        return _json(request, 503, A("db_busy"), None, **{"Retry-After": "5"})
 
     @app.exception_handler(sa_exc.DBAPIError)
-    async def _dbapi(_: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
+    async def _dbapi(request: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
         if exc.connection_invalidated:
             log.error("database connection lost: %s", exc.orig)
-            return _json(
-                503, "the database connection was lost; retry", None, **{"Retry-After": "5"}
-            )
+            return _json(request, 503, A("db_lost"), None, **{"Retry-After": "5"})
         log.exception("database error")
-        return _json(500, "internal error (database); it has been logged")
+        return _json(request, 500, A("db_error"))
 
     @app.exception_handler(sa_exc.TimeoutError)
-    async def _pool(_: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+    async def _pool(request: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
         log.error("no database connection free: %s", exc)
-        return _json(503, "the server is busy; retry in a moment", None, **{"Retry-After": "5"})
+        return _json(request, 503, A("server_busy"), None, **{"Retry-After": "5"})
 
     @app.exception_handler(OverflowError)
-    async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
-        return _json(422, f"a date or number is out of range ({exc})")
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        return _json(request, 422, A("out_of_range", why=exc))
 
     @app.exception_handler(Exception)
-    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        return _json(500, "internal error; it has been logged")
+        return _json(request, 500, A("internal"))
 
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         body: dict[str, Any] = {"message": exc.message, "field": exc.field, **exc.extra}
+        body = localize(body, request_lang(request))
         return JSONResponse(jsonable_encoder(body), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = request_lang(request)
         issues = []
         for e in exc.errors():
             issues.append(
                 {
                     "field": _loc(e.get("loc", ())),
-                    "message": e.get("msg", ""),
+                    "message": pydantic_text(e)(lang) if lang != "en" else e.get("msg", ""),
                     "type": e.get("type", ""),
                 }
             )
-        first = issues[0] if issues else {"field": None, "message": "invalid request"}
-        message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        first = issues[0] if issues else {"field": None, "message": A("invalid_request")(lang)}
+        message = first["message"]
+        if first["field"]:
+            message = A("field_message", field=first["field"], message=message)(lang)
         return JSONResponse(
             jsonable_encoder({"message": message, "field": first["field"], "issues": issues}),
             status_code=422,
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = str(exc.detail)
+        pair = f"http.{detail}"
+        message = A(pair)(request_lang(request)) if pair in _API else detail
         return JSONResponse(
-            {"message": str(exc.detail), "field": None},
+            {"message": message, "field": None},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )

@@ -42,9 +42,11 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import solve_child
+from api.messages import job_lang, job_text
 from api.models import Job, utcnow
-from api.services import create_roster
+from api.services import create_roster, store_reroster
 from api.settings import Settings
+from roster.lang import pick
 from roster.model import Problem, Report, Roster, SolveResult, Status
 
 log = logging.getLogger("roster.api.jobs")
@@ -143,7 +145,23 @@ class JobContext:
         self.dispatch: Callable[[str], None] | None = None
         self._active: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
-        self.mp = mp.get_context("spawn")
+        self.mp = solver_context()
+        self._warm = threading.Lock()
+        self._warmed = False
+
+    def warm_up(self) -> None:
+        """Start the fork server and let it import the solver, once per process, before a job
+        is claimed: the first child's start then takes no time out of a job's lease."""
+        if self._warmed:
+            return
+        with self._warm:
+            if self._warmed:
+                return
+            if self.mp.get_start_method() == "forkserver":
+                p = self.mp.Process(target=solve_child.noop, daemon=True, name="warm-up")
+                p.start()
+                p.join(300)
+            self._warmed = True
 
     def track(self, job_id: str, stop: threading.Event) -> None:
         """A solve of ``job_id`` runs here; ``stop`` stops it."""
@@ -177,6 +195,7 @@ class JobContext:
 def execute_job(job_id: str, ctx: JobContext) -> Outcome:
     """Run job ``job_id`` to its end on this worker (the one task body of both runners)."""
     token = f"{ctx.name}:{uuid.uuid4().hex[:8]}"
+    ctx.warm_up()
     try:
         claim = _claim(job_id, ctx, token)
     except SQLAlchemyError as exc:
@@ -204,7 +223,8 @@ def execute_job(job_id: str, ctx: JobContext) -> Outcome:
         log.warning("job %s: lease lost to another worker; result dropped", job_id)
         return Outcome("skipped", detail="lease lost")
     if run.handed_back:
-        with_db_retry(lambda: _hand_back(job_id, ctx, token), ctx.settings, f"job {job_id}")
+        lang = job_lang(claim.params)
+        with_db_retry(lambda: _hand_back(job_id, ctx, token, lang), ctx.settings, f"job {job_id}")
         return Outcome("handed_back")
     written = with_db_retry(
         lambda: _finish(job_id, ctx, claim, run), ctx.settings, f"job {job_id} result"
@@ -224,23 +244,21 @@ def execute_job_safely(job_id: str, ctx: JobContext) -> Outcome:
             # job is taken over later, it is not failed.
             return Outcome("db_unreachable", wait=5.0)
         try:
-            fail_job(ctx.factory, job_id, f"internal error: {public_error(exc)}")
+            fail_job(ctx.factory, job_id, job_text("en", "job.internal", why=public_error(exc)))
         except SQLAlchemyError:
             log.exception("job %s: could not record the failure", job_id)
         return Outcome("finished", detail="failed")
 
 
-def _orphan_verdict(stop: bool, attempts: int, settings: Settings) -> tuple[str, str] | None:
+def _orphan_verdict(
+    stop: bool, attempts: int, settings: Settings, lang: str = "en"
+) -> tuple[str, str] | None:
     """What happens to a job whose worker died while solving: None to solve it again, else
     its final (status, message)."""
     if stop:
-        return "stopped", "stopped; its worker stopped before the stop completed"
+        return "stopped", job_text(lang, "job.orphan_stopped")
     if settings.recover == "fail" or attempts >= settings.max_attempts:
-        return (
-            "failed",
-            f"the server or worker stopped while this job was solving (attempt {attempts}); "
-            "not retried",
-        )
+        return "failed", job_text(lang, "job.orphan_failed", n=attempts)
     return None
 
 
@@ -259,9 +277,9 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
     if status == "solving":
         if lease is not None and lease > now:
             return Outcome("busy", wait=(lease - now).total_seconds() + 0.5)
-        final = _orphan_verdict(stop, attempts, ctx.settings)
+        final = _orphan_verdict(stop, attempts, ctx.settings, job_lang(payload[2]))
     elif stop:
-        final = ("stopped", "stopped before it started")
+        final = ("stopped", job_text(job_lang(payload[2]), "job.stopped_before_start"))
     cond = [
         Job.id == job_id,
         Job.status == status,
@@ -292,7 +310,7 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
                 lease_until=now + dt.timedelta(seconds=ctx.settings.job_lease),
                 started_at=now,
                 attempts=attempts + 1,
-                message=f"solving (attempt {attempts + 1})",
+                message=job_text(job_lang(payload[2]), "job.solving", n=attempts + 1),
             )
         )
         s.commit()
@@ -308,6 +326,22 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
     )
 
 
+#: Modules the fork server imports once, so that each solve's child starts without importing
+#: OR-Tools, pandas and the model again (1-5 s a job on a busy machine).
+PRELOAD = ["api.solve_child", "api.repair_jobs", "solver"]
+
+
+def solver_context() -> Any:
+    """How solve children start: from a fork server with the solver preloaded where the
+    platform has one (Linux), else spawned. Either way a child starts from a clean process with
+    no threads or database connections of the parent."""
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
 def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
     st = ctx.settings
     if claim.kind in ("roster", "part"):
@@ -321,6 +355,7 @@ def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
                 st.first_chunk_fraction,
                 out,
                 st.solver_nice,
+                job_lang(claim.params),
             ),
         )
     else:
@@ -479,7 +514,7 @@ def _write_progress(job_id: str, ctx: JobContext, token: str, run: SolveRun, ros
         return False
 
 
-def _hand_back(job_id: str, ctx: JobContext, token: str) -> None:
+def _hand_back(job_id: str, ctx: JobContext, token: str, lang: str = "en") -> None:
     """This worker is stopping: the job goes back to the queue (not counted as an attempt)."""
     with ctx.factory() as s:
         s.execute(
@@ -490,7 +525,7 @@ def _hand_back(job_id: str, ctx: JobContext, token: str) -> None:
                 worker=None,
                 lease_until=None,
                 attempts=Job.attempts - 1,
-                message="re-queued: its worker was stopped during the solve",
+                message=job_text(lang, "job.handed_back"),
             )
         )
         s.commit()
@@ -524,6 +559,11 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
         job.solutions = run.state["solutions"]
         if claim.kind in REPAIR_KINDS:
             _finish_repair(job, run)
+            if job.kind == "reroster" and job.status == "done" and job.result is not None:
+                stored = store_reroster(s, job, job.result)
+                job.result = {**job.result, "stored": stored}
+                if stored["saved"]:
+                    job.roster_id = stored["roster_id"]
         else:
             _finish_roster(s, job, run)
         s.commit()
@@ -532,26 +572,37 @@ def _finish(job_id: str, ctx: JobContext, claim: _Claim, run: SolveRun) -> bool:
 
 def _finish_repair(job: Job, run: SolveRun) -> None:
     if run.stopped:
-        job.status, job.message = "stopped", "stopped before the answer was ready"
+        job.status = "stopped"
+        job.message = job_text(job_lang(job.params), "job.stopped_before_answer")
     elif run.error is not None:
         job.status, job.message = "failed", run.error
     else:
-        job.status, job.message = "done", f"{job.kind} answered"
+        job.status = "done"
+        job.message = job_text(job_lang(job.params), "job.answered", kind=job.kind)
         job.result = run.answer
 
 
 def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
     state, best, result = run.state, run.best, run.result
     roster: Roster | None = None
+    lang = job_lang(job.params)
     if run.stopped:
         job.status = "stopped"
         if best:
             roster = Roster.model_validate(best["roster"])
             job.objective = best.get("objective")
-            job.message = "stopped early; the best roster found so far is kept"
+            job.message = pick(
+                lang,
+                "stopped early; the best roster found so far is kept",
+                "đã dừng sớm; giữ lịch tốt nhất tìm được đến lúc đó",
+            )
         else:
             job.objective = None
-            job.message = "stopped early before any roster was found"
+            job.message = pick(
+                lang,
+                "stopped early before any roster was found",
+                "đã dừng sớm, trước khi tìm được lịch nào",
+            )
         job.bound = state["bound"]
     elif run.error is not None:
         job.status = "failed"
@@ -559,7 +610,11 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         if best:
             roster = Roster.model_validate(best["roster"])
             job.objective = best.get("objective")
-            job.message += "; the best roster found before is kept"
+            job.message += pick(
+                lang,
+                "; the best roster found before is kept",
+                "; giữ lịch tốt nhất đã tìm được trước đó",
+            )
     else:
         assert result is not None
         job.solver_status = result.status.value
@@ -569,14 +624,26 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         roster = result.roster
         if result.status == Status.infeasible:
             job.status = "infeasible"
-            job.message = "no roster meets the hard rules; " + "; ".join(result.messages)
+            job.message = pick(
+                lang,
+                "no roster meets the hard rules; ",
+                "không có lịch nào đáp ứng mọi quy tắc bắt buộc; ",
+            ) + "; ".join(result.messages)
         elif roster is not None:
             job.status = "done"
-            job.message = f"{result.status.value} roster"
+            job.message = pick(
+                lang,
+                f"{result.status.value} roster",
+                "lịch tối ưu" if result.status == Status.optimal else "lịch khả thi",
+            )
         else:
             job.status = "failed"
             job.message = (
-                "no roster found within the time limit"
+                pick(
+                    lang,
+                    "no roster found within the time limit",
+                    "không tìm được lịch trong thời gian cho phép",
+                )
                 if result.status == Status.unknown
                 else f"solver status {result.status.value}"
             )
@@ -605,7 +672,9 @@ def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
             )
         ).all()
         for job in expired:
-            verdict = _orphan_verdict(job.stop_requested, job.attempts, settings)
+            verdict = _orphan_verdict(
+                job.stop_requested, job.attempts, settings, job_lang(job.params)
+            )
             cond = and_(
                 Job.id == job.id,
                 Job.status == "solving",
@@ -621,7 +690,7 @@ def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
             else:
                 values = {
                     "status": "queued",
-                    "message": f"re-queued: its worker stopped during attempt {job.attempts}",
+                    "message": job_text(job_lang(job.params), "job.requeued", n=job.attempts),
                     "objective": None,
                     "bound": None,
                     "solutions": 0,
@@ -699,10 +768,15 @@ class JobRunner(ABC):
         """Ask a job to stop (``stop_requested`` is already set in the database): a queued job
         is stopped at once; a solving one by its worker, which watches the flag."""
         with self.factory() as s:
+            params = s.scalar(select(Job.params).where(Job.id == job_id))
             s.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == "queued")
-                .values(status="stopped", finished_at=utcnow(), message="stopped before it started")
+                .values(
+                    status="stopped",
+                    finished_at=utcnow(),
+                    message=job_text(job_lang(params), "job.stopped_before_start"),
+                )
             )
             s.commit()
 
@@ -755,6 +829,7 @@ class LocalJobRunner(JobRunner):
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        threading.Thread(target=self.ctx.warm_up, name="warm-up", daemon=True).start()
         recover(self.factory, self.settings)
         with self.factory() as s:
             queued = list(

@@ -24,7 +24,13 @@ from urllib.parse import unquote
 import anyio
 from fastapi import Path, Query
 from pydantic import Field
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.lang import request_lang
+from api.messages import A
+from roster.lang import Lang
+from roster.text import word
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -62,7 +68,7 @@ def check_id(value: str, field: str) -> None:
     if not ID_RE.match(value):
         raise EdgeError(
             422,
-            f"{field} {value[:80]!r} is not a valid id: use 1 to 64 letters, digits, - or _",
+            A("bad_id", field=field, value=value[:80]),
             field,
         )
 
@@ -75,19 +81,17 @@ def check_json(value: Any, path: list[str | int] | None = None, depth: int = 0) 
     """Raise ``EdgeError`` at the first text, number, list or date out of bounds."""
     path = path or []
     if depth > MAX_DEPTH:
-        raise EdgeError(422, f"nested more than {MAX_DEPTH} levels deep", _where(path))
+        raise EdgeError(422, A("too_deep", depth=MAX_DEPTH), _where(path))
     if isinstance(value, str):
         if _CONTROL.search(value):
             raise EdgeError(
                 422,
-                f"{_where(path)}: control characters (such as NUL) are not allowed in text",
+                A("control_chars", where=_where(path)),
                 _where(path),
             )
         limit = MAX_NAME if path and path[-1] in _NAME_KEYS else MAX_TEXT
         if len(value) > limit:
-            raise EdgeError(
-                422, f"{_where(path)}: text longer than {limit} characters", _where(path)
-            )
+            raise EdgeError(422, A("text_too_long", where=_where(path), limit=limit), _where(path))
         m = _DATE.match(value)
         if m:
             try:
@@ -97,27 +101,31 @@ def check_json(value: Any, path: list[str | int] | None = None, depth: int = 0) 
             if not MIN_DATE <= day <= MAX_DATE:
                 raise EdgeError(
                     422,
-                    f"{_where(path)}: date {value} is outside {MIN_DATE} to {MAX_DATE}",
+                    A(
+                        "date_out_of_range",
+                        where=_where(path),
+                        value=value,
+                        low=MIN_DATE,
+                        high=MAX_DATE,
+                    ),
                     _where(path),
                 )
     elif isinstance(value, bool) or value is None or isinstance(value, float):
         return
     elif isinstance(value, int):
         if abs(value) > MAX_JSON_INT:
-            raise EdgeError(
-                422, f"{_where(path)}: integer beyond +-2^53 is out of range", _where(path)
-            )
+            raise EdgeError(422, A("int_out_of_range", where=_where(path)), _where(path))
     elif isinstance(value, list):
         if len(value) > MAX_LIST:
             raise EdgeError(
-                413, f"{_where(path)}: more than {MAX_LIST} items in one list", _where(path)
+                413, A("too_many_items", where=_where(path), limit=MAX_LIST), _where(path)
             )
         for i, v in enumerate(value):
             check_json(v, [*path, i], depth + 1)
     elif isinstance(value, dict):
         if len(value) > MAX_LIST:
             raise EdgeError(
-                413, f"{_where(path)}: more than {MAX_LIST} keys in one object", _where(path)
+                413, A("too_many_keys", where=_where(path), limit=MAX_LIST), _where(path)
             )
         for k, v in value.items():
             check_json(k, [*path, "(key)"], depth + 1)
@@ -130,8 +138,10 @@ def _error_body(status: int, message: str, field: str | None) -> tuple[bytes, li
     return body, headers
 
 
-async def _send_error(send: Send, status: int, message: str, field: str | None) -> None:
-    body, headers = _error_body(status, message, field)
+async def _send_error(
+    send: Send, status: int, message: str, field: str | None, lang: Lang = "en"
+) -> None:
+    body, headers = _error_body(status, str(word(message, lang)), field)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -148,15 +158,14 @@ class EdgeLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        lang = request_lang(Request(scope))
         path = scope.get("path", "")
         query = unquote(scope.get("query_string", b"").decode("latin-1"))
         if len(path) + len(query) > MAX_URL:
-            await _send_error(send, 414, f"the URL is longer than {MAX_URL} characters", None)
+            await _send_error(send, 414, A("url_too_long", limit=MAX_URL), None, lang)
             return
         if _CONTROL.search(path) or _CONTROL.search(query):
-            await _send_error(
-                send, 422, "control characters (such as NUL) are not allowed in the URL", "url"
-            )
+            await _send_error(send, 422, A("url_control_chars"), "url", lang)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         ctype = headers.get("content-type", "").lower()
@@ -166,10 +175,10 @@ class EdgeLimits:
             try:
                 size = int(declared)
             except ValueError:
-                await _send_error(send, 400, "Content-Length is not a number", "Content-Length")
+                await _send_error(send, 400, A("bad_content_length"), "Content-Length", lang)
                 return
             if size > limit:
-                await _send_error(send, 413, f"the body is larger than {limit} bytes", "body")
+                await _send_error(send, 413, A("body_too_large", limit=limit), "body", lang)
                 return
         if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE") and declared is None:
             await self.app(scope, receive, send)
@@ -184,7 +193,7 @@ class EdgeLimits:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await _send_error(send, 413, f"the body is larger than {limit} bytes", "body")
+                await _send_error(send, 413, A("body_too_large", limit=limit), "body", lang)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -196,7 +205,7 @@ class EdgeLimits:
                 else:
                     _check_json_bytes(body)
             except EdgeError as err:
-                await _send_error(send, err.status, err.message, err.field)
+                await _send_error(send, err.status, err.message, err.field, lang)
                 return
         sent = False
 
@@ -218,4 +227,4 @@ def _check_json_bytes(body: bytes) -> None:
     try:
         check_json(value)
     except RecursionError:
-        raise EdgeError(422, f"nested more than {MAX_DEPTH} levels deep", "body") from None
+        raise EdgeError(422, A("too_deep", depth=MAX_DEPTH), "body") from None

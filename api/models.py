@@ -49,6 +49,21 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSessionRow(Base):
+    """A signed-in web session. The browser holds a random id in an HTTP-only cookie; the table
+    keeps only its SHA-256 (``id``), and the SHA-256 of the API token it signed in with, never the
+    token itself. Every API instance reads the same rows, so a session works on all of them."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    me: Mapped[dict[str, Any]] = mapped_column(JSON)
+    csrf: Mapped[str] = mapped_column(String(64))
+    proposals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created: Mapped[float] = mapped_column(Float)  # Unix time
+    seen: Mapped[float] = mapped_column(Float, index=True)  # Unix time of the last use
+
+
 class SiteRow(Base):
     """A site: its definition (``roster.model.Site``), staff list and standing absences,
     requests and fixed cells."""
@@ -153,7 +168,8 @@ class RosterRow(Base):
 
 class RosterRevision(Base):
     """One revision of a roster. A published revision is locked; later edits start a new one
-    whose ``changes`` list the differences from its parent."""
+    whose ``changes`` list the differences from its parent. A re-roster of a stored roster
+    (``POST /repair/reroster``) adds a draft revision recording its ``events`` and job."""
 
     __tablename__ = "roster_revisions"
     __table_args__ = (UniqueConstraint("roster_id", "number", name="uq_revision_number"),)
@@ -172,3 +188,7 @@ class RosterRevision(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: a revision made by a re-roster: the events it answers (``roster.events.Event``, with the
+    #: first day it could change as ``{"from": ..., "events": [...]}``) and the job
+    events: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

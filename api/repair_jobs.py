@@ -42,7 +42,7 @@ def explain(problem: Problem, params: dict[str, Any], limit: float, workers: int
         "precheck": [f.model_dump(mode="json") for f in precheck(problem)],
     }
     if params.get("soft"):
-        result, report = best_effort(problem, limit, workers)
+        result, report = best_effort(problem, limit, workers, lang=params.get("lang", "en"))
         out["soft"] = (
             None
             if report is None
@@ -56,6 +56,7 @@ def explain(problem: Problem, params: dict[str, Any], limit: float, workers: int
 
 
 def reroster(problem: Problem, params: dict[str, Any], limit: float, workers: int) -> dict:
+    from roster.validation import check
     from solver.reroster import reroster as do_reroster
 
     roster = _roster(params)
@@ -70,6 +71,9 @@ def reroster(problem: Problem, params: dict[str, Any], limit: float, workers: in
         time_limit=limit,
         workers=workers,
     )
+    if params.get("lang") == "vi" and res.roster is not None and res.problem is not None:
+        # the referee's report worded in the job's language (the same roster, same problem)
+        res.report = check(res.problem, res.roster, "vi")
     return res.model_dump(mode="json", exclude={"problem"})
 
 

@@ -472,7 +472,9 @@ class ReportPublic(BaseModel):
 
 
 class Change(BaseModel):
-    """One difference between two revisions."""
+    """One difference between two revisions. A cell's ``before``/``after``: ``on_site``,
+    ``on_site:<post>``, ``remote:<post>`` (a duty from home: a post of kind ``remote``) or
+    ``remote``; a test's: ``booked``/``none``; a team's: the team number."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -494,6 +496,9 @@ class Change(BaseModel):
     shift: str | None = None
     before: str | None
     after: str | None
+    reason: str | None = Field(
+        None, description="Why, where known (a re-roster: positive test, covers, moved...)."
+    )
 
 
 class RevisionPublic(BaseModel):
@@ -532,6 +537,13 @@ class RevisionPublic(BaseModel):
     published_at: dt.datetime | None
     published_by: str | None
     version: int = Field(1, description="+1 on each write to this revision.")
+    events: dict[str, Any] | None = Field(
+        None,
+        description="A revision made by a re-roster: the events it answers and the first "
+        'day it could change, {"from": DATE, "events": [...]} (as POST /repair/reroster '
+        "takes them).",
+    )
+    job_id: str | None = Field(None, description="The re-roster job that made this revision.")
 
 
 class RosterPublic(BaseModel):
@@ -617,15 +629,25 @@ class RosterSummary(BaseModel):
 
 
 class CellEdit(BaseModel):
-    """Set one cell: ``staff`` on site (at ``post``, or general duty) or not, on ``date`` in
-    ``shift``."""
+    """Set one cell of ``staff`` on ``date`` in ``shift``, replacing whatever it held:
+    on site (``on_site`` true: at ``post``, or general office work without one), remote on a
+    duty from home (``on_site`` false with ``post`` a post of kind ``remote``: hotline,
+    on-call), or remote with no duty (``on_site`` false, no ``post``; off where an absence
+    says so)."""
 
     model_config = ConfigDict(extra="forbid")
     staff: str = Field(min_length=1, max_length=100)
     date: dt.date
     shift: str = Field(min_length=1, max_length=100)
-    on_site: bool
-    post: str | None = Field(None, max_length=100)
+    on_site: bool = Field(
+        description="true: on site; false: remote (on the duty from home ``post`` names, if any)"
+    )
+    post: str | None = Field(
+        None,
+        max_length=100,
+        description="With on_site true: the post on site (none: general office work). With "
+        "on_site false: a post of kind remote the person serves from home.",
+    )
 
 
 class TestEdit(BaseModel):
@@ -655,6 +677,13 @@ class RosterEdit(BaseModel):
                             "shift": "am",
                             "on_site": True,
                             "post": "q1",
+                        },
+                        {
+                            "staff": "tp03",
+                            "date": "2021-08-02",
+                            "shift": "am",
+                            "on_site": False,
+                            "post": "hotline",
                         },
                     ],
                     "tests": [{"staff": "tp02", "date": "2021-08-02", "booked": True}],

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError, not_found
+from api.messages import JOB, A, job_lang, job_text
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
+from roster.events import cell_states
 from roster.model import (
     Absence,
     FixedCell,
@@ -48,7 +50,7 @@ def get_policy(session: Session, site_id: str, version: int | None = None) -> Po
     if version is None:
         version = latest_policy_version(session, site_id)
         if version is None:
-            raise ApiError(404, f"site {site_id!r} has no policy yet", "policy")
+            raise ApiError(404, A("no_policy_yet", site=site_id), "policy")
     row = session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.site_id == site_id, PolicyVersion.version == version
@@ -76,15 +78,19 @@ def add_policy_version(
 
 
 def _raise_invalid(exc: ValidationError | ValueError, field: str) -> None:
+    from roster.input_messages import pydantic_text
+    from roster.text import verbatim
+
+    message: str
     if isinstance(exc, ValidationError):
         issues = [
-            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": e["msg"]}
+            {"field": ".".join(str(p) for p in e["loc"]) or field, "message": pydantic_text(e)}
             for e in exc.errors()
         ]
         message = issues[0]["message"] if issues else str(exc)
     else:
-        issues, message = [{"field": field, "message": str(exc)}], str(exc)
-    message = message.removeprefix("Value error, ")
+        text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else verbatim(exc)
+        issues, message = [{"field": field, "message": text}], text
     raise ApiError(422, message, field, issues=issues) from exc
 
 
@@ -132,7 +138,7 @@ def build_problem(
     staff = [Staff.model_validate(s) for s in row.staff]
     if unit_id is not None:
         if unit_id not in {u.id for u in site.units}:
-            raise ApiError(404, f"unit {unit_id!r} not found in site {site.id!r}", "unit_id")
+            raise ApiError(404, A("unit_not_in_site", unit=unit_id, site=site.id), "unit_id")
         site = site.model_copy(
             update={
                 "units": [u for u in site.units if u.id == unit_id],
@@ -180,13 +186,14 @@ def build_problem(
 # ---------------------------------------------------------------------------------------------
 
 
-def referee(problem: Problem, roster: Roster) -> Report:
-    """``roster.validation.check``; 503 if the referee is not installed."""
+def referee(problem: Problem, roster: Roster, lang: str = "en") -> Report:
+    """``roster.validation.check`` (messages in ``lang``); 503 if the referee is not
+    installed."""
     try:
         from roster.validation import check
     except ImportError as exc:
-        raise ApiError(503, f"the referee (roster.validation) is not available: {exc}") from exc
-    return check(problem, roster)
+        raise ApiError(503, A("referee_unavailable", why=str(exc))) from exc
+    return check(problem, roster, lang)
 
 
 def try_referee(problem: Problem, roster: Roster) -> Report | None:
@@ -195,6 +202,39 @@ def try_referee(problem: Problem, roster: Roster) -> Report | None:
         return referee(problem, roster)
     except Exception:  # noqa: BLE001 - the roster is kept; the report is optional here
         return None
+
+
+_VIOLATION_KEYS = ("rule", "staff", "date", "shift", "post", "unit")
+_PENALTY_KEYS = ("rule", "cost", "staff", "date", "shift", "post", "unit")
+
+
+def worded_report(
+    report: dict[str, Any] | None, problem: Problem, roster: Roster, lang: str
+) -> dict[str, Any] | None:
+    """A stored report (the referee's, kept in English) with its violations' ``message`` and
+    its penalties' ``detail`` in ``lang``: the referee checks the same roster again in that
+    language. Every other field is the stored one; when the new check does not find the very
+    same violations and penalties (a report stored by an older referee), the stored report is
+    returned as it is."""
+    if report is None or lang == "en":
+        return report
+    try:
+        fresh = report_dict(referee(problem, roster, lang))
+    except Exception:  # noqa: BLE001 - the stored report stands
+        return report
+    pairs = []
+    for name, keys, text in (
+        ("violations", _VIOLATION_KEYS, "message"),
+        ("penalties", _PENALTY_KEYS, "detail"),
+    ):
+        old, new = report.get(name) or [], fresh[name]
+        if len(old) != len(new) or any(
+            tuple(a.get(k) for k in keys) != tuple(b.get(k) for k in keys)
+            for a, b in zip(old, new, strict=True)
+        ):
+            return report
+        pairs.append((name, [{**a, text: b[text]} for a, b in zip(old, new, strict=True)]))
+    return {**report, **dict(pairs)}
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -215,17 +255,12 @@ def report_dict(report: Report) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cells(r: Roster) -> dict[tuple[str, dt.date, str], str]:
-    return {
-        (a.staff, a.date, a.shift): f"on_site:{a.post}" if a.post else "on_site"
-        for a in r.assignments
-    }
-
-
 def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
-    """The differences from ``old`` to ``new``: cells, tests, teams."""
+    """The differences from ``old`` to ``new``: cells (``on_site``, ``on_site:<post>``,
+    ``remote:<post>`` for a duty from home, ``remote`` for a cell no longer named), tests,
+    teams."""
     out: list[dict[str, Any]] = []
-    a, b = _cells(old), _cells(new)
+    a, b = cell_states(old), cell_states(new)
     for key in sorted(set(a) | set(b)):
         if a.get(key) != b.get(key):
             staff, date, shift = key
@@ -267,6 +302,24 @@ def diff(old: Roster, new: Roster) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def carry_reasons(
+    changes: list[dict[str, Any]], earlier: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """``changes`` with the ``reason`` of the same change (same cell or test or team, same
+    outcome) in ``earlier``: a hand edit of a re-roster's draft keeps the re-roster's reasons
+    of the changes it leaves alone."""
+    known = {
+        (c.get("kind"), c.get("staff"), c.get("date"), c.get("shift"), c.get("after")): r
+        for c in earlier or []
+        if (r := c.get("reason"))
+    }
+    for c in changes:
+        r = known.get((c["kind"], c["staff"], c["date"], c["shift"], c["after"]))
+        if r and not c.get("reason"):
+            c["reason"] = r
+    return changes
 
 
 def head_revision(session: Session, roster: RosterRow) -> RosterRevision:
@@ -317,6 +370,108 @@ def create_roster(
         )
     )
     return row
+
+
+def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[str, Any]:
+    """Keep a re-roster's roster as a new draft revision of the roster it started from, in the
+    job's transaction, and say what was done (the answer's ``stored``).
+
+    Stored only when the job's ``params["store"]`` names the roster (its ``roster_id``, the
+    ``version`` and head ``revision`` it was computed from): never for a problem sent inline
+    or a roster sent in full, never when the re-roster found no roster, and never over a
+    roster written since (its version moved on: an edit, a publish or another re-roster),
+    since that would silently undo the other write. A published revision is never changed:
+    the result is a new revision (head + 1, parent the head), draft, whatever the head was."""
+    from api.concurrency import lock_row
+
+    params = job.params or {}
+    lang = job_lang(params)
+    store = params.get("store")
+    if not store:
+        note = params.get("store_note") or "store.nothing"
+        return _not_stored(job_text(lang, note) if note in JOB else note)
+    rid = store["roster_id"]
+    if answer.get("roster") is None:
+        return _not_stored(job_text(lang, "store.no_roster"), rid)
+    lock_row(session, RosterRow, rid)
+    row = session.get(RosterRow, rid, populate_existing=True)
+    if row is None:
+        return _not_stored(job_text(lang, "store.deleted", roster=rid), rid)
+    if row.version != store["version"]:
+        return _not_stored(
+            job_text(lang, "store.changed", roster=rid, old=store["version"], new=row.version),
+            rid,
+        )
+    head = head_revision(session, row)
+    base = Roster.model_validate(head.data)
+    new = Roster.model_validate(answer["roster"])
+    problem = Problem.model_validate(row.problem)
+    report = try_referee(problem, new)
+    why = {
+        (c.get("kind"), c.get("staff"), c.get("date"), c.get("shift")): c.get("reason")
+        for c in answer.get("changes") or []
+        if c.get("kind") != "team"
+    }
+    moved = {
+        c.get("staff"): c.get("reason")
+        for c in answer.get("changes") or []
+        if c.get("kind") == "team"
+    }
+    changes = diff(base, new)
+    for c in changes:
+        if c["kind"] == "team":
+            c["reason"] = moved.get(c["staff"])
+        else:
+            c["reason"] = why.get((c["kind"], c["staff"], c["date"], c["shift"]))
+    events = params.get("events") or []
+    start = answer.get("start") or params.get("from")
+    number = head.number + 1
+    session.add(
+        RosterRevision(
+            roster_id=row.id,
+            number=number,
+            parent=head.number,
+            data=new.model_dump(mode="json"),
+            report=report_dict(report) if report else None,
+            changes=changes,
+            author=job.created_by,
+            reason=f"re-roster (job {job.id}) after {len(events)} event(s), from {start}",
+            events={"from": start, "events": events},
+            job_id=job.id,
+            version=1,
+        )
+    )
+    row.head_revision = number
+    row.status = "draft"
+    row.version += 1
+    return {
+        "saved": True,
+        "roster_id": row.id,
+        "revision": number,
+        "parent": head.number,
+        "url": f"/rosters/{row.id}/revisions/{number}",
+        "version": row.version,
+        "message": job_text(
+            lang,
+            "store.saved",
+            n=number,
+            roster=row.id,
+            head=head.number,
+            kept=job_text(lang, "store.kept_published" if head.published else "store.kept"),
+        ),
+    }
+
+
+def _not_stored(message: str, roster_id: str | None = None) -> dict[str, Any]:
+    return {
+        "saved": False,
+        "roster_id": roster_id,
+        "revision": None,
+        "parent": None,
+        "url": None,
+        "version": None,
+        "message": message,
+    }
 
 
 def now() -> dt.datetime:

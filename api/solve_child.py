@@ -77,46 +77,69 @@ def _report(problem: Problem, result: SolveResult) -> dict[str, Any] | None:
         return None
 
 
-def _explained(problem: Problem, result: SolveResult, time_limit: float) -> SolveResult:
+def _explained(
+    problem: Problem, result: SolveResult, time_limit: float, lang: str = "en"
+) -> SolveResult:
     """An infeasible result with the first lines of the explanation (why no roster exists, and
-    what would fix it) added to its messages, so the job says why."""
+    what would fix it, in ``lang``) added to its messages, so the job says why."""
     if result.status != Status.infeasible:
         return result
     try:
         from solver.diagnose import explanation_lines
 
-        lines = explanation_lines(problem, time_limit=min(10.0, max(2.0, time_limit)))
+        lines = explanation_lines(problem, time_limit=min(10.0, max(2.0, time_limit)), lang=lang)
     except Exception:  # noqa: BLE001 - an explanation is a bonus; the answer stands without
         return result
     return result.model_copy(update={"messages": [*result.messages, *lines]})
 
 
-def _send_result(out: Any, problem: Problem, result: SolveResult, time_limit: float) -> None:
-    result = _explained(problem, result, time_limit)
+def _send_result(
+    out: Any, problem: Problem, result: SolveResult, time_limit: float, lang: str = "en"
+) -> None:
+    result = _explained(problem, result, time_limit, lang)
     out.put(
         {"type": "result", "result": result.model_dump_json(), "report": _report(problem, result)}
     )
 
 
+def noop() -> None:
+    """A child that does nothing: starting it warms the fork server up."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def die_with_parent() -> None:
-    """Make this process end when its parent ends (kill -9 included)."""
+    """Make this process end when the process that started it ends (kill -9 included).
+
+    Spawned, that process is our parent. From a fork server, our parent is the fork server,
+    which ends when the job runner ends (and the kernel then kills us: PR_SET_PDEATHSIG); the
+    watcher also checks the runner itself."""
     import multiprocessing
 
-    known = multiprocessing.parent_process()  # the pid the parent had when it started us
-    parent = known.pid if known is not None and known.pid else os.getppid()
+    known = multiprocessing.parent_process()  # the process that asked for us
+    runner = known.pid if known is not None and known.pid else None
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
+    parent = os.getppid()
+    if parent == 1 or (runner is not None and not _alive(runner)):  # gone before prctl
         os._exit(1)
 
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            if os.getppid() != parent:
+            if os.getppid() != parent or (runner is not None and not _alive(runner)):
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
@@ -161,9 +184,11 @@ def run(
     first_fraction: float,
     out: Any,
     nice: int = 0,
+    lang: str = "en",
 ) -> None:
-    """Entry point of the child process (``multiprocessing`` spawn target). ``nice`` lowers the
-    solve's CPU priority so the API stays responsive while it solves."""
+    """Entry point of the child process (a ``multiprocessing`` target). ``nice`` lowers the
+    solve's CPU priority so the API stays responsive while it solves; ``lang`` is the language
+    of the explanation an infeasible result carries (the job's language)."""
     die_with_parent()
     t0 = time.monotonic()
     _lower_priority(nice)
@@ -193,7 +218,7 @@ def run(
                 on_progress=on_progress,
                 progress_rosters=True,
             )
-            _send_result(out, problem, res, time_limit)
+            _send_result(out, problem, res, time_limit, lang)
             return
         # A solve function without rosters in its progress reports: split the time limit.
         first = time_limit * first_fraction
@@ -203,7 +228,7 @@ def run(
         remaining = time_limit - (time.monotonic() - t0)
         final = res.status in (Status.optimal, Status.infeasible, Status.invalid)
         if final or remaining < 0.3:
-            _send_result(out, problem, res, time_limit)
+            _send_result(out, problem, res, time_limit, lang)
             return
         if res.roster is not None:
             out.put(
@@ -218,6 +243,6 @@ def run(
         res2 = solve(
             problem, time_limit=remaining, workers=workers, hint=res.roster, on_progress=on_progress
         )
-        _send_result(out, problem, _best(res, res2), time_limit)
+        _send_result(out, problem, _best(res, res2), time_limit, lang)
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
         out.put({"type": "error", "message": f"{type(exc).__name__}: {exc}"})

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from api.messages import job_lang, job_text
 from api.models import Job, utcnow
 from roster.model import Penalty, Problem, Roster, SolveResult, Status
 
@@ -80,15 +81,22 @@ def plan(job_id: str, ctx: Any, claim: Any) -> list[str] | None:
                 days=parent.days,
                 time_limit=max(1.0, claim.time_limit * len(staff) / total),
                 problem=sub.model_dump(mode="json"),
-                params={"parent": job_id, "index": i, "of": len(bins)},
+                params={
+                    "parent": job_id,
+                    "index": i,
+                    "of": len(bins),
+                    "lang": (parent.params or {}).get("lang", "en"),
+                },
                 created_by=parent.created_by,
-                message=f"part {i + 1} of {len(bins)} of job {job_id}",
+                message=job_text(
+                    job_lang(parent.params), "job.part", i=i + 1, n=len(bins), job=job_id
+                ),
             )
             s.add(part)
             s.flush()
             ids.append(part.id)
-        parent.params = {"parts": ids}
-        parent.message = f"solving as {len(ids)} part jobs"
+        parent.params = {**(parent.params or {}), "parts": ids}
+        parent.message = job_text(job_lang(parent.params), "job.split", n=len(ids))
         s.commit()
     dispatch = getattr(ctx, "dispatch", None)
     if dispatch is not None:

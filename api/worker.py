@@ -208,6 +208,7 @@ def run_worker(settings: Settings, concurrency: int = 1, loglevel: str = "INFO")
         mark_dispatched(_CTX.factory, [job_id])  # type: ignore[union-attr]
 
     _CTX.dispatch = dispatch
+    threading.Thread(target=_CTX.warm_up, name="warm-up", daemon=True).start()
 
     @signals.worker_shutting_down.connect(weak=False)
     def _closing(**_: Any) -> None:

@@ -13,9 +13,12 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from cli.lang import Lang, count, msg
+from cli.help import current_lang
+from cli.lang import Lang, count, msg, text
 from roster.errors import InputError, Issue
+from roster.io.documents import error_text
 from roster.model import Problem
+from roster.text import word
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -29,20 +32,24 @@ MAX_VIOLATIONS_SHOWN = 50
 
 
 class CliError(Exception):
-    """A failure that ends the command with ``code`` after printing ``message``."""
+    """A failure that ends the command with ``code`` after printing ``message`` (a
+    :class:`~roster.text.Text` is printed in the command's language)."""
 
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+    def text(self, lang: Lang) -> str:
+        return str(word(self.args[0], lang))
 
 
 def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(_arg("arg_not_number", text)) from None
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+        raise argparse.ArgumentTypeError(_arg("arg_not_positive", text))
     return value
 
 
@@ -50,9 +57,9 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(_arg("arg_not_whole", text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text}")
+        raise argparse.ArgumentTypeError(_arg("arg_below_one", text))
     return value
 
 
@@ -61,10 +68,14 @@ def date_arg(text: str) -> dt.date:
 
     value = parse_date(text)
     if value is None:
-        raise argparse.ArgumentTypeError(
-            f"not a date: {text!r} (write it as YYYY-MM-DD or DD/MM/YYYY)"
-        )
+        raise argparse.ArgumentTypeError(_arg("arg_not_date", text))
     return value
+
+
+def _arg(key: str, value: str) -> str:
+    """A bad argument's message in the language of the command line (argparse keeps only the
+    text of the error)."""
+    return msg(key, current_lang(), value=value)
 
 
 def load_problem(scenario: str, start: dt.date | None, weeks: int | None) -> Problem:
@@ -75,7 +86,7 @@ def load_problem(scenario: str, start: dt.date | None, weeks: int | None) -> Pro
     except ValidationError as e:  # the loader reports its own; this is a safety net
         raise InputError(
             [
-                Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None, x["msg"])
+                Issue(scenario, None, ".".join(str(p) for p in x["loc"]) or None, error_text(x))
                 for x in e.errors()
             ]
         ) from None
@@ -174,22 +185,21 @@ def read_roster_file(path: Path) -> Any:
 
     name = str(path)
     if not path.is_file():
-        raise InputError(Issue(name, None, None, "no such file"))
+        raise InputError(Issue(name, None, None, text("no_such_file")))
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        content = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
+        raise InputError(Issue(name, None, None, text("cannot_read", why=e))) from None
     try:
-        data = json.loads(text)
+        data = json.loads(content)
     except json.JSONDecodeError as e:
-        raise InputError(
-            Issue(name, None, None, f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}")
-        ) from None
+        why = text("bad_json", line=e.lineno, column=e.colno, why=e.msg)
+        raise InputError(Issue(name, None, None, why)) from None
     try:
         return parse(data)
     except ValidationError as e:
         issues = []
         for x in e.errors():
             loc = ".".join(str(p) for p in x["loc"]) or None
-            issues.append(Issue(name, None, loc, x["msg"]))
+            issues.append(Issue(name, None, loc, error_text(x)))
         raise InputError(issues) from None

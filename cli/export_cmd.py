@@ -22,7 +22,7 @@ from cli.common import (
     load_problem,
     read_roster_file,
 )
-from cli.lang import Lang, add_lang_argument, msg, rule_name
+from cli.lang import Lang, add_lang_argument, msg, rule_name, text
 from roster.errors import InputError, Issue
 
 
@@ -64,7 +64,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 str(path),
                 None,
                 "problem.scenario",
-                "the file does not say which scenario it belongs to; name it with --scenario",
+                text("no_scenario_recorded"),
             )
         )
     start = weeks = None

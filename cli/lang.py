@@ -13,6 +13,7 @@ import argparse
 
 from roster.labels import label
 from roster.lang import ENV, LANGS, Lang, default_lang
+from roster.text import Text
 
 __all__ = ["ENV", "LANGS", "Lang", "default_lang"]
 
@@ -190,6 +191,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "lưu ý: bộ sinh dữ liệu không dùng {what}; bỏ qua",
     ),
     "input_warning": ("warning: {text}", "cảnh báo: {text}"),
+    # bad input (command-line arguments, files named on the command line)
+    "arg_not_number": ("not a number: {value!r}", "không phải số: {value!r}"),
+    "arg_not_positive": ("must be more than 0, got {value}", "phải lớn hơn 0, đang là {value}"),
+    "arg_not_whole": ("not a whole number: {value!r}", "không phải số nguyên: {value!r}"),
+    "arg_below_one": ("must be 1 or more, got {value}", "phải từ 1 trở lên, đang là {value}"),
+    "arg_not_date": (
+        "not a date: {value!r} (write it as YYYY-MM-DD or DD/MM/YYYY)",
+        "không phải ngày: {value!r} (ghi dạng YYYY-MM-DD hoặc DD/MM/YYYY)",
+    ),
+    "no_such_file": ("no such file", "không có tệp này"),
+    "cannot_read": ("cannot read the file: {why}", "không đọc được tệp: {why}"),
+    "bad_json": (
+        "not valid JSON at line {line}, column {column}: {why}",
+        "không phải JSON hợp lệ ở dòng {line}, cột {column}: {why}",
+    ),
+    "no_scenario_recorded": (
+        "the file does not say which scenario it belongs to; name it with --scenario",
+        "tệp không ghi lịch thuộc kịch bản nào; hãy chỉ rõ bằng --scenario",
+    ),
+    "already_scenario": (
+        "already holds a scenario; choose another folder or pass --force to overwrite it",
+        "đã chứa một kịch bản; hãy chọn thư mục khác hoặc thêm --force để ghi đè",
+    ),
+    "unknown_staff": ("unknown staff {value!r}", "không có cán bộ {value!r}"),
+    "unknown_shift": ("unknown shift {value!r}", "không có ca {value!r}"),
+    "outside_roster": (
+        "{date} is outside the roster ({start} to {end})",
+        "ngày {date} nằm ngoài lịch (từ {start} đến {end})",
+    ),
+    "invalid_model": (
+        "the solver built an invalid model (a bug): {messages}",
+        "bộ lập lịch tạo ra một mô hình lỗi (lỗi phần mềm): {messages}",
+    ),
+    "needs_api_extra": (
+        "the {what} needs the 'api' extra: pip install -e '.[api]' ({why})",
+        "{what} cần gói bổ sung 'api': pip install -e '.[api]' ({why})",
+    ),
+    "what_api": ("HTTP API", "HTTP API"),
+    "what_worker": ("worker", "tiến trình xử lý (worker)"),
+    "server_settings": ("server settings: {problems}", "cấu hình máy chủ: {problems}"),
+    "no_broker": (
+        "no broker configured: set ROSTER_BROKER_URL, e.g. amqp://guest:guest@127.0.0.1:5672// "
+        "(without one, 'roster serve' solves in-process)",
+        "chưa cấu hình hàng đợi: đặt ROSTER_BROKER_URL, ví dụ amqp://guest:guest@127.0.0.1:5672// "
+        "(không có hàng đợi thì 'roster serve' tự lập lịch trong tiến trình của nó)",
+    ),
     # errors
     "error": ("error: {text}", "lỗi: {text}"),
     "interrupted": ("interrupted; nothing written", "đã dừng; không ghi tệp nào"),
@@ -206,6 +253,12 @@ def msg(key: str, lang: Lang = "en", **fields: object) -> str:
     """The message ``key`` in ``lang``, its fields filled."""
     en, vi = MESSAGES[key]
     return (vi if lang == "vi" else en).format(**fields)
+
+
+def text(key: str, /, **fields: object) -> Text:
+    """The message ``key`` in both languages, worded when shown (for errors raised before the
+    language is at hand, e.g. :class:`cli.common.CliError`)."""
+    return Text(MESSAGES[key], **fields)
 
 
 def count(key: str, n: int, lang: Lang = "en") -> str:

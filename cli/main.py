@@ -46,7 +46,8 @@ from cli.common import (
     scenario_ref,
 )
 from cli.export_cmd import register as register_export_command
-from cli.lang import Lang, add_lang_argument, default_lang, msg, rule_name, status_word
+from cli.help import HelpFormatter, scan_lang, use_lang
+from cli.lang import LANGS, Lang, add_lang_argument, msg, rule_name, status_word, text
 from cli.repair_cmds import register as register_repair_commands
 from roster.errors import InputError, Issue
 from roster.model import Progress, Report, SolveResult, Status
@@ -57,7 +58,12 @@ from roster.model import Progress, Report, SolveResult, Status
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so :func:`main` returns the exit code."""
+    """argparse that raises instead of exiting, so :func:`main` returns the exit code; its
+    help is in the language of :func:`cli.help.use_lang`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:  # type: ignore[override]
         raise CliError(f"{self.prog}: {message}\n{self.format_usage().rstrip()}", EXIT_INPUT)
@@ -71,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "epidemic rules (on-site cap, rotating teams, rapid tests, counters covered).",
     )
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    p.add_argument(
+        "--lang",
+        dest="top_lang",
+        choices=LANGS,
+        help="language of the help and of the command's messages (same as the command's --lang)",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     horizon = argparse.ArgumentParser(add_help=False)
@@ -306,9 +318,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INFEASIBLE
     if result.status == Status.invalid:
         nothing_written(out_dir, lang)
-        raise CliError(
-            "the solver built an invalid model (a bug): " + "; ".join(result.messages), EXIT_BUG
-        )
+        raise CliError(text("invalid_model", messages="; ".join(result.messages)), EXIT_BUG)
     if result.roster is None:
         print(
             msg(
@@ -322,7 +332,7 @@ def cmd_solve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_NO_ROSTER
 
     roster = result.roster
-    report = check(problem, roster)
+    report = check(problem, roster, lang)
     figures = summary_figures(problem, roster)
     agrees, verdict = _verdict(result, report, lang)
 
@@ -373,7 +383,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = load_problem(args.scenario, start, weeks)
     lang = args.lang
     print(horizon_line(problem, lang), file=out)
-    report = check(problem, doc.roster)
+    report = check(problem, doc.roster, lang)
     if report.violations:
         print(msg("broken_n", lang, n=len(report.violations)), file=out)
         for v in report.violations[:MAX_VIOLATIONS_SHOWN]:
@@ -409,7 +419,7 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 str(folder),
                 None,
                 None,
-                "already holds a scenario; choose another folder or pass --force to overwrite it",
+                text("already_scenario"),
             )
         )
     wanted = {
@@ -428,7 +438,8 @@ def cmd_generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         problem = generate(**kwargs)
     except ValueError as e:
-        raise InputError(Issue("roster generate", None, None, str(e))) from None
+        why = e.args[0] if e.args and isinstance(e.args[0], str) else str(e)
+        raise InputError(Issue("roster generate", None, None, why)) from None
     write_scenario(problem, folder)
     print(
         msg(
@@ -461,7 +472,7 @@ def cmd_scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             p = load_problem(name, None, None)
         except InputError as e:
-            first = str(e).splitlines()[0]
+            first = e.text(lang).splitlines()[0]
             table.rows.append([name, "", "", "", "", msg("cannot_load", lang, why=first)])
             continue
         table.rows.append(
@@ -492,7 +503,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from api.main import run
     except ImportError as exc:  # the api extra is not installed
         raise CliError(
-            f"the HTTP API needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
+            text("needs_api_extra", what=text("what_api"), why=exc), EXIT_INPUT
         ) from None
     from pydantic import ValidationError
 
@@ -502,7 +513,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         get_settings()
     except ValidationError as exc:  # e.g. a weak ROSTER_ADMIN_TOKEN
         problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise CliError(f"server settings: {problems}", EXIT_INPUT) from None
+        raise CliError(text("server_settings", problems=problems), EXIT_INPUT) from None
     run(host=args.host, port=args.port)
     return EXIT_OK
 
@@ -514,16 +525,11 @@ def cmd_worker(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from api.worker import run_worker
     except ImportError as exc:  # the api extra is not installed
         raise CliError(
-            f"the worker needs the 'api' extra: pip install -e '.[api]' ({exc})", EXIT_INPUT
+            text("needs_api_extra", what=text("what_worker"), why=exc), EXIT_INPUT
         ) from None
     settings = Settings()
     if not settings.broker_url:
-        raise CliError(
-            "no broker configured: set ROSTER_BROKER_URL, e.g. "
-            "amqp://guest:guest@127.0.0.1:5672// (without one, 'roster serve' solves "
-            "in-process)",
-            EXIT_INPUT,
-        )
+        raise CliError(text("no_broker"), EXIT_INPUT)
     run_worker(settings, concurrency=args.concurrency, loglevel=args.loglevel)
     return EXIT_OK
 
@@ -554,14 +560,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     _utf8(out)
     _utf8(err)
     debug = False
-    lang: Lang = default_lang()
+    words = list(sys.argv[1:] if argv is None else argv)
+    lang: Lang = scan_lang(words)
+    use_lang(lang)  # the help and argparse's own messages, before the parser is built
     try:
         parser = build_parser()
         try:
-            args = parser.parse_args(list(argv) if argv is not None else None)
+            args = parser.parse_args(words)
         except SystemExit as e:  # --help, --version
             return int(e.code or 0)
         debug = args.debug
+        if any(a == "--lang" or a.startswith("--lang=") for a in words):
+            args.lang = lang  # the last --lang, before or after the command, wins
         lang = getattr(args, "lang", None) or lang
         if not args.command:
             parser.print_help(out)
@@ -572,10 +582,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"({time.monotonic() - started:.1f} s)", file=err)
         return code
     except InputError as e:
-        print(msg("error", lang, text=e), file=err)
+        print(msg("error", lang, text=e.text(lang)), file=err)
         return EXIT_INPUT
     except CliError as e:
-        print(msg("error", lang, text=e), file=err)
+        print(msg("error", lang, text=e.text(lang)), file=err)
         return e.code
     except BrokenPipeError:  # e.g. `roster solve ... | head`: the reader left
         with contextlib.suppress(OSError):

@@ -42,7 +42,7 @@ from cli.common import (
     read_roster_file,
     scenario_ref,
 )
-from cli.lang import add_lang_argument, count, msg, rule_name, status_word
+from cli.lang import add_lang_argument, count, msg, rule_name, status_word, text
 from roster.errors import InputError, Issue
 from roster.model import Problem, Roster, Status
 
@@ -188,12 +188,12 @@ def _write_roster(
         doc = roster_file(problem, roster, report=check(problem, roster), scenario=scenario)
         paths = [out_dir / "roster.json"]
         paths[0].write_text(dumps(doc), encoding="utf-8")
-        for name, text in (extra or {}).items():
-            (out_dir / name).write_text(text, encoding="utf-8-sig")
+        for name, content in (extra or {}).items():
+            (out_dir / name).write_text(content, encoding="utf-8-sig")
             paths.append(out_dir / name)
     except OSError as e:
         raise CliError(
-            f"cannot write the output folder {out_dir}: {e.strerror or e}", EXIT_INPUT
+            text("cannot_write", folder=out_dir, why=e.strerror or e), EXIT_INPUT
         ) from None
     return paths
 
@@ -238,7 +238,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(exp.text(), file=out)
         print(msg("diagnosis_time", lang, time=conflict.elapsed, probes=conflict.probes), file=out)
     if args.soft:
-        result, report = best_effort(problem, args.time_limit, args.workers)
+        result, report = best_effort(problem, args.time_limit, args.workers, lang=lang)
         if result.roster is None or report is None:
             if not args.json:
                 print(msg("no_soft_roster", lang, limit=f"{args.time_limit:g}"), file=out)
@@ -302,11 +302,17 @@ def cmd_reroster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.json:
         print(horizon_line(problem, lang), file=out)
     res = reroster(problem, roster, events, start, time_limit=args.time_limit, workers=args.workers)
+    if lang == "vi" and res.roster is not None and res.problem is not None:
+        from roster.validation import check
+
+        res.report = check(res.problem, res.roster, lang)  # the same report, worded in vi
     if args.json:
         _dump(res.model_dump(mode="json", exclude={"problem"}), out)
     else:
         for line in res.notes_vi if lang == "vi" else res.notes:
             print(f"  - {line}", file=out)
+        for line in res.explanation_vi if lang == "vi" else res.explanation:
+            print(f"  {line}", file=out)
         print(
             msg(
                 "reroster_status",
@@ -365,14 +371,14 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     problem, roster, _doc = _problem_and_roster(args)
     if args.staff not in {s.id for s in problem.staff}:
-        raise InputError(Issue("STAFF", None, None, f"unknown staff {args.staff!r}"))
+        raise InputError(Issue("STAFF", None, None, text("unknown_staff", value=args.staff)))
     if args.shift not in {s.id for s in problem.site.shifts}:
         raise InputError(
             Issue(
                 "SHIFT",
                 None,
                 None,
-                f"unknown shift {args.shift!r}",
+                text("unknown_shift", value=args.shift),
                 [s.id for s in problem.site.shifts],
             )
         )
@@ -382,8 +388,12 @@ def cmd_substitutes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "DATE",
                 None,
                 None,
-                f"{args.date} is outside the roster "
-                f"({problem.horizon.start} to {problem.horizon.end})",
+                text(
+                    "outside_roster",
+                    date=args.date,
+                    start=problem.horizon.start,
+                    end=problem.horizon.end,
+                ),
             )
         )
     lang = args.lang

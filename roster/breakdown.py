@@ -14,10 +14,10 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
-from roster.export import date_label
+from roster import words
 from roster.labels import label
 from roster.model import Penalty, Problem, Report, Roster, Violation
-from roster.validation import check, day_label
+from roster.validation import check
 
 NONE = "(none)"
 
@@ -79,15 +79,15 @@ def breakdown(
     problem: Problem, roster: Roster, report: Report | None = None, lang: str = "en"
 ) -> Breakdown:
     """The penalty breakdown of ``roster`` (``report``: the referee's, when already at hand);
-    the labels in ``lang``."""
-    report = report or check(problem, roster)
+    the labels, the violations' messages and the penalties' details in ``lang`` (a given
+    ``report`` is taken as it is worded)."""
+    report = report or check(problem, roster, lang)
     total = sum(p.cost for p in report.penalties)
-    vi = lang == "vi"
+    w = words.Words(problem, lang)
     staff = {s.id: s for s in problem.staff}
-    shifts = {s.id: (s.name_vi if vi and s.name_vi else s.label) for s in problem.site.shifts}
+    shifts = {s.id: w.shift_name(s.id) for s in problem.site.shifts}
     units = {u.id: u.name or u.id for u in problem.site.units}
-    posts = {p.id: (p.name_vi if vi and p.name_vi else p.label) for p in problem.site.posts}
-    day_label_ = (lambda d: date_label(d, "vi")) if vi else day_label
+    posts = {p.id: w.post_name(p.id) for p in problem.site.posts}
 
     def table(key_of, label_of) -> list[Line]:
         count: dict[str, int] = defaultdict(int)
@@ -118,7 +118,7 @@ def breakdown(
         if k == NONE:
             return _w("no_day", lang)
         date, _, shift = k.partition(" ")
-        text = day_label_(dt.date.fromisoformat(date))
+        text = w.day(dt.date.fromisoformat(date))
         return f"{text}, {shifts.get(shift, shift)}" if shift else f"{text} {_w('whole_day', lang)}"
 
     def who(k: str) -> str:

@@ -46,6 +46,7 @@ class TeamDrill(BaseModel):
     ok: bool
     shortfalls: list[Shortfall] = Field(default_factory=list)
     other: list[str] = Field(default_factory=list, description="Other hard rules broken.")
+    other_vi: list[str] = Field(default_factory=list, description="``other`` in Vietnamese.")
     wall_time: float = 0.0
 
 
@@ -213,6 +214,16 @@ _DRILL_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: A solve's status in Vietnamese.
+STATUS_VI = {
+    "optimal": "tối ưu",
+    "feasible": "khả thi",
+    "infeasible": "không khả thi",
+    "unknown": "chưa rõ",
+    "invalid": "không hợp lệ",
+}
+
+
 def _dw(key: str, lang: str, **fields: object) -> str:
     en, vi = _DRILL_WORDS[key]
     return (vi if lang == "vi" else en).format(**fields)
@@ -237,7 +248,15 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15, lang: str = 
             n = sum(s.short for s in t.shortfalls)
             n_posts = len({s.post for s in t.shortfalls})
             lines.append(
-                head + _dw("short", lang, n=n, posts=n_posts, status=t.status, time=t.wall_time)
+                head
+                + _dw(
+                    "short",
+                    lang,
+                    n=n,
+                    posts=n_posts,
+                    status=STATUS_VI.get(t.status, t.status) if vi else t.status,
+                    time=t.wall_time,
+                )
             )
             for s in t.shortfalls[:top]:
                 lines.append(
@@ -252,7 +271,7 @@ def format_drill(res: DrillResult, problem: Problem, top: int = 15, lang: str = 
                 )
             if len(t.shortfalls) > top:
                 lines.append(_dw("more", lang, n=len(t.shortfalls) - top))
-            for o in t.other[:5]:
+            for o in (t.other_vi if vi and t.other_vi else t.other)[:5]:
                 lines.append(f"  ! {o}")
     if res.gaps:
         lines.append(_dw("gaps", lang))

@@ -8,15 +8,30 @@ mistake. ``str(error)`` gives one line per issue, e.g.::
     staff.csv, row 7, field 'unit': unknown unit 'TNMT'; allowed: GTVT, CT, TNMT-1
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
+
+A message (and what is allowed) may be a :class:`~roster.text.Text`, a message in English and
+Vietnamese: ``issue.text("vi")`` words the whole issue in Vietnamese (``tệp staff.csv, dòng 7,
+cột 'unit': không có đơn vị 'TNMT'; cho phép: ...``); ``str(issue)`` is the English.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
+
+from roster.input_messages import T
+from roster.text import Text, word
 
 #: How many allowed values an issue lists before it abbreviates ("... (57 in all)").
 MAX_ALLOWED_SHOWN = 15
+
+#: Files whose fields are columns (``cột``); the fields of other files are ``trường``.
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
+#: Names with one of these endings are files (``tệp staff.csv`` in Vietnamese).
+FILE_SUFFIXES = (*TABLE_SUFFIXES, ".yaml", ".yml", ".json")
+
+Allowed = Sequence[str] | str | Text | None
 
 
 @dataclass(frozen=True)
@@ -34,42 +49,57 @@ class Issue:
     file: str
     row: int | None
     field: str | None
-    message: str
-    allowed: Sequence[str] | str | None = None
+    message: str | Text
+    allowed: Allowed = None
 
     def __str__(self) -> str:
-        where = self.file
+        return self.text("en")
+
+    def where(self, lang: str | None = "en") -> str:
+        """``staff.csv, row 7, field 'unit'``; ``tệp staff.csv, dòng 7, cột 'unit'``."""
+        suffix = PurePath(self.file).suffix.lower()
+        parts = [T("where.file", file=self.file)(lang) if suffix in FILE_SUFFIXES else self.file]
         if self.row is not None:
-            where += f", row {self.row}"
+            parts.append(T("where.row", row=self.row)(lang))
         if self.field is not None:
-            where += f", field {self.field!r}"
-        text = f"{where}: {self.message}"
-        allowed = format_allowed(self.allowed)
+            key = "where.column" if suffix in TABLE_SUFFIXES else "where.field"
+            parts.append(T(key, field=self.field)(lang))
+        return ", ".join(parts)
+
+    def what(self, lang: str | None = "en") -> str:
+        """The message and what is allowed, without where."""
+        text = str(word(self.message, lang))
+        allowed = format_allowed(self.allowed, lang)
         if allowed:
-            text += f"; allowed: {allowed}"
+            text = T("where.allowed", text=text, allowed=allowed)(lang)
         return text
 
-    def to_dict(self) -> dict:
-        """A JSON-ready form (for the API): allowed is always a string or None."""
+    def text(self, lang: str | None = "en") -> str:
+        """The whole issue in ``lang``: where, what is wrong, what is allowed."""
+        return f"{self.where(lang)}: {self.what(lang)}"
+
+    def to_dict(self, lang: str | None = "en") -> dict:
+        """A JSON-ready form (for the API), worded in ``lang``: allowed is always a string or
+        None."""
         return {
             "file": self.file,
             "row": self.row,
             "field": self.field,
-            "message": self.message,
-            "allowed": format_allowed(self.allowed) or None,
+            "message": str(word(self.message, lang)),
+            "allowed": format_allowed(self.allowed, lang) or None,
         }
 
 
-def format_allowed(allowed: Sequence[str] | str | None) -> str:
+def format_allowed(allowed: Allowed, lang: str | None = "en") -> str:
     """``a, b, c``; long lists are cut after :data:`MAX_ALLOWED_SHOWN` values."""
     if allowed is None:
         return ""
-    if isinstance(allowed, str):
-        return allowed
-    values = [str(a) for a in allowed]
+    if isinstance(allowed, str | Text):
+        return str(word(allowed, lang))
+    values = [str(word(a, lang)) for a in allowed]
     if len(values) > MAX_ALLOWED_SHOWN:
         shown = ", ".join(values[:MAX_ALLOWED_SHOWN])
-        return f"{shown}, ... ({len(values)} in all)"
+        return T("where.in_all", shown=shown, n=len(values))(lang)
     return ", ".join(values)
 
 
@@ -83,11 +113,15 @@ class InputError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return "\n".join(str(i) for i in self.issues)
+        return self.text("en")
 
-    def to_dicts(self) -> list[dict]:
-        """The issues as JSON-ready dicts (for the API)."""
-        return [i.to_dict() for i in self.issues]
+    def text(self, lang: str | None = "en") -> str:
+        """One line per issue, in ``lang``."""
+        return "\n".join(i.text(lang) for i in self.issues)
+
+    def to_dicts(self, lang: str | None = "en") -> list[dict]:
+        """The issues as JSON-ready dicts (for the API), worded in ``lang``."""
+        return [i.to_dict(lang) for i in self.issues]
 
 
 class IssueCollector:
@@ -101,8 +135,8 @@ class IssueCollector:
         file: str,
         row: int | None,
         field: str | None,
-        message: str,
-        allowed: Sequence[str] | str | None = None,
+        message: str | Text,
+        allowed: Allowed = None,
     ) -> None:
         self.issues.append(Issue(file, row, field, message, allowed))
 

@@ -24,8 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from roster.errors import InputError, Issue, IssueCollector
 from roster.export import csv_safe, date_label
 from roster.index import ProblemIndex
+from roster.input_messages import T, pydantic_text
 from roster.io.cells import parse_date
-from roster.model import Absence, AbsenceReason, Problem, Roster, SlotDemand
+from roster.model import Absence, AbsenceReason, FixedCell, Problem, Roster, SlotDemand
 from roster.validation import day_label
 
 
@@ -61,11 +62,11 @@ class Event(BaseModel):
     def _fields(self) -> Event:
         if self.kind == EventKind.post_closed:
             if not self.post:
-                raise ValueError("a post_closed event needs a post")
+                raise ValueError(T("events.needs_post"))
         elif not self.staff:
-            raise ValueError(f"a {self.kind.value} event needs a staff id")
+            raise ValueError(T("events.needs_staff", kind=self.kind.value))
         if self.end is not None and self.end < self.date:
-            raise ValueError(f"end {self.end} is before date {self.date}")
+            raise ValueError(T("events.end_before", end=self.end, date=self.date))
         return self
 
 
@@ -80,11 +81,19 @@ class Isolation(BaseModel):
     end: dt.date
     source: str | None = Field(None, description="For a close contact: the positive case.")
     remote: bool = Field(False, description="Works from home during the isolation.")
+    reason_vi: str = Field("", description="``reason`` in Vietnamese (filled in from it).")
+
+    @model_validator(mode="after")
+    def _reason_vi(self) -> Isolation:
+        if self.reason and not self.reason_vi:
+            self.reason_vi = reason_words(self.reason, "vi")
+        return self
 
 
 class Change(BaseModel):
     """One changed cell (or test booking) of a roster: ``before`` and ``after`` are ``remote``,
-    ``off``, ``on_site`` or ``on_site:<post>`` (tests: ``booked``/``none``)."""
+    ``off``, ``on_site``, ``on_site:<post>`` or ``remote:<post>`` (a duty from home: hotline,
+    on-call) (tests: ``booked``/``none``; teams: ``team:<n>``)."""
 
     kind: str = "cell"
     staff: str
@@ -94,6 +103,13 @@ class Change(BaseModel):
     before: str
     after: str
     reason: str = ""
+    reason_vi: str = Field("", description="``reason`` in Vietnamese (filled in from it).")
+
+    @model_validator(mode="after")
+    def _reason_vi(self) -> Change:
+        if self.reason and not self.reason_vi:
+            self.reason_vi = reason_words(self.reason, "vi")
+        return self
 
 
 class Applied(BaseModel):
@@ -275,7 +291,8 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 f"({n} ca)"
             )
     site = problem.site.model_copy(update={"posts": [posts[p.id] for p in problem.site.posts]})
-    new = problem.model_copy(update={"site": site, "absences": absences})
+    fixed = _fixed_kept(problem, absences[len(problem.absences) :], start, ix, notes, notes_vi)
+    new = problem.model_copy(update={"site": site, "absences": absences, "fixed": fixed})
     return Applied(
         problem=Problem.model_validate(new.model_dump()),
         isolated=isolated,
@@ -285,18 +302,79 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
     )
 
 
+def _fixed_kept(
+    problem: Problem,
+    added: list[Absence],
+    start: dt.date,
+    ix: ProblemIndex,
+    notes: list[str],
+    notes_vi: list[str],
+) -> list[FixedCell]:
+    """The fixed cells that still hold after the events: a cell fixed on site (the head's plan)
+    for someone the events keep away (isolated, on leave, sick, only from home) is dropped,
+    with a note; the event is a fact, the fixed cell was a plan made without it."""
+    kept: list[FixedCell] = []
+    for f in problem.fixed:
+        away = (
+            f.on_site
+            and f.date >= start
+            and any(
+                a.staff == f.staff
+                and a.start <= f.date <= a.end
+                and (not a.shifts or f.shift in a.shifts)
+                for a in added
+            )
+        )
+        if not away:
+            kept.append(f)
+            continue
+        sh = ix.shift_by_id.get(f.shift)
+        shift = (sh.name or f.shift) if sh is not None else f.shift
+        shift_vi = (sh.name_vi or shift) if sh is not None else f.shift
+        notes.append(
+            f"{_who(ix, f.staff)}: the cell fixed on site on {day_label(f.date)} ({shift}) is "
+            "dropped (the events keep them away)"
+        )
+        notes_vi.append(
+            f"{_who(ix, f.staff)}: bỏ ô đã cố định trực tiếp tại cơ quan ngày "
+            f"{f.date.day:02d}/{f.date.month:02d} ({shift_vi}) (vắng mặt do sự việc mới)"
+        )
+    return kept
+
+
 # ----------------------------------------------------------------------------------------------
 # differences
 # ----------------------------------------------------------------------------------------------
 
 
+def cell_states(roster: Roster) -> dict[tuple[str, dt.date, str], str]:
+    """Every cell ``roster`` names, as a state: ``on_site``, ``on_site:<post>`` or
+    ``remote:<post>`` (a duty from home, a post of kind ``remote``). A cell named twice (a clash
+    the referee flags) joins its states with ``+``. Cells not named are remote (or off)."""
+    parts: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
+    for a in roster.assignments:
+        parts[(a.staff, a.date, a.shift)].append(f"on_site:{a.post}" if a.post else "on_site")
+    for r in roster.remote_duties:
+        parts[(r.staff, r.date, r.shift)].append(f"remote:{r.post}")
+    return {k: "+".join(sorted(v)) for k, v in parts.items()}
+
+
 def _state(cells: dict, ix: ProblemIndex, sid: str, day: int, shift: str) -> str:
     key = (sid, ix.date(day), shift)
     if key in cells:
-        post = cells[key]
-        return f"on_site:{post}" if post else "on_site"
+        return str(cells[key])
     absence = ix.absence_at(sid, day, shift)
     return "off" if absence is not None and absence.reason.is_off else "remote"
+
+
+def _reason(isolation: str | None, before: str, after: str) -> str:
+    """Why a cell changed: the person's isolation (or leave...) when it took them off a duty
+    or off site; ``covers`` when they take a duty on (a close contact at home may take the
+    hotline); ``moved`` otherwise."""
+    takes = after not in ("remote", "off") and before in ("remote", "off")
+    if isolation and not takes:
+        return isolation
+    return "moved" if after in ("remote", "off") else "covers"
 
 
 def diff_roster(
@@ -311,8 +389,8 @@ def diff_roster(
     read ``off``)."""
     ix = ProblemIndex(problem)
     why = {i.staff: i.reason for i in isolated or []}
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a = cell_states(old)
+    b = cell_states(new)
     keys = {k for k in set(a) | set(b) if k[1] >= start and a.get(k, "-") != b.get(k, "-")}
     order = {s.id: i for i, s in enumerate(problem.staff)}
     out: list[Change] = []
@@ -322,11 +400,7 @@ def diff_roster(
         if sid not in ix.staff_by_id or not problem.horizon.contains(date):
             continue
         d = problem.horizon.day(date)
-        before = (
-            f"on_site:{a[(sid, date, shift)]}"
-            if a.get((sid, date, shift))
-            else ("on_site" if (sid, date, shift) in a else "remote")
-        )
+        before = a.get((sid, date, shift), "remote")
         after = _state(b, ix, sid, d, shift)
         out.append(
             Change(
@@ -336,7 +410,7 @@ def diff_roster(
                 shift=shift,
                 before=before,
                 after=after,
-                reason=why.get(sid, "covers" if after.startswith("on_site") else "moved"),
+                reason=_reason(why.get(sid), before, after),
             )
         )
     ta = {(t.staff, t.date) for t in old.tests if t.date >= start}
@@ -362,6 +436,7 @@ _STATE_WORDS = {
         "on_site": "on site",
         "on_site_at": "on site at {post}",
         "remote": "remote",
+        "remote_at": "from home on duty {post}",
         "off": "off",
         "booked": "test booked",
         "none": "no test",
@@ -371,6 +446,7 @@ _STATE_WORDS = {
         "on_site": "trực tiếp tại cơ quan",
         "on_site_at": "trực tại {post}",
         "remote": "làm việc tại nhà",
+        "remote_at": "trực {post} tại nhà",
         "off": "nghỉ",
         "booked": "có lịch test",
         "none": "không test",
@@ -396,18 +472,23 @@ def reason_words(reason: str, lang: str = "en") -> str:
     """A change's reason in ``lang``."""
     if lang != "vi":
         return reason
-    if reason.startswith("moved to keep every post covered"):
-        return "chuyển nhóm để đủ người trực các quầy/nhiệm vụ" + reason[
-            len("moved to keep every post covered") :
-        ].replace("cost", "điểm trừ")
+    moved = "moved to keep every post covered"
+    if reason.startswith(moved):
+        rest = reason[len(moved) :].replace("(cost ", "(điểm trừ ")
+        return "chuyển nhóm để đủ người trực các quầy/nhiệm vụ" + rest
     return REASONS_VI.get(reason, reason)
 
 
 def _words(state: str, posts: dict[str, str], lang: str = "en") -> str:
     words = _STATE_WORDS["vi" if lang == "vi" else "en"]
+    if "+" in state:  # a clash: two duties in one cell
+        return " + ".join(_words(part, posts, lang) for part in state.split("+"))
     if state.startswith("on_site:"):
         pid = state.split(":", 1)[1]
         return words["on_site_at"].format(post=posts.get(pid, pid))
+    if state.startswith("remote:"):
+        pid = state.split(":", 1)[1]
+        return words["remote_at"].format(post=posts.get(pid, pid))
     if state.startswith("team:"):
         k = int(state.split(":", 1)[1])
         return words["team"].format(team=chr(ord("A") + k))
@@ -457,8 +538,8 @@ KINDS_VI = {"cell": "ô lịch", "test": "lịch test", "team": "chuyển nhóm"
 
 def changes_csv(changes: list[Change], lang: str = "en", problem: Problem | None = None) -> str:
     """The changes as CSV text (one row per change; formula-like text neutralised). In English
-    the values are ids (``on_site:<post>``, ``remote``...); in Vietnamese every header and value
-    is in words."""
+    the values are ids (``on_site:<post>``, ``remote:<post>`` for a duty from home, ``remote``...);
+    in Vietnamese every header and value is in words."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     vi = lang == "vi"
@@ -519,13 +600,18 @@ def check_events(
     for i, ev in enumerate(events):
         row = rows[i] if rows else i + 1
         if ev.staff is not None and ev.staff not in staff:
-            issues.add(file, row, "staff", f"unknown staff {ev.staff!r}")
+            issues.add(file, row, "staff", _unknown("staff", ev.staff))
         if ev.post is not None and ev.post not in posts:
-            issues.add(file, row, "post", f"unknown post {ev.post!r}", sorted(posts))
+            issues.add(file, row, "post", _unknown("post", ev.post), sorted(posts))
         for sh in ev.shifts:
             if sh not in shifts:
-                issues.add(file, row, "shifts", f"unknown shift {sh!r}", shifts)
+                issues.add(file, row, "shifts", _unknown("shift", sh), shifts)
     issues.raise_if_any()
+
+
+def _unknown(kind: str, value: Any) -> str:
+    """``unknown staff 'x'``, worded in both languages."""
+    return T("cell.unknown", kind=T(f"kind.{kind}"), value=value)
 
 
 def parse_events(
@@ -537,11 +623,12 @@ def parse_events(
     if isinstance(data, dict):
         unknown = set(data) - {"from", "events"}
         if unknown:
-            raise InputError(Issue(file, None, sorted(unknown)[0], "unknown key", "from, events"))
+            field = sorted(unknown)[0]
+            raise InputError(Issue(file, None, field, T("events.unknown_key"), "from, events"))
         start = _date(data.get("from"), file, None, "from")
         items = data.get("events") or []
     if not isinstance(items, list):
-        raise InputError(Issue(file, None, "events", "expected a list of events"))
+        raise InputError(Issue(file, None, "events", T("events.not_list")))
     events: list[Event] = []
     issues = IssueCollector()
     for i, item in enumerate(items):
@@ -554,7 +641,7 @@ def parse_events(
                     file,
                     None,
                     f"events[{i}]" + (f".{loc}" if loc else ""),
-                    x["msg"].removeprefix("Value error, "),
+                    pydantic_text(x),
                 )
     issues.raise_if_any()
     check_events(events, problem, file, [None] * len(events))
@@ -569,7 +656,7 @@ def _date(value: Any, file: str, row: int | None, field: str) -> dt.date | None:
     d = parse_date(str(value))
     if d is None:
         raise InputError(
-            Issue(file, row, field, f"not a date: {value!r}", "YYYY-MM-DD or DD/MM/YYYY")
+            Issue(file, row, field, T("cell.not_date", value=value), T("allowed.date_short"))
         )
     return d
 
@@ -579,11 +666,11 @@ def read_events(path: Path, problem: Problem) -> tuple[list[Event], dt.date | No
     date (YAML only). InputError with file, row and field for every mistake."""
     name = path.name
     if not path.is_file():
-        raise InputError(Issue(str(path), None, None, "no such file"))
+        raise InputError(Issue(str(path), None, None, T("events.no_such_file")))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(Issue(name, None, None, f"cannot read the file: {e}")) from None
+        raise InputError(Issue(name, None, None, T("file.unreadable", why=e))) from None
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml", ".json"):
         import yaml
@@ -597,15 +684,13 @@ def read_events(path: Path, problem: Problem) -> tuple[list[Event], dt.date | No
                     name,
                     mark.line + 1 if mark else None,
                     None,
-                    f"not valid YAML: {getattr(e, 'problem', e)}",
+                    T("events.bad_yaml", why=getattr(e, "problem", e)),
                 )
             ) from None
         return parse_events(data or [], problem, name)
     if suffix == ".csv":
         return _read_csv(text, problem, name), None
-    raise InputError(
-        Issue(name, None, None, "unknown events file type", ".yaml, .yml, .json, .csv")
-    )
+    raise InputError(Issue(name, None, None, T("events.file_type"), ".yaml, .yml, .json, .csv"))
 
 
 def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
@@ -614,10 +699,10 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
     issues = IssueCollector()
     for h in header:
         if h not in CSV_COLUMNS:
-            issues.add(name, 1, h, "unknown column", CSV_COLUMNS)
+            issues.add(name, 1, h, T("events.unknown_column"), CSV_COLUMNS)
     for req in ("kind", "date"):
         if req not in header:
-            issues.add(name, 1, req, "missing column")
+            issues.add(name, 1, req, T("events.missing_column"))
     issues.raise_if_any()
     events: list[Event] = []
     rows: list[int | None] = []
@@ -648,7 +733,7 @@ def _read_csv(text: str, problem: Problem, name: str) -> list[Event]:
             for x in e.errors():
                 loc = ".".join(str(p) for p in x["loc"]) or None
                 allowed = [k.value for k in EventKind] if loc == "kind" else None
-                issues.add(name, i, loc, x["msg"].removeprefix("Value error, "), allowed)
+                issues.add(name, i, loc, pydantic_text(x), allowed)
     issues.raise_if_any()
     check_events(events, problem, name, rows)
     return events

@@ -18,12 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from roster.export import date_label
+from roster import words
 from roster.index import ProblemIndex
 from roster.labels import label
 from roster.model import Problem
 from roster.scopes import FixedScope, Key, Scope
-from roster.validation import day_label
 
 
 class RuleRef(BaseModel):
@@ -77,63 +76,32 @@ class Explanation(BaseModel):
         return "\n".join(lines)
 
 
-def _people(n: int, lang: str = "en") -> str:
-    if lang == "vi":
-        return f"{n} người"
-    return f"{n} person" if n == 1 else f"{n} people"
+_people = words.people
+_and = words.and_
 
 
-def _and(items: list[str], lang: str = "en") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + (" và " if lang == "vi" else " and ") + items[-1]
-
-
-class _Words:
+class _Words(words.Words):
     """Names of things, as a head reads them (``lang``: en or vi)."""
 
     def __init__(self, problem: Problem, lang: str = "en") -> None:
-        self.p = problem
-        self.lang = lang
-        self.vi = lang == "vi"
-        self.ix = ProblemIndex(problem)
-        self.units = {u.id: (u.name or u.id) for u in problem.site.units}
-
-    def tr(self, en: str, vi: str) -> str:
-        """The sentence in the chosen language."""
-        return vi if self.vi else en
-
-    def and_(self, items: list[str]) -> str:
-        return _and(items, self.lang)
-
-    def people(self, n: int) -> str:
-        return _people(n, self.lang)
-
-    def day(self, date: dt.date) -> str:
-        if self.vi:
-            return date_label(date, "vi")
-        return day_label(date)
+        super().__init__(problem, lang)
 
     def shift(self, shift: str) -> str:
-        s = self.ix.shift_by_id[shift]
-        return ("ca " + (s.name_vi or s.label).lower()) if self.vi else s.label.lower()
-
-    def who(self, sid: str) -> str:
-        s = self.ix.staff_by_id.get(sid)
-        return f"{s.name} ({sid})" if s is not None and s.name else sid
+        return self.shift_name(shift) if self.vi else self.shift_name(shift).lower()
 
     def slot(self, day: int, shift: str) -> str:
         return f"{self.day(self.ix.date(day))}, {self.shift(shift)}"
 
     def _label(self, pid: str) -> str:
-        post = self.ix.post_by_id[pid]
-        return (post.name_vi or post.label) if self.vi else post.label
+        return self.post_name(pid)
 
     def post(self, pid: str) -> str:
         post = self.ix.post_by_id[pid]
+        if self.vi:
+            return self.post_vi(pid)
         if post.kind.value == "task":
-            return self.tr(f"the {post.label} task", f"nhiệm vụ {self._label(pid)}")
-        return self.tr(f"counter {post.label}", f"quầy {self._label(pid)}")
+            return f"the {post.label} task"
+        return f"counter {post.label}"
 
     def posts(self, pids: list[str]) -> str:
         """``counters L1, L2, L3 and the Seal task``."""
@@ -151,14 +119,6 @@ class _Words:
         if tasks:
             parts.append("the " + _and(tasks) + (" tasks" if len(tasks) > 1 else " task"))
         return _and(parts)
-
-    def unit(self, uid: str | None) -> str:
-        if uid is None:
-            return self.tr("the whole site", "toàn cơ quan")
-        return self.units.get(uid, uid)
-
-    def team(self, k: int) -> str:
-        return self.tr(f"team {k + 1}", f"nhóm {k + 1}")
 
     def rule(self, rule: str) -> str:
         return label(rule, self.lang).lower()
@@ -573,17 +533,8 @@ def _staff_finding(w: _Words, sid: str, keys: list[Key]) -> Finding:
     )
 
 
-_REASONS_VI = {
-    "leave": "nghỉ phép",
-    "isolation": "cách ly",
-    "sick": "nghỉ ốm",
-    "rest": "nghỉ",
-    "remote_only": "chỉ làm việc tại nhà",
-}
-
-
 def _reason(reason: str, w: _Words) -> str:
-    return _REASONS_VI.get(reason, reason) if w.vi else reason
+    return w.reason(reason)
 
 
 def _other_finding(w: _Words, key: Key) -> Finding:

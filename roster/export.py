@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from roster import words
 from roster.index import ProblemIndex
 from roster.labels import label as rule_label
 from roster.model import Mode, PostKind, Problem, Roster
@@ -97,8 +98,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind.remote": ("duty from home", "trực tại nhà"),
 }
 
-_WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
-
 #: Grid codes of the modes, per language (a post's code stands for "on site at the post").
 MODE_CODES: dict[str, dict[str, str]] = {
     "en": {"general": "G", "remote": "R", "off": "-"},
@@ -140,9 +139,7 @@ def t(key: str, lang: Lang = "en") -> str:
 
 def date_label(date: dt.date, lang: Lang = "en") -> str:
     """``Mon 13 Dec`` or, in Vietnamese, ``T2 13/12``."""
-    if lang == "vi":
-        return f"{_WEEKDAY_VI[date.weekday()]} {date.day:02d}/{date.month:02d}"
-    return f"{date:%a} {date.day} {date:%b}"
+    return words.day_label(date, lang)
 
 
 def team_letter(team: int | None) -> str:

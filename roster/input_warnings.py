@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Self
 
 from pydantic import BaseModel
 
+from roster.errors import Issue
+from roster.input_messages import T
 from roster.model import Problem
+from roster.text import Text
 
 CSV_FILES = ("staff.csv", "absences.csv", "requests.csv", "fixed.csv")
 
@@ -32,13 +36,15 @@ class InputWarning(BaseModel):
     message: str
     message_vi: str
 
+    @classmethod
+    def of(cls, file: str, text: Text, row: int | None = None, field: str | None = None) -> Self:
+        """A warning whose message is ``text`` (both languages from one catalogue entry)."""
+        return cls(file=file, row=row, field=field, message=text("en"), message_vi=text("vi"))
+
     def text(self, lang: str = "en") -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"dòng {self.row}" if lang == "vi" else f"row {self.row}")
-        if self.field is not None:
-            where.append(f"cột '{self.field}'" if lang == "vi" else f"field '{self.field}'")
-        return ", ".join(where) + ": " + (self.message_vi if lang == "vi" else self.message)
+        """Where and what, worded as an input error is (``tệp staff.csv, dòng 3: ...``)."""
+        message = self.message_vi if lang == "vi" else self.message
+        return Issue(self.file, self.row, self.field, message).text(lang)
 
 
 def unused_skills(problem: Problem) -> list[InputWarning]:
@@ -50,16 +56,8 @@ def unused_skills(problem: Problem) -> list[InputWarning]:
         if skill in used:
             continue
         holders = sum(1 for s in problem.staff if skill in s.skills)
-        out.append(
-            InputWarning(
-                file="site.yaml",
-                field="skills",
-                message=f"skill '{skill}' is used by no post ({holders} staff hold it); give "
-                "a post this skill or remove it",
-                message_vi=f"kỹ năng '{skill}' không quầy/nhiệm vụ nào dùng ({holders} cán bộ "
-                "có kỹ năng này); gán kỹ năng cho một quầy/nhiệm vụ hoặc xoá đi",
-            )
-        )
+        text = T("warn.unused_skill", skill=skill, holders=holders)
+        out.append(InputWarning.of("site.yaml", text, field="skills"))
     return out
 
 
@@ -85,16 +83,10 @@ def short_rows(folder: Path) -> list[InputWarning]:
             if not any(cell.strip() for cell in row) or len(row) >= len(header):
                 continue
             missing = [h.strip() for h in header[len(row) :]]
-            out.append(
-                InputWarning(
-                    file=name,
-                    row=number,
-                    message=f"{len(row)} of {len(header)} cells; "
-                    f"{', '.join(missing)} take their defaults (a separator missing?)",
-                    message_vi=f"chỉ có {len(row)}/{len(header)} ô; các cột "
-                    f"{', '.join(missing)} nhận giá trị mặc định (thiếu dấu phân cách?)",
-                )
+            text = T(
+                "warn.short_row", cells=len(row), header=len(header), missing=", ".join(missing)
             )
+            out.append(InputWarning.of(name, text, row=number))
     return out
 
 

@@ -29,6 +29,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from roster.input_messages import T
+
 Weight = Annotated[int, Field(ge=0, description="Penalty weight, a whole number >= 0.")]
 Count = Annotated[int, Field(ge=0)]
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
@@ -108,7 +110,7 @@ class Dated(Model):
     @model_validator(mode="after")
     def _range_order(self) -> Dated:
         if self.from_ is not None and self.to is not None and self.to < self.from_:
-            raise ValueError(f"to {self.to} is before from {self.from_}")
+            raise ValueError(T("model.to_before_from", to=self.to, from_=self.from_))
         return self
 
     @property
@@ -183,7 +185,7 @@ class Demand(Dated):
     @model_validator(mode="after")
     def _max_not_below_min(self) -> Demand:
         if self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+            raise ValueError(T("model.max_below_min", max=self.max, min=self.min))
         return self
 
 
@@ -265,17 +267,13 @@ class Site(Model):
         unit_ids = {u.id for u in self.units}
         skills = set(self.skills)
         for o in self.opening:
-            _known("shift", o.shifts, shift_ids, "opening")
+            _known("shift", o.shifts, shift_ids, T("model.where_opening"))
         for p in self.posts:
-            where = f"post {p.id!r}"
+            where = T("model.where_post", id=p.id)
             if p.skill is not None and p.skill not in skills:
-                raise ValueError(
-                    f"{where}: unknown skill {p.skill!r}; known skills: {sorted(skills)}"
-                )
+                raise ValueError(_unknown_known(where, "skill", p.skill, skills))
             if p.unit is not None and p.unit not in unit_ids:
-                raise ValueError(
-                    f"{where}: unknown unit {p.unit!r}; known units: {sorted(unit_ids)}"
-                )
+                raise ValueError(_unknown_known(where, "unit", p.unit, unit_ids))
             for d in p.demands:
                 _known("shift", d.shifts, shift_ids, where)
             for sd in p.slot_demands:
@@ -342,7 +340,7 @@ class Absence(Model):
     @model_validator(mode="after")
     def _order(self) -> Absence:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(T("model.end_before_start", end=self.end, start=self.start))
         return self
 
 
@@ -484,7 +482,7 @@ class CapOverride(Dated):
     @model_validator(mode="after")
     def _one_value(self) -> CapOverride:
         if (self.fraction is None) == (self.max_on_site is None):
-            raise ValueError("cap override: give exactly one of fraction (0 to 1) or max_on_site")
+            raise ValueError(T("model.cap_override_one"))
         return self
 
 
@@ -518,7 +516,7 @@ class CapRule(RuleSwitch):
     @model_validator(mode="after")
     def _one_bound(self) -> CapRule:
         if self.enabled and self.fraction is None and self.max_on_site is None:
-            raise ValueError("cap: give a fraction (0 to 1) or max_on_site")
+            raise ValueError(T("model.cap_bound"))
         return self
 
 
@@ -538,7 +536,7 @@ class PresenceFloor(Dated):
     @model_validator(mode="after")
     def _one_value(self) -> PresenceFloor:
         if (self.min is None) == (self.fraction is None):
-            raise ValueError("presence floor: give exactly one of min or fraction (0 to 1)")
+            raise ValueError(T("model.floor_one"))
         return self
 
 
@@ -575,7 +573,7 @@ class Suspension(Dated):
     @model_validator(mode="after")
     def _something(self) -> Suspension:
         if not self.posts and not self.kinds:
-            raise ValueError("suspension: name posts or kinds of posts")
+            raise ValueError(T("model.suspension_empty"))
         return self
 
     def applies(self, post: Post, date: dt.date, shift: str) -> bool:
@@ -760,66 +758,70 @@ class Problem(Model):
         posts = {p.id for p in self.site.posts}
         staff = {s.id for s in self.staff}
         for s in self.staff:
-            where = f"staff {s.id!r}"
+            where = T("model.where_staff", id=s.id)
             if s.unit not in units:
-                raise ValueError(f"{where}: unknown unit {s.unit!r}; known units: {sorted(units)}")
+                raise ValueError(_unknown_known(where, "unit", s.unit, units))
             for sk in s.skills:
                 if sk not in skills:
-                    raise ValueError(
-                        f"{where}: unknown skill {sk!r}; known skills: {sorted(skills)}"
-                    )
+                    raise ValueError(_unknown_known(where, "skill", sk, skills))
             if s.contract not in self.policy.contracts:
                 raise ValueError(
-                    f"{where}: unknown contract {s.contract!r}; policy has "
-                    f"{sorted(self.policy.contracts)}"
+                    T(
+                        "model.unknown_contract",
+                        where=where,
+                        value=s.contract,
+                        known=sorted(self.policy.contracts),
+                    )
                 )
             if s.team is not None and s.team >= self.policy.teams.count:
+                count = self.policy.teams.count
                 raise ValueError(
-                    f"{where}: team {s.team} but the policy has {self.policy.teams.count} teams "
-                    f"(0 to {self.policy.teams.count - 1})"
+                    T("model.team_range", where=where, team=s.team, count=count, last=count - 1)
                 )
         for c_name, c in self.policy.contracts.items():
+            where = T("model.where_contract", id=c_name)
             for cl in c.counts:
-                _known("shift", cl.shifts, shifts, f"contract {c_name!r}")
+                _known("shift", cl.shifts, shifts, where)
             for rl in c.runs:
-                _known("shift", rl.shifts, shifts, f"contract {c_name!r}")
+                _known("shift", rl.shifts, shifts, where)
             for sc in c.successions:
-                _known("shift", [sc.first, sc.then], shifts, f"contract {c_name!r}")
+                _known("shift", [sc.first, sc.then], shifts, where)
         for kind, refs in (
             ("absence", [a.staff for a in self.absences]),
             ("request", [r.staff for r in self.requests]),
-            ("fixed cell", [f.staff for f in self.fixed]),
+            ("fixed", [f.staff for f in self.fixed]),
         ):
             for i, sid in enumerate(refs):
                 if sid not in staff:
-                    raise ValueError(f"{kind} #{i + 1}: unknown staff {sid!r}")
+                    where = T(f"model.where_{kind}", n=i + 1)
+                    raise ValueError(T("model.unknown_staff", where=where, value=sid))
         for i, r in enumerate(self.requests):
             if r.shift is not None and r.shift not in shifts:
-                raise ValueError(f"request #{i + 1}: unknown shift {r.shift!r}")
+                where = T("model.where_request", n=i + 1)
+                raise ValueError(T("model.unknown_shift", where=where, value=r.shift))
         for i, f in enumerate(self.fixed):
+            where = T("model.where_fixed", n=i + 1)
             if f.shift not in shifts:
-                raise ValueError(f"fixed cell #{i + 1}: unknown shift {f.shift!r}")
+                raise ValueError(T("model.unknown_shift", where=where, value=f.shift))
             if f.post is not None and f.post not in posts:
-                raise ValueError(f"fixed cell #{i + 1}: unknown post {f.post!r}")
+                raise ValueError(T("model.unknown_post", where=where, value=f.post))
         for i, a in enumerate(self.absences):
-            _known("shift", a.shifts, shifts, f"absence #{i + 1}")
+            _known("shift", a.shifts, shifts, T("model.where_absence", n=i + 1))
         cap = self.policy.cap
         for i, o in enumerate(cap.overrides):
             if o.unit is not None:
-                where = f"policy cap.overrides #{i + 1}"
+                where = T("model.where_override", n=i + 1)
                 if o.unit not in units:
-                    raise ValueError(
-                        f"{where}: unknown unit {o.unit!r}; known units: {sorted(units)}"
-                    )
+                    raise ValueError(_unknown_known(where, "unit", o.unit, units))
                 if "unit" not in cap.scopes:
-                    raise ValueError(f"{where}: names a unit but cap.scopes has no 'unit'")
+                    raise ValueError(T("model.cap_unit_scope", where=where))
         for i, fl in enumerate(self.policy.presence.floors):
-            where = f"policy presence.floors #{i + 1}"
+            where = T("model.where_floor", n=i + 1)
             if fl.unit is not None and fl.unit not in units:
-                raise ValueError(f"{where}: unknown unit {fl.unit!r}; known units: {sorted(units)}")
+                raise ValueError(_unknown_known(where, "unit", fl.unit, units))
             _known("shift", fl.shifts, shifts, where)
         for i, su in enumerate(self.policy.suspensions):
-            where = f"policy suspensions #{i + 1}"
+            where = T("model.where_suspension", n=i + 1)
             _known("post", su.posts, posts, where)
             _known("shift", su.shifts, shifts, where)
         return self
@@ -953,14 +955,34 @@ def _unique(kind: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for i in ids:
         if i in seen:
-            raise ValueError(f"duplicate {kind} id {i!r}")
+            raise ValueError(T("yaml.duplicate_id", kind=T(f"kind.{kind}"), id=i))
         seen.add(i)
 
 
 def _known(kind: str, ids: list[str], known: set[str], where: str) -> None:
     for i in ids:
         if i not in known:
-            raise ValueError(f"{where}: unknown {kind} {i!r}; known: {sorted(known)}")
+            raise ValueError(
+                T(
+                    "model.unknown_ref",
+                    where=where,
+                    kind=T(f"kind.{kind}"),
+                    value=i,
+                    known=sorted(known),
+                )
+            )
+
+
+def _unknown_known(where: str, kind: str, value: str, known: set[str]) -> str:
+    """``post 'seal': unknown skill 'x'; known skills: [...]``."""
+    return T(
+        "model.unknown_known",
+        where=where,
+        kind=T(f"kind.{kind}"),
+        kinds=T(f"kind.{kind}s"),
+        value=value,
+        known=sorted(known),
+    )
 
 
 class Progress(Model):

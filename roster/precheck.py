@@ -31,6 +31,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from roster import words
 from roster.index import ProblemIndex, Slot
 from roster.model import CountLimit, Problem
 
@@ -61,19 +62,16 @@ class Finding(BaseModel):
 
 def day_label(date: dt.date) -> str:
     """``Tue 14 Dec``: how a head writes a day of the week."""
-    return f"{date:%a} {date.day} {date:%b}"
+    return words.day_label(date)
 
 
 def _people(n: int) -> str:
     return f"{n} person" if n == 1 else f"{n} people"
 
 
-_WEEKDAY_VI = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
-
-
 def day_label_vi(date: dt.date) -> str:
     """``T3 14/12``."""
-    return f"{_WEEKDAY_VI[date.weekday()]} {date.day:02d}/{date.month:02d}"
+    return words.day_label(date, "vi")
 
 
 def team_name_vi(team: int) -> str:
@@ -125,8 +123,7 @@ class _Ctx:
 
     def post_vi(self, post_id: str) -> str:
         post = self.ix.post_by_id[post_id]
-        kind = "nhiệm vụ" if post.kind.value == "task" else "quầy"
-        return f"{kind} {post.name_vi or post.label}"
+        return words.post_vi(post.kind.value, post.name_vi or post.label)
 
     def coverage_hard(self, post_id: str) -> bool:
         cov = self.p.policy.coverage

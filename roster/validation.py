@@ -70,7 +70,7 @@ from roster.registry import FAMILIES
 __all__ = ["check", "summary_figures", "day_label"]
 
 
-def check(problem: Problem, roster: Roster) -> Report:
+def check(problem: Problem, roster: Roster, lang: str = "en") -> Report:
     """Judge ``roster`` against ``problem``: every broken hard rule, every soft cost, and the
     objective (sum of penalty costs + ``problem.objective_offset``).
 
@@ -78,8 +78,11 @@ def check(problem: Problem, roster: Roster) -> Report:
     the ``check`` functions of :mod:`roster.referee` (``structure``, ``fixed``, ``availability``,
     ``cap``, ``teams``, ``rapid_tests``, ``coverage``, ``contracts``, ``fairness``,
     ``requests``, ``resilience``).
+
+    ``lang`` (``en`` or ``vi``) is the language of every violation's ``message`` and every
+    penalty's ``detail``; nothing else of the report depends on it.
     """
-    return _run(Judge(problem, roster, label))
+    return _run(Judge(problem, roster, label, lang))
 
 
 def summary_figures(problem: Problem, roster: Roster) -> dict[str, Any]:

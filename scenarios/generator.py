@@ -22,6 +22,7 @@ import random
 from collections import deque
 
 from roster.index import ProblemIndex
+from roster.input_messages import T
 from roster.model import (
     Absence,
     AbsenceReason,
@@ -216,7 +217,7 @@ def generate(
     in shifts where none of their posts is open.
     """
     if staff < 40:
-        raise ValueError("generate() needs at least 40 staff")
+        raise ValueError(T("generate.min_staff", n=40))
     rng = random.Random(seed)
     n_dept = units if units is not None else max(2, min(48, staff // 60))
     n_dept = max(1, n_dept)
@@ -233,9 +234,9 @@ def generate(
     dept_min = [max(6, 6 * p) for p in per_unit_posts]
     budget = staff - task_force - clerks
     if budget < office_min + sum(dept_min):
+        need = office_min + sum(dept_min) + task_force + 4
         raise ValueError(
-            f"{staff} staff are too few for {n_dept} units and {n_counters} "
-            f"counters (need at least {office_min + sum(dept_min) + task_force + 4})"
+            T("generate.too_few", staff=staff, units=n_dept, counters=n_counters, need=need)
         )
     sizes = _sizes(budget, n_dept + 1, [office_min] + dept_min, rng)
 

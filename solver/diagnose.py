@@ -15,17 +15,19 @@ heavily weighted soft ones) with every shortfall the referee finds under the ori
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from roster.explain_text import explain
+from roster.lang import pick
 from roster.model import Problem, Report, SolveResult, Status
 from roster.precheck import grouped, precheck
 from roster.registry import explain_rank
 from roster.scopes import Key
 from roster.validation import check
-from solver.build import build_model
+from solver.build import BuiltModel, build_model
 from solver.search import solve
 
 
@@ -57,15 +59,23 @@ def _order(key: Key) -> tuple[int, str]:
     return explain_rank(rule), repr((rule, scope.parts()))
 
 
-def find_conflict(problem: Problem, time_limit: float = 30.0, probe_limit: float = 2.0) -> Conflict:
+def find_conflict(
+    problem: Problem,
+    time_limit: float = 30.0,
+    probe_limit: float = 2.0,
+    prepare: Callable[[BuiltModel], object] | None = None,
+) -> Conflict:
     """A small set of hard rule scopes that cannot hold together (see the module docstring).
 
     ``time_limit`` bounds the whole diagnosis; ``probe_limit`` each deletion probe. A probe
     that ends without a proof keeps its key (so the set stays a true conflict, maybe not
-    minimal: ``minimal`` says so).
+    minimal: ``minimal`` says so). ``prepare`` may add constraints to the built model that are
+    facts, not rules, and so never part of a conflict (a re-roster's days already worked).
     """
     t0 = time.perf_counter()
     built = build_model(problem, diagnosis=True)
+    if prepare is not None:
+        prepare(built)
     model = built.model
     model.clear_objective()
     keys = list(built.enforcement)
@@ -135,27 +145,38 @@ def _shrink(core: list[Key], run, left, probe_limit: float) -> tuple[list[Key], 
 
 
 def best_effort(
-    problem: Problem, time_limit: float = 10.0, workers: int = 2
+    problem: Problem, time_limit: float = 10.0, workers: int = 2, lang: str = "en"
 ) -> tuple[SolveResult, Report | None]:
     """A roster that always comes back: every hard rule that may be soft becomes soft with a
     heavy weight (``solve(..., soft_hard_rules=True)``). The report is the referee's under the
-    *original* rules, so its violations are the shortfalls a head must accept or fix."""
+    *original* rules (worded in ``lang``), so its violations are the shortfalls a head must
+    accept or fix."""
     result = solve(problem, time_limit=time_limit, workers=workers, soft_hard_rules=True)
-    report = check(problem, result.roster) if result.roster is not None else None
+    report = check(problem, result.roster, lang) if result.roster is not None else None
     return result, report
 
 
-def explanation_lines(problem: Problem, time_limit: float = 5.0, max_lines: int = 4) -> list[str]:
+def explanation_lines(
+    problem: Problem, time_limit: float = 5.0, max_lines: int = 4, lang: str = "en"
+) -> list[str]:
     """The first lines of the explanation of an infeasible problem, for a job's message: the
     precheck's errors when it finds any (cheap), else the conflict the diagnosis finds within
     ``time_limit`` in a head's words, each with its fix. Empty when the diagnosis cannot
-    confirm the problem is infeasible (nothing true to say)."""
+    confirm the problem is infeasible (nothing true to say). ``lang``: en or vi."""
     errors = [f for f in precheck(problem) if f.severity == "error"]
     if errors:
         folded = grouped(errors, problem)
-        lines = [f"found before solving: {f.message}" for f, _more in folded[:max_lines]]
+        lines = [
+            pick(
+                lang,
+                f"found before solving: {f.message}",
+                f"phát hiện trước khi xếp lịch: {f.message_vi or f.message}",
+            )
+            for f, _more in folded[:max_lines]
+        ]
         if len(folded) > max_lines:
-            lines.append(f"... and {len(folded) - max_lines} more")
+            more = len(folded) - max_lines
+            lines.append(pick(lang, f"... and {more} more", f"... và {more} điều khác"))
         return lines
     conflict = find_conflict(problem, time_limit=time_limit)
     if conflict.status != Status.infeasible:
@@ -167,5 +188,6 @@ def explanation_lines(problem: Problem, time_limit: float = 5.0, max_lines: int 
         minimal=conflict.minimal,
         elapsed=conflict.elapsed,
         structural=conflict.structural,
+        lang=lang,
     )
     return exp.text().splitlines()[:max_lines]

@@ -7,16 +7,20 @@ cap counts all staff), the other teams kept as given and free to work any slot (
 pattern: with a team at home the other one must cover every day), fairness and requests off,
 and a shortfall at a post costing :data:`SHORT_WEIGHT` per missing person. Every other hard
 rule becomes a heavy cost (``soft_hard_rules``), so the solver prefers a shortfall at a post to
-breaking the cap or an absence. The shortfalls per post and slot are read from the referee's
-figures; other hard rules the drill roster breaks are listed too.
+breaking the cap or an absence. A cell fixed on site for a member of team k during the
+isolation is dropped (planned with them there, it cannot hold). The shortfalls per post and
+slot are read from the referee's figures; other hard rules the drill roster breaks are listed
+too.
 
 Single points of failure are found in two steps. The head count
 (:func:`roster.drill_report.single_points`) finds the people who are the only ones qualified and
 available for a post in a slot of their team. Then :func:`probe_single_points` checks everyone
 else who may take a post against every hard rule, the cap, contracts and absences included:
 with the teams as given, a roster of the whole office is made once; then, person by person,
-that person is sent home for the whole horizon and CP-SAT is asked whether the posts can still
-all be covered (a feasibility question, seeded with the first roster). When they cannot, the
+that person is sent home for the whole horizon (their fixed on-site cells dropped). When the
+first roster with them simply left out still meets every hard rule (the referee says so, no
+solve needed) they can be spared; else CP-SAT is asked whether the posts can still all be
+covered (a feasibility question, seeded with the first roster). When they cannot, the
 person is a single point of failure too, and a second solve with coverage soft says which posts
 fall short. Probes share a time budget; the result says how many people were checked.
 """
@@ -72,7 +76,11 @@ def drill_problem(problem: Problem, teams: dict[str, int], team: int) -> Problem
             "resilience": pol.resilience.model_copy(update={"enabled": False}),
         }
     )
-    new = problem.model_copy(update={"staff": staff, "absences": absences, "policy": policy})
+    home = set(members)
+    fixed = [f for f in problem.fixed if not (f.on_site and f.staff in home and f.date <= end)]
+    new = problem.model_copy(
+        update={"staff": staff, "absences": absences, "policy": policy, "fixed": fixed}
+    )
     return Problem.model_validate(new.model_dump())
 
 
@@ -96,12 +104,25 @@ def _with_teams(problem: Problem, teams: dict[str, int]) -> Problem:
 
 
 def _without(problem: Problem, staff: str) -> Problem:
-    """``problem`` with ``staff`` away for the whole horizon."""
+    """``problem`` with ``staff`` away for the whole horizon (a cell fixed on site for them is
+    dropped: it was planned with them there)."""
     h = problem.horizon
     away = Absence(
         staff=staff, start=h.start, end=h.end, reason=AbsenceReason.isolation, note="drill probe"
     )
-    return problem.model_copy(update={"absences": [*problem.absences, away]})
+    fixed = [f for f in problem.fixed if not (f.on_site and f.staff == staff)]
+    return problem.model_copy(update={"absences": [*problem.absences, away], "fixed": fixed})
+
+
+def _roster_without(roster: Roster, staff: str) -> Roster:
+    """``roster`` with ``staff``'s on-site cells, remote duties and tests taken out."""
+    return roster.model_copy(
+        update={
+            "assignments": [a for a in roster.assignments if a.staff != staff],
+            "remote_duties": [r for r in roster.remote_duties if r.staff != staff],
+            "tests": [t for t in roster.tests if t.staff != staff],
+        }
+    )
 
 
 def _feasible(problem: Problem, hint: Roster | None, time_limit: float, workers: int) -> Status:
@@ -168,15 +189,20 @@ def probe_single_points(
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0.05:
             break
-        status = _feasible(_without(base, s), first.roster, min(PROBE_LIMIT, left), workers)
         checked += 1
+        without = _without(base, s)
+        # The roster of the whole office with this person simply left out: when the referee
+        # finds it meets every hard rule, they can be spared (no solve needed).
+        if check(without, _roster_without(first.roster, s)).ok:
+            continue
+        status = _feasible(without, first.roster, min(PROBE_LIMIT, left), workers)
         if status == Status.unknown:
             undecided += 1
             continue
         if status == Status.feasible:
             continue
         # Which posts fall short without them: a solve with coverage soft.
-        short = _without(base, s)
+        short = without
         pol = short.policy.model_copy(
             update={"coverage": RuleSwitch(enabled=True, hard=False, weight=SHORT_WEIGHT)}
         )
@@ -299,9 +325,12 @@ def drill(
                 if r["short"] > 0
             ]
             td.other = [v.message for v in report.violations]
+            if report.violations:
+                td.other_vi = [v.message for v in check(dp, res.roster, "vi").violations]
             td.ok = not td.shortfalls and not td.other
         elif res.status == Status.infeasible:
             td.other = ["no roster at all, even with shortfalls allowed"]
+            td.other_vi = ["không có lịch nào, kể cả khi chấp nhận thiếu người"]
         td.wall_time = time.perf_counter() - t0
         out.append(td)
     points, gaps = single_points(problem, teams)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, responses
 from api.limits import MAX_INT, IdPath
+from api.messages import A
 from api.routes.rosters import get_revision, get_roster
 from api.scope import head_unit, scope_problem, scope_roster, unit_parts
 from roster.model import Problem, Roster
@@ -194,6 +195,6 @@ def person_ics(
 
     problem, roster, name = _load(session, roster_id, user, revision)
     if staff_id not in {s.id for s in problem.staff}:
-        raise ApiError(404, f"staff {staff_id!r} is not in this roster", "staff_id")
+        raise ApiError(404, A("staff_not_in_roster", staff=staff_id), "staff_id")
     data = person_calendar(problem, roster, staff_id, lang=lang, calendar_id=roster_id)
     return _file(data, "text/calendar; charset=utf-8", f"{staff_id}-{name}.ics")

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, not_found, responses
+from api.lang import RequestLang
 from api.limits import IdPath, IdQuery
+from api.messages import A
 from api.models import Job
 from api.schemas import JobCreate, JobPublic, JobStatus
 from api.services import build_problem, get_policy, get_site
@@ -78,8 +80,7 @@ def check_job_quota(session, user, settings) -> None:
     if waiting is not None and waiting >= settings.max_queued_jobs_per_token:
         raise ApiError(
             429,
-            f"this token already has {waiting} job(s) queued or solving (at most "
-            f"{settings.max_queued_jobs_per_token}); wait for one to finish or stop one",
+            A("too_many_jobs", n=waiting, limit=settings.max_queued_jobs_per_token),
             None,
             headers={"Retry-After": "10"},
         )
@@ -101,6 +102,7 @@ def create_job(
     settings: SettingsDep,
     runner: RunnerDep,
     response: Response,
+    lang: RequestLang,
     body: Annotated[
         JobCreate,
         Body(
@@ -137,6 +139,7 @@ def create_job(
         days=body.days,
         time_limit=limit,
         problem=problem.model_dump(mode="json"),
+        params={"lang": lang},  # the job's language: its messages (an infeasible one's why)
         created_by=user.name,
         owner=user.key,
         message="queued",

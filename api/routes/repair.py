@@ -4,7 +4,9 @@ substitutes for one absence, and the resilience drill.
 Every route takes its problem in one of three ways: a stored roster (``roster_id``: its problem
 and newest revision), a stored site (``site_id``, optional ``unit_id``, ``start``, ``days``,
 ``policy_version``), or a full ``problem``. The answers are proposals a head applies through
-``PATCH /rosters/{id}``. Solves are bounded by the server's ``max_time_limit``.
+``PATCH /rosters/{id}``, except a re-roster of a stored roster: its result is kept as a new
+draft revision of that roster (``save``; see ``api.services.store_reroster``). Solves are
+bounded by the server's ``max_time_limit``.
 
 Explain, reroster, drill and substitutes are **jobs**, run by the same engine and under the same
 limits as roster jobs (a Celery worker, or the in-process runner): the route stores the job,
@@ -23,9 +25,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.concurrency import IfMatch, check_if_match
 from api.deps import CurrentUser, RunnerDep, SessionDep, SettingsDep
 from api.errors import ApiError, responses
+from api.lang import RequestLang
 from api.limits import MAX_INT, OptId
+from api.messages import A
 from api.models import Job
 from api.security import Principal
 from api.services import build_problem, get_policy, get_site, head_revision
@@ -50,7 +55,10 @@ class Source(BaseModel):
     days: int = Field(7, ge=1, le=62)
     policy_version: int | None = Field(None, ge=1, le=MAX_INT)
     lang: Literal["en", "vi"] = Field(
-        "en", description="Language of the words meant for people (explanation, labels)."
+        "en",
+        description="Language of the words meant for people (explanation, labels, the "
+        "referee's messages). When left out: the request's language (?lang=, "
+        "Accept-Language, else the server's ROSTER_LANG, else en).",
     )
     roster: Roster | None = Field(
         None, description="A roster sent in full (default: the stored roster's newest revision)."
@@ -72,6 +80,12 @@ class RerosterRequest(Source):
         None, alias="from", description="First day that may change (default: the earliest event)."
     )
     time_limit: float = Field(10.0, gt=0, le=600)
+    save: bool = Field(
+        True,
+        description="With roster_id (and no roster sent in full): keep the result as a new "
+        "draft revision of that roster. false: a preview, nothing stored. A problem sent "
+        "inline is never stored.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -139,12 +153,16 @@ def _resolve_with_origin(
         )
         origin = (body.site_id, body.unit_id, pv.version)
     else:
-        raise ApiError(
-            422, "send a roster_id, a problem, or a site_id with a start date", "roster_id"
-        )
+        raise ApiError(422, A("send_roster_source"), "roster_id")
     if need_roster and roster is None:
-        raise ApiError(422, "send a roster (or a roster_id)", "roster")
+        raise ApiError(422, A("send_roster"), "roster")
     return problem, roster, origin
+
+
+def body_lang(body: Source, lang: str) -> str:
+    """The language of a repair request: its body's ``lang`` when sent, else ``lang`` (the
+    request's: ?lang=, Accept-Language, ROSTER_LANG)."""
+    return body.lang if "lang" in body.model_fields_set else lang
 
 
 WaitQuery = Query(
@@ -168,9 +186,13 @@ def _as_job(
     time_limit: float,
     wait: float | None,
     check: Any = None,
+    lang: str = "en",
 ) -> Any:
-    """Store a repair job, hand it to the engine, wait (bounded) for its answer."""
+    """Store a repair job, hand it to the engine, wait (bounded) for its answer. ``lang``: the
+    request's language; the job keeps the body's ``lang`` when sent, else this one."""
     from api.routes.jobs import check_job_quota, job_public
+
+    params = {**params, "lang": body_lang(body, lang)}
 
     check_job_quota(session, user, settings)
     problem, roster, (site_id, unit_id, version) = _resolve_with_origin(
@@ -249,6 +271,7 @@ def explain_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
 ) -> Any:
     return _as_job(
@@ -259,9 +282,10 @@ def explain_route(
         settings,
         runner,
         False,
-        {"soft": body.soft, "lang": body.lang},
+        {"soft": body.soft},
         body.time_limit,
         wait,
+        lang=lang,
     )
 
 
@@ -272,12 +296,14 @@ def explain_route(
     "post, with totals and shares, and the broken hard rules.",
     responses=responses(401, 403, 404, 422),
 )
-def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def analyze_route(
+    body: AnalyzeBody, user: CurrentUser, session: SessionDep, lang: RequestLang
+) -> dict[str, Any]:
     from roster.breakdown import breakdown
 
     problem, roster = _resolve(body, user, session, need_roster=True)
     assert roster is not None
-    return breakdown(problem, roster, lang=body.lang).model_dump(mode="json")
+    return breakdown(problem, roster, lang=body_lang(body, lang)).model_dump(mode="json")
 
 
 @router.post(
@@ -286,8 +312,13 @@ def analyze_route(body: AnalyzeBody, user: CurrentUser, session: SessionDep) -> 
     description="Isolates positive cases and (by policy) their close contacts, applies "
     "leave and closed counters, keeps the days before 'from' and every team, and "
     "changes as few cells as possible. Returns the new roster, the referee's report "
-    "and the changes person by person. Nothing is stored.",
-    responses={**_ASYNC, **responses(401, 403, 404, 422, 429)},
+    "and the changes person by person. From a stored roster (roster_id, save true) the "
+    "result is kept as a new DRAFT revision of it, recording the events and the changes "
+    "(the published revision never changes); 'stored' in the answer gives its number and "
+    "URL, or says why nothing was stored: a problem sent inline, save false, no roster "
+    "found, or the roster written by someone else while the re-roster ran. If-Match (the "
+    "roster's ETag) is optional: when sent, a stale one is refused at once (412).",
+    responses={**_ASYNC, **responses(401, 403, 404, 412, 422, 429)},
 )
 def reroster_route(
     body: RerosterRequest,
@@ -295,8 +326,11 @@ def reroster_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
+    if_match: IfMatch = None,
 ) -> Any:
+    from api.routes.rosters import get_roster
     from roster.events import check_events
 
     def check(problem: Problem, roster: Roster | None) -> None:
@@ -307,13 +341,30 @@ def reroster_route(
                 422,
                 e.issues[0].message,
                 f"events[{(e.issues[0].row or 1) - 1}].{e.issues[0].field}",
-                issues=e.to_dicts(),
+                issues=e.issues,
             ) from None
 
-    params = {
+    params: dict[str, Any] = {
         "events": [e.model_dump(mode="json") for e in body.events],
         "from": body.from_date.isoformat() if body.from_date else None,
     }
+    if body.roster_id is not None:
+        # the version is read before the roster itself (in _as_job): a write in between
+        # makes the stored version stale, so the result is not stored over it
+        row = get_roster(session, body.roster_id, user, write=True)
+        check_if_match(if_match, row.version, "roster", required=False)
+        if body.roster is not None:
+            params["store_note"] = "store.full"
+        elif not body.save:
+            params["store_note"] = "store.preview"
+        else:
+            params["store"] = {
+                "roster_id": row.id,
+                "version": row.version,
+                "revision": row.head_revision,
+            }
+    else:
+        params["store_note"] = "store.inline"
     return _as_job(
         "reroster",
         body,
@@ -326,6 +377,7 @@ def reroster_route(
         body.time_limit,
         wait,
         check,
+        lang=lang,
     )
 
 
@@ -340,26 +392,37 @@ def substitutes_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
 ) -> Any:
     def check(problem: Problem, roster: Roster | None) -> None:
         if body.staff not in {s.id for s in problem.staff}:
-            raise ApiError(422, f"unknown staff {body.staff!r}", "staff")
+            raise ApiError(422, A("unknown_staff", value=body.staff), "staff")
         if body.shift not in {s.id for s in problem.site.shifts}:
-            raise ApiError(422, f"unknown shift {body.shift!r}", "shift")
+            raise ApiError(422, A("unknown_shift", value=body.shift), "shift")
         if not problem.horizon.contains(body.date):
-            raise ApiError(422, f"{body.date} is outside the roster", "date")
+            raise ApiError(422, A("outside_roster", date=body.date), "date")
 
     params = {
         "staff": body.staff,
         "date": body.date.isoformat(),
         "shift": body.shift,
         "top": body.top,
-        "lang": body.lang,
     }
     limit = float(getattr(settings, "max_time_limit", 60.0))
     return _as_job(
-        "substitutes", body, user, session, settings, runner, True, params, limit, wait, check
+        "substitutes",
+        body,
+        user,
+        session,
+        settings,
+        runner,
+        True,
+        params,
+        limit,
+        wait,
+        check,
+        lang=lang,
     )
 
 
@@ -377,6 +440,9 @@ def drill_route(
     session: SessionDep,
     settings: SettingsDep,
     runner: RunnerDep,
+    lang: RequestLang,
     wait: float | None = WaitQuery,
 ) -> Any:
-    return _as_job("drill", body, user, session, settings, runner, False, {}, body.time_limit, wait)
+    return _as_job(
+        "drill", body, user, session, settings, runner, False, {}, body.time_limit, wait, lang=lang
+    )

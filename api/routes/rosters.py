@@ -10,7 +10,9 @@ from sqlalchemy import select
 from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError, not_found, responses
+from api.lang import RequestLang
 from api.limits import IdPath, IdQuery, IntPath
+from api.messages import A
 from api.models import Job, RosterRevision, RosterRow, utcnow
 from api.schemas import (
     EXAMPLE_ROSTER,
@@ -33,24 +35,41 @@ from api.scope import (
 from api.security import Principal
 from api.services import (
     build_problem,
+    carry_reasons,
     diff,
     get_policy,
     get_site,
     head_revision,
     referee,
     report_dict,
+    worded_report,
 )
-from roster.model import Assignment, Policy, Problem, RapidTest, Report, Roster
+from roster.lang import pick
+from roster.model import (
+    Assignment,
+    Policy,
+    Problem,
+    RapidTest,
+    RemoteDuty,
+    Report,
+    Roster,
+)
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
 
 
 def revision_public(
-    rev: RosterRevision, problem: Problem | None = None, unit: str | None = None
+    rev: RosterRevision,
+    problem: Problem | None = None,
+    unit: str | None = None,
+    lang: str = "en",
 ) -> RevisionPublic:
-    """A revision as the caller may see it: cut to ``unit`` when given."""
+    """A revision as the caller may see it: cut to ``unit`` when given; the referee's messages
+    in ``lang`` (reports are stored in English; ``problem`` is needed to re-word them)."""
     roster = Roster.model_validate(rev.data)
     report, changes = rev.report, rev.changes
+    if problem is not None:
+        report = worded_report(report, problem, roster, lang)
     if unit is not None and problem is not None:
         staff, posts = unit_parts(problem, unit)
         roster = scope_roster(roster, staff)
@@ -70,12 +89,16 @@ def revision_public(
         published_at=rev.published_at,
         published_by=rev.published_by,
         version=rev.version,
+        events=rev.events,
+        job_id=rev.job_id,
     )
 
 
-def roster_public(session, row: RosterRow, user: Principal | None = None) -> RosterPublic:
+def roster_public(
+    session, row: RosterRow, user: Principal | None = None, lang: str = "en"
+) -> RosterPublic:
     unit = head_unit(user, row.unit_id) if user is not None else None
-    problem = Problem.model_validate(row.problem) if unit is not None else None
+    problem = Problem.model_validate(row.problem) if unit is not None or lang != "en" else None
     return RosterPublic(
         id=row.id,
         site_id=row.site_id,
@@ -85,7 +108,7 @@ def roster_public(session, row: RosterRow, user: Principal | None = None) -> Ros
         start=row.start,
         days=row.days,
         status=row.status,  # type: ignore[arg-type]
-        revision=revision_public(head_revision(session, row), problem, unit),
+        revision=revision_public(head_revision(session, row), problem, unit, lang),
         created_at=row.created_at,
         version=row.version,
         scope=unit,
@@ -115,6 +138,7 @@ def get_roster(session, roster_id: str, user: Principal, write: bool = False) ->
 def analyze(
     user: CurrentUser,
     session: SessionDep,
+    lang: RequestLang,
     body: Annotated[
         AnalyzeRequest,
         Body(
@@ -139,7 +163,7 @@ def analyze(
         if body.site_id is None or body.start is None:
             raise ApiError(
                 422,
-                "send a problem, or a site_id with a start date",
+                A("send_problem"),
                 "site_id" if body.site_id is None else "start",
             )
         user.check_unit(body.site_id, body.unit_id)
@@ -148,7 +172,7 @@ def analyze(
         problem = build_problem(
             site, Policy.model_validate(pv.data), body.start, body.days, body.unit_id
         )
-    return ReportPublic.model_validate(report_dict(referee(problem, body.roster)))
+    return ReportPublic.model_validate(report_dict(referee(problem, body.roster, lang)))
 
 
 @router.get(
@@ -196,11 +220,15 @@ def list_rosters(
     responses=responses(401, 403, 404),
 )
 def read_roster(
-    roster_id: IdPath, user: CurrentUser, session: SessionDep, response: Response
+    roster_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    lang: RequestLang,
 ) -> RosterPublic:
     row = get_roster(session, roster_id, user)
     set_etag(response, row.version)
-    return roster_public(session, row, user)
+    return roster_public(session, row, user, lang)
 
 
 @router.get(
@@ -210,17 +238,17 @@ def read_roster(
     responses=responses(401, 403, 404),
 )
 def list_revisions(
-    roster_id: IdPath, user: CurrentUser, session: SessionDep
+    roster_id: IdPath, user: CurrentUser, session: SessionDep, lang: RequestLang
 ) -> list[RevisionPublic]:
     row = get_roster(session, roster_id, user)
     unit = head_unit(user, row.unit_id)
-    problem = Problem.model_validate(row.problem) if unit else None
+    problem = Problem.model_validate(row.problem) if unit or lang != "en" else None
     revs = session.scalars(
         select(RosterRevision)
         .where(RosterRevision.roster_id == row.id)
         .order_by(RosterRevision.number)
     )
-    return [revision_public(r, problem, unit) for r in revs]
+    return [revision_public(r, problem, unit, lang) for r in revs]
 
 
 @router.get(
@@ -230,13 +258,19 @@ def list_revisions(
     responses=responses(401, 403, 404),
 )
 def read_revision(
-    roster_id: IdPath, number: IntPath, user: CurrentUser, session: SessionDep, response: Response
+    roster_id: IdPath,
+    number: IntPath,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    lang: RequestLang,
 ) -> RevisionPublic:
     row = get_roster(session, roster_id, user)
     rev = get_revision(session, row, number)
     unit = head_unit(user, row.unit_id)
     set_etag(response, rev.version)
-    return revision_public(rev, Problem.model_validate(row.problem) if unit else None, unit)
+    problem = Problem.model_validate(row.problem) if unit or lang != "en" else None
+    return revision_public(rev, problem, unit, lang)
 
 
 def get_revision(session, row: RosterRow, number: int | None) -> RosterRevision:
@@ -256,22 +290,32 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
     """The roster with the edits applied; 422 for a reference the problem does not know."""
     staff = {s.id for s in problem.staff}
     shifts = {s.id for s in problem.site.shifts}
-    posts = {p.id for p in problem.site.posts}
+    posts = {p.id: p for p in problem.site.posts}
     h = problem.horizon
     cells = {(a.staff, a.date, a.shift): a for a in roster.assignments}
+    duties: dict[tuple, list[RemoteDuty]] = {}
+    for r in roster.remote_duties:
+        duties.setdefault((r.staff, r.date, r.shift), []).append(r)
     tests = {(t.staff, t.date) for t in roster.tests}
 
     def known(i: int, kind: str, staff_id: str, date=None) -> None:
         if staff_id not in staff:
             raise ApiError(
                 422,
-                f"{kind} #{i + 1}: staff {staff_id!r} is not in this roster",
+                A("edit_staff_not_in", kind=A(f"edit.{kind}"), n=i + 1, staff=staff_id),
                 f"{kind}s[{i}].staff",
             )
         if date is not None and not h.contains(date):
             raise ApiError(
                 422,
-                f"{kind} #{i + 1}: {date} is outside the roster ({h.start} to {h.end})",
+                A(
+                    "edit_outside",
+                    kind=A(f"edit.{kind}"),
+                    n=i + 1,
+                    date=date,
+                    start=h.start,
+                    end=h.end,
+                ),
                 f"{kind}s[{i}].date",
             )
 
@@ -280,33 +324,50 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
         if c.shift not in shifts:
             raise ApiError(
                 422,
-                f"cell #{i + 1}: unknown shift {c.shift!r}; known: {', '.join(sorted(shifts))}",
+                A("edit_unknown_shift", n=i + 1, shift=c.shift, known=", ".join(sorted(shifts))),
                 f"cells[{i}].shift",
             )
-        if c.post is not None and c.post not in posts:
-            raise ApiError(422, f"cell #{i + 1}: unknown post {c.post!r}", f"cells[{i}].post")
+        post = posts.get(c.post) if c.post is not None else None
+        if c.post is not None and post is None:
+            raise ApiError(
+                422,
+                A("edit_unknown_post", n=i + 1, post=c.post, known=", ".join(sorted(posts))),
+                f"cells[{i}].post",
+            )
+        if post is not None and post.remote and c.on_site:
+            raise ApiError(
+                422, A("edit_remote_on_site", n=i + 1, post=c.post), f"cells[{i}].on_site"
+            )
+        if post is not None and not post.remote and not c.on_site:
+            raise ApiError(422, A("edit_site_off", n=i + 1, post=c.post), f"cells[{i}].post")
+        # the edit sets the whole cell: on site (at a post or not), remote on a duty from
+        # home, or remote with no duty (off where an absence says so)
         key = (c.staff, c.date, c.shift)
+        cells.pop(key, None)
+        duties.pop(key, None)
         if c.on_site:
             cells[key] = Assignment(staff=c.staff, date=c.date, shift=c.shift, post=c.post)
-        else:
-            cells.pop(key, None)
+        elif post is not None:
+            duties[key] = [RemoteDuty(staff=c.staff, date=c.date, shift=c.shift, post=post.id)]
     for i, t in enumerate(edit.tests):
         known(i, "test", t.staff, t.date)
         (tests.add if t.booked else tests.discard)((t.staff, t.date))
     teams = dict(roster.teams)
     for sid, team in edit.teams.items():
         if sid not in staff:
-            raise ApiError(422, f"team of unknown staff {sid!r}", f"teams.{sid}")
+            raise ApiError(422, A("edit_team_unknown", staff=sid), f"teams.{sid}")
         if not 0 <= team < problem.policy.teams.count:
             raise ApiError(
                 422,
-                f"team {team} of {sid!r} is not between 0 and {problem.policy.teams.count - 1}",
+                A("edit_team_range", team=team, staff=sid, last=problem.policy.teams.count - 1),
                 f"teams.{sid}",
             )
         teams[sid] = team
     return Roster(
         assignments=sorted(cells.values(), key=lambda a: (a.date, a.shift, a.staff)),
-        remote_duties=roster.remote_duties,  # kept as they are (the referee flags clashes)
+        remote_duties=sorted(
+            (r for rs in duties.values() for r in rs), key=lambda r: (r.date, r.shift, r.staff)
+        ),
         tests=[RapidTest(staff=s, date=d) for s, d in sorted(tests, key=lambda x: (x[1], x[0]))],
         teams=teams,
     )
@@ -333,6 +394,7 @@ def edit_roster(
     user: CurrentUser,
     session: SessionDep,
     response: Response,
+    lang: RequestLang,
     if_match: IfMatch = None,
 ) -> EditResult:
     user.require("hr", "head")
@@ -344,17 +406,27 @@ def edit_roster(
         old = Roster.model_validate(head.data)
         new = _apply(problem, old, body)
         before: Report = referee(problem, old)
-        report = referee(problem, new)
+        report = referee(problem, new)  # stored in English; shown in the request's language
+        shown = report if lang == "en" else referee(problem, new, lang)
         seen = {_key(v) for v in before.violations}
-        fresh = [v for v in report.violations if _key(v) not in seen]
+        fresh = [
+            w
+            for v, w in zip(report.violations, shown.violations, strict=True)
+            if _key(v) not in seen
+        ]
         if fresh and not body.accept_violations:
             raise ApiError(
                 409,
-                f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
-                "nothing was saved (send accept_violations: true to keep it anyway)",
+                pick(
+                    lang,
+                    f"the edit breaks {len(fresh)} hard rule(s): {fresh[0].message}; "
+                    "nothing was saved (send accept_violations: true to keep it anyway)",
+                    f"bản sửa vi phạm {len(fresh)} quy tắc bắt buộc: {fresh[0].message}; "
+                    "chưa lưu gì (gửi accept_violations: true để vẫn giữ bản sửa)",
+                ),
                 None,
                 violations=[v.model_dump(mode="json") for v in fresh],
-                report=report_dict(report),
+                report=report_dict(shown),
             )
         reason = body.reason or "edited by hand"
         now = utcnow()
@@ -381,7 +453,7 @@ def edit_roster(
                 base = Roster.model_validate(job.best_roster) if job and job.best_roster else old
             head.data = new.model_dump(mode="json")
             head.report = report_dict(report)
-            head.changes = diff(base, new)
+            head.changes = carry_reasons(diff(base, new), head.changes)
             head.author = user.name
             head.reason = f"{head.reason}; {reason}" if head.reason else reason
             head.updated_at = now
@@ -390,8 +462,8 @@ def edit_roster(
         session.commit()
     set_etag(response, row.version)
     return EditResult(
-        roster=roster_public(session, row, user),
-        report=ReportPublic.model_validate(report_dict(report)),
+        roster=roster_public(session, row, user, lang),
+        report=ReportPublic.model_validate(report_dict(shown)),
         new_violations=fresh,
     )
 
@@ -410,6 +482,7 @@ def publish_roster(
     user: CurrentUser,
     session: SessionDep,
     response: Response,
+    lang: RequestLang,
     body: PublishRequest | None = None,
     if_match: IfMatch = None,
 ) -> RosterPublic:
@@ -420,8 +493,7 @@ def publish_roster(
         if head.published:
             raise ApiError(
                 409,
-                f"revision {head.number} is already published; edit the roster to start a "
-                "new revision",
+                A("already_published", n=head.number),
                 "revision",
                 current_version=row.version,
             )
@@ -429,12 +501,20 @@ def publish_roster(
         problem = Problem.model_validate(row.problem)
         report = referee(problem, Roster.model_validate(head.data))
         if report.violations:
+            shown = (
+                report if lang == "en" else referee(problem, Roster.model_validate(head.data), lang)
+            )
             raise ApiError(
                 409,
-                f"the roster breaks {len(report.violations)} hard rule(s): "
-                f"{report.violations[0].message}; fix them before publishing",
+                pick(
+                    lang,
+                    f"the roster breaks {len(report.violations)} hard rule(s): "
+                    f"{shown.violations[0].message}; fix them before publishing",
+                    f"lịch vi phạm {len(report.violations)} quy tắc bắt buộc: "
+                    f"{shown.violations[0].message}; hãy sửa trước khi công bố",
+                ),
                 None,
-                violations=[v.model_dump(mode="json") for v in report.violations],
+                violations=[v.model_dump(mode="json") for v in shown.violations],
             )
         head.report = report_dict(report)
         head.published, head.published_at, head.published_by = True, utcnow(), user.name
@@ -445,4 +525,4 @@ def publish_roster(
         row.version += 1
         session.commit()
     set_etag(response, row.version)
-    return roster_public(session, row, user)
+    return roster_public(session, row, user, lang)

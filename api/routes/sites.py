@@ -13,7 +13,9 @@ from sqlalchemy import func, select, update
 from api.concurrency import IfMatch, check_if_match, locked, set_etag
 from api.deps import CurrentUser, HrUser, SessionDep, SettingsDep
 from api.errors import ApiError, responses
+from api.lang import RequestLang
 from api.limits import IdPath
+from api.messages import A
 from api.models import ApiToken, Job, SiteRow, utcnow
 from api.schemas import (
     DemoSiteCreate,
@@ -34,6 +36,7 @@ from api.services import (
     latest_policy_version,
 )
 from roster.model import Absence, FixedCell, Policy, Request, Site, Staff
+from roster.text import Text
 
 router = APIRouter(prefix="/sites", tags=["sites"])
 scenarios_router = APIRouter(prefix="/scenarios", tags=["sites"])
@@ -92,7 +95,7 @@ def list_sites(user: CurrentUser, session: SessionDep) -> list[SiteSummary]:
 
 def _create(session, user, body: SiteCreate, response: Response) -> SitePublic:
     if session.get(SiteRow, body.site.id) is not None:
-        raise ApiError(409, f"site {body.site.id!r} already exists", "site.id")
+        raise ApiError(409, A("site_exists", site=body.site.id), "site.id")
     check_site_parts(body.site, body.staff, body.policy, body.absences, body.requests, body.fixed)
     row = SiteRow(
         id=body.site.id,
@@ -155,13 +158,13 @@ def create_demo_site(
     names = list_scenarios()
     if body.scenario not in names:
         raise ApiError(
-            404, f"scenario {body.scenario!r} not found; built-in: {', '.join(names)}", "scenario"
+            404, A("scenario_not_found", name=body.scenario, names=", ".join(names)), "scenario"
         )
     try:
         problem = load_scenario(body.scenario)
     except InputError as exc:
         raise ApiError(
-            422, f"scenario {body.scenario!r} has errors", "scenario", issues=exc.to_dicts()
+            422, A("scenario_errors", name=body.scenario), "scenario", issues=exc.issues
         ) from exc
     site = problem.site
     if body.site_id:
@@ -224,8 +227,7 @@ def delete_site(
         if running:
             raise ApiError(
                 409,
-                f"site {site_id!r} has {running} job(s) queued or solving; stop them "
-                "(DELETE /jobs/{id}) before deleting the site",
+                A("site_busy", site=site_id, n=running),
                 "site_id",
             )
         session.execute(update(ApiToken).where(ApiToken.site_id == site_id).values(revoked=True))
@@ -261,7 +263,7 @@ def _update(session, row: SiteRow, body: SiteUpdate, user: Principal) -> None:
     site_id = row.id
     site = body.site or Site.model_validate(row.definition)
     if site.id != site_id:
-        raise ApiError(422, f"the site id cannot change ({site_id!r} to {site.id!r})", "site.id")
+        raise ApiError(422, A("site_id_fixed", old=site_id, new=site.id), "site.id")
     staff = body.staff if body.staff is not None else [Staff.model_validate(s) for s in row.staff]
     absences = (
         body.absences
@@ -308,6 +310,7 @@ def import_staff(
     settings: SettingsDep,
     response: Response,
     file: Annotated[UploadFile, File(description="staff.csv (UTF-8) or staff.xlsx")],
+    lang: RequestLang,
     mode: Literal["replace", "merge"] = "replace",
     if_match: IfMatch = None,
 ) -> StaffImportResult:
@@ -324,37 +327,40 @@ def import_staff(
     elif name.endswith(".csv") or name.endswith(".txt") or not name:
         target = rio.STAFF_CSV
     else:
-        raise ApiError(400, f"file {file.filename!r} must be .csv or .xlsx", "file")
+        raise ApiError(400, A("file_type", name=file.filename), "file")
     data = file.file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
-        raise ApiError(413, f"file is larger than {settings.max_upload_bytes} bytes", "file")
+        raise ApiError(413, A("file_too_large", limit=settings.max_upload_bytes), "file")
     _check_rows(data, target == rio.STAFF_XLSX, settings.max_import_rows)
     site = Site.model_validate(row.definition)
     policy = Policy.model_validate(get_policy(session, site_id).data)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / target
         path.write_bytes(data)
-        warnings = [w.text() for w in short_rows(Path(tmp))] if target == rio.STAFF_CSV else []
+        warnings = [w.text(lang) for w in short_rows(Path(tmp))] if target == rio.STAFF_CSV else []
         try:
             staff = rio.read_staff(path, site, policy)
         except InputError as err:
             first = err.issues[0]
             raise ApiError(
                 422,
-                f"{len(err.issues)} problem(s) in the file; first: {first}"
-                + _contract_hint(site_id, err.issues, policy),
+                A(
+                    "file_problems",
+                    n=len(err.issues),
+                    first=Text((first.text("en"), first.text("vi"))),
+                    hint=_contract_hint(site_id, err.issues, policy),
+                ),
                 "file",
-                issues=err.to_dicts(),
+                issues=err.issues,
             ) from None
     if len(staff) > settings.max_import_rows:
         raise ApiError(
-            413, f"the file has {len(staff)} staff rows; at most {settings.max_import_rows}", "file"
+            413, A("too_many_rows", n=len(staff), limit=settings.max_import_rows), "file"
         )
     if mode == "replace" and not staff:
         raise ApiError(
             422,
-            "the file has no staff rows: a replace import needs the whole staff list "
-            "(it would empty the site)",
+            A("no_staff_rows"),
             "file",
         )
     with locked(session, SiteRow, site_id, "site") as row:
@@ -372,9 +378,7 @@ def _check_rows(data: bytes, xlsx: bool, limit: int) -> None:
     else:
         rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if rows - 1 > limit:
-        raise ApiError(
-            413, f"the file has more than {limit} data rows; at most {limit} per import", "file"
-        )
+        raise ApiError(413, A("too_many_data_rows", limit=limit), "file")
 
 
 MAX_XLSX_UNPACKED = 100_000_000
@@ -394,9 +398,7 @@ def _xlsx_rows(data: bytes, limit: int) -> int:
         return 0
     with z:
         if sum(i.file_size for i in z.infolist()) > MAX_XLSX_UNPACKED:
-            raise ApiError(
-                413, f"the workbook unpacks to more than {MAX_XLSX_UNPACKED} bytes", "file"
-            )
+            raise ApiError(413, A("workbook_too_large", limit=MAX_XLSX_UNPACKED), "file")
         row_tag = re.compile(rb"<(?:\w+:)?row[\s>/]")
         most = 0
         for name in z.namelist():
@@ -440,10 +442,11 @@ def _import(session, row: SiteRow, staff: list[Staff], mode: str, user) -> Staff
         people = sorted(dropped)
         raise ApiError(
             409,
-            f"the import would drop {len(people)} person(s) who have absences, requests or "
-            f"fixed cells ({', '.join(people[:10])}{'...' if len(people) > 10 else ''}); "
-            "nothing was changed: include them in the file, or remove their records first "
-            "(PATCH /sites/{id})",
+            A(
+                "import_drops",
+                n=len(people),
+                people=", ".join(people[:10]) + ("..." if len(people) > 10 else ""),
+            ),
             "file",
             issues=[{"staff": p, **dropped[p]} for p in people],
         )
@@ -457,7 +460,7 @@ def _import(session, row: SiteRow, staff: list[Staff], mode: str, user) -> Staff
     )
 
 
-def _contract_hint(site_id: str, issues: list, policy: Policy) -> str:
+def _contract_hint(site_id: str, issues: list, policy: Policy) -> Text | str:
     """When the file names contracts the policy does not define, say which and in what order
     to set a site up (the policy's contracts first, then the staff)."""
     missing = sorted(
@@ -471,9 +474,6 @@ def _contract_hint(site_id: str, issues: list, policy: Policy) -> str:
         return ""
     names = ", ".join(f"'{m}'" for m in missing)
     keys = ", ".join(f"contracts.{m}" for m in missing)
-    return (
-        f". The policy defines the contracts {sorted(policy.contracts)} but not {names}: "
-        f"define them first (PUT /sites/{site_id}/policy with {keys}), then import the staff. "
-        "The order of set-up: the site (units, shifts, skills, posts), then the policy (with "
-        "every contract the staff list names), then the staff."
+    return A(
+        "contract_hint", defined=sorted(policy.contracts), names=names, site=site_id, keys=keys
     )

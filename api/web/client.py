@@ -1,5 +1,7 @@
 """The JSON API called in process (ASGI, no socket) with the signed-in user's token: the pages
-see exactly what that user may see through the API, with the API's own checks and errors."""
+see exactly what that user may see through the API, with the API's own checks and errors, in
+the page's language (the ``roster_lang`` cookie, Vietnamese by default, sent as
+``Accept-Language``)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from typing import Any
 
 import httpx
 from fastapi import Request
+
+from api.web.session import LANG_COOKIE
 
 
 class ApiFailure(Exception):
@@ -30,6 +34,8 @@ class Api:
     def __init__(self, request: Request, token: str | None) -> None:
         self.app = request.app
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        lang = (getattr(request, "cookies", None) or {}).get(LANG_COOKIE)
+        self.headers["Accept-Language"] = lang if lang in ("en", "vi") else "vi"
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(

@@ -372,6 +372,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pos.changed": ("Ô thay đổi được tô viền đậm.", "Changed cells have a thick outline."),
     "error.title": ("Có lỗi", "Something went wrong"),
+    "error.unavailable": (
+        "Cơ sở dữ liệu tạm thời không truy cập được; chưa có thay đổi nào được lưu từ thao tác "
+        "này. Hãy thử lại sau ít giây.",
+        "The database cannot be reached for the moment; nothing from this action was saved. "
+        "Try again in a few seconds.",
+    ),
     "error.unexpected": (
         "Trang gặp lỗi ngoài dự kiến; chưa có thay đổi nào được lưu từ thao tác này. Hãy thử "
         "lại, và báo cho quản trị viên nếu lỗi lặp lại.",
@@ -430,45 +436,8 @@ def when(stamp: str | dt.datetime | None) -> str:
     return f"{stamp:%d/%m/%Y %H:%M} UTC"
 
 
-# The API's messages for the staff file, in Vietnamese (pattern -> template); the API answers
-# in English, and what no pattern matches is shown as it came.
-_MESSAGES_VI: list[tuple[str, str]] = [
-    (r"^unknown (unit|skill|contract|units|skills|contracts) (.+)$", "{kind} không tồn tại: {1}"),
-    (r"^(\w+) is empty$", "cột {0} đang trống"),
-    (r"^not a date: (.+)$", "không phải ngày hợp lệ: {0}"),
-    (r"^not a yes/no value: (.+)$", "không phải giá trị có/không: {0}"),
-    (r"^not a whole number: (.+)$", "không phải số nguyên: {0}"),
-    (r"^negative number (.+)$", "số âm: {0}"),
-    (r"^not a team: (.+)$", "không phải nhóm hợp lệ: {0}"),
-    (
-        r"^team (.+) does not exist; the policy has (\d+) teams$",
-        "nhóm {0} không tồn tại; quy định có {1} nhóm",
-    ),
-    (
-        r"^duplicate id (.+) \(first on row (\d+)\)$",
-        "mã {0} bị trùng (xuất hiện lần đầu ở dòng {1})",
-    ),
-    (r"^unknown column (.+)$", "cột không hợp lệ: {0}"),
-    (r"^missing required column (.+)$", "thiếu cột bắt buộc: {0}"),
-    (r"^the file is empty; it needs a header row$", "tệp trống; cần có dòng tiêu đề"),
-    (r"^the first row must be the header$", "dòng đầu tiên phải là dòng tiêu đề"),
-    (r"^not UTF-8 text.*$", "tệp không ở dạng UTF-8; trong Excel chọn 'Save as: CSV UTF-8'"),
-]
-_KINDS_VI = {"unit": "đơn vị", "skill": "kỹ năng", "contract": "chế độ"}
-
-
 def message(text: str, lang: Lang) -> str:
-    """An API message in the page's language (Vietnamese for the patterns above)."""
-    import re
-
-    if lang != "vi" or not text:
-        return text
-    for pattern, template in _MESSAGES_VI:
-        m = re.match(pattern, text)
-        if m:
-            groups = m.groups()
-            if "{kind}" in template:
-                kind = _KINDS_VI.get(groups[0].rstrip("s"), groups[0])
-                return template.format(*groups, kind=kind[:1].upper() + kind[1:])
-            return template.format(*groups)
+    """An API message as the page shows it. The pages ask the API in their own language
+    (``Accept-Language``), and the API words its messages in it (``api/messages.py``,
+    ``roster/input_messages.py``), so the text is shown as it came."""
     return text

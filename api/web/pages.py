@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.models import RosterRow
 from api.web import HERE
@@ -46,6 +47,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
+from roster.events import cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -70,6 +72,19 @@ class WebRoute(APIRoute):
         async def handler(request: Request) -> Response:
             try:
                 return await original(request)
+            except SignInNeeded:
+                return to_login(request)
+            except SQLAlchemyError as exc:  # the database is away: say so, nothing was saved
+                log.warning("web page %s: database unavailable: %s", request.url.path, exc)
+                resp = render(
+                    request,
+                    "error.html",
+                    None,
+                    status=503,
+                    message=t("error.unavailable", lang_of(request)),
+                )
+                resp.headers["Retry-After"] = "5"
+                return resp
             except Exception:  # noqa: BLE001 - shown as a page, logged with the traceback
                 log.exception("web page %s failed", request.url.path)
                 return render(
@@ -169,6 +184,19 @@ def parse_date(v: str | None) -> dt.date | None:
         return dt.date.fromisoformat(v) if v else None
     except ValueError:
         return None
+
+
+class SignInNeeded(Exception):
+    """Raised by :func:`signed_in` without a live session; the route answers with the sign-in
+    page (coming back here after)."""
+
+
+def signed_in(request: Request) -> tuple[WebSession, Api]:
+    """The signed-in session and the API as that user, or :class:`SignInNeeded`."""
+    sess = current(request)
+    if sess is None:
+        raise SignInNeeded
+    return sess, Api(request, sess.token)
 
 
 def error_page(request: Request, sess: WebSession | None, exc: ApiFailure) -> Response:
@@ -329,13 +357,30 @@ def choose_roster(rosters: list[dict], wanted: str | None, policy_version: int |
     return rosters[0] if rosters else None
 
 
-def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | None = None):
-    """Rows of the grid: person, team and one cell per day and shift (mode, post, test)."""
+def grid_of(
+    problem,
+    roster,
+    lang: Lang,
+    changed: set[tuple[str, str, str]] | None = None,
+    open_only: bool = False,
+):
+    """Rows of the grid: person, team and one cell per day and shift (mode, post, test).
+    ``open_only``: only the days and shifts when the site is open (the printed roster hides
+    closed Sundays and the closed Saturday afternoon, as the workbook and the PDF do)."""
 
     v = RosterView(problem, roster, "vi" if lang == "vi" else "en")
     ix = v.ix
-    days = [ix.date(d) for d in range(ix.days)]
     shifts = [(s, v.shift_label(s)) for s in ix.shift_ids]
+    columns = [
+        (
+            ix.date(d),
+            [(s, name) for s, name in shifts if not open_only or (d, s) in ix.open_slot_set],
+        )
+        for d in range(ix.days)
+    ]
+    columns = [(date, shs) for date, shs in columns if shs]
+    days = [date for date, _ in columns]
+    day_index = {ix.date(d): d for d in range(ix.days)}
     post_label = {p.id: v.post_label(p.id) for p in problem.site.posts}
     codes = v.codes
     words = {m: (t(f"code.{m}", lang), t(f"mode.{m}", lang)) for m in ("on_site", "remote", "off")}
@@ -348,9 +393,9 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
         cells = v.cells(sid)
         out = []
         posts: set[str] = set()
-        for d, date in enumerate(days):
-            iso = date.isoformat()
-            for sh, _label in shifts:
+        for date, day_shifts in columns:
+            d, iso = day_index[date], date.isoformat()
+            for sh, _label in day_shifts:
                 c = cells[(d, sh)]
                 mode = "on_site" if c.mode in ("post", "general") else c.mode
                 if c.post:
@@ -384,8 +429,11 @@ def grid_of(problem, roster, lang: Lang, changed: set[tuple[str, str, str]] | No
     return {
         "days": days,
         "shifts": shifts,
+        "columns": columns,
+        "n_cells": sum(len(shs) for _, shs in columns),
         "rows": rows,
         "posts": [(p.id, codes[p.id], post_label[p.id], p.unit) for p in problem.site.posts],
+        "remote_posts": {p.id for p in problem.site.posts if p.remote},
         "test_code": test_code,
         "test_word": test_word,
         "view": v,
@@ -407,11 +455,8 @@ async def week(
     start: str | None = None,
     roster: str | None = None,
 ) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
@@ -482,12 +527,9 @@ async def week(
 @router.post("/sites/demo")
 async def load_demo(request: Request) -> Response:
     """HR: a built-in scenario as a new site (POST /sites/demo), to try the pages."""
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     error = None
     if not csrf_ok(sess, form.get("csrf")):
         error = t("csrf.bad", lang)
@@ -558,11 +600,8 @@ async def print_view(
     request: Request, site: str | None = None, start: str | None = None, unit: str | None = None
 ) -> Response:
     """Every visible unit's roster of the week (the one the week page shows), one per page."""
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
-    api = Api(request, sess.token)
     start_d = parse_date(start) or monday(dt.date.today())
     try:
         _sites, site_doc = await pick_site(api, sess, site)
@@ -585,7 +624,9 @@ async def print_view(
                 continue
             full = await api.get(f"/rosters/{chosen['id']}")
             problem = load_problem(request, chosen["id"])
-            grid = grid_of(problem, Roster.model_validate(full["revision"]["roster"]), lang)
+            grid = grid_of(
+                problem, Roster.model_validate(full["revision"]["roster"]), lang, open_only=True
+            )
             end = start_d + dt.timedelta(days=chosen["days"] - 1)
             pages.append({"unit": uname, "roster": full, "grid": grid, "end": end})
     except ApiFailure as exc:
@@ -756,10 +797,7 @@ async def policy_page(
     b: int | None = None,
     saved: int | None = None,
 ) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         if site_doc is None:
@@ -869,13 +907,10 @@ def diff_value(path: str, value: Any, lang: Lang) -> str:
 
 @router.post("/policy")
 async def policy_save(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
     site_id = form.get("site") or ""
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
         ctx = await policy_context(api, site_doc["id"])  # type: ignore[index]
@@ -932,13 +967,10 @@ async def policy_save(request: Request) -> Response:
 
 @router.post("/policy/restore")
 async def policy_restore(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     form = await form_of(request)
     if not csrf_ok(sess, form.get("csrf")):
         return render(request, "error.html", sess, status=403, message=t("csrf.bad", "vi"))
-    api = Api(request, sess.token)
     sid = quote(form.get("site") or "", safe="")
     try:
         old = await api.get(f"/sites/{sid}/policies/{int(form.get('version') or 0)}")
@@ -962,10 +994,7 @@ async def policy_restore(request: Request) -> Response:
 
 @router.get("/staff")
 async def staff_page(request: Request, site: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
     except ApiFailure as exc:
@@ -975,12 +1004,9 @@ async def staff_page(request: Request, site: str | None = None) -> Response:
 
 @router.post("/staff/import")
 async def staff_import(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await request.form()
-    api = Api(request, sess.token)
     site_id = str(form.get("site") or "")
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
@@ -1046,10 +1072,7 @@ def absence_key(a: dict[str, Any]) -> str:
 
 @router.get("/absences")
 async def absences_page(request: Request, site: str | None = None, done: str | None = None):
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
     except ApiFailure as exc:
@@ -1078,12 +1101,9 @@ async def absences_page(request: Request, site: str | None = None, done: str | N
 
 @router.post("/absences")
 async def absences_change(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     site_id = form.get("site") or ""
     try:
         sites, site_doc = await pick_site(api, sess, site_id)
@@ -1264,10 +1284,7 @@ async def solve_option(
 
 @router.get("/whatif")
 async def whatif_page(request: Request, site: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         sites, site_doc = await pick_site(api, sess, site)
         history = (
@@ -1290,12 +1307,9 @@ async def whatif_page(request: Request, site: str | None = None) -> Response:
 
 @router.post("/whatif")
 async def whatif_run(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     try:
         sites, site_doc = await pick_site(api, sess, form.get("site"))
         history = await api.get(f"/sites/{quote(site_doc['id'], safe='')}/policies")  # type: ignore[index]
@@ -1356,10 +1370,7 @@ async def whatif_run(request: Request) -> Response:
 
 @router.get("/positive")
 async def positive_page(request: Request, roster: str | None = None) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
-    api = Api(request, sess.token)
+    sess, api = signed_in(request)
     try:
         full = await api.get(f"/rosters/{quote(roster, safe='')}") if roster else None
         rosters = await api.get("/rosters", params={"limit": 100})
@@ -1384,12 +1395,9 @@ async def positive_page(request: Request, roster: str | None = None) -> Response
 
 @router.post("/positive")
 async def positive_run(request: Request) -> Response:
-    sess = current(request)
-    if sess is None:
-        return to_login(request)
+    sess, api = signed_in(request)
     lang = lang_of(request)
     form = await form_of(request)
-    api = Api(request, sess.token)
     roster_id = form.get("roster") or ""
     errors: dict[str, str] = {}
     if not csrf_ok(sess, form.get("csrf")):
@@ -1435,6 +1443,9 @@ async def positive_run(request: Request) -> Response:
                         "roster_id": roster_id,
                         "events": [{"kind": "positive", "staff": staff, "date": date.isoformat()}],  # type: ignore[union-attr]
                         "time_limit": 10,
+                        # a proposal: stored only when the head accepts it (accept_proposal
+                        # PATCHes it under the ETag the head saw), never before
+                        "save": False,
                     },
                 )
                 result = await maybe_wait(api, result)
@@ -1489,6 +1500,7 @@ async def positive_run(request: Request) -> Response:
                 "isolated": result.get("isolated", []),
                 "etag": roster_etag,
             }
+            store(request).save(sess)
             result["proposal"] = pid
     return render(
         request,
@@ -1530,7 +1542,13 @@ REASON_TEXT: dict[str, dict[str, str]] = {
 
 
 def state_text(value: str, codes: dict[str, str], lang: Lang) -> str:
-    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote`` -> ``Ở nhà`` ..."""
+    """``on_site:quay-1`` -> ``Tại cơ quan C1``; ``remote:hotline`` -> ``Ở nhà H1``;
+    ``remote`` -> ``Ở nhà`` ..."""
+    if "+" in value:  # a clash: two duties in one cell
+        return " + ".join(state_text(part, codes, lang) for part in value.split("+"))
+    if value.startswith("remote:"):  # a duty from home (hotline, on-call)
+        post = value.partition(":")[2]
+        return f"{t('mode.remote', lang)} {codes.get(post, post)}"
     if value.startswith("team:"):  # a move to the other team: team:0 -> "Nhóm 1"
         number = value.partition(":")[2]
         return t("team.name", lang).format(n=int(number) + 1) if number.isdigit() else value
@@ -1568,28 +1586,23 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
 
 
 async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, Any]) -> None:
-    """PATCH the roster with every cell, test and team that differs from the proposal."""
+    """PATCH the roster with every cell (on site, at a post, on a duty from home, remote), test
+    and team that differs from the proposal."""
 
     old = Roster.model_validate(full["revision"]["roster"])
     new = Roster.model_validate(proposal["roster"])
-    a = {(x.staff, x.date, x.shift): x.post for x in old.assignments}
-    b = {(x.staff, x.date, x.shift): x.post for x in new.assignments}
+    a, b = cell_states(old), cell_states(new)
     cells = []
     for key in sorted(set(a) | set(b)):
-        if key in b and (key not in a or a[key] != b[key]):
-            cells.append(
-                {
-                    "staff": key[0],
-                    "date": key[1].isoformat(),
-                    "shift": key[2],
-                    "on_site": True,
-                    "post": b[key],
-                }
-            )
-        elif key in a and key not in b:
-            cells.append(
-                {"staff": key[0], "date": key[1].isoformat(), "shift": key[2], "on_site": False}
-            )
+        if a.get(key) == b.get(key):
+            continue
+        cell: dict[str, Any] = {"staff": key[0], "date": key[1].isoformat(), "shift": key[2]}
+        # a proposal never clashes; were it to, its first duty is the one sent
+        mode, _, post = (b.get(key) or "remote").split("+")[0].partition(":")
+        cell["on_site"] = mode == "on_site"
+        if post:
+            cell["post"] = post
+        cells.append(cell)
     ta = {(x.staff, x.date) for x in old.tests}
     tb = {(x.staff, x.date) for x in new.tests}
     tests = [

@@ -26,7 +26,9 @@ user should know about:
   UTF-8 with a byte-order mark so Excel shows Vietnamese names correctly.
 
 Every mistake in the input raises :class:`roster.errors.InputError` listing all the mistakes
-found (file, row, field, what is wrong, what is allowed); never a traceback.
+found (file, row, field, what is wrong, what is allowed); never a traceback. Each message is an
+(English, Vietnamese) pair from :mod:`roster.input_messages`: ``error.text("vi")`` words them
+all in Vietnamese (``tệp``, ``dòng``, ``cột``/``trường``, ``cho phép``).
 
 The package, one concern a module: :mod:`~roster.io.paths` (file names, built-in scenarios),
 :mod:`~roster.io.cells` (cell parsers), :mod:`~roster.io.documents` (YAML and its errors),

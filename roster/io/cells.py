@@ -7,11 +7,13 @@ import re
 import unicodedata
 from typing import Any
 
+from roster.input_messages import T
+
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "có", "co", "x"}
 FALSE_WORDS = {"no", "n", "false", "f", "0", "không", "khong"}
-BOOL_ALLOWED = "yes, no, true, false, 1, 0 (blank: default)"
-DATE_ALLOWED = "a date as YYYY-MM-DD (or DD/MM/YYYY)"
-STAFF_ALLOWED = "an id from the id column of staff.csv"
+BOOL_ALLOWED = T("allowed.bool")
+DATE_ALLOWED = T("allowed.date")
+STAFF_ALLOWED = T("allowed.staff")
 LIST_SEPARATORS = re.compile(r"[;,]")
 
 BAD = object()  # a cell that could not be parsed (its issue is already recorded)

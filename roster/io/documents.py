@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from roster.errors import Issue, IssueCollector
+from roster.errors import Allowed, Issue, IssueCollector
+from roster.input_messages import T, pydantic_text
+from roster.text import Text
 
 # YAML
 # ============================================================================================
@@ -68,15 +70,15 @@ class YamlDoc:
 def read_yaml(path: Path, issues: IssueCollector) -> YamlDoc | None:
     name = path.name
     if not path.is_file():
-        issues.add(name, None, None, "file not found in the scenario folder")
+        issues.add(name, None, None, T("file.not_in_folder"))
         return None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        issues.add(name, None, None, "not UTF-8 text; save the file as UTF-8")
+        issues.add(name, None, None, T("file.not_utf8"))
         return None
     except OSError as e:
-        issues.add(name, None, None, f"cannot read the file: {e.strerror or e}")
+        issues.add(name, None, None, T("file.unreadable", why=e.strerror or e))
         return None
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -86,9 +88,12 @@ def read_yaml(path: Path, issues: IssueCollector) -> YamlDoc | None:
         row = mark.line + 1 if mark is not None else None
         problem = getattr(e, "problem", None) or str(e)
         context = getattr(e, "context", None)
-        msg = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        if mark is not None:
-            msg += f" at column {mark.column + 1}"
+        msg = T(
+            "file.yaml_syntax",
+            problem=problem,
+            context=T("file.yaml_context", context=context) if context else "",
+            column=T("file.yaml_column", column=mark.column + 1) if mark is not None else "",
+        )
         issues.add(name, row, None, msg)
         return None
     return YamlDoc(name, data, node)
@@ -187,24 +192,31 @@ def pydantic_issues(
         loc = tuple(e.get("loc", ()))
         full = tuple(prefix) + loc
         path = loc_path(full, _wrap(prefix, data))
-        msg = str(e.get("msg", "invalid value"))
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        allowed: Sequence[str] | str | None = None
+        msg = error_text(e)
+        allowed: Allowed = None
         if e.get("type") == "extra_forbidden":
             holder = _model_at(model, loc)
-            msg = f"unknown field {str(loc[-1])!r}" if loc else "unknown field"
+            msg = (
+                T("yaml.unknown_field", name=str(loc[-1])) if loc else T("yaml.unknown_field_bare")
+            )
             if holder is not None:
                 allowed = list(holder.model_fields)
         elif e.get("type") == "missing":
-            msg = "required field is missing"
-        elif "input" in e and e.get("type") not in ("model_type", "dict_type", "list_type"):
-            value = e["input"]
-            if isinstance(value, str | int | float | bool) and not isinstance(value, bool):
-                msg += f" (got {value!r})"
+            msg = T("yaml.missing")
         line = row if row is not None else yaml_line(node, full)
         out.append(Issue(file, line, path or None, msg, allowed))
     return out
+
+
+def error_text(e: Any) -> Text:
+    """One pydantic error as a text in both languages, with the value given when it is a plain
+    value (``Input should be ... (got 'x')``)."""
+    msg = pydantic_text(e)
+    if "input" in e and e.get("type") not in ("model_type", "dict_type", "list_type"):
+        value = e["input"]
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            msg = T("yaml.got", text=msg, value=value)
+    return msg
 
 
 def _wrap(prefix: Sequence[Any], data: Any) -> Any:

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from roster.errors import InputError, Issue, IssueCollector
+from roster.errors import Allowed, InputError, Issue, IssueCollector
+from roster.input_messages import T
 from roster.io.cells import (
     BAD,
     BOOL_ALLOWED,
@@ -23,7 +24,14 @@ from roster.io.cells import (
     parse_date,
     split_list,
 )
-from roster.io.documents import YamlDoc, loc_path, pydantic_issues, read_yaml, yaml_line
+from roster.io.documents import (
+    YamlDoc,
+    error_text,
+    loc_path,
+    pydantic_issues,
+    read_yaml,
+    yaml_line,
+)
 from roster.io.paths import (
     ABSENCES_FILE,
     FIXED_FILE,
@@ -58,6 +66,7 @@ from roster.model import (
     Site,
     Staff,
 )
+from roster.text import Text
 
 # Loading
 # ============================================================================================
@@ -92,9 +101,7 @@ class _Row:
         self.issues = issues
         self.bad = False
 
-    def error(
-        self, col: str | None, message: str, allowed: Sequence[str] | str | None = None
-    ) -> object:
+    def error(self, col: str | None, message: str | Text, allowed: Allowed = None) -> object:
         self.issues.add(self.file, self.row, col, message, allowed)
         self.bad = True
         return BAD
@@ -105,7 +112,7 @@ class _Row:
     def required(self, col: str) -> str | object:
         value = self.text(col)
         if not value:
-            return self.error(col, f"{col} is empty")
+            return self.error(col, T("cell.empty", column=col))
         return value
 
     def ref(
@@ -114,30 +121,39 @@ class _Row:
         known: Sequence[str] | None,
         kind: str,
         optional: bool = False,
-        allowed: str | None = None,
+        allowed: Text | None = None,
     ) -> str | None | object:
+        """``kind``: ``unit``, ``skill``, ``shift``, ``post``, ``contract`` or ``staff_id``."""
         value = self.text(col)
         if not value:
-            return None if optional else self.error(col, f"{col} is empty", allowed or known)
+            if optional:
+                return None
+            return self.error(col, T("cell.empty", column=col), allowed or known)
         if known is not None and value not in known:
-            return self.error(col, f"unknown {kind} {value!r}", allowed or known)
+            return self.error(
+                col, T("cell.unknown", kind=T(f"kind.{kind}"), value=value), allowed or known
+            )
         return value
 
     def refs(self, col: str, known: Sequence[str] | None, kind: str) -> list[str] | object:
         values = split_list(self.text(col))
         bad = [v for v in values if known is not None and v not in known]
+        if len(bad) == 1:
+            return self.error(col, T("cell.unknown", kind=T(f"kind.{kind}"), value=bad[0]), known)
         if bad:
-            word = kind if len(bad) == 1 else f"{kind}s"
-            return self.error(col, f"unknown {word} {', '.join(repr(b) for b in bad)}", known)
+            listed = ", ".join(repr(b) for b in bad)
+            return self.error(
+                col, T("cell.unknown_many", kinds=T(f"kind.{kind}s"), values=listed), known
+            )
         return values
 
     def date(self, col: str, optional: bool = False) -> dt.date | None | object:
         value = self.text(col)
         if not value:
-            return None if optional else self.error(col, f"{col} is empty", DATE_ALLOWED)
+            return None if optional else self.error(col, T("cell.empty", column=col), DATE_ALLOWED)
         d = parse_date(value)
         if d is None:
-            return self.error(col, f"not a date: {value!r}", DATE_ALLOWED)
+            return self.error(col, T("cell.not_date", value=value), DATE_ALLOWED)
         return d
 
     def boolean(self, col: str) -> bool | None | object:
@@ -146,7 +162,7 @@ class _Row:
             return None
         b = parse_bool(value)
         if b is None:
-            return self.error(col, f"not a yes/no value: {value!r}", BOOL_ALLOWED)
+            return self.error(col, T("cell.not_bool", value=value), BOOL_ALLOWED)
         return b
 
     def count(self, col: str) -> int | None | object:
@@ -158,9 +174,9 @@ class _Row:
         except ValueError:
             n = None
         if n is None:
-            return self.error(col, f"not a whole number: {value!r}", "a whole number >= 0")
+            return self.error(col, T("cell.not_whole", value=value), T("allowed.count"))
         if n < 0:
-            return self.error(col, f"negative number {n}", "a whole number >= 0")
+            return self.error(col, T("cell.negative", n=n), T("allowed.count"))
         return n
 
     def in_horizon(self, col: str, d: Any, ctx: _Context) -> bool:
@@ -169,10 +185,11 @@ class _Row:
         if ctx.horizon is None or not isinstance(d, dt.date) or ctx.horizon.contains(d):
             return True
         if ctx.strict_dates:
+            h = ctx.horizon
             self.error(
                 col,
-                f"date {d} is outside the horizon {ctx.horizon.start} to {ctx.horizon.end}",
-                f"{ctx.horizon.start} to {ctx.horizon.end}",
+                T("cell.outside_horizon", date=d, start=h.start, end=h.end),
+                T("allowed.between", start=h.start, end=h.end),
             )
         return False
 
@@ -183,8 +200,7 @@ class _Row:
             for e in err.errors():
                 loc = e.get("loc", ())
                 col = str(loc[0]) if loc else None
-                msg = str(e.get("msg", "invalid value")).removeprefix("Value error, ")
-                self.error(col, msg)
+                self.error(col, error_text(e))
             return None
 
 
@@ -194,31 +210,29 @@ def _parse_team(r: _Row, ctx: _Context) -> int | None | object:
         return None
     count = ctx.team_count
     allowed = (
-        f"1 to {count} or A to {chr(ord('A') + count - 1)}" if count else "a team number from 1"
-    ) + " (blank: the solver picks)"
+        T("allowed.team_range", count=count, letter=chr(ord("A") + count - 1))
+        if count
+        else T("allowed.team_any")
+    )
     if re.fullmatch(r"\d+", value):
         team = int(value) - 1
     elif re.fullmatch(r"[A-Za-z]", value):
         team = ord(value.upper()) - ord("A")
     else:
-        return r.error("team", f"not a team: {value!r}", allowed)
+        return r.error("team", T("cell.not_team", value=value), allowed)
     if team < 0 or (count is not None and team >= count):
-        return r.error(
-            "team", f"team {value!r} does not exist; the policy has {count} teams", allowed
-        )
+        return r.error("team", T("cell.no_such_team", value=value, count=count), allowed)
     return team
 
 
 def _read_staff(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Staff]:
     csv_path, xlsx_path = folder / STAFF_CSV, folder / STAFF_XLSX
     if csv_path.is_file() and xlsx_path.is_file():
-        issues.add(STAFF_CSV, None, None, "both staff.csv and staff.xlsx exist; keep only one")
+        issues.add(STAFF_CSV, None, None, T("file.both_staff"))
         return []
     path = xlsx_path if xlsx_path.is_file() else csv_path
     if not path.is_file():
-        issues.add(
-            STAFF_CSV, None, None, "file not found: a scenario needs staff.csv or staff.xlsx"
-        )
+        issues.add(STAFF_CSV, None, None, T("file.no_staff"))
         return []
     table = read_table(path, STAFF_COLUMNS, STAFF_REQUIRED, issues)
     if table is None:
@@ -235,7 +249,7 @@ def _staff_rows(table: Table, ctx: _Context, issues: IssueCollector) -> list[Sta
         sid = r.required("id")
         if isinstance(sid, str):
             if sid in first_row:
-                r.error("id", f"duplicate id {sid!r} (first on row {first_row[sid]})")
+                r.error("id", T("cell.duplicate_id", id=sid, row=first_row[sid]))
             else:
                 first_row[sid] = row
         unit = r.ref("unit", ctx.units, "unit")
@@ -252,10 +266,8 @@ def _staff_rows(table: Table, ctx: _Context, issues: IssueCollector) -> list[Sta
             if ctx.strict_dates:
                 r.error(
                     "last_test",
-                    f"last_test {last_test} is not before the horizon start "
-                    f"{ctx.horizon.start} (tests inside the horizon are "
-                    "planned by the roster)",
-                    f"a date before {ctx.horizon.start}",
+                    T("cell.last_test_late", date=last_test, start=ctx.horizon.start),
+                    T("allowed.before", date=ctx.horizon.start),
                 )
             else:
                 last_test = None
@@ -296,7 +308,7 @@ def read_staff(path: str | Path, site: Site, policy: Policy) -> list[Staff]:
     )
     issues = IssueCollector()
     if not path.is_file():
-        issues.add(path.name, None, None, "file not found")
+        issues.add(path.name, None, None, T("file.not_found"))
     else:
         table = read_table(path, STAFF_COLUMNS, STAFF_REQUIRED, issues)
         staff = _staff_rows(table, ctx, issues) if table is not None else []
@@ -322,14 +334,18 @@ def _read_absences(folder: Path, ctx: _Context, issues: IssueCollector) -> list[
     out: list[Absence] = []
     for row, cells in table.rows:
         r = _Row(table, row, cells, issues)
-        staff = r.ref("staff", staff_ids, "staff id", allowed=STAFF_ALLOWED)
+        staff = r.ref("staff", staff_ids, "staff_id", allowed=STAFF_ALLOWED)
         start, end = r.date("start"), r.date("end")
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            r.error("end", f"end {end} is before start {start}", f"a date from {start}")
+            r.error(
+                "end",
+                T("cell.end_before_start", end=end, start=start),
+                T("allowed.from", date=start),
+            )
         shifts = r.refs("shifts", ctx.shifts, "shift")
         reason = r.text("reason").lower() or AbsenceReason.leave.value
         if reason not in reasons:
-            r.error("reason", f"unknown reason {r.text('reason')!r}", reasons)
+            r.error("reason", T("cell.unknown_reason", value=r.text("reason")), reasons)
         if r.bad or not (isinstance(start, dt.date) and isinstance(end, dt.date)):
             continue
         h = ctx.horizon
@@ -360,7 +376,7 @@ def _read_requests(folder: Path, ctx: _Context, issues: IssueCollector) -> list[
     out: list[Request] = []
     for row, cells in table.rows:
         r = _Row(table, row, cells, issues)
-        staff = r.ref("staff", ctx.staff_ids, "staff id", allowed=STAFF_ALLOWED)
+        staff = r.ref("staff", ctx.staff_ids, "staff_id", allowed=STAFF_ALLOWED)
         date = r.date("date")
         inside = r.in_horizon("date", date, ctx)
         shift = r.ref("shift", ctx.shifts, "shift", optional=True)
@@ -387,7 +403,7 @@ def _read_fixed(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Fix
     posts = list(ctx.posts) if ctx.posts is not None else None
     for row, cells in table.rows:
         r = _Row(table, row, cells, issues)
-        staff = r.ref("staff", ctx.staff_ids, "staff id", allowed=STAFF_ALLOWED)
+        staff = r.ref("staff", ctx.staff_ids, "staff_id", allowed=STAFF_ALLOWED)
         date = r.date("date")
         inside = r.in_horizon("date", date, ctx)
         shift = r.ref("shift", ctx.shifts, "shift")
@@ -395,14 +411,14 @@ def _read_fixed(folder: Path, ctx: _Context, issues: IssueCollector) -> list[Fix
         post = r.ref("post", posts, "post", optional=True)
         if isinstance(post, str):
             if on_site is False:
-                r.error("post", "a post is given but on_site is no", "blank when on_site is no")
+                r.error("post", T("cell.post_off_site"), T("allowed.blank_off_site"))
             elif ctx.posts is not None and isinstance(staff, str) and staff in ctx.staff_skills:
                 skill = ctx.posts.get(post)
                 if skill is not None and skill not in ctx.staff_skills.get(staff, []):
                     r.error(
                         "post",
-                        f"{staff} lacks skill {skill!r} required by post {post!r}",
-                        "a post whose skill the person holds (see staff.csv skills)",
+                        T("cell.lacks_skill", staff=staff, skill=skill, post=post),
+                        T("allowed.post_skill"),
                     )
         if r.bad or not inside:
             continue
@@ -429,7 +445,7 @@ def _read_site(
             SITE_FILE,
             None,
             None,
-            "the file must be a mapping with 'site:' and 'horizon:'",
+            T("yaml.site_mapping"),
             "site, horizon, objective_offset",
         )
         return None, _override_horizon(start, weeks), 0, None
@@ -439,12 +455,12 @@ def _read_site(
                 SITE_FILE,
                 yaml_line(doc.node, [key]),
                 str(key),
-                f"unknown top-level key {key!r}",
+                T("yaml.unknown_top", key=key),
                 ["site", "horizon", "objective_offset"],
             )
     site: Site | None = None
     if "site" not in data:
-        issues.add(SITE_FILE, None, "site", "required section 'site:' is missing")
+        issues.add(SITE_FILE, None, "site", T("yaml.no_site"))
     else:
         refs = _site_reference_issues(data["site"], doc.node)
         try:
@@ -464,8 +480,8 @@ def _read_site(
             SITE_FILE,
             yaml_line(doc.node, ["objective_offset"]),
             "objective_offset",
-            f"not a whole number: {offset!r}",
-            "a whole number",
+            T("cell.not_whole", value=offset),
+            T("allowed.whole"),
         )
         offset = 0
     return site, horizon, offset, data.get("site")
@@ -499,7 +515,7 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
     ids = raw_site_ids(data)
     out: list[Issue] = []
 
-    def add(loc: list[Any], message: str, allowed: Sequence[str] | None) -> None:
+    def add(loc: list[Any], message: Text, allowed: Sequence[str] | None) -> None:
         full = ["site", *loc]
         out.append(
             Issue(
@@ -513,14 +529,15 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
         for i, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict) and "id" in item:
                 if str(item["id"]) in seen:
-                    add([key, i, "id"], f"duplicate {key[:-1]} id {str(item['id'])!r}", None)
+                    kind = T(f"kind.{key[:-1]}")
+                    add([key, i, "id"], T("yaml.duplicate_id", kind=kind, id=str(item["id"])), None)
                 seen.add(str(item["id"]))
 
     def shifts_of(obj: Any, loc: list[Any]) -> None:
         if isinstance(obj, dict) and isinstance(obj.get("shifts"), list):
             for sid in obj["shifts"]:
                 if str(sid) not in ids["shifts"]:
-                    add([*loc, "shifts"], f"unknown shift {sid!r}", ids["shifts"])
+                    add([*loc, "shifts"], _unknown("shift", sid), ids["shifts"])
 
     opening = data.get("opening")
     for i, o in enumerate(opening if isinstance(opening, list) else []):
@@ -530,9 +547,9 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
         if not isinstance(p, dict):
             continue
         if p.get("skill") is not None and str(p["skill"]) not in ids["skills"]:
-            add(["posts", i, "skill"], f"unknown skill {p['skill']!r}", ids["skills"])
+            add(["posts", i, "skill"], _unknown("skill", p["skill"]), ids["skills"])
         if p.get("unit") is not None and str(p["unit"]) not in ids["units"]:
-            add(["posts", i, "unit"], f"unknown unit {p['unit']!r}", ids["units"])
+            add(["posts", i, "unit"], _unknown("unit", p["unit"]), ids["units"])
         demands = p.get("demands")
         for j, dem in enumerate(demands if isinstance(demands, list) else []):
             shifts_of(dem, ["posts", i, "demands", j])
@@ -541,10 +558,15 @@ def _site_reference_issues(data: Any, node: yaml.Node | None) -> list[Issue]:
             if isinstance(sd, dict) and "shift" in sd and str(sd["shift"]) not in ids["shifts"]:
                 add(
                     ["posts", i, "slot_demands", j, "shift"],
-                    f"unknown shift {sd['shift']!r}",
+                    _unknown("shift", sd["shift"]),
                     ids["shifts"],
                 )
     return out
+
+
+def _unknown(kind: str, value: Any) -> Text:
+    """``unknown shift 'x'``; ``kind``: a key of the ``kind.`` messages."""
+    return T("cell.unknown", kind=T(f"kind.{kind}"), value=value)
 
 
 def _override_horizon(start: dt.date | None, weeks: int | None) -> Horizon | None:
@@ -565,7 +587,7 @@ def _parse_horizon(
             f,
             yaml_line(doc.node, ["horizon"]),
             "horizon",
-            "must be a mapping such as {start: 2021-12-13, weeks: 1}",
+            T("yaml.horizon_mapping"),
             allowed_keys,
         )
         return _override_horizon(start, weeks)
@@ -575,7 +597,7 @@ def _parse_horizon(
                 f,
                 yaml_line(doc.node, ["horizon", key]),
                 f"horizon.{key}",
-                f"unknown field {key!r}",
+                T("yaml.unknown_field", name=key),
                 allowed_keys,
             )
     file_start: dt.date | None = None
@@ -586,7 +608,7 @@ def _parse_horizon(
                 f,
                 yaml_line(doc.node, ["horizon", "start"]),
                 "horizon.start",
-                f"not a date: {data['start']!r}",
+                T("cell.not_date", value=data["start"]),
                 DATE_ALLOWED,
             )
     elif start is None:
@@ -594,7 +616,7 @@ def _parse_horizon(
             f,
             yaml_line(doc.node, ["horizon"]),
             "horizon.start",
-            "the horizon needs a start date",
+            T("yaml.horizon_start"),
             DATE_ALLOWED,
         )
     days: int | None = None
@@ -603,7 +625,7 @@ def _parse_horizon(
             f,
             yaml_line(doc.node, ["horizon", "days"]),
             "horizon.days",
-            "give weeks or days, not both",
+            T("yaml.weeks_or_days"),
         )
     for key, factor in (("weeks", 7), ("days", 1)):
         if key in data:
@@ -613,8 +635,8 @@ def _parse_horizon(
                     f,
                     yaml_line(doc.node, ["horizon", key]),
                     f"horizon.{key}",
-                    f"not a whole number >= 1: {v!r}",
-                    "a whole number >= 1",
+                    T("yaml.not_whole1", value=v),
+                    T("allowed.whole1"),
                 )
             else:
                 days = v * factor
@@ -649,7 +671,7 @@ def _read_policy(
             POLICY_FILE,
             None,
             None,
-            "the file must be a mapping of policy fields",
+            T("yaml.policy_mapping"),
             list(Policy.model_fields),
         )
         return None
@@ -674,7 +696,7 @@ def _read_policy(
                             POLICY_FILE,
                             yaml_line(doc.node, loc),
                             f"contracts.{name}.{section}[{i}].{key}",
-                            f"unknown shift {sid!r}",
+                            _unknown("shift", sid),
                             shifts,
                         )
                         ok = False
@@ -693,7 +715,7 @@ def load_scenario(
     folder = resolve_scenario(path)
     if weeks is not None and (not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS):
         raise InputError(
-            Issue("weeks", None, None, f"not a whole number from 1 to {MAX_WEEKS}: {weeks!r}")
+            Issue("weeks", None, None, T("scenario.weeks", most=MAX_WEEKS, weeks=weeks))
         )
     issues = IssueCollector()
     site, horizon, offset, raw_site = _read_site(folder, issues, start, weeks)
@@ -757,8 +779,8 @@ def _problem_issues(err: ValidationError) -> list[Issue]:
     """Errors of the Problem's own cross-checks (rarely reached: rows are checked first)."""
     out = []
     for e in err.errors():
-        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
-        file = next((f for prefix, f in _MESSAGE_FILES if msg.startswith(prefix)), "scenario")
+        msg = error_text(e)
+        file = next((f for prefix, f in _MESSAGE_FILES if str(msg).startswith(prefix)), "scenario")
         out.append(Issue(file, None, None, msg))
     return out
 

@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from roster.errors import InputError, Issue
+from roster.input_messages import T
 
 SITE_FILE = "site.yaml"
 POLICY_FILE = "policy.yaml"
@@ -53,7 +54,7 @@ def resolve_scenario(name_or_path: str | Path) -> Path:
                 str(name_or_path),
                 None,
                 None,
-                "not a folder: a scenario is a folder holding site.yaml, policy.yaml and staff.csv",
+                T("scenario.not_folder"),
             )
         )
     raise InputError(
@@ -61,7 +62,7 @@ def resolve_scenario(name_or_path: str | Path) -> Path:
             str(name_or_path),
             None,
             None,
-            "no such scenario: neither a built-in name nor an existing folder",
+            T("scenario.none"),
             list_scenarios(),
         )
     )

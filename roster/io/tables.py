@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from roster.errors import IssueCollector
+from roster.input_messages import T
 from roster.io.cells import nfc
 
 STAFF_COLUMNS = [
@@ -63,9 +64,9 @@ def _read_frame(path: Path, issues: IssueCollector) -> pd.DataFrame | None:
             skip_blank_lines=False,
         )
     except UnicodeDecodeError:
-        issues.add(name, None, None, "not UTF-8 text; in Excel use 'Save as: CSV UTF-8'")
+        issues.add(name, None, None, T("file.not_utf8_csv"))
     except pd.errors.EmptyDataError:
-        issues.add(name, None, None, "the file is empty; it needs a header row")
+        issues.add(name, None, None, T("file.empty"))
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
         detail = str(e).split(". ", 1)[-1].strip()
@@ -73,12 +74,12 @@ def _read_frame(path: Path, issues: IssueCollector) -> pd.DataFrame | None:
             name,
             int(m[1]) if m else None,
             None,
-            f"cannot read the table: {detail}; quote cells that contain the separator",
+            T("file.bad_table", detail=detail),
         )
     except OSError as e:
-        issues.add(name, None, None, f"cannot read the file: {e.strerror or e}")
+        issues.add(name, None, None, T("file.unreadable", why=e.strerror or e))
     except Exception as e:  # noqa: BLE001 - a broken spreadsheet can fail in many ways
-        issues.add(name, None, None, f"cannot read the spreadsheet: {e}")
+        issues.add(name, None, None, T("file.bad_sheet", why=e))
     return None
 
 
@@ -92,7 +93,7 @@ def read_table(
         return None
     grid = [[nfc(str(v)) for v in row] for row in frame.itertuples(index=False, name=None)]
     if not grid or not any(grid[0]):
-        issues.add(name, 1, None, "the first row must be the header", columns)
+        issues.add(name, 1, None, T("table.header_first"), columns)
         return None
     header = [h.lower() for h in grid[0]]
     ok = True
@@ -101,26 +102,22 @@ def read_table(
     for j, h in enumerate(header):
         if not h:
             if any(j < len(r) and r[j] for r in grid[1:]):
-                issues.add(
-                    name, 1, None, f"column {j + 1} has data but no name in the header", columns
-                )
+                issues.add(name, 1, None, T("table.unnamed_column", n=j + 1), columns)
                 ok = False
             continue
         if h not in columns:
-            issues.add(name, 1, h, f"unknown column {h!r}", columns)
+            issues.add(name, 1, h, T("table.unknown_column", name=h), columns)
             ok = False
             continue
         if h in seen:
-            issues.add(
-                name, 1, h, f"column {h!r} appears twice (columns {seen[h] + 1} and {j + 1})"
-            )
+            issues.add(name, 1, h, T("table.twice", name=h, first=seen[h] + 1, second=j + 1))
             ok = False
             continue
         seen[h] = j
         keep.append(j)
     for r in required:
         if r not in seen:
-            issues.add(name, 1, r, f"missing required column {r!r}", columns)
+            issues.add(name, 1, r, T("table.missing_column", name=r), columns)
             ok = False
     if not ok:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roster.referee.judge import Judge, day_label
+from roster.referee.judge import Judge
 
 
 def check(j: Judge) -> None:
@@ -14,17 +14,19 @@ def check(j: Judge) -> None:
         a = j.idx.absence_at(sid, day, shift)
         if a is None:
             continue
-        span = (
-            day_label(a.start) if a.start == a.end else f"{day_label(a.start)} - {day_label(a.end)}"
-        )
+        span = j.day(a.start) if a.start == a.end else f"{j.day(a.start)} - {j.day(a.end)}"
         note = f" ({a.note})" if a.note else ""
         j.breach(
             sw,
             "availability",
             1,
-            f"{j.who(sid)} is on site on {j.when(day)} "
-            f"({j.shift(shift)}) but is recorded as {a.reason.value}{note} for "
-            f"{span}.",
+            j.tr(
+                f"{j.who(sid)} is on site on {j.when(day)} "
+                f"({j.shift(shift)}) but is recorded as {a.reason.value}{note} for "
+                f"{span}.",
+                f"{j.who(sid)} làm việc trực tiếp ngày {j.when(day)} ({j.shift(shift)}) "
+                f"nhưng đang {j.reason(a.reason.value)}{note} từ {span}.",
+            ),
             staff=sid,
             day=day,
             shift=shift,

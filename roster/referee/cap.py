@@ -40,9 +40,14 @@ def check(j: Judge) -> None:
                     rule,
                     "cap",
                     n - cap,
-                    f"{n} people of {j.unit_name(unit)} "
-                    f"are on site on {j.when(day)} ({j.shift(shift)}); the cap "
-                    f"is {cap}: {n - cap} too many.",
+                    j.tr(
+                        f"{n} people of {j.unit_name(unit)} "
+                        f"are on site on {j.when(day)} ({j.shift(shift)}); the cap "
+                        f"is {cap}: {n - cap} too many.",
+                        f"{n} cán bộ của {j.unit_name(unit)} làm việc trực tiếp tại cơ quan "
+                        f"ngày {j.when(day)} ({j.shift(shift)}); giới hạn là {cap}: "
+                        f"thừa {n - cap} người.",
+                    ),
                     day=day,
                     shift=shift,
                     unit=unit,

@@ -47,9 +47,13 @@ def check(j: Judge) -> None:
                 if n > c.max_shifts_per_day:
                     j.violation(
                         "contract.per_day",
-                        f"{j.who(s.id)} has {n} shifts on "
-                        f"{j.when(day)}; the contract allows "
-                        f"{c.max_shifts_per_day}.",
+                        j.tr(
+                            f"{j.who(s.id)} has {n} shifts on "
+                            f"{j.when(day)}; the contract allows "
+                            f"{c.max_shifts_per_day}.",
+                            f"{j.who(s.id)} có {n} ca ngày {j.when(day)}; hợp đồng chỉ cho phép "
+                            f"{c.max_shifts_per_day}.",
+                        ),
                         staff=s.id,
                         day=day,
                     )
@@ -63,15 +67,18 @@ def check(j: Judge) -> None:
         for sc in c.successions:
             for day in sorted(on):
                 if sc.first in on[day] and sc.then in on.get(day + 1, ()):
-                    msg = (
+                    msg = j.tr(
                         f"{j.who(s.id)} works {j.shift(sc.first)} on "
                         f"{j.when(day)} then {j.shift(sc.then)} on "
-                        f"{j.when(day + 1)}"
+                        f"{j.when(day + 1)}",
+                        f"{j.who(s.id)} làm {j.shift(sc.first)} ngày {j.when(day)} rồi "
+                        f"{j.shift(sc.then)} ngày {j.when(day + 1)}",
                     )
                     if sc.weight is None:
                         j.violation(
                             "contract.succession",
-                            msg + ", which the contract forbids.",
+                            msg
+                            + j.tr(", which the contract forbids.", ", hợp đồng không cho phép."),
                             staff=s.id,
                             day=day + 1,
                             shift=sc.then,
@@ -108,10 +115,15 @@ def _rest(j: Judge, sid: str, on: dict[int, list[str]], hours: float) -> None:
             if rest < need:
                 j.violation(
                     "contract.rest",
-                    f"{j.who(sid)} has only "
-                    f"{_hours(rest)} between {j.shift(sa)} on "
-                    f"{j.when(da)} and {j.shift(sbb)} on {j.when(db)}; "
-                    f"the contract needs {_hours(need)}.",
+                    j.tr(
+                        f"{j.who(sid)} has only "
+                        f"{_hours(j, rest)} between {j.shift(sa)} on "
+                        f"{j.when(da)} and {j.shift(sbb)} on {j.when(db)}; "
+                        f"the contract needs {_hours(j, need)}.",
+                        f"{j.who(sid)} chỉ được nghỉ {_hours(j, rest)} giữa {j.shift(sa)} ngày "
+                        f"{j.when(da)} và {j.shift(sbb)} ngày {j.when(db)}; hợp đồng yêu cầu "
+                        f"{_hours(j, need)}.",
+                    ),
                     staff=sid,
                     day=db,
                     shift=sbb,
@@ -123,29 +135,34 @@ def _count(j: Judge, sid: str, on: dict[int, list[str]], cl: Any, window: list[i
     wanted = set(cl.shifts)
     if cl.measure == "days_off":
         v = sum(1 for d in window if not on.get(d))
-        unit = "days off"
+        unit = j.tr("days off", "ngày nghỉ")
     else:
         shifts = [sh for d in window for sh in on.get(d, ()) if not wanted or sh in wanted]
         if cl.measure == "shifts":
-            v, unit = len(shifts), "shifts"
+            v, unit = len(shifts), j.tr("shifts", "ca")
         elif cl.measure == "minutes":
-            v, unit = sum(sb[sh].minutes for sh in shifts), "minutes"
+            v, unit = sum(sb[sh].minutes for sh in shifts), j.tr("minutes", "phút")
         else:
             v = sum(1 for d in window if any(not wanted or sh in wanted for sh in on.get(d, ())))
-            unit = "days"
-    which = f" of {', '.join(j.shift(x) for x in cl.shifts)}" if cl.shifts else ""
-    span = (
-        "the horizon"
-        if cl.window == "horizon"
-        else f"the week {j.when(window[0])} - {j.when(window[-1])}"
-    )
+            unit = j.tr("days", "ngày")
+    which = j.tr(f" of {j.shifts(cl.shifts)}", f" thuộc {j.shifts(cl.shifts)}") if cl.shifts else ""
+    if cl.window == "horizon":
+        span = j.tr("the horizon", "kỳ lập lịch")
+    else:
+        span = j.tr(
+            f"the week {j.when(window[0])} - {j.when(window[-1])}",
+            f"tuần {j.when(window[0])} - {j.when(window[-1])}",
+        )
     _bounds(
         j,
         ("contract.count.min", "contract.count.max"),
         v,
         cl,
         dict(staff=sid, day=window[0]),
-        lambda: f"{j.who(sid)} has {v} {unit}{which} in {span}",
+        lambda: j.tr(
+            f"{j.who(sid)} has {v} {unit}{which} in {span}",
+            f"{j.who(sid)} có {v} {unit}{which} trong {span}",
+        ),
     )
 
 
@@ -175,11 +192,21 @@ def _bounds(
     text = base()
     rule_min, rule_max = rules
     if hard_min is not None and value < hard_min:
-        j.violation(rule_min, f"{text}; the contract needs at least {hard_min}{suffix}.", **where)
+        j.violation(
+            rule_min,
+            j.tr(
+                f"{text}; the contract needs at least {hard_min}{suffix}.",
+                f"{text}; hợp đồng yêu cầu ít nhất {hard_min}{suffix}.",
+            ),
+            **where,
+        )
     if lim.hard_max is not None and value > lim.hard_max:
         j.violation(
             rule_max,
-            f"{text}; the contract allows at most {lim.hard_max}{suffix}.",
+            j.tr(
+                f"{text}; the contract allows at most {lim.hard_max}{suffix}.",
+                f"{text}; hợp đồng cho phép tối đa {lim.hard_max}{suffix}.",
+            ),
             **where,
         )
     if soft_min is not None and value < soft_min:
@@ -187,7 +214,10 @@ def _bounds(
         j.penalty(
             rule_min,
             lim.min_weight * a,
-            f"{text}; wanted at least {soft_min} [{a} x {lim.min_weight}]",
+            j.tr(
+                f"{text}; wanted at least {soft_min} [{a} x {lim.min_weight}]",
+                f"{text}; mong muốn ít nhất {soft_min} [{a} x {lim.min_weight}]",
+            ),
             **where,
         )
     if lim.soft_max is not None and value > lim.soft_max:
@@ -195,7 +225,10 @@ def _bounds(
         j.penalty(
             rule_max,
             lim.max_weight * a,
-            f"{text}; wanted at most {lim.soft_max} [{a} x {lim.max_weight}]",
+            j.tr(
+                f"{text}; wanted at most {lim.soft_max} [{a} x {lim.max_weight}]",
+                f"{text}; mong muốn tối đa {lim.soft_max} [{a} x {lim.max_weight}]",
+            ),
             **where,
         )
 
@@ -207,8 +240,11 @@ def _runs(j: Judge, sid: str, on: dict[int, list[str]], rl: Any) -> None:
         state = [any(not wanted or sh in wanted for sh in on.get(d, ())) for d in range(n_days)]
     else:
         state = [not any(not wanted or sh in wanted for sh in on.get(d, ())) for d in range(n_days)]
-    which = f" ({', '.join(j.shift(x) for x in rl.shifts)})" if rl.shifts else ""
-    word = f"on site{which}" if rl.state == "on" else f"without an on-site shift{which}"
+    which = f" ({j.shifts(rl.shifts)})" if rl.shifts else ""
+    if rl.state == "on":
+        word = j.tr(f"on site{which}", f"làm việc trực tiếp{which}")
+    else:
+        word = j.tr(f"without an on-site shift{which}", f"không có ca trực tiếp{which}")
     d = 0
     while d < n_days:
         if not state[d]:
@@ -227,15 +263,16 @@ def _runs(j: Judge, sid: str, on: dict[int, list[str]], rl: Any) -> None:
             rl,
             dict(staff=sid, day=start),
             functools.partial(_run_text, j, sid, length, word, start, last),
-            suffix=" in a row",
+            suffix=j.tr(" in a row", " liên tiếp"),
             judge_min=not exempt,
         )
 
 
 def _run_text(j: Judge, sid: str, length: int, word: str, start: int, last: int) -> str:
-    return (
+    return j.tr(
         f"{j.who(sid)} has a run of {length} day{'s' if length != 1 else ''} "
-        f"{word} from {j.when(start)} to {j.when(last)}"
+        f"{word} from {j.when(start)} to {j.when(last)}",
+        f"{j.who(sid)} có {length} ngày liên tiếp {word} từ {j.when(start)} đến {j.when(last)}",
     )
 
 
@@ -245,11 +282,17 @@ def _weekends(j: Judge, sid: str, on: dict[int, list[str]], wl: Any) -> None:
     if not worked:
         return
     dates = ", ".join(j.when(wk[0]) for wk in worked)
-    base = f"{j.who(sid)} works {n} weekend{'s' if n != 1 else ''} ({dates})"
+    base = j.tr(
+        f"{j.who(sid)} works {n} weekend{'s' if n != 1 else ''} ({dates})",
+        f"{j.who(sid)} làm việc {n} cuối tuần ({dates})",
+    )
     if wl.hard_max is not None and n > wl.hard_max:
         j.violation(
             "contract.weekends",
-            f"{base}; the contract allows {wl.hard_max}.",
+            j.tr(
+                f"{base}; the contract allows {wl.hard_max}.",
+                f"{base}; hợp đồng chỉ cho phép {wl.hard_max}.",
+            ),
             staff=sid,
             day=worked[wl.hard_max][0],
         )
@@ -258,15 +301,21 @@ def _weekends(j: Judge, sid: str, on: dict[int, list[str]], wl: Any) -> None:
         j.penalty(
             "contract.weekends",
             wl.weight * a,
-            f"{base}; wanted at most {wl.soft_max} [{a} x {wl.weight}]",
+            j.tr(
+                f"{base}; wanted at most {wl.soft_max} [{a} x {wl.weight}]",
+                f"{base}; mong muốn tối đa {wl.soft_max} [{a} x {wl.weight}]",
+            ),
             staff=sid,
             day=worked[wl.soft_max][0],
         )
 
 
-def _hours(minutes: float) -> str:
+def _hours(j: Judge, minutes: float) -> str:
     """Minutes as ``7h30`` (negative: overlapping)."""
     if minutes < 0:
-        return f"an overlap of {_hours(-minutes)}"
+        return j.tr(
+            f"an overlap of {_hours(j, -minutes)}",
+            f"0h00 (hai ca chồng lên nhau {_hours(j, -minutes)})",
+        )
     m = round(minutes)
     return f"{m // 60}h{m % 60:02d}"

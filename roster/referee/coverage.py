@@ -18,12 +18,17 @@ def check(j: Judge) -> None:
         for (day, shift), need in j.idx.needs[p.id].items():
             n = len(j.at_post.get((p.id, day, shift), ()))
             where: dict[str, Any] = dict(day=day, shift=shift, post=p.id, unit=p.unit)
-            at = f"{j.post(p.id)} on {j.when(day)} ({j.shift(shift)})"
+            at = j.tr(
+                f"{j.post(p.id)} on {j.when(day)} ({j.shift(shift)})",
+                f"{j.post(p.id)} ngày {j.when(day)} ({j.shift(shift)})",
+            )
+            head = at[:1].upper() + at[1:]  # a sentence opens with a capital: "Quầy L1 ngày ..."
             if n < need.min:
                 short = need.min - n
-                msg = (
+                msg = j.tr(
                     f"{at} has {n} qualified {'person' if n == 1 else 'people'}, needs "
-                    f"{need.min}: {short} missing."
+                    f"{need.min}: {short} missing.",
+                    f"{head} có {n} người đủ kỹ năng, cần {need.min}: thiếu {short} người.",
                 )
                 if p.under_weight is not None:
                     j.penalty(
@@ -36,7 +41,10 @@ def check(j: Judge) -> None:
                     j.breach(sw, "coverage.under", short, msg, **where)
             if need.max is not None and n > need.max:
                 extra = n - need.max
-                msg = f"{at} has {n} people, at most {need.max} may serve: {extra} too many."
+                msg = j.tr(
+                    f"{at} has {n} people, at most {need.max} may serve: {extra} too many.",
+                    f"{head} có {n} người, tối đa {need.max} người: thừa {extra} người.",
+                )
                 if p.over_weight is not None:
                     j.penalty(
                         "coverage.over",

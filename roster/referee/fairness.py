@@ -27,8 +27,12 @@ def check(j: Judge) -> None:
         j.penalty(
             "fairness",
             rule.weight * spread,
-            f"In {j.unit_name(unit)}, "
-            f"{j.who(hi)} has {counts[hi]} on-site shifts and {j.who(lo)} "
-            f"{counts[lo]} [{spread} x {rule.weight}]",
+            j.tr(
+                f"In {j.unit_name(unit)}, "
+                f"{j.who(hi)} has {counts[hi]} on-site shifts and {j.who(lo)} "
+                f"{counts[lo]} [{spread} x {rule.weight}]",
+                f"Trong {j.unit_name(unit)}, {j.who(hi)} có {counts[hi]} ca trực tiếp còn "
+                f"{j.who(lo)} có {counts[lo]} [{spread} x {rule.weight}]",
+            ),
             unit=unit,
         )

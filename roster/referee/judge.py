@@ -10,30 +10,42 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from roster import words
 from roster.index import ProblemIndex, Slot
+from roster.lang import Lang
 from roster.model import Penalty, Problem, Roster, RuleSwitch, Violation
 
 Cell = tuple[str, int, str]  # (staff id, day, shift id)
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-
-def day_label(date: dt.date) -> str:
+def day_label(date: dt.date, lang: str = "en") -> str:
     """A date as a head reads it on a roster, e.g. ``Tue 14 Dec`` (English whatever the
-    process locale)."""
-    return f"{_WEEKDAYS[date.weekday()]} {date.day} {_MONTHS[date.month - 1]}"
+    process locale) or ``T3 14/12`` (Vietnamese)."""
+    return words.day_label(date, lang)
 
 
 class Judge:
     """One check of one roster. Reads the roster once into sets and dicts, then each rule family
-    walks those (never the assignment list again), so a check is linear in the roster size."""
+    walks those (never the assignment list again), so a check is linear in the roster size.
 
-    def __init__(self, problem: Problem, roster: Roster, label: Callable[[str], str] = str) -> None:
+    ``lang`` (en or vi) is the language of every message and penalty detail: a check words
+    each sentence in both through :meth:`tr` and the names of days, shifts, posts and units
+    through :mod:`roster.words`; the machine fields (rule, staff, date, ...) never change."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        roster: Roster,
+        label: Callable[[str], str] = str,
+        lang: Lang | str = "en",
+    ) -> None:
         self.problem = problem
         self.label = label
         self.roster = roster
         self.idx = ProblemIndex(problem)
+        self.w = words.Words(problem, lang, ix=self.idx)
+        self.lang: Lang = self.w.lang
+        self.vi = self.w.vi
         self.h = problem.horizon
         self.policy = problem.policy
         self.violations: list[Violation] = []
@@ -46,33 +58,48 @@ class Judge:
         self.team_of: dict[str, int] = {}
         self.tests_of: dict[str, list[int]] = defaultdict(list)  # staff -> sorted booked days
         self.dates = [self.h.date(d) for d in range(self.h.days)]
-        self.day_labels = [day_label(d) for d in self.dates]
+        self.day_labels = [day_label(d, self.lang) for d in self.dates]
 
     # ---- wording ----------------------------------------------------------------------------
+    def tr(self, en: str, vi: str) -> str:
+        """The sentence in the judge's language."""
+        return vi if self.vi else en
+
     def who(self, sid: str) -> str:
-        s = self.idx.staff_by_id.get(sid)
-        return f"{s.name} ({sid})" if s is not None and s.name else sid
+        return self.w.who(sid)
+
+    def day(self, date: dt.date) -> str:
+        """Any date (inside the horizon or not)."""
+        return day_label(date, self.lang)
 
     def when(self, day: int) -> str:
         if 0 <= day < len(self.day_labels):
             return self.day_labels[day]
-        return day_label(self.h.date(day))
+        return self.day(self.h.date(day))
 
     def shift(self, shift_id: str) -> str:
-        st = self.idx.shift_by_id.get(shift_id)
-        return st.label if st is not None else shift_id
+        return self.w.shift_name(shift_id)
+
+    def shifts(self, shift_ids: list[str]) -> str:
+        return ", ".join(self.shift(x) for x in shift_ids)
 
     def post(self, post_id: str | None) -> str:
         if post_id is None:
-            return "general office work"
+            return self.tr("general office work", "công việc chung tại cơ quan")
+        if self.vi:
+            return self.w.post_vi(post_id)
         p = self.idx.post_by_id.get(post_id)
         return p.label if p is not None else post_id
 
     def unit_name(self, unit_id: str | None) -> str:
-        for u in self.problem.site.units:
-            if u.id == unit_id:
-                return u.name or u.id
-        return "the whole site" if unit_id is None else unit_id
+        return self.w.unit(unit_id)
+
+    def team(self, k: int) -> str:
+        """Team ``k`` (0-based): ``team 1`` / ``nhóm 1``."""
+        return self.w.team(k)
+
+    def reason(self, value: str) -> str:
+        return self.w.reason(value)
 
     # ---- recording --------------------------------------------------------------------------
     def fields(

@@ -28,8 +28,13 @@ def check(j: Judge) -> None:
                 rule,
                 "presence",
                 floor - n,
-                f"{n} of {j.unit_name(unit)} on site on {j.when(day)} ({j.shift(shift)}); the "
-                f"unit's presence floor is {floor}: {floor - n} missing.",
+                j.tr(
+                    f"{n} of {j.unit_name(unit)} on site on {j.when(day)} ({j.shift(shift)}); "
+                    f"the unit's presence floor is {floor}: {floor - n} missing.",
+                    f"{n} cán bộ của {j.unit_name(unit)} làm việc trực tiếp ngày {j.when(day)} "
+                    f"({j.shift(shift)}); đơn vị cần tối thiểu {floor} người có mặt: "
+                    f"thiếu {floor - n} người.",
+                ),
                 day=day,
                 shift=shift,
                 unit=unit,

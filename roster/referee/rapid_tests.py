@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 
-from roster.referee.judge import Judge, day_label
+from roster.referee.judge import Judge
 
 
 def check(j: Judge) -> None:
@@ -33,14 +33,22 @@ def check(j: Judge) -> None:
         if sid not in idx.staff_by_id:
             j.violation(
                 "unknown",
-                f"The test plan books a test for unknown staff id {sid!r} on {day_label(t.date)}.",
+                j.tr(
+                    f"The test plan books a test for unknown staff id {sid!r} on {j.day(t.date)}.",
+                    f"Kế hoạch test nhanh đặt lịch test cho mã cán bộ không tồn tại {sid!r} "
+                    f"ngày {j.day(t.date)}.",
+                ),
                 date=t.date,
             )
             continue
         if not j.h.contains(t.date):
             j.violation(
                 "tests.day",
-                f"A test of {j.who(sid)} is booked on {day_label(t.date)}, outside the horizon.",
+                j.tr(
+                    f"A test of {j.who(sid)} is booked on {j.day(t.date)}, outside the horizon.",
+                    f"Lượt test nhanh của {j.who(sid)} được đặt ngày {j.day(t.date)}, "
+                    f"ngoài kỳ lập lịch.",
+                ),
                 staff=sid,
                 date=t.date,
             )
@@ -54,25 +62,36 @@ def check(j: Judge) -> None:
         if day not in open_days:
             j.violation(
                 "tests.day",
-                f"A test of {j.who(sid)} is booked on "
-                f"{j.when(day)}, when the office (and its testing point) is "
-                f"closed.",
+                j.tr(
+                    f"A test of {j.who(sid)} is booked on "
+                    f"{j.when(day)}, when the office (and its testing point) is "
+                    f"closed.",
+                    f"Lượt test nhanh của {j.who(sid)} được đặt ngày {j.when(day)}, khi cơ quan "
+                    f"(và điểm test) đóng cửa.",
+                ),
                 staff=sid,
                 day=day,
             )
         elif rule.on_site_day_only and day not in j.days_of.get(sid, {}):
             j.violation(
                 "tests.day",
-                f"A test of {j.who(sid)} is booked on "
-                f"{j.when(day)}, but they are not on site that day (tests are "
-                f"taken at the office).",
+                j.tr(
+                    f"A test of {j.who(sid)} is booked on "
+                    f"{j.when(day)}, but they are not on site that day (tests are "
+                    f"taken at the office).",
+                    f"Lượt test nhanh của {j.who(sid)} được đặt ngày {j.when(day)}, nhưng hôm đó "
+                    f"người này không làm việc trực tiếp (test nhanh làm tại cơ quan).",
+                ),
                 staff=sid,
                 day=day,
             )
         j.penalty(
             "tests.cost",
             rule.cost_per_test,
-            f"Rapid test of {j.who(sid)} on {j.when(day)} [1 x {rule.cost_per_test}]",
+            j.tr(
+                f"Rapid test of {j.who(sid)} on {j.when(day)} [1 x {rule.cost_per_test}]",
+                f"Test nhanh của {j.who(sid)} ngày {j.when(day)} [1 x {rule.cost_per_test}]",
+            ),
             staff=sid,
             day=day,
         )
@@ -81,8 +100,12 @@ def check(j: Judge) -> None:
             if n > rule.daily_capacity:
                 j.violation(
                     "tests.capacity",
-                    f"{n} tests are booked on {j.when(day)}; "
-                    f"the testing point takes {rule.daily_capacity} a day.",
+                    j.tr(
+                        f"{n} tests are booked on {j.when(day)}; "
+                        f"the testing point takes {rule.daily_capacity} a day.",
+                        f"{n} lượt test nhanh được đặt ngày {j.when(day)}; điểm test chỉ làm "
+                        f"được {rule.daily_capacity} lượt một ngày.",
+                    ),
                     day=day,
                 )
     valid = rule.valid_days
@@ -97,14 +120,24 @@ def check(j: Judge) -> None:
             i = bisect.bisect_right(test_days, day)
             if i and day - test_days[i - 1] < valid:
                 continue
-            last = f"last test {j.when(test_days[i - 1])}" if i else "no earlier test"
+            if i:
+                last = j.tr(
+                    f"last test {j.when(test_days[i - 1])}",
+                    f"lần test gần nhất {j.when(test_days[i - 1])}",
+                )
+            else:
+                last = j.tr("no earlier test", "chưa test lần nào trước đó")
             j.breach(
                 rule,
                 "tests.coverage",
                 1,
-                f"{j.who(s.id)} is on site on "
-                f"{j.when(day)} without a valid rapid test ({last}; a test is "
-                f"valid {valid} day{'s' if valid != 1 else ''}).",
+                j.tr(
+                    f"{j.who(s.id)} is on site on "
+                    f"{j.when(day)} without a valid rapid test ({last}; a test is "
+                    f"valid {valid} day{'s' if valid != 1 else ''}).",
+                    f"{j.who(s.id)} làm việc trực tiếp ngày {j.when(day)} mà không có kết quả "
+                    f"test nhanh còn hiệu lực ({last}; kết quả có hiệu lực {valid} ngày).",
+                ),
                 staff=s.id,
                 day=day,
             )

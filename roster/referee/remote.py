@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roster.referee.judge import Judge, day_label
+from roster.referee.judge import Judge
 
 
 def check(j: Judge) -> None:
@@ -28,24 +28,39 @@ def check(j: Judge) -> None:
         ):
             j.violation(
                 "unknown",
-                f"A remote duty names {sid!r} at {post!r} on {day_label(duty.date)} "
-                f"({shift}): unknown person, post or shift, or a date outside the horizon.",
+                j.tr(
+                    f"A remote duty names {sid!r} at {post!r} on {j.day(duty.date)} "
+                    f"({shift}): unknown person, post or shift, or a date outside the horizon.",
+                    f"Một nhiệm vụ làm tại nhà ghi {sid!r} tại {post!r} ngày {j.day(duty.date)} "
+                    f"({shift}): cán bộ, quầy/nhiệm vụ hoặc ca không tồn tại, hoặc ngày nằm "
+                    f"ngoài kỳ lập lịch.",
+                ),
                 **where,
             )
             continue
         day = j.h.day(duty.date)
-        at = f"{j.post(post)} on {j.when(day)} ({j.shift(shift)})"
+        at = j.tr(
+            f"{j.post(post)} on {j.when(day)} ({j.shift(shift)})",
+            f"{j.post(post)} ngày {j.when(day)} ({j.shift(shift)})",
+        )
         if post not in idx.remote_posts:
             j.violation(
                 "remote.kind",
-                f"{j.who(sid)} is listed for {at} from home, but that post is done on site.",
+                j.tr(
+                    f"{j.who(sid)} is listed for {at} from home, but that post is done on site.",
+                    f"{j.who(sid)} được ghi làm {at} tại nhà, nhưng vị trí này phải làm việc "
+                    f"trực tiếp tại cơ quan.",
+                ),
                 **where,
             )
             continue
         if (day, shift) not in idx.needs[post]:
             j.violation(
                 "coverage.closed",
-                f"{j.who(sid)} is listed for {at}, but that duty is not open in that shift.",
+                j.tr(
+                    f"{j.who(sid)} is listed for {at}, but that duty is not open in that shift.",
+                    f"{j.who(sid)} được ghi làm {at}, nhưng ca này nhiệm vụ đó không mở.",
+                ),
                 **where,
             )
             continue
@@ -53,7 +68,10 @@ def check(j: Judge) -> None:
             skill = idx.post_by_id[post].skill
             j.violation(
                 "coverage.skill",
-                f"{j.who(sid)} is listed for {at} without the required skill '{skill}'.",
+                j.tr(
+                    f"{j.who(sid)} is listed for {at} without the required skill '{skill}'.",
+                    f"{j.who(sid)} được ghi làm {at} nhưng không có kỹ năng yêu cầu '{skill}'.",
+                ),
                 **where,
             )
             continue
@@ -61,8 +79,12 @@ def check(j: Judge) -> None:
         if cell in seen:
             j.violation(
                 "double_booked",
-                f"{j.who(sid)} has two remote duties on {j.when(day)} ({j.shift(shift)}): "
-                f"{j.post(seen[cell])} and {j.post(post)}; keep one.",
+                j.tr(
+                    f"{j.who(sid)} has two remote duties on {j.when(day)} ({j.shift(shift)}): "
+                    f"{j.post(seen[cell])} and {j.post(post)}; keep one.",
+                    f"{j.who(sid)} có hai nhiệm vụ làm tại nhà ngày {j.when(day)} "
+                    f"({j.shift(shift)}): {j.post(seen[cell])} và {j.post(post)}; chỉ giữ một.",
+                ),
                 **where,
             )
             continue
@@ -70,8 +92,12 @@ def check(j: Judge) -> None:
         if cell in j.cells:
             j.violation(
                 "remote.on_site",
-                f"{j.who(sid)} is on site on {j.when(day)} ({j.shift(shift)}) and also listed "
-                f"for {j.post(post)} from home; a remote duty is served from home.",
+                j.tr(
+                    f"{j.who(sid)} is on site on {j.when(day)} ({j.shift(shift)}) and also "
+                    f"listed for {j.post(post)} from home; a remote duty is served from home.",
+                    f"{j.who(sid)} làm việc trực tiếp ngày {j.when(day)} ({j.shift(shift)}) và "
+                    f"cũng được ghi làm {j.post(post)} tại nhà; nhiệm vụ này phải làm tại nhà.",
+                ),
                 **where,
             )
             continue
@@ -81,7 +107,11 @@ def check(j: Judge) -> None:
                 rule,
                 "remote.off",
                 1,
-                f"{j.who(sid)} is listed for {at} but is off then ({absence.reason.value}).",
+                j.tr(
+                    f"{j.who(sid)} is listed for {at} but is off then ({absence.reason.value}).",
+                    f"{j.who(sid)} được ghi làm {at} nhưng khi đó đang nghỉ "
+                    f"({j.reason(absence.reason.value)}).",
+                ),
                 **where,
             )
         j.at_post[(post, day, shift)].append(sid)

@@ -21,13 +21,21 @@ def check(j: Judge) -> None:
             unmet = (r.shift in shifts) if r.shift is not None else bool(shifts)
         if not unmet:
             continue
-        slot = f"{j.shift(r.shift)} on {j.when(day)}" if r.shift else j.when(day)
-        wish = "to be on site" if r.on_site else "not to be on site"
+        if j.vi:
+            slot = f"{j.shift(r.shift)} ngày {j.when(day)}" if r.shift else f"ngày {j.when(day)}"
+            wish = "được làm việc trực tiếp" if r.on_site else "không làm việc trực tiếp"
+        else:
+            slot = f"{j.shift(r.shift)} on {j.when(day)}" if r.shift else j.when(day)
+            wish = "to be on site" if r.on_site else "not to be on site"
         cost = r.weight * rule.multiplier
         j.penalty(
             "requests",
             cost,
-            f"{j.who(r.staff)} asked {wish} {slot}; not met [{r.weight} x {rule.multiplier}]",
+            j.tr(
+                f"{j.who(r.staff)} asked {wish} {slot}; not met [{r.weight} x {rule.multiplier}]",
+                f"{j.who(r.staff)} đề nghị {wish} {slot}; chưa đáp ứng "
+                f"[{r.weight} x {rule.multiplier}]",
+            ),
             staff=r.staff,
             day=day,
             shift=r.shift,

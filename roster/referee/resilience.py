@@ -29,5 +29,8 @@ def check(j: Judge) -> None:
             j.penalty(
                 "resilience",
                 rule.weight,
-                f"Team {k + 1} has nobody qualified for '{skill}' [1 x {rule.weight}]",
+                j.tr(
+                    f"Team {k + 1} has nobody qualified for '{skill}' [1 x {rule.weight}]",
+                    f"Nhóm {k + 1} không có ai có kỹ năng '{skill}' [1 x {rule.weight}]",
+                ),
             )

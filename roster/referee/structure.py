@@ -3,7 +3,7 @@ references, closed slots, double bookings, posts without demand or skill, and ge
 
 from __future__ import annotations
 
-from roster.referee.judge import Judge, day_label
+from roster.referee.judge import Judge
 
 
 def check(j: Judge) -> None:
@@ -17,8 +17,12 @@ def check(j: Judge) -> None:
         if sid not in idx.staff_by_id:
             j.violation(
                 "unknown",
-                f"The roster puts unknown staff id {sid!r} on site on "
-                f"{day_label(a.date)} ({shift}); no such person on the staff list.",
+                j.tr(
+                    f"The roster puts unknown staff id {sid!r} on site on "
+                    f"{j.day(a.date)} ({shift}); no such person on the staff list.",
+                    f"Lịch xếp mã cán bộ không tồn tại {sid!r} làm việc trực tiếp tại cơ quan "
+                    f"ngày {j.day(a.date)} ({shift}); danh sách cán bộ không có người này.",
+                ),
                 date=a.date,
                 shift=shift,
                 post=a.post,
@@ -27,9 +31,13 @@ def check(j: Judge) -> None:
         if shift not in idx.shift_by_id:
             j.violation(
                 "unknown",
-                f"{j.who(sid)} is put on site on {day_label(a.date)} "
-                f"in unknown shift {shift!r}; the site has shifts "
-                f"{', '.join(idx.shift_ids)}.",
+                j.tr(
+                    f"{j.who(sid)} is put on site on {j.day(a.date)} "
+                    f"in unknown shift {shift!r}; the site has shifts "
+                    f"{', '.join(idx.shift_ids)}.",
+                    f"{j.who(sid)} được xếp trực tiếp ngày {j.day(a.date)} vào ca không tồn tại "
+                    f"{shift!r}; cơ quan có các ca {', '.join(idx.shift_ids)}.",
+                ),
                 staff=sid,
                 date=a.date,
                 shift=shift,
@@ -39,9 +47,13 @@ def check(j: Judge) -> None:
         if not j.h.contains(a.date):
             j.violation(
                 "unknown",
-                f"{j.who(sid)} is put on site on "
-                f"{day_label(a.date)} ({j.shift(shift)}), outside the horizon "
-                f"{day_label(j.h.start)} - {day_label(j.h.end)}.",
+                j.tr(
+                    f"{j.who(sid)} is put on site on "
+                    f"{j.day(a.date)} ({j.shift(shift)}), outside the horizon "
+                    f"{j.day(j.h.start)} - {j.day(j.h.end)}.",
+                    f"{j.who(sid)} được xếp trực tiếp ngày {j.day(a.date)} ({j.shift(shift)}), "
+                    f"ngoài kỳ lập lịch {j.day(j.h.start)} - {j.day(j.h.end)}.",
+                ),
                 staff=sid,
                 date=a.date,
                 shift=shift,
@@ -52,8 +64,12 @@ def check(j: Judge) -> None:
         if (day, shift) not in open_slots:
             j.violation(
                 "closed",
-                f"{j.who(sid)} is put on site on {j.when(day)} "
-                f"({j.shift(shift)}), but the office is closed then.",
+                j.tr(
+                    f"{j.who(sid)} is put on site on {j.when(day)} "
+                    f"({j.shift(shift)}), but the office is closed then.",
+                    f"{j.who(sid)} được xếp trực tiếp ngày {j.when(day)} ({j.shift(shift)}), "
+                    f"nhưng khi đó cơ quan đóng cửa.",
+                ),
                 staff=sid,
                 day=day,
                 shift=shift,
@@ -64,10 +80,14 @@ def check(j: Judge) -> None:
         if cell in j.cells:
             j.violation(
                 "double_booked",
-                f"{j.who(sid)} is listed twice on "
-                f"{j.when(day)} ({j.shift(shift)}): at "
-                f"{j.post(j.cells[cell])} and at {j.post(a.post)}; keep "
-                f"one.",
+                j.tr(
+                    f"{j.who(sid)} is listed twice on "
+                    f"{j.when(day)} ({j.shift(shift)}): at "
+                    f"{j.post(j.cells[cell])} and at {j.post(a.post)}; keep "
+                    f"one.",
+                    f"{j.who(sid)} bị xếp hai lần ngày {j.when(day)} ({j.shift(shift)}): "
+                    f"{j.post(j.cells[cell])} và {j.post(a.post)}; chỉ giữ một.",
+                ),
                 staff=sid,
                 day=day,
                 shift=shift,
@@ -78,8 +98,12 @@ def check(j: Judge) -> None:
         if post is not None and post not in idx.post_by_id:
             j.violation(
                 "unknown",
-                f"{j.who(sid)} is put at unknown post {post!r} on "
-                f"{j.when(day)} ({j.shift(shift)}).",
+                j.tr(
+                    f"{j.who(sid)} is put at unknown post {post!r} on "
+                    f"{j.when(day)} ({j.shift(shift)}).",
+                    f"{j.who(sid)} được xếp vào quầy/nhiệm vụ không tồn tại {post!r} ngày "
+                    f"{j.when(day)} ({j.shift(shift)}).",
+                ),
                 staff=sid,
                 day=day,
                 shift=shift,
@@ -89,9 +113,13 @@ def check(j: Judge) -> None:
             if (day, shift) not in needs[post]:
                 j.violation(
                     "coverage.closed",
-                    f"{j.who(sid)} is put at "
-                    f"{j.post(post)} on {j.when(day)} ({j.shift(shift)}), "
-                    f"but that post is not open in that shift.",
+                    j.tr(
+                        f"{j.who(sid)} is put at "
+                        f"{j.post(post)} on {j.when(day)} ({j.shift(shift)}), "
+                        f"but that post is not open in that shift.",
+                        f"{j.who(sid)} được xếp vào {j.post(post)} ngày {j.when(day)} "
+                        f"({j.shift(shift)}), nhưng ca này {j.post(post)} không mở.",
+                    ),
                     staff=sid,
                     day=day,
                     shift=shift,
@@ -100,9 +128,14 @@ def check(j: Judge) -> None:
             elif post in idx.remote_posts:
                 j.violation(
                     "remote.at_office",
-                    f"{j.who(sid)} is put on site at {j.post(post)} on {j.when(day)} "
-                    f"({j.shift(shift)}), but that duty is done from home: list it under "
-                    f"remote duties.",
+                    j.tr(
+                        f"{j.who(sid)} is put on site at {j.post(post)} on {j.when(day)} "
+                        f"({j.shift(shift)}), but that duty is done from home: list it under "
+                        f"remote duties.",
+                        f"{j.who(sid)} được xếp trực tiếp tại cơ quan cho {j.post(post)} ngày "
+                        f"{j.when(day)} ({j.shift(shift)}), nhưng nhiệm vụ này làm việc tại nhà: "
+                        f"hãy ghi vào danh sách nhiệm vụ làm tại nhà.",
+                    ),
                     staff=sid,
                     day=day,
                     shift=shift,
@@ -112,9 +145,13 @@ def check(j: Judge) -> None:
                 skill = idx.post_by_id[post].skill
                 j.violation(
                     "coverage.skill",
-                    f"{j.who(sid)} is put at "
-                    f"{j.post(post)} on {j.when(day)} ({j.shift(shift)}) "
-                    f"without the required skill '{skill}'.",
+                    j.tr(
+                        f"{j.who(sid)} is put at "
+                        f"{j.post(post)} on {j.when(day)} ({j.shift(shift)}) "
+                        f"without the required skill '{skill}'.",
+                        f"{j.who(sid)} được xếp vào {j.post(post)} ngày {j.when(day)} "
+                        f"({j.shift(shift)}) nhưng không có kỹ năng yêu cầu '{skill}'.",
+                    ),
                     staff=sid,
                     day=day,
                     shift=shift,
@@ -125,9 +162,14 @@ def check(j: Judge) -> None:
         elif not duty_ok:
             j.violation(
                 "general_duty",
-                f"{j.who(sid)} is on site on {j.when(day)} "
-                f"({j.shift(shift)}) without a post; every person on site must "
-                f"cover a post.",
+                j.tr(
+                    f"{j.who(sid)} is on site on {j.when(day)} "
+                    f"({j.shift(shift)}) without a post; every person on site must "
+                    f"cover a post.",
+                    f"{j.who(sid)} làm việc trực tiếp ngày {j.when(day)} ({j.shift(shift)}) "
+                    f"mà không được phân công quầy/nhiệm vụ; mọi cán bộ có mặt tại cơ quan "
+                    f"phải đảm nhận một quầy/nhiệm vụ.",
+                ),
                 staff=sid,
                 day=day,
                 shift=shift,

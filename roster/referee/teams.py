@@ -15,7 +15,13 @@ def read_teams(j: Judge) -> None:
     enabled = j.policy.teams.enabled
     for sid in j.roster.teams:
         if sid not in idx.staff_by_id:
-            j.violation("unknown", f"The roster gives a team to unknown staff id {sid!r}.")
+            j.violation(
+                "unknown",
+                j.tr(
+                    f"The roster gives a team to unknown staff id {sid!r}.",
+                    f"Lịch gán nhóm cho mã cán bộ không tồn tại {sid!r}.",
+                ),
+            )
     for sid in idx.rotating_staff:
         s = idx.staff_by_id[sid]
         t = j.roster.teams.get(sid, s.team)
@@ -23,7 +29,11 @@ def read_teams(j: Judge) -> None:
             if enabled:
                 j.violation(
                     "teams.assignment",
-                    f"{j.who(sid)} rotates but has no team; give them one of teams 1-{count}.",
+                    j.tr(
+                        f"{j.who(sid)} rotates but has no team; give them one of teams 1-{count}.",
+                        f"{j.who(sid)} làm luân phiên nhưng chưa có nhóm; hãy xếp vào một trong "
+                        f"các nhóm 1-{count}.",
+                    ),
                     staff=sid,
                 )
             continue
@@ -31,15 +41,22 @@ def read_teams(j: Judge) -> None:
             if enabled:
                 j.violation(
                     "teams.assignment",
-                    f"{j.who(sid)} is in team {t + 1}, but there are only teams 1-{count}.",
+                    j.tr(
+                        f"{j.who(sid)} is in team {t + 1}, but there are only teams 1-{count}.",
+                        f"{j.who(sid)} thuộc nhóm {t + 1}, nhưng chỉ có các nhóm 1-{count}.",
+                    ),
                     staff=sid,
                 )
             continue
         if s.team is not None and t != s.team and enabled:
             j.violation(
                 "teams.assignment",
-                f"{j.who(sid)} was fixed in team "
-                f"{s.team + 1} but the roster puts them in team {t + 1}.",
+                j.tr(
+                    f"{j.who(sid)} was fixed in team "
+                    f"{s.team + 1} but the roster puts them in team {t + 1}.",
+                    f"{j.who(sid)} đã được cố định ở nhóm {s.team + 1} nhưng lịch xếp vào "
+                    f"nhóm {t + 1}.",
+                ),
                 staff=sid,
             )
         j.team_of[sid] = t
@@ -76,16 +93,24 @@ def check(j: Judge) -> None:
                 groups[t].append(sid)
         if len(groups) > 1:
             parts = "; ".join(
-                f"team {t + 1}: {', '.join(j.who(s) for s in members[:3])}"
-                + (f" and {len(members) - 3} more" if len(members) > 3 else "")
+                f"{j.team(t)}: {', '.join(j.who(s) for s in members[:3])}"
+                + (
+                    j.tr(f" and {len(members) - 3} more", f" và {len(members) - 3} người khác")
+                    if len(members) > 3
+                    else ""
+                )
                 for t, members in sorted(groups.items())
             )
             j.breach(
                 rule,
                 "teams.mix",
                 len(groups) - 1,
-                f"{len(groups)} teams are on "
-                f"site together on {j.when(day)} ({j.shift(shift)}): {parts}.",
+                j.tr(
+                    f"{len(groups)} teams are on "
+                    f"site together on {j.when(day)} ({j.shift(shift)}): {parts}.",
+                    f"{len(groups)} nhóm cùng làm việc trực tiếp ngày {j.when(day)} "
+                    f"({j.shift(shift)}): {parts}.",
+                ),
                 day=day,
                 shift=shift,
             )
@@ -100,9 +125,13 @@ def check(j: Judge) -> None:
                     rule,
                     "teams.rotation",
                     1,
-                    f"{j.who(sid)}, in team {t + 1}, is "
-                    f"on site on {j.when(day)} ({j.shift(shift)}), a slot of "
-                    f"team {expected + 1}.",
+                    j.tr(
+                        f"{j.who(sid)}, in team {t + 1}, is "
+                        f"on site on {j.when(day)} ({j.shift(shift)}), a slot of "
+                        f"team {expected + 1}.",
+                        f"{j.who(sid)} (nhóm {t + 1}) làm việc trực tiếp ngày {j.when(day)} "
+                        f"({j.shift(shift)}), là ca của nhóm {expected + 1}.",
+                    ),
                     staff=sid,
                     day=day,
                     shift=shift,
@@ -117,13 +146,17 @@ def check(j: Judge) -> None:
             for sid in teamed:
                 sizes[team_of[sid]] += 1
             excess = max(sizes) - min(sizes) - 1
-            listing = ", ".join(f"team {k + 1}: {n}" for k, n in enumerate(sizes))
+            listing = ", ".join(f"{j.team(k)}: {n}" for k, n in enumerate(sizes))
             j.breach(
                 rule,
                 "teams.balance",
                 excess,
-                f"Team sizes in "
-                f"{j.unit_name(unit)} differ by {max(sizes) - min(sizes)} "
-                f"({listing}); at most 1 is allowed.",
+                j.tr(
+                    f"Team sizes in "
+                    f"{j.unit_name(unit)} differ by {max(sizes) - min(sizes)} "
+                    f"({listing}); at most 1 is allowed.",
+                    f"Quy mô các nhóm trong {j.unit_name(unit)} chênh nhau "
+                    f"{max(sizes) - min(sizes)} người ({listing}); chỉ được chênh tối đa 1.",
+                ),
                 unit=unit,
             )

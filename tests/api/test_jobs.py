@@ -185,3 +185,33 @@ def test_broker_down_jobs_are_kept_and_health_says_503(backend):
         assert h.status_code == 503, h.text
         assert h.json()["broker"] == "unreachable" and h.json()["database"] == "ok"
         assert c.get(f"/jobs/{r.json()['id']}", headers=HR).json()["status"] == "queued"
+
+
+def test_a_reroster_job_stores_its_revision_on_either_engine(engine_client):
+    """The re-roster of a stored roster, answered through the job (202, then GET /jobs/{id}):
+    the worker that finishes it stores the draft revision in the same transaction."""
+    client = engine_client
+    site_id = make_site(client)
+    job = run_job(client, site_id, "tp", time_limit=3)
+    assert job["status"] == "done", job
+    rid = job["roster_id"]
+    roster = client.get(f"/rosters/{rid}", headers=HR).json()["revision"]["roster"]
+    who = roster["assignments"][0]
+    body = {
+        "roster_id": rid,
+        "events": [{"kind": "leave", "staff": who["staff"], "date": who["date"]}],
+        "time_limit": 3,
+    }
+    r = client.post("/repair/reroster", params={"wait": 0}, json=body, headers=HR)
+    assert r.status_code in (200, 202), r.text
+    if r.status_code == 202:
+        done = wait_job(client, r.json()["id"])
+        assert done["status"] == "done", done
+        answer, roster_id = done["answer"], done["roster_id"]
+    else:
+        answer, roster_id = r.json(), rid
+    assert answer["stored"]["saved"] is True and answer["stored"]["revision"] == 2, answer
+    assert roster_id == rid
+    head = client.get(f"/rosters/{rid}", headers=HR).json()["revision"]
+    assert head["number"] == 2 and head["roster"] == answer["roster"]
+    assert head["events"]["events"][0]["kind"] == "leave"

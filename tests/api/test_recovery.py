@@ -15,7 +15,12 @@ from tests.api.helpers import HR, START, make_settings, make_site, wait_job
 
 
 def _orphan(
-    settings, site_id: str, problem: dict, attempts: int = 1, lease: float | None = None
+    settings,
+    site_id: str,
+    problem: dict,
+    attempts: int = 1,
+    lease: float | None = None,
+    params: dict | None = None,
 ) -> str:
     """A job row as a killed server leaves it: status solving, no process behind it (with
     ``lease``: a worker elsewhere holds it for that many more seconds)."""
@@ -37,6 +42,7 @@ def _orphan(
             bound=1,
             worker="elsewhere:1:abc" if lease else None,
             lease_until=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lease) if lease else None,
+            params=params,
         )
         s.add(job)
         s.commit()
@@ -90,9 +96,16 @@ def test_restart_with_recover_fail(backend):
         with c.app.state.sessionmaker() as s:
             problem = s.scalar(select(Job.problem).where(Job.id == job_id))
     orphan = _orphan(settings, site_id, problem)
+    orphan_vi = _orphan(settings, site_id, problem, params={"lang": "vi"})
     with TestClient(create_app(settings)) as c:
         job = c.get(f"/jobs/{orphan}", headers=HR).json()
         assert job["status"] == "failed" and "not retried" in job["message"]
+        # a job asked for in Vietnamese says it in Vietnamese
+        job = c.get(f"/jobs/{orphan_vi}", headers=HR).json()
+        assert job["status"] == "failed"
+        assert job["message"] == (
+            "máy chủ hoặc máy xử lý dừng trong lúc lập lịch (lần thử 1); không thử lại"
+        )
         solving = c.get("/jobs", params={"status": "solving", "site_id": site_id}, headers=HR)
         assert solving.json() == []
 

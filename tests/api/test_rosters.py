@@ -70,6 +70,42 @@ def test_edit_breaking_a_rule_is_refused_unless_accepted(client, generated):
     assert r.status_code == 409 and r.json()["violations"]
 
 
+def test_a_refused_edit_is_explained_in_the_language_of_the_request(client, generated):
+    rid, h = generated["id"], generated["head"]
+    before = client.get(f"/rosters/{rid}", headers=h).json()["revision"]
+    vi = {**h, "Accept-Language": "vi"}
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"cells": _crowd(before["roster"])},
+        headers=fresh(client, f"/rosters/{rid}", vi),
+    )
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["message"].startswith("bản sửa vi phạm "), body["message"]
+    assert "chưa lưu gì" in body["message"]
+    cap = [v for v in body["violations"] if v["rule"] == "cap"]
+    assert cap and all("giới hạn là" in v["message"] for v in cap), cap
+    assert all("too many" not in v["message"] for v in body["violations"])
+    assert cap[0]["date"] == START and cap[0]["shift"] == "am"  # machine fields unchanged
+    # the same edit in English says it in English; kept anyway, the stored report reads in
+    # either language (?lang= wins over Accept-Language)
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"cells": _crowd(before["roster"]), "accept_violations": True},
+        headers=fresh(client, f"/rosters/{rid}", h),
+    )
+    assert r.status_code == 200, r.text
+    en = [v for v in r.json()["new_violations"] if v["rule"] == "cap"]
+    assert "too many" in en[0]["message"]
+    got = client.get(f"/rosters/{rid}", params={"lang": "vi"}, headers=h).json()
+    worded = got["revision"]["report"]["violations"]
+    assert worded and all(v["message"] != "" for v in worded)
+    assert any("giới hạn là" in v["message"] for v in worded if v["rule"] == "cap")
+    plain = client.get(f"/rosters/{rid}", headers=h).json()["revision"]["report"]["violations"]
+    assert [{**v, "message": ""} for v in plain] == [{**v, "message": ""} for v in worded]
+    assert any("too many" in v["message"] for v in plain if v["rule"] == "cap")
+
+
 def test_bad_references_in_an_edit(client, generated):
     rid = generated["id"]
     for cell, field in [
@@ -103,6 +139,7 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
             "shift": None,
             "before": "none",
             "after": "booked",
+            "reason": None,
         }
     ]
     r = client.post(
@@ -138,6 +175,7 @@ def test_publish_locks_and_later_edits_make_a_new_revision(client, generated):
             "shift": None,
             "before": "booked",
             "after": "none",
+            "reason": None,
         }
     ]
     revs = client.get(f"/rosters/{rid}/revisions", headers=h).json()

@@ -87,3 +87,21 @@ def test_an_infeasible_job_says_why(client):
     message = job["message"]
     assert message.startswith("no roster meets the hard rules; ")
     assert "cap allows 0" in message and "Quầy, tp" in message, message
+
+
+def test_an_infeasible_job_says_why_in_the_language_of_its_request(client):
+    """The job keeps the language of the request that created it (Accept-Language here): its
+    message and the explanation in it are Vietnamese, whoever reads it later."""
+    site_id = make_site(client, policy={"cap": {"fraction": 0, "minimum": 0}})
+    job = run_job(
+        client, site_id, time_limit=3, headers={**HR, "Accept-Language": "vi-VN,vi;q=0.9"}
+    )
+    assert job["status"] == "infeasible", job
+    message = job["message"]
+    assert message.startswith("không có lịch nào đáp ứng mọi quy tắc bắt buộc; "), message
+    assert "phát hiện trước khi xếp lịch: T2 " in message, message  # the precheck's finding
+    assert "giới hạn chỉ cho 0" in message and "ca sáng" in message, message
+    assert "cap allows" not in message and "found before solving" not in message, message
+    # read back in English, the job still says it in the language it was asked in
+    again = client.get(f"/jobs/{job['id']}", headers=HR).json()
+    assert again["message"] == message

@@ -354,6 +354,25 @@ def test_check_finds_violations_exit_1(
     assert "hard rule(s) broken" in out and "[coverage.under]" in out
 
 
+def test_check_in_vietnamese_words_the_referee_in_vietnamese(
+    solved: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.loads((solved["dir"] / "roster.json").read_text("utf-8"))
+    doc["roster"]["assignments"] = [a for a in doc["roster"]["assignments"] if a["post"] != "land"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, en_out, _ = run(capsys, "check", str(solved["scenario"]), str(bad))
+    code_vi, out, err = run(capsys, "check", str(solved["scenario"]), str(bad), "--lang", "vi")
+    assert code_vi == code == 1, err
+    broken = [line for line in out.splitlines() if line.startswith("  - [")]
+    assert broken, out
+    for line in broken:  # each message in Vietnamese, days as on the printed roster
+        assert "ngày T" in line, line
+        assert not {"on", "is", "the", "has", "missing", "needs"} & set(line.split()), line
+    assert any("thiếu" in line for line in broken)  # "quầy ... có 0 người ..., cần 1: thiếu 1"
+    assert "missing" in en_out and " on Mon " in en_out  # English stays English
+
+
 def test_check_malformed_json_names_file_and_position(
     solved: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from roster.events import Event
 from roster.model import Contract, CountLimit, Demand, Post, Problem, SlotDemand, Staff, Unit
-from tests.helpers import MONDAY, quiet_policy, tiny_problem
+from tests.helpers import MONDAY, quiet_policy, tiny_problem, tiny_roster
 
 
 def land_office(extra_need: bool = True) -> Problem:
@@ -115,3 +116,30 @@ def it_office(keeper_max: int | None = None, resilience: bool = False, holders: 
 
 
 TEAMS = {"s0": 0, "s1": 1, "s2": 0, "s3": 1}
+
+
+def whole_team_office(s3_on_tuesday: bool):
+    """Teams alternate by day: team 0 (s0, s1) Mon/Wed/Fri, team 1 (s2, s3) Tue/Thu, teams
+    fixed in the staff list. s0 is at counter C on team 0's mornings, s2 on team 1's; with
+    ``s3_on_tuesday`` s3 also works on site on Tuesday (general work)."""
+    p = counter_office()
+    p.policy.teams.enabled = True
+    p.policy.teams.rotation = "day"
+    p.staff = [s.model_copy(update={"team": 0 if i < 2 else 1}) for i, s in enumerate(p.staff)]
+    on = [
+        ("s0", 0, "AM", "C"),
+        ("s2", 1, "AM", "C"),
+        ("s0", 2, "AM", "C"),
+        ("s2", 3, "AM", "C"),
+        ("s0", 4, "AM", "C"),
+    ]
+    if s3_on_tuesday:
+        on.append(("s3", 1, "AM"))
+    old = tiny_roster(p, on=on)
+    old.teams = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
+    wed = MONDAY + dt.timedelta(days=2)
+    events = [
+        Event(kind="positive", staff="s0", date=wed),
+        Event(kind="contact", staff="s1", date=wed),
+    ]
+    return p, old, events

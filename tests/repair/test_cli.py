@@ -8,7 +8,7 @@ from cli.main import main
 from roster.io import write_scenario
 from roster.schema import dumps, roster_file
 from tests.helpers import tiny_roster
-from tests.repair.offices import TEAMS, counter_office, it_office, land_office
+from tests.repair.offices import TEAMS, counter_office, it_office, land_office, whole_team_office
 
 
 def _scenario(tmp_path: Path, problem, name: str = "office") -> str:
@@ -150,3 +150,28 @@ def test_drill_command(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Single points of failure" in out and "Person 0 (s0), team 1" in out
+
+
+def test_reroster_says_why_when_no_roster_meets_every_rule(tmp_path, capsys) -> None:
+    """The whole-team case (tests/repair/test_reroster.py): team 0 isolated, team 1 has
+    worked on Tuesday. The command prints the explanation (English, then Vietnamese with
+    --lang vi) before the softened roster's breaches, and exits 3."""
+    p, old, _events = whole_team_office(s3_on_tuesday=True)
+    folder = _scenario(tmp_path, p)
+    rfile = tmp_path / "roster.json"
+    rfile.write_text(dumps(roster_file(p, old)), encoding="utf-8")
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "events:\n  - {kind: positive, staff: s0, date: 2021-12-15}\n"
+        "  - {kind: contact, staff: s1, date: 2021-12-15}\n",
+        encoding="utf-8",
+    )
+    args = ["reroster", folder, str(rfile), str(events), "--time-limit", "4", "--workers", "1"]
+    assert main(args) == 3
+    out = capsys.readouterr().out
+    assert "No roster can meet every hard rule" in out
+    assert out.index("No roster can meet every hard rule") < out.index("Status:")
+    assert "keeps their team this week" in out
+    assert main([*args, "--lang", "vi"]) == 3
+    out = capsys.readouterr().out
+    assert "Không lịch nào đáp ứng được mọi quy tắc bắt buộc" in out

@@ -10,7 +10,7 @@ from roster.validation import check
 from solver.reroster import reroster
 from solver.substitutes import substitutes
 from tests.helpers import MONDAY, quiet_policy, tiny_problem, tiny_roster
-from tests.repair.offices import counter_office
+from tests.repair.offices import counter_office, whole_team_office
 
 WED = MONDAY + dt.timedelta(days=2)
 
@@ -130,32 +130,34 @@ def test_substitutes_ranked_by_cost() -> None:
     assert all(c.ok for c in res.candidates)
 
 
-def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
-    """Teams alternate by day: team 0 (s0, s1) Mon/Wed/Fri, team 1 (s2, s3) Tue/Thu. s0 tests
-    positive on Wed and s1 is a close contact: team 0 has nobody left for Wed and Fri, so no
-    roster meets every hard rule. The re-roster still answers: team 1 covers counter C on Wed
-    and Fri outside its rotation (2 rotation breaches, listed by the referee), and nobody
-    isolated is put on site."""
-    p = counter_office()
-    p.policy.teams.enabled = True
-    p.policy.teams.rotation = "day"
-    p.staff = [s.model_copy(update={"team": 0 if i < 2 else 1}) for i, s in enumerate(p.staff)]
-    old = tiny_roster(
-        p,
-        on=[
-            ("s0", 0, "AM", "C"),
-            ("s2", 1, "AM", "C"),
-            ("s0", 2, "AM", "C"),
-            ("s2", 3, "AM", "C"),
-            ("s0", 4, "AM", "C"),
-        ],
-    )
-    old.teams = {"s0": 0, "s1": 0, "s2": 1, "s3": 1}
+def test_whole_team_isolated_a_team_fixed_by_hr_may_move() -> None:
+    """s0 tests positive on Wed and s1 is a close contact: team 0 has nobody left for Wed and
+    Fri. s3 (team 1 in the staff list) has not been on site this week, so s3 moves to team 0
+    (priced, listed) and covers C on Wed and Fri: every rule holds, and the new roster's
+    problem records s3's new team."""
+    p, old, events = whole_team_office(s3_on_tuesday=False)
     assert check(p, old).ok
-    events = [
-        Event(kind="positive", staff="s0", date=WED),
-        Event(kind="contact", staff="s1", date=WED),
+    res = reroster(p, old, events, time_limit=5, workers=1)
+    assert not res.softened and res.report is not None and res.report.ok, res.report
+    assert res.moved == ["s3"] and res.roster is not None and res.roster.teams["s3"] == 0
+    assert [(c.staff, c.before, c.after) for c in res.changes if c.kind == "team"] == [
+        ("s3", "team:1", "team:0")
     ]
+    on_site = {(a.staff, a.date.weekday()) for a in res.roster.assignments}
+    assert {("s3", 2), ("s3", 4)} <= on_site
+    assert res.problem is not None
+    assert {s.id: s.team for s in res.problem.staff}["s3"] == 0
+    assert res.explanation == []
+
+
+def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
+    """As above, but s3 worked on site on Tuesday with team 1: nobody can move (a day already
+    worked in team 1's turn), so no roster meets every hard rule. The re-roster says why (the
+    diagnosis: counter C on Wednesday has nobody of team 0 left) and still answers: team 1
+    covers C on Wed and Fri outside its rotation (2 rotation breaches, listed by the referee),
+    and nobody isolated is put on site."""
+    p, old, events = whole_team_office(s3_on_tuesday=True)
+    assert check(p, old).ok
     res = reroster(p, old, events, time_limit=5, workers=1)
     assert res.softened and res.roster is not None and res.report is not None
     rules = sorted(v.rule for v in res.report.violations)
@@ -164,9 +166,14 @@ def test_whole_team_isolated_breaks_the_rotation_never_the_isolation() -> None:
     assert not {("s0", 2), ("s0", 4), ("s1", 2), ("s1", 4)} & on_site
     covered = {d for (s, d) in on_site if s in ("s2", "s3")}
     assert {2, 4} <= covered
+    why = "\n".join(res.explanation)
+    assert why.startswith("No roster can meet every hard rule"), why
+    assert "Counter C" in why and "team" in why
+    assert res.explanation_vi and res.explanation_vi != res.explanation
 
     strict = reroster(p, old, events, time_limit=5, workers=1, soften_if_infeasible=False)
     assert strict.status.value == "infeasible" and strict.roster is None
+    assert strict.explanation and strict.explanation[0] == res.explanation[0]
 
 
 # ---- teams: a same-team stand-in first, a priced move when none can ------------------------

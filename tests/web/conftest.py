@@ -52,6 +52,9 @@ def server(tmp_path_factory) -> Iterator[dict[str, Any]]:
         ROSTER_DEFAULT_TIME_LIMIT="5",
         ROSTER_MAX_TIME_LIMIT="30",
         ROSTER_SOLVER_WORKERS="1",
+        # the server runs in a temporary folder: import this checkout's code, not whatever
+        # copy of the project the environment happens to have installed
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
     env.pop("ROSTER_TEST_POSTGRES_URL", None)
     log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed below

@@ -69,3 +69,21 @@ def test_write_without_etags():
         assert out["value"] == "b"
 
     asyncio.run(run())
+
+
+def test_the_api_answers_in_the_language_of_the_page():
+    """The pages ask the API in their language (cookie ``roster_lang``, Vietnamese by default),
+    so the referee's messages they show are in it."""
+    app = FastAPI()
+
+    @app.get("/said")
+    def said(accept_language: str | None = Header(None)):
+        return {"lang": accept_language}
+
+    def asked(**cookies: str) -> str:
+        api = Api(SimpleNamespace(app=app, cookies=cookies), "token")  # type: ignore[arg-type]
+        return asyncio.run(api.get("/said"))["lang"]
+
+    assert asked() == "vi"
+    assert asked(roster_lang="en") == "en"
+    assert asked(roster_lang="xx") == "vi"

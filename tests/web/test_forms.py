@@ -71,14 +71,13 @@ def test_a_page_that_fails_answers_with_a_page_in_words(tmp_path, monkeypatch):
     from api.main import create_app
     from api.settings import Settings
     from api.web import pages
-    from api.web.session import COOKIE, SessionStore
+    from api.web.session import COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
     )  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
-        c.app.state.web_sessions = SessionStore()
-        sid, _ = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
 
         async def broken(*a, **kw):
@@ -102,7 +101,7 @@ def test_every_page_renders_in_both_languages(tmp_path):
 
     from api.main import create_app
     from api.settings import Settings
-    from api.web.session import COOKIE, LANG_COOKIE, SessionStore
+    from api.web.session import COOKIE, LANG_COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
@@ -114,8 +113,7 @@ def test_every_page_renders_in_both_languages(tmp_path):
             headers={"Authorization": f"Bearer {ADMIN}"},
         )
         assert r.status_code == 201, r.text
-        c.app.state.web_sessions = SessionStore()
-        sid, _ = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
         pages = {
             "/web/week?site=w&unit=MC&start=2021-12-13": (
@@ -149,14 +147,13 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
 
     from api.main import create_app
     from api.settings import Settings
-    from api.web.session import COOKIE, SessionStore
+    from api.web.session import COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
     )  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
-        c.app.state.web_sessions = SessionStore()
-        sid, sess = c.app.state.web_sessions.create(ADMIN, {"role": "hr", "name": "adm"})
+        sid, sess = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
         page = c.get("/web/week").text
         assert "Chưa có cơ quan nào" in page and 'value="ward-one-stop"' in page
@@ -171,3 +168,61 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
         assert r.status_code == 303 and r.headers["location"] == "/web/week?site=phuong"
         page = c.get("/web/week?site=phuong").text
         assert "UBND phường Tân Đông Hiệp" in page and "Lập lịch tự động" in page
+
+
+def test_accepting_a_proposal_sends_its_duties_from_home_and_reads_them():
+    """The positive case's accept PATCHes every differing cell, duties from home included
+    (a hotline handed over is two cells), and the change list words a duty from home."""
+    import asyncio
+
+    from api.web.pages import accept_proposal, state_text
+    from roster.model import Assignment, RemoteDuty, Roster
+
+    d = dt.date(2021, 12, 15)
+    old = Roster(
+        assignments=[Assignment(staff="a", date=d, shift="am", post="q1")],
+        remote_duties=[RemoteDuty(staff="b", date=d, shift="am", post="h1")],
+    )
+    new = Roster(
+        assignments=[Assignment(staff="c", date=d, shift="am", post="q1")],
+        remote_duties=[RemoteDuty(staff="a", date=d, shift="am", post="h1")],
+    )
+    sent: list = []
+
+    class FakeApi:
+        async def write(self, method, path, etag, json):
+            sent.append((method, path, etag, json))
+
+    full = {"id": "r1", "revision": {"roster": old.model_dump(mode="json")}}
+    proposal = {"roster": new.model_dump(mode="json"), "etag": '"4"', "reason": "F0", "ok": True}
+    asyncio.run(accept_proposal(FakeApi(), full, proposal))
+    (method, path, etag, body), *_ = sent
+    assert (method, path, etag) == ("PATCH", "/rosters/r1", '"4"')
+    day = d.isoformat()
+    assert body["cells"] == [
+        {"staff": "a", "date": day, "shift": "am", "on_site": False, "post": "h1"},
+        {"staff": "b", "date": day, "shift": "am", "on_site": False},
+        {"staff": "c", "date": day, "shift": "am", "on_site": True, "post": "q1"},
+    ]
+    assert state_text("remote:h1", {"h1": "H1"}, "vi") == "Ở nhà H1"
+    assert state_text("on_site:q1+remote:h1", {"q1": "C1", "h1": "H1"}, "en") == (
+        "On site C1 + At home H1"
+    )
+
+
+def test_the_printed_grid_keeps_only_open_days_and_shifts():
+    from api.web.pages import grid_of
+    from roster.io import load_scenario
+    from roster.model import Roster
+
+    problem = load_scenario("service-centre")  # open Monday-Friday and Saturday morning
+    roster = Roster(assignments=[])
+    full = grid_of(problem, roster, "vi")
+    printed = grid_of(problem, roster, "vi", open_only=True)
+    assert [len(s) for _, s in full["columns"]] == [2] * 7
+    assert [len(s) for _, s in printed["columns"]] == [2, 2, 2, 2, 2, 1]
+    assert [sid for sid, _ in printed["columns"][-1][1]] == ["morning"]
+    assert printed["n_cells"] == 11 == len(printed["rows"][0]["cells"])
+    assert {c["date"] for c in printed["rows"][0]["cells"]} == {
+        d.isoformat() for d in printed["days"]
+    }

@@ -75,7 +75,7 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     expect(row.locator("th")).to_have_text("3")
     expect(row).to_contain_text("unit")
     expect(row).to_contain_text("KHONGCO")
-    expect(row).to_contain_text("Đơn vị không tồn tại")
+    expect(row).to_contain_text("không có đơn vị 'KHONGCO'")  # the API's Vietnamese
     expect(page.locator("#staff-table")).not_to_contain_text("N001")  # nothing imported
     shot(page, "02-staff-import-errors")
     # the same from a spreadsheet: a bad date on row 2
@@ -105,7 +105,8 @@ def test_hr_imports_staff_and_sees_the_bad_row(browser, server, shot, tmp_path):
     row = page.locator("#import-errors tbody tr").first
     expect(row.locator("th")).to_have_text("2")
     expect(row).to_contain_text("last_test")
-    expect(row).to_contain_text("không phải ngày hợp lệ")
+    expect(row).to_contain_text("không phải ngày: '32/13/2021'")
+    expect(row).to_contain_text("một ngày dạng YYYY-MM-DD")
     # absences: add one and see it listed
     page.goto(server["base"] + "/web/absences?site=ward")
     page.get_by_label("Cán bộ", exact=True).select_option("P005")
@@ -208,6 +209,11 @@ def test_hr_generates_edits_publishes_and_prints(browser, server, shot):
     expect(page.locator(".print-page")).to_have_count(1)
     expect(page.locator(".print-head h1")).to_contain_text("LỊCH LÀM VIỆC")
     expect(page.locator(".print-head")).to_contain_text("Thứ Hai 13/12/2021")
+    # the ward is open Monday to Friday: the printed grid hides Saturday and Sunday
+    expect(page.locator("#print-grid th.day")).to_have_count(5)
+    expect(page.locator("#print-grid th.shift")).to_have_count(10)
+    expect(page.locator("#print-grid th.day").last).to_contain_text("17/12")
+    expect(page.locator("#print-grid tbody tr").first.locator("td.c")).to_have_count(10)
     expect(page.locator(".signatures")).to_contain_text("Người lập biểu")
     expect(page.locator(".signatures")).to_contain_text("Thủ trưởng đơn vị")
     page.emulate_media(media="print")
@@ -327,7 +333,7 @@ def test_no_roster_is_explained_with_links_to_the_settings(browser, server, shot
     )
     expect(box).to_contain_text("ràng buộc sau mâu thuẫn nhau")
     expect(box).to_contain_text("Vượt giới hạn số người làm việc trực tiếp")
-    expect(box).to_contain_text("raise the cap")
+    expect(box).to_contain_text("nâng giới hạn")  # the fix, in the page's language
     link = box.get_by_role("link", name="Mở phần cài đặt: Giới hạn người tại cơ quan").first
     expect(link).to_be_visible()
     shot(page, "13-no-roster-explained")

@@ -109,11 +109,20 @@
       $("#edit-refusal").hidden = true; $("#edit-accept").hidden = true;
       dlg.showModal();
     });
+    // choosing a duty from home switches the cell to remote, a post on site to on site
+    $("#edit-post").addEventListener("change", () => {
+      const opt = $("#edit-post").selectedOptions[0];
+      if (!opt || !opt.value) return;
+      const want = opt.dataset.remote === "1" ? "remote" : "on_site";
+      $$('input[name="mode"]', dlg).forEach((r) => (r.checked = r.value === want));
+    });
     $("#edit-cancel").addEventListener("click", () => { dlg.close(); if (editing) editing.btn.focus(); });
     const send = async (accept) => {
       const onSite = $('input[name="mode"]:checked', dlg).value === "on_site";
       const cell = { staff: editing.staff, date: editing.date, shift: editing.shift, on_site: onSite };
-      if (onSite && $("#edit-post").value) cell.post = $("#edit-post").value;
+      // a post on site goes with "on site", a duty from home (hotline, on-call) with "remote"
+      const opt = $("#edit-post").selectedOptions[0];
+      if (opt && opt.value && onSite !== (opt.dataset.remote === "1")) cell.post = opt.value;
       const path = "/rosters/" + rosterId;
       const r = await write("PATCH", path, {
         cells: [cell], reason: $("#edit-reason").value || "", accept_violations: !!accept,
