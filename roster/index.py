@@ -73,7 +73,20 @@ class ProblemIndex:
     def days(self) -> int:
         return self.problem.horizon.days
 
+    @cached_property
+    def dates(self) -> list[dt.date]:
+        """The date of each day of the horizon."""
+        h = self.problem.horizon
+        return [h.date(d) for d in range(h.days)]
+
+    @cached_property
+    def weekdays(self) -> list[int]:
+        """The weekday (Monday 0) of each day of the horizon."""
+        return [d.weekday() for d in self.dates]
+
     def date(self, day: int) -> dt.date:
+        if 0 <= day < len(self.dates):
+            return self.dates[day]
         return self.problem.horizon.date(day)
 
     def weekday(self, day: int) -> int:
@@ -128,15 +141,20 @@ class ProblemIndex:
                 for su in self.problem.policy.suspensions
                 if p.id in su.posts or p.kind in su.kinds
             ]
+            if not suspensions and not p.demands:
+                # Only per-slot rows (the benchmarks' cover rows): no scan of every open slot.
+                out[p.id] = {slot: overrides[slot] for slot in self.open_slots if slot in overrides}
+                continue
+            dates, weekdays = self.dates, self.weekdays
             for d, s in self.open_slots:
-                date = self.date(d)
+                date = dates[d]
                 if any(su.applies(p, date, s) for su in suspensions):
                     continue
                 if (d, s) in overrides:
                     need = overrides[(d, s)]
                 else:
                     need = None
-                    wd = self.weekday(d)
+                    wd = weekdays[d]
                     for dem in p.demands:
                         if (
                             wd in dem.weekdays

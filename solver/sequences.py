@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.expr import Lit, neg
+from solver.protowrite import Rows
 
 
 @dataclass(frozen=True)
@@ -123,3 +124,51 @@ def add_soft_sequence_constraint(
                 Span("max", start, soft_max + 1, ()),
             )
     return cost_vars, coeffs
+
+
+def neg_ref(ref: int | bool) -> int | bool:
+    """Negation of a proto literal reference (``-i - 1`` is the negation of variable ``i``) or
+    of a Python bool constant."""
+    if ref is True:
+        return False
+    if ref is False:
+        return True
+    return -ref - 1
+
+
+def add_hard_runs(
+    model: cp_model.CpModel,
+    refs: Sequence[int | bool],
+    hard_min: int | None,
+    hard_max: int | None,
+    exempt_at_borders: bool,
+    enforce: Sequence[int] = (),
+    bulk: bool = True,
+) -> None:
+    """The hard part of :func:`add_soft_sequence_constraint` (the same clauses, in the same
+    order) written straight into the model's proto from literal references (``refs``: one per
+    day, proto references or Python bool constants): no Python object per literal."""
+    n = len(refs)
+    negs = [neg_ref(r) for r in refs]
+    rows = Rows(model, "bool_or", enforce, bulk=bulk)
+
+    def forbid(lits: list) -> None:
+        if any(lit is True for lit in lits):
+            return
+        rows.add([lit for lit in lits if lit is not False])
+
+    if hard_max is not None:
+        for start in range(n - hard_max):
+            forbid(negs[start : start + hard_max + 1])
+    if hard_min is not None:
+        for length in range(1, hard_min):
+            for start in range(n - length + 1):
+                if exempt_at_borders and (start == 0 or start + length == n):
+                    continue
+                lits = negs[start : start + length]
+                if start > 0:
+                    lits = [refs[start - 1], *lits]
+                if start + length < n:
+                    lits.append(refs[start + length])
+                forbid(lits)
+    rows.flush()

@@ -17,15 +17,18 @@ individual y variables for every post.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 
+import numpy as np
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain  # type: ignore[import-untyped]
 
 from roster.index import ProblemIndex
 from roster.model import Problem
 from solver.expr import Lit, switch_weight
+from solver.protowrite import ref_matrix
 
 Cell = tuple[str, int, str]  # (staff, day, shift)
 
@@ -35,12 +38,117 @@ NAMED_CELLS_MAX = 200_000
 _BOOL = Domain(0, 1)
 
 
+class _PersonCells:
+    """Each person's on-site variables in creation order (bulk models): the source of the lazy
+    maps below, so that the build makes no tuple or dict entry per cell."""
+
+    def __init__(self) -> None:
+        self.xs: dict[str, list[cp_model.IntVar]] = {}
+        self.cells: dict[str, list[tuple[int, str]]] = {}
+        self._pos: dict[str, dict[tuple[int, str], int]] = {}
+        self._days: dict[str, dict[int, list[tuple[str, cp_model.IntVar]]]] = {}
+        self._shifts: dict[str, dict[str, list[tuple[int, cp_model.IntVar]]]] = {}
+
+    def pos(self, staff: str) -> dict[tuple[int, str], int]:
+        out = self._pos.get(staff)
+        if out is None:
+            out = {cell: i for i, cell in enumerate(self.cells.get(staff, ()))}
+            self._pos[staff] = out
+        return out
+
+    def days(self, staff: str) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
+        out = self._days.get(staff)
+        if out is None:
+            out = {}
+            for (d, sh), x in zip(self.cells.get(staff, ()), self.xs.get(staff, ()), strict=True):
+                out.setdefault(d, []).append((sh, x))
+            self._days[staff] = out
+        return out
+
+    def shifts(self, staff: str) -> dict[str, list[tuple[int, cp_model.IntVar]]]:
+        out = self._shifts.get(staff)
+        if out is None:
+            out = {}
+            for (d, sh), x in zip(self.cells.get(staff, ()), self.xs.get(staff, ()), strict=True):
+                out.setdefault(sh, []).append((d, x))
+            self._shifts[staff] = out
+        return out
+
+
+class CellMap(Mapping[Cell, cp_model.IntVar]):
+    """``Vars.x`` of a bulk model: (staff, day, shift) -> on-site variable, read from the
+    people's cells."""
+
+    def __init__(self, people: _PersonCells) -> None:
+        self._p = people
+
+    def __getitem__(self, key: Cell) -> cp_model.IntVar:
+        staff, day, shift = key
+        i = self._p.pos(staff).get((day, shift)) if staff in self._p.xs else None
+        if i is None:
+            raise KeyError(key)
+        return self._p.xs[staff][i]
+
+    def __iter__(self) -> Iterator[Cell]:
+        for staff, cells in self._p.cells.items():
+            for d, sh in cells:
+                yield (staff, d, sh)
+
+    def __len__(self) -> int:
+        return sum(len(xs) for xs in self._p.xs.values())
+
+    def items(self):
+        for staff, cells in self._p.cells.items():
+            for (d, sh), x in zip(cells, self._p.xs[staff], strict=True):
+                yield (staff, d, sh), x
+
+    def values(self):
+        for xs in self._p.xs.values():
+            yield from xs
+
+
+class _ByStaffDay(Mapping[tuple[str, int], list[tuple[str, cp_model.IntVar]]]):
+    """``Vars.x_by_staff_day`` of a bulk model, built per person on first use."""
+
+    def __init__(self, people: _PersonCells) -> None:
+        self._p = people
+
+    def __getitem__(self, key: tuple[str, int]) -> list[tuple[str, cp_model.IntVar]]:
+        return self._p.days(key[0])[key[1]]
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        for staff in self._p.cells:
+            for d in self._p.days(staff):
+                yield (staff, d)
+
+    def __len__(self) -> int:
+        return sum(len(self._p.days(s)) for s in self._p.cells)
+
+
+class _ByStaffShift(Mapping[tuple[str, str], list[tuple[int, cp_model.IntVar]]]):
+    """``Vars.x_by_staff_shift`` of a bulk model, built per person on first use."""
+
+    def __init__(self, people: _PersonCells) -> None:
+        self._p = people
+
+    def __getitem__(self, key: tuple[str, str]) -> list[tuple[int, cp_model.IntVar]]:
+        return self._p.shifts(key[0])[key[1]]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for staff in self._p.cells:
+            for sh in self._p.shifts(staff):
+                yield (staff, sh)
+
+    def __len__(self) -> int:
+        return sum(len(self._p.shifts(s)) for s in self._p.cells)
+
+
 @dataclass
 class Vars:
     """All decision variables of one model, with indexes to reach them by staff, day or slot."""
 
     model: cp_model.CpModel
-    x: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
+    x: Mapping[Cell, cp_model.IntVar] = field(default_factory=dict)
     y: dict[tuple[str, str, int, str], cp_model.IntVar] = field(default_factory=dict)
     z: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     t: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
@@ -49,7 +157,7 @@ class Vars:
     r_by_post_slot: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    x_by_staff_day: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
+    x_by_staff_day: Mapping[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     x_by_slot: dict[tuple[int, str], list[tuple[str, cp_model.IntVar]]] = field(
@@ -57,7 +165,7 @@ class Vars:
     )
     x_by_staff: dict[str, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
     #: (staff, shift) -> [(day, x)], days ascending.
-    x_by_staff_shift: dict[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = field(
+    x_by_staff_shift: Mapping[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     y_by_cell: dict[Cell, list[tuple[str, cp_model.IntVar]]] = field(
@@ -73,7 +181,67 @@ class Vars:
     #: Staff who work at most one shift a day by a hard rule that no enforcement literal guards:
     #: their "on site that day" literal is the plain sum of their shift literals.
     one_shift_a_day: set[str] = field(default_factory=set)
+    #: staff -> (index of the person's first on-site variable, the person's (day, shift) cells
+    #: in creation order): cell i of the list is variable ``first + i`` of the model's proto.
+    cells: dict[str, tuple[int, list[tuple[int, str]]]] = field(default_factory=dict)
     _on_day: dict[tuple[str, int, frozenset | None], Lit] = field(default_factory=dict)
+    _on_day_ref: dict[tuple[str, int, frozenset | None], int | bool] = field(default_factory=dict)
+    #: Days of the horizon and each shift's column (the site's shift order), for ref_matrix.
+    days: int = 0
+    #: Large models (at least :data:`NAMED_CELLS_MAX` cells): constraints written in bulk
+    #: (:mod:`solver.protowrite`), grouped by length; small ones keep the one-by-one order.
+    bulk: bool = False
+    shift_col: dict[str, int] = field(default_factory=dict)
+    _ref_matrix: dict[str, np.ndarray] = field(default_factory=dict)
+    _day_refs: dict[str, dict[int, list[tuple[str, int]]]] = field(default_factory=dict)
+    _shift_refs: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+    def day_refs(self, staff: str) -> dict[int, list[tuple[str, int]]]:
+        """day -> [(shift, proto index of the on-site variable)] of ``staff``, shift order."""
+        out = self._day_refs.get(staff)
+        if out is None:
+            out = {}
+            first, cells = self.cells.get(staff, (0, []))
+            for i, (d, sh) in enumerate(cells, first):
+                day = out.get(d)
+                if day is None:
+                    out[d] = day = []
+                day.append((sh, i))
+            self._day_refs[staff] = out
+        return out
+
+    def shift_refs(self, staff: str) -> dict[str, list[int]]:
+        """shift -> proto indexes of ``staff``'s on-site variables of that shift, days
+        ascending."""
+        out = self._shift_refs.get(staff)
+        if out is None:
+            out = {}
+            first, cells = self.cells.get(staff, (0, []))
+            for i, (_, sh) in enumerate(cells, first):
+                refs = out.get(sh)
+                if refs is None:
+                    out[sh] = refs = []
+                refs.append(i)
+            self._shift_refs[staff] = out
+        return out
+
+    def ref_matrix(self, staff: str) -> np.ndarray:
+        """``days x shifts`` (the site's shift order) array of the proto indexes of ``staff``'s
+        on-site variables, -1 where there is none."""
+        out = self._ref_matrix.get(staff)
+        if out is None:
+            first, cells = self.cells.get(staff, (0, []))
+            out = ref_matrix(first, cells, self.days, self.shift_col)
+            self._ref_matrix[staff] = out
+        return out
+
+    def forget_refs(self, staff: str) -> None:
+        """Drop the cached :meth:`day_refs` and :meth:`shift_refs` of ``staff`` (rebuilt on
+        demand): they hold an int per cell, so keeping every person's would raise the build's
+        peak memory."""
+        self._day_refs.pop(staff, None)
+        self._shift_refs.pop(staff, None)
+        self._ref_matrix.pop(staff, None)
 
     def xv(self, staff: str, day: int, shift: str) -> Lit:
         """The on-site literal of a cell, or False when the cell cannot be on site."""
@@ -96,23 +264,83 @@ class Vars:
         lit = self._on_day.get(key)
         if lit is not None:
             return lit
-        xs = [v for s, v in self.x_by_staff_day.get((staff, day), ()) if not shifts or s in shifts]
-        if not xs:
-            lit = False
-        elif len(xs) == 1:
-            lit = xs[0]
+        refs = [i for s, i in self.day_refs(staff).get(day, ()) if not shifts or s in shifts]
+        ref: int | bool
+        if not refs:
+            lit = ref = False
+        elif len(refs) == 1:
+            ref = refs[0]
+            lit = self.x_at(staff, ref)
         else:
             lit = self.model.new_bool_var(f"on[{staff},{day}]")
+            ref = lit.index
+            ct = self.model.proto.constraints.add()
             if staff in self.one_shift_a_day:
                 # At most one shift a day: on = sum of the shifts, a tighter LP than the
                 # clauses below (and an exactly-one constraint for presolve).
-                self.model.add(cp_model.LinearExpr.sum(xs) == lit)
+                lin = ct.linear
+                lin.vars.extend([*refs, ref])
+                lin.coeffs.extend([1] * len(refs) + [-1])
+                lin.domain.extend((0, 0))
             else:
-                self.model.add_bool_or(xs).only_enforce_if(lit)
-                for v in xs:
-                    self.model.add_implication(v, lit)
+                ct.enforcement_literal.append(ref)
+                ct.bool_or.literals.extend(refs)
+                for i in refs:
+                    imp = self.model.proto.constraints.add()
+                    imp.enforcement_literal.append(i)
+                    imp.bool_and.literals.append(ref)
         self._on_day[key] = lit
+        self._on_day_ref[key] = ref
         return lit
+
+    def x_at(self, staff: str, ref: int) -> cp_model.IntVar:
+        """``staff``'s on-site variable of proto index ``ref``."""
+        return self.x_by_staff[staff][ref - self.cells[staff][0]]
+
+    def prepare_on_days(self, staff: str) -> None:
+        """Make :meth:`on_day` (every shift) of each day at once for a person of
+        :attr:`one_shift_a_day`: the new literals and their ``on = sum of the shifts``
+        equalities written in one text-format merge (the same variables and constraints as
+        :meth:`on_day` day by day, about a fifth of the cost on Curtois & Qu 24)."""
+        if staff not in self.one_shift_a_day:
+            return
+        proto = self.model.proto
+        by_day = self.day_refs(staff)
+        first = len(proto.variables)
+        made: list[tuple[int, list[int]]] = []
+        for day in range(self.days):
+            key = (staff, day, None)
+            if key in self._on_day:
+                continue
+            refs = [i for _, i in by_day.get(day, ())]
+            if not refs:
+                self._on_day[key] = self._on_day_ref[key] = False
+            elif len(refs) == 1:
+                self._on_day[key] = self.x_at(staff, refs[0])
+                self._on_day_ref[key] = refs[0]
+            else:
+                made.append((day, refs))
+        if not made:
+            return
+        name = staff.replace("\\", "\\\\").replace('"', '\\"')
+        text = [f'variables {{ name: "on[{name},{day}]" domain: [0, 1] }}\n' for day, _ in made]
+        for k, (_, refs) in enumerate(made):
+            ones = ", ".join(["1"] * len(refs))
+            text.append(
+                f"constraints {{ linear {{ vars: [{', '.join(map(str, refs))}, {first + k}] "
+                f"coeffs: [{ones}, -1] domain: [0, 0] }} }}\n"
+            )
+        proto.merge_text_format("".join(text))
+        for k, (day, _) in enumerate(made):
+            key = (staff, day, None)
+            self._on_day[key] = cp_model.IntVar(proto, first + k)
+            self._on_day_ref[key] = first + k
+
+    def on_day_ref(self, staff: str, day: int, shifts: list[str] | None = None) -> int | bool:
+        """:meth:`on_day` as a proto literal reference (``-i - 1`` is the negation of
+        variable ``i``), or a Python bool constant."""
+        self.on_day(staff, day, shifts)
+        return self._on_day_ref[(staff, day, frozenset(shifts) if shifts else None)]
 
 
 def build_vars(
@@ -128,7 +356,7 @@ def build_vars(
     one when general duty is not allowed; exactly one team per rotating person). In diagnosis
     mode, or when a hard rule is softened, the variables a hard rule would forbid still exist."""
     pol = problem.policy
-    v = Vars(model)
+    v = Vars(model, days=idx.days, shift_col=dict(idx.shift_order))
 
     av = pol.availability
     keep_unavailable = (
@@ -173,6 +401,14 @@ def build_vars(
     pool: dict[tuple[int, str], list] = defaultdict(list)  # slot -> x and skilled y of pooled
 
     named = len(problem.staff) * len(open_slots) < NAMED_CELLS_MAX
+    v.bulk = not named
+    people = _PersonCells() if v.bulk else None
+    if people is not None:
+        v.x, v.x_by_staff_day, v.x_by_staff_shift = (
+            CellMap(people),
+            _ByStaffDay(people),
+            _ByStaffShift(people),
+        )
     proto = model.proto
     forbidden = {} if diagnosis or soft_hard_rules else zero_count_shifts(problem)
     unavailable_by_staff: dict[str, set[tuple[int, str]]] = defaultdict(set)
@@ -180,45 +416,60 @@ def build_vars(
         unavailable_by_staff[s_].add((d_, sh_))
     # Per distinct set of posts with a need in a slot: the posts a person may take there.
     slot_posts = {slot: tuple(posts_at.get(slot, ())) for slot in open_slots}
-    x_by_staff_day, x_by_slot, x_by_staff_shift = (
-        v.x_by_staff_day,
-        v.x_by_slot,
-        v.x_by_staff_shift,
-    )
+    x_by_slot = v.x_by_slot
 
+    # Which open slots hold a post a person of a given qualification may take (all of them when
+    # general duty is allowed), per distinct qualification set.
+    slot_shift = [sh for _, sh in open_slots]
+    plain_staff: set[str] = set()
+    servable: dict[frozenset[str], list[bool]] = {}
     for st in problem.staff:
         if check_time is not None:
             check_time()
         sid = st.id
         fixed_team = st.team if (strict_pattern and st.rotates) else None
         q = qual[sid]
-        away = unavailable_by_staff.get(sid, set())
+        away = unavailable_by_staff.get(sid)
         banned = forbidden.get(sid, frozenset())
-        slots = [
-            slot
-            for slot in open_slots
-            if slot[1] not in banned
-            and slot not in away
-            and (fixed_team is None or pattern[slot] == fixed_team)
-        ]
+        qk = frozenset(q)
+        ok = servable.get(qk)
+        if ok is None:
+            ok = [general or any(p in q for p in slot_posts[slot]) for slot in open_slots]
+            servable[qk] = ok
+        keep = [o and sh not in banned for o, sh in zip(ok, slot_shift, strict=True)]
+        if fixed_team is not None:
+            keep = [
+                k and pattern[slot] == fixed_team for k, slot in zip(keep, open_slots, strict=True)
+            ]
+        base = list(compress(open_slots, keep))
+        slots = [slot for slot in base if slot not in away] if away else base
         # Per distinct set of posts with a need: the posts this person may take there, and
         # whether a skill-free post is among them.
         choice: dict[tuple[str, ...], tuple[list[str], bool, list[str]]] = {}
         for here in {slot_posts[slot] for slot in slots}:
             mine = [p for p in here if p in q]
             choice[here] = (mine, any(p in free for p in here), [p for p in mine if p not in free])
-        if not general:
-            slots = [slot for slot in slots if choice[slot_posts[slot]][0]]
+        v.cells[sid] = (len(proto.variables), slots)
         if named:
             xs = [model.new_bool_var(f"x[{sid},{d},{sh}]") for d, sh in slots]
         else:
             xs = [cp_model.IntVar(proto).with_domain(_BOOL) for _ in slots]
-        v.x.update(zip([(sid, d, sh) for d, sh in slots], xs, strict=True))
         v.x_by_staff[sid].extend(xs)
-        for (d, sh), xv in zip(slots, xs, strict=True):
-            x_by_staff_day[(sid, d)].append((sh, xv))
-            x_by_slot[(d, sh)].append((sid, xv))
-            x_by_staff_shift[(sid, sh)].append((d, xv))
+        if people is not None:
+            # Bulk model: x, x_by_staff_day and x_by_staff_shift read the person's cells.
+            people.xs[sid], people.cells[sid] = xs, slots
+            for slot, xv in zip(slots, xs, strict=True):
+                x_by_slot[slot].append((sid, xv))
+        else:
+            _index_cells(v, sid, slots, xs)
+        plain_pool = not individual and all(
+            any_free and not skilled for _, any_free, skilled in choice.values()
+        )
+        if plain_pool:
+            # Every cell of the person goes to its slot's pool (skill-free posts only); the
+            # pools of slots with only such people are read from x_by_slot below.
+            plain_staff.add(sid)
+            continue
         for slot, xv in zip(slots, xs, strict=True):
             posts, any_free, skilled = choice[slot_posts[slot]]
             d, sh = slot
@@ -247,12 +498,37 @@ def build_vars(
             else:
                 model.add_exactly_one([~xv, *ys])  # sum y == x
 
+    if plain_staff:
+        # People whose every cell is pooled: their pool entries, in staff order with the others'.
+        mixed = pool
+        pool = {}
+        for slot in open_slots:
+            slot_cells = x_by_slot.get(slot)
+            if not slot_cells:
+                if slot in mixed:
+                    pool[slot] = mixed[slot]
+                continue
+            if slot not in mixed:
+                members = [(x, ()) for s_, x in slot_cells if s_ in plain_staff]
+            else:
+                # The others' entries, matched by their on-site variable (the same object).
+                entry = {id(e[0]): e for e in mixed[slot]}
+                members = [
+                    (x, ()) if s_ in plain_staff else entry[id(x)]
+                    for s_, x in slot_cells
+                    if s_ in plain_staff or id(x) in entry
+                ]
+            if members:
+                pool[slot] = members
     # Skill-free posts: a[post, slot] people of the slot's pool (on site, no individual post).
     for slot, members in pool.items():
         d, sh = slot
-        free_people = cp_model.LinearExpr.sum([x for x, _ in members]) - cp_model.LinearExpr.sum(
-            [y for _, ys in members for y in ys] or [0]
-        )
+        pooled_ys: list = []
+        for _, member_ys in members:
+            pooled_ys.extend(member_ys)
+        free_people = cp_model.LinearExpr.sum([x for x, _ in members])
+        if pooled_ys:
+            free_people -= cp_model.LinearExpr.sum(pooled_ys)
         free_here = [p for p in posts_at[slot] if p in free]
         if len(free_here) == 1 and not general:
             # One skill-free post and no general duty: every pooled person serves it, so its
@@ -299,6 +575,33 @@ def build_vars(
             on_site = v.x.get((sid, d, sh))
             model.add_at_most_one([*rs, on_site] if on_site is not None else rs)
     return v
+
+
+def _index_cells(
+    v: Vars, sid: str, slots: list[tuple[int, str]], xs: list[cp_model.IntVar]
+) -> None:
+    """The per-cell indexes of a small model: x, x_by_staff_day, x_by_staff_shift, x_by_slot."""
+    assert isinstance(v.x, dict)
+    assert isinstance(v.x_by_staff_day, dict) and isinstance(v.x_by_staff_shift, dict)
+    v.x.update(zip([(sid, d, sh) for d, sh in slots], xs, strict=True))
+    x_by_staff_day, x_by_staff_shift, x_by_slot = v.x_by_staff_day, v.x_by_staff_shift, v.x_by_slot
+    # Days ascending, so each day's cells are one run of the list.
+    by_shift: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    day_cells: list[tuple[str, cp_model.IntVar]] = []
+    today = -1
+    for slot, xv in zip(slots, xs, strict=True):
+        d, sh = slot
+        if d != today:
+            if day_cells:
+                x_by_staff_day[(sid, today)] = day_cells
+            day_cells, today = [], d
+        day_cells.append((sh, xv))
+        by_shift[sh].append((d, xv))
+        x_by_slot[slot].append((sid, xv))
+    if day_cells:
+        x_by_staff_day[(sid, today)] = day_cells
+    for sh, cells in by_shift.items():
+        x_by_staff_shift[(sid, sh)] = cells
 
 
 def zero_count_shifts(problem: Problem) -> dict[str, frozenset[str]]:

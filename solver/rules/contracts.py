@@ -3,13 +3,19 @@ shift successions and worked weekends, per person as the person's contract says.
 
 from __future__ import annotations
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from roster.model import Contract, CountLimit, RunLimit
 from roster.scopes import PersonScope
 from solver.context import Ctx, Term
 from solver.expr import clause_breach, lsum, neg
-from solver.sequences import Span, add_soft_sequence_constraint
+from solver.protowrite import Rows
+from solver.sequences import Span, add_hard_runs, add_soft_sequence_constraint, neg_ref
+
+#: The lower end of a proto domain with no lower bound.
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
 
 
 def build(ctx: Ctx) -> list[Term]:
@@ -20,6 +26,8 @@ def build(ctx: Ctx) -> list[Term]:
         ctx.check_time()
         c = ctx.problem.policy.contracts[st.contract]
         s = st.id
+        if ctx.vars.bulk and (c.runs or c.weekends is not None):
+            ctx.vars.prepare_on_days(s)
         if c.max_shifts_per_day is not None:
             terms += _per_day(ctx, s, c.max_shifts_per_day)
         terms += _rest(ctx, s, rest_pairs[st.contract])
@@ -30,6 +38,7 @@ def build(ctx: Ctx) -> list[Term]:
         _run_windows(ctx, s, c)
         terms += _successions(ctx, s, c)
         terms += _weekends(ctx, s, c)
+        ctx.vars.forget_refs(s)
     return terms
 
 
@@ -37,12 +46,22 @@ def _per_day(ctx: Ctx, s: str, limit: int) -> list[Term]:
     terms: list[Term] = []
     hw = ctx.hard_weight()
     by_day = ctx.vars.x_by_staff_day
+    if limit == 1 and hw is None and not ctx.diagnosis:
+        # One at-most-one per day with two cells or more, from the person's index matrix.
+        refs = ctx.vars.ref_matrix(s)
+        m = refs[(refs >= 0).sum(axis=1) > 1]
+        rows = Rows(ctx.model, "at_most_one", bulk=ctx.vars.bulk)
+        if rows.bulk:
+            full = (m >= 0).all(axis=1)
+            rows.add_matrix(m[full])
+            m = m[~full]
+        for row in m.tolist():
+            rows.add([x for x in row if x >= 0])
+        rows.flush()
+        return terms
     for d in range(ctx.idx.days):
         xs = [x for _, x in by_day.get((s, d), ())]
         if len(xs) <= limit:
-            continue
-        if limit == 1 and hw is None and not ctx.diagnosis:
-            ctx.model.add_at_most_one(xs)
             continue
         terms += ctx.at_most(
             "contract.per_day",
@@ -111,8 +130,17 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
     idx, v = ctx.idx, ctx.vars
     windows = [list(range(idx.days))] if cl.window == "horizon" else idx.weeks
     terms: list[Term] = []
+    fast = (
+        cl.measure in ("shifts", "minutes")
+        and cl.soft_min is None
+        and cl.soft_max is None
+        and ctx.hard_weight() is None
+        and not ctx.diagnosis
+    )
     for w, days in enumerate(windows):
         expr: cp_model.LinearExprT
+        if fast and _hard_count(ctx, s, days, cl, len(windows) == 1):
+            continue
         if cl.measure in ("shifts", "minutes"):
             items = _count_items(ctx, s, days, cl, len(windows) == 1)
             expr = (
@@ -190,6 +218,62 @@ def _count(ctx: Ctx, s: str, i: int, cl: CountLimit) -> list[Term]:
     return terms
 
 
+def _hard_count(ctx: Ctx, s: str, days: list[int], cl: CountLimit, whole: bool) -> bool:
+    """A count of shifts or minutes with hard bounds only, as one linear constraint written
+    from the variables' proto indexes (the bounds the count can break; none when it cannot
+    break them). False, and nothing added, when the general path must handle it (no cell,
+    or bounds that exclude each other)."""
+    minutes = cl.measure == "minutes"
+    idx, v = ctx.idx, ctx.vars
+    refs: list[int] = []
+    coeffs: list[int] = []
+    if whole and cl.shifts:
+        by_shift = v.shift_refs(s)
+        for sh in dict.fromkeys(cl.shifts):
+            got = by_shift.get(sh, ())
+            refs += got
+            coeffs += [idx.shift_by_id[sh].minutes if minutes else 1] * len(got)
+    elif whole:
+        # Every cell of the person, in creation order.
+        first, cells = v.cells.get(s, (0, []))
+        if cl.shifts:
+            only = set(cl.shifts)
+            picked = [(i, sh) for i, (_, sh) in enumerate(cells, first) if sh in only]
+            refs = [i for i, _ in picked]
+            shifts = [sh for _, sh in picked]
+        else:
+            refs = list(range(first, first + len(cells)))
+            shifts = [sh for _, sh in cells]
+        if minutes:
+            mins = {sh: idx.shift_by_id[sh].minutes for sh in idx.shift_ids}
+            coeffs = [mins[sh] for sh in shifts]
+        else:
+            coeffs = [1] * len(refs)
+    else:
+        only = set(cl.shifts)
+        by_day = v.day_refs(s)
+        mins = {sh: idx.shift_by_id[sh].minutes if minutes else 1 for sh in idx.shift_ids}
+        for d in days:
+            for sh, i in by_day.get(d, ()):
+                if not only or sh in only:
+                    refs.append(i)
+                    coeffs.append(mins[sh])
+    if not refs:
+        return False
+    hi = sum(coeffs)
+    lb = cl.hard_min if cl.hard_min is not None and cl.hard_min > 0 else None
+    ub = cl.hard_max if cl.hard_max is not None and cl.hard_max < hi else None
+    if lb is not None and ub is not None and lb > ub:
+        return False
+    if lb is None and ub is None:
+        return True
+    lin = ctx.model.proto.constraints.add().linear
+    lin.vars.extend(refs)
+    lin.coeffs.extend(coeffs)
+    lin.domain.extend((INT_MIN if lb is None else lb, INT_MAX if ub is None else ub))
+    return True
+
+
 def _count_items(
     ctx: Ctx, s: str, days: list[int], cl: CountLimit, whole: bool
 ) -> list[tuple[int, cp_model.IntVar]]:
@@ -215,47 +299,32 @@ def _count_items(
 
 def _runs(ctx: Ctx, s: str, i: int, rl: RunLimit) -> list[Term]:
     v = ctx.vars
-    works = [v.on_day(s, d, rl.shifts or None) for d in range(ctx.idx.days)]
-    if rl.state == "off":
-        works = [neg(lit) for lit in works]
     prefix = f"run{i}[{s}]"
     hw = ctx.hard_weight()
     terms: list[Term] = []
+    works: list = []
+    if hw is not None or rl.soft_min is not None or rl.soft_max is not None:
+        works = [v.on_day(s, d, rl.shifts or None) for d in range(ctx.idx.days)]
+        if rl.state == "off":
+            works = [neg(lit) for lit in works]
     if hw is None:
-        # Hard bounds, each behind its own enforcement hook.
+        # Hard bounds, each behind its own enforcement hook, written from literal references.
+        refs = [v.on_day_ref(s, d, rl.shifts or None) for d in range(ctx.idx.days)]
+        if rl.state == "off":
+            refs = [neg_ref(r) for r in refs]
         if rl.hard_min is not None and rl.hard_min > 1:
-            add_soft_sequence_constraint(
-                ctx.model,
-                works,
-                rl.hard_min,
-                None,
-                0,
-                None,
-                None,
-                0,
-                prefix,
-                rl.exempt_at_borders,
-                ctx.enforce("contract.run.min", PersonScope(s, (i,))),
-            )
+            enforce = [e.index for e in ctx.enforce("contract.run.min", PersonScope(s, (i,)))]
+            add_hard_runs(ctx.model, refs, rl.hard_min, None, rl.exempt_at_borders, enforce, v.bulk)
         if rl.hard_max is not None:
-            add_soft_sequence_constraint(
-                ctx.model,
-                works,
-                None,
-                None,
-                0,
-                None,
-                rl.hard_max,
-                0,
-                prefix,
-                rl.exempt_at_borders,
-                ctx.enforce("contract.run.max", PersonScope(s, (i,))),
-            )
+            enforce = [e.index for e in ctx.enforce("contract.run.max", PersonScope(s, (i,)))]
+            add_hard_runs(ctx.model, refs, None, rl.hard_max, rl.exempt_at_borders, enforce, v.bulk)
     else:
         # soft_hard_rules: hard bounds become soft, a large weight per day of deviation.
         terms += _run_terms(
             ctx, s, rl, works, None, rl.hard_min, hw, rl.hard_max, None, hw, prefix + "_hard"
         )
+    if not works:
+        return terms
     hmin = rl.hard_min if hw is None else None
     hmax = rl.hard_max if hw is None else None
     terms += _run_terms(
@@ -290,6 +359,7 @@ def _run_windows(ctx: Ctx, s: str, c: Contract) -> None:
     whole = [r for r in c.runs if not r.shifts]
     v = ctx.vars
     on = None
+    constraints = ctx.model.proto.constraints
     for a in whole:
         if a.hard_max is None:
             continue
@@ -297,15 +367,21 @@ def _run_windows(ctx: Ctx, s: str, c: Contract) -> None:
             if b.state == a.state or b.hard_min is None or b.hard_min < 2:
                 continue
             if on is None:
-                on = [v.on_day(s, d) for d in range(ctx.idx.days)]
-            lits = on if a.state == "on" else [neg(x) for x in on]
+                on = [v.on_day_ref(s, d) for d in range(ctx.idx.days)]
+            lits = on if a.state == "on" else [neg_ref(x) for x in on]
             length = a.hard_max + b.hard_min
             for start in range(len(lits) - length + 1):
                 window = [x for x in lits[start : start + length] if x is not False]
                 if len(window) <= a.hard_max:
                     continue
                 fixed = sum(1 for x in window if x is True)
-                ctx.model.add(lsum([x for x in window if x is not True]) <= a.hard_max - fixed)
+                # sum of the literals <= hard_max - fixed; a negated literal is 1 - x.
+                refs = [x for x in window if x is not True]
+                negated = sum(1 for x in refs if x < 0)
+                lin = constraints.add().linear
+                lin.vars.extend([x if x >= 0 else -x - 1 for x in refs])
+                lin.coeffs.extend([1 if x >= 0 else -1 for x in refs])
+                lin.domain.extend((INT_MIN, a.hard_max - fixed - negated))
 
 
 def _run_terms(
@@ -407,20 +483,34 @@ def _grouped_successions(ctx: Ctx, s: str, c: Contract) -> set[str]:
     plan = [
         (firsts, sorted(bs, key=ctx.idx.shift_order.__getitem__)) for bs, firsts in groups.items()
     ]
-    by_day = ctx.vars.x_by_staff_day
-    model = ctx.model
-    today = dict(by_day.get((s, 0), ()))
-    for d in range(ctx.idx.days - 1):
-        tomorrow = dict(by_day.get((s, d + 1), ()))
-        if today and tomorrow:
-            for firsts, bs in plan:
-                lhs = [today[a] for a in firsts if a in today]
-                if not lhs:
-                    continue
-                rhs = [tomorrow[b] for b in bs if b in tomorrow]
-                if rhs:
-                    model.add_at_most_one(lhs + rhs)
-        today = tomorrow
+    # Only the shifts this person may work at all (no variable for the others).
+    mine = ctx.vars.shift_refs(s)
+    col = ctx.idx.shift_order
+    refs = ctx.vars.ref_matrix(s)
+    rows = Rows(ctx.model, "at_most_one", bulk=ctx.vars.bulk)
+    ordered: list[tuple[int, int, list[int]]] = []  # (day, group, row) when not in bulk
+    for g, (firsts, bs) in enumerate(plan):
+        fs = [col[a] for a in firsts if a in mine]
+        bs2 = [col[b] for b in bs if b in mine]
+        if not fs or not bs2:
+            continue
+        # Row d: the firsts on day d, then their forbidden followers on day d + 1.
+        lhs, rhs = refs[:-1, fs], refs[1:, bs2]
+        both = (lhs >= 0).any(axis=1) & (rhs >= 0).any(axis=1)
+        m = np.hstack([lhs, rhs])[both]
+        if rows.bulk:
+            full = (m >= 0).all(axis=1)
+            rows.add_matrix(m[full])
+            for row in m[~full].tolist():
+                rows.add([x for x in row if x >= 0])
+        else:
+            days = np.flatnonzero(both).tolist()
+            ordered += [
+                (d, g, [x for x in row if x >= 0]) for d, row in zip(days, m.tolist(), strict=True)
+            ]
+    for _, _, row in sorted(ordered, key=lambda t: (t[0], t[1])):
+        rows.add(row)
+    rows.flush()
     return set(then)
 
 

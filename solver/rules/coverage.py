@@ -23,6 +23,11 @@ def build(ctx: Ctx) -> list[Term]:
         for (d, sh), need in idx.needs[post.id].items():
             n, hi = v.post_load(post.id, d, sh)
             meta = dict(day=d, shift=sh, post=post.id, unit=post.unit)
+            if not ctx.diagnosis and not isinstance(n, int):
+                exact = _exact(post.id, n, need.min, need.max, hi, under_w, post.over_weight, meta)
+                if exact is not None:
+                    terms += exact
+                    continue
             if (
                 need.max == need.min > 0
                 and hi > need.min
@@ -59,6 +64,47 @@ def build(ctx: Ctx) -> list[Term]:
                     **meta,
                 )
     return terms
+
+
+def _exact(
+    post: str,
+    n: cp_model.LinearExprT,
+    need_min: int,
+    need_max: int | None,
+    hi: int,
+    under_w: int | None,
+    over_w: int | None,
+    meta: dict,
+) -> list[Term] | None:
+    """The soft cost of a slot as a linear term of its load ``n`` when no variable is needed:
+    a shortfall that fewer people than the need can fill (``hi <= min``: shortfall
+    ``min - n``, never an excess) or an excess where nobody is needed (``min = max = 0``:
+    excess ``n``). None in the other cases. Both terms are exact, so the objective is the same
+    as with a penalty variable; a one-person model (the person-by-person start) then prices
+    each of the person's cells directly."""
+    if need_min > 0 and hi <= need_min and under_w and (need_max is None or hi <= need_max):
+        return [
+            Term(
+                "coverage.under",
+                under_w,
+                need_min - n,
+                amount=lambda val: max(0, need_min - val(n)),
+                detail=f"needs {need_min}",
+                **meta,
+            )
+        ]
+    if need_min == 0 and need_max == 0 and over_w:
+        return [
+            Term(
+                "coverage.over",
+                over_w,
+                n,
+                amount=lambda val: max(0, val(n)),
+                detail="at most 0",
+                **meta,
+            )
+        ]
+    return None
 
 
 def _target(
