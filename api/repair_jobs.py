@@ -22,20 +22,11 @@ def _roster(params: dict[str, Any]) -> Roster | None:
 
 
 def explain(problem: Problem, params: dict[str, Any], limit: float, workers: int) -> dict:
-    from roster.explain_text import explain as explain_text
     from roster.precheck import precheck
     from solver.diagnose import best_effort, find_conflict
 
     conflict = find_conflict(problem, time_limit=limit)
-    exp = explain_text(
-        problem,
-        conflict.keys,
-        status=conflict.status.value,
-        minimal=conflict.minimal,
-        elapsed=conflict.elapsed,
-        structural=conflict.structural,
-        lang=params.get("lang", "en"),
-    )
+    exp = conflict.explain(problem, params.get("lang", "en"))
     out: dict[str, Any] = {
         "explanation": exp.model_dump(mode="json"),
         "text": exp.text(),

@@ -205,7 +205,6 @@ def _write_roster(
 
 def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``roster explain``: see the module docstring for the exit codes."""
-    from roster.explain_text import explain
     from roster.precheck import precheck
     from solver.diagnose import best_effort, find_conflict
 
@@ -218,15 +217,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print_findings(findings, problem, out, lang)
         print(msg("diagnosing", lang, limit=f"{args.time_limit:g}"), file=err)
     conflict = find_conflict(problem, time_limit=args.time_limit)
-    exp = explain(
-        problem,
-        conflict.keys,
-        status=conflict.status.value,
-        minimal=conflict.minimal,
-        elapsed=conflict.elapsed,
-        structural=conflict.structural,
-        lang=lang,
-    )
+    exp = conflict.explain(problem, lang)
     data: dict[str, Any] = {
         "explanation": exp.model_dump(mode="json"),
         "precheck": [f.model_dump(mode="json") for f in findings],

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster.explain_text import explain
+from roster.explain_text import Explanation, explain
 from roster.lang import pick
 from roster.model import Problem, Report, SolveResult, Status
 from roster.precheck import grouped, precheck
@@ -49,6 +49,18 @@ class Conflict:
     first_core_size: int = 0
     probes: int = 0
     elapsed: float = 0.0
+
+    def explain(self, problem: Problem, lang: str = "en") -> Explanation:
+        """This diagnosis in words a head reads (:func:`roster.explain_text.explain`)."""
+        return explain(
+            problem,
+            self.keys,
+            status=self.status.value,
+            minimal=self.minimal,
+            elapsed=self.elapsed,
+            structural=self.structural,
+            lang=lang,
+        )
 
 
 def _order(key: Key) -> tuple[int, str]:
@@ -181,13 +193,4 @@ def explanation_lines(
     conflict = find_conflict(problem, time_limit=time_limit)
     if conflict.status != Status.infeasible:
         return []
-    exp = explain(
-        problem,
-        conflict.keys,
-        status=conflict.status.value,
-        minimal=conflict.minimal,
-        elapsed=conflict.elapsed,
-        structural=conflict.structural,
-        lang=lang,
-    )
-    return exp.text().splitlines()[:max_lines]
+    return conflict.explain(problem, lang).text().splitlines()[:max_lines]

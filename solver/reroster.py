@@ -42,7 +42,6 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, Field
 
 from roster.events import Applied, Change, Event, Isolation, apply_events, diff_roster
-from roster.explain_text import explain
 from roster.model import Problem, Report, Roster, Status
 from roster.registry import relax_weights
 from roster.validation import check, day_label
@@ -245,16 +244,7 @@ def _why(
         return [], []
     out = []
     for lang in ("en", "vi"):
-        exp = explain(
-            problem,
-            conflict.keys,
-            status=conflict.status.value,
-            minimal=conflict.minimal,
-            elapsed=conflict.elapsed,
-            structural=conflict.structural,
-            lang=lang,
-        )
-        out.append(exp.text().splitlines())
+        out.append(conflict.explain(problem, lang).text().splitlines())
     if problem.policy.teams.enabled and problem.policy.teams.count > 1:
         out[0].append(
             f"(Teams: whoever was on site before {day_label(start)} keeps their team this week, "
