@@ -115,6 +115,11 @@ class InputError(Exception):
     def __str__(self) -> str:
         return self.text("en")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Issue]]]:
+        """Pickled with its issues (a process pool or queue hands it over whole), not with its
+        text, which would come back as a list of characters."""
+        return (InputError, (self.issues,))
+
     def text(self, lang: str | None = "en") -> str:
         """One line per issue, in ``lang``."""
         return "\n".join(i.text(lang) for i in self.issues)

@@ -338,3 +338,16 @@ def test_an_events_file_is_told_in_vietnamese(tmp_path: Path) -> None:
         read_events(bad, problem)
     assert info.value.text("vi") == "tệp events.csv, dòng 2, cột 'staff': không có cán bộ 'NOBODY'"
     assert str(info.value) == "events.csv, row 2, field 'staff': unknown staff 'NOBODY'"
+
+
+def test_an_input_error_crosses_a_process_boundary_whole(scen: Path) -> None:
+    import pickle
+
+    _cell(scen, "staff.csv", 1, "unit", "KHONGCO")
+    with pytest.raises(InputError) as info:
+        load_scenario(scen)
+    bad = info.value
+    again = pickle.loads(pickle.dumps(bad))
+    assert isinstance(again, InputError) and len(again.issues) == len(bad.issues) >= 1
+    assert [i.to_dict("vi") for i in again.issues] == [i.to_dict("vi") for i in bad.issues]
+    assert str(again) == str(bad)
