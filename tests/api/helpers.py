@@ -230,3 +230,24 @@ def fresh(client: TestClient, url: str, headers: dict[str, str] | None = None) -
     r = client.get(url, headers=headers)
     assert r.status_code == 200 and r.headers.get("ETag"), r.text
     return {**headers, "If-Match": r.headers["ETag"]}
+
+
+def solved_hotline_site(client: TestClient) -> tuple[str, str]:
+    """A new site whose unit tp also has a hotline served from home (one person a shift),
+    solved once: its (site id, roster id)."""
+    body = site_body(new_id())
+    body["site"]["posts"].append(
+        {
+            "id": "hotline",
+            "name": "Đường dây nóng",
+            "kind": "remote",
+            "unit": "tp",
+            "demands": [{"min": 1, "max": 1}],
+        }
+    )
+    r = client.post("/sites", json=body, headers=HR)
+    assert r.status_code == 201, r.text
+    site_id = body["site"]["id"]
+    job = run_job(client, site_id, "tp", time_limit=5)
+    assert job["status"] == "done", job
+    return site_id, job["roster_id"]

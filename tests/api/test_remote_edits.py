@@ -6,28 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.helpers import HR, fresh, new_id, run_job, site_body, token
+from tests.api.helpers import HR, fresh, solved_hotline_site, token
 
 
 @pytest.fixture
 def hotline(client):
     """Unit tp with a hotline served from home by one person in each shift."""
-    body = site_body(new_id())
-    body["site"]["posts"].append(
-        {
-            "id": "hotline",
-            "name": "Đường dây nóng",
-            "kind": "remote",
-            "unit": "tp",
-            "demands": [{"min": 1, "max": 1}],
-        }
-    )
-    r = client.post("/sites", json=body, headers=HR)
-    assert r.status_code == 201, r.text
-    site_id = body["site"]["id"]
-    job = run_job(client, site_id, "tp", time_limit=5)
-    assert job["status"] == "done", job
-    rid = job["roster_id"]
+    site_id, rid = solved_hotline_site(client)
     roster = client.get(f"/rosters/{rid}", headers=HR).json()["revision"]["roster"]
     duty = roster["remote_duties"][0]
     busy = {(a["staff"], a["date"], a["shift"]) for a in roster["assignments"]} | {

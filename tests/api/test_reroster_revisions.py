@@ -10,28 +10,13 @@ import pytest
 
 from api.models import Job
 from api.services import store_reroster
-from tests.api.helpers import HR, START, fresh, new_id, run_job, site_body, token
+from tests.api.helpers import HR, START, fresh, solved_hotline_site, token
 
 
 @pytest.fixture
 def published(client):
     """A published roster of unit tp (a counter and a hotline served from home)."""
-    body = site_body(new_id())
-    body["site"]["posts"].append(
-        {
-            "id": "hotline",
-            "name": "Đường dây nóng",
-            "kind": "remote",
-            "unit": "tp",
-            "demands": [{"min": 1, "max": 1}],
-        }
-    )
-    r = client.post("/sites", json=body, headers=HR)
-    assert r.status_code == 201, r.text
-    site_id = body["site"]["id"]
-    job = run_job(client, site_id, "tp", time_limit=5)
-    assert job["status"] == "done", job
-    rid = job["roster_id"]
+    site_id, rid = solved_hotline_site(client)
     head = token(client, "head", site_id, "tp")
     r = client.post(f"/rosters/{rid}/publish", headers=fresh(client, f"/rosters/{rid}", head))
     assert r.status_code == 200, r.text
