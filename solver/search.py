@@ -20,7 +20,7 @@ from roster.model import (
     Status,
 )
 from solver.build import BuiltModel, build_model
-from solver.construct import EarlyStart, construct, separable
+from solver.construct import EarlyStart, construct, improve, separable
 from solver.context import BuildInterrupted
 from solver.decompose import components, solve_parts
 from solver.readback import STATUS, penalties_from_values, roster_from_values, values
@@ -55,6 +55,10 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: Begin the person-by-person start with the solve, in threads beside the model build
 #: (:func:`_early_start`), instead of after the build.
 EARLY_START = True
+#: Improve the person-by-person start person by person (each solved again against the
+#: others' cover) until this share of the search's time is spent.
+PERSON_ROUNDS = True
+PERSON_ROUNDS_SHARE = 0.5
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 #: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
@@ -461,6 +465,7 @@ def _search(
     if early is not None and not hinted:
         roster = early.result()
         if roster is not None:
+            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx)
             first = _from_roster(
                 built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
             )
@@ -560,6 +565,20 @@ def _early_start(
         solve_whole,
         pace=CONSTRUCT_SHARE * time_limit,
     )
+
+
+def _person_rounds(
+    problem: Problem, roster: Roster, time_limit: float, t0: float, workers: int, idx: Any
+) -> Roster:
+    """``roster`` improved person by person (:func:`solver.construct.improve`) until
+    :data:`PERSON_ROUNDS_SHARE` of ``time_limit`` (counted from ``t0``) is spent."""
+    if not PERSON_ROUNDS:
+        return roster
+    left = PERSON_ROUNDS_SHARE * time_limit - (time.perf_counter() - t0)
+    if left <= 0.5:
+        return roster
+    better, _ = improve(problem, roster, left, solve_whole, workers=workers, idx=idx)
+    return better
 
 
 def _split_phase(
