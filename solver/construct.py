@@ -97,6 +97,7 @@ def construct(
     pace: float | None = None,
     idx: ProblemIndex | None = None,
     stop: threading.Event | None = None,
+    gate: threading.Event | None = None,
 ) -> Roster | None:
     """A roster meeting every hard rule of a :func:`separable` problem, or None (a person
     with no roster of their own, or the time is up).
@@ -106,7 +107,8 @@ def construct(
     seconds (default ``time_limit``) once the people still to place have had the time their
     first rosters take (the average so far), at most :data:`MAX_POLISH`; all of it ends within
     ``time_limit``. ``idx``: the problem's index, when the caller has it. ``stop``: set, the
-    people not placed yet are not placed (None comes back).
+    people not placed yet are not placed (None comes back). ``gate``: one thread places people
+    until it is set, then all ``workers`` do.
     """
     pace = time_limit if pace is None else min(pace, time_limit)
     t0 = time.perf_counter()
@@ -122,7 +124,9 @@ def construct(
     firsts: list[float] = []  # seconds each placed person's solve took to its first roster
     queue = list(reversed(order))
 
-    def work() -> None:
+    def work(k: int) -> None:
+        if k > 0 and gate is not None:
+            gate.wait()
         while True:
             with lock:
                 if not queue or failed or (stop is not None and stop.is_set()):
@@ -166,7 +170,7 @@ def construct(
                 tests.extend(res.roster.tests)
 
     threads = [
-        threading.Thread(target=work, name=f"construct-{i}", daemon=True)
+        threading.Thread(target=work, args=(i,), name=f"construct-{i}", daemon=True)
         for i in range(max(1, workers))
     ]
     for th in threads:
@@ -199,6 +203,7 @@ class EarlyStart:
         self.roster: Roster | None = None
         self.error: BaseException | None = None
         self._stop = threading.Event()
+        self._gate = threading.Event()
 
         def run() -> None:
             try:
@@ -206,7 +211,14 @@ class EarlyStart:
                 if not separable(problem, idx) or self._stop.is_set():
                     return
                 self.roster = construct(
-                    problem, time_limit, workers, solve_one, pace=pace, idx=idx, stop=self._stop
+                    problem,
+                    time_limit,
+                    workers,
+                    solve_one,
+                    pace=pace,
+                    idx=idx,
+                    stop=self._stop,
+                    gate=self._gate,
                 )
             except BaseException as exc:  # reported through result(), never lost in a thread
                 self.error = exc
@@ -214,8 +226,15 @@ class EarlyStart:
         self._thread = threading.Thread(target=run, name="construct-early", daemon=True)
         self._thread.start()
 
+    def release(self) -> None:
+        """Place people on every thread from now on; until then, on one (beside the model
+        build: with two threads there, the build of Curtois & Qu 24 took 54.7 s instead of
+        23.3 s, load 7)."""
+        self._gate.set()
+
     def result(self) -> Roster | None:
         """The roster built person by person (waits for it), or None."""
+        self._gate.set()
         self._thread.join()
         if self.error is not None:
             raise self.error
@@ -224,6 +243,7 @@ class EarlyStart:
     def cancel(self) -> None:
         """Place nobody more (the solves under way end at their own limits)."""
         self._stop.set()
+        self._gate.set()
 
 
 def improve(

@@ -290,6 +290,8 @@ def solve_whole(
                 "(no roster searched); give it more time"
             ],
         )
+    if early is not None:
+        early.release()
     if SYMMETRY_BREAKING:
         add_symmetry_breaking(built)
     if hint is not None:
