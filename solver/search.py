@@ -57,7 +57,7 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 EARLY_START = True
 #: Improve the person-by-person start person by person (each solved again against the
 #: others' cover) until this share of the search's time is spent.
-PERSON_ROUNDS = True
+PERSON_ROUNDS = False
 PERSON_ROUNDS_SHARE = 0.5
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
