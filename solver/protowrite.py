@@ -60,12 +60,13 @@ class Rows:
         """Write the gathered constraints into the model's proto."""
         if not self._count:
             return
-        head = "constraints { "
+        # As compact as the text format allows: the parser's time grows with the length.
+        head = "constraints{"
         if self.enforce:
-            head += "enforcement_literal: [" + ", ".join(map(str, self.enforce)) + "] "
+            head += "enforcement_literal:[" + ",".join(map(str, self.enforce)) + "]"
         parts = []
         for k, n in self._count.items():
-            template = head + self.kind + " { literals: [" + ", ".join(["%d"] * k) + "] } }\n"
+            template = head + self.kind + "{literals:[" + ",".join(["%d"] * k) + "]}}"
             parts.append((template * n) % tuple(self._by_len[k]))
         self.model.proto.merge_text_format("".join(parts))
         self._by_len.clear()

@@ -259,7 +259,13 @@ def _hard_count(ctx: Ctx, s: str, days: list[int], cl: CountLimit, whole: bool) 
                     refs.append(i)
                     coeffs.append(mins[sh])
     if not refs:
-        return False
+        # No cell counted: the count is 0, which only a positive minimum or a negative
+        # maximum can break (left to the general path). Curtois & Qu 24: the per-shift
+        # maxima of the shifts a person has no variable for (1,631 look-ups saved).
+        breakable = (cl.hard_min is not None and cl.hard_min > 0) or (
+            cl.hard_max is not None and cl.hard_max < 0
+        )
+        return not breakable
     hi = sum(coeffs)
     lb = cl.hard_min if cl.hard_min is not None and cl.hard_min > 0 else None
     ub = cl.hard_max if cl.hard_max is not None and cl.hard_max < hi else None
