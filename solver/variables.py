@@ -307,6 +307,9 @@ class Vars:
     pool: Mapping[tuple[int, str], list] = field(default_factory=dict)
     #: slot -> number of members of its pool.
     pool_size: dict[tuple[int, str], int] = field(default_factory=dict)
+    #: Bulk models whose pooled people are all plain: (post, day, shift) -> the proto indexes
+    #: of the slot's pool members when the post's load is that pool (their plain sum).
+    load_refs: dict[tuple[str, int, str], list[int]] = field(default_factory=dict)
     individual: set[tuple[str, int, str]] = field(default_factory=set)
     #: Staff who work at most one shift a day by a hard rule that no enforcement literal guards:
     #: their "on site that day" literal is the plain sum of their shift literals.
@@ -404,6 +407,15 @@ class Vars:
         hi = len(ys) + (self.pool_size.get((day, shift), 0) if a is not None else 0)
         terms = ys + ([a] if a is not None else [])
         return (cp_model.LinearExpr.sum(terms) if terms else 0), hi
+
+    def post_load_refs(self, post: str, day: int, shift: str) -> list[int] | None:
+        """The proto indexes whose plain sum is :meth:`post_load`'s load, when the load is a
+        skill-free post's pool (bulk models); None otherwise."""
+        key = (post, day, shift)
+        refs = self.load_refs.get(key)
+        if refs is None or self.y_by_post_slot.get(key) or self.r_by_post_slot.get(key):
+            return None
+        return refs
 
     def on_day(self, staff: str, day: int, shifts: list[str] | None = None) -> Lit:
         """Literal: on site in at least one shift (of ``shifts`` if given) on ``day``; False when
@@ -699,7 +711,12 @@ def build_vars(
                 model.add_exactly_one([~xv, *ys])  # sum y == x
 
     # Skill-free posts: a[post, slot] people of the slot's pool (on site, no individual post).
-    def pool_loads(slot: tuple[int, str], size: int, free_people: cp_model.LinearExprT) -> None:
+    def pool_loads(
+        slot: tuple[int, str],
+        size: int,
+        free_people: cp_model.LinearExprT,
+        refs: list[int] | None = None,
+    ) -> None:
         d, sh = slot
         v.pool_size[slot] = size
         free_here = [p for p in posts_at[slot] if p in free]
@@ -707,6 +724,8 @@ def build_vars(
             # One skill-free post and no general duty: every pooled person serves it, so its
             # load is the pool itself (no variable).
             v.a[(free_here[0], d, sh)] = free_people
+            if refs is not None:
+                v.load_refs[(free_here[0], d, sh)] = refs
             return
         loads = []
         for p in free_here:
@@ -729,12 +748,13 @@ def build_vars(
             if not refs.size:
                 continue
             e = cp_model_helper.LinearExpressionProto()
-            e.vars.extend(refs.tolist())
+            refs_list = refs.tolist()
+            e.vars.extend(refs_list)
             e.coeffs.extend([1] * refs.size)
             load: cp_model.LinearExprT = cp_model_helper.rebuild_from_linear_expression_proto(
                 e, proto
             )  # type: ignore[assignment]
-            pool_loads(slot, int(refs.size), load)
+            pool_loads(slot, int(refs.size), load, refs_list)
         assert isinstance(x_by_slot, _BySlot)
         v.pool = _PlainPool(x_by_slot, plain_staff, v.pool_size)
     else:
