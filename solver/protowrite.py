@@ -44,6 +44,14 @@ class Rows:
         self._by_len[len(row)].extend(row)
         self._count[len(row)] += 1
 
+    def reserve(self, lengths: Iterable[int]) -> None:
+        """Place the groups of rows of these lengths (new ones, in this order) in the flush
+        order, as if rows of those lengths had been added first in that order."""
+        if self.bulk:
+            for k in lengths:
+                self._count[k] += 0
+                self._by_len[k]  # noqa: B018 (creates the group)
+
     def add_matrix(self, rows: np.ndarray) -> None:
         """One constraint per row of a 2-D array of literal references."""
         if rows.size == 0:
