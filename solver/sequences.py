@@ -149,10 +149,23 @@ def add_hard_runs(
     """The hard part of :func:`add_soft_sequence_constraint` (the same clauses, in the same
     order) written straight into the model's proto from literal references (``refs``: one per
     day, proto references or Python bool constants): no Python object per literal."""
-    n = len(refs)
     if bulk:
         _add_hard_runs_arrays(model, refs, hard_min, hard_max, exempt_at_borders, enforce)
-        return
+    else:
+        _add_hard_runs_rows(model, refs, hard_min, hard_max, exempt_at_borders, enforce, False)
+
+
+def _add_hard_runs_rows(
+    model: cp_model.CpModel,
+    refs: Sequence[int | bool],
+    hard_min: int | None,
+    hard_max: int | None,
+    exempt_at_borders: bool,
+    enforce: Sequence[int],
+    bulk: bool,
+) -> None:
+    """:func:`add_hard_runs` one clause at a time."""
+    n = len(refs)
     negs = [neg_ref(r) for r in refs]
     rows = Rows(model, "bool_or", enforce, bulk=bulk)
 

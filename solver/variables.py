@@ -38,7 +38,7 @@ NAMED_CELLS_MAX = 200_000
 _BOOL = Domain(0, 1)
 
 
-class _BoolBlocks:
+class BoolBlocks:
     """Appends ``n`` Boolean variables to a proto by merging ready-made blocks of ``2^k``
     variables (a C++ copy each, no Python object per variable)."""
 
@@ -574,7 +574,7 @@ def build_vars(
     v.bulk = not named
     proto = model.proto
     people = _PersonCells(proto, open_slots, len(problem.staff)) if v.bulk else None
-    blocks = _BoolBlocks()
+    blocks = BoolBlocks()
     if people is not None:
         v.people_cells = people
         v.slot_day = np.array([d for d, _ in open_slots], dtype=np.int64)

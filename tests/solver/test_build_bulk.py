@@ -90,3 +90,78 @@ def test_person_problem_leaves_out_shifts_the_person_may_not_work():
     sub = person_problem(problem, who, Counter(), idx, banned)
     shifts = {sd.shift for post in sub.site.posts for sd in post.slot_demands}
     assert shifts and not shifts & banned[who]
+
+
+@pytest.mark.parametrize("instance", ["Instance1.txt", "Instance3.txt"])
+def test_bulk_cell_maps_read_the_same_variables(monkeypatch, instance):
+    # The bulk build keeps no Python variable per cell: x, x_by_staff, x_by_slot, the pools and
+    # the per-day / per-shift maps are read from index arrays. They name the same proto
+    # variables as the one-by-one build's dictionaries.
+    problem = curtois.read_instance(DATA / instance)
+    small = build_model(problem).vars
+    monkeypatch.setattr(variables, "NAMED_CELLS_MAX", 0)
+    big = build_model(problem).vars
+    assert big.bulk and not small.bulk
+
+    def refs(pairs):
+        return [(k, x.index) for k, x in pairs]
+
+    assert refs(big.x.items()) == refs(small.x.items())
+    assert len(big.x) == len(small.x)
+    some = list(small.x)[::97]
+    assert [big.x[c].index for c in some] == [small.x[c].index for c in some]
+    assert big.x.get(("nobody", 0, "E")) is None
+    for s in small.x_by_staff:
+        assert [x.index for x in big.x_by_staff[s]] == [x.index for x in small.x_by_staff[s]]
+    assert sorted(big.x_by_slot) == sorted(small.x_by_slot)
+    for slot, cells in small.x_by_slot.items():
+        assert refs(big.x_by_slot[slot]) == refs(cells)
+    assert big.pool_size == {slot: len(m) for slot, m in small.pool.items()}
+    for slot, members in small.pool.items():
+        assert [x.index for x, _ in big.pool[slot]] == [x.index for x, _ in members]
+    for key, cells in small.x_by_staff_day.items():
+        assert refs(big.x_by_staff_day[key]) == refs(cells)
+    for s in small.x_by_staff:
+        assert big.shift_refs(s) == {
+            sh: [x.index for _, x in cells]
+            for (s_, sh), cells in small.x_by_staff_shift.items()
+            if s_ == s
+        }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hard_runs_from_arrays_write_the_row_by_row_clauses(seed):
+    # The array version writes the clauses of the row-by-row code, in the order bulk Rows keep,
+    # also around constants (True: the clause is met; False: the literal is dropped).
+    import random
+
+    from ortools.sat.python import cp_model
+
+    from solver.sequences import _add_hard_runs_arrays, _add_hard_runs_rows
+
+    rng = random.Random(seed)
+    n = rng.randint(8, 40)
+    written = 0
+    refs = [rng.choice([True, False]) if rng.random() < 0.15 else i for i in range(n)]
+    for hard_min, hard_max in [(rng.randint(2, 5), None), (None, rng.randint(1, 6)), (3, 4)]:
+        for exempt in (False, True):
+            enforce = [n] if seed % 2 else []
+            a, b = cp_model.CpModel(), cp_model.CpModel()
+            _add_hard_runs_rows(a, refs, hard_min, hard_max, exempt, enforce, True)
+            _add_hard_runs_arrays(b, refs, hard_min, hard_max, exempt, enforce)
+            assert str(a.proto) == str(b.proto)
+            written += len(b.proto.constraints)
+    assert written > 0
+
+
+def test_bool_blocks_add_the_asked_number_of_boolean_variables():
+    from ortools.sat.python import cp_model
+
+    blocks = variables.BoolBlocks()
+    model = cp_model.CpModel()
+    total = 0
+    for n in [0, 1, 2, 3, 7, 8, 100, 1025]:
+        blocks.add(model.proto, n)
+        total += n
+        assert len(model.proto.variables) == total
+    assert all(list(v.domain) == [0, 1] for v in model.proto.variables)
