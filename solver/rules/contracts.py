@@ -376,6 +376,9 @@ def _run_windows(ctx: Ctx, s: str, c: Contract) -> None:
                 on = [v.on_day_ref(s, d) for d in range(ctx.idx.days)]
             lits = on if a.state == "on" else [neg_ref(x) for x in on]
             length = a.hard_max + b.hard_min
+            if v.bulk:
+                _windows_text(ctx, lits, length, a.hard_max)
+                continue
             for start in range(len(lits) - length + 1):
                 window = [x for x in lits[start : start + length] if x is not False]
                 if len(window) <= a.hard_max:
@@ -388,6 +391,48 @@ def _run_windows(ctx: Ctx, s: str, c: Contract) -> None:
                 lin.vars.extend([x if x >= 0 else -x - 1 for x in refs])
                 lin.coeffs.extend([1 if x >= 0 else -1 for x in refs])
                 lin.domain.extend((INT_MIN, a.hard_max - fixed - negated))
+
+
+#: Stand-ins for the Python bool constants in the arrays of :func:`_windows_text`.
+_TRUE = 2**62
+_FALSE = _TRUE + 1
+
+
+def _windows_text(ctx: Ctx, lits: list, length: int, most: int) -> None:
+    """The window constraints of :func:`_run_windows` (``sum of the literals of any
+    ``length`` consecutive days <= most``) for a bulk model: the same linears, in the same
+    order, written in one text-format merge."""
+    if len(lits) < length:
+        return
+    arr = np.array(
+        [_TRUE if x is True else _FALSE if x is False else x for x in lits], dtype=np.int64
+    )
+    windows = np.lib.stride_tricks.sliding_window_view(arr, length)
+    present = (windows != _FALSE).sum(axis=1)
+    windows = windows[present > most]
+    if not len(windows):
+        return
+    fixed = (windows == _TRUE).sum(axis=1)
+    negated = (windows < 0).sum(axis=1)
+    ub = (most - fixed - negated).tolist()
+    plain = ((windows >= 0) & (windows < _TRUE)).all(axis=1).tolist()
+    head = "constraints{linear{vars:["
+    tail = f"]domain:[{INT_MIN},%d]}}}}"
+    template = head + ",".join(["%d"] * length) + "]coeffs:[" + ",".join(["1"] * length) + tail
+    text = []
+    for row, k, simple in zip(windows.tolist(), ub, plain, strict=True):
+        if simple:
+            text.append(template % (*row, k))
+            continue
+        refs = [x for x in row if x < _TRUE]
+        text.append(
+            head
+            + ",".join(str(x if x >= 0 else -x - 1) for x in refs)
+            + "]coeffs:["
+            + ",".join("1" if x >= 0 else "-1" for x in refs)
+            + tail % k
+        )
+    ctx.model.proto.merge_text_format("".join(text))
 
 
 def _run_terms(

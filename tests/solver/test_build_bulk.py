@@ -165,3 +165,25 @@ def test_bool_blocks_add_the_asked_number_of_boolean_variables():
         total += n
         assert len(model.proto.variables) == total
     assert all(list(v.domain) == [0, 1] for v in model.proto.variables)
+
+
+@pytest.mark.parametrize("instance", ["Instance2.txt", "Instance5.txt"])
+def test_bulk_run_windows_are_the_one_by_one_linears(monkeypatch, instance):
+    # The redundant run windows (linears with no lower bound) of the bulk build, written as
+    # text, are the one-by-one build's, in the same order.
+    from solver.rules.contracts import INT_MIN
+
+    problem = curtois.read_instance(DATA / instance)
+
+    def windows() -> list[tuple]:
+        out = []
+        for ct in build_model(problem).model.proto.constraints:
+            if ct.has_linear() and ct.linear.domain[0] == INT_MIN:
+                lin = ct.linear
+                out.append((tuple(lin.vars), tuple(lin.coeffs), tuple(lin.domain)))
+        return out
+
+    one_by_one = windows()
+    monkeypatch.setattr(variables, "NAMED_CELLS_MAX", 0)
+    assert one_by_one
+    assert windows() == one_by_one
