@@ -490,8 +490,27 @@ class Vars:
         name = staff.replace("\\", "\\\\").replace('"', '\\"')
         text = [f'variables{{name:"on[{name},{day}]"domain:[0,1]}}' for day in made]
         # Row k: the day's cells in shift order (creation order), then the new literal.
-        rows = np.hstack([refs[made], np.arange(first, first + len(made)).reshape(-1, 1)])
-        for row, k in zip(rows.tolist(), [count[d] for d in made], strict=True):
+        new = np.arange(first, first + len(made)).reshape(-1, 1)
+        counts = {count[d] for d in made}
+        if len(counts) == 1:
+            # The same number of cells every day (the usual case): one format for all rows.
+            k = counts.pop()
+            day_refs = refs[made]
+            rows = np.hstack([day_refs[day_refs >= 0].reshape(-1, k), new])
+            template = (
+                "constraints{linear{vars:["
+                + ",".join(["%d"] * (k + 1))
+                + "]coeffs:["
+                + "1," * k
+                + "-1]domain:[0,0]}}"
+            )
+            text.append((template * len(made)) % tuple(rows.ravel().tolist()))
+            made_rows: list = []
+        else:
+            made_rows = list(
+                zip(np.hstack([refs[made], new]).tolist(), [count[d] for d in made], strict=True)
+            )
+        for row, k in made_rows:
             vars_ = [x for x in row if x >= 0]
             text.append(
                 "constraints{linear{vars:["

@@ -233,6 +233,13 @@ def _hard_count(ctx: Ctx, s: str, days: list[int], cl: CountLimit, whole: bool) 
             got = by_shift.get(sh, ())
             refs += got
             coeffs += [idx.shift_by_id[sh].minutes if minutes else 1] * len(got)
+    elif whole and v.bulk and minutes and not cl.shifts:
+        # Every cell of the person from the index matrix (row-major order is creation order).
+        m = v.ref_matrix(s)
+        present = m >= 0
+        mins_by_col = np.array([idx.shift_by_id[sh].minutes for sh in v.shift_col], dtype=np.int64)
+        refs = m[present].tolist()
+        coeffs = mins_by_col[np.nonzero(present)[1]].tolist()
     elif whole:
         # Every cell of the person, in creation order.
         first, cells = v.cells.get(s, (0, []))
