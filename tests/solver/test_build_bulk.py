@@ -187,3 +187,39 @@ def test_bulk_run_windows_are_the_one_by_one_linears(monkeypatch, instance):
     monkeypatch.setattr(variables, "NAMED_CELLS_MAX", 0)
     assert one_by_one
     assert windows() == one_by_one
+
+
+def test_objective_from_indexes_is_the_proto_minimize_writes():
+    # Variables, negated Booleans, expressions, constants, a variable twice and a coefficient
+    # that sums to zero: the same objective as cp_model's minimize of the weighted sum.
+    from ortools.sat.python import cp_model
+
+    from solver.build import _objective_from_indexes
+    from solver.context import Term
+
+    def terms(model):
+        a, b, c = (model.new_bool_var(n) for n in "abc")
+        n = model.new_int_var(0, 5, "n")
+        return [
+            Term("r", 3, c),
+            Term("r", 5, ~b),
+            Term("r", 2, a),
+            Term("r", -2, a),
+            Term("r", 4, 3 - c - b + 2 * n),
+            Term("r", 7, 1),
+            Term("r", 1, b),
+            Term("r", 6, n),
+        ]
+
+    direct, reference = cp_model.CpModel(), cp_model.CpModel()
+    assert _objective_from_indexes(direct, terms(direct))
+    ts = terms(reference)
+    reference.minimize(
+        cp_model.LinearExpr.weighted_sum(
+            [t.var for t in ts if not isinstance(t.var, int)],
+            [t.weight for t in ts if not isinstance(t.var, int)],
+        )
+        + sum(t.weight * t.var for t in ts if isinstance(t.var, int))
+    )
+    assert str(direct.proto) == str(reference.proto)
+    assert list(direct.proto.objective.vars) == [1, 2, 3]  # a's coefficients cancel
