@@ -64,6 +64,28 @@ class Rows:
         self._by_len[k].extend(rows.ravel().tolist())
         self._count[k] += rows.shape[0]
 
+    def add_ragged(self, rows: np.ndarray) -> None:
+        """One constraint per row of a 2-D array, its -1 entries left out, in row order (bulk:
+        rows of one length as one array, the lengths in the order the rows meet them)."""
+        if rows.size == 0:
+            return
+        if not self.bulk:
+            for row in rows.tolist():
+                self.add([x for x in row if x >= 0])
+            return
+        present = rows >= 0
+        count = present.sum(axis=1)
+        _, first = np.unique(count, return_index=True)
+        lengths = count[np.sort(first)].tolist()
+        self.reserve(lengths)
+        for k in lengths:
+            picked = rows[count == k]
+            if k == 0:
+                for _ in range(len(picked)):
+                    self.add([])
+                continue
+            self.add_matrix(picked[picked >= 0].reshape(-1, k))
+
     def flush(self) -> None:
         """Write the gathered constraints into the model's proto."""
         if not self._count:

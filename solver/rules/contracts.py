@@ -55,8 +55,7 @@ def _per_day(ctx: Ctx, s: str, limit: int) -> list[Term]:
             full = (m >= 0).all(axis=1)
             rows.add_matrix(m[full])
             m = m[~full]
-        for row in m.tolist():
-            rows.add([x for x in row if x >= 0])
+        rows.add_ragged(m)
         rows.flush()
         return terms
     for d in range(ctx.idx.days):
@@ -559,8 +558,7 @@ def _grouped_successions(ctx: Ctx, s: str, c: Contract) -> set[str]:
         if rows.bulk:
             full = (m >= 0).all(axis=1)
             rows.add_matrix(m[full])
-            for row in m[~full].tolist():
-                rows.add([x for x in row if x >= 0])
+            rows.add_ragged(m[~full])
         else:
             days = np.flatnonzero(both).tolist()
             ordered += [

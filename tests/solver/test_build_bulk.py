@@ -223,3 +223,29 @@ def test_objective_from_indexes_is_the_proto_minimize_writes():
     )
     assert str(direct.proto) == str(reference.proto)
     assert list(direct.proto.objective.vars) == [1, 2, 3]  # a's coefficients cancel
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ragged_rows_are_the_row_by_row_rows(seed):
+    # Rows.add_ragged writes what adding each row without its -1 entries writes, group order
+    # included (an empty row too).
+    import numpy as np
+    from ortools.sat.python import cp_model
+
+    from solver.protowrite import Rows
+
+    rng = np.random.default_rng(seed)
+    m = rng.integers(0, 50, size=(30, 5))
+    m[rng.random(m.shape) < 0.4] = -1
+    m[7] = -1
+    a, b = cp_model.CpModel(), cp_model.CpModel()
+    by_row, ragged = Rows(a, "at_most_one"), Rows(b, "at_most_one")
+    by_row.add([1, 2, 3, 4, 5])
+    ragged.add([1, 2, 3, 4, 5])
+    for row in m.tolist():
+        by_row.add([x for x in row if x >= 0])
+    ragged.add_ragged(m)
+    by_row.flush()
+    ragged.flush()
+    assert len(b.proto.constraints) == 31
+    assert str(a.proto) == str(b.proto)
