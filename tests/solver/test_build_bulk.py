@@ -249,3 +249,29 @@ def test_ragged_rows_are_the_row_by_row_rows(seed):
     ragged.flush()
     assert len(b.proto.constraints) == 31
     assert str(a.proto) == str(b.proto)
+
+
+def test_bulk_readback_by_index_reads_the_cells_of_the_solution(monkeypatch):
+    # A bulk model's roster is read from the solution by proto index (no Python variable per
+    # cell): the same assignments as reading each cell's variable.
+    from ortools.sat.python import cp_model
+
+    from solver.readback import roster_from_values, values
+
+    monkeypatch.setattr(variables, "NAMED_CELLS_MAX", 0)
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    built = build_model(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.num_workers = 2
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    solution = list(solver.response_proto.solution)
+    by_index = roster_from_values(built, problem, values(solution))
+
+    def cell_by_cell(e):  # the lookup without ``solution``: each variable read on its own
+        return values(solution)(e)
+
+    by_cell = roster_from_values(built, problem, cell_by_cell)
+    on = sum(solution[x.index] for x in built.vars.x.values())
+    assert on > 0 and len(by_index.assignments) == on
+    assert by_index.assignments == by_cell.assignments
