@@ -56,7 +56,11 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: (:func:`_early_start`), instead of after the build.
 EARLY_START = True
 #: Improve the person-by-person start person by person (each solved again against the
-#: others' cover) until this share of the search's time is spent.
+#: others' cover, :func:`solver.construct.improve`) until this share of the search's time is
+#: spent. Off: measured worse (Curtois & Qu, 60 s, 2 workers, load 5.5-6, one run each,
+#: interleaved with the code without it: 20 22,116 against 19,762, 21 75,421 against 71,015,
+#: 22 no roster against 99,684): the rounds push the first roster late and take the time the
+#: whole model's LNS uses better.
 PERSON_ROUNDS = False
 PERSON_ROUNDS_SHARE = 0.5
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
