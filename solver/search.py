@@ -331,7 +331,7 @@ def solve_whole(
                 cb,
                 has_objective,
                 first_only,
-                early,
+                early=early,
             )
         finally:
             if early is not None:
