@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from roster.model import (
     SolveResult,
     Status,
 )
+from solver import colgen
 from solver.build import BuiltModel, build_model
 from solver.construct import construct, separable
 from solver.context import BuildInterrupted
@@ -52,6 +54,12 @@ FIRST_OBJECTIVE_SHARE = 0.15
 #: against 6,977, 17 7,614 against 9,003-9,283, 18 5,681 against 6,190-6,717; 20-22 get a
 #: roster only this way.
 CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
+#: Problems whose only coupling is the soft cover of skill-free posts (Curtois & Qu) start
+#: instead from column generation (:mod:`solver.colgen`) for this share of the time: its
+#: roster, and its Lagrangian bound when better than CP-SAT's. Off: the person-by-person start.
+COLGEN = os.environ.get("CG_MODE", "end") != "off"
+COLGEN_AT_END = os.environ.get("CG_MODE", "end") == "end"
+COLGEN_SHARE = float(os.environ.get("CG_SHARE", "0.3"))
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 #: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
@@ -433,6 +441,7 @@ def _search(
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem
     hinted = len(model.proto.solution_hint.vars) > 0
+    cg_span = 0.0  # seconds kept for column generation after the search
     idx = built.ctx.idx
     if not hinted and len(problem.staff) > 1 and separable(problem, idx):
         roster = construct(
@@ -447,6 +456,14 @@ def _search(
             first = _from_roster(
                 built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
             )
+        if COLGEN and roster is not None and first.solution is not None:
+            if COLGEN_AT_END:
+                cg_span = COLGEN_SHARE * time_limit
+            else:
+                span = min(COLGEN_SHARE * time_limit, time_limit - (time.perf_counter() - t0))
+                first = _colgen_start(built, roster, first, span, workers, n_vars, cb)
+                if STATUS.get(first.code) == Status.optimal:
+                    return first
     if first.solution is None:
         first = _single(
             model,
@@ -476,7 +493,7 @@ def _search(
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
-        left = time_limit - (time.perf_counter() - t0)
+        left = time_limit - cg_span - (time.perf_counter() - t0)
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
@@ -501,6 +518,54 @@ def _search(
         if bound >= best.objective - 1e-6:
             best.code = cp_model.OPTIMAL
             return best
+    if cg_span > 0 and best.solution is not None:
+        left = time_limit - (time.perf_counter() - t0)
+        roster = roster_from_values(built, problem, values(best.solution))
+        best = _colgen_start(built, roster, best, left, workers, n_vars, cb)
+    return best
+
+
+def _colgen_start(
+    built: BuiltModel,
+    roster: Roster,
+    first: _Outcome,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+) -> _Outcome:
+    """Column generation (:func:`solver.colgen.generate`) from the person-by-person roster
+    ``roster`` (``first``: its solution of the model): the better of the two rosters, with the
+    Lagrangian bound when the master's costs are the model's (``first`` unchanged when the
+    cover is not of the form it handles or anything fails)."""
+    t0 = time.perf_counter()
+    problem = built.ctx.problem
+    if time_limit <= 1.0 or colgen.cover_of(problem, built.ctx.idx) is None:
+        return first
+    start_cost = round(first.objective)
+    try:
+        cg = colgen.generate(
+            problem,
+            time_limit,
+            workers,
+            start=roster,
+            idx=built.ctx.idx,
+            check=lambda cost: cost == start_cost,
+        )
+    except Exception:  # noqa: BLE001 - the person-by-person roster stays
+        return first
+    best = first
+    if cg.roster is not None and cg.objective is not None and cg.objective < start_cost:
+        out = _from_roster(
+            built, cg.roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
+        )
+        if out.solution is not None and round(out.objective) == cg.objective:
+            best = out
+    if cg.checked and math.isfinite(cg.bound):
+        best.bound = max(best.bound, cg.bound)
+        cb.raise_floor(cg.bound)
+        if math.ceil(cg.bound - 1e-6) >= round(best.objective):
+            best.code = cp_model.OPTIMAL
     return best
 
 
