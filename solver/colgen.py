@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
 from ortools.sat.python import cp_model
 
 from roster.index import ProblemIndex
@@ -49,6 +49,8 @@ SCALE = 1000
 PRICE_TIME = 1.0
 #: Columns kept per person and round (the best of the solutions CP-SAT reports).
 COLUMNS_PER_ROUND = 3
+#: Weight of the best-bound multipliers in the pricing multipliers (Wentges smoothing).
+SMOOTHING = 0.5
 #: Share of the generation's time kept for the integer master.
 INTEGER_SHARE = 0.2
 
@@ -333,7 +335,11 @@ def lagrangian(cover: Cover, alpha: np.ndarray, beta: np.ndarray, bounds: list[f
 
 
 def integer_master(
-    cover: Cover, people: int, columns: list[Column], time_limit: float, workers: int,
+    cover: Cover,
+    people: int,
+    columns: list[Column],
+    time_limit: float,
+    workers: int,
     hint: list[int] | None = None,
 ) -> tuple[list[int], int] | None:
     """One column per person minimising own costs plus cover (CP-SAT): the chosen column
@@ -490,10 +496,11 @@ def generate(
             _add(master, persons, col)
 
     def price_round(
-        jobs: list[int], pi: np.ndarray, mu: np.ndarray, until: float
+        jobs: list[int], pi: np.ndarray, lp_pi: np.ndarray, mu: np.ndarray, until: float
     ) -> tuple[int, list[float]]:
-        """Price ``jobs`` (person indexes) for duals ``pi``, ``mu``; add the columns of
-        negative reduced cost. The number added and each person's proven bound."""
+        """Price ``jobs`` (person indexes) for multipliers ``pi``; add the columns of negative
+        reduced cost for the LP's duals ``lp_pi``, ``mu``. The number added and each person's
+        proven bound."""
         found: list[list[Column]] = [[] for _ in staff]
         bounds = [-math.inf] * len(staff)
         left = until - time.perf_counter()
@@ -508,13 +515,15 @@ def generate(
         added = 0
         for j in jobs:
             for col in found[j]:
-                rc = col.cost - (pi[col.slots].sum() / SCALE) - mu[j]
+                rc = col.cost - (lp_pi[col.slots].sum() / SCALE) - mu[j]
                 if rc < -1e-6 and _add(master, persons, col):
                     added += 1
         return added, bounds
 
     everyone = list(range(len(staff)))
     rounds = 0
+    center: tuple[np.ndarray, np.ndarray] | None = None
+    smooth = SMOOTHING
     stop = deadline - INTEGER_SHARE * time_limit
     while time.perf_counter() < stop:
         res = master.solve()
@@ -523,15 +532,25 @@ def generate(
             break
         lp_value, alpha, beta, mu = res
         out.lp = lp_value
-        pi = alpha - beta
-        added, bounds = price_round(everyone, pi, mu, stop)
+        if center is not None and smooth > 0:
+            # Wentges smoothing: price between the duals of the best bound so far and the
+            # LP's (any multipliers within the weights give a valid bound).
+            alpha = np.round(smooth * center[0] + (1 - smooth) * alpha).astype(np.int64)
+            beta = np.round(smooth * center[1] + (1 - smooth) * beta).astype(np.int64)
+        added, bounds = price_round(everyone, alpha - beta, res[1] - res[2], mu, stop)
         if failed:
             break
         rounds += 1
         if all(math.isfinite(b) for b in bounds):
-            out.bound = max(out.bound, lagrangian(cover, alpha, beta, bounds))
+            bound = lagrangian(cover, alpha, beta, bounds)
+            if bound > out.bound:
+                out.bound, center = bound, (alpha, beta)
         if added == 0:
+            if smooth > 0:
+                smooth = 0.0  # a mispricing: the LP's own duals next
+                continue
             break
+        smooth = SMOOTHING
         if math.ceil(out.bound - 1e-6) >= math.ceil(lp_value - 1e-6):
             break  # the LP bound is reached: more columns do not raise the bound
     out.rounds = rounds

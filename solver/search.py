@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -54,12 +53,16 @@ FIRST_OBJECTIVE_SHARE = 0.15
 #: against 6,977, 17 7,614 against 9,003-9,283, 18 5,681 against 6,190-6,717; 20-22 get a
 #: roster only this way.
 CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
-#: Problems whose only coupling is the soft cover of skill-free posts (Curtois & Qu) start
-#: instead from column generation (:mod:`solver.colgen`) for this share of the time: its
-#: roster, and its Lagrangian bound when better than CP-SAT's. Off: the person-by-person start.
-COLGEN = os.environ.get("CG_MODE", "end") != "off"
-COLGEN_AT_END = os.environ.get("CG_MODE", "end") == "end"
-COLGEN_SHARE = float(os.environ.get("CG_SHARE", "0.3"))
+#: Problems whose only coupling is the soft cover of skill-free posts (Curtois & Qu) may also
+#: run column generation (:mod:`solver.colgen`) for :data:`COLGEN_SHARE` of the time, after
+#: the search (:data:`COLGEN_AT_END`, seeded with its best roster) or right after the
+#: person-by-person start: the better roster, and the Lagrangian bound when better than
+#: CP-SAT's. Off: measured on Curtois & Qu 8, 12, 17 (60 s, 2 workers, load 6-8, interleaved
+#: with the code without it) it gave worse rosters (the search lost its time) and no better
+#: bound; see benchmarks/README.md.
+COLGEN = False
+COLGEN_AT_END = True
+COLGEN_SHARE = 0.3
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 #: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
