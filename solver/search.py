@@ -563,6 +563,7 @@ def _colgen_start(
             built, cg.roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
         )
         if out.solution is not None and round(out.objective) == cg.objective:
+            out.bound = first.bound  # what the search proved still holds
             best = out
     if cg.checked and math.isfinite(cg.bound):
         best.bound = max(best.bound, cg.bound)

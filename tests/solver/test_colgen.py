@@ -8,10 +8,11 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from roster.formats import curtois
 from roster.index import ProblemIndex
-from roster.model import Post, RuleSwitch
+from roster.model import Post, Roster, RuleSwitch
 from roster.validation import check
 from solver import colgen, search
 from solver.build import build_model
@@ -121,21 +122,44 @@ def test_cover_of_only_skill_free_cover():
     assert cover is not None and len(cover.slots) == 14  # one shift type, 14 days
 
 
-def test_search_hook_keeps_the_better_roster_and_a_valid_bound():
+def _own_optima(problem):
+    """Each person's roster of least own cost, cover ignored: hard-feasible, poorly covered."""
+    idx = ProblemIndex(problem)
+    cover = colgen.cover_of(problem, idx)
+    assert cover is not None
+    assignments = []
+    for j, s in enumerate(problem.staff):
+        person = colgen.Person.make(problem, s.id, idx, cover)
+        cols, _ = person.price(j, None, 5.0)
+        assignments += person.roster(cols[-1]).assignments
+    return Roster(assignments=assignments)
+
+
+@pytest.mark.parametrize("start", ["construct", "own optima"])
+def test_search_hook_keeps_the_better_roster_and_a_valid_bound(start):
     problem = curtois.read_instance(DATA / "Instance1.txt")
     built = build_model(problem)
-    roster = construct(problem, 10.0, 1, search.solve_whole)
+    if start == "construct":
+        roster = construct(problem, 10.0, 1, search.solve_whole)
+    else:
+        roster = _own_optima(problem)
     assert roster is not None
     n_vars = len(built.model.proto.variables)
     # The hook's own pieces, as _search calls them.
     cb = search._Progress(problem.objective_offset, True, None)  # noqa: SLF001
     first = search._from_roster(built, roster, 10.0, 1, n_vars, cb)  # noqa: SLF001
-    assert first.solution is not None and first.bound == -math.inf
+    assert first.solution is not None
+    # With the own optima, as if the search had proved 600 (more than the generation proves
+    # on this instance, 558): never lost when the generation's roster replaces the start.
+    proved = 600.0 if start == "own optima" else -math.inf
+    first.bound = proved
     out = search._colgen_start(built, roster, first, 5.0, 1, n_vars, cb)  # noqa: SLF001
     assert out.solution is not None
     assert out.objective <= first.objective
-    # The bound came from the generation (the start's cost was checked against the model)
-    # and stays below the proven optimum (607, see test_construct).
-    assert math.isfinite(out.bound) and out.bound <= 607
+    if start == "own optima":
+        assert out.objective < first.objective  # the generation's roster replaced it
+    # A bound from the generation (the start's cost was checked against the model) or the
+    # search's, below the proven optimum (607, see test_construct).
+    assert math.isfinite(out.bound) and proved <= out.bound <= 607
     res = check(problem, roster_from_values(built, problem, values(out.solution)))
     assert res.violations == [] and res.objective == round(out.objective)
