@@ -390,7 +390,8 @@ def integer_master(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     chosen = [next(k for k in ks if solver.value(lits[k])) for ks in by_person]
-    return chosen, round(solver.objective_value)
+    # Recomputed: a roster found before optimality may hold loose shortfall variables.
+    return chosen, master_cost(cover, [columns[k] for k in chosen])
 
 
 def master_cost(cover: Cover, columns: list[Column]) -> int:
