@@ -57,9 +57,10 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 #: run column generation (:mod:`solver.colgen`) for :data:`COLGEN_SHARE` of the time, after
 #: the search (:data:`COLGEN_AT_END`, seeded with its best roster) or right after the
 #: person-by-person start: the better roster, and the Lagrangian bound when better than
-#: CP-SAT's. Off: measured on Curtois & Qu 8, 12, 17 (60 s, 2 workers, load 6-8, interleaved
-#: with the code without it) it gave worse rosters (the search lost its time) and no better
-#: bound; see benchmarks/README.md.
+#: CP-SAT's. Off: on Curtois & Qu 8-18 (60 s, 2 workers, load 4.6-8, interleaved with the
+#: code without it) the rosters were worse on 6 of 10 instances (the search loses the time) and
+#: the bound better only on 11; alone for 60 s its bound proves 10, 11 and 12 optimal at the
+#: best known (see benchmarks/README.md).
 COLGEN = False
 COLGEN_AT_END = True
 COLGEN_SHARE = 0.3
