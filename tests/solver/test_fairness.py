@@ -91,3 +91,49 @@ def test_case_split_finds_the_optimum_where_someone_stays_home():
     split, plain = _split_outcome(fairness_weight=1, test_cost=2)
     assert plain == 4
     assert split.code == cp_model.OPTIMAL and split.objective == 4 and split.bound == 4
+
+
+def test_an_open_case_of_the_split_keeps_its_bound(monkeypatch):
+    # The first case stops in its share with a bound below the best roster, the second is
+    # proven to hold nothing better: the split's bound is the first case's (not the bound
+    # from before the split), and the rest of the search may run on the first case alone.
+    from ortools.sat.python import cp_model
+
+    from roster.model import Demand, Post
+    from solver.build import build_model
+    from solver.search import _Outcome, _Progress, _single, _split_phase
+
+    p = tiny_problem(
+        days=1,
+        n_staff=3,
+        posts=[Post(id="c", demands=[Demand(min=1, max=1)])],
+        policy=quiet_policy(
+            coverage={},
+            fairness=FairnessRule(weight=5),
+            tests={"valid_days": 3, "cost_per_test": 1},
+        ),
+    )
+    built = build_model(p)
+    n = len(built.model.proto.variables)
+    cb = _Progress(0, True, None)
+    first = _single(built.model, 5, 2, n, cb, first_only=True, portfolio="default")
+    assert first.solution is not None
+    first.bound = 0.0
+    calls = []
+
+    def fake_single(model, time_limit, workers, n_vars, cb, first_only=False, portfolio="auto"):
+        calls.append(model)
+        if len(calls) == 1:  # case "minimum 0": not proven, bound 1 below the best
+            return _Outcome(cp_model.FEASIBLE, first.solution, first.objective, first.objective - 1)
+        return _Outcome(cp_model.INFEASIBLE)  # case "at least 1": nothing better
+
+    monkeypatch.setattr("solver.search._single", fake_single)
+    literals = list(built.ctx.fair_min_positive.values())
+    split = _split_phase(built.model, literals, first, 5, 2, n, cb)
+    assert len(calls) == 2
+    assert split.code == cp_model.FEASIBLE and split.bound == first.objective - 1
+    assert split.rest is not None
+    rest = split.rest.proto.constraints
+    assert len(rest) == len(built.model.proto.constraints) + 1
+    # The rest model is the first case without the cut-off: its objective domain is free.
+    assert not split.rest.proto.objective.domain
