@@ -62,8 +62,8 @@ CORE_PHASE_SHARE = 0.5
 CORE_PHASE_MAX_SECONDS = 10.0
 
 #: Once a case of the split on the fairness minimum is left open, the share of the time left
-#: each later case gets for its bound (see :func:`_split_phase`).
-SPLIT_BOUND_SHARE = 0.5
+#: kept for the later cases' bounds (see :func:`_rest_phase`).
+SPLIT_PENDING_SHARE = 0.25
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -356,9 +356,12 @@ class _Outcome:
     objective: float = math.inf
     bound: float = -math.inf
     messages: list[str] = field(default_factory=list)
-    #: The model the rest of the search may run on instead of the whole (see
-    #: :func:`_split_phase`).
+    #: The case of the split left open, whose model the rest of the search may run on
+    #: instead of the whole, that case's bound, and the cases still to be searched for their
+    #: bounds (see :func:`_split_phase`).
     rest: cp_model.CpModel | None = None
+    rest_bound: float = -math.inf
+    pending: list[tuple[int, ...]] = field(default_factory=list)
 
 
 def _single(
@@ -483,6 +486,7 @@ def _search(
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     rest: cp_model.CpModel | None = None  # the one case of the split left open
+    rest_bound, pending = -math.inf, []
     for phase, share in phases:
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0.05:
@@ -495,18 +499,11 @@ def _search(
             # unit of 2 weeks, 3.3 s: its second case needed 1.8 s after 0.4 s for the first,
             # more than half the time); a case not proven in its share hands the rest back.
             out = _split_phase(model, splits, best, left, workers, n_vars, cb)
-            rest = out.rest
+            rest, rest_bound, pending = out.rest, out.rest_bound, out.pending
         elif rest is not None:
-            # Every other case holds no roster better than the best: this case's bound,
-            # capped by the best objective, is the whole model's.
-            _hint_all(rest, best.solution)
-            out = _single(rest, span, workers, n_vars, cb, portfolio=phase)
-            st = STATUS.get(out.code)
-            if st == Status.infeasible:
-                out = _Outcome(cp_model.FEASIBLE, bound=best.objective)
-            elif st == Status.optimal:
-                out.code = cp_model.FEASIBLE
-                out.bound = out.objective
+            out = _rest_phase(
+                model, splits, rest, rest_bound, pending, best, span, workers, n_vars, cb, phase
+            )
         else:
             _hint_all(model, best.solution)
             out = _single(model, span, workers, n_vars, cb, portfolio=phase)
@@ -533,6 +530,7 @@ def _split_phase(
     workers: int,
     n_vars: int,
     cb: _Progress,
+    cases: list[tuple[int, ...]] | None = None,
 ) -> _Outcome:
     """The core phase as a case split on ``literals`` (per unit, "the fairness minimum is at
     least 1"): one core + max_lp solve per combination of their values, all 0 first, each
@@ -547,15 +545,17 @@ def _split_phase(
     the minimum fixed at 0 and its other case (35) in 0.3 s, against 0.8-11 s for the
     whole unit.
 
-    A case not proven in its share still gives its bound, and the next cases get their turn
-    (the later ones usually prove at once: their relaxation lies above the best roster of the
-    first). When exactly one case is left unproven, the outcome's ``rest`` is that case's
-    model (its literals fixed, no cut-off): the rest of the search may run on it, and its
-    bound, capped by the best objective, is the whole model's (every other case holds no
-    roster better than the best).
+    A case not proven in its share hands the time back: the outcome's ``rest`` is that case's
+    model (its literals fixed, no cut-off), ``rest_bound`` its bound and ``pending`` the cases
+    after it, which :func:`_rest_phase` searches for their bounds once the open case has had
+    its time (with the best roster then, they usually prove at once: their relaxation lies
+    above it). With ``cases``, only those cases, each in turn (no hand-back), for their
+    bounds.
     """
     t0 = time.perf_counter()
-    cases = list(itertools.product((0, 1), repeat=len(literals)))
+    hand_back = cases is None
+    if cases is None:
+        cases = list(itertools.product((0, 1), repeat=len(literals)))
     out = _Outcome(best.code, best.solution, best.objective, best.bound)
     bounds: list[float] = []
     open_cases: list[tuple[int, ...]] = []
@@ -577,12 +577,7 @@ def _split_phase(
             inner = round(out.objective / scale - obj.offset)
             sub.proto.objective.domain.extend([-(2**62), inner - 1])
             _hint_all(sub, out.solution)
-            share = left / (len(cases) - k)
-            if open_cases:
-                # An earlier case is open, so the split will not prove the model: this case
-                # only needs its bound, and the time left goes to the open case.
-                share = min(share, SPLIT_BOUND_SHARE * left)
-            res = _single(sub, share, workers, n_vars, cb, portfolio="core")
+            res = _single(sub, left / (len(cases) - k), workers, n_vars, cb, portfolio="core")
             st = STATUS.get(res.code)
             if st == Status.invalid:
                 return res
@@ -590,6 +585,17 @@ def _split_phase(
                 out.solution, out.objective = res.solution, res.objective
             if st in (Status.infeasible, Status.optimal):
                 continue  # nothing better than the best so far in this case
+            if hand_back and k < len(cases) - 1:
+                # A case not proven in its share: the split will not prove the model, and the
+                # time left goes to the next phase, whose LNS improves rosters better (generated
+                # 1000 x 4 weeks, 60 s: 1,280 with the split taking all the time, 798 before),
+                # on this case; the later cases wait for their bounds (see _rest_phase).
+                out.code = cp_model.FEASIBLE
+                out.bound = best.bound
+                out.rest = _case_model(model, literals, case)
+                out.rest_bound = res.bound
+                out.pending = cases[k + 1 :]
+                return out
             bounds.append(res.bound)
             open_cases.append(case)
     finally:
@@ -599,14 +605,83 @@ def _split_phase(
     whole = min([out.objective, *bounds])
     out.bound = max(best.bound, whole)
     out.code = cp_model.OPTIMAL if out.bound >= out.objective - 1e-6 else cp_model.FEASIBLE
-    if out.code != cp_model.OPTIMAL and len(open_cases) == 1:
-        # A case not proven in its share: the time left goes to the next phase, whose LNS
-        # improves rosters better (generated 1000 x 4 weeks, 60 s: 1,280 with the split
-        # taking all the time, 798 before), on that case alone.
-        rest = model.clone()
-        for lit, value in zip(literals, open_cases[0], strict=True):
-            rest.add(lit == value)
-        out.rest = rest
+    if out.code != cp_model.OPTIMAL and len(open_cases) == 1 and hand_back:
+        # Only the last case open: the rest of the search may run on it alone.
+        out.rest = _case_model(model, literals, open_cases[0])
+        out.rest_bound = bounds[0]
+    return out
+
+
+def _case_model(model: cp_model.CpModel, literals: list[Any], case: tuple[int, ...]) -> Any:
+    """``model`` with ``literals`` fixed to the values of ``case``."""
+    sub = model.clone()
+    for lit, value in zip(literals, case, strict=True):
+        sub.add(lit == value)
+    return sub
+
+
+def _rest_phase(
+    model: cp_model.CpModel,
+    literals: list[Any],
+    rest: cp_model.CpModel,
+    rest_bound: float,
+    pending: list[tuple[int, ...]],
+    best: _Outcome,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+    portfolio: str,
+) -> _Outcome:
+    """The search after a split that left one case open (``rest``, bound ``rest_bound``): that
+    case alone, from the best roster, then the ``pending`` cases, each looking only for rosters
+    better than the best, for their bounds, within :data:`SPLIT_PENDING_SHARE` of the time
+    (then the open case again with the time they leave). The outcome's bound is the whole
+    model's once every case has had its turn (every case before the open one was proven to
+    hold no roster better than the best), else minus infinity."""
+    t0 = time.perf_counter()
+    out = _Outcome(cp_model.FEASIBLE, best.solution, best.objective, -math.inf)
+    cb.trust_bound = False  # the case's bound is not the whole model's before the others'
+    pending_bound: float | None = None if pending else math.inf
+    try:
+        while True:
+            left = time_limit - (time.perf_counter() - t0)
+            if left <= 0.05:
+                break
+            assert out.solution is not None
+            _hint_all(rest, out.solution)
+            span = left * (1 - SPLIT_PENDING_SHARE) if pending_bound is None else left
+            res = _single(rest, span, workers, n_vars, cb, portfolio=portfolio)
+            st = STATUS.get(res.code)
+            if st == Status.invalid:
+                return res
+            if st == Status.infeasible:
+                rest_bound = math.inf
+            elif st == Status.optimal:
+                rest_bound = max(rest_bound, res.objective)
+            else:
+                rest_bound = max(rest_bound, res.bound)
+            if res.solution is not None and res.objective < out.objective - 0.5:
+                out.solution, out.objective = res.solution, res.objective
+            if pending_bound is None:
+                left = time_limit - (time.perf_counter() - t0)
+                start = _Outcome(cp_model.FEASIBLE, out.solution, out.objective, -math.inf)
+                tail = _split_phase(
+                    model, literals, start, left, workers, n_vars, cb, cases=pending
+                )
+                if STATUS.get(tail.code) == Status.invalid:
+                    return tail
+                if tail.solution is not None and tail.objective < out.objective - 0.5:
+                    out.solution, out.objective = tail.solution, tail.objective
+                if tail.bound == -math.inf:
+                    break  # a pending case had no turn: no bound from the split
+                pending_bound = tail.bound
+            if rest_bound >= out.objective - 1e-6 or st in (Status.infeasible, Status.optimal):
+                break
+    finally:
+        cb.trust_bound = True
+    if pending_bound is not None:
+        out.bound = min(rest_bound, pending_bound, out.objective)
     return out
 
 

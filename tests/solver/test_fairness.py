@@ -94,14 +94,17 @@ def test_case_split_finds_the_optimum_where_someone_stays_home():
 
 
 def test_an_open_case_of_the_split_keeps_its_bound(monkeypatch):
-    # The first case stops in its share with a bound below the best roster, the second is
-    # proven to hold nothing better: the split's bound is the first case's (not the bound
-    # from before the split), and the rest of the search may run on the first case alone.
+    # The first case stops in its share with a bound below the best roster: the split hands
+    # the time back with that case's model; the rest of the search runs on it, then gives the
+    # second case its turn (proven to hold nothing better): the whole bound is the first
+    # case's (not the bound from before the split).
+    import time
+
     from ortools.sat.python import cp_model
 
     from roster.model import Demand, Post
     from solver.build import build_model
-    from solver.search import _Outcome, _Progress, _single, _split_phase
+    from solver.search import _Outcome, _Progress, _rest_phase, _single, _split_phase
 
     p = tiny_problem(
         days=1,
@@ -119,21 +122,39 @@ def test_an_open_case_of_the_split_keeps_its_bound(monkeypatch):
     first = _single(built.model, 5, 2, n, cb, first_only=True, portfolio="default")
     assert first.solution is not None
     first.bound = 0.0
+    best = first.objective
     calls = []
 
     def fake_single(model, time_limit, workers, n_vars, cb, first_only=False, portfolio="auto"):
         calls.append(model)
-        if len(calls) == 1:  # case "minimum 0": not proven, bound 1 below the best
-            return _Outcome(cp_model.FEASIBLE, first.solution, first.objective, first.objective - 1)
-        return _Outcome(cp_model.INFEASIBLE)  # case "at least 1": nothing better
+        if len(calls) == 1:  # case "minimum 0" in the split: open, bound 2 below the best
+            return _Outcome(cp_model.FEASIBLE, first.solution, best, best - 2)
+        if len(calls) == 3:  # case "at least 1": nothing better than the best
+            return _Outcome(cp_model.INFEASIBLE)
+        time.sleep(min(time_limit, 0.05))  # case "minimum 0" again: bound 1 below
+        return _Outcome(cp_model.FEASIBLE, first.solution, best, best - 1)
 
     monkeypatch.setattr("solver.search._single", fake_single)
     literals = list(built.ctx.fair_min_positive.values())
     split = _split_phase(built.model, literals, first, 5, 2, n, cb)
-    assert len(calls) == 2
-    assert split.code == cp_model.FEASIBLE and split.bound == first.objective - 1
-    assert split.rest is not None
-    rest = split.rest.proto.constraints
-    assert len(rest) == len(built.model.proto.constraints) + 1
-    # The rest model is the first case without the cut-off: its objective domain is free.
+    assert len(calls) == 1 and split.code == cp_model.FEASIBLE and split.bound == 0
+    assert split.rest is not None and split.rest_bound == best - 2 and split.pending == [(1,)]
+    # The open case's model: the literal fixed, no cut-off on the objective.
+    assert len(split.rest.proto.constraints) == len(built.model.proto.constraints) + 1
     assert not split.rest.proto.objective.domain
+    rest = _rest_phase(
+        built.model,
+        literals,
+        split.rest,
+        split.rest_bound,
+        split.pending,
+        split,
+        0.3,
+        2,
+        n,
+        cb,
+        "lp_lns",
+    )
+    assert calls[1] is split.rest and calls[2] is not split.rest and len(calls) >= 4
+    assert calls[2].proto.objective.domain  # the pending case looks for better rosters only
+    assert rest.bound == best - 1 and rest.objective == best
