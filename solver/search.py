@@ -61,9 +61,15 @@ CONSTRUCT_SHARE, CONSTRUCT_LIMIT = 0.3, 0.8
 CORE_PHASE_SHARE = 0.5
 CORE_PHASE_MAX_SECONDS = 10.0
 
-#: Once a case of the split on the fairness minimum is left open, the share of the time left
-#: kept for the later cases' bounds (see :func:`_rest_phase`).
-SPLIT_PENDING_SHARE = 0.25
+#: Least time per model variable for the case split on the fairness minimum
+#: (:func:`_split_phase`): with less, the search goes from the first roster straight to the
+#: LNS phase, whose ``max_lp`` worker gives about the bound of the split's first case. The
+#: parts of generated 3,000 x 4 weeks (51 units of 2,900-7,400 variables) get 0.16-0.38 ms
+#: per variable of the 60 s; 8 of them at 3 s each on 2 workers (load average 6): 337 / bound
+#: 258 without the split against 408 / 204 with it; at 6 s, 243 / 218 against 259 / 219. The
+#: parts of 1,000 x 4 weeks (60 s: 0.48-1.12 ms) and of the offices (10 s: 0.54-2.1 ms) keep
+#: the split, which proves them on a quiet machine.
+SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -356,12 +362,6 @@ class _Outcome:
     objective: float = math.inf
     bound: float = -math.inf
     messages: list[str] = field(default_factory=list)
-    #: The case of the split left open, whose model the rest of the search may run on
-    #: instead of the whole, that case's bound, and the cases still to be searched for their
-    #: bounds (see :func:`_split_phase`).
-    rest: cp_model.CpModel | None = None
-    rest_bound: float = -math.inf
-    pending: list[tuple[int, ...]] = field(default_factory=list)
 
 
 def _single(
@@ -483,27 +483,22 @@ def _search(
         return first
     best = first
     phases: list[tuple[str, float | None]] = [("lp_lns", None)]
-    if core_portfolio(workers, n_vars):
+    splits = list(built.ctx.fair_min_positive.values())
+    if core_portfolio(workers, n_vars) and not (
+        splits and time_limit < SPLIT_MIN_SECONDS_PER_VAR * n_vars
+    ):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
-    rest: cp_model.CpModel | None = None  # the one case of the split left open
-    rest_bound, pending = -math.inf, []
     for phase, share in phases:
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
         assert best.solution is not None  # every phase starts from a roster
-        splits = list(built.ctx.fair_min_positive.values())
         if phase == "core" and splits:
             # All the time left: the cases prove what the LNS phase would not (a 40-person
             # unit of 2 weeks, 3.3 s: its second case needed 1.8 s after 0.4 s for the first,
             # more than half the time); a case not proven in its share hands the rest back.
             out = _split_phase(model, splits, best, left, workers, n_vars, cb)
-            rest, rest_bound, pending = out.rest, out.rest_bound, out.pending
-        elif rest is not None:
-            out = _rest_phase(
-                model, splits, rest, rest_bound, pending, best, span, workers, n_vars, cb, phase
-            )
         else:
             _hint_all(model, best.solution)
             out = _single(model, span, workers, n_vars, cb, portfolio=phase)
@@ -513,7 +508,6 @@ def _search(
         bound = max(best.bound, out.bound)
         if out.solution is not None and out.objective < best.objective - 0.5:
             best = out
-        bound = min(bound, best.objective)
         best.bound = bound
         cb.raise_floor(bound)
         if bound >= best.objective - 1e-6:
@@ -530,7 +524,6 @@ def _split_phase(
     workers: int,
     n_vars: int,
     cb: _Progress,
-    cases: list[tuple[int, ...]] | None = None,
 ) -> _Outcome:
     """The core phase as a case split on ``literals`` (per unit, "the fairness minimum is at
     least 1"): one core + max_lp solve per combination of their values, all 0 first, each
@@ -544,21 +537,11 @@ def _split_phase(
     generated office 100x1-1 (core portfolio, 2 workers): proven optimal at 28 in 0.1 s with
     the minimum fixed at 0 and its other case (35) in 0.3 s, against 0.8-11 s for the
     whole unit.
-
-    A case not proven in its share hands the time back: the outcome's ``rest`` is that case's
-    model (its literals fixed, no cut-off), ``rest_bound`` its bound and ``pending`` the cases
-    after it, which :func:`_rest_phase` searches for their bounds once the open case has had
-    its time (with the best roster then, they usually prove at once: their relaxation lies
-    above it). With ``cases``, only those cases, each in turn (no hand-back), for their
-    bounds.
     """
     t0 = time.perf_counter()
-    hand_back = cases is None
-    if cases is None:
-        cases = list(itertools.product((0, 1), repeat=len(literals)))
+    cases = list(itertools.product((0, 1), repeat=len(literals)))
     out = _Outcome(best.code, best.solution, best.objective, best.bound)
     bounds: list[float] = []
-    open_cases: list[tuple[int, ...]] = []
     obj = model.proto.objective
     scale = obj.scaling_factor or 1.0
     cb.trust_bound = False  # a case's bound is not the whole model's
@@ -566,8 +549,7 @@ def _split_phase(
         for k, case in enumerate(cases):
             left = time_limit - (time.perf_counter() - t0)
             if left <= 0.05:
-                out.code = cp_model.FEASIBLE
-                return out  # not every case had its turn: no bound from the split
+                return out
             sub = model.clone()
             for lit, value in zip(literals, case, strict=True):
                 sub.add(lit == value)
@@ -585,103 +567,20 @@ def _split_phase(
                 out.solution, out.objective = res.solution, res.objective
             if st in (Status.infeasible, Status.optimal):
                 continue  # nothing better than the best so far in this case
-            if hand_back and k < len(cases) - 1:
+            if k < len(cases) - 1:
                 # A case not proven in its share: the split will not prove the model, and the
                 # time left goes to the next phase, whose LNS improves rosters better (generated
-                # 1000 x 4 weeks, 60 s: 1,280 with the split taking all the time, 798 before),
-                # on this case; the later cases wait for their bounds (see _rest_phase).
+                # 1000 x 4 weeks, 60 s: 1,280 with the split taking all the time, 798 before).
                 out.code = cp_model.FEASIBLE
                 out.bound = best.bound
-                out.rest = _case_model(model, literals, case)
-                out.rest_bound = res.bound
-                out.pending = cases[k + 1 :]
                 return out
             bounds.append(res.bound)
-            open_cases.append(case)
     finally:
         cb.trust_bound = True
-    # Every case had its turn: the best roster is optimal unless a case stopped with a lower
-    # bound.
+    # Every case done: the best roster is optimal unless a case stopped with a lower bound.
     whole = min([out.objective, *bounds])
     out.bound = max(best.bound, whole)
     out.code = cp_model.OPTIMAL if out.bound >= out.objective - 1e-6 else cp_model.FEASIBLE
-    if out.code != cp_model.OPTIMAL and len(open_cases) == 1 and hand_back:
-        # Only the last case open: the rest of the search may run on it alone.
-        out.rest = _case_model(model, literals, open_cases[0])
-        out.rest_bound = bounds[0]
-    return out
-
-
-def _case_model(model: cp_model.CpModel, literals: list[Any], case: tuple[int, ...]) -> Any:
-    """``model`` with ``literals`` fixed to the values of ``case``."""
-    sub = model.clone()
-    for lit, value in zip(literals, case, strict=True):
-        sub.add(lit == value)
-    return sub
-
-
-def _rest_phase(
-    model: cp_model.CpModel,
-    literals: list[Any],
-    rest: cp_model.CpModel,
-    rest_bound: float,
-    pending: list[tuple[int, ...]],
-    best: _Outcome,
-    time_limit: float,
-    workers: int,
-    n_vars: int,
-    cb: _Progress,
-    portfolio: str,
-) -> _Outcome:
-    """The search after a split that left one case open (``rest``, bound ``rest_bound``): that
-    case alone, from the best roster, then the ``pending`` cases, each looking only for rosters
-    better than the best, for their bounds, within :data:`SPLIT_PENDING_SHARE` of the time
-    (then the open case again with the time they leave). The outcome's bound is the whole
-    model's once every case has had its turn (every case before the open one was proven to
-    hold no roster better than the best), else minus infinity."""
-    t0 = time.perf_counter()
-    out = _Outcome(cp_model.FEASIBLE, best.solution, best.objective, -math.inf)
-    cb.trust_bound = False  # the case's bound is not the whole model's before the others'
-    pending_bound: float | None = None if pending else math.inf
-    try:
-        while True:
-            left = time_limit - (time.perf_counter() - t0)
-            if left <= 0.05:
-                break
-            assert out.solution is not None
-            _hint_all(rest, out.solution)
-            span = left * (1 - SPLIT_PENDING_SHARE) if pending_bound is None else left
-            res = _single(rest, span, workers, n_vars, cb, portfolio=portfolio)
-            st = STATUS.get(res.code)
-            if st == Status.invalid:
-                return res
-            if st == Status.infeasible:
-                rest_bound = math.inf
-            elif st == Status.optimal:
-                rest_bound = max(rest_bound, res.objective)
-            else:
-                rest_bound = max(rest_bound, res.bound)
-            if res.solution is not None and res.objective < out.objective - 0.5:
-                out.solution, out.objective = res.solution, res.objective
-            if pending_bound is None:
-                left = time_limit - (time.perf_counter() - t0)
-                start = _Outcome(cp_model.FEASIBLE, out.solution, out.objective, -math.inf)
-                tail = _split_phase(
-                    model, literals, start, left, workers, n_vars, cb, cases=pending
-                )
-                if STATUS.get(tail.code) == Status.invalid:
-                    return tail
-                if tail.solution is not None and tail.objective < out.objective - 0.5:
-                    out.solution, out.objective = tail.solution, tail.objective
-                if tail.bound == -math.inf:
-                    break  # a pending case had no turn: no bound from the split
-                pending_bound = tail.bound
-            if rest_bound >= out.objective - 1e-6 or st in (Status.infeasible, Status.optimal):
-                break
-    finally:
-        cb.trust_bound = True
-    if pending_bound is not None:
-        out.bound = min(rest_bound, pending_bound, out.objective)
     return out
 
 
