@@ -96,8 +96,8 @@ def test_case_split_finds_the_optimum_where_someone_stays_home():
 
 
 def test_split_only_with_enough_time_per_variable(monkeypatch):
-    # A unit whose time is short for its size goes from its first roster straight to the LNS
-    # phase; with enough time it gets the case split.
+    # A unit whose time is short for its size gets one LNS solve (which finds its own first
+    # roster); with enough time it gets the case split.
     import solver.search as search
     from solver.search import _split_phase
 
