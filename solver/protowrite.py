@@ -44,6 +44,14 @@ class Rows:
         self._by_len[len(row)].extend(row)
         self._count[len(row)] += 1
 
+    def reserve(self, lengths: Iterable[int]) -> None:
+        """Place the groups of rows of these lengths (new ones, in this order) in the flush
+        order, as if rows of those lengths had been added first in that order."""
+        if self.bulk:
+            for k in lengths:
+                self._count[k] += 0
+                self._by_len[k]  # noqa: B018 (creates the group)
+
     def add_matrix(self, rows: np.ndarray) -> None:
         """One constraint per row of a 2-D array of literal references."""
         if rows.size == 0:
@@ -56,16 +64,39 @@ class Rows:
         self._by_len[k].extend(rows.ravel().tolist())
         self._count[k] += rows.shape[0]
 
+    def add_ragged(self, rows: np.ndarray) -> None:
+        """One constraint per row of a 2-D array, its -1 entries left out, in row order (bulk:
+        rows of one length as one array, the lengths in the order the rows meet them)."""
+        if rows.size == 0:
+            return
+        if not self.bulk:
+            for row in rows.tolist():
+                self.add([x for x in row if x >= 0])
+            return
+        present = rows >= 0
+        count = present.sum(axis=1)
+        _, first = np.unique(count, return_index=True)
+        lengths = count[np.sort(first)].tolist()
+        self.reserve(lengths)
+        for k in lengths:
+            picked = rows[count == k]
+            if k == 0:
+                for _ in range(len(picked)):
+                    self.add([])
+                continue
+            self.add_matrix(picked[picked >= 0].reshape(-1, k))
+
     def flush(self) -> None:
         """Write the gathered constraints into the model's proto."""
         if not self._count:
             return
-        head = "constraints { "
+        # As compact as the text format allows: the parser's time grows with the length.
+        head = "constraints{"
         if self.enforce:
-            head += "enforcement_literal: [" + ", ".join(map(str, self.enforce)) + "] "
+            head += "enforcement_literal:[" + ",".join(map(str, self.enforce)) + "]"
         parts = []
         for k, n in self._count.items():
-            template = head + self.kind + " { literals: [" + ", ".join(["%d"] * k) + "] } }\n"
+            template = head + self.kind + "{literals:[" + ",".join(["%d"] * k) + "]}}"
             parts.append((template * n) % tuple(self._by_len[k]))
         self.model.proto.merge_text_format("".join(parts))
         self._by_len.clear()

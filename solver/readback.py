@@ -3,14 +3,16 @@ the labelled penalties. Shared by :mod:`solver.search` and :mod:`solver.reroster
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model, cp_model_helper
 
 from roster.labels import label
 from roster.model import Assignment, Penalty, Problem, RapidTest, RemoteDuty, Roster, Status
 from solver.build import BuiltModel
+from solver.variables import CellMap
 
 #: The one place CP-SAT statuses map to ours.
 STATUS: dict[Any, Status] = {
@@ -38,6 +40,7 @@ def values(solution: Sequence[int]) -> Callable[[Any], int]:
             return 1 - sol[-idx - 1]
         return int(cp_model_helper.ResponseHelper.value(response, e))
 
+    val.solution = sol  # type: ignore[attr-defined]
     return val
 
 
@@ -66,9 +69,7 @@ def roster_from_values(built: BuiltModel, problem: Problem, val: Callable[[Any],
             free_post[cell] = p
             seats -= 1
     assignments = []
-    for (s, d, sh), x in v.x.items():
-        if not val(x):
-            continue
+    for s, d, sh in _on_site_cells(v, val):
         post = next(
             (p for p, y in v.y_by_cell.get((s, d, sh), ()) if val(y)), free_post.get((s, d, sh))
         )
@@ -94,6 +95,18 @@ def roster_from_values(built: BuiltModel, problem: Problem, val: Callable[[Any],
         key=lambda r: (r.date, idx.shift_order[r.shift], order[r.staff]),
     )
     return Roster(assignments=assignments, remote_duties=duties, tests=tests, teams=teams)
+
+
+def _on_site_cells(v: Any, val: Callable[[Any], int]) -> Iterator[tuple[str, int, str]]:
+    """The on-site cells of the solution ``val`` reads: by proto index on a bulk model read
+    from a whole solution (no Python variable per cell), else cell by cell."""
+    solution = getattr(val, "solution", None)
+    if isinstance(v.x, CellMap) and solution is not None:
+        yield from v.x.ones(np.asarray(solution, dtype=np.int64))
+        return
+    for cell, x in v.x.items():
+        if val(x):
+            yield cell
 
 
 def pooled(v: Any, cell: tuple[str, int, str]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.expr import Lit, neg
@@ -148,6 +149,22 @@ def add_hard_runs(
     """The hard part of :func:`add_soft_sequence_constraint` (the same clauses, in the same
     order) written straight into the model's proto from literal references (``refs``: one per
     day, proto references or Python bool constants): no Python object per literal."""
+    if bulk:
+        _add_hard_runs_arrays(model, refs, hard_min, hard_max, exempt_at_borders, enforce)
+    else:
+        _add_hard_runs_rows(model, refs, hard_min, hard_max, exempt_at_borders, enforce, False)
+
+
+def _add_hard_runs_rows(
+    model: cp_model.CpModel,
+    refs: Sequence[int | bool],
+    hard_min: int | None,
+    hard_max: int | None,
+    exempt_at_borders: bool,
+    enforce: Sequence[int],
+    bulk: bool,
+) -> None:
+    """:func:`add_hard_runs` one clause at a time."""
     n = len(refs)
     negs = [neg_ref(r) for r in refs]
     rows = Rows(model, "bool_or", enforce, bulk=bulk)
@@ -171,4 +188,65 @@ def add_hard_runs(
                 if start + length < n:
                     lits.append(refs[start + length])
                 forbid(lits)
+    rows.flush()
+
+
+#: Stand-ins for the Python bool constants in the arrays of :func:`_add_hard_runs_arrays`.
+_TRUE = 2**62
+_FALSE = _TRUE + 1
+
+
+def _add_hard_runs_arrays(
+    model: cp_model.CpModel,
+    refs: Sequence[int | bool],
+    hard_min: int | None,
+    hard_max: int | None,
+    exempt_at_borders: bool,
+    enforce: Sequence[int],
+) -> None:
+    """:func:`add_hard_runs` of a bulk model: the same clauses, in the same order within each
+    length (the order bulk :class:`Rows` keep), each family of windows one array."""
+    n = len(refs)
+    arr = np.array(
+        [_TRUE if r is True else _FALSE if r is False else r for r in refs], dtype=np.int64
+    )
+    negs = np.where(arr == _TRUE, _FALSE, np.where(arr == _FALSE, _TRUE, -arr - 1))
+    rows = Rows(model, "bool_or", enforce, bulk=True)
+
+    def forbid(m: np.ndarray) -> None:
+        """One clause per row of ``m``: rows holding True are met, False literals dropped."""
+        if m.size == 0:
+            return
+        met = (m == _TRUE).any(axis=1)
+        missing = (m == _FALSE).sum(axis=1)
+        gaps = missing > 0
+        if gaps.any():
+            # The lengths in the order the row-by-row code meets them first (Rows flush the
+            # groups in that order).
+            widths = (m.shape[1] - missing)[~met]
+            _, first = np.unique(widths, return_index=True)
+            rows.reserve(widths[np.sort(first)].tolist())
+        rows.add_matrix(m[~met & ~gaps])
+        for row in m[~met & gaps].tolist():
+            rows.add([x for x in row if x != _FALSE])
+
+    if hard_max is not None and n > hard_max:
+        forbid(np.lib.stride_tricks.sliding_window_view(negs, hard_max + 1))
+    if hard_min is not None:
+        for length in range(1, hard_min):
+            if length > n:
+                break
+            if not exempt_at_borders:
+                # start 0: no day before
+                forbid(np.concatenate([negs[:length], arr[length : length + 1]]).reshape(1, -1))
+            if n - length - 1 >= 1:
+                inner = np.lib.stride_tricks.sliding_window_view(negs[1 : n - 1], length)
+                forbid(np.hstack([arr[: n - length - 1, None], inner, arr[length + 1 :, None]]))
+            if not exempt_at_borders and n - length > 0:
+                # the last start: no day after
+                forbid(
+                    np.concatenate([arr[n - length - 1 : n - length], negs[n - length :]]).reshape(
+                        1, -1
+                    )
+                )
     rows.flush()
