@@ -30,7 +30,7 @@ FIRST_ROUND = False
 #: about this much per part rather than return no roster at all).
 MIN_FIRST_SECONDS = 0.2
 #: Tries of a part's first-roster search, each with twice the time of the one before (a
-#: 3,000-staff site at a load average of 6 on 2 cores: three of its 51 parts found no roster
+#: 3,000-staff site at a load average of 6 on 2 cores: parts of its 51 found no roster
 #: in 0.2 s at the end, so the whole site had none).
 FIRST_TRIES = 4
 
