@@ -73,6 +73,18 @@ COLGEN_SHARE = 0.3
 CORE_PHASE_SHARE = 0.5
 CORE_PHASE_MAX_SECONDS = 10.0
 
+#: Least time per model variable for the case split on the fairness minimum
+#: (:func:`_split_phase`) and the phases before it: a unit with less gets one ``lp_lns`` solve
+#: (``max_lp`` beside first-solution and LNS workers, no first-roster phase). The parts of
+#: generated 3,000 x 4 weeks (51 units of 2,900-7,400 variables) get 0.16-0.38 ms per
+#: variable of the 60 s. 12 of its units, 1.5 s each, 2 workers, load average 4.6-5.3, sums of
+#: objectives / bounds: 481 / 355 with one LNS solve, 501 / 307 with the first-roster phase
+#: then LNS, 537 / 5 with CP-SAT's default portfolio alone; 8 units at 3 s (load 6): 337 / 258
+#: first roster then LNS against 408 / 204 with the split; at 6 s, 243 / 218 against
+#: 259 / 219. The parts of 1,000 x 4 weeks (60 s: 0.48-1.12 ms) and of the offices (10 s:
+#: 0.54-2.1 ms) keep the split, which proves them on a quiet machine.
+SPLIT_MIN_SECONDS_PER_VAR = 0.00045
+
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
 
@@ -436,12 +448,20 @@ def _search(
 
     Each phase starts from the best roster so far (a complete hint); the best roster and the
     best bound of all phases are kept, and the search stops once they meet. Otherwise (no
-    objective, ``first_only``, one worker) a single solve.
+    objective, ``first_only``, one worker; or a unit with less time than
+    :data:`SPLIT_MIN_SECONDS_PER_VAR` per variable, then ``lp_lns``) a single solve.
     """
     model = built.model
     t0 = time.perf_counter()
     if not has_objective or first_only or workers < 2:
         return _single(model, time_limit, workers, n_vars, cb, first_only)
+    if (
+        built.ctx.fair_min_positive
+        and core_portfolio(workers, n_vars)
+        and time_limit < SPLIT_MIN_SECONDS_PER_VAR * n_vars
+    ):
+        # A unit short of time for the split: one LNS solve, which finds its own first roster.
+        return _single(model, time_limit, workers, n_vars, cb, portfolio="lp_lns")
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem
     hinted = len(model.proto.solution_hint.vars) > 0
