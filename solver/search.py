@@ -19,6 +19,7 @@ from roster.model import (
     SolveResult,
     Status,
 )
+from solver import colgen
 from solver.build import BuiltModel, build_model
 from solver.construct import EarlyStart, construct, improve, separable
 from solver.context import BuildInterrupted
@@ -63,6 +64,17 @@ EARLY_START = True
 #: whole model's LNS uses better.
 PERSON_ROUNDS = False
 PERSON_ROUNDS_SHARE = 0.5
+#: Problems whose only coupling is the soft cover of skill-free posts (Curtois & Qu) may also
+#: run column generation (:mod:`solver.colgen`) for :data:`COLGEN_SHARE` of the time, after
+#: the search (:data:`COLGEN_AT_END`, seeded with its best roster) or right after the
+#: person-by-person start: the better roster, and the Lagrangian bound when better than
+#: CP-SAT's. Off: on Curtois & Qu 8-18 (60 s, 2 workers, load 4.6-8, interleaved with the
+#: code without it) the rosters were worse on 6 of 10 instances (the search loses the time) and
+#: the bound better only on 11; alone for 60 s its bound proves 10, 11 and 12 optimal at the
+#: best known (see benchmarks/README.md).
+COLGEN = False
+COLGEN_AT_END = True
+COLGEN_SHARE = 0.3
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 #: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
@@ -71,6 +83,18 @@ PERSON_ROUNDS_SHARE = 0.5
 #: 17 7,923 against 8,320-9,031 (60 s, 2 workers).
 CORE_PHASE_SHARE = 0.5
 CORE_PHASE_MAX_SECONDS = 10.0
+
+#: Least time per model variable for the case split on the fairness minimum
+#: (:func:`_split_phase`) and the phases before it: a unit with less gets one ``lp_lns`` solve
+#: (``max_lp`` beside first-solution and LNS workers, no first-roster phase). The parts of
+#: generated 3,000 x 4 weeks (51 units of 2,900-7,400 variables) get 0.16-0.38 ms per
+#: variable of the 60 s. 12 of its units, 1.5 s each, 2 workers, load average 4.6-5.3, sums of
+#: objectives / bounds: 481 / 355 with one LNS solve, 501 / 307 with the first-roster phase
+#: then LNS, 537 / 5 with CP-SAT's default portfolio alone; 8 units at 3 s (load 6): 337 / 258
+#: first roster then LNS against 408 / 204 with the split; at 6 s, 243 / 218 against
+#: 259 / 219. The parts of 1,000 x 4 weeks (60 s: 0.48-1.12 ms) and of the offices (10 s:
+#: 0.54-2.1 ms) keep the split, which proves them on a quiet machine.
+SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -458,23 +482,30 @@ def _search(
 
     Each phase starts from the best roster so far (a complete hint); the best roster and the
     best bound of all phases are kept, and the search stops once they meet. Otherwise (no
-    objective, ``first_only``, one worker) a single solve.
+    objective, ``first_only``, one worker; or a unit with less time than
+    :data:`SPLIT_MIN_SECONDS_PER_VAR` per variable, then ``lp_lns``) a single solve.
     """
     model = built.model
     t0 = time.perf_counter()
     if not has_objective or first_only or workers < 2:
         return _single(model, time_limit, workers, n_vars, cb, first_only)
+    if (
+        built.ctx.fair_min_positive
+        and core_portfolio(workers, n_vars)
+        and time_limit < SPLIT_MIN_SECONDS_PER_VAR * n_vars
+    ):
+        # A unit short of time for the split: one LNS solve, which finds its own first roster.
+        return _single(model, time_limit, workers, n_vars, cb, portfolio="lp_lns")
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem
     hinted = len(model.proto.solution_hint.vars) > 0
+    cg_span = 0.0  # seconds kept for column generation after the search
     idx = built.ctx.idx
+    roster: Roster | None = None
     if early is not None and not hinted:
         roster = early.result()
         if roster is not None:
             roster = _person_rounds(problem, roster, time_limit, t0, workers, idx)
-            first = _from_roster(
-                built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
-            )
     elif not hinted and len(problem.staff) > 1 and separable(problem, idx):
         roster = construct(
             problem,
@@ -484,10 +515,18 @@ def _search(
             pace=CONSTRUCT_SHARE * time_limit,
             idx=idx,
         )
-        if roster is not None:
-            first = _from_roster(
-                built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
-            )
+    if roster is not None:
+        first = _from_roster(
+            built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
+        )
+        if COLGEN and first.solution is not None:
+            if COLGEN_AT_END:
+                cg_span = COLGEN_SHARE * time_limit
+            else:
+                span = min(COLGEN_SHARE * time_limit, time_limit - (time.perf_counter() - t0))
+                first = _colgen_start(built, roster, first, span, workers, n_vars, cb)
+                if STATUS.get(first.code) == Status.optimal:
+                    return first
     if first.solution is None:
         first = _single(
             model,
@@ -517,7 +556,7 @@ def _search(
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
-        left = time_limit - (time.perf_counter() - t0)
+        left = time_limit - cg_span - (time.perf_counter() - t0)
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
@@ -542,6 +581,55 @@ def _search(
         if bound >= best.objective - 1e-6:
             best.code = cp_model.OPTIMAL
             return best
+    if cg_span > 0 and best.solution is not None:
+        left = time_limit - (time.perf_counter() - t0)
+        roster = roster_from_values(built, problem, values(best.solution))
+        best = _colgen_start(built, roster, best, left, workers, n_vars, cb)
+    return best
+
+
+def _colgen_start(
+    built: BuiltModel,
+    roster: Roster,
+    first: _Outcome,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+) -> _Outcome:
+    """Column generation (:func:`solver.colgen.generate`) from the person-by-person roster
+    ``roster`` (``first``: its solution of the model): the better of the two rosters, with the
+    Lagrangian bound when the master's costs are the model's (``first`` unchanged when the
+    cover is not of the form it handles or anything fails)."""
+    t0 = time.perf_counter()
+    problem = built.ctx.problem
+    if time_limit <= 1.0 or colgen.cover_of(problem, built.ctx.idx) is None:
+        return first
+    start_cost = round(first.objective)
+    try:
+        cg = colgen.generate(
+            problem,
+            time_limit,
+            workers,
+            start=roster,
+            idx=built.ctx.idx,
+            check=lambda cost: cost == start_cost,
+        )
+    except Exception:  # noqa: BLE001 - the person-by-person roster stays
+        return first
+    best = first
+    if cg.roster is not None and cg.objective is not None and cg.objective < start_cost:
+        out = _from_roster(
+            built, cg.roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
+        )
+        if out.solution is not None and round(out.objective) == cg.objective:
+            out.bound = first.bound  # what the search proved still holds
+            best = out
+    if cg.checked and math.isfinite(cg.bound):
+        best.bound = max(best.bound, cg.bound)
+        cb.raise_floor(cg.bound)
+        if math.ceil(cg.bound - 1e-6) >= round(best.objective):
+            best.code = cp_model.OPTIMAL
     return best
 
 

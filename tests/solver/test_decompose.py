@@ -95,3 +95,30 @@ def test_an_infeasible_part_makes_the_site_infeasible(monkeypatch):
     r = solve_checked(p, time_limit=10)
     assert r.status == Status.infeasible and r.roster is None
     assert any(m.startswith("part ") for m in r.messages)
+
+
+def test_a_part_without_a_first_roster_gets_more_time(monkeypatch):
+    # A part whose solve and first first-roster search find nothing (a loaded machine) is
+    # searched again with twice the time, so the whole site still gets a roster.
+    from roster.model import SolveResult
+    from solver.decompose import solve_parts
+
+    p = generate(staff=120, weeks=1, seed=2)
+    parts = components(p)
+    assert parts is not None
+    victim = set(parts[-1])
+    limits = []
+
+    def solve_one(sub, time_limit, workers, hint, soft_hard_rules, first_only=False):
+        if {s.id for s in sub.staff} == victim:
+            limits.append((first_only, time_limit))
+            if len(limits) <= 2:  # its solve, then its first first-roster search
+                return SolveResult(status=Status.unknown)
+        return solve_module.solve_whole(
+            sub, time_limit, workers, hint, soft_hard_rules=soft_hard_rules, first_only=first_only
+        )
+
+    r = solve_parts(p, parts, 4, 2, None, None, False, solve_one)
+    assert r.status in (Status.optimal, Status.feasible) and r.roster is not None
+    assert [f for f, _ in limits] == [False, True, True]
+    assert limits[2][1] == 2 * limits[1][1]

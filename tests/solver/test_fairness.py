@@ -1,6 +1,8 @@
 """Fairness: weight x (max - min) of on-site shifts over a unit's eligible members."""
 
 from roster.model import Absence, FairnessRule
+from scenarios.generator import generate
+from solver.decompose import components, sub_problem
 from tests.helpers import date, fix, quiet_policy, solve_checked, tiny_problem
 
 
@@ -91,3 +93,29 @@ def test_case_split_finds_the_optimum_where_someone_stays_home():
     split, plain = _split_outcome(fairness_weight=1, test_cost=2)
     assert plain == 4
     assert split.code == cp_model.OPTIMAL and split.objective == 4 and split.bound == 4
+
+
+def test_split_only_with_enough_time_per_variable(monkeypatch):
+    # A unit whose time is short for its size gets one LNS solve (which finds its own first
+    # roster); with enough time it gets the case split.
+    import solver.search as search
+    from solver.search import _split_phase
+
+    p = generate(staff=120, weeks=1, seed=2)
+    parts = components(p)
+    assert parts is not None
+    unit = sub_problem(p, max(parts, key=len), first=False)
+    real = _split_phase
+    calls = []
+
+    def split(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, "_split_phase", split)
+    monkeypatch.setattr(search, "SPLIT_MIN_SECONDS_PER_VAR", 1.0)  # 1 s per variable
+    short = solve_checked(unit, time_limit=2)
+    assert short.roster is not None and not calls
+    monkeypatch.setattr(search, "SPLIT_MIN_SECONDS_PER_VAR", 0.0)
+    solve_checked(unit, time_limit=2)
+    assert calls
