@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from roster.model import (
     SolveResult,
     Status,
 )
-from solver import colgen
+from solver import colgen, lns
 from solver.build import BuiltModel, build_model
 from solver.construct import EarlyStart, construct, improve, separable
 from solver.context import BuildInterrupted
@@ -95,6 +96,17 @@ CORE_PHASE_MAX_SECONDS = 10.0
 #: 259 / 219. The parts of 1,000 x 4 weeks (60 s: 0.48-1.12 ms) and of the offices (10 s:
 #: 0.54-2.1 ms) keep the split, which proves them on a quiet machine.
 SPLIT_MIN_SECONDS_PER_VAR = 0.00045
+
+#: Models of at least this many variables improve their first roster with our own
+#: large-neighbourhood search (:mod:`solver.lns`: each neighbourhood cut out as a small model)
+#: for :data:`LNS_SHARE` of the time left, before the ``lp_lns`` phase on the whole model
+#: (which gives the bound). Switched by the environment variable ``ROSTER_LNS`` (0/1) for
+#: A/B runs.
+LNS = os.environ.get("ROSTER_LNS", "1") != "0"
+LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "40000"))
+LNS_SHARE = float(os.environ.get("ROSTER_LNS_SHARE", "0.9"))
+#: Seconds between two progress reports of the LNS (each copies the whole solution).
+LNS_REPORT_EVERY = 1.0
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -553,6 +565,8 @@ def _search(
         return first
     best = first
     phases: list[tuple[str, float | None]] = [("lp_lns", None)]
+    if LNS and n_vars >= LNS_MIN_VARS and separable(problem, idx):
+        phases.insert(0, ("own_lns", LNS_SHARE))
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
@@ -561,6 +575,9 @@ def _search(
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
         assert best.solution is not None  # every phase starts from a roster
+        if phase == "own_lns":
+            best = _own_lns(built, best, LNS_SHARE * left, workers, cb)
+            continue
         splits = list(built.ctx.fair_min_positive.values())
         if phase == "core" and splits:
             # All the time left: the cases prove what the LNS phase would not (a 40-person
@@ -568,6 +585,7 @@ def _search(
             # more than half the time); a case not proven in its share hands the rest back.
             out = _split_phase(model, splits, best, left, workers, n_vars, cb)
         else:
+            assert best.solution is not None
             _hint_all(model, best.solution)
             out = _single(model, span, workers, n_vars, cb, portfolio=phase)
         st = STATUS.get(out.code)
@@ -586,6 +604,46 @@ def _search(
         roster = roster_from_values(built, problem, values(best.solution))
         best = _colgen_start(built, roster, best, left, workers, n_vars, cb)
     return best
+
+
+def _own_lns(
+    built: BuiltModel, best: _Outcome, time_limit: float, workers: int, cb: _Progress
+) -> _Outcome:
+    """``best`` improved by :func:`solver.lns.improve` for ``time_limit`` seconds (``best``
+    unchanged when the model holds a constraint the extraction does not handle)."""
+    assert best.solution is not None
+    obj = built.model.proto.objective
+    scale = obj.scaling_factor or 1.0
+    last = [time.perf_counter()]
+
+    def report(sol: Any, terms: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= LNS_REPORT_EVERY:
+            last[0] = now
+            cb.publish((terms + obj.offset) * scale, None, sol.tolist())
+
+    try:
+        sol, stats = lns.improve(built, best.solution, time_limit, workers, on_improve=report)
+    except lns.Unsupported:
+        return best
+    if os.environ.get("ROSTER_LNS_DEBUG"):
+        import sys
+
+        print(
+            f"lns: {stats.tried} tried, {stats.improved} better, {stats.proven} proven, "
+            f"{stats.invalid} invalid, "
+            f"{stats.start} -> {stats.end}, index {stats.index_time:.2f} s, extract "
+            f"{stats.extract_time:.2f} s, solve {stats.solve_time:.2f} s, sizes "
+            f"{stats.sizes[:: max(1, len(stats.sizes) // 12)]} vars "
+            f"{stats.sub_vars[:: max(1, len(stats.sub_vars) // 12)]}",
+            file=sys.stderr,
+        )
+    if stats.end >= stats.start:
+        return best
+    better = sol.tolist()
+    out = _Outcome(cp_model.FEASIBLE, better, (stats.end + obj.offset) * scale, best.bound)
+    cb.publish(out.objective, None, better)
+    return out
 
 
 def _colgen_start(

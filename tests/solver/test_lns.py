@@ -1,0 +1,163 @@
+"""Our own large-neighbourhood search (solver.lns): the sub-model is exact, the search never
+returns a worse solution, and a solve that runs it gives rosters the referee and the Curtois &
+Qu scorer agree with."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ortools.sat.python import cp_model
+
+from roster.formats import curtois
+from roster.validation import check
+from solver import lns, search
+from solver.build import BuiltModel, build_model
+
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "curtois-qu"
+
+
+def _first(built: BuiltModel, seconds: float = 2.0) -> list[int]:
+    """A feasible (poor) solution of the whole model: CP-SAT's first one."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+    solver.parameters.stop_after_first_solution = True
+    code = solver.solve(built.model)
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return list(solver.response_proto.solution)
+
+
+def _feasible(built: BuiltModel, solution: np.ndarray) -> float | None:
+    """The whole model's objective with every variable fixed at ``solution`` (None if that
+    breaks a constraint): CP-SAT itself is the judge."""
+    fixed = built.model.clone()
+    fixed.clear_hints()
+    pv = fixed.proto.variables
+    for i, value in enumerate(solution.tolist()):
+        d = pv[i].domain
+        d.clear()
+        d.extend([value, value])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    code = solver.solve(fixed)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver.objective_value
+
+
+@pytest.fixture(scope="module")
+def instance2() -> tuple[BuiltModel, list[int], lns.ProtoIndex, lns.Cells]:
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    built = build_model(problem)
+    index = lns.ProtoIndex.of(built.model)
+    return built, _first(built), index, lns.Cells.of(built, index)
+
+
+def test_sub_model_merged_back_is_feasible_and_priced_exactly(instance2):
+    built, first, index, cells = instance2
+    sol = np.asarray(first, dtype=np.int64)
+    offset = built.model.proto.objective.offset
+    assert _feasible(built, sol) == index.objective(sol) + offset
+    rng = random.Random(3)
+    changed = 0
+    for k in range(8):
+        if k % 2:
+            first_day = (3 * k) % (cells.days - 1)
+            people, last_day = list(range(cells.people)), first_day + 1
+        else:
+            people = rng.sample(range(cells.people), 3)
+            first_day, last_day = 0, cells.days - 1
+        free = lns.close(
+            index, cells.seed(people, first_day, last_day), cells.decision, cells.anchor
+        )
+        sub = lns.extract(index, free, sol)
+        # The current values are a solution of the sub-model, priced as the whole objective's
+        # free terms.
+        on = np.isin(index.obj_vars, free)
+        lit = sol[index.obj_vars]
+        lit = np.where(index.obj_neg, 1 - lit, lit)
+        assert sub.objective_now == int(np.dot(index.obj_coeff[on], lit[on]))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 2
+        solver.parameters.num_workers = 1
+        code = solver.solve(sub.model)
+        assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        got = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        merged = sol.copy()
+        merged[free] = got
+        whole = _feasible(built, merged)
+        assert whole is not None, f"neighbourhood {k}: merged solution breaks the model"
+        # The whole objective moves by exactly the sub-objective's change.
+        delta = round(solver.objective_value) - sub.objective_now
+        assert whole == index.objective(sol) + offset + delta
+        assert whole == index.objective(merged) + offset
+        changed += int(delta < 0)
+        sol = merged
+    assert changed > 0  # the neighbourhoods did improve the poor first solution
+
+
+def test_sub_model_hint_is_the_current_solution(instance2):
+    built, first, index, cells = instance2
+    sol = np.asarray(first, dtype=np.int64)
+    free = lns.close(index, cells.seed([0, 1], 0, cells.days - 1), cells.decision, cells.anchor)
+    sub = lns.extract(index, free, sol)
+    # Fix the sub-model at its hint: feasible, and priced at objective_now.
+    proto = sub.model.proto
+    for var, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
+        d = proto.variables[var].domain
+        d.clear()
+        d.extend([value, value])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == sub.objective_now
+
+
+def test_improve_never_returns_worse_and_stays_feasible(instance2):
+    built, first, index, cells = instance2
+    seen: list[int] = []
+    out, stats = lns.improve(
+        built,
+        first,
+        3.0,
+        1,
+        index=index,
+        cells=cells,
+        on_improve=lambda sol, value: seen.append(value),
+    )
+    start = index.objective(np.asarray(first))
+    assert stats.start == start
+    assert stats.end == index.objective(out) <= start
+    assert seen == sorted(seen, reverse=True) and all(v < start for v in seen)
+    assert stats.tried > 0
+    offset = built.model.proto.objective.offset
+    assert _feasible(built, out) == stats.end + offset
+
+
+def test_solve_with_own_lns_agrees_with_referee_and_scorer(monkeypatch):
+    monkeypatch.setattr(search, "LNS", True)
+    monkeypatch.setattr(search, "LNS_MIN_VARS", 0)
+    calls: list[int] = []
+    real = lns.improve
+
+    def spy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        calls.append(out[1].tried)
+        return out
+
+    monkeypatch.setattr(lns, "improve", spy)
+    inst = curtois.read_raw(DATA / "Instance3.txt")
+    problem = curtois.to_problem(inst)
+    result = search.solve(problem, time_limit=6, workers=2)
+    assert calls and calls[0] > 0  # the LNS ran
+    assert result.roster is not None
+    report = check(problem, result.roster)
+    assert report.ok, report.violations
+    assert report.objective == result.objective
+    bad, score = curtois.evaluate(inst, curtois.roster_to_grid(problem, result.roster))
+    assert not bad
+    assert score == result.objective
