@@ -97,14 +97,20 @@ CORE_PHASE_MAX_SECONDS = 10.0
 #: 0.54-2.1 ms) keep the split, which proves them on a quiet machine.
 SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 
-#: Models of at least this many variables improve their first roster with our own
-#: large-neighbourhood search (:mod:`solver.lns`: each neighbourhood cut out as a small model)
-#: for :data:`LNS_SHARE` of the time left, before the ``lp_lns`` phase on the whole model
-#: (which gives the bound). Switched by the environment variable ``ROSTER_LNS`` (0/1) for
-#: A/B runs.
+#: Separable problems (:func:`solver.construct.separable`) of at least :data:`LNS_MIN_VARS`
+#: variables improve their roster with our own large-neighbourhood search (:mod:`solver.lns`:
+#: each neighbourhood cut out as a small model) for :data:`LNS_SHARE` of the time left after
+#: the core phase, then the ``lp_lns`` phase (whose ``max_lp`` worker gives the bound).
+#: Measured on Curtois & Qu, 60 s, 2 workers, load 8-12.6, one run each, interleaved with the
+#: code without it (benchmarks/README.md), with / without: 8 2,433 / 2,445, 9 657 / 568, 10
+#: 5,177 / 5,900, 11 4,098 / 5,115, 12 5,750 / 8,138, 13 12,211 / 17,183, 14 2,469 / 3,981,
+#: 15 8,343 / 11,876, 16 4,360 / 5,480, 17 7,513 / 10,873, 18 7,105 / 8,722, 19 6,671 /
+#: 12,992, 20 22,988 / 31,891. Instances 1-7 (at most 1,954 variables) keep CP-SAT's LNS and
+#: its ``max_lp`` worker, which proves them optimal. ``ROSTER_LNS`` (0/1) and
+#: ``ROSTER_LNS_MIN_VARS`` switch it for A/B runs.
 LNS = os.environ.get("ROSTER_LNS", "1") != "0"
-LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "40000"))
-LNS_SHARE = float(os.environ.get("ROSTER_LNS_SHARE", "0.9"))
+LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "3000"))
+LNS_SHARE = 0.9
 #: Seconds between two progress reports of the LNS (each copies the whole solution).
 LNS_REPORT_EVERY = 1.0
 
@@ -489,8 +495,10 @@ def _search(
        (a unit solved as an independent part), this phase is a case split on each unit's
        fairness minimum being 0 or not (:func:`_split_phase`) and takes all the time left,
        unless a case is not proven in its share;
-    3. the rest of the time ``lp_lns``: ``max_lp`` beside CP-SAT's LNS workers, which finds
-       the best rosters on the benchmarks (see :func:`configure`).
+    3. on separable problems of at least :data:`LNS_MIN_VARS` variables, our own LNS
+       (:mod:`solver.lns`) for :data:`LNS_SHARE` of the time left;
+    4. the rest of the time ``lp_lns``: ``max_lp`` beside CP-SAT's LNS workers (see
+       :func:`configure`), for the bound, and the best rosters on small models.
 
     Each phase starts from the best roster so far (a complete hint); the best roster and the
     best bound of all phases are kept, and the search stops once they meet. Otherwise (no
