@@ -98,18 +98,20 @@ CORE_PHASE_MAX_SECONDS = 10.0
 SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 
 #: Separable problems (:func:`solver.construct.separable`) of at least :data:`LNS_MIN_VARS`
-#: variables improve their roster with our own large-neighbourhood search (:mod:`solver.lns`:
-#: each neighbourhood cut out as a small model) for :data:`LNS_SHARE` of the time left after
-#: the core phase, then the ``lp_lns`` phase (whose ``max_lp`` worker gives the bound).
-#: Measured on Curtois & Qu, 60 s, 2 workers, load 8-12.6, one run each, interleaved with the
-#: code without it (benchmarks/README.md), with / without: 8 2,433 / 2,445, 9 657 / 568, 10
-#: 5,177 / 5,900, 11 4,098 / 5,115, 12 5,750 / 8,138, 13 12,211 / 17,183, 14 2,469 / 3,981,
-#: 15 8,343 / 11,876, 16 4,360 / 5,480, 17 7,513 / 10,873, 18 7,105 / 8,722, 19 6,671 /
-#: 12,992, 20 22,988 / 31,891. Instances 1-7 (at most 1,954 variables) keep CP-SAT's LNS and
-#: its ``max_lp`` worker, which proves them optimal. ``ROSTER_LNS`` (0/1) and
-#: ``ROSTER_LNS_MIN_VARS`` switch it for A/B runs.
+#: variables or :data:`LNS_MIN_DAYS` days improve their roster with our own
+#: large-neighbourhood search (:mod:`solver.lns`: each neighbourhood cut out as a small model)
+#: for :data:`LNS_SHARE` of the time left after the core phase, then the ``lp_lns`` phase
+#: (whose ``max_lp`` worker gives the bound). Measured on Curtois & Qu, 60 s, 2 workers, load
+#: 8-12.6, one run each unless said, interleaved with the code without it
+#: (benchmarks/README.md), with / without: 10 5,177 / 5,900, 11 4,098 / 5,115, 12 5,750 /
+#: 8,138, 13 12,211 / 17,183, 14 2,469 / 3,981, 15 8,343 / 11,876, 16 4,360 / 5,480, 17 7,513
+#: / 10,873, 18 7,105 / 8,722, 19 6,671 / 12,992, 20 22,988 / 31,891; but 9 (4,179
+#: variables, 28 days) 657 and 678 / 568 and 448, 8 2,433 / 2,445: the small 28-day models
+#: (1-9) keep CP-SAT's LNS, which does well once their model is presolved. ``ROSTER_LNS``
+#: (0/1) and ``ROSTER_LNS_MIN_VARS`` switch it for A/B runs.
 LNS = os.environ.get("ROSTER_LNS", "1") != "0"
-LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "3000"))
+LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "4500"))
+LNS_MIN_DAYS = 42
 LNS_SHARE = 0.9
 #: Seconds between two progress reports of the LNS (each copies the whole solution).
 LNS_REPORT_EVERY = 1.0
@@ -495,7 +497,8 @@ def _search(
        (a unit solved as an independent part), this phase is a case split on each unit's
        fairness minimum being 0 or not (:func:`_split_phase`) and takes all the time left,
        unless a case is not proven in its share;
-    3. on separable problems of at least :data:`LNS_MIN_VARS` variables, our own LNS
+    3. on separable problems of at least :data:`LNS_MIN_VARS` variables or
+       :data:`LNS_MIN_DAYS` days, our own LNS
        (:mod:`solver.lns`) for :data:`LNS_SHARE` of the time left;
     4. the rest of the time ``lp_lns``: ``max_lp`` beside CP-SAT's LNS workers (see
        :func:`configure`), for the bound, and the best rosters on small models.
@@ -573,7 +576,11 @@ def _search(
         return first
     best = first
     phases: list[tuple[str, float | None]] = [("lp_lns", None)]
-    if LNS and n_vars >= LNS_MIN_VARS and separable(problem, idx):
+    if (
+        LNS
+        and (n_vars >= LNS_MIN_VARS or problem.horizon.days >= LNS_MIN_DAYS)
+        and separable(problem, idx)
+    ):
         phases.insert(0, ("own_lns", LNS_SHARE))
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
