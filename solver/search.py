@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -75,6 +77,20 @@ PERSON_ROUNDS_SHARE = 0.5
 COLGEN = False
 COLGEN_AT_END = True
 COLGEN_SHARE = 0.3
+#: Column-generation-guided neighbourhoods (:func:`_guided_phase`, RINS over the master LP of
+#: :mod:`solver.colgen`) for problems whose only coupling is the soft cover of skill-free
+#: posts, for :data:`GUIDE_SHARE` of the time, between the first roster (and the core phase)
+#: and the LNS phase: the generation prices for :data:`GUIDE_LP_SHARE` of that span, then
+#: each neighbourhood frees the person-days on which the LP's solution and the best roster
+#: do not agree on one value with at least :data:`GUIDE_AGREE` of the weight, and CP-SAT
+#: searches the rest for :data:`GUIDE_NEIGHBOURHOOD_SECONDS` at most.
+GUIDED = os.environ.get("ROSTER_GUIDED", "0") == "1"
+GUIDE_SHARE = float(os.environ.get("ROSTER_GUIDE_SHARE", "0.5"))
+GUIDE_LP_SHARE = float(os.environ.get("ROSTER_GUIDE_LP_SHARE", "0.5"))
+GUIDE_AT_END = os.environ.get("ROSTER_GUIDE_AT", "start") == "end"
+GUIDE_AGREE = 0.9
+_DEBUG = os.environ.get("ROSTER_GUIDE_DEBUG") == "1"
+GUIDE_NEIGHBOURHOOD_SECONDS = 5.0
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 #: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
@@ -553,6 +569,12 @@ def _search(
         return first
     best = first
     phases: list[tuple[str, float | None]] = [("lp_lns", None)]
+    if GUIDED and colgen.cover_of(problem, idx) is not None:
+        # The LNS phase after it takes whatever time the guided phase hands back.
+        if GUIDE_AT_END:
+            phases = [("lp_lns", 1.0 - GUIDE_SHARE), ("guided", GUIDE_SHARE), ("lp_lns", None)]
+        else:
+            phases.insert(0, ("guided", GUIDE_SHARE))
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
@@ -560,6 +582,8 @@ def _search(
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
+        if phase == "guided" or (phase == "lp_lns" and share is not None):
+            span = left if share is None else min(left, share * time_limit)
         assert best.solution is not None  # every phase starts from a roster
         splits = list(built.ctx.fair_min_positive.values())
         if phase == "core" and splits:
@@ -567,6 +591,8 @@ def _search(
             # unit of 2 weeks, 3.3 s: its second case needed 1.8 s after 0.4 s for the first,
             # more than half the time); a case not proven in its share hands the rest back.
             out = _split_phase(model, splits, best, left, workers, n_vars, cb)
+        elif phase == "guided":
+            out = _guided_phase(built, best, span, workers, n_vars, cb)
         else:
             _hint_all(model, best.solution)
             out = _single(model, span, workers, n_vars, cb, portfolio=phase)
@@ -586,6 +612,166 @@ def _search(
         roster = roster_from_values(built, problem, values(best.solution))
         best = _colgen_start(built, roster, best, left, workers, n_vars, cb)
     return best
+
+
+def _guided_phase(
+    built: BuiltModel,
+    best: _Outcome,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+) -> _Outcome:
+    """Neighbourhoods of the best roster chosen by column generation (RINS over the master
+    LP of :class:`solver.colgen.Generation`): the person-days on which the LP's solution puts
+    at least :data:`GUIDE_AGREE` of its weight on the best roster's value (a shift or off) are
+    fixed, CP-SAT searches the others for a better roster; each better roster joins the
+    master as columns and the LP is priced again. The Lagrangian bound is kept when the
+    master's cost of the best roster is the model's objective.
+
+    Why: the generation's LP bound reaches the optimum of Curtois & Qu 10-12 in 60 s where
+    CP-SAT's own LP proves 0-4620, but its integer rosters are poor; its LP solution, not its
+    rosters, says where the best roster is likely right."""
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    problem = built.ctx.problem
+    out = _Outcome(best.code, best.solution, best.objective, best.bound)
+    assert out.solution is not None
+    roster = roster_from_values(built, problem, values(out.solution))
+    start_cost = round(out.objective)
+    try:
+        gen = colgen.Generation(
+            problem,
+            workers,
+            deadline,
+            start=roster,
+            idx=built.ctx.idx,
+            check=lambda cost: cost == start_cost,
+        )
+    except Exception:  # noqa: BLE001 - the phase is skipped, the roster stays
+        return out
+    if not gen.ready or not gen.out.checked:
+        return out
+    gen.advance(t0 + GUIDE_LP_SHARE * time_limit)
+
+    def take_bound() -> None:
+        if gen.out.checked and math.isfinite(gen.out.bound):
+            out.bound = max(out.bound, gen.out.bound)
+            cb.raise_floor(gen.out.bound)
+
+    take_bound()
+    agree = GUIDE_AGREE
+    mode = "rens"
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0.2 or out.bound >= out.objective - 1e-6:
+            break
+        sub, fixed, free = _lp_neighbourhood(built, gen.cell_weights(), out, agree, mode)
+        if free == 0 and mode == "rens":
+            mode = "rins"  # the LP is one integer roster: nothing to search around it
+            continue
+        if free == 0:
+            break
+        span = min(left, GUIDE_NEIGHBOURHOOD_SECONDS)
+        cb.trust_bound = False  # the neighbourhood's bound is not the model's
+        try:
+            res = _single(sub, span, workers, n_vars, cb, portfolio="default")
+        finally:
+            cb.trust_bound = True
+        st = STATUS.get(res.code)
+        improved = res.solution is not None and res.objective < out.objective - 0.5
+        if improved:
+            assert res.solution is not None
+            out.solution, out.objective = res.solution, res.objective
+            better = roster_from_values(built, problem, values(res.solution))
+            gen.add_roster(better, deadline)
+        if _DEBUG:
+            print(
+                f"guided {mode} t={time.perf_counter() - t0:.1f} agree={agree:.2f} fixed={fixed} "
+                f"free={free} st={st} obj={out.objective} lp={gen.out.lp:.1f} "
+                f"bound={gen.out.bound:.1f} rounds={gen.rounds}",
+                file=sys.stderr,
+                flush=True,
+            )
+        if not improved and mode == "rens":
+            mode = "rins"  # the LP's own values held nothing better: around the roster next
+        elif not improved and st in (Status.optimal, Status.infeasible):
+            # Nothing better in this neighbourhood: a larger one next, until every day the
+            # LP is not sure of is free.
+            if agree >= 1.0:
+                break
+            agree = min(1.0, agree + 0.05)
+            mode = "rens"
+        elif not improved:
+            mode = "rens"
+        left = deadline - time.perf_counter()
+        if left > 1.0 and not gen.converged:
+            gen.advance(time.perf_counter() + min(left / 2, 3.0))
+            take_bound()
+    return out
+
+
+def _lp_neighbourhood(
+    built: BuiltModel,
+    weights: dict[str, dict[tuple[int, str], float]],
+    best: _Outcome,
+    agree: float,
+    mode: str,
+) -> tuple[cp_model.CpModel, int, int]:
+    """The model restricted to a neighbourhood chosen by the master LP's solution ``weights``
+    (see :func:`_guided_phase`), looking only for rosters better than ``best``; with the
+    numbers of person-days fixed and free.
+
+    ``rins``: a person-day is fixed to ``best``'s value when the LP puts at least ``agree`` of
+    its weight on that value; the search starts from ``best``. ``rens``: fixed to the LP's
+    value when the LP puts at least ``agree`` on one value, whatever ``best`` holds there; the
+    search starts from the LP's heaviest value of every person-day (the neighbourhood may not
+    hold ``best``)."""
+    assert best.solution is not None
+    sol = best.solution
+    sub = built.model.clone()
+    pv = sub.proto.variables
+    obj = sub.proto.objective
+    v = built.vars
+    fixed = free = 0
+    hint: dict[int, int] = {}
+    for staff in v.cells:
+        w = weights.get(staff, {})
+        for d, cells in v.day_refs(staff).items():
+            lp = [w.get((d, sh), 0.0) for sh, _ in cells]
+            off = 1.0 - sum(lp)
+            if mode == "rins":
+                ons = [k for k, (_, i) in enumerate(cells) if sol[i]]
+                mine = lp[ons[0]] if ons else off
+                value = [sol[i] for _, i in cells] if mine >= agree - 1e-9 else None
+            else:
+                top = max(range(len(cells)), key=lambda k: lp[k]) if cells else -1
+                if top >= 0 and lp[top] > off:
+                    mine, pick = lp[top], [int(k == top) for k in range(len(cells))]
+                else:
+                    mine, pick = off, [0] * len(cells)
+                for (_, i), x in zip(cells, pick, strict=True):
+                    hint[i] = x
+                value = pick if mine >= agree - 1e-9 else None
+            if value is None:
+                free += 1
+                continue
+            fixed += 1
+            for (_, i), x in zip(cells, value, strict=True):
+                dom = pv[i].domain
+                dom.clear()
+                dom.extend([x, x])
+    scale = obj.scaling_factor or 1.0
+    inner = round(best.objective / scale - obj.offset)
+    obj.domain.clear()
+    obj.domain.extend([-(2**62), inner - 1])
+    if mode == "rins":
+        _hint_all(sub, sol)
+    else:
+        sub.clear_hints()
+        sub.proto.solution_hint.vars.extend(hint.keys())
+        sub.proto.solution_hint.values.extend(hint.values())
+    return sub, fixed, free
 
 
 def _colgen_start(
