@@ -461,9 +461,7 @@ class Generation:
                     with lock:
                         failed.append(f"{staff[j]}: {exc!r}")
 
-        threads = [
-            threading.Thread(target=work, daemon=True) for _ in range(max(1, self.workers))
-        ]
+        threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, self.workers))]
         for th in threads:
             th.start()
         for th in threads:
@@ -590,7 +588,9 @@ class Generation:
                 self.converged = True
                 break
             self.smooth = SMOOTHING
-            if math.ceil(out.bound - 1e-6) >= math.ceil(lp_value - 1e-6):
+            if math.isfinite(out.bound) and math.ceil(out.bound - 1e-6) >= math.ceil(
+                lp_value - 1e-6
+            ):
                 self.converged = True
                 break  # the LP bound is reached: more columns do not raise the bound
         out.rounds = self.rounds

@@ -652,7 +652,10 @@ def _guided_phase(
         return out
     if not gen.ready or not gen.out.checked:
         return out
-    gen.advance(t0 + GUIDE_LP_SHARE * time_limit)
+    try:
+        gen.advance(t0 + GUIDE_LP_SHARE * time_limit)
+    except Exception:  # noqa: BLE001 - the phase ends, the roster stays
+        return out
 
     def take_bound() -> None:
         if gen.out.checked and math.isfinite(gen.out.bound):
@@ -684,7 +687,10 @@ def _guided_phase(
             assert res.solution is not None
             out.solution, out.objective = res.solution, res.objective
             better = roster_from_values(built, problem, values(res.solution))
-            gen.add_roster(better, deadline)
+            try:
+                gen.add_roster(better, deadline)
+            except Exception:  # noqa: BLE001 - the phase ends, the roster stays
+                return out
         if _DEBUG:
             print(
                 f"guided {mode} t={time.perf_counter() - t0:.1f} agree={agree:.2f} fixed={fixed} "
@@ -706,7 +712,10 @@ def _guided_phase(
             mode = "rens"
         left = deadline - time.perf_counter()
         if left > 1.0 and not gen.converged:
-            gen.advance(time.perf_counter() + min(left / 2, 3.0))
+            try:
+                gen.advance(time.perf_counter() + min(left / 2, 3.0))
+            except Exception:  # noqa: BLE001 - the phase ends, the roster stays
+                return out
             take_bound()
     return out
 

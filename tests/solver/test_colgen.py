@@ -300,3 +300,19 @@ def test_solve_with_the_guided_phase_on(monkeypatch):
     assert result.objective is not None and result.bound is not None
     assert result.objective <= calls[0]
     assert result.bound <= 607 <= result.objective
+
+
+def test_advance_without_a_proven_bound_keeps_going(monkeypatch):
+    # Under load a person's pricing may end with no proven bound: the round still adds its
+    # columns and the generation goes on (it used to raise on the infinite bound).
+    problem = curtois.read_instance(DATA / "Instance1.txt")
+    price = colgen.Person.price
+
+    def unproven(self, *args, **kw):
+        cols, _ = price(self, *args, **kw)
+        return cols, -math.inf
+
+    monkeypatch.setattr(colgen.Person, "price", unproven)
+    gen = colgen.Generation(problem, 1, time.perf_counter() + 10.0)
+    gen.advance(time.perf_counter() + 2.0)
+    assert gen.rounds >= 1 and gen.out.bound == -math.inf and math.isfinite(gen.out.lp)
