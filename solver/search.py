@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -77,19 +76,22 @@ PERSON_ROUNDS_SHARE = 0.5
 COLGEN = False
 COLGEN_AT_END = True
 COLGEN_SHARE = 0.3
-#: Column-generation-guided neighbourhoods (:func:`_guided_phase`, RINS over the master LP of
-#: :mod:`solver.colgen`) for problems whose only coupling is the soft cover of skill-free
+#: Column-generation-guided neighbourhoods (:func:`_guided_phase`, RENS/RINS over the master LP
+#: of :mod:`solver.colgen`) for problems whose only coupling is the soft cover of skill-free
 #: posts, for :data:`GUIDE_SHARE` of the time, between the first roster (and the core phase)
 #: and the LNS phase: the generation prices for :data:`GUIDE_LP_SHARE` of that span, then
-#: each neighbourhood frees the person-days on which the LP's solution and the best roster
-#: do not agree on one value with at least :data:`GUIDE_AGREE` of the weight, and CP-SAT
-#: searches the rest for :data:`GUIDE_NEIGHBOURHOOD_SECONDS` at most.
+#: each neighbourhood fixes the person-days on which the LP's solution puts at least
+#: :data:`GUIDE_AGREE` of its weight on one value, and CP-SAT searches the rest for
+#: :data:`GUIDE_NEIGHBOURHOOD_SECONDS` at most. Off (on with ``ROSTER_GUIDED=1``, for A/B
+#: runs): Curtois & Qu 7-14, 60 s, 2 workers, load 7.6-12, run at the same time as the code
+#: without it, medians of 3: better on 7, 8 (2,686 against 4,448), 10-14, far worse on 9
+#: (1,223 against 860), worse single runs on 5, 6, 18; the bounds of CP-SAT's ``max_lp``
+#: worker lost half its time (15: 48 against 3,684; 16: 118 against 3,202); see
+#: benchmarks/README.md.
 GUIDED = os.environ.get("ROSTER_GUIDED", "0") == "1"
-GUIDE_SHARE = float(os.environ.get("ROSTER_GUIDE_SHARE", "0.5"))
-GUIDE_LP_SHARE = float(os.environ.get("ROSTER_GUIDE_LP_SHARE", "0.5"))
-GUIDE_AT_END = os.environ.get("ROSTER_GUIDE_AT", "start") == "end"
+GUIDE_SHARE = 0.5
+GUIDE_LP_SHARE = 0.5
 GUIDE_AGREE = 0.9
-_DEBUG = os.environ.get("ROSTER_GUIDE_DEBUG") == "1"
 GUIDE_NEIGHBOURHOOD_SECONDS = 5.0
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
@@ -571,10 +573,7 @@ def _search(
     phases: list[tuple[str, float | None]] = [("lp_lns", None)]
     if GUIDED and colgen.cover_of(problem, idx) is not None:
         # The LNS phase after it takes whatever time the guided phase hands back.
-        if GUIDE_AT_END:
-            phases = [("lp_lns", 1.0 - GUIDE_SHARE), ("guided", GUIDE_SHARE), ("lp_lns", None)]
-        else:
-            phases.insert(0, ("guided", GUIDE_SHARE))
+        phases.insert(0, ("guided", GUIDE_SHARE))
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
@@ -582,8 +581,8 @@ def _search(
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
-        if phase == "guided" or (phase == "lp_lns" and share is not None):
-            span = left if share is None else min(left, share * time_limit)
+        if phase == "guided":
+            span = min(left, GUIDE_SHARE * time_limit)
         assert best.solution is not None  # every phase starts from a roster
         splits = list(built.ctx.fair_min_positive.values())
         if phase == "core" and splits:
@@ -691,14 +690,6 @@ def _guided_phase(
                 gen.add_roster(better, deadline)
             except Exception:  # noqa: BLE001 - the phase ends, the roster stays
                 return out
-        if _DEBUG:
-            print(
-                f"guided {mode} t={time.perf_counter() - t0:.1f} agree={agree:.2f} fixed={fixed} "
-                f"free={free} st={st} obj={out.objective} lp={gen.out.lp:.1f} "
-                f"bound={gen.out.bound:.1f} rounds={gen.rounds}",
-                file=sys.stderr,
-                flush=True,
-            )
         if not improved and mode == "rens":
             mode = "rins"  # the LP's own values held nothing better: around the roster next
         elif not improved and st in (Status.optimal, Status.infeasible):
