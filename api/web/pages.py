@@ -12,6 +12,7 @@ import logging
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from fractions import Fraction
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import UploadFile
 
 from api.models import RosterRow
 from api.web import HERE
@@ -47,7 +49,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
-from roster.events import cell_states
+from roster.events import Isolation, cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -57,7 +59,7 @@ from roster.export import (
 )
 from roster.index import ProblemIndex
 from roster.labels import LABELS
-from roster.model import Absence, Problem, Roster
+from roster.model import Problem, Roster
 
 log = logging.getLogger("api.web")
 
@@ -66,7 +68,7 @@ class WebRoute(APIRoute):
     """A page that fails unexpectedly answers with a page in words (and a log line with the
     traceback), never a bare 500."""
 
-    def get_route_handler(self):  # type: ignore[override]
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
@@ -108,7 +110,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 def lang_of(request: Request) -> Lang:
     v = request.cookies.get(LANG_COOKIE)
-    return v if v in LANGS else "vi"  # type: ignore[return-value]
+    return v if v in LANGS else "vi"
 
 
 def render(
@@ -1028,7 +1030,7 @@ async def staff_import(request: Request) -> Response:
     issues = None
     message = error = None
     status = 200
-    if upload is None or not hasattr(upload, "read"):
+    if not isinstance(upload, UploadFile):  # missing, or a text field instead of a file
         error, status = t("field.required", lang), 422
     else:
         data = await upload.read()
@@ -1376,7 +1378,7 @@ async def positive_page(request: Request, roster: str | None = None) -> Response
         rosters = await api.get("/rosters", params={"limit": 100})
     except ApiFailure as exc:
         return error_page(request, sess, exc)
-    problem = load_problem(request, roster) if full else None
+    problem = load_problem(request, roster) if full and roster else None
     return render(
         request,
         "positive.html",
@@ -1481,12 +1483,7 @@ async def positive_run(request: Request) -> Response:
             shown = problem.model_copy(
                 update={
                     "absences": problem.absences
-                    + [
-                        Absence(
-                            staff=i["staff"], start=i["start"], end=i["end"], reason="isolation"
-                        )
-                        for i in result.get("isolated", [])
-                    ]
+                    + [Isolation.model_validate(i).as_absence() for i in result.get("isolated", [])]
                 }
             )
             grid = grid_of(shown, new, lang, changed)
@@ -1573,15 +1570,7 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
     for i in isolated:
         key = (i["staff"], str(i["start"]), str(i["end"]))
         if key not in have:
-            absences.append(
-                {
-                    "staff": i["staff"],
-                    "start": str(i["start"]),
-                    "end": str(i["end"]),
-                    "reason": "isolation",
-                    "note": i.get("reason", ""),
-                }
-            )
+            absences.append(Isolation.model_validate(i).as_absence().model_dump(mode="json"))
     await api.write("PATCH", f"/sites/{sid}", etag, json={"absences": absences})
 
 
@@ -1620,6 +1609,11 @@ async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, An
             "tests": tests,
             "teams": teams,
             "reason": proposal["reason"],
+            # the isolations join the roster's problem: later edits are judged with them
+            "absences": [
+                Isolation.model_validate(i).as_absence().model_dump(mode="json")
+                for i in proposal.get("isolated") or []
+            ],
             # a move tips the team sizes by a person: the re-roster does not re-balance teams
             # (docs/repair.md), so the stored roster's balance rule is knowingly breached
             "accept_violations": not proposal["ok"] or bool(teams),
