@@ -402,6 +402,275 @@ def master_cost(cover: Cover, columns: list[Column]) -> int:
     return sum(c.cost for c in columns) + cover.cost(load)
 
 
+class Generation:
+    """A column generation kept between calls, so a caller can alternate it with its own
+    search: :meth:`advance` prices rounds until a deadline, :meth:`cell_weights` reads the
+    master LP's solution per person and cell, :meth:`integer` picks one column per person.
+
+    ``start``: a roster whose columns seed the master; ``check(cost)``: whether ``start``'s
+    master cost is the whole model's objective (else the generation stops: the columns' costs
+    are not the model's)."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        workers: int,
+        deadline: float,
+        start: Roster | None = None,
+        idx: ProblemIndex | None = None,
+        check: Callable[[int], bool] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.workers = workers
+        self.out = Outcome()
+        self.idx = idx or ProblemIndex(problem)
+        self.cover = cover_of(problem, self.idx)
+        self.staff = [s.id for s in problem.staff]
+        self.lock = threading.Lock()
+        self.failed: list[str] = []
+        self.persons: list[Person] = []
+        self.best: list[int] | None = None  # column index per person
+        self.best_cost: float = math.inf
+        self.rounds = 0
+        self.center: tuple[np.ndarray, np.ndarray] | None = None
+        self.smooth = SMOOTHING
+        #: The master LP's value of each column at its last solve.
+        self.weights = np.zeros(0)
+        self.converged = False
+        self.ready = False
+        if self.cover is None:
+            self.out.messages.append("column generation: cover not of the supported form")
+            return
+        self.master = Master(self.cover, len(self.staff))
+        self._setup(deadline, start, check)
+
+    def _run(self, jobs: list[int], fn: Callable[[int], None], until: float) -> None:
+        """``fn`` on each job, on ``workers`` threads, until ``until``."""
+        queue = list(reversed(jobs))
+        staff, lock, failed = self.staff, self.lock, self.failed
+
+        def work() -> None:
+            while True:
+                with lock:
+                    if not queue or failed or time.perf_counter() > until:
+                        return
+                    j = queue.pop()
+                try:
+                    fn(j)
+                except Exception as exc:  # noqa: BLE001 - reported, generation stops
+                    with lock:
+                        failed.append(f"{staff[j]}: {exc!r}")
+
+        threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, self.workers))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+
+    def _setup(
+        self, deadline: float, start: Roster | None, check: Callable[[int], bool] | None
+    ) -> None:
+        problem, staff, idx, out = self.problem, self.staff, self.idx, self.out
+        assert self.cover is not None
+        cover = self.cover
+        people: list[Person | None] = [None] * len(staff)
+        start_cells: dict[str, set[tuple[int, str]]] = {s: set() for s in staff}
+        if start is not None:
+            for a in start.assignments:
+                start_cells.setdefault(a.staff, set()).add((problem.horizon.day(a.date), a.shift))
+        seed: list[Column | None] = [None] * len(staff)
+        found: list[list[Column]] = [[] for _ in staff]
+
+        def setup(j: int) -> None:
+            person = Person.make(problem, staff[j], idx, cover)
+            people[j] = person
+            cols, bound = person.price(j, None, PRICE_TIME)
+            found[j] = cols
+            if start is not None:
+                cells = start_cells.get(staff[j], set())
+                cell_list = person.built.vars.cells.get(staff[j], (0, []))[1]
+                fixed = np.array([int(c in cells) for c in cell_list], dtype=np.int64)
+                if int(fixed.sum()) == len(cells):
+                    sc, _ = person.price(j, None, PRICE_TIME, fixed=fixed)
+                    if sc:
+                        seed[j] = sc[-1]
+                        person.last = sc[-1].solution
+
+        self._run(list(range(len(staff))), setup, deadline)
+        if self.failed or any(p is None for p in people):
+            out.messages += [f"column generation stopped: {m}" for m in self.failed[:3]]
+            return
+        self.persons = [p for p in people if p is not None]
+        master = self.master
+        if start is not None and all(s is not None for s in seed):
+            seeds = [s for s in seed if s is not None]
+            cost = master_cost(cover, seeds)
+            if check is not None and not check(cost):
+                out.messages.append(f"column generation: master cost {cost} is not the model's")
+                return
+            out.checked = check is not None
+            self.best_cost = cost
+            self.best = []
+            for col in seeds:
+                self.best.append(len(master.columns))
+                self.persons[col.person].keys.add(col.cells.tobytes())
+                master.add(col)
+        for cols in found:
+            for col in cols:
+                _add(master, self.persons, col)
+        self.ready = True
+
+    def _price_round(
+        self, pi: np.ndarray, lp_pi: np.ndarray, mu: np.ndarray, until: float
+    ) -> tuple[int, list[float]]:
+        """Price everyone for multipliers ``pi``; add the columns of negative reduced cost
+        for the LP's duals ``lp_pi``, ``mu``. The number added and each person's proven
+        bound."""
+        jobs = list(range(len(self.staff)))
+        found: list[list[Column]] = [[] for _ in jobs]
+        bounds = [-math.inf] * len(jobs)
+        left = until - time.perf_counter()
+        per = min(PRICE_TIME, max(0.05, left * max(1, self.workers) / max(1, len(jobs))))
+        persons = self.persons
+
+        def price(j: int) -> None:
+            cols, bound = persons[j].price(j, pi, per)
+            found[j] = cols
+            bounds[j] = bound
+
+        self._run(jobs, price, until)
+        added = 0
+        for j in jobs:
+            for col in found[j]:
+                rc = col.cost - (lp_pi[col.slots].sum() / SCALE) - mu[j]
+                if rc < -1e-6 and _add(self.master, persons, col):
+                    added += 1
+        return added, bounds
+
+    def _solve_lp(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        res = self.master.solve()
+        if res is not None:
+            self.weights = np.array([v.solution_value() for v in self.master.vars])
+            self.out.lp = res[0]
+        return res
+
+    def advance(self, until: float) -> None:
+        """Pricing rounds until ``until`` (or convergence): the LP, its columns, the bound."""
+        if not self.ready or self.converged:
+            return
+        out, cover = self.out, self.cover
+        assert cover is not None
+        while time.perf_counter() < until:
+            res = self._solve_lp()
+            if res is None:
+                out.messages.append("column generation: master LP not solved")
+                self.converged = True
+                break
+            lp_value, alpha, beta, mu = res
+            if self.center is not None and self.smooth > 0:
+                # Wentges smoothing: price between the duals of the best bound so far and the
+                # LP's (any multipliers within the weights give a valid bound).
+                sm = self.smooth
+                alpha = np.round(sm * self.center[0] + (1 - sm) * alpha).astype(np.int64)
+                beta = np.round(sm * self.center[1] + (1 - sm) * beta).astype(np.int64)
+            added, bounds = self._price_round(alpha - beta, res[1] - res[2], mu, until)
+            if self.failed:
+                break
+            self.rounds += 1
+            if all(math.isfinite(b) for b in bounds):
+                bound = lagrangian(cover, alpha, beta, bounds)
+                if bound > out.bound:
+                    out.bound, self.center = bound, (alpha, beta)
+            if added == 0:
+                if self.smooth > 0:
+                    self.smooth = 0.0  # a mispricing: the LP's own duals next
+                    continue
+                self.converged = True
+                break
+            self.smooth = SMOOTHING
+            if math.isfinite(out.bound) and math.ceil(out.bound - 1e-6) >= math.ceil(
+                lp_value - 1e-6
+            ):
+                self.converged = True
+                break  # the LP bound is reached: more columns do not raise the bound
+        out.rounds = self.rounds
+        out.columns = len(self.master.columns)
+        if self.failed:
+            out.messages += [f"column generation stopped: {m}" for m in self.failed[:3]]
+        # The LP over every column found, for :meth:`cell_weights`.
+        self._solve_lp()
+
+    def add_roster(self, roster: Roster, until: float) -> bool:
+        """Add ``roster``'s columns (each person's cells priced with the cells fixed), so the
+        next LP can keep it; whether every person's column was found."""
+        if not self.ready:
+            return False
+        h = self.problem.horizon
+        worked: dict[str, set[tuple[int, str]]] = {s: set() for s in self.staff}
+        for a in roster.assignments:
+            worked.setdefault(a.staff, set()).add((h.day(a.date), a.shift))
+        got: list[Column | None] = [None] * len(self.staff)
+
+        def price(j: int) -> None:
+            person = self.persons[j]
+            cells = person.built.vars.cells.get(person.staff, (0, []))[1]
+            mine = worked.get(person.staff, set())
+            fixed = np.array([int(c in mine) for c in cells], dtype=np.int64)
+            if int(fixed.sum()) == len(mine):
+                cols, _ = person.price(j, None, PRICE_TIME, fixed=fixed)
+                if cols:
+                    got[j] = cols[-1]
+
+        self._run(list(range(len(self.staff))), price, until)
+        for col in got:
+            if col is not None:
+                _add(self.master, self.persons, col)
+        return all(c is not None for c in got)
+
+    def cell_weights(self) -> dict[str, dict[tuple[int, str], float]]:
+        """staff -> (day, shift) -> the weight the master LP's solution puts on the person
+        working that cell (cells of weight 0 left out)."""
+        out: dict[str, dict[tuple[int, str], float]] = {}
+        if not self.ready:
+            return out
+        acc = [np.zeros(len(p.cell_var)) for p in self.persons]
+        for col, w in zip(self.master.columns, self.weights.tolist(), strict=False):
+            if w > 1e-9:
+                acc[col.person][col.cells] += w
+        for j, p in enumerate(self.persons):
+            cells = p.built.vars.cells.get(p.staff, (0, []))[1]
+            nz = np.nonzero(acc[j] > 1e-9)[0]
+            out[p.staff] = {cells[k]: float(acc[j][k]) for k in nz.tolist()}
+        return out
+
+    def integer(self, until: float) -> Outcome:
+        """The outcome: the integer master's roster (or the seed's) within ``until``."""
+        out = self.out
+        if not self.ready:
+            return out
+        cover = self.cover
+        assert cover is not None
+        master, staff = self.master, self.staff
+        best, best_cost = self.best, self.best_cost
+        left = until - time.perf_counter()
+        if master.columns and left > 0.1:
+            picked = integer_master(
+                cover, len(staff), master.columns, max(0.5, left), self.workers, hint=best
+            )
+            if picked is not None and picked[1] < best_cost:
+                best, best_cost = picked
+        if best is not None:
+            assignments: list[Assignment] = []
+            tests: list[Any] = []
+            for j, k in enumerate(best):
+                r = self.persons[j].roster(master.columns[k])
+                assignments += r.assignments
+                tests += r.tests
+            out.roster = Roster(assignments=assignments, tests=tests)
+            out.objective = int(best_cost)
+        return out
+
+
 def generate(
     problem: Problem,
     time_limit: float,
@@ -416,165 +685,11 @@ def generate(
     the model's)."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit
-    out = Outcome()
-    idx = idx or ProblemIndex(problem)
-    cover = cover_of(problem, idx)
-    if cover is None:
-        out.messages.append("column generation: cover not of the supported form")
-        return out
-    staff = [s.id for s in problem.staff]
-    people: list[Person | None] = [None] * len(staff)
-    lock = threading.Lock()
-    master = Master(cover, len(staff))
-    best: list[int] | None = None  # column index per person
-    best_cost = math.inf
-    start_cells: dict[str, set[tuple[int, str]]] = {s: set() for s in staff}
-    if start is not None:
-        for a in start.assignments:
-            start_cells.setdefault(a.staff, set()).add((problem.horizon.day(a.date), a.shift))
-    seed: list[Column | None] = [None] * len(staff)
-    failed: list[str] = []
-
-    def run(jobs: list[int], fn: Callable[[int], None], until: float = deadline) -> None:
-        queue = list(reversed(jobs))
-
-        def work() -> None:
-            while True:
-                with lock:
-                    if not queue or failed or time.perf_counter() > until:
-                        return
-                    j = queue.pop()
-                try:
-                    fn(j)
-                except Exception as exc:  # noqa: BLE001 - reported, generation stops
-                    with lock:
-                        failed.append(f"{staff[j]}: {exc!r}")
-
-        threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, workers))]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-
-    found: list[list[Column]] = [[] for _ in staff]
-    bounds: list[float] = [-math.inf] * len(staff)
-
-    def setup(j: int) -> None:
-        person = Person.make(problem, staff[j], idx, cover)
-        people[j] = person
-        cols, bound = person.price(j, None, PRICE_TIME)
-        found[j] = cols
-        if start is not None:
-            cells = start_cells.get(staff[j], set())
-            cell_list = person.built.vars.cells.get(staff[j], (0, []))[1]
-            fixed = np.array([int(c in cells) for c in cell_list], dtype=np.int64)
-            if int(fixed.sum()) == len(cells):
-                sc, _ = person.price(j, None, PRICE_TIME, fixed=fixed)
-                if sc:
-                    seed[j] = sc[-1]
-                    person.last = sc[-1].solution
-
-    run(list(range(len(staff))), setup)
-    if failed or any(p is None for p in people):
-        out.messages += [f"column generation stopped: {m}" for m in failed[:3]]
-        return out
-    persons: list[Person] = [p for p in people if p is not None]
-    if start is not None and all(s is not None for s in seed):
-        seeds = [s for s in seed if s is not None]
-        cost = master_cost(cover, seeds)
-        if check is not None and not check(cost):
-            out.messages.append(f"column generation: master cost {cost} is not the model's")
-            return out
-        out.checked = check is not None
-        best_cost = cost
-        best = []
-        for col in seeds:
-            best.append(len(master.columns))
-            persons[col.person].keys.add(col.cells.tobytes())
-            master.add(col)
-    for cols in found:
-        for col in cols:
-            _add(master, persons, col)
-
-    def price_round(
-        jobs: list[int], pi: np.ndarray, lp_pi: np.ndarray, mu: np.ndarray, until: float
-    ) -> tuple[int, list[float]]:
-        """Price ``jobs`` (person indexes) for multipliers ``pi``; add the columns of negative
-        reduced cost for the LP's duals ``lp_pi``, ``mu``. The number added and each person's
-        proven bound."""
-        found: list[list[Column]] = [[] for _ in staff]
-        bounds = [-math.inf] * len(staff)
-        left = until - time.perf_counter()
-        per = min(PRICE_TIME, max(0.05, left * max(1, workers) / max(1, len(jobs))))
-
-        def price(j: int) -> None:
-            cols, bound = persons[j].price(j, pi, per)
-            found[j] = cols
-            bounds[j] = bound
-
-        run(jobs, price, until)
-        added = 0
-        for j in jobs:
-            for col in found[j]:
-                rc = col.cost - (lp_pi[col.slots].sum() / SCALE) - mu[j]
-                if rc < -1e-6 and _add(master, persons, col):
-                    added += 1
-        return added, bounds
-
-    everyone = list(range(len(staff)))
-    rounds = 0
-    center: tuple[np.ndarray, np.ndarray] | None = None
-    smooth = SMOOTHING
-    stop = deadline - INTEGER_SHARE * time_limit
-    while time.perf_counter() < stop:
-        res = master.solve()
-        if res is None:
-            out.messages.append("column generation: master LP not solved")
-            break
-        lp_value, alpha, beta, mu = res
-        out.lp = lp_value
-        if center is not None and smooth > 0:
-            # Wentges smoothing: price between the duals of the best bound so far and the
-            # LP's (any multipliers within the weights give a valid bound).
-            alpha = np.round(smooth * center[0] + (1 - smooth) * alpha).astype(np.int64)
-            beta = np.round(smooth * center[1] + (1 - smooth) * beta).astype(np.int64)
-        added, bounds = price_round(everyone, alpha - beta, res[1] - res[2], mu, stop)
-        if failed:
-            break
-        rounds += 1
-        if all(math.isfinite(b) for b in bounds):
-            bound = lagrangian(cover, alpha, beta, bounds)
-            if bound > out.bound:
-                out.bound, center = bound, (alpha, beta)
-        if added == 0:
-            if smooth > 0:
-                smooth = 0.0  # a mispricing: the LP's own duals next
-                continue
-            break
-        smooth = SMOOTHING
-        if math.ceil(out.bound - 1e-6) >= math.ceil(lp_value - 1e-6):
-            break  # the LP bound is reached: more columns do not raise the bound
-    out.rounds = rounds
-    if failed:
-        out.messages += [f"column generation stopped: {m}" for m in failed[:3]]
-    out.columns = len(master.columns)
-    left = deadline - time.perf_counter()
-    if master.columns and left > 0.1:
-        picked = integer_master(
-            cover, len(staff), master.columns, max(0.5, left), workers, hint=best
-        )
-        if picked is not None and picked[1] < best_cost:
-            best, best_cost = picked
-    if best is not None:
-        assignments: list[Assignment] = []
-        tests: list[Any] = []
-        for j, k in enumerate(best):
-            r = persons[j].roster(master.columns[k])
-            assignments += r.assignments
-            tests += r.tests
-        out.roster = Roster(assignments=assignments, tests=tests)
-        out.objective = int(best_cost)
-    return out
+    gen = Generation(problem, workers, deadline, start=start, idx=idx, check=check)
+    if not gen.ready:
+        return gen.out
+    gen.advance(deadline - INTEGER_SHARE * time_limit)
+    return gen.integer(deadline)
 
 
 def _add(master: Master, persons: list[Person], col: Column) -> bool:

@@ -76,6 +76,23 @@ PERSON_ROUNDS_SHARE = 0.5
 COLGEN = False
 COLGEN_AT_END = True
 COLGEN_SHARE = 0.3
+#: Column-generation-guided neighbourhoods (:func:`_guided_phase`, RENS/RINS over the master LP
+#: of :mod:`solver.colgen`) for problems whose only coupling is the soft cover of skill-free
+#: posts, for :data:`GUIDE_SHARE` of the time, between the first roster (and the core phase)
+#: and the LNS phase: the generation prices for :data:`GUIDE_LP_SHARE` of that span, then
+#: each neighbourhood fixes the person-days on which the LP's solution puts at least
+#: :data:`GUIDE_AGREE` of its weight on one value, and CP-SAT searches the rest for
+#: :data:`GUIDE_NEIGHBOURHOOD_SECONDS` at most. Off (on with ``ROSTER_GUIDED=1``, for A/B
+#: runs): Curtois & Qu 7-14, 60 s, 2 workers, load 7.6-12, run at the same time as the code
+#: without it, medians of 3: better on 7, 8 (2,686 against 4,448), 10-14, far worse on 9
+#: (1,223 against 860), worse single runs on 5, 6, 18; the bounds of CP-SAT's ``max_lp``
+#: worker lost half its time (15: 48 against 3,684; 16: 118 against 3,202); see
+#: benchmarks/README.md.
+GUIDED = os.environ.get("ROSTER_GUIDED", "0") == "1"
+GUIDE_SHARE = 0.5
+GUIDE_LP_SHARE = 0.5
+GUIDE_AGREE = 0.9
+GUIDE_NEIGHBOURHOOD_SECONDS = 5.0
 #: Share of the time limit of the core + max_lp phase of small models: our own scenarios are
 #: proven optimal within it (0.1-3 s), the benchmark models need the LNS phase after it.
 #: At most :data:`CORE_PHASE_MAX_SECONDS`: with 30 of 60 s in the core phase Curtois & Qu 9
@@ -582,6 +599,9 @@ def _search(
         and separable(problem, idx)
     ):
         phases.insert(0, ("own_lns", LNS_SHARE))
+    if GUIDED and colgen.cover_of(problem, idx) is not None:
+        # The LNS phase after it takes whatever time the guided phase hands back.
+        phases.insert(0, ("guided", GUIDE_SHARE))
     if core_portfolio(workers, n_vars):
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
@@ -589,6 +609,8 @@ def _search(
         if left <= 0.05:
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
+        if phase == "guided":
+            span = min(left, GUIDE_SHARE * time_limit)
         assert best.solution is not None  # every phase starts from a roster
         if phase == "own_lns":
             best = _own_lns(built, best, LNS_SHARE * left, workers, cb)
@@ -599,6 +621,8 @@ def _search(
             # unit of 2 weeks, 3.3 s: its second case needed 1.8 s after 0.4 s for the first,
             # more than half the time); a case not proven in its share hands the rest back.
             out = _split_phase(model, splits, best, left, workers, n_vars, cb)
+        elif phase == "guided":
+            out = _guided_phase(built, best, span, workers, n_vars, cb)
         else:
             assert best.solution is not None
             _hint_all(model, best.solution)
@@ -659,6 +683,167 @@ def _own_lns(
     out = _Outcome(cp_model.FEASIBLE, better, (stats.end + obj.offset) * scale, best.bound)
     cb.publish(out.objective, None, better)
     return out
+
+
+def _guided_phase(
+    built: BuiltModel,
+    best: _Outcome,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+) -> _Outcome:
+    """Neighbourhoods of the best roster chosen by column generation (RINS over the master
+    LP of :class:`solver.colgen.Generation`): the person-days on which the LP's solution puts
+    at least :data:`GUIDE_AGREE` of its weight on the best roster's value (a shift or off) are
+    fixed, CP-SAT searches the others for a better roster; each better roster joins the
+    master as columns and the LP is priced again. The Lagrangian bound is kept when the
+    master's cost of the best roster is the model's objective.
+
+    Why: the generation's LP bound reaches the optimum of Curtois & Qu 10-12 in 60 s where
+    CP-SAT's own LP proves 0-4620, but its integer rosters are poor; its LP solution, not its
+    rosters, says where the best roster is likely right."""
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    problem = built.ctx.problem
+    out = _Outcome(best.code, best.solution, best.objective, best.bound)
+    assert out.solution is not None
+    roster = roster_from_values(built, problem, values(out.solution))
+    start_cost = round(out.objective)
+    try:
+        gen = colgen.Generation(
+            problem,
+            workers,
+            deadline,
+            start=roster,
+            idx=built.ctx.idx,
+            check=lambda cost: cost == start_cost,
+        )
+    except Exception:  # noqa: BLE001 - the phase is skipped, the roster stays
+        return out
+    if not gen.ready or not gen.out.checked:
+        return out
+    try:
+        gen.advance(t0 + GUIDE_LP_SHARE * time_limit)
+    except Exception:  # noqa: BLE001 - the phase ends, the roster stays
+        return out
+
+    def take_bound() -> None:
+        if gen.out.checked and math.isfinite(gen.out.bound):
+            out.bound = max(out.bound, gen.out.bound)
+            cb.raise_floor(gen.out.bound)
+
+    take_bound()
+    agree = GUIDE_AGREE
+    mode = "rens"
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0.2 or out.bound >= out.objective - 1e-6:
+            break
+        sub, fixed, free = _lp_neighbourhood(built, gen.cell_weights(), out, agree, mode)
+        if free == 0 and mode == "rens":
+            mode = "rins"  # the LP is one integer roster: nothing to search around it
+            continue
+        if free == 0:
+            break
+        span = min(left, GUIDE_NEIGHBOURHOOD_SECONDS)
+        cb.trust_bound = False  # the neighbourhood's bound is not the model's
+        try:
+            res = _single(sub, span, workers, n_vars, cb, portfolio="default")
+        finally:
+            cb.trust_bound = True
+        st = STATUS.get(res.code)
+        improved = res.solution is not None and res.objective < out.objective - 0.5
+        if improved:
+            assert res.solution is not None
+            out.solution, out.objective = res.solution, res.objective
+            better = roster_from_values(built, problem, values(res.solution))
+            try:
+                gen.add_roster(better, deadline)
+            except Exception:  # noqa: BLE001 - the phase ends, the roster stays
+                return out
+        if not improved and mode == "rens":
+            mode = "rins"  # the LP's own values held nothing better: around the roster next
+        elif not improved and st in (Status.optimal, Status.infeasible):
+            # Nothing better in this neighbourhood: a larger one next, until every day the
+            # LP is not sure of is free.
+            if agree >= 1.0:
+                break
+            agree = min(1.0, agree + 0.05)
+            mode = "rens"
+        elif not improved:
+            mode = "rens"
+        left = deadline - time.perf_counter()
+        if left > 1.0 and not gen.converged:
+            try:
+                gen.advance(time.perf_counter() + min(left / 2, 3.0))
+            except Exception:  # noqa: BLE001 - the phase ends, the roster stays
+                return out
+            take_bound()
+    return out
+
+
+def _lp_neighbourhood(
+    built: BuiltModel,
+    weights: dict[str, dict[tuple[int, str], float]],
+    best: _Outcome,
+    agree: float,
+    mode: str,
+) -> tuple[cp_model.CpModel, int, int]:
+    """The model restricted to a neighbourhood chosen by the master LP's solution ``weights``
+    (see :func:`_guided_phase`), looking only for rosters better than ``best``; with the
+    numbers of person-days fixed and free.
+
+    ``rins``: a person-day is fixed to ``best``'s value when the LP puts at least ``agree`` of
+    its weight on that value; the search starts from ``best``. ``rens``: fixed to the LP's
+    value when the LP puts at least ``agree`` on one value, whatever ``best`` holds there; the
+    search starts from the LP's heaviest value of every person-day (the neighbourhood may not
+    hold ``best``)."""
+    assert best.solution is not None
+    sol = best.solution
+    sub = built.model.clone()
+    pv = sub.proto.variables
+    obj = sub.proto.objective
+    v = built.vars
+    fixed = free = 0
+    hint: dict[int, int] = {}
+    for staff in v.cells:
+        w = weights.get(staff, {})
+        for d, cells in v.day_refs(staff).items():
+            lp = [w.get((d, sh), 0.0) for sh, _ in cells]
+            off = 1.0 - sum(lp)
+            if mode == "rins":
+                ons = [k for k, (_, i) in enumerate(cells) if sol[i]]
+                mine = lp[ons[0]] if ons else off
+                value = [sol[i] for _, i in cells] if mine >= agree - 1e-9 else None
+            else:
+                top = max(range(len(cells)), key=lambda k: lp[k]) if cells else -1
+                if top >= 0 and lp[top] > off:
+                    mine, pick = lp[top], [int(k == top) for k in range(len(cells))]
+                else:
+                    mine, pick = off, [0] * len(cells)
+                for (_, i), x in zip(cells, pick, strict=True):
+                    hint[i] = x
+                value = pick if mine >= agree - 1e-9 else None
+            if value is None:
+                free += 1
+                continue
+            fixed += 1
+            for (_, i), x in zip(cells, value, strict=True):
+                dom = pv[i].domain
+                dom.clear()
+                dom.extend([x, x])
+    scale = obj.scaling_factor or 1.0
+    inner = round(best.objective / scale - obj.offset)
+    obj.domain.clear()
+    obj.domain.extend([-(2**62), inner - 1])
+    if mode == "rins":
+        _hint_all(sub, sol)
+    else:
+        sub.clear_hints()
+        sub.proto.solution_hint.vars.extend(hint.keys())
+        sub.proto.solution_hint.values.extend(hint.values())
+    return sub, fixed, free
 
 
 def _colgen_start(
