@@ -161,3 +161,23 @@ def test_solve_with_own_lns_agrees_with_referee_and_scorer(monkeypatch):
     bad, score = curtois.evaluate(inst, curtois.roster_to_grid(problem, result.roster))
     assert not bad
     assert score == result.objective
+
+
+@pytest.mark.parametrize("with_bound", [True, False])
+def test_own_lns_keeps_a_bound_on_its_side_worker(monkeypatch, instance2, with_bound):
+    """With 2 workers the LNS phase gives one to CP-SAT's full linear relaxation on the whole
+    model: its bound is finite and at most the optimum (828); without it the phase proves
+    nothing and the bound stays as it came."""
+    built, sol, _, _ = instance2
+    monkeypatch.setattr(search, "LNS_BOUND", with_bound)
+    value = search._objective_value(built.model, sol)  # noqa: SLF001
+    start = search._Outcome(cp_model.FEASIBLE, sol, value, -float("inf"))  # noqa: SLF001
+    n_vars = len(built.model.proto.variables)
+    cb = search._Progress(0, True, None)  # noqa: SLF001
+    out = search._own_lns(built, start, 3.0, 2, n_vars, cb)  # noqa: SLF001
+    assert out.solution is not None and out.objective <= start.objective
+    assert _feasible(built, np.asarray(out.solution)) == pytest.approx(out.objective)
+    if with_bound:
+        assert 0 < out.bound <= 828
+    else:
+        assert out.bound == -float("inf")
