@@ -28,6 +28,7 @@ from roster.model import (
     SolveResult,
     Status,
 )
+from solver import persondp
 from solver.decompose import sub_problem
 from solver.registry import hard_rules_link_people
 from solver.variables import zero_count_shifts
@@ -41,6 +42,9 @@ MAX_POLISH = 0.5
 #: the person is solved again on two workers: at least :data:`FIRST_TRY`, and
 #: :data:`FIRST_TRY_FACTOR` times the average so far.
 FIRST_TRY, FIRST_TRY_FACTOR = 2.0, 4.0
+#: Place each person by the dynamic program of :mod:`solver.persondp` where it applies (every
+#: hard rule of the kinds it keeps), CP-SAT only for a person it cannot place.
+DP_FIRST = True
 
 
 def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:
@@ -123,6 +127,7 @@ def construct(
     failed: list[str] = []
     firsts: list[float] = []  # seconds each placed person's solve took to its first roster
     queue = list(reversed(order))
+    prep = persondp.prepare(problem, idx) if DP_FIRST else None
 
     def work(k: int) -> None:
         if k > 0 and gate is not None:
@@ -133,7 +138,24 @@ def construct(
                     return
                 staff = queue.pop()
                 left = len(queue) + 1
-                sub = person_problem(problem, staff, load, idx, banned)
+                person = prep.person(staff) if prep is not None else None
+                if person is not None:
+                    assert prep is not None
+                    base = prep.base_cost(person, load)
+                else:
+                    sub = person_problem(problem, staff, load, idx, banned)
+            if person is not None:
+                assert prep is not None
+                row = persondp.solve_person(person, base)
+                if row is not None:
+                    with lock:
+                        for a in prep.assignments(person, row):
+                            assignments.append(a)
+                            if a.post is not None:
+                                load[(a.post, problem.horizon.day(a.date), a.shift)] += 1
+                    continue
+                with lock:  # left to CP-SAT, against the cover as it is now
+                    sub = person_problem(problem, staff, load, idx, banned)
             elapsed = time.perf_counter() - t0
             # Polish only with the time the people still to place will not need for their
             # own first rosters (at the pace of those placed so far): when the start cannot

@@ -125,7 +125,8 @@ def test_a_stopped_construction_places_nobody_more():
     assert calls == []
 
 
-def test_a_person_without_a_first_roster_is_solved_again_on_two_workers():
+def test_a_person_without_a_first_roster_is_solved_again_on_two_workers(monkeypatch):
+    monkeypatch.setattr(construct_module, "DP_FIRST", False)  # every person to CP-SAT
     problem = curtois.read_instance(DATA / "Instance1.txt")
     workers_used = []
 
