@@ -535,7 +535,7 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
         now = float(breach_of(totals)) + wb
         if now <= 1e-9:
             return row
-        parts_b, parts_c, parts_d, parts_k, parts_chk = [], [], [], [], []
+        parts_b, parts_c, parts_d, parts_k = [], [], [], []
         pair_k2: list[np.ndarray] = []  # the second day's shift of a new run of two
         days = np.nonzero(worked)[0]
         if len(days) and J:  # another shift on a worked day
@@ -556,7 +556,6 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
             parts_c.append(base[days[i], k] - base[days[i], cur[i]])
             parts_d.append(days[i])
             parts_k.append(k)
-            parts_chk.append(np.zeros(len(i), dtype=bool))
         # the ends of the runs on, and the days off beside them
         prev_w = np.concatenate(([False], worked[:-1]))
         next_w = np.concatenate((worked[1:], [False]))
@@ -574,7 +573,6 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
             parts_c.append(-base[ends[keep], k_end[keep]])
             parts_d.append(ends[keep])
             parts_k.append(np.full(int(keep.sum()), -1))
-            parts_chk.append(np.ones(int(keep.sum()), dtype=bool))
         beside = ~worked & (prev_w | next_w)
         adds = np.nonzero(beside)[0]
         if len(adds):  # add the day
@@ -588,7 +586,6 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
             parts_c.append(base[adds[i], k])
             parts_d.append(adds[i])
             parts_k.append(k)
-            parts_chk.append(np.ones(len(i), dtype=bool))
         # a new run of two days inside a run off, long enough to leave both sides their
         # minimum (the second day's shift: the cheapest that may follow the first's)
         if p.min_on <= 2 and (p.max_on is None or p.max_on >= 2):
@@ -610,7 +607,6 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
                 parts_c.append(base[pairs[i], k] + cost2[i, k])
                 parts_d.append(pairs[i])
                 parts_k.append(k)
-                parts_chk.append(np.ones(len(i), dtype=bool))
                 pair_k2.append(np.where(keep[i, k], k2[i, k], -1))
         if not parts_b:
             return row
@@ -622,7 +618,6 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
         k2s = np.concatenate([np.full(n_single, -2), *pair_k2])
         ds = np.concatenate(parts_d)
         ks = np.concatenate(parts_k)
-        chk = np.concatenate(parts_chk)
         # As many changes as keep lowering the breach, each checked on the row as it is then
         # (a change alters only the runs around its own day, so checking those keeps the
         # whole row right): about 5 passes instead of 50 single changes per person.
@@ -671,7 +666,7 @@ def solve_person(p: Person, base: np.ndarray) -> list[int] | None:
     pi = np.zeros(J)  # > 0: the count is too high
     nu = 0.0
     scale = max(1.0, float(np.abs(base[base < INF / 2]).max(initial=1.0)))
-    for rnd in range(MAX_ROUNDS):
+    for _ in range(MAX_ROUNDS):
         cost = base + (pi @ C)[None, :] if J else base
         row = shortest(p, cost, nu)
         if row is None:
