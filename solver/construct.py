@@ -146,7 +146,7 @@ def construct(
                     sub = person_problem(problem, staff, load, idx, banned)
             if person is not None:
                 assert prep is not None
-                row = persondp.solve_person(person, base)
+                row = persondp.solve_person(person, base, deadline=t0 + time_limit)
                 if row is not None:
                     with lock:
                         for a in prep.assignments(person, row):

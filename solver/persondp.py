@@ -18,8 +18,9 @@ None otherwise), and every roster it returns has been checked against those rule
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -29,8 +30,11 @@ from solver.colgen import Cover, cover_of
 
 #: A cost no roster may pay: a cell the person may not work.
 INF = 1e15
-#: Rounds of multiplier updates (one shortest path each) before the person is left to CP-SAT.
-#: A shortest path over 364 days and 32 shift types takes about 15 ms.
+#: Rounds of multiplier updates (one shortest path each) before the person is left to CP-SAT,
+#: with the weekends chosen first and then with the weekends priced (:func:`solve_person`).
+#: A shortest path over 364 days and 32 shift types takes about 15-30 ms; with the weekends
+#: chosen every person of Curtois & Qu 23 and 24 needs one round.
+CLOSED_ROUNDS = 4
 MAX_ROUNDS = 12
 #: Passes of the repair per round.
 MAX_REPAIRS = 30
@@ -271,6 +275,7 @@ def shortest(p: Person, cost: np.ndarray, wk_price: float = 0.0) -> list[int] | 
     the path (availability, successions, runs), each worked weekend costing ``wk_price``;
     None when there is none."""
     H, K = cost.shape
+    cost = np.where(p.allowed, cost, INF)
     # An unbounded run keeps a last state "at least Ron days" (at least 2 states, so a new run
     # never lands on it).
     Ron = p.max_on if p.max_on is not None else max(p.min_on, 2)
@@ -658,15 +663,52 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
     return row
 
 
-def solve_person(p: Person, base: np.ndarray) -> list[int] | None:
+def _weekends_chosen(p: Person, base: np.ndarray) -> Person:
+    """``p`` with every weekend but the ``weekend_max`` most valuable ones (the most negative
+    sums of their days' cheapest shifts) closed, when the limit can bind: the weekend limit
+    then holds by construction. Priced by a multiplier instead, the weekends took 3-11 rounds
+    per person on Curtois & Qu 24 (13 of 52 weekends for some people)."""
+    if p.weekend_max is None or len(p.weekends) <= p.weekend_max:
+        return p
+    best = np.where(p.allowed, base, INF).min(axis=1)
+    value = [sum(min(0.0, float(best[d])) for d in w) for w in p.weekends]
+    # Stable order: among equal weekends the earliest are kept (the cover the people placed
+    # before leave makes their days' costs differ).
+    order = sorted(range(len(p.weekends)), key=lambda w: value[w])
+    allowed = p.allowed.copy()
+    for w in order[p.weekend_max :]:
+        allowed[p.weekends[w], :] = False
+    return replace(p, allowed=allowed, weekend_max=None)
+
+
+def solve_person(p: Person, base: np.ndarray, deadline: float = math.inf) -> list[int] | None:
     """A row keeping every hard rule of ``p`` (checked by :func:`violations`), cheap under
-    ``base``; None when the multipliers and the repair found none in :data:`MAX_ROUNDS`."""
+    ``base``; None when the multipliers and the repair found none, or at ``deadline``
+    (``time.perf_counter()``; checked between rounds).
+
+    First with the weekends chosen (:func:`_weekends_chosen`), :data:`CLOSED_ROUNDS` rounds;
+    then, when that fails (a tight contract whose runs need the weekends elsewhere: Curtois &
+    Qu 18, 4 of 22 people), with the weekends priced by a multiplier, :data:`MAX_ROUNDS`."""
+    closed = _weekends_chosen(p, base)
+    row = _rounds(closed, base, deadline, CLOSED_ROUNDS if closed is not p else MAX_ROUNDS)
+    if row is None and closed is not p:
+        row = _rounds(p, base, deadline, MAX_ROUNDS)
+    return row
+
+
+def _rounds(p: Person, base: np.ndarray, deadline: float, rounds: int) -> list[int] | None:
+    """Up to ``rounds`` shortest paths, each repaired (:func:`_repair`), the multipliers of
+    the limits the path broke raised between them; the first row with no breach."""
     J = len(p.limits)
     C = np.array([lim.coef for lim in p.limits]).reshape(J, -1)
     pi = np.zeros(J)  # > 0: the count is too high
-    nu = 0.0
+    gain = np.full(J, STEP)
+    last = np.zeros(J)  # the side each limit was last broken on: 1 over, -1 under
+    nu = 0.0  # the price of a weekend worked
     scale = max(1.0, float(np.abs(base[base < INF / 2]).max(initial=1.0)))
-    for _ in range(MAX_ROUNDS):
+    for _ in range(rounds):
+        if time.perf_counter() > deadline:
+            return None
         cost = base + (pi @ C)[None, :] if J else base
         row = shortest(p, cost, nu)
         if row is None:
@@ -677,15 +719,17 @@ def solve_person(p: Person, base: np.ndarray) -> list[int] | None:
         arr = np.array(row)
         worked = arr >= 0
         totals = C[:, arr[worked]].sum(axis=1) if J else np.zeros(0)
-        # Multipliers only rise where the row (before the repair) is over a maximum or
-        # under a minimum, in proportion to the breach; a maximum priced too high costs only
-        # quality, which the whole model's search recovers.
+        # The multipliers move where the row (before the repair) is over a maximum or under
+        # a minimum, in proportion to the breach, by half the step once they cross over.
         for j, lim in enumerate(p.limits):
             per = float(C[j].max()) or 1.0
-            if totals[j] > lim.hi:
-                pi[j] += STEP * scale * min(1.0, (totals[j] - lim.hi) / max(lim.hi, per)) / per
-            elif totals[j] < lim.lo:
-                pi[j] -= STEP * scale * min(1.0, (lim.lo - totals[j]) / max(lim.lo, per)) / per
+            side = 1 if totals[j] > lim.hi else -1 if totals[j] < lim.lo else 0
+            if side and side == -last[j]:
+                gain[j] /= 2
+            if side:
+                last[j] = side
+                miss = totals[j] - lim.hi if side > 0 else lim.lo - totals[j]
+                pi[j] += side * gain[j] * scale * min(1.0, miss / per) / per
         if p.weekend_max is not None:
             worked_wk = sum(1 for w in p.weekends if any(row[d] >= 0 for d in w))
             if worked_wk > p.weekend_max:
