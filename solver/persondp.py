@@ -189,11 +189,11 @@ class Prepared:
                 elif cover.hi[s] >= 0 and placed >= cover.hi[s]:
                     cost[d, k] += cover.wo[s]
         col = {sh: k for k, sh in enumerate(p.types)}
-        for d, sh, on_site, w in self.requests.get(p.staff, []):
-            if sh is None:
+        for d, wish, on_site, w in self.requests.get(p.staff, []):
+            if wish is None:
                 cost[d, :] += -w if on_site else w
-            elif sh in col:
-                cost[d, col[sh]] += -w if on_site else w
+            elif wish in col:
+                cost[d, col[wish]] += -w if on_site else w
         cost[~p.allowed] = INF
         return cost
 
@@ -258,8 +258,6 @@ def prepare(problem: Problem, idx: ProblemIndex) -> Prepared | None:
     if pol.presence.enabled and pol.presence.floors:
         return None
     if idx.remote_posts or pol.suspensions:
-        return None
-    if pol.fairness.enabled and pol.fairness.hard:
         return None
     cover = cover_of(problem, idx)
     if cover is None:
@@ -371,8 +369,8 @@ def shortest(p: Person, cost: np.ndarray, wk_price: float = 0.0) -> list[int] | 
     row = [-1] * H
     # state: ("on", E, k, r) or ("off", E, r)
     if b_on <= b_off:
-        E, k, r = np.unravel_index(int(end_on.argmin()), on.shape)
-        state: tuple = ("on", int(E), int(k), int(r))
+        e0, k0, r0 = np.unravel_index(int(end_on.argmin()), on.shape)
+        state: tuple = ("on", int(e0), int(k0), int(r0))
     else:
         E, r = np.unravel_index(int(end_off.argmin()), off.shape)
         state = ("off", int(E), int(r))
@@ -525,8 +523,12 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
         over = np.maximum(0.0, tot - hi.reshape(shape)) + np.maximum(0.0, lo.reshape(shape) - tot)
         return (over / unit.reshape(shape)).sum(axis=0)
 
-    def wk_breach(w: np.ndarray | int) -> np.ndarray | int:
-        return np.maximum(0, w - wmax) if wmax is not None else 0 * w
+    def wk_breach(n: int) -> int:
+        """Weekends worked over the limit, with ``n`` worked."""
+        return max(0, n - wmax) if wmax is not None else 0
+
+    def wk_breaches(n: np.ndarray) -> np.ndarray:
+        return np.maximum(0, n - wmax) if wmax is not None else np.zeros_like(n)
 
     for _ in range(MAX_REPAIRS):
         arr = np.array(row)
@@ -570,9 +572,9 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
         if len(ends):  # take the day
             k_end = arr[ends]
             tot = totals[:, None] - C[:, k_end]
-            w = wk_of[ends]
-            lose = (w >= 0) & (wk_n[np.maximum(w, 0)] == 1)
-            br = breach_of(tot) + wk_breach(W - lose.astype(int))
+            w_e = wk_of[ends]
+            lose = (w_e >= 0) & (wk_n[np.maximum(w_e, 0)] == 1)
+            br = breach_of(tot) + wk_breaches(W - lose.astype(int))
             keep = br < now - 1e-9
             parts_b.append(br[keep])
             parts_c.append(-base[ends[keep], k_end[keep]])
@@ -582,9 +584,9 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
         adds = np.nonzero(beside)[0]
         if len(adds):  # add the day
             tot = totals[:, None, None] + np.broadcast_to(C[:, None, :], (J, len(adds), K))
-            w = wk_of[adds]
-            gain = (w >= 0) & (wk_n[np.maximum(w, 0)] == 0)
-            br = breach_of(tot) + wk_breach(W + gain.astype(int))[:, None]
+            w_a = wk_of[adds]
+            new_wk = (w_a >= 0) & (wk_n[np.maximum(w_a, 0)] == 0)
+            br = breach_of(tot) + wk_breaches(W + new_wk.astype(int))[:, None]
             keep = p.allowed[adds] & (br < now - 1e-9)
             i, k = np.nonzero(keep)
             parts_b.append(br[i, k])
@@ -603,9 +605,9 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
                 cost2 = np.take_along_axis(c2, k2[:, :, None], axis=2)[:, :, 0]
                 tot = totals[:, None, None] + C[:, None, :] + C[:, k2]  # (J, m, K1)
                 w1, w2 = wk_of[pairs], wk_of[pairs + 1]
-                gain = ((w1 >= 0) & (wk_n[np.maximum(w1, 0)] == 0)).astype(int)
-                gain += ((w2 >= 0) & (w2 != w1) & (wk_n[np.maximum(w2, 0)] == 0)).astype(int)
-                br = breach_of(tot) + wk_breach(W + gain)[:, None]
+                more = ((w1 >= 0) & (wk_n[np.maximum(w1, 0)] == 0)).astype(int)
+                more += ((w2 >= 0) & (w2 != w1) & (wk_n[np.maximum(w2, 0)] == 0)).astype(int)
+                br = breach_of(tot) + wk_breaches(W + more)[:, None]
                 keep = p.allowed[pairs] & (cost2 < INF / 2) & (br < now - 1e-9)
                 i, k = np.nonzero(keep)
                 parts_b.append(br[i, k])
@@ -629,8 +631,9 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
         changed = 0
         cur_b = now
         for m in np.lexsort((cs, bs)):
-            d, k = int(ds[m]), int(ks[m])
-            cells = [(d, k)] if k2s[m] == -2 else [(d, k), (d + 1, int(k2s[m]))]
+            cells: list[tuple[int, int]] = [(int(ds[m]), int(ks[m]))]
+            if k2s[m] != -2:
+                cells.append((int(ds[m]) + 1, int(k2s[m])))
             olds = [row[x] for x, _ in cells]
             if all(o == kk for o, (_, kk) in zip(olds, cells, strict=True)):
                 continue
@@ -641,9 +644,9 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
                     tot -= C[:, o]
                 if kk >= 0:
                     tot += C[:, kk]
-                w = int(wk_of[x])
-                if w >= 0:
-                    wk_new[w] += (kk >= 0) - (o >= 0)
+                wx = int(wk_of[x])
+                if wx >= 0:
+                    wk_new[wx] += int(kk >= 0) - int(o >= 0)
             n_w = int((wk_new > 0).sum())
             b = float(breach_of(tot)) + wk_breach(n_w)
             if not b < cur_b - 1e-9:
