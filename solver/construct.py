@@ -224,6 +224,9 @@ class EarlyStart:
     ) -> None:
         self.roster: Roster | None = None
         self.error: BaseException | None = None
+        #: Seconds from the start to the roster (None: no roster yet).
+        self.elapsed: float | None = None
+        started = time.perf_counter()
         self._stop = threading.Event()
         self._gate = threading.Event()
 
@@ -242,6 +245,8 @@ class EarlyStart:
                     stop=self._stop,
                     gate=self._gate,
                 )
+                if self.roster is not None:
+                    self.elapsed = time.perf_counter() - started
             except BaseException as exc:  # reported through result(), never lost in a thread
                 self.error = exc
 

@@ -177,3 +177,35 @@ def test_person_rounds_keep_every_hard_rule_and_make_the_greedy_start_cheaper():
     # The people placed first took cover the later ones could give (1532 -> 1229 measured).
     assert changed > 0
     assert after.objective < before.objective
+
+
+def test_a_build_out_of_time_still_returns_the_starts_roster(monkeypatch):
+    """The whole model not built within the time limit (Curtois & Qu 24 on a loaded machine):
+    the person-by-person start's roster comes back, priced by the referee."""
+    from solver.context import BuildInterrupted
+
+    build = solve_module.build_model
+
+    def slow_build(*args, **kw):
+        if args[0] is problem:  # the whole model, not a person's
+            start.wait(20)  # as if the build took all the time
+            raise BuildInterrupted
+        return build(*args, **kw)
+
+    begin = solve_module.EarlyStart
+    start = threading.Event()
+
+    def spy_start(*args, **kw):
+        early = begin(*args, **kw)
+        threading.Thread(target=lambda: (early._thread.join(), start.set()), daemon=True).start()
+        return early
+
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    monkeypatch.setattr(solve_module, "build_model", slow_build)
+    monkeypatch.setattr(solve_module, "EarlyStart", spy_start)
+    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    report = check(problem, r.roster)
+    assert report.ok, report.violations[:3]
+    assert r.objective == report.objective >= 828  # 828: the proven optimum
+    assert r.first_solution_time is not None and "start" in r.messages[0]
