@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import solve_child
 from api.messages import job_lang, job_text
 from api.models import Job, utcnow
-from api.services import create_roster, store_reroster
+from api.services import create_roster, report_dict, store_reroster, worded_report
 from api.settings import Settings
 from roster.lang import pick
 from roster.model import Problem, Report, Roster, SolveResult, Status
@@ -656,6 +656,11 @@ def _finish_roster(s: Session, job: Job, run: SolveRun) -> None:
         given = Report.model_validate(run.report) if run.report and result is not None else None
         row = create_roster(s, job, roster, problem, job.created_by, given)
         job.roster_id = row.id
+        if given is not None and job.result is not None:
+            # The referee's penalties in place of the solver's short notes: the same costs,
+            # each with the referee's sentence in the job's language (what a head reads).
+            worded = worded_report(report_dict(given), problem, roster, lang) or {}
+            job.result = {**job.result, "penalties": worded.get("penalties", [])}
 
 
 # ---- recovery ---------------------------------------------------------------------------------

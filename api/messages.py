@@ -251,6 +251,11 @@ API: dict[str, Pair] = {
         "ô #{n}: {post!r} làm việc trực tiếp tại cơ quan: hãy gửi với on_site true (với "
         "on_site false, post phải là nhiệm vụ làm việc tại nhà, kind remote)",
     ),
+    "edit.absence": ("absence", "vắng mặt"),
+    "edit_shift_unknown_in_absence": (
+        "absence #{n}: unknown shift {shift!r}; known: {known}",
+        "vắng mặt #{n}: không có ca {shift!r}; các ca: {known}",
+    ),
     "edit_team_unknown": (
         "team of unknown staff {staff!r}",
         "nhóm của cán bộ không có trong danh sách {staff!r}",

@@ -696,6 +696,14 @@ class RosterEdit(BaseModel):
     cells: list[CellEdit] = Field(default_factory=list, max_length=5000)
     tests: list[TestEdit] = Field(default_factory=list, max_length=5000)
     teams: dict[str, int] = Field(default_factory=dict)
+    absences: list[Absence] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Absences to record on this roster's problem with the edit (an isolation "
+        "after a positive case, sick leave): the referee judges the edited roster, and every "
+        "later edit, publish and re-roster of it, with them. An absence already recorded is "
+        "not added twice.",
+    )
     reason: str = Field("", max_length=2000)
     accept_violations: bool = False
 

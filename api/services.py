@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.errors import ApiError, not_found
 from api.messages import JOB, A, job_lang, job_text
 from api.models import Job, PolicyVersion, RosterRevision, RosterRow, SiteRow, utcnow
-from roster.events import cell_states
+from roster.events import Event, apply_events, cell_states
 from roster.model import (
     Absence,
     FixedCell,
@@ -405,7 +405,20 @@ def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[s
     head = head_revision(session, row)
     base = Roster.model_validate(head.data)
     new = Roster.model_validate(answer["roster"])
+    events = params.get("events") or []
+    start = answer.get("start") or params.get("from")
+    # The roster's problem takes the events, as the re-roster did (the same head: its version
+    # has not moved): the isolations, leave and closed posts judge this revision and every
+    # later edit, publish and re-roster of it, so nobody isolated goes back on site unseen.
     problem = Problem.model_validate(row.problem)
+    if events and start:
+        problem = apply_events(
+            problem,
+            base,
+            [Event.model_validate(e) for e in events],
+            dt.date.fromisoformat(str(start)),
+        ).problem
+        row.problem = problem.model_dump(mode="json")
     report = try_referee(problem, new)
     why = {
         (c.get("kind"), c.get("staff"), c.get("date"), c.get("shift")): c.get("reason")
@@ -423,8 +436,6 @@ def store_reroster(session: Session, job: Job, answer: dict[str, Any]) -> dict[s
             c["reason"] = moved.get(c["staff"])
         else:
             c["reason"] = why.get((c["kind"], c["staff"], c["date"], c["shift"]))
-    events = params.get("events") or []
-    start = answer.get("start") or params.get("from")
     number = head.number + 1
     session.add(
         RosterRevision(

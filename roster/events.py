@@ -82,6 +82,23 @@ class Isolation(BaseModel):
     source: str | None = Field(None, description="For a close contact: the positive case.")
     remote: bool = Field(False, description="Works from home during the isolation.")
     reason_vi: str = Field("", description="``reason`` in Vietnamese (filled in from it).")
+    absence: AbsenceReason = Field(
+        AbsenceReason.isolation, description="The absence it records on the roster's problem."
+    )
+    shifts: list[str] = Field(
+        default_factory=list, description="The shifts it covers (all when empty)."
+    )
+
+    def as_absence(self) -> Absence:
+        """The absence this isolation (or leave) adds to the problem the roster is judged by."""
+        return Absence(
+            staff=self.staff,
+            start=self.start,
+            end=self.end,
+            shifts=self.shifts,
+            reason=self.absence,
+            note=self.reason,
+        )
 
     @model_validator(mode="after")
     def _reason_vi(self) -> Isolation:
@@ -209,6 +226,8 @@ def apply_events(problem: Problem, roster: Roster, events: list[Event], start: d
                 end=last,
                 source=source,
                 remote=not absence.is_off,
+                absence=absence,
+                shifts=shifts or [],
             )
         )
 

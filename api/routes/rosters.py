@@ -46,6 +46,7 @@ from api.services import (
 )
 from roster.lang import pick
 from roster.model import (
+    Absence,
     Assignment,
     Policy,
     Problem,
@@ -373,6 +374,43 @@ def _apply(problem: Problem, roster: Roster, edit: RosterEdit) -> Roster:
     )
 
 
+def _with_absences(problem: Problem, absences: list[Absence]) -> Problem:
+    """``problem`` with the edit's ``absences`` recorded (each once); 422 naming the absence
+    for a person or shift the problem does not know."""
+    if not absences:
+        return problem
+    staff = {s.id for s in problem.staff}
+    shifts = {s.id for s in problem.site.shifts}
+    for i, a in enumerate(absences):
+        if a.staff not in staff:
+            raise ApiError(
+                422,
+                A("edit_staff_not_in", kind=A("edit.absence"), n=i + 1, staff=a.staff),
+                f"absences[{i}].staff",
+            )
+        for sh in a.shifts:
+            if sh not in shifts:
+                raise ApiError(
+                    422,
+                    A(
+                        "edit_shift_unknown_in_absence",
+                        n=i + 1,
+                        shift=sh,
+                        known=", ".join(sorted(shifts)),
+                    ),
+                    f"absences[{i}].shifts",
+                )
+    have = {a.model_dump_json() for a in problem.absences}
+    new = []
+    for a in absences:
+        if (key := a.model_dump_json()) not in have:
+            have.add(key)
+            new.append(a)
+    if not new:
+        return problem
+    return problem.model_copy(update={"absences": [*problem.absences, *new]})
+
+
 def _key(v) -> tuple:
     return (v.rule, v.staff, v.date, v.shift, v.post, v.unit)
 
@@ -401,7 +439,7 @@ def edit_roster(
     get_roster(session, roster_id, user, write=True)
     with locked(session, RosterRow, roster_id, "roster") as row:
         check_if_match(if_match, row.version, "roster")
-        problem = Problem.model_validate(row.problem)
+        problem = _with_absences(Problem.model_validate(row.problem), body.absences)
         head = head_revision(session, row)
         old = Roster.model_validate(head.data)
         new = _apply(problem, old, body)
@@ -430,6 +468,8 @@ def edit_roster(
             )
         reason = body.reason or "edited by hand"
         now = utcnow()
+        if body.absences:
+            row.problem = problem.model_dump(mode="json")
         if head.published:  # a published revision is never changed: a new draft follows it
             rev = RosterRevision(
                 roster_id=row.id,

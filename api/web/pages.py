@@ -47,7 +47,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
-from roster.events import cell_states
+from roster.events import Isolation, cell_states
 from roster.export import (
     RosterView,
     coverage_table,
@@ -57,7 +57,7 @@ from roster.export import (
 )
 from roster.index import ProblemIndex
 from roster.labels import LABELS
-from roster.model import Absence, Problem, Roster
+from roster.model import Problem, Roster
 
 log = logging.getLogger("api.web")
 
@@ -1481,12 +1481,7 @@ async def positive_run(request: Request) -> Response:
             shown = problem.model_copy(
                 update={
                     "absences": problem.absences
-                    + [
-                        Absence(
-                            staff=i["staff"], start=i["start"], end=i["end"], reason="isolation"
-                        )
-                        for i in result.get("isolated", [])
-                    ]
+                    + [Isolation.model_validate(i).as_absence() for i in result.get("isolated", [])]
                 }
             )
             grid = grid_of(shown, new, lang, changed)
@@ -1573,15 +1568,7 @@ async def record_isolation(api: Api, site_id: str, isolated: list[dict[str, Any]
     for i in isolated:
         key = (i["staff"], str(i["start"]), str(i["end"]))
         if key not in have:
-            absences.append(
-                {
-                    "staff": i["staff"],
-                    "start": str(i["start"]),
-                    "end": str(i["end"]),
-                    "reason": "isolation",
-                    "note": i.get("reason", ""),
-                }
-            )
+            absences.append(Isolation.model_validate(i).as_absence().model_dump(mode="json"))
     await api.write("PATCH", f"/sites/{sid}", etag, json={"absences": absences})
 
 
@@ -1620,6 +1607,11 @@ async def accept_proposal(api: Api, full: dict[str, Any], proposal: dict[str, An
             "tests": tests,
             "teams": teams,
             "reason": proposal["reason"],
+            # the isolations join the roster's problem: later edits are judged with them
+            "absences": [
+                Isolation.model_validate(i).as_absence().model_dump(mode="json")
+                for i in proposal.get("isolated") or []
+            ],
             # a move tips the team sizes by a person: the re-roster does not re-balance teams
             # (docs/repair.md), so the stored roster's balance rule is knowingly breached
             "accept_violations": not proposal["ok"] or bool(teams),

@@ -215,3 +215,21 @@ def test_a_reroster_job_stores_its_revision_on_either_engine(engine_client):
     head = client.get(f"/rosters/{rid}", headers=HR).json()["revision"]
     assert head["number"] == 2 and head["roster"] == answer["roster"]
     assert head["events"]["events"][0]["kind"] == "leave"
+
+
+def test_a_jobs_penalties_are_the_referees_in_its_language(client):
+    """A job asked in Vietnamese lists its penalties as the referee words them, in Vietnamese,
+    and they add up to the job's objective (before: the solver's short English notes)."""
+    site_id = make_site(client)
+    vi = {**HR, "Accept-Language": "vi"}
+    done = run_job(client, site_id, headers=vi, time_limit=3)
+    assert done["status"] == "done", done
+    penalties = done["penalties"]
+    assert penalties, "the test site's roster pays penalties (fairness, requests)"
+    assert sum(p["cost"] for p in penalties) == done["objective"]
+    roster = client.get(f"/rosters/{done['roster_id']}", params={"lang": "vi"}, headers=HR).json()
+    stored = roster["revision"]["report"]["penalties"]
+    assert [p["detail"] for p in penalties] == [p["detail"] for p in stored]
+    assert any(
+        ch in "ăâđêôơưạảấầẩậắằẳặẹẻẽếềểệịỉọỏốồổộớờởợụủứừửựỳỷỹ" for ch in penalties[0]["detail"]
+    )

@@ -170,3 +170,84 @@ def test_a_roster_written_meanwhile_is_not_overwritten(client, published):
     with client.app.state.sessionmaker() as s:
         none = store_reroster(s, late, {"roster": None, "changes": []})
     assert none["saved"] is False and "found none" in none["message"]
+
+
+def _on_site_cell(roster: dict, problem_staff: str, date: str) -> dict:
+    """A cell edit putting ``problem_staff`` on site on ``date`` in a shift someone works."""
+    shift = next(a["shift"] for a in roster["assignments"] if a["date"] == date)
+    return {"staff": problem_staff, "date": date, "shift": shift, "on_site": True}
+
+
+def test_a_stored_reroster_records_its_isolations_on_the_roster(client, published):
+    """After a stored re-roster, an edit that puts the positive case back on site during the
+    isolation is refused as a breach of availability (before, the roster's problem did not know
+    the isolation and the edit went through)."""
+    rid, h = published["id"], published["head"]
+    event = _positive(published["roster"])
+    r = client.post(
+        "/repair/reroster", json={"roster_id": rid, "events": [event], "time_limit": 4}, headers=h
+    )
+    assert r.status_code == 200 and r.json()["stored"]["saved"] is True, r.text
+    iso = next(i for i in r.json()["isolated"] if i["staff"] == event["staff"])
+    assert iso["absence"] == "isolation"
+    got = client.get(f"/rosters/{rid}", headers=h)
+    rev = got.json()["revision"]
+    assert not [v for v in rev["report"]["violations"] if v["rule"] == "availability"]
+    day3 = (dt.date.fromisoformat(event["date"]) + dt.timedelta(days=1)).isoformat()
+    assert iso["start"] <= day3 <= iso["end"]
+    cell = _on_site_cell(rev["roster"], event["staff"], day3)
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"cells": [cell]},
+        headers={**h, "If-Match": got.headers["ETag"]},
+    )
+    assert r.status_code == 409, r.text
+    broken = r.json()["violations"]
+    assert any(v["rule"] == "availability" and v["staff"] == event["staff"] for v in broken)
+
+
+def test_an_edit_records_absences_and_is_judged_with_them(client, published):
+    """The web page's accepted proposal sends the isolations with its cells: the edit records
+    them on the roster, so a later edit putting the person on site is refused."""
+    rid, h = published["id"], published["head"]
+    roster = published["roster"]
+    day2 = (dt.date.fromisoformat(START) + dt.timedelta(days=1)).isoformat()
+    day3 = (dt.date.fromisoformat(START) + dt.timedelta(days=2)).isoformat()
+    who = next(a["staff"] for a in roster["assignments"] if a["date"] == day2)
+    absence = {"staff": who, "start": day2, "end": day3, "reason": "isolation"}
+    # an unknown person is a clear 422 naming the absence, nothing saved
+    version = client.get(f"/rosters/{rid}", headers=h).headers["ETag"]
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"absences": [{**absence, "staff": "nobody"}]},
+        headers={**h, "If-Match": version},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "absences[0].staff", r.text
+    assert client.get(f"/rosters/{rid}", headers=h).headers["ETag"] == version
+    # taking them off site on day 2 and recording the absence (twice: kept once)
+    off = [
+        {"staff": who, "date": day2, "shift": a["shift"], "on_site": False}
+        for a in roster["assignments"]
+        if a["staff"] == who and a["date"] == day2
+    ]
+    r = client.patch(
+        f"/rosters/{rid}",
+        json={"cells": off, "absences": [absence, absence], "accept_violations": True},
+        headers={**h, "If-Match": version},
+    )
+    assert r.status_code == 200, r.text
+    assert not [
+        v
+        for v in r.json()["report"]["violations"]
+        if v["rule"] == "availability" and v["date"] == day2
+    ]
+    with client.app.state.sessionmaker() as s:
+        from api.models import RosterRow
+
+        recorded = [a for a in s.get(RosterRow, rid).problem["absences"] if a["staff"] == who]
+    assert len(recorded) == 1 and recorded[0]["start"] == day2
+    etag = client.get(f"/rosters/{rid}", headers=h).headers["ETag"]
+    cell = _on_site_cell(roster, who, day3)
+    r = client.patch(f"/rosters/{rid}", json={"cells": [cell]}, headers={**h, "If-Match": etag})
+    assert r.status_code == 409, r.text
+    assert any(v["rule"] == "availability" and v["staff"] == who for v in r.json()["violations"])

@@ -194,7 +194,25 @@ def test_accepting_a_proposal_sends_its_duties_from_home_and_reads_them():
             sent.append((method, path, etag, json))
 
     full = {"id": "r1", "revision": {"roster": old.model_dump(mode="json")}}
-    proposal = {"roster": new.model_dump(mode="json"), "etag": '"4"', "reason": "F0", "ok": True}
+    # the isolations as the re-roster answered them (a contact isolated at home works remotely)
+    isolated = [
+        {"staff": "a", "reason": "positive test", "start": d, "end": d, "absence": "isolation"},
+        {
+            "staff": "c",
+            "reason": "close contact",
+            "start": d,
+            "end": d,
+            "remote": True,
+            "absence": "remote_only",
+        },
+    ]
+    proposal = {
+        "roster": new.model_dump(mode="json"),
+        "etag": '"4"',
+        "reason": "F0",
+        "ok": True,
+        "isolated": isolated,
+    }
     asyncio.run(accept_proposal(FakeApi(), full, proposal))
     (method, path, etag, body), *_ = sent
     assert (method, path, etag) == ("PATCH", "/rosters/r1", '"4"')
@@ -203,6 +221,11 @@ def test_accepting_a_proposal_sends_its_duties_from_home_and_reads_them():
         {"staff": "a", "date": day, "shift": "am", "on_site": False, "post": "h1"},
         {"staff": "b", "date": day, "shift": "am", "on_site": False},
         {"staff": "c", "date": day, "shift": "am", "on_site": True, "post": "q1"},
+    ]
+    # the isolations are recorded on the roster with the edit, so later edits are judged by them
+    assert [(a["staff"], a["reason"], a["start"]) for a in body["absences"]] == [
+        ("a", "isolation", day),
+        ("c", "remote_only", day),
     ]
     assert state_text("remote:h1", {"h1": "H1"}, "vi") == "Ở nhà H1"
     assert state_text("on_site:q1+remote:h1", {"q1": "C1", "h1": "H1"}, "en") == (
