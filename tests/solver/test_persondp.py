@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import random
 from collections import Counter
@@ -16,6 +17,8 @@ from roster.model import Roster
 from roster.validation import check
 from solver import persondp
 from solver.construct import construct
+
+construct_module = importlib.import_module("solver.construct")
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "curtois-qu"
 
@@ -153,6 +156,7 @@ def test_a_broken_row_is_never_returned(monkeypatch):
 
 
 def test_the_construction_meets_every_hard_rule_with_the_program(monkeypatch):
+    monkeypatch.setattr(construct_module, "DP_MIN_STAFF_DAYS", 0)
     problem = curtois.read_instance(DATA / "Instance8.txt")
     calls = []
 
@@ -180,3 +184,18 @@ def test_prepare_declines_rules_it_does_not_keep():
     )
     prep = persondp.prepare(rested, ProblemIndex(rested))
     assert prep is None or prep.person(rested.staff[0].id) is None
+
+
+def test_small_problems_keep_the_cp_sat_start():
+    """Below DP_MIN_STAFF_DAYS every person is solved by CP-SAT (its rosters are cheaper)."""
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    calls = []
+
+    def solve_one(*args, **kw):
+        calls.append(1)
+        from solver.search import solve_whole
+
+        return solve_whole(*args, **kw)
+
+    assert construct(problem, 30.0, 1, solve_one) is not None
+    assert len(calls) == len(problem.staff)
