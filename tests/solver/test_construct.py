@@ -209,3 +209,15 @@ def test_a_build_out_of_time_still_returns_the_starts_roster(monkeypatch):
     assert report.ok, report.violations[:3]
     assert r.objective == report.objective >= 828  # 828: the proven optimum
     assert r.first_solution_time is not None and "start" in r.messages[0]
+
+
+def test_a_start_that_comes_late_is_the_result(monkeypatch):
+    """The start's roster with less than START_ONLY_SHARE of the time left: returned as it is
+    (the whole model's take-over would overrun the time limit on Curtois & Qu 24)."""
+    monkeypatch.setattr(solve_module, "START_ONLY_SHARE", 1.0)  # always too late
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    assert "start" in r.messages[0]
+    report = check(problem, r.roster)
+    assert report.ok and r.objective == report.objective
