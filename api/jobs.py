@@ -35,9 +35,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import CursorResult, Update, and_, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,11 +71,22 @@ def public_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
+@overload
+def aware(d: dt.datetime) -> dt.datetime: ...
+@overload
+def aware(d: None) -> None: ...
 def aware(d: dt.datetime | None) -> dt.datetime | None:
     """SQLite returns naive datetimes: they are UTC."""
     if d is not None and d.tzinfo is None:
         return d.replace(tzinfo=dt.UTC)
     return d
+
+
+def _updated(s: Session, stmt: Update) -> int:
+    """Run an UPDATE in ``s`` and return how many rows it matched. ``Session.execute`` is typed
+    as returning a plain ``Result``; for an UPDATE it is a ``CursorResult``, which has the
+    ``rowcount``."""
+    return cast("CursorResult[Any]", s.execute(stmt)).rowcount
 
 
 def with_db_retry(fn: Callable[[], T], settings: Settings, what: str) -> T:
@@ -301,7 +312,8 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
             )
             s.commit()
             return Outcome("skipped", detail=final[0])
-        res = s.execute(
+        claimed = _updated(
+            s,
             update(Job)
             .where(*cond)
             .values(
@@ -311,10 +323,10 @@ def _claim(job_id: str, ctx: JobContext, token: str) -> _Claim | Outcome:
                 started_at=now,
                 attempts=attempts + 1,
                 message=job_text(job_lang(payload[2]), "job.solving", n=attempts + 1),
-            )
+            ),
         )
         s.commit()
-        if res.rowcount != 1:  # another worker changed it first: look again soon
+        if claimed != 1:  # another worker changed it first: look again soon
             return Outcome("busy", wait=1.0)
     kind, problem, params, time_limit = payload
     return _Claim(
@@ -344,6 +356,8 @@ def solver_context() -> Any:
 
 def _spawn(claim: _Claim, ctx: JobContext, out: Any) -> Any:
     st = ctx.settings
+    target: Callable[..., None]
+    args: tuple[Any, ...]
     if claim.kind in ("roster", "part"):
         target, args = (
             solve_child.run,
@@ -473,13 +487,14 @@ def renew_lease(job_id: str, ctx: JobContext, token: str) -> bool | None:
     did not answer."""
     try:
         with ctx.factory() as s:
-            res = s.execute(
+            renewed = _updated(
+                s,
                 update(Job)
                 .where(Job.id == job_id, Job.worker == token)
-                .values(lease_until=_lease(ctx.settings))
+                .values(lease_until=_lease(ctx.settings)),
             )
             s.commit()
-            return res.rowcount == 1
+            return renewed == 1
     except SQLAlchemyError as exc:
         log.warning("job %s: lease not renewed (%s)", job_id, type(exc).__name__)
         return None
@@ -702,8 +717,8 @@ def recover(factory: sessionmaker[Session], settings: Settings) -> list[str]:
                     "dispatched_at": None,
                 }
             values.update(worker=None, lease_until=None)
-            res = s.execute(update(Job).where(cond).values(**values))
-            if res.rowcount == 1 and verdict is None:
+            changed = _updated(s, update(Job).where(cond).values(**values))
+            if changed == 1 and verdict is None:
                 requeued.append(job.id)
         s.commit()
     if requeued:

@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
@@ -289,7 +290,9 @@ def _wait_up(url: str, workers: int | None, timeout: float = 120) -> bool:
     return False
 
 
-def _fresh_database(base: str | None, tmp: str, n: int) -> tuple[dict[str, str], object]:
+def _fresh_database(
+    base: str | None, tmp: str, n: int
+) -> tuple[dict[str, str], Callable[[], None]]:
     """Settings env of a new database and a function that drops it."""
     if not base:
         return {"ROSTER_DATABASE_URL": f"sqlite:///{Path(tmp) / f'load{n}.db'}"}, lambda: None
@@ -316,7 +319,7 @@ def _attempts(env: dict[str, str], ids: list[str]) -> dict[str, int]:
     from api.settings import Settings
 
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=env["ROSTER_DATABASE_URL"],
         db_schema=env.get("ROSTER_DB_SCHEMA"),
     )
@@ -410,7 +413,7 @@ def rounds(args: argparse.Namespace, counts: list[int]) -> int:
                         p.wait(30)
                     except subprocess.TimeoutExpired:
                         p.kill()
-                drop()  # type: ignore[operator]
+                drop()
     print()
     print(f"{args.jobs} jobs (time limit {args.time_limit:g} s), {args.reads} reads while solving")
     print(
@@ -418,9 +421,9 @@ def rounds(args: argparse.Namespace, counts: list[int]) -> int:
         "| read p50 | read p95 |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for n, done, lost, unf, twice, el, p50, p95 in table:
+    for n, done, lost, unf, n_twice, el, p50, p95 in table:
         print(
-            f"| {n} | {done} | {lost} | {unf} | {twice} | {el:.1f} s | {done / el * 60:.0f} "
+            f"| {n} | {done} | {lost} | {unf} | {n_twice} | {el:.1f} s | {done / el * 60:.0f} "
             f"| {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
         )
     return code
@@ -429,14 +432,16 @@ def rounds(args: argparse.Namespace, counts: list[int]) -> int:
 def _start_cluster(env: dict[str, str], port: int, n: int) -> list[subprocess.Popen] | None:
     url = f"http://127.0.0.1:{port}"
     api = [sys.executable, "-c", f"from api.main import run; run('127.0.0.1', {port})"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    procs = [subprocess.Popen(api, env=env, **quiet)]
+    quiet = subprocess.DEVNULL
+    procs = [subprocess.Popen(api, env=env, stdout=quiet, stderr=quiet)]
     if not _wait_up(url, None):
-        return _stop(procs)
+        _stop(procs)
+        return None
     worker = [sys.executable, "-m", "cli.main", "worker", "--concurrency=1", "--loglevel=WARNING"]
-    procs += [subprocess.Popen(worker, env=env, **quiet) for _ in range(n)]
+    procs += [subprocess.Popen(worker, env=env, stdout=quiet, stderr=quiet) for _ in range(n)]
     if not _wait_up(url, n):
-        return _stop(procs)
+        _stop(procs)
+        return None
     return procs
 
 
@@ -530,7 +535,7 @@ def big_rounds(args: argparse.Namespace, counts: list[int]) -> int:
                 table.append((n, split, job, wall, ok, sorted(where.values())))
             finally:
                 _stop(procs)
-                drop()  # type: ignore[operator]
+                drop()
     print()
     print(f"site {args.big} (seed 0), job time limit {args.time_limit:g} s, 1 CP-SAT thread")
     print(
@@ -538,11 +543,11 @@ def big_rounds(args: argparse.Namespace, counts: list[int]) -> int:
         "| solves per worker |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for n, split, job, wall, ok, where in table:
+    for n, split, job, wall, ok, per_worker in table:
         gap = job.get("gap")
         print(
             f"| {n} | {split or 'whole'} | {job['status']} | {wall:.1f} s | {job['objective']} "
-            f"| {job['bound']} | {'' if gap is None else f'{gap:.1%}'} | {ok} | {where} |"
+            f"| {job['bound']} | {'' if gap is None else f'{gap:.1%}'} | {ok} | {per_worker} |"
         )
     return 0
 

@@ -43,7 +43,7 @@ def create_app(
             migrate(engine)
         factory = session_factory(engine)
         if runner_factory is not None:
-            runner = runner_factory(factory, settings)  # type: ignore[call-arg]
+            runner = runner_factory(factory, settings)
         else:
             runner = make_runner(factory, settings)
         app.state.settings = settings

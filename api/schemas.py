@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict, JsonValue
 
 from api.limits import MAX_INT, Id, OptId
 from roster.model import (
@@ -28,7 +29,9 @@ from roster.model import (
 Role = Literal["hr", "head", "portal"]
 JobStatus = Literal["queued", "solving", "done", "infeasible", "failed", "stopped"]
 
-EXAMPLE_SITE: dict[str, Any] = {
+# The examples are typed as pydantic's JSON (what ``json_schema_extra`` takes), so they can be
+# put in one another and in the schemas' examples as they are.
+EXAMPLE_SITE: JsonDict = {
     "id": "hcc-q1",
     "name": "Trung tâm Phục vụ hành chính công Quận 1",
     "units": [{"id": "tp", "name": "Tư pháp"}, {"id": "dd", "name": "Địa chính"}],
@@ -39,12 +42,12 @@ EXAMPLE_SITE: dict[str, Any] = {
     "skills": ["counter"],
     "posts": [{"id": "q1", "name": "Quầy 1", "kind": "counter", "skill": "counter", "unit": "tp"}],
 }
-EXAMPLE_STAFF: list[dict[str, Any]] = [
+EXAMPLE_STAFF: list[JsonValue] = [
     {"id": "tp01", "name": "Nguyễn Văn An", "unit": "tp", "skills": ["counter"]},
     {"id": "tp02", "name": "Trần Thị Bình", "unit": "tp", "skills": ["counter"]},
     {"id": "dd01", "name": "Lê Văn Cường", "unit": "dd"},
 ]
-EXAMPLE_ROSTER: dict[str, Any] = {
+EXAMPLE_ROSTER: JsonDict = {
     "assignments": [{"staff": "tp01", "date": "2021-08-02", "shift": "am", "post": "q1"}],
     "tests": [{"staff": "tp01", "date": "2021-08-02"}],
     "teams": {"tp01": 0, "tp02": 1, "dd01": 0},

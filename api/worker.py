@@ -205,7 +205,7 @@ def run_worker(settings: Settings, concurrency: int = 1, loglevel: str = "INFO")
 
     def dispatch(job_id: str) -> None:
         publish(app, settings, job_id)
-        mark_dispatched(_CTX.factory, [job_id])  # type: ignore[union-attr]
+        mark_dispatched(_CTX.factory, [job_id])
 
     _CTX.dispatch = dispatch
     threading.Thread(target=_CTX.warm_up, name="warm-up", daemon=True).start()

@@ -17,7 +17,6 @@ that every built-in scenario is feasible without calling the solver.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from collections import deque
 
@@ -330,7 +329,7 @@ def generate(
         )
         unit_posts.setdefault(u.id, []).append(pid)
     skills = [p.skill for p in posts if p.skill]
-    skill_of = {p.id: p.skill for p in posts}
+    skill_of = {p.id: p.skill for p in posts if p.skill}  # every post above has a skill
     site = Site(
         id=f"generated-{staff}-{seed}",
         name=f"Khu hành chính tỉnh (mô phỏng {staff})",
@@ -502,20 +501,17 @@ def _max_flow(graph: dict[str, dict[str, int]], source: str, sink: str) -> int:
                     queue.append(v)
         if sink not in parent:
             return flow
-        push = math.inf
+        path: list[tuple[str, str]] = []  # the augmenting path's edges, sink first
         v = sink
         while v != source:
-            u = parent[v]
-            push = min(push, graph[u][v])
-            v = u
-        v = sink
-        while v != source:
-            u = parent[v]
+            path.append((parent[v], v))
+            v = parent[v]
+        push = min(graph[u][v] for u, v in path)
+        for u, v in path:
             graph[u][v] -= push
             graph.setdefault(v, {}).setdefault(u, 0)
             graph[v][u] += push
-            v = u
-        flow += int(push)
+        flow += push
 
 
 def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> list[str]:
@@ -542,7 +538,8 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
                 if max(counts) - min(counts) > 1:
                     out.append(f"unit {u}: team sizes {counts} are unbalanced")
     cap_enabled = policy.cap.enabled and policy.cap.hard
-    unit_caps = {u: c for kind, u, _, c in ix.cap_scopes if kind == "unit"}
+    # A unit scope always names its unit (only the site scope has None).
+    unit_caps = {u: c for kind, u, _, c in ix.cap_scopes if kind == "unit" and u is not None}
     site_caps = [c for kind, _, _, c in ix.cap_scopes if kind == "site"]
     for d, s in ix.open_slots:
         duty = ix.pattern_team.get((d, s)) if policy.teams.enabled else None
@@ -551,7 +548,7 @@ def capacity_issues(problem: Problem, teams: dict[str, int] | None = None) -> li
             unit_caps = {
                 u: ix.cap_on(kind, u, len(m), d)
                 for kind, u, m, _ in ix.cap_scopes
-                if kind == "unit"
+                if kind == "unit" and u is not None
             }
         # Remote duties are served from home: they take no place on site.
         needs = {

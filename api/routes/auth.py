@@ -19,7 +19,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.get("/me", response_model=Me, summary="Who the caller is", responses=responses(401))
 def me(user: CurrentUser) -> Me:
-    return Me(name=user.name, role=user.role, site_id=user.site_id, unit_id=user.unit_id)  # type: ignore[arg-type]
+    return Me(name=user.name, role=user.role, site_id=user.site_id, unit_id=user.unit_id)
 
 
 @router.post(
@@ -69,7 +69,7 @@ def create_token(
         id=row.id,
         role=row.role,
         name=row.name,
-        site_id=row.site_id,  # type: ignore[arg-type]
+        site_id=row.site_id,
         unit_id=row.unit_id,
         token=token,
         created_at=row.created_at,
@@ -91,7 +91,7 @@ def list_tokens(user: HrUser, session: SessionDep) -> list[TokenPublic]:
             id=r.id,
             role=r.role,
             name=r.name,
-            site_id=r.site_id,  # type: ignore[arg-type]
+            site_id=r.site_id,
             unit_id=r.unit_id,
             created_at=r.created_at,
         )

@@ -34,7 +34,7 @@ def job_public(job: Job) -> JobPublic:
         answer=job.result if kind != "roster" and job.status == "done" else None,
         site_id=job.site_id,
         unit_id=job.unit_id,
-        status=job.status,  # type: ignore[arg-type]
+        status=job.status,
         policy_version=job.policy_version,
         start=job.start,
         days=job.days,

@@ -133,6 +133,7 @@ def _resolve_with_origin(
 ) -> tuple[Problem, Roster | None, tuple[str | None, str | None, int]]:
     """The problem, the roster and where they come from (site, unit, policy version)."""
     roster = body.roster
+    origin: tuple[str | None, str | None, int]
     if body.roster_id is not None:
         from api.routes.rosters import get_roster
 
@@ -245,7 +246,7 @@ def _as_job(
     )
 
 
-_ASYNC = {
+_ASYNC: dict[int | str, dict[str, Any]] = {
     202: {
         "description": "Not answered within the wait: the job (poll GET /jobs/{id}; its "
         "'answer' is this route's body when done)",

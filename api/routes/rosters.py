@@ -108,7 +108,7 @@ def roster_public(
         policy_version=row.policy_version,
         start=row.start,
         days=row.days,
-        status=row.status,  # type: ignore[arg-type]
+        status=row.status,
         revision=revision_public(head_revision(session, row), problem, unit, lang),
         created_at=row.created_at,
         version=row.version,
@@ -206,7 +206,7 @@ def list_rosters(
             unit_id=r.unit_id,
             start=r.start,
             days=r.days,
-            status=r.status,  # type: ignore[arg-type]
+            status=r.status,
             head_revision=r.head_revision,
             policy_version=r.policy_version,
         )

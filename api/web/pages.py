@@ -12,6 +12,7 @@ import logging
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from fractions import Fraction
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import UploadFile
 
 from api.models import RosterRow
 from api.web import HERE
@@ -66,7 +68,7 @@ class WebRoute(APIRoute):
     """A page that fails unexpectedly answers with a page in words (and a log line with the
     traceback), never a bare 500."""
 
-    def get_route_handler(self):  # type: ignore[override]
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
@@ -108,7 +110,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 def lang_of(request: Request) -> Lang:
     v = request.cookies.get(LANG_COOKIE)
-    return v if v in LANGS else "vi"  # type: ignore[return-value]
+    return v if v in LANGS else "vi"
 
 
 def render(
@@ -1028,7 +1030,7 @@ async def staff_import(request: Request) -> Response:
     issues = None
     message = error = None
     status = 200
-    if upload is None or not hasattr(upload, "read"):
+    if not isinstance(upload, UploadFile):  # missing, or a text field instead of a file
         error, status = t("field.required", lang), 422
     else:
         data = await upload.read()
@@ -1376,7 +1378,7 @@ async def positive_page(request: Request, roster: str | None = None) -> Response
         rosters = await api.get("/rosters", params={"limit": 100})
     except ApiFailure as exc:
         return error_page(request, sess, exc)
-    problem = load_problem(request, roster) if full else None
+    problem = load_problem(request, roster) if full and roster else None
     return render(
         request,
         "positive.html",

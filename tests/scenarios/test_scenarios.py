@@ -217,3 +217,18 @@ def test_readme_examples_load(tmp_path: Path) -> None:
     assert [s.team for s in p.staff] == [0, 1, None, None]
     assert p.policy.cap.fraction == pytest.approx(1 / 3)
     assert [(a.start, a.end) for a in p.absences][1] == (START, dt.date(2021, 12, 19))
+
+
+def test_max_flow_on_a_textbook_network() -> None:
+    """The capacity check's Edmonds-Karp: the CLRS network's maximum flow is 23."""
+    from scenarios.generator import _max_flow
+
+    graph = {
+        "s": {"v1": 16, "v2": 13},
+        "v1": {"v3": 12},
+        "v2": {"v1": 4, "v4": 14},
+        "v3": {"v2": 9, "t": 20},
+        "v4": {"v3": 7, "t": 4},
+    }
+    assert _max_flow(graph, "s", "t") == 23
+    assert _max_flow({"s": {"a": 3}, "a": {}}, "s", "t") == 0  # no path to the sink

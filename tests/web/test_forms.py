@@ -170,6 +170,44 @@ def test_hr_loads_a_built_in_scenario_from_the_empty_week_page(tmp_path):
         assert "UBND phường Tân Đông Hiệp" in page and "Lập lịch tự động" in page
 
 
+def test_staff_import_form_takes_a_file_and_refuses_a_text_field(tmp_path):
+    """The staff page's import reads an uploaded file (Starlette's ``UploadFile``) and answers
+    "required" when the ``file`` field comes as text or not at all."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.settings import Settings
+    from api.web.session import COOKIE, LANG_COOKIE, store_of
+
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
+    )  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        r = c.post(
+            "/sites/demo",
+            json={"scenario": "ward-one-stop", "site_id": "w"},
+            headers={"Authorization": f"Bearer {ADMIN}"},
+        )
+        assert r.status_code == 201, r.text
+        sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
+        c.cookies.set(COOKIE, sid)
+        c.cookies.set(LANG_COOKIE, "en")
+        page = c.get("/web/staff?site=w").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        form = {"csrf": csrf, "site": "w", "mode": "merge"}
+        csv = "id,name,unit\nN1,Phạm Thị Dung,MC\n"
+        r = c.post(
+            "/web/staff/import", data=form, files={"file": ("staff.csv", csv.encode(), "text/csv")}
+        )
+        assert r.status_code == 200, r.text[-500:]
+        assert "Imported 1 people; 40 in all." in r.text
+        for data in ({**form, "file": "staff.csv"}, form):  # a text field, then no field
+            r = c.post("/web/staff/import", data=data)
+            assert r.status_code == 422 and "Required." in r.text
+
+
 def test_accepting_a_proposal_sends_its_duties_from_home_and_reads_them():
     """The positive case's accept PATCHes every differing cell, duties from home included
     (a hotline handed over is two cells), and the change list words a duty from home."""
