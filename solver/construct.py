@@ -48,11 +48,14 @@ FIRST_TRY, FIRST_TRY_FACTOR = 2.0, 4.0
 #: workers, load 9-12): the program places all 150 people of Curtois & Qu 24 in 17-33 s and
 #: the 100 of 23 in 12-20 s (CP-SAT: about 1 s a person on a quiet core), but its rosters
 #: are dearer: 8 11,046 against 6,515, 12 19,520 against 12,915, 18 18,582 against 11,237
-#: (3-8 times faster there). Below the threshold CP-SAT's start fits the time and stays:
-#: Curtois & Qu 1-19 (at most 3,360 staff-days) and 20 (9,100; 60 s, 2 workers, load 8-11,
-#: two runs each: 50,759 and 44,151 with the program against 33,901 and 23,051 without).
+#: (3-8 times faster there). Below the threshold CP-SAT's start stays, its rosters ending
+#: cheaper where it fits the time (60 s, 2 workers, main and the program interleaved, load
+#: 4-12): 20 (9,100 staff-days) 50,759, 44,151 with the program against 33,901, 23,051; 22
+#: (18,200) 194,465 and 193,439 against no roster (load 9.5) and 103,747 (load 5); 21 within
+#: the noise (90,199 against 88,024). On 23 (36,400) and 24 (54,600) main's start gave no
+#: roster in 6 of 6 runs, the program's in 5 of 6 (23: 155,877-163,750; 24: 227,208, 245,954).
 DP_FIRST = True
-DP_MIN_STAFF_DAYS = 10_000
+DP_MIN_STAFF_DAYS = 30_000
 
 
 def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:
