@@ -51,9 +51,10 @@ FIRST_TRY, FIRST_TRY_FACTOR = 2.0, 4.0
 #: (3-8 times faster there). Below the threshold CP-SAT's start stays, its rosters ending
 #: cheaper where it fits the time (60 s, 2 workers, main and the program interleaved, load
 #: 4-12): 20 (9,100 staff-days) 50,759, 44,151 with the program against 33,901, 23,051; 22
-#: (18,200) 194,465 and 193,439 against no roster (load 9.5) and 103,747 (load 5); 21 within
-#: the noise (88,734-91,117 against 85,892-89,606). On 23 (36,400) and 24 (54,600) main's start gave no
-#: roster in 6 of 6 runs, the program's in 5 of 6 (23: 155,877-163,750; 24: 227,208, 245,954).
+#: (18,200) 194,465 and 193,439 against no roster (load 9.5) and 103,747 (load 5); 21 1-3%
+#: dearer (88,734-91,117 against 85,892-89,606). On 23 (36,400) and 24 (54,600) main's start
+#: gave no roster in 6 of 6 runs, the program's in 5 of 6 (23: 155,877-163,750; 24: 227,208,
+#: 245,954).
 DP_FIRST = True
 DP_MIN_STAFF_DAYS = 30_000
 

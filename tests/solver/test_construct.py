@@ -197,7 +197,7 @@ def test_a_build_out_of_time_still_returns_the_starts_roster(monkeypatch):
 
     def spy_start(*args, **kw):
         early = begin(*args, **kw)
-        threading.Thread(target=lambda: (early._thread.join(), start.set()), daemon=True).start()
+        threading.Thread(target=lambda: (early.result(), start.set()), daemon=True).start()
         return early
 
     problem = curtois.read_instance(DATA / "Instance2.txt")
