@@ -125,7 +125,8 @@ def test_a_stopped_construction_places_nobody_more():
     assert calls == []
 
 
-def test_a_person_without_a_first_roster_is_solved_again_on_two_workers():
+def test_a_person_without_a_first_roster_is_solved_again_on_two_workers(monkeypatch):
+    monkeypatch.setattr(construct_module, "DP_FIRST", False)  # every person to CP-SAT
     problem = curtois.read_instance(DATA / "Instance1.txt")
     workers_used = []
 
@@ -176,3 +177,47 @@ def test_person_rounds_keep_every_hard_rule_and_make_the_greedy_start_cheaper():
     # The people placed first took cover the later ones could give (1532 -> 1229 measured).
     assert changed > 0
     assert after.objective < before.objective
+
+
+def test_a_build_out_of_time_still_returns_the_starts_roster(monkeypatch):
+    """The whole model not built within the time limit (Curtois & Qu 24 on a loaded machine):
+    the person-by-person start's roster comes back, priced by the referee."""
+    from solver.context import BuildInterrupted
+
+    build = solve_module.build_model
+
+    def slow_build(*args, **kw):
+        if args[0] is problem:  # the whole model, not a person's
+            start.wait(20)  # as if the build took all the time
+            raise BuildInterrupted
+        return build(*args, **kw)
+
+    begin = solve_module.EarlyStart
+    start = threading.Event()
+
+    def spy_start(*args, **kw):
+        early = begin(*args, **kw)
+        threading.Thread(target=lambda: (early.result(), start.set()), daemon=True).start()
+        return early
+
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    monkeypatch.setattr(solve_module, "build_model", slow_build)
+    monkeypatch.setattr(solve_module, "EarlyStart", spy_start)
+    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    report = check(problem, r.roster)
+    assert report.ok, report.violations[:3]
+    assert r.objective == report.objective >= 828  # 828: the proven optimum
+    assert r.first_solution_time is not None and "start" in r.messages[0]
+
+
+def test_a_start_that_comes_late_is_the_result(monkeypatch):
+    """The start's roster with less than START_ONLY_SHARE of the time left: returned as it is
+    (the whole model's take-over would overrun the time limit on Curtois & Qu 24)."""
+    monkeypatch.setattr(solve_module, "START_ONLY_SHARE", 1.0)  # always too late
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    assert "start" in r.messages[0]
+    report = check(problem, r.roster)
+    assert report.ok and r.objective == report.objective
