@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import math
 import random
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from solver.build import BuiltModel
@@ -78,7 +81,7 @@ class ProtoIndex:
 
     @classmethod
     def of(cls, model: cp_model.CpModel) -> ProtoIndex:
-        proto = model.proto
+        proto = _readable(model)
         n_vars = len(proto.variables)
         kinds: list[int] = []
         body: list[int] = []
@@ -91,32 +94,22 @@ class ProtoIndex:
             e = list(ct.enforcement_literal)
             enf += e
             enf_len.append(len(e))
-            if ct.has_at_most_one():
-                lits = list(ct.at_most_one.literals)
-                kinds.append(_AMO)
-            elif ct.has_bool_or():
-                lits = list(ct.bool_or.literals)
-                kinds.append(_OR)
-            elif ct.has_linear():
+            which = ct.WhichOneof("constraint")
+            if which == "linear":
                 lin = ct.linear
                 lits = list(lin.vars)
-                cs = list(lin.coeffs)
                 if any(r < 0 for r in lits):
                     raise Unsupported(f"constraint {i}: a linear term over a negated literal")
                 kinds.append(_LIN)
                 domain[i] = list(lin.domain)
                 body += lits
                 body_len.append(len(lits))
-                coeff += cs
+                coeff += list(lin.coeffs)
                 continue
-            elif ct.has_bool_and():
-                lits = list(ct.bool_and.literals)
-                kinds.append(_AND)
-            elif ct.has_exactly_one():
-                lits = list(ct.exactly_one.literals)
-                kinds.append(_EXO)
-            else:
-                raise Unsupported(f"constraint {i}: {ct}")
+            if which not in _KINDS:
+                raise Unsupported(f"constraint {i}: {which}")
+            kinds.append(_KINDS[which])
+            lits = list(getattr(ct, which).literals)
             body += lits
             body_len.append(len(lits))
             coeff += [0] * len(lits)
@@ -192,6 +185,18 @@ class ProtoIndex:
         b = self.body[_ranges(self.body_start, cts)]
         e = self.enf[_ranges(self.enf_start, cts)]
         return _var_of(np.concatenate([b, e]))
+
+
+def _readable(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
+    """A copy of ``model``'s proto as a Python protobuf message, written out by CP-SAT and read
+    back: its fields read many times faster than the model's own proto object (Curtois & Qu
+    24, 1.12 million variables and 624,000 constraints: the index took 27 s read from the
+    model's proto, about 5 s from this copy, the copy included)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.pb"
+        if not model.export_to_file(str(path)):
+            raise Unsupported("the model could not be written out")
+        return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
 
 
 def _ranges(start: np.ndarray, rows: np.ndarray) -> np.ndarray:
