@@ -130,10 +130,14 @@ SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 #: / 10,873, 18 7,105 / 8,722, 19 6,671 / 12,992, 20 22,988 / 31,891; but 9 (4,179
 #: variables, 28 days) 657 and 678 / 568 and 448, 8 2,433 / 2,445: the small 28-day models
 #: (1-9) keep CP-SAT's LNS, which does well once their model is presolved. ``ROSTER_LNS``
-#: (0/1) and ``ROSTER_LNS_MIN_VARS`` switch it for A/B runs.
+#: (0/1) and ``ROSTER_LNS_MIN_VARS`` switch it for A/B runs. On a quiet machine (load 1.8-2,
+#: one run each, with the bound worker below), with / without: 12 (12,784 variables) 5,022
+#: / 5,530, 17 (56 days) 7,084 / 8,712 with bounds 5,616 / 160; but 10 (4,894 variables, 28
+#: days) 5,084 / 4,731, 11 (7,117) 3,981 / 3,672, 14 (5,252, 42 days) 1,661 / 1,605: hence at
+#: least 10,000 variables or 56 days (12, 13, 16-24).
 LNS = os.environ.get("ROSTER_LNS", "1") != "0"
-LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "4500"))
-LNS_MIN_DAYS = 42
+LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "10000"))
+LNS_MIN_DAYS = 56
 LNS_SHARE = 0.9
 #: Seconds between two progress reports of the LNS (each copies the whole solution).
 LNS_REPORT_EVERY = 1.0
