@@ -49,7 +49,7 @@ from api.web.session import (
     set_cookie,
     store,
 )
-from roster.events import Isolation, cell_states
+from roster.events import Isolation, cell_states, reason_words
 from roster.export import (
     RosterView,
     coverage_table,
@@ -1472,11 +1472,18 @@ async def positive_run(request: Request) -> Response:
                 c["before_text"] = state_text(c["before"], codes, lang)
                 c["after_text"] = state_text(c["after"], codes, lang)
                 c["shift_text"] = shift_name.get(c.get("shift") or "", "")
-                c["reason_text"] = REASON_TEXT.get(c.get("reason", ""), {}).get(
-                    lang, c.get("reason")
+                reason = c.get("reason") or ""
+                c["reason_text"] = REASON_TEXT.get(reason, {}).get(lang) or reason_words(
+                    reason, lang
                 )
             for i in result.get("isolated", []):
-                i["reason_text"] = REASON_TEXT.get(i["reason"], {}).get(lang, i["reason"])
+                i["reason_text"] = REASON_TEXT.get(i["reason"], {}).get(lang) or reason_words(
+                    i["reason"], lang
+                )
+            # the re-roster's notes in the page's language
+            result["notes_shown"] = (
+                result.get("notes_vi") if lang == "vi" else None
+            ) or result.get("notes", [])
             new = Roster.model_validate(result["roster"])
             changed = {(c["staff"], c["date"], c["shift"]) for c in result.get("changes", [])}
             # the grid shows the isolated people off (the stored problem does not know yet)

@@ -357,6 +357,11 @@ def test_positive_case_re_roster_and_accept(browser, server, shot):
     case = page.locator("#p-staff").input_value()
     row = page.locator(f"#grid tr[data-staff='{case}']")
     expect(row.locator("td.c").nth(4)).to_have_class(re.compile(r"\boff\b"))
+    # the re-roster's notes and reasons read in the page's language
+    notes = page.locator("p.note").all_inner_texts()
+    assert any("dương tính" in n for n in notes), notes
+    assert not any("tested positive" in n or "No roster meets" in n for n in notes), notes
+    assert "moved to keep" not in page.locator("#changes").inner_text()
     shot(page, "14-positive-case")
     page.get_by_role("button", name="Chấp nhận thành bản sửa mới").click()
     expect(page).to_have_url(re.compile(r"/web/week"))
