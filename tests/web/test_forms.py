@@ -3,7 +3,10 @@ form's parsing and field messages, the API field names mapped to form fields."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 from api.web.i18n import TEXT, long_date, short_date, t
 from api.web.pages import api_field, parse_policy_form, policy_diff, policy_form_values
@@ -96,12 +99,14 @@ def test_a_page_that_fails_answers_with_a_page_in_words(tmp_path, monkeypatch):
         assert c.get("/web/api/sites").status_code == 401
 
 
-def test_every_page_renders_in_both_languages(tmp_path):
+@contextlib.contextmanager
+def _hr_on_ward(tmp_path) -> Iterator[Any]:
+    """A test client of a fresh app with the ward-one-stop demo site, signed in as HR."""
     from fastapi.testclient import TestClient
 
     from api.main import create_app
     from api.settings import Settings
-    from api.web.session import COOKIE, LANG_COOKIE, store_of
+    from api.web.session import COOKIE, store_of
 
     settings = Settings(
         _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
@@ -115,6 +120,13 @@ def test_every_page_renders_in_both_languages(tmp_path):
         assert r.status_code == 201, r.text
         sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
         c.cookies.set(COOKIE, sid)
+        yield c
+
+
+def test_every_page_renders_in_both_languages(tmp_path):
+    from api.web.session import LANG_COOKIE
+
+    with _hr_on_ward(tmp_path) as c:
         pages = {
             "/web/week?site=w&unit=MC&start=2021-12-13": (
                 "Lịch làm việc theo tuần",
@@ -175,24 +187,9 @@ def test_staff_import_form_takes_a_file_and_refuses_a_text_field(tmp_path):
     "required" when the ``file`` field comes as text or not at all."""
     import re
 
-    from fastapi.testclient import TestClient
+    from api.web.session import LANG_COOKIE
 
-    from api.main import create_app
-    from api.settings import Settings
-    from api.web.session import COOKIE, LANG_COOKIE, store_of
-
-    settings = Settings(
-        _env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", admin_token=ADMIN
-    )  # type: ignore[call-arg]
-    with TestClient(create_app(settings)) as c:
-        r = c.post(
-            "/sites/demo",
-            json={"scenario": "ward-one-stop", "site_id": "w"},
-            headers={"Authorization": f"Bearer {ADMIN}"},
-        )
-        assert r.status_code == 201, r.text
-        sid, _ = store_of(c.app).create(ADMIN, {"role": "hr", "name": "adm"})
-        c.cookies.set(COOKIE, sid)
+    with _hr_on_ward(tmp_path) as c:
         c.cookies.set(LANG_COOKIE, "en")
         page = c.get("/web/staff?site=w").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
