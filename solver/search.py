@@ -20,7 +20,7 @@ from roster.model import (
     SolveResult,
     Status,
 )
-from solver import colgen, lns
+from solver import colgen, lns, persondp
 from solver.build import BuiltModel, build_model
 from solver.construct import EarlyStart, construct, improve, separable
 from solver.context import BuildInterrupted
@@ -70,6 +70,13 @@ EARLY_START = True
 #: whole model's LNS uses better.
 PERSON_ROUNDS = False
 PERSON_ROUNDS_SHARE = 0.5
+#: Improve the person-by-person start by the dynamic program's rounds over the people
+#: (:func:`solver.persondp.improve`: each person's cheapest row against the others' cover,
+#: kept when cheaper) where the program applies, until a round gains less than
+#: :data:`DP_ROUNDS_MIN_GAIN` of the objective or :data:`DP_ROUNDS_SHARE` of the time is spent.
+DP_ROUNDS = os.environ.get("ROSTER_DP_ROUNDS", "1") != "0"
+DP_ROUNDS_SHARE = float(os.environ.get("ROSTER_DP_ROUNDS_SHARE", "0.6"))
+DP_ROUNDS_MIN_GAIN = float(os.environ.get("ROSTER_DP_ROUNDS_MIN_GAIN", "0.005"))
 #: Problems whose only coupling is the soft cover of skill-free posts (Curtois & Qu) may also
 #: run column generation (:mod:`solver.colgen`) for :data:`COLGEN_SHARE` of the time, after
 #: the search (:data:`COLGEN_AT_END`, seeded with its best roster) or right after the
@@ -592,6 +599,8 @@ def _search(
             pace=CONSTRUCT_SHARE * time_limit,
             idx=idx,
         )
+        if roster is not None:
+            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx)
     if roster is not None:
         first = _from_roster(
             built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
@@ -1059,7 +1068,15 @@ def _person_rounds(
     problem: Problem, roster: Roster, time_limit: float, t0: float, workers: int, idx: Any
 ) -> Roster:
     """``roster`` improved person by person (:func:`solver.construct.improve`) until
-    :data:`PERSON_ROUNDS_SHARE` of ``time_limit`` (counted from ``t0``) is spent."""
+    :data:`PERSON_ROUNDS_SHARE` of ``time_limit`` (counted from ``t0``) is spent; first by the
+    dynamic program's rounds (:data:`DP_ROUNDS`) where it applies."""
+    if DP_ROUNDS and not roster.tests:
+        prep = persondp.prepare(problem, idx)
+        if prep is not None:
+            deadline = t0 + DP_ROUNDS_SHARE * time_limit
+            out = persondp.improve(prep, roster.assignments, deadline, DP_ROUNDS_MIN_GAIN)
+            if out is not None:
+                roster = roster.model_copy(update={"assignments": out[0]})
     if not PERSON_ROUNDS:
         return roster
     left = PERSON_ROUNDS_SHARE * time_limit - (time.perf_counter() - t0)

@@ -13,7 +13,7 @@ import pytest
 
 from roster.formats import curtois
 from roster.index import ProblemIndex
-from roster.model import Roster
+from roster.model import Assignment, Roster
 from roster.validation import check
 from solver import persondp
 from solver.construct import construct
@@ -199,3 +199,56 @@ def test_small_problems_keep_the_cp_sat_start():
 
     assert construct(problem, 30.0, 1, solve_one) is not None
     assert len(calls) == len(problem.staff)
+
+
+@pytest.mark.parametrize("name", ["5", "8"])
+def test_rounds_keep_every_hard_rule_and_lower_the_objective_as_the_referee_prices_it(
+    monkeypatch, name
+):
+    """From the program's greedy start, each round over the people keeps every hard rule and
+    the objective the rounds keep (:meth:`Rounds.total`) is the referee's at every step; the
+    rounds lower it, and a round after one that changed nobody changes nobody again."""
+    monkeypatch.setattr(construct_module, "DP_MIN_STAFF_DAYS", 0)
+    problem = curtois.read_instance(DATA / f"Instance{name}.txt")
+    idx = ProblemIndex(problem)
+    start = construct(problem, 60.0, 1, _no_cp_sat, idx=idx)
+    assert start is not None
+    prep = persondp.prepare(problem, idx)
+    assert prep is not None
+    rounds = persondp.Rounds(prep, start.assignments, seed=3)
+    assert rounds.complete
+    first = check(problem, start).objective
+    assert rounds.total() == pytest.approx(first)
+    seen = [first]
+    for _ in range(20):
+        changed, gain = rounds.round(float("inf"))
+        report = check(problem, Roster(assignments=rounds.assignments()))
+        assert report.ok, report.violations[:3]
+        assert report.objective == pytest.approx(rounds.total())
+        assert report.objective == pytest.approx(seen[-1] - gain)
+        seen.append(report.objective)
+        if not changed:
+            break
+    assert seen[-1] < first  # the greedy start is never a local optimum on these
+    assert rounds.round(float("inf")) == (0, 0.0)
+
+
+def _no_cp_sat(*args, **kw):
+    raise AssertionError("every person of these instances is placed by the program")
+
+
+def test_improve_declines_a_roster_it_cannot_read():
+    """A shift the program does not know for a person (here: one a hard count of 0 bans):
+    None, the roster is left to the search as it is."""
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    idx = ProblemIndex(problem)
+    prep = persondp.prepare(problem, idx)
+    assert prep is not None
+    p = prep.person("D")  # D may not work L
+    assert p is not None
+    banned = sorted(set(idx.shift_ids) - set(p.types))
+    assert banned == ["L"]
+    a = Assignment(
+        staff=p.staff, date=idx.dates[0], shift=banned[0], post=prep.slot_post.get((0, banned[0]))
+    )
+    assert persondp.improve(prep, [a], deadline=float("inf")) is None
