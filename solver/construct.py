@@ -12,6 +12,7 @@ second, where the whole model may leave CP-SAT without any roster for a minute (
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -56,7 +57,7 @@ FIRST_TRY, FIRST_TRY_FACTOR = 2.0, 4.0
 #: gave no roster in 6 of 6 runs, the program's in 5 of 6 (23: 155,877-163,750; 24: 227,208,
 #: 245,954).
 DP_FIRST = True
-DP_MIN_STAFF_DAYS = 30_000
+DP_MIN_STAFF_DAYS = int(os.environ.get("ROSTER_DP_MIN_STAFF_DAYS", "30000"))
 
 
 def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:

@@ -77,6 +77,9 @@ PERSON_ROUNDS_SHARE = 0.5
 DP_ROUNDS = os.environ.get("ROSTER_DP_ROUNDS", "1") != "0"
 DP_ROUNDS_SHARE = float(os.environ.get("ROSTER_DP_ROUNDS_SHARE", "0.6"))
 DP_ROUNDS_MIN_GAIN = float(os.environ.get("ROSTER_DP_ROUNDS_MIN_GAIN", "0.005"))
+#: On models of more than :data:`LNS_BOUND_MAX_VARS` variables the rounds go on until a round
+#: gains less than this share, or to the end of the time.
+DP_ROUNDS_MIN_GAIN_ALONE = 0.001
 #: Problems whose only coupling is the soft cover of skill-free posts (Curtois & Qu) may also
 #: run column generation (:mod:`solver.colgen`) for :data:`COLGEN_SHARE` of the time, after
 #: the search (:data:`COLGEN_AT_END`, seeded with its best roster) or right after the
@@ -589,7 +592,15 @@ def _search(
         if roster is not None:
             if time_limit - (time.perf_counter() - t0) < START_ONLY_SHARE * time_limit:
                 return _Outcome(cp_model.UNKNOWN, start_only=True)
-            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx)
+            # Above LNS_BOUND_MAX_VARS the rounds may take all the time: the whole model's
+            # take-over and LNS gain less there than the rounds (and the take-over of
+            # Curtois & Qu 24 after rounds to 0.6 of the time ended its solve at 73 s of 60,
+            # load 8); the start's roster is then the result (see _start_only).
+            huge = n_vars > LNS_BOUND_MAX_VARS
+            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx, huge)
+            early.roster = roster
+            if time_limit - (time.perf_counter() - t0) < START_ONLY_SHARE * time_limit:
+                return _Outcome(cp_model.UNKNOWN, start_only=True)
     elif not hinted and len(problem.staff) > 1 and separable(problem, idx):
         roster = construct(
             problem,
@@ -1060,12 +1071,21 @@ def _start_only(
         build_time=build_time,
         first_solution_time=early.elapsed,
         wall_time=time.perf_counter() - t0,
-        messages=[f"the roster is the person-by-person start's: the whole model {why}"],
+        messages=[
+            "the roster is the person-by-person start's, improved person by person: "
+            f"the whole model {why}"
+        ],
     )
 
 
 def _person_rounds(
-    problem: Problem, roster: Roster, time_limit: float, t0: float, workers: int, idx: Any
+    problem: Problem,
+    roster: Roster,
+    time_limit: float,
+    t0: float,
+    workers: int,
+    idx: Any,
+    to_the_end: bool = False,
 ) -> Roster:
     """``roster`` improved person by person (:func:`solver.construct.improve`) until
     :data:`PERSON_ROUNDS_SHARE` of ``time_limit`` (counted from ``t0``) is spent; first by the
@@ -1073,8 +1093,16 @@ def _person_rounds(
     if DP_ROUNDS and not roster.tests:
         prep = persondp.prepare(problem, idx)
         if prep is not None:
-            deadline = t0 + DP_ROUNDS_SHARE * time_limit
-            out = persondp.improve(prep, roster.assignments, deadline, DP_ROUNDS_MIN_GAIN)
+            share, min_gain = (
+                (1.0, DP_ROUNDS_MIN_GAIN_ALONE)
+                if to_the_end
+                else (
+                    DP_ROUNDS_SHARE,
+                    DP_ROUNDS_MIN_GAIN,
+                )
+            )
+            deadline = t0 + share * time_limit
+            out = persondp.improve(prep, roster.assignments, deadline, min_gain)
             if out is not None:
                 roster = roster.model_copy(update={"assignments": out[0]})
     if not PERSON_ROUNDS:
