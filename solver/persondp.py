@@ -18,6 +18,7 @@ None otherwise), and every roster it returns has been checked against those rule
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -697,7 +698,11 @@ class Warm:
 
 
 def solve_person(
-    p: Person, base: np.ndarray, deadline: float = math.inf, warm: Warm | None = None
+    p: Person,
+    base: np.ndarray,
+    deadline: float = math.inf,
+    warm: Warm | None = None,
+    extra: int = 0,
 ) -> list[int] | None:
     """A row keeping every hard rule of ``p`` (checked by :func:`violations`), cheap under
     ``base``; None when the multipliers and the repair found none, or at ``deadline``
@@ -708,14 +713,19 @@ def solve_person(
     Qu 18, 4 of 22 people), with the weekends priced by a multiplier, :data:`MAX_ROUNDS`."""
     closed = _weekends_chosen(p, base)
     rounds = CLOSED_ROUNDS if closed is not p else MAX_ROUNDS
-    row = _rounds(closed, base, deadline, rounds, warm)
+    row = _rounds(closed, base, deadline, rounds, warm, extra)
     if row is None and closed is not p:
-        row = _rounds(p, base, deadline, MAX_ROUNDS, warm)
+        row = _rounds(p, base, deadline, MAX_ROUNDS, warm, extra)
     return row
 
 
 def _rounds(
-    p: Person, base: np.ndarray, deadline: float, rounds: int, warm: Warm | None = None
+    p: Person,
+    base: np.ndarray,
+    deadline: float,
+    rounds: int,
+    warm: Warm | None = None,
+    extra: int = 0,
 ) -> list[int] | None:
     """Up to ``rounds`` shortest paths, each repaired (:func:`_repair`), the multipliers of
     the limits the path broke raised between them; the first row with no breach. ``warm``:
@@ -733,16 +743,26 @@ def _rounds(
             warm.pi, warm.gain, warm.last = pi, gain, last
     nu = warm.nu if warm is not None and p.weekend_max is not None else 0.0  # a weekend's price
     scale = max(1.0, float(np.abs(base[base < INF / 2]).max(initial=1.0)))
+    best: list[int] | None = None
+    best_cost = math.inf
+    more = -1  # paths left after the first row with no breach
     for _ in range(rounds):
         if time.perf_counter() > deadline:
-            return None
+            return best
         cost = base + (pi @ C)[None, :] if J else base
         row = shortest(p, cost, nu)
         if row is None:
-            return None
+            return best
         fixed = _repair(p, row, base)
         if not violations(p, fixed):
-            return fixed
+            arr_f = np.array(fixed)
+            on_f = arr_f >= 0
+            c_f = float(base[np.nonzero(on_f)[0], arr_f[on_f]].sum())
+            if c_f < best_cost:
+                best, best_cost = fixed, c_f
+            more = extra if more < 0 else more - 1
+            if more <= 0 or fixed == row:
+                return best
         arr = np.array(row)
         worked = arr >= 0
         totals = C[:, arr[worked]].sum(axis=1) if J else np.zeros(0)
@@ -763,7 +783,7 @@ def _rounds(
                 nu += scale * min(1.0, (worked_wk - p.weekend_max) / max(1, p.weekend_max))
                 if warm is not None:
                     warm.nu = nu
-    return None
+    return best
 
 
 # --- rounds over the people -----------------------------------------------------------------
@@ -773,6 +793,8 @@ def _rounds(
 #: one. Off: the rows came out dearer (Curtois & Qu 22 from the same start, all rounds:
 #: 132,489 against 86,115; the prices a row needed last time keep the path off cheaper rows).
 WARM = False
+#: Paths the program goes on with after its first row with no breach, keeping the cheapest.
+EXTRA = int(os.environ.get("ROSTER_DP_EXTRA", "0"))
 
 
 class Rounds:
@@ -884,7 +906,9 @@ class Rounds:
                 row = self.rows[i]
                 on = row >= 0
                 now = float(c[days[on], row[on]].sum())
-                new = solve_person(self.people[i], c, deadline, self.warm[i] if WARM else None)
+                new = solve_person(
+                    self.people[i], c, deadline, self.warm[i] if WARM else None, EXTRA
+                )
                 self.last[i] = c
                 if new is not None and not violations(self.people[i], new):
                     arr = np.array(new, dtype=np.int64)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from roster.formats import curtois
 from roster.index import ProblemIndex
-from roster.model import CapRule, Demand, Post, RuleSwitch, SolveResult, Status
+from roster.model import CapRule, Demand, Post, Roster, RuleSwitch, SolveResult, Status
 from roster.validation import check
 from solver.construct import EarlyStart, construct, improve, person_problem, separable
 from tests.helpers import quiet_policy, solve_checked, tiny_problem
@@ -221,3 +221,57 @@ def test_a_start_that_comes_late_is_the_result(monkeypatch):
     assert "start" in r.messages[0]
     report = check(problem, r.roster)
     assert report.ok and r.objective == report.objective
+
+
+def test_the_search_improves_the_start_by_the_programs_rounds(monkeypatch):
+    """A separable problem the dynamic program reads: the start goes through its rounds
+    before the whole model takes it over; the rounds' roster is never dearer than the start
+    and the solve's roster passes the referee."""
+    from solver import persondp
+
+    seen: list[tuple[float, float]] = []
+    real = persondp.improve
+
+    def spy(prep, assignments, deadline, min_gain=0.0, seed=0):
+        out = real(prep, assignments, deadline, min_gain, seed)
+        assert out is not None
+        before = check(problem, Roster(assignments=assignments)).objective
+        seen.append((before, check(problem, Roster(assignments=out[0])).objective))
+        return out
+
+    problem = curtois.read_instance(DATA / "Instance5.txt")
+    monkeypatch.setattr(persondp, "improve", spy)
+    r = solve_checked(problem, time_limit=8)
+    assert len(seen) == 1 and seen[0][1] <= seen[0][0]
+    assert r.roster is not None and r.objective is not None
+    assert r.objective <= seen[0][1]  # the whole model starts from the rounds' roster
+
+
+def test_models_above_the_lns_limit_keep_the_rounds_roster_to_the_end(monkeypatch):
+    """Above LNS_BOUND_MAX_VARS the rounds may take all the time; the result is then the
+    rounds' roster, priced by the referee, said to be the start's."""
+    import time
+
+    from solver import persondp
+
+    real = persondp.improve
+    got: list[list] = []
+
+    def all_the_time(prep, assignments, deadline, min_gain=0.0, seed=0):
+        out = real(prep, assignments, deadline, min_gain, seed)
+        assert out is not None
+        got.append(out[0])
+        time.sleep(max(0.0, deadline - time.perf_counter() - 0.2))  # rounds to the end
+        return out
+
+    monkeypatch.setattr(solve_module, "LNS_BOUND_MAX_VARS", 10)
+    monkeypatch.setattr(persondp, "improve", all_the_time)
+    problem = curtois.read_instance(DATA / "Instance5.txt")
+    r = solve_module.solve_whole(problem, time_limit=6, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    report = check(problem, r.roster)
+    assert report.ok, report.violations[:3]
+    assert r.objective == report.objective
+    assert report.objective == check(problem, Roster(assignments=got[0])).objective
+    assert "improved person by person" in r.messages[0]
+    assert r.wall_time < 7.5
