@@ -55,9 +55,13 @@ FIRST_TRY, FIRST_TRY_FACTOR = 2.0, 4.0
 #: (18,200) 194,465 and 193,439 against no roster (load 9.5) and 103,747 (load 5); 21 1-3%
 #: dearer (88,734-91,117 against 85,892-89,606). On 23 (36,400) and 24 (54,600) main's start
 #: gave no roster in 6 of 6 runs, the program's in 5 of 6 (23: 155,877-163,750; 24: 227,208,
-#: 245,954).
+#: 245,954). Since the start goes through the program's rounds over the people
+#: (:func:`solver.persondp.improve`), which take most of the dearness out of it, the program
+#: starts from 9,000 staff-days (Curtois & Qu 20-24; was 30,000): one pair each at load 7-8,
+#: program against CP-SAT start, both with the rounds: 20 9,763 against 10,407, 21 34,279
+#: against no roster; 13 (3,360) stays with CP-SAT (9,002 with the program against 6,596).
 DP_FIRST = True
-DP_MIN_STAFF_DAYS = int(os.environ.get("ROSTER_DP_MIN_STAFF_DAYS", "30000"))
+DP_MIN_STAFF_DAYS = int(os.environ.get("ROSTER_DP_MIN_STAFF_DAYS", "9000"))
 
 
 def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:
@@ -144,7 +148,10 @@ def construct(
     prep = persondp.prepare(problem, idx) if DP_FIRST and big else None
 
     def work(k: int) -> None:
-        if k > 0 and gate is not None:
+        # The program holds the GIL as the build does (Python and small numpy steps): beside
+        # the build it only slows it (Curtois & Qu 22, load 8: built in 62 s beside the
+        # program against 14 s beside CP-SAT's person solves), so it waits for the gate.
+        if (k > 0 or prep is not None) and gate is not None:
             gate.wait()
         while True:
             with lock:
