@@ -799,7 +799,7 @@ def _lns_rosters(
 
         print(
             f"lns: {stats.tried} tried, {stats.improved} better, {stats.proven} proven, "
-            f"{stats.invalid} invalid, "
+            f"{stats.invalid} invalid, {stats.aimed} aimed ({stats.aimed_improved} better), "
             f"{stats.start} -> {stats.end}, index {stats.index_time:.2f} s, extract "
             f"{stats.extract_time:.2f} s, solve {stats.solve_time:.2f} s, sizes "
             f"{stats.sizes[:: max(1, len(stats.sizes) // 12)]} vars "

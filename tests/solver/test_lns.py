@@ -183,3 +183,74 @@ def test_own_lns_keeps_a_bound_on_its_side_worker(monkeypatch, instance2, with_b
         assert 0 < out.bound <= 828
     else:
         assert out.bound == -float("inf")
+
+
+def test_aimed_neighbourhood_frees_the_costly_slot_and_who_can_cover_it(instance2):
+    """A costly cover term (a slack over the slot's qualified people on one day) is read as its
+    cells; the aimed neighbourhoods around it (a window, or scattered days) hold its day and
+    people who could cover it, and freeing them frees the term itself."""
+    built, first, index, cells = instance2
+    sol = np.asarray(first, dtype=np.int64)
+    aim = lns.Aim(index, cells)
+    costs = aim.costs(sol)
+    # Each term's cost is its contribution above its best value: they sum to the objective
+    # above its minimum over the terms' own ranges.
+    best = np.where(index.obj_coeff > 0, aim._lit_lo, aim._lit_hi)  # noqa: SLF001
+    assert costs.sum() == index.objective(sol) - int(np.dot(index.obj_coeff, best))
+    D = cells.days
+    slots = [
+        j
+        for j in np.flatnonzero(costs > 0).tolist()
+        if aim.cell_of[index.obj_vars[j]] < 0
+        and len(np.unique(aim.term_cells(j) // D)) > 1
+        and len(np.unique(aim.term_cells(j) % D)) == 1
+    ]
+    assert slots, "the first solution leaves no slot badly covered"
+    rng = random.Random(5)
+    for j in slots[:5]:
+        tc = aim.term_cells(j)
+        day = int(tc[0] % D)
+        can = set((tc // D).tolist())
+        for size in (20, 200, 2000):
+            people, first_day, width = aim.neighbourhood(j, size, rng)
+            assert first_day <= day < first_day + width
+            assert can & set(people)
+            people_s, days = aim.scatter(j, sol, size, rng)
+            assert day in days and can & set(people_s)
+        people, first_day, width = aim.neighbourhood(j, 200, rng)
+        free = lns.close(
+            index,
+            cells.seed(people, first_day, first_day + width - 1),
+            cells.decision,
+            cells.anchor,
+        )
+        assert index.obj_vars[j] in set(free.tolist())
+    # The pick follows the cost: a term of no cost is never picked.
+    for _ in range(50):
+        assert costs[aim.pick(sol, rng)] > 0
+
+
+def test_aimed_search_never_returns_worse_and_stays_feasible(monkeypatch, instance2):
+    built, first, index, cells = instance2
+    # Either kind half the time, whatever their gains: both run within a few neighbourhoods.
+    monkeypatch.setattr(lns, "AIM_MIN_SHARE", 0.5)
+    seen: list[int] = []
+    out, stats = lns.improve(
+        built,
+        first,
+        60.0,
+        1,
+        index=index,
+        cells=cells,
+        aim=True,
+        max_neighbourhoods=16,
+        rng=random.Random(2),
+        on_improve=lambda sol, value: seen.append(value),
+    )
+    start = index.objective(np.asarray(first))
+    assert stats.end == index.objective(out) <= start
+    assert seen == sorted(seen, reverse=True) and all(v < start for v in seen)
+    assert stats.aimed > 0 and stats.tried > stats.aimed  # both kinds ran
+    assert stats.kinds["window"][0] + stats.kinds.get("scatter", [0])[0] == stats.aimed
+    offset = built.model.proto.objective.offset
+    assert _feasible(built, out) == stats.end + offset
