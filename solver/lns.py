@@ -608,7 +608,8 @@ class Aim:
         if total <= 0:
             return None
         cum = np.cumsum(w)
-        return int(min(len(w) - 1, np.searchsorted(cum, rng.random() * total, side="right")))
+        at = int(np.searchsorted(cum, rng.random() * total, side="right"))
+        return min(len(w) - 1, at)
 
     def neighbourhood(
         self, j: int, cells_wanted: int, rng: random.Random
