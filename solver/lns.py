@@ -632,14 +632,8 @@ class Aim:
             rng.shuffle(own)
             people = own[:k]
             if len(people) < k:
-                taken = set(people)
-                near = [q for q in self.related(centre // D, day).tolist() if q not in taken]
-                rng.shuffle(near)
-                people += near[: k - len(people)]
-                taken.update(people)
-                if len(people) < k:
-                    rest = [q for q in range(P) if q not in taken]
-                    people += rng.sample(rest, min(len(rest), k - len(people)))
+                near = self.related(centre // D, day).tolist()
+                people = _topped_up(people, k, [near], P, rng)
         first = min(max(0, day - rng.randrange(width)), D - width)
         return people, first, width
 
@@ -674,19 +668,27 @@ class Aim:
         k = max(1, min(P, round(cells_wanted / len(day_list))))
         people_l = own.tolist()
         rng.shuffle(people_l)
-        people = people_l[:k]
-        taken = set(people)
-        for extra in partners:
-            if len(people) >= k:
-                break
-            more = [q for q in np.unique(extra).tolist() if q not in taken]
-            rng.shuffle(more)
-            people += more[: k - len(people)]
-            taken.update(people)
-        if len(people) < k:
-            rest = [q for q in range(P) if q not in taken]
-            people += rng.sample(rest, min(len(rest), k - len(people)))
-        return people, day_list
+        pools = [np.unique(extra).tolist() for extra in partners]
+        return _topped_up(people_l[:k], k, pools, P, rng), day_list
+
+
+def _topped_up(
+    people: list[int], k: int, pools: list[list[int]], P: int, rng: random.Random
+) -> list[int]:
+    """``people`` topped up to ``k`` of the ``P`` people: from each pool in turn (in a random
+    order, people not already in), then from anyone."""
+    taken = set(people)
+    for pool in pools:
+        if len(people) >= k:
+            break
+        more = [q for q in pool if q not in taken]
+        rng.shuffle(more)
+        people += more[: k - len(people)]
+        taken.update(people)
+    if len(people) < k:
+        rest = [q for q in range(P) if q not in taken]
+        people += rng.sample(rest, min(len(rest), k - len(people)))
+    return people
 
 
 def improve(
