@@ -14,6 +14,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from roster.model import (
+    Assignment,
     Problem,
     Progress,
     Roster,
@@ -264,10 +265,15 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.bound_floor = max(self.bound_floor, bound)
 
     def publish(
-        self, objective: float, bound: float | None, solution: list[int] | Callable[[Any], int]
+        self,
+        objective: float,
+        bound: float | None,
+        solution: list[int] | Callable[[Any], int] | None,
+        roster: Roster | None = None,
     ) -> None:
         """Report a roster of CP-SAT objective ``objective`` (``solution``: its values, or a
-        value function) if it beats every roster reported so far."""
+        value function; or ``roster`` itself, found outside the model) if it beats every
+        roster reported so far."""
         with self._lock:
             if self.has_objective:
                 if objective >= self.best - 0.5:
@@ -290,8 +296,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             else:
                 obj = bound_out = self.offset
             try:
-                roster = None
-                if self.make_roster is not None:
+                if self.make_roster is None:
+                    roster = None
+                elif roster is None and solution is not None:
                     val = values(solution) if isinstance(solution, list) else solution
                     roster = self.make_roster(val)
                 self.on_progress(
@@ -305,6 +312,24 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 )
             except Exception as exc:  # a broken listener must not kill the solve
                 self.error = f"on_progress failed: {exc!r}"
+
+    def publish_roster(
+        self, problem: Problem, roster: Roster, objective: float | None = None
+    ) -> None:
+        """Report ``roster``, found outside the model (the person-by-person start and its
+        rounds), of objective ``objective`` (with the offset). Without it, and only when
+        somebody listens, the referee prices the roster (seconds on a year of 50 people), and
+        a roster that breaks a hard rule is not reported."""
+        if objective is None:
+            if self.on_progress is None:
+                return
+            from roster.validation import check  # the referee: off the solver's path
+
+            report = check(problem, roster)
+            if not report.ok:
+                return
+            objective = report.objective
+        self.publish(objective - self.offset, None, None, roster)
 
 
 def solve(
@@ -597,7 +622,7 @@ def _search(
             # Curtois & Qu 24 after rounds to 0.6 of the time ended its solve at 73 s of 60,
             # load 8); the start's roster is then the result (see _start_only).
             huge = n_vars > LNS_BOUND_MAX_VARS
-            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx, huge)
+            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx, huge, cb)
             early.roster = roster
             if time_limit - (time.perf_counter() - t0) < START_ONLY_SHARE * time_limit:
                 return _Outcome(cp_model.UNKNOWN, start_only=True)
@@ -611,7 +636,7 @@ def _search(
             idx=idx,
         )
         if roster is not None:
-            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx)
+            roster = _person_rounds(problem, roster, time_limit, t0, workers, idx, cb=cb)
     if roster is not None:
         first = _from_roster(
             built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
@@ -1086,25 +1111,36 @@ def _person_rounds(
     workers: int,
     idx: Any,
     to_the_end: bool = False,
+    cb: _Progress | None = None,
 ) -> Roster:
     """``roster`` improved person by person (:func:`solver.construct.improve`) until
     :data:`PERSON_ROUNDS_SHARE` of ``time_limit`` (counted from ``t0``) is spent; first by the
-    dynamic program's rounds (:data:`DP_ROUNDS`) where it applies."""
-    if DP_ROUNDS and not roster.tests:
-        prep = persondp.prepare(problem, idx)
-        if prep is not None:
-            share, min_gain = (
-                (1.0, DP_ROUNDS_MIN_GAIN_ALONE)
-                if to_the_end
-                else (
-                    DP_ROUNDS_SHARE,
-                    DP_ROUNDS_MIN_GAIN,
-                )
+    dynamic program's rounds (:data:`DP_ROUNDS`) where it applies. ``cb`` hears the start's
+    roster and each round's (priced by the program, or by the referee when it does not
+    apply), so a job stopped during the rounds keeps the best of them."""
+    prep = persondp.prepare(problem, idx) if DP_ROUNDS and not roster.tests else None
+    if prep is None and cb is not None:
+        cb.publish_roster(problem, roster)
+    if prep is not None:
+        start = roster
+
+        def on_round(assignments: list[Assignment], objective: float) -> None:
+            assert cb is not None
+            cb.publish_roster(
+                problem, start.model_copy(update={"assignments": assignments}), objective
             )
-            deadline = t0 + share * time_limit
-            out = persondp.improve(prep, roster.assignments, deadline, min_gain)
-            if out is not None:
-                roster = roster.model_copy(update={"assignments": out[0]})
+
+        share, min_gain = (
+            (1.0, DP_ROUNDS_MIN_GAIN_ALONE) if to_the_end else (DP_ROUNDS_SHARE, DP_ROUNDS_MIN_GAIN)
+        )
+        deadline = t0 + share * time_limit
+        out = persondp.improve(
+            prep, roster.assignments, deadline, min_gain, on_round=on_round if cb else None
+        )
+        if out is not None:
+            roster = roster.model_copy(update={"assignments": out[0]})
+        elif cb is not None:
+            cb.publish_roster(problem, roster)  # a roster the program cannot read
     if not PERSON_ROUNDS:
         return roster
     left = PERSON_ROUNDS_SHARE * time_limit - (time.perf_counter() - t0)

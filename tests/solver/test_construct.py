@@ -232,8 +232,8 @@ def test_the_search_improves_the_start_by_the_programs_rounds(monkeypatch):
     seen: list[tuple[float, float]] = []
     real = persondp.improve
 
-    def spy(prep, assignments, deadline, min_gain=0.0, seed=0):
-        out = real(prep, assignments, deadline, min_gain, seed)
+    def spy(prep, assignments, deadline, min_gain=0.0, seed=0, on_round=None):
+        out = real(prep, assignments, deadline, min_gain, seed, on_round)
         assert out is not None
         before = check(problem, Roster(assignments=assignments)).objective
         seen.append((before, check(problem, Roster(assignments=out[0])).objective))
@@ -257,8 +257,8 @@ def test_models_above_the_lns_limit_keep_the_rounds_roster_to_the_end(monkeypatc
     real = persondp.improve
     got: list[list] = []
 
-    def all_the_time(prep, assignments, deadline, min_gain=0.0, seed=0):
-        out = real(prep, assignments, deadline, min_gain, seed)
+    def all_the_time(prep, assignments, deadline, min_gain=0.0, seed=0, on_round=None):
+        out = real(prep, assignments, deadline, min_gain, seed, on_round)
         assert out is not None
         got.append(out[0])
         time.sleep(max(0.0, deadline - time.perf_counter() - 0.2))  # rounds to the end
@@ -275,3 +275,34 @@ def test_models_above_the_lns_limit_keep_the_rounds_roster_to_the_end(monkeypatc
     assert report.objective == check(problem, Roster(assignments=got[0])).objective
     assert "improved person by person" in r.messages[0]
     assert r.wall_time < 7.5
+
+
+def test_the_start_and_each_round_are_reported_before_the_model_takes_over(monkeypatch):
+    """A job listening for rosters hears the start's roster and the rounds' before the rounds
+    end (a job stopped during them keeps the best); each reported roster is priced as the
+    referee prices it, and each is cheaper than the one before."""
+    from solver import persondp
+
+    reports: list = []
+    heard_by_the_end: list[int] = []
+    real = persondp.improve
+
+    def spy(prep, assignments, deadline, min_gain=0.0, seed=0, on_round=None):
+        out = real(prep, assignments, deadline, min_gain, seed, on_round)
+        heard_by_the_end.append(len(reports))
+        return out
+
+    monkeypatch.setattr(persondp, "improve", spy)
+    problem = curtois.read_instance(DATA / "Instance5.txt")
+    r = solve_module.solve(
+        problem, time_limit=8, workers=2, on_progress=reports.append, progress_rosters=True
+    )
+    assert r.roster is not None and r.objective is not None
+    assert heard_by_the_end and heard_by_the_end[0] >= 2  # the start and at least one round
+    for p in reports[: heard_by_the_end[0]]:
+        report = check(problem, p.roster)
+        assert report.ok, report.violations[:3]
+        assert report.objective == p.objective
+    objectives = [p.objective for p in reports]
+    assert objectives == sorted(objectives, reverse=True) and len(set(objectives)) == len(reports)
+    assert r.objective <= objectives[-1]
