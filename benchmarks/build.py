@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     failed = False
     for case in picked:
-        row = {"instance": case.name, "runs": []}
+        row: dict[str, Any] = {"instance": case.name, "runs": []}
         doc["rows"].append(row)
         for _ in range(args.repeat):
             r = run_one(args.suite, case.name)

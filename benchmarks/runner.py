@@ -63,7 +63,7 @@ def ortools_version() -> str:
     try:
         import ortools
 
-        return ortools.__version__
+        return str(getattr(ortools, "__version__", "unknown"))
     except Exception:  # pragma: no cover - ortools is a dependency
         return "unknown"
 
@@ -114,8 +114,8 @@ def _median(values: list[float | None]) -> float | None:
 
 def _outcome(runs: list[dict[str, Any]]) -> tuple[list[Any], Any, Any]:
     """The objectives the runs reached, and the best bound among them."""
-    objs = [r.get("objective") for r in runs if r.get("objective") is not None]
-    bounds = [r.get("bound") for r in runs if r.get("bound") is not None]
+    objs = [r["objective"] for r in runs if r.get("objective") is not None]
+    bounds = [r["bound"] for r in runs if r.get("bound") is not None]
     return objs, min(objs) if objs else None, max(bounds) if bounds else None
 
 

@@ -189,12 +189,12 @@ def load(suite: str, name: str) -> tuple[Problem, Scorer | None]:
     if suite == "timefold":
         from roster.formats import timefold
 
-        inst = timefold.read_raw(TIMEFOLD_DIR / f"instance_{name}.txt")
-        problem = timefold.to_problem(inst)
+        tf = timefold.read_raw(TIMEFOLD_DIR / f"instance_{name}.txt")
+        problem = timefold.to_problem(tf)
 
         def score(roster: Roster) -> dict[str, Any]:
-            text = timefold.write_assignment(inst, roster)
-            sc = timefold.timefold_score(inst, timefold.read_assignment(text))
+            text = timefold.write_assignment(tf, roster)
+            sc = timefold.timefold_score(tf, timefold.read_assignment(text))
             return {
                 "timefold_hard": sc.hard,
                 "timefold_soft": round(sc.soft, 5),

@@ -65,7 +65,7 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise CliError(f"{self.prog}: {message}\n{self.format_usage().rstrip()}", EXIT_INPUT)
 
 
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    horizon = argparse.ArgumentParser(add_help=False)
+    horizon = _Parser(add_help=False)
     horizon.add_argument(
         "--start",
         type=date_arg,
