@@ -945,27 +945,27 @@ def improve(
     deadline: float,
     min_gain: float = 0.0,
     seed: int = 0,
-    on_round: Callable[[list[Assignment], float], None] | None = None,
+    on_round: Callable[[Callable[[], list[Assignment]], float], None] | None = None,
 ) -> tuple[list[Assignment], int] | None:
     """``assignments`` (every hard rule kept) improved by :class:`Rounds` until a round
     changes nobody, lowers the objective by less than ``min_gain`` (a share of what is left
     of it), or ``deadline`` (``time.perf_counter()``) passes. Returns the new assignments and
     the rounds run, or None when the program cannot read the roster (a person or shift it
-    does not know). ``on_round`` hears the roster and its objective before the first round
-    and after each round that changed somebody (so a solve stopped during the rounds keeps
-    their best roster)."""
+    does not know). ``on_round`` hears the roster (a function that makes it, called at once
+    or never) and its objective before the first round and after each round that changed
+    somebody (so a solve stopped during the rounds keeps their best roster)."""
     r = Rounds(prep, assignments, seed)
     if not r.complete:
         return None
     if on_round is not None:
-        on_round(assignments, r.total())
+        on_round(lambda: assignments, r.total())
     n = 0
     while time.perf_counter() < deadline:
         before = r.total()
         changed, gain = r.round(deadline)
         n += 1
         if changed and on_round is not None:
-            on_round(r.assignments(), r.total())
+            on_round(r.assignments, r.total())
         if not changed or gain <= min_gain * max(1.0, abs(before)):
             break
     return r.assignments(), n

@@ -269,11 +269,11 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         objective: float,
         bound: float | None,
         solution: list[int] | Callable[[Any], int] | None,
-        roster: Roster | None = None,
+        roster: Roster | Callable[[], Roster] | None = None,
     ) -> None:
         """Report a roster of CP-SAT objective ``objective`` (``solution``: its values, or a
-        value function; or ``roster`` itself, found outside the model) if it beats every
-        roster reported so far."""
+        value function; or ``roster``, found outside the model, or a function that makes it)
+        if it beats every roster reported so far."""
         with self._lock:
             if self.has_objective:
                 if objective >= self.best - 0.5:
@@ -298,6 +298,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             try:
                 if self.make_roster is None:
                     roster = None
+                elif callable(roster):
+                    roster = roster()
                 elif roster is None and solution is not None:
                     val = values(solution) if isinstance(solution, list) else solution
                     roster = self.make_roster(val)
@@ -314,10 +316,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 self.error = f"on_progress failed: {exc!r}"
 
     def publish_roster(
-        self, problem: Problem, roster: Roster, objective: float | None = None
+        self,
+        problem: Problem,
+        roster: Roster | Callable[[], Roster],
+        objective: float | None = None,
     ) -> None:
-        """Report ``roster``, found outside the model (the person-by-person start and its
-        rounds), of objective ``objective`` (with the offset). Without it, and only when
+        """Report ``roster`` (or a function that makes it, called only when a listener takes
+        rosters), found outside the model (the person-by-person start and its rounds), of
+        objective ``objective`` (with the offset). Without it, and only when
         somebody listens, the referee prices the roster (seconds on a year of 50 people), and
         a roster that breaks a hard rule is not reported."""
         if objective is None:
@@ -325,6 +331,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 return
             from roster.validation import check  # the referee: off the solver's path
 
+            if callable(roster):
+                roster = roster()
             report = check(problem, roster)
             if not report.ok:
                 return
@@ -1124,10 +1132,10 @@ def _person_rounds(
     if prep is not None:
         start = roster
 
-        def on_round(assignments: list[Assignment], objective: float) -> None:
+        def on_round(assignments: Callable[[], list[Assignment]], objective: float) -> None:
             assert cb is not None
             cb.publish_roster(
-                problem, start.model_copy(update={"assignments": assignments}), objective
+                problem, lambda: start.model_copy(update={"assignments": assignments()}), objective
             )
 
         share, min_gain = (
