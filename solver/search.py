@@ -133,7 +133,9 @@ SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 #: first roster) in its first turn, and :func:`_prove_phase` from its roster in the turns the
 #: time left over gives it (``prove``, :func:`solver.decompose.solve_parts`' last round),
 #: instead of a first roster, the case split and ``lp_lns`` in every turn (see
-#: :func:`_unit_plan`). Off unless ``ROSTER_PROVE_LAST=1`` (A/B runs; see benchmarks/README.md).
+#: :func:`_unit_plan`). Off unless ``ROSTER_PROVE_LAST=1``: on generated 1000 x 4 weeks (60 s,
+#: 2 workers, load 2.5-5.7, 8 pairs over seeds 0-2) 652-720 against 741-883, gaps 8-12% against
+#: 20-32%, but offices (10 s) were proven 1.5-3 times slower (see benchmarks/README.md).
 PROVE_LAST = os.environ.get("ROSTER_PROVE_LAST", "0") == "1"
 #: Under :data:`PROVE_LAST`, a unit's first ``lp_lns`` solve stops once it has gone this share
 #: of its time without a better roster (0: never), leaving the rest to the later turns.
