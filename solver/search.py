@@ -140,6 +140,9 @@ PROVE_LAST = os.environ.get("ROSTER_PROVE_LAST", "0") == "1"
 #: Under :data:`PROVE_LAST`, a unit's first ``lp_lns`` solve stops once it has gone this share
 #: of its time without a better roster (0: never), leaving the rest to the later turns.
 PROVE_LAST_STALL = float(os.environ.get("ROSTER_PROVE_LAST_STALL", "0.3"))
+#: Under :data:`PROVE_LAST`, a unit's first turn takes the plan only with less than this time
+#: per variable (0: always); with more, the first roster and the case split as before.
+PROVE_LAST_MAX_SECONDS_PER_VAR = float(os.environ.get("ROSTER_PROVE_LAST_MAX_SPV", "0"))
 
 #: Separable problems (:func:`solver.construct.separable`) of at least :data:`LNS_MIN_VARS`
 #: variables or :data:`LNS_MIN_DAYS` days improve their roster with our own
@@ -618,7 +621,16 @@ def _search(
     ):
         # A unit short of time for the split: one LNS solve, which finds its own first roster.
         return _single(model, time_limit, workers, n_vars, cb, portfolio="lp_lns")
-    if PROVE_LAST and len(built.ctx.fair_max) == 1 and core_portfolio(workers, n_vars):
+    if (
+        PROVE_LAST
+        and len(built.ctx.fair_max) == 1
+        and core_portfolio(workers, n_vars)
+        and (
+            prove is not None
+            or PROVE_LAST_MAX_SECONDS_PER_VAR <= 0
+            or time_limit < PROVE_LAST_MAX_SECONDS_PER_VAR * n_vars
+        )
+    ):
         return _unit_plan(built, time_limit, workers, n_vars, cb, prove)
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem

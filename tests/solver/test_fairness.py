@@ -229,3 +229,27 @@ def test_prove_last_first_turn_lns_later_turns_prove(monkeypatch):
     assert r.roster is not None and r.status in (Status.optimal, Status.feasible)
     assert calls["split"] == 0
     assert r.status == Status.optimal or calls["prove"] > 0
+
+
+def test_prove_last_only_for_units_short_of_time(monkeypatch):
+    # With a limit of time per variable that no unit is under, every unit's first turn keeps
+    # the first roster and the case split (the plan is for units short of time).
+    import solver.search as search
+    from solver.search import _unit_plan
+
+    p = generate(staff=120, weeks=1, seed=2)
+    monkeypatch.setattr(search, "PROVE_LAST", True)
+    monkeypatch.setattr(search, "PROVE_LAST_MAX_SECONDS_PER_VAR", 1e-9)
+    first_turns = []
+
+    def plan(built, time_limit, workers, n_vars, cb, prove):
+        if prove is None:
+            first_turns.append(n_vars)
+        return _unit_plan(built, time_limit, workers, n_vars, cb, prove)
+
+    monkeypatch.setattr(search, "_unit_plan", plan)
+    r = solve_checked(p, time_limit=10)
+    assert r.roster is not None and not first_turns
+    monkeypatch.setattr(search, "PROVE_LAST_MAX_SECONDS_PER_VAR", 0.0)  # no limit
+    solve_checked(p, time_limit=10)
+    assert first_turns
