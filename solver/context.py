@@ -74,6 +74,10 @@ class Ctx:
     #: eligible member on site at least once), which the search may split on
     #: (:func:`solver.search._split_phase`) and the tests' redundant cuts link to tests.
     fair_min_positive: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    #: Per unit of :attr:`fair_min_positive`: its largest count of on-site shifts and its
+    #: spread variable (the objective's term), for the split on the largest count
+    #: (:func:`solver.search._prove_phase`).
+    fair_max: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.idx = ProblemIndex(self.problem)

@@ -33,6 +33,8 @@ MIN_FIRST_SECONDS = 0.2
 #: 3,000-staff site at a load average of 6 on 2 cores: parts of its 51 found no roster
 #: in 0.2 s at the end, so the whole site had none).
 FIRST_TRIES = 4
+#: Least time of a later turn when the parts' later turns prove (``prove_later``).
+PROVE_MIN_SECONDS = 2.0
 
 
 def components(problem: Problem, soft_hard_rules: bool = False) -> list[list[str]] | None:
@@ -127,6 +129,7 @@ def solve_parts(
     soft_hard_rules: bool,
     solve_one: Callable[..., SolveResult],
     progress_rosters: bool = False,
+    prove_later: bool = False,
 ) -> SolveResult:
     """Solve the parts in rounds and merge the results: each part, largest first, within a
     share of the time left by size (time a part leaves unused goes to the next ones); a first
@@ -134,6 +137,10 @@ def solve_parts(
     optimal, the widest gap first. With :data:`FIRST_ROUND`, or with ``progress_rosters``
     and ``on_progress`` (an API job, whose stop keeps the last roster reported), a first
     roster of every part comes before all that, so that the whole site has one early.
+
+    With ``prove_later``, each turn of round 3 is a proof from the part's roster
+    (``solve_one(..., prove=True)``, see :data:`solver.search.PROVE_LAST`), of at least
+    :data:`PROVE_MIN_SECONDS`.
 
     ``on_progress`` hears the whole site's objective and bound each time a part improves once
     every part has a roster (with ``progress_rosters``, the merged roster too)."""
@@ -269,6 +276,8 @@ def solve_parts(
     # Round 3: the time the parts left goes to those not proven optimal, the widest gap first
     # (a part whose turn brings nothing waits until another one's does).
     stale: set[int] = set()
+    # A part's later turn may search differently (solver.search.PROVE_LAST: prove its roster).
+    later = {"prove": True} if prove_later else {}
     while True:
         remaining = time_limit - (time.perf_counter() - t0)
         gaps: dict[int, int] = {}
@@ -287,6 +296,8 @@ def solve_parts(
             break
         i = max(gaps, key=lambda j: gaps[j])
         share = max(0.5, remaining * gaps[i] / sum(gaps.values()))
+        if prove_later:
+            share = max(share, PROVE_MIN_SECONDS)  # a proof needs a few seconds or none
         chosen = _present(best[i])
         res = solve_one(
             subs[i],
@@ -294,6 +305,7 @@ def solve_parts(
             workers=workers,
             hint=chosen.roster,
             soft_hard_rules=soft_hard_rules,
+            **later,
         )
         before = (chosen.objective, chosen.bound)
         keep(i, res)

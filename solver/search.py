@@ -129,6 +129,21 @@ CORE_PHASE_MAX_SECONDS = 10.0
 #: 259 / 219. The parts of 1,000 x 4 weeks (60 s: 0.48-1.12 ms) and of the offices (10 s:
 #: 0.54-2.1 ms) keep the split, which proves them on a quiet machine.
 SPLIT_MIN_SECONDS_PER_VAR = 0.00045
+#: A unit solved as an independent part (one fairness term), with at least
+#: :data:`SPLIT_MIN_SECONDS_PER_VAR` per variable: one ``lp_lns`` solve (which finds its own
+#: first roster) in its first turn, and :func:`_prove_phase` from its roster in the turns the
+#: time left over gives it (``prove``, :func:`solver.decompose.solve_parts`' last round),
+#: instead of a first roster, the case split and ``lp_lns`` in every turn (see
+#: :func:`_unit_plan`). Off unless ``ROSTER_PROVE_LAST=1``: on generated 1000 x 4 weeks (60 s,
+#: 2 workers, load 2.5-5.7, 8 pairs over seeds 0-2) 652-720 against 741-883, gaps 8-12% against
+#: 20-32%, but offices (10 s) were proven 1.5-3 times slower (see benchmarks/README.md).
+PROVE_LAST = os.environ.get("ROSTER_PROVE_LAST", "0") == "1"
+#: Under :data:`PROVE_LAST`, a unit's first ``lp_lns`` solve stops once it has gone this share
+#: of its time without a better roster (0: never), leaving the rest to the later turns.
+PROVE_LAST_STALL = float(os.environ.get("ROSTER_PROVE_LAST_STALL", "0.3"))
+#: Under :data:`PROVE_LAST`, a unit's first turn takes the plan only with less than this time
+#: per variable (0: always); with more, the first roster and the case split as before.
+PROVE_LAST_MAX_SECONDS_PER_VAR = float(os.environ.get("ROSTER_PROVE_LAST_MAX_SPV", "0"))
 
 #: Separable problems (:func:`solver.construct.separable`) of at least :data:`LNS_MIN_VARS`
 #: variables or :data:`LNS_MIN_DAYS` days improve their roster with our own
@@ -247,6 +262,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.best: float = math.inf  # best objective reported so far
         self.t0 = time.perf_counter()
         self.on_first: Callable[[], None] | None = None  # hears the first roster
+        #: ``time.perf_counter()`` of the last improving roster (-inf: none yet).
+        self.improved_at = -math.inf
         #: False while a search runs on a case of a split (its bound is not the model's).
         self.trust_bound = True
         self._lock = threading.Lock()
@@ -279,6 +296,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 if objective >= self.best - 0.5:
                     return  # a later phase starting again from the same roster
                 self.best = objective
+                self.improved_at = time.perf_counter()
             self.count += 1
             elapsed = time.perf_counter() - self.t0
             if self.first_time is None:
@@ -372,6 +390,7 @@ def solve(
                 soft_hard_rules,
                 solve_whole,
                 progress_rosters,
+                prove_later=PROVE_LAST,
             )
     return solve_whole(
         problem,
@@ -395,9 +414,11 @@ def solve_whole(
     first_only: bool = False,
     polish: float | None = None,
     progress_rosters: bool = False,
+    prove: bool = False,
 ) -> SolveResult:
     """:func:`solve` on one model, without splitting the problem (with ``first_only``, stop at
-    the first roster; with ``polish``, that many seconds after it)."""
+    the first roster; with ``polish``, that many seconds after it; with ``prove``, a later
+    turn of a part, see :data:`PROVE_LAST`)."""
     t0 = time.perf_counter()
     early = _early_start(problem, time_limit, workers, hint, first_only, polish)
     try:
@@ -460,6 +481,7 @@ def solve_whole(
                 has_objective,
                 first_only,
                 early=early,
+                prove=hint if prove else None,
             )
         finally:
             if early is not None:
@@ -535,10 +557,24 @@ def _single(
     first_only: bool = False,
     portfolio: str = "auto",
     polish: float | None = None,
+    stall: float | None = None,
 ) -> _Outcome:
     """One CP-SAT solve with :func:`configure`'s parameters (with ``polish``, stopped that many
-    seconds after the first roster)."""
+    seconds after the first roster; with ``stall``, once a roster has come and no better one
+    for that many seconds)."""
     solver = cp_model.CpSolver()
+    done = threading.Event()
+    if stall is not None:
+        started = time.perf_counter()
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                last = cb.improved_at
+                if last >= started and time.perf_counter() - last > stall:
+                    solver.stop_search()
+                    return
+
+        threading.Thread(target=watch, name="stall", daemon=True).start()
     timer: threading.Timer | None = None
     if polish is not None:
 
@@ -552,7 +588,10 @@ def _single(
     solver.parameters.max_time_in_seconds = max(0.0, float(time_limit))
     configure(solver.parameters, workers, n_vars, portfolio)
     solver.parameters.stop_after_first_solution = first_only
-    code = solver.solve(model, cb)
+    try:
+        code = solver.solve(model, cb)
+    finally:
+        done.set()
     if timer is not None:
         timer.cancel()
     out = _Outcome(code)
@@ -576,6 +615,7 @@ def _search(
     has_objective: bool,
     first_only: bool,
     early: EarlyStart | None = None,
+    prove: Roster | None = None,
 ) -> _Outcome:
     """Run CP-SAT on the model in phases and return the best roster and bound found.
 
@@ -614,6 +654,17 @@ def _search(
     ):
         # A unit short of time for the split: one LNS solve, which finds its own first roster.
         return _single(model, time_limit, workers, n_vars, cb, portfolio="lp_lns")
+    if (
+        PROVE_LAST
+        and len(built.ctx.fair_max) == 1
+        and core_portfolio(workers, n_vars)
+        and (
+            prove is not None
+            or PROVE_LAST_MAX_SECONDS_PER_VAR <= 0
+            or time_limit < PROVE_LAST_MAX_SECONDS_PER_VAR * n_vars
+        )
+    ):
+        return _unit_plan(built, time_limit, workers, n_vars, cb, prove)
     first = _Outcome(cp_model.UNKNOWN)
     problem = built.ctx.problem
     hinted = len(model.proto.solution_hint.vars) > 0
@@ -1221,6 +1272,122 @@ def _split_phase(
         cb.trust_bound = True
     # Every case done: the best roster is optimal unless a case stopped with a lower bound.
     whole = min([out.objective, *bounds])
+    out.bound = max(best.bound, whole)
+    out.code = cp_model.OPTIMAL if out.bound >= out.objective - 1e-6 else cp_model.FEASIBLE
+    return out
+
+
+def _unit_plan(
+    built: BuiltModel,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+    prove: Roster | None,
+) -> _Outcome:
+    """A unit's search under :data:`PROVE_LAST`: without ``prove``, one ``lp_lns`` solve (it
+    finds its own first roster, improves it, and its ``max_lp`` worker bounds it, proving some
+    units early; stopped after :data:`PROVE_LAST_STALL` of the time without a better roster);
+    with ``prove`` (a later turn: the roster so far), :func:`_prove_phase` from that roster.
+
+    Why (generated 1000 x 4 weeks, seed 0, each unit alone within its share of 60 s by size,
+    2 workers, load 3-4.7, interleaved unit by unit): ``lp_lns`` alone ended the units at 677
+    and 704 in all against 775 and 820 for the first roster, the case split and ``lp_lns``
+    (the optimum is about 675), with the same bounds; a first ``lp_lns`` for half of the time
+    and :func:`_prove_phase` in the other half: 763 (nothing proven in 2 s at that load).
+    Hence the proofs get only the time the first turns leave (units ``lp_lns`` proves early,
+    and those that need less than their share)."""
+    model = built.model
+    if prove is None:
+        stall = PROVE_LAST_STALL * time_limit if PROVE_LAST_STALL > 0 else None
+        return _single(model, time_limit, workers, n_vars, cb, portfolio="lp_lns", stall=stall)
+    t0 = time.perf_counter()
+    # The roster itself (a first roster from its hint alone may be a dearer one).
+    first = _from_roster(built, prove, time_limit, workers, n_vars, cb)
+    st = STATUS.get(first.code)
+    left = time_limit - (time.perf_counter() - t0)
+    if st in (Status.infeasible, Status.invalid, Status.optimal) or left <= 0.05:
+        return first
+    if first.solution is None:
+        return _single(model, left, workers, n_vars, cb, portfolio="lp_lns")
+    ((positive, (top, spread)),) = (
+        (built.ctx.fair_min_positive[u], built.ctx.fair_max[u]) for u in built.ctx.fair_max
+    )
+    return _prove_phase(model, positive, top, spread, first, left, workers, n_vars, cb)
+
+
+def _prove_phase(
+    model: cp_model.CpModel,
+    positive: Any,
+    top: Any,
+    spread: Any,
+    best: _Outcome,
+    time_limit: float,
+    workers: int,
+    n_vars: int,
+    cb: _Progress,
+) -> _Outcome:
+    """Prove ``best`` (or find better) for a unit, by cases that together cover every roster,
+    each solved by ``core`` + ``max_lp`` looking only for rosters better than the best so far:
+    the fairness minimum at least 1 (``positive``; everyone comes, so everyone needs a test:
+    closed in a second from a good roster), then the minimum at 0 with the largest count
+    ``top`` fixed to 0, 1, 2, ... (there the spread is the largest count, so the objective is
+    at least the other terms' least value plus the spread's coefficient times the count; the
+    counts whose least objective reaches the best roster need no case). Each case may take all
+    the time left (the first at most half). The bound: the smallest of the best objective,
+    the bounds of the cases that stopped unproven, and the least objective of the counts not
+    reached; never below ``best.bound``.
+
+    Why: the minimum-0 case alone left units of generated 1000 x 4 weeks at a bound of 20 for
+    a roster of 28 after 10 s (2 workers, load 3-4), split on the count it proved them
+    optimal in 3.5-5 s (the count 2 case the dearest, 1.8-2.4 s)."""
+    t0 = time.perf_counter()
+    out = _Outcome(best.code, best.solution, best.objective, best.bound)
+    obj = model.proto.objective
+    scale = obj.scaling_factor or 1.0
+    coeff = dict(zip(obj.vars, obj.coeffs, strict=True)).get(spread.index, 0)
+    per_count = coeff * scale
+    base = domain_bound(model)  # every term at its least value (the spread's is 0)
+    if per_count <= 0:
+        return out
+    open_bounds: list[float] = []
+    cases: list[tuple[int, int | None]] = [(1, None)]
+    count = 0
+    cb.trust_bound = False  # a case's bound is not the whole model's
+    try:
+        while True:
+            if not cases:
+                if base + per_count * count >= out.objective - 1e-6:
+                    break  # no better roster with this largest count or any above it
+                cases.append((0, count))
+                count += 1
+            case_min, case_top = cases.pop(0)
+            left = time_limit - (time.perf_counter() - t0)
+            if left <= 0.05:
+                if case_top is not None:
+                    count -= 1  # not searched: bounded below by its least objective
+                open_bounds.append(base + per_count * count)
+                break
+            sub = model.clone()
+            sub.add(positive == case_min)
+            if case_top is not None:
+                sub.add(top == case_top)
+            assert out.solution is not None
+            inner = round(out.objective / scale - obj.offset)
+            sub.proto.objective.domain.extend([-(2**62), inner - 1])
+            _hint_all(sub, out.solution)
+            span = left / 2 if case_top is None else left
+            res = _single(sub, span, workers, n_vars, cb, portfolio="core")
+            st = STATUS.get(res.code)
+            if st == Status.invalid:
+                return _Outcome(res.code, best.solution, best.objective, best.bound)
+            if res.solution is not None and res.objective < out.objective - 0.5:
+                out.solution, out.objective = res.solution, res.objective
+            if st not in (Status.infeasible, Status.optimal):
+                open_bounds.append(res.bound)  # -inf without any bound
+    finally:
+        cb.trust_bound = True
+    whole = min([out.objective, *open_bounds])
     out.bound = max(best.bound, whole)
     out.code = cp_model.OPTIMAL if out.bound >= out.objective - 1e-6 else cp_model.FEASIBLE
     return out

@@ -55,6 +55,8 @@ def build(ctx: Ctx) -> list[Term]:
         # of minus the number of slots per unit (measured: far faster proofs).
         spread = model.new_int_var(0, n_slots, f"fair_spread[{unit}]")
         model.add(spread >= top - bottom)
+        if split:
+            ctx.fair_max[unit] = (top, spread)
 
         def amount(val, counts=counts) -> int:
             vals = [val(c) for c in counts]
