@@ -45,7 +45,8 @@ MAX_REPAIRS = 30
 #: start: 5.2 s a round against 3.0 s, the same rosters; 60 s, 2 workers, interleaved pairs,
 #: load 2.1-5.4, numpy loop against this: 22 90,480 / 69,380, 66,094 / 67,040, 88,196 /
 #: 72,665, 81,679 / 72,990, 90,764 / 76,729; 20 8,318 / 7,810, 8,532 / 8,020; 21 32,596 /
-#: 32,101, 32,455 / 33,064; 23 35,935 / 34,260; 24 96,868 / 96,559.
+#: 32,101, 32,455 / 33,064, 31,640 / 32,004, 32,708 / 31,941; 23 35,935 / 34,260, 35,519 /
+#: 34,639; 24 96,868 / 96,559, 96,868 / 96,868.
 FAST_REPAIR = os.environ.get("ROSTER_DP_FAST_REPAIR", "1") != "0"
 #: Rise of a count's multiplier per round, as a share of the largest day cost, for a count
 #: over its maximum by all of it.
