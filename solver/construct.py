@@ -62,6 +62,17 @@ FIRST_TRY, FIRST_TRY_FACTOR = 2.0, 4.0
 #: against no roster; 13 (3,360) stays with CP-SAT (9,002 with the program against 6,596).
 DP_FIRST = True
 DP_MIN_STAFF_DAYS = int(os.environ.get("ROSTER_DP_MIN_STAFF_DAYS", "9000"))
+#: Where the program places people (:data:`DP_MIN_STAFF_DAYS`), choose per person by the pace
+#: (``ROSTER_DP_PACE=1``): the program while the people left would not fit what is left of
+#: ``pace`` at CP-SAT's pace, CP-SAT for the last ones once they do (they fill what the others
+#: leave). CP-SAT's pace: the measured wall time per person it placed, before the first one
+#: :data:`CP_PRIOR_PER_DAY` seconds per day of the horizon (one person of Curtois & Qu 22,
+#: 364 days: 1.5-2.3 s at load 5). Off: measured against the program's start, both with the
+#: program's faster repair (60 s, 2 workers, interleaved, load 3.9-5.8): 22 no roster (a person
+#: CP-SAT did not place ends the start with none), 71,028, 64,358 against 73,123, 67,643,
+#: 71,802; 20 9,579 against 7,820 (20 goes nearly all to CP-SAT); 21 29,133 against 31,187.
+DP_PACE = os.environ.get("ROSTER_DP_PACE", "0") == "1"
+CP_PRIOR_PER_DAY = 0.004
 
 
 def separable(problem: Problem, idx: ProblemIndex | None = None) -> bool:
@@ -143,6 +154,7 @@ def construct(
     lock = threading.Lock()
     failed: list[str] = []
     firsts: list[float] = []  # seconds each placed person's solve took to its first roster
+    walls: list[float] = []
     queue = list(reversed(order))
     big = len(problem.staff) * problem.horizon.days >= DP_MIN_STAFF_DAYS
     prep = persondp.prepare(problem, idx) if DP_FIRST and big else None
@@ -160,6 +172,14 @@ def construct(
                 staff = queue.pop()
                 left = len(queue) + 1
                 person = prep.person(staff) if prep is not None else None
+                if person is not None and DP_PACE:
+                    per_cp = (
+                        sum(walls) / len(walls)
+                        if walls
+                        else CP_PRIOR_PER_DAY * problem.horizon.days
+                    )
+                    if time.perf_counter() - t0 + per_cp * left / max(1, workers) <= pace:
+                        person = None
                 if person is not None:
                     # Placed under the lock, against the cover as it is: two people placed
                     # at once against the same cover cover the same slots (Curtois & Qu 20,
@@ -174,6 +194,7 @@ def construct(
                             if a.post is not None:
                                 load[(a.post, problem.horizon.day(a.date), a.shift)] += 1
                         continue
+                began = time.perf_counter()
                 sub = person_problem(problem, staff, load, idx, banned)
             elapsed = time.perf_counter() - t0
             # Polish only with the time the people still to place will not need for their
@@ -204,6 +225,7 @@ def construct(
                     return
                 if res.first_solution_time is not None:
                     firsts.append(res.first_solution_time)
+                walls.append(time.perf_counter() - began)
                 for a in res.roster.assignments:
                     assignments.append(a)
                     if a.post is not None:

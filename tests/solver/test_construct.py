@@ -306,3 +306,46 @@ def test_the_start_and_each_round_are_reported_before_the_model_takes_over(monke
     objectives = [p.objective for p in reports]
     assert objectives == sorted(objectives, reverse=True) and len(set(objectives)) == len(reports)
     assert r.objective <= objectives[-1]
+
+
+def test_the_pace_gives_the_last_people_to_cp_sat(monkeypatch):
+    """With the choice by pace (``DP_PACE``), the program places people while the people left
+    would not fit the pace at CP-SAT's pace, CP-SAT the last ones once they do; the roster
+    meets every hard rule. Off, the program places everyone."""
+    from solver import persondp
+    from solver.search import solve_whole
+
+    monkeypatch.setattr(construct_module, "DP_MIN_STAFF_DAYS", 0)
+    problem = curtois.read_instance(DATA / "Instance5.txt")
+    n = len(problem.staff)
+    real_person = persondp.solve_person
+
+    def by_pace(pace_on: bool) -> list[str]:
+        who: list[str] = []
+
+        def program(*args, **kw):
+            who.append("dp")
+            return real_person(*args, **kw)
+
+        def cp_sat(*args, **kw):
+            who.append("cp")
+            return solve_whole(*args, **kw)
+
+        monkeypatch.setattr(persondp, "solve_person", program)
+        monkeypatch.setattr(construct_module, "DP_PACE", pace_on)
+        # One person by CP-SAT priced at 2 s before any is measured: with 8 s of pace and
+        # one thread, the last 3 people fit (2 if the program's took over 2 s).
+        monkeypatch.setattr(construct_module, "CP_PRIOR_PER_DAY", 2.0 / problem.horizon.days)
+        roster = construct(problem, 30.0, 1, cp_sat, pace=8.0)
+        assert roster is not None
+        report = check(problem, roster)
+        assert report.ok, report.violations[:3]
+        return who
+
+    paced = by_pace(True)
+    first_cp = paced.index("cp")
+    assert 2 <= paced.count("cp") <= 3
+    assert all(w == "dp" for w in paced[:first_cp])
+    assert all(w == "cp" for w in paced[first_cp:])
+    assert len(paced) == n
+    assert by_pace(False) == ["dp"] * n

@@ -252,3 +252,31 @@ def test_improve_declines_a_roster_it_cannot_read():
         staff=p.staff, date=idx.dates[0], shift=banned[0], post=prep.slot_post.get((0, banned[0]))
     )
     assert persondp.improve(prep, [a], deadline=float("inf")) is None
+
+
+@pytest.mark.parametrize("name", ["5", "14", "22"])
+def test_the_fast_repair_makes_the_same_changes_as_the_numpy_loop(name, monkeypatch):
+    """The repair's changes made in plain Python (:func:`persondp._apply_changes`) give
+    the same row as the loop of numpy steps, on rows that break the counts and weekends
+    (each person's path under random costs, without the multipliers), and repair some."""
+    problem = curtois.read_instance(DATA / f"Instance{name}.txt")
+    prep = persondp.prepare(problem, ProblemIndex(problem))
+    assert prep is not None
+    rng = np.random.default_rng(int(name))
+    repaired = 0
+    for s in problem.staff[:6]:
+        p = prep.person(s.id)
+        assert p is not None
+        base = prep.base_cost(p, Counter())
+        base = np.where(base < persondp.INF / 2, base + rng.normal(0, 50, base.shape), base)
+        row = persondp.shortest(p, base)
+        assert row is not None
+        rows = []
+        for fast in (False, True):
+            monkeypatch.setattr(persondp, "FAST_REPAIR", fast)
+            rows.append(persondp._repair(p, row, base))  # noqa: SLF001
+        assert rows[0] == rows[1]
+        if rows[1] != row:
+            repaired += 1
+            assert len(persondp.violations(p, rows[1])) <= len(persondp.violations(p, row))
+    assert repaired >= 3
