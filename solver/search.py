@@ -134,16 +134,24 @@ SPLIT_MIN_SECONDS_PER_VAR = 0.00045
 #: first roster) in its first turn, and :func:`_prove_phase` from its roster in the turns the
 #: time left over gives it (``prove``, :func:`solver.decompose.solve_parts`' last round),
 #: instead of a first roster, the case split and ``lp_lns`` in every turn (see
-#: :func:`_unit_plan`). Off unless ``ROSTER_PROVE_LAST=1``: on generated 1000 x 4 weeks (60 s,
+#: :func:`_unit_plan`). On (``ROSTER_PROVE_LAST=0`` turns it off), for a unit's first turn only
+#: below :data:`PROVE_LAST_MAX_SECONDS_PER_VAR`. Ungated, on generated 1000 x 4 weeks (60 s,
 #: 2 workers, load 2.5-5.7, 8 pairs over seeds 0-2) 652-720 against 741-883, gaps 8-12% against
-#: 20-32%, but offices (10 s) were proven 1.5-3 times slower (see benchmarks/README.md).
-PROVE_LAST = os.environ.get("ROSTER_PROVE_LAST", "0") == "1"
+#: 20-32%, but offices (10 s) were proven 1.5-3 times slower (see benchmarks/README.md). Gated
+#: at 1.2 ms a variable: offices (30, 10 s) all proven either way on a quiet machine (load
+#: 1.6-2.2, one pair), in 0.4-6.1 s against 0.4-3.9 s; 1000 x 4 seeds 0-2 all three proven
+#: optimal (675, 689, 651 in 51, 44, 36 s) against 679 / 653, 689 / 686 and 651 optimal
+#: (one pair, load 1.7-1.9); at load 4.1-4.8 offices 300x2-2 and 300x2-5 proven or closer
+#: (158 / 136-143, 155 optimal) against unproven (167-177 / 132-138).
+PROVE_LAST = os.environ.get("ROSTER_PROVE_LAST", "1") == "1"
 #: Under :data:`PROVE_LAST`, a unit's first ``lp_lns`` solve stops once it has gone this share
 #: of its time without a better roster (0: never), leaving the rest to the later turns.
 PROVE_LAST_STALL = float(os.environ.get("ROSTER_PROVE_LAST_STALL", "0.3"))
 #: Under :data:`PROVE_LAST`, a unit's first turn takes the plan only with less than this time
-#: per variable (0: always); with more, the first roster and the case split as before.
-PROVE_LAST_MAX_SECONDS_PER_VAR = float(os.environ.get("ROSTER_PROVE_LAST_MAX_SPV", "0"))
+#: per variable (0: always); with more, the first roster and the case split as before
+#: (the units of 1,000 x 4 weeks get 0.48-1.12 ms a variable of the 60 s, offices' 0.54-2.1
+#: ms of their 10 s).
+PROVE_LAST_MAX_SECONDS_PER_VAR = float(os.environ.get("ROSTER_PROVE_LAST_MAX_SPV", "0.0012"))
 
 #: Separable problems (:func:`solver.construct.separable`) of at least :data:`LNS_MIN_VARS`
 #: variables or :data:`LNS_MIN_DAYS` days improve their roster with our own

@@ -212,6 +212,7 @@ def test_prove_last_first_turn_lns_later_turns_prove(monkeypatch):
     p = generate(staff=120, weeks=1, seed=2)
     monkeypatch.setattr(search, "PROVE_LAST", True)
     monkeypatch.setattr(search, "PROVE_LAST_STALL", 0.05)  # leave time to the later turns
+    monkeypatch.setattr(search, "PROVE_LAST_MAX_SECONDS_PER_VAR", 0.0)  # every unit, ungated
     calls: dict[str, int] = {"split": 0, "prove": 0}
     real_prove = _prove_phase
 
