@@ -508,6 +508,18 @@ def _local_ok(p: Person, row: list[int], d: int) -> bool:
     return all(_run_ok(p, row, x) for x in (d - 1, d, d + 1) if 0 <= x < H)
 
 
+def _put(p: Person, row: list[int], cells: list[tuple[int, int]], olds: list[int]) -> bool:
+    """Write ``cells`` (day, type) into ``row`` when every changed day keeps the rules of the
+    path (:func:`_local_ok`); otherwise put ``olds`` back and say no."""
+    for x, k in cells:
+        row[x] = k
+    if all(_local_ok(p, row, x) for x, _ in cells):
+        return True
+    for (x, _), o in zip(cells, olds, strict=True):
+        row[x] = o
+    return False
+
+
 def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
     """``row`` changed one day at a time, each time by the change that most reduces the
     breach of the count and weekend limits (cheapest under ``base`` among equals), until no
@@ -668,11 +680,7 @@ def _repair(p: Person, row: list[int], base: np.ndarray) -> list[int]:
             b = float(breach_of(tot)) + wk_breach(n_w)
             if not b < cur_b - 1e-9:
                 continue
-            for x, kk in cells:
-                row[x] = kk
-            if not all(_local_ok(p, row, x) for x, _ in cells):
-                for (x, _), o in zip(cells, olds, strict=True):
-                    row[x] = o
+            if not _put(p, row, cells, olds):
                 continue
             totals, W, cur_b, wk_n = tot, n_w, b, wk_new
             changed += 1
@@ -724,11 +732,7 @@ def _apply_changes(
         olds = [row[x] for x, _ in cells]
         if all(o == k for o, (_, k) in zip(olds, cells, strict=True)):
             continue
-        for x, k in cells:
-            row[x] = k
-        if not all(_local_ok(p, row, x) for x, _ in cells):
-            for (x, _), o in zip(cells, olds, strict=True):
-                row[x] = o
+        if not _put(p, row, cells, olds):
             continue
         new = list(tot)
         dw: dict[int, int] = {}

@@ -43,15 +43,13 @@ def test_people_with_an_absence_are_not_compared():
     assert solve_checked(p).objective == 0
 
 
-def _split_outcome(fairness_weight: int, test_cost: int) -> tuple:
-    """Three people of one unit, one day, a post needing one person in each shift; tests and
-    fairness priced as given. The core phase's case split on "the fairness minimum is at least
-    1" from a first roster, and a plain CP-SAT solve of the same model."""
-    from ortools.sat.python import cp_model
-
+def _three_people(fairness_weight: int, test_cost: int) -> tuple:
+    """The model of three people of one unit, one day, a post needing one person in each
+    shift; tests and fairness priced as given: the model, its number of variables and a
+    progress listener."""
     from roster.model import Demand, Post
     from solver.build import build_model
-    from solver.search import _Progress, _single, _split_phase
+    from solver.search import _Progress
 
     p = tiny_problem(
         days=1,
@@ -64,8 +62,18 @@ def _split_outcome(fairness_weight: int, test_cost: int) -> tuple:
         ),
     )
     built = build_model(p)
-    n = len(built.model.proto.variables)
-    cb = _Progress(0, True, None)
+    return built, len(built.model.proto.variables), _Progress(0, True, None)
+
+
+def _split_outcome(fairness_weight: int, test_cost: int) -> tuple:
+    """Three people of one unit, one day, a post needing one person in each shift; tests and
+    fairness priced as given. The core phase's case split on "the fairness minimum is at least
+    1" from a first roster, and a plain CP-SAT solve of the same model."""
+    from ortools.sat.python import cp_model
+
+    from solver.search import _single, _split_phase
+
+    built, n, cb = _three_people(fairness_weight, test_cost)
     first = _single(built.model, 5, 2, n, cb, first_only=True, portfolio="default")
     assert first.solution is not None
     split = _split_phase(
@@ -131,23 +139,9 @@ def _prove_outcome(
     works both shifts and the others stay home); with the plain optimum."""
     from ortools.sat.python import cp_model
 
-    from roster.model import Demand, Post
-    from solver.build import build_model
-    from solver.search import _Progress, _prove_phase, _single
+    from solver.search import _prove_phase, _single
 
-    p = tiny_problem(
-        days=1,
-        n_staff=3,
-        posts=[Post(id="c", demands=[Demand(min=1, max=1)])],
-        policy=quiet_policy(
-            coverage={},
-            fairness=FairnessRule(weight=fairness_weight),
-            tests={"valid_days": 3, "cost_per_test": test_cost},
-        ),
-    )
-    built = build_model(p)
-    n = len(built.model.proto.variables)
-    cb = _Progress(0, True, None)
+    built, n, cb = _three_people(fairness_weight, test_cost)
     start = built.model.clone()
     if dear:
         for (who, _day, _sh), x in built.vars.x.items():
