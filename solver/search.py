@@ -181,6 +181,14 @@ LNS_REPORT_EVERY = 1.0
 #: left 10 with a bound of 7 and 15 with 28, against 4,021 and 3,684). Not on models above
 #: :data:`LNS_BOUND_MAX_VARS` variables, whose copy would double the memory for little.
 LNS_BOUND = os.environ.get("ROSTER_LNS_BOUND", "1") != "0"
+#: The side worker's search is CP-SAT's LP-bound tree search (``optimize_with_lb_tree_search``)
+#: rather than its default search with the full relaxation: alone on the whole model, 25 s,
+#: one worker, the default's bound depends on its seed (Curtois & Qu 12: 3,630-3,638 on 3 seeds
+#: of 6, 22 on the others, its LP stopped short of optimal in 1,082 of 2,086 solves; 11: 3 on
+#: 2 seeds of 4), the tree search's did not (12: 3,631-3,641 on 5 seeds; 11: 3,438-3,439 on 4);
+#: on 19 both fail on 2 seeds of 4 (see benchmarks/README.md, 3 Dec). ``ROSTER_LNS_BOUND_LBT=0``
+#: gives the default search back.
+LNS_BOUND_LBT = os.environ.get("ROSTER_LNS_BOUND_LBT", "1") != "0"
 LNS_BOUND_MAX_VARS = 150_000
 #: Seconds kept at the end of the time limit per model variable, for reading the roster and
 #: its penalties back (Curtois & Qu 24, 1.12 million variables: 3.5 s at a load of 3).
@@ -810,6 +818,7 @@ class _BoundThread:
         self.solver = cp_model.CpSolver()
         self.solver.parameters.max_time_in_seconds = max(0.0, time_limit)
         configure(self.solver.parameters, 1, n_vars, "max_lp")
+        self.solver.parameters.optimize_with_lb_tree_search = LNS_BOUND_LBT
         self.model = built.model
         self.code: Any = cp_model.UNKNOWN
         self.thread = threading.Thread(target=self._run, name="lns-bound", daemon=True)
