@@ -186,8 +186,9 @@ LNS_BOUND = os.environ.get("ROSTER_LNS_BOUND", "1") != "0"
 #: one worker, the default's bound depends on its seed (Curtois & Qu 12: 3,630-3,638 on 3 seeds
 #: of 6, 22 on the others, its LP stopped short of optimal in 1,082 of 2,086 solves; 11: 3 on
 #: 2 seeds of 4), the tree search's did not (12: 3,631-3,641 on 5 seeds; 11: 3,438-3,439 on 4);
-#: on 19 both fail on 2 seeds of 4 (see benchmarks/README.md, 3 Dec). ``ROSTER_LNS_BOUND_LBT=0``
-#: gives the default search back.
+#: on 19 both fail on 2 seeds of 4. In 10 pairs of full solves (12, 11, 19, 18, 16) the old
+#: bound collapsed in 7, this one in none, rosters even within the noise (geometric mean 1.011,
+#: see benchmarks/README.md, 3 Dec). ``ROSTER_LNS_BOUND_LBT=0`` gives the default search back.
 LNS_BOUND_LBT = os.environ.get("ROSTER_LNS_BOUND_LBT", "1") != "0"
 LNS_BOUND_MAX_VARS = 150_000
 #: Seconds kept at the end of the time limit per model variable, for reading the roster and
