@@ -1212,7 +1212,11 @@ def _person_rounds(
         )
         deadline = t0 + share * time_limit
         out = persondp.improve(
-            prep, roster.assignments, deadline, min_gain, on_round=on_round if cb else None
+            prep,
+            roster.assignments,
+            deadline,
+            min_gain,
+            on_round=on_round if cb is not None else None,
         )
         if out is not None:
             roster = roster.model_copy(update={"assignments": out[0]})
