@@ -191,6 +191,20 @@ LNS_BOUND = os.environ.get("ROSTER_LNS_BOUND", "1") != "0"
 #: see benchmarks/README.md, 3 Dec). ``ROSTER_LNS_BOUND_LBT=0`` gives the default search back.
 LNS_BOUND_LBT = os.environ.get("ROSTER_LNS_BOUND_LBT", "1") != "0"
 LNS_BOUND_MAX_VARS = 150_000
+#: Neighbourhoods the LNS solves at once (:func:`solver.lns.improve`), one per worker it gets
+#: up to this many (each sub-solve then on one worker, instead of one neighbourhood at a time
+#: on all of them). Curtois & Qu, 60 s, 2 workers, interleaved pairs at load 1.5-1.7, two
+#: neighbourhoods against one on 2 workers: 21 27,769 / 29,529, 22 64,308 / 68,527 (no bound
+#: worker on these); with the bound worker off, 13 3,600 / 3,998 against main.
+#: ``ROSTER_LNS_THREADS=1``: one at a time.
+LNS_THREADS = int(os.environ.get("ROSTER_LNS_THREADS", "2"))
+#: The bound worker (:data:`LNS_BOUND`) is given up for a second LNS thread when, after
+#: :data:`LNS_BOUND_TRIAL` of the LNS phase, its bound is below :data:`LNS_BOUND_USEFUL` times
+#: the best roster's objective: on Curtois & Qu 13 its bound stays at 15 (best known 1,348), on
+#: 19 at 2-104 (3,149), where it reaches 97-99% of the best known on 12 and 14-18 within
+#: seconds. ``ROSTER_LNS_BOUND_TRIAL=0`` keeps it to the end whatever its bound.
+LNS_BOUND_TRIAL = float(os.environ.get("ROSTER_LNS_BOUND_TRIAL", "0.25"))
+LNS_BOUND_USEFUL = 0.5
 #: Seconds kept at the end of the time limit per model variable, for reading the roster and
 #: its penalties back (Curtois & Qu 24, 1.12 million variables: 3.5 s at a load of 3).
 READBACK_SECONDS_PER_VAR = 3.5e-6
@@ -812,18 +826,23 @@ def _search(
 
 class _BoundThread:
     """CP-SAT on one worker with the full linear relaxation, in a thread beside the LNS, for
-    the bound (and any better roster it meets); :meth:`finish` stops it and gives what it
-    found."""
+    the bound (and any better roster it meets); :attr:`bound` is its best bound so far,
+    :meth:`finish` stops it and gives what it found."""
 
     def __init__(self, built: BuiltModel, time_limit: float, n_vars: int) -> None:
         self.solver = cp_model.CpSolver()
         self.solver.parameters.max_time_in_seconds = max(0.0, time_limit)
         configure(self.solver.parameters, 1, n_vars, "max_lp")
         self.solver.parameters.optimize_with_lb_tree_search = LNS_BOUND_LBT
+        self.bound = -math.inf
+        self.solver.best_bound_callback = self._on_bound
         self.model = built.model
         self.code: Any = cp_model.UNKNOWN
         self.thread = threading.Thread(target=self._run, name="lns-bound", daemon=True)
         self.thread.start()
+
+    def _on_bound(self, bound: float) -> None:
+        self.bound = max(self.bound, bound)
 
     def _run(self) -> None:
         self.code = self.solver.solve(self.model)
@@ -853,22 +872,48 @@ def _own_lns(
 ) -> _Outcome:
     """``best`` improved by :func:`solver.lns.improve` for ``time_limit`` seconds (``best``
     unchanged when the model holds a constraint the extraction does not handle), with the
-    bound of a :class:`_BoundThread` on one of the workers (:data:`LNS_BOUND`)."""
+    bound of a :class:`_BoundThread` on one of the workers (:data:`LNS_BOUND`), given up for
+    a second LNS thread when its bound is of no use (:data:`LNS_BOUND_TRIAL`)."""
     assert best.solution is not None
+    t0 = time.perf_counter()
     bounder: _BoundThread | None = None
     if LNS_BOUND and workers >= 2 and n_vars <= LNS_BOUND_MAX_VARS:
         _hint_all(built.model, best.solution)
         bounder = _BoundThread(built, time_limit, n_vars)
         workers -= 1
     try:
-        out = _lns_rosters(built, best, time_limit, workers, cb)
+        index = lns.ProtoIndex.of(built.model)
+        prepared = index, lns.Cells.of(built, index)
+    except lns.Unsupported:
+        if bounder is not None:
+            bounder.finish()
+        return best
+    try:
+        left = time_limit - (time.perf_counter() - t0)
+        if bounder is not None and LNS_BOUND_TRIAL > 0:
+            trial = min(left, LNS_BOUND_TRIAL * time_limit)
+            out = _lns_rosters(built, best, trial, workers, cb, prepared)
+            if bounder.bound < LNS_BOUND_USEFUL * out.objective:
+                side, bounder = bounder.finish(), None
+                out = _with_side(out, side, best, cb)
+                workers += 1
+            left = time_limit - (time.perf_counter() - t0)
+            if left > 0.2:
+                out = _lns_rosters(built, out, left, workers, cb, prepared)
+        else:
+            out = _lns_rosters(built, best, left, workers, cb, prepared)
     except BaseException:
         if bounder is not None:
             bounder.finish()
         raise
     if bounder is None:
         return out
-    side = bounder.finish()
+    return _with_side(out, bounder.finish(), best, cb)
+
+
+def _with_side(out: _Outcome, side: _Outcome, best: _Outcome, cb: _Progress) -> _Outcome:
+    """The LNS's outcome ``out`` with what the bound worker found (``side``): the best bound
+    of the two and of ``best`` (the phase's start), and its roster when better."""
     out.bound = max(out.bound, best.bound, side.bound)
     cb.raise_floor(out.bound)
     if side.solution is not None and side.objective < out.objective - 0.5:
@@ -878,9 +923,15 @@ def _own_lns(
 
 
 def _lns_rosters(
-    built: BuiltModel, best: _Outcome, time_limit: float, workers: int, cb: _Progress
+    built: BuiltModel,
+    best: _Outcome,
+    time_limit: float,
+    workers: int,
+    cb: _Progress,
+    prepared: tuple[lns.ProtoIndex, lns.Cells],
 ) -> _Outcome:
-    """``best`` improved by :func:`solver.lns.improve` for ``time_limit`` seconds."""
+    """``best`` improved by :func:`solver.lns.improve` for ``time_limit`` seconds, on
+    ``prepared`` (the model's index and cells)."""
     assert best.solution is not None
     obj = built.model.proto.objective
     scale = obj.scaling_factor or 1.0
@@ -892,16 +943,24 @@ def _lns_rosters(
             last[0] = now
             cb.publish((terms + obj.offset) * scale, None, sol.tolist())
 
-    try:
-        sol, stats = lns.improve(built, best.solution, time_limit, workers, on_improve=report)
-    except lns.Unsupported:
-        return best
+    index, cells = prepared
+    sol, stats = lns.improve(
+        built,
+        best.solution,
+        time_limit,
+        workers,
+        on_improve=report,
+        index=index,
+        cells=cells,
+        threads=LNS_THREADS,
+    )
     if os.environ.get("ROSTER_LNS_DEBUG"):
         import sys
 
         print(
             f"lns: {stats.tried} tried, {stats.improved} better, {stats.proven} proven, "
             f"{stats.invalid} invalid, {stats.aimed} aimed ({stats.aimed_improved} better), "
+            f"{stats.rebased} merged again ({stats.rebased_kept} kept), "
             f"{stats.start} -> {stats.end}, index {stats.index_time:.2f} s, extract "
             f"{stats.extract_time:.2f} s, solve {stats.solve_time:.2f} s, sizes "
             f"{stats.sizes[:: max(1, len(stats.sizes) // 12)]} vars "

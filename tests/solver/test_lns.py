@@ -172,6 +172,7 @@ def test_own_lns_keeps_a_bound_on_its_side_worker(monkeypatch, instance2, with_b
     nothing and the bound stays as it came."""
     built, sol, _, _ = instance2
     monkeypatch.setattr(search, "LNS_BOUND", with_bound)
+    monkeypatch.setattr(search, "LNS_BOUND_TRIAL", 0.0)  # kept whatever its bound
     value = search._objective_value(built.model, sol)  # noqa: SLF001
     start = search._Outcome(cp_model.FEASIBLE, sol, value, -float("inf"))  # noqa: SLF001
     n_vars = len(built.model.proto.variables)
@@ -183,6 +184,40 @@ def test_own_lns_keeps_a_bound_on_its_side_worker(monkeypatch, instance2, with_b
         assert 0 < out.bound <= 828
     else:
         assert out.bound == -float("inf")
+
+
+@pytest.mark.parametrize("useful", [True, False])
+def test_own_lns_gives_a_useless_bound_worker_up_for_a_second_thread(
+    monkeypatch, instance2, useful
+):
+    """After its trial the bound worker is kept when its bound is of use, else stopped and its
+    worker given to the LNS (two neighbourhoods at once); either way the roster is feasible and
+    the bound is what the worker proved (never above the optimum, 828)."""
+    built, sol, _, _ = instance2
+    monkeypatch.setattr(search, "LNS_BOUND", True)
+    monkeypatch.setattr(search, "LNS_BOUND_TRIAL", 0.3)
+    # -inf: no bound is below it; a bound above twice the objective is impossible.
+    monkeypatch.setattr(search, "LNS_BOUND_USEFUL", -float("inf") if useful else 2.0)
+    workers: list[int] = []
+    real = lns.improve
+
+    def spy(*args, **kwargs):
+        workers.append(args[3])
+        assert kwargs["threads"] == search.LNS_THREADS
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lns, "improve", spy)
+    value = search._objective_value(built.model, sol)  # noqa: SLF001
+    start = search._Outcome(cp_model.FEASIBLE, sol, value, -float("inf"))  # noqa: SLF001
+    n_vars = len(built.model.proto.variables)
+    cb = search._Progress(0, True, None)  # noqa: SLF001
+    out = search._own_lns(built, start, 3.0, 2, n_vars, cb)  # noqa: SLF001
+    assert workers == ([1, 1] if useful else [1, 2])
+    assert out.solution is not None and out.objective <= start.objective
+    assert _feasible(built, np.asarray(out.solution)) == pytest.approx(out.objective)
+    assert out.bound <= 828
+    if useful:
+        assert out.bound > 0
 
 
 def test_aimed_neighbourhood_frees_the_costly_slot_and_who_can_cover_it(instance2):
@@ -252,5 +287,61 @@ def test_aimed_search_never_returns_worse_and_stays_feasible(monkeypatch, instan
     assert seen == sorted(seen, reverse=True) and all(v < start for v in seen)
     assert stats.aimed > 0 and stats.tried > stats.aimed  # both kinds ran
     assert stats.kinds["window"][0] + stats.kinds.get("scatter", [0])[0] == stats.aimed
+    offset = built.model.proto.objective.offset
+    assert _feasible(built, out) == stats.end + offset
+
+
+def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2):
+    """Two neighbourhoods cut from the same solution that read the same cover slots: once the
+    first is merged, the second's decision values merged again over the result
+    (:func:`solver.lns._rebase`) give a feasible whole solution, priced exactly."""
+    built, first, index, cells = instance2
+    sol = np.asarray(first, dtype=np.int64)
+    last = cells.days - 1
+    free_a = lns.close(index, cells.seed([0, 1], 0, last), cells.decision, cells.anchor)
+    free_b = lns.close(index, cells.seed([2, 3], 0, last), cells.decision, cells.anchor)
+    reads_b = np.unique(index.vars_of(index.constraints_of(free_b)))
+    assert np.intersect1d(free_a, reads_b).size > 0  # the two neighbourhoods meet
+    solved = []
+    for free in (free_a, free_b):
+        sub = lns.extract(index, free, sol)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10
+        assert solver.solve(sub.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        solved.append(np.asarray(solver.response_proto.solution, dtype=np.int64))
+    sol[free_a] = solved[0]
+    assert not np.array_equal(sol[reads_b], np.asarray(first)[reads_b])  # b's world moved
+    again = lns._rebase(index, cells.decision, free_b, solved[1], sol)  # noqa: SLF001
+    assert again is not None
+    got, value, now = again
+    before = index.objective(sol)
+    decision_b = free_b[cells.decision[free_b]]
+    assert np.array_equal(got[cells.decision[free_b]], solved[1][cells.decision[free_b]])
+    sol[free_b] = got
+    assert index.objective(sol) == before - now + value
+    offset = built.model.proto.objective.offset
+    assert _feasible(built, sol) == index.objective(sol) + offset
+    assert len(decision_b) > 0
+
+
+def test_improve_on_two_threads_never_returns_worse_and_stays_feasible(instance2):
+    built, first, index, cells = instance2
+    seen: list[int] = []
+    out, stats = lns.improve(
+        built,
+        first,
+        4.0,
+        2,
+        index=index,
+        cells=cells,
+        threads=2,
+        rng=random.Random(3),
+        on_improve=lambda sol, value: seen.append(value),
+    )
+    start = index.objective(np.asarray(first))
+    assert stats.end == index.objective(out) <= start
+    assert seen == sorted(seen, reverse=True) and all(v < start for v in seen)
+    assert stats.tried > 0
     offset = built.model.proto.objective.offset
     assert _feasible(built, out) == stats.end + offset
