@@ -193,17 +193,23 @@ LNS_BOUND_LBT = os.environ.get("ROSTER_LNS_BOUND_LBT", "1") != "0"
 LNS_BOUND_MAX_VARS = 150_000
 #: Neighbourhoods the LNS solves at once (:func:`solver.lns.improve`), one per worker it gets
 #: up to this many (each sub-solve then on one worker, instead of one neighbourhood at a time
-#: on all of them). Curtois & Qu, 60 s, 2 workers, interleaved pairs at load 1.5-1.7, two
-#: neighbourhoods against one on 2 workers: 21 27,769 / 29,529, 22 64,308 / 68,527 (no bound
-#: worker on these); with the bound worker off, 13 3,600 / 3,998 against main.
+#: on all of them). Curtois & Qu, 60 s, 2 workers, interleaved pairs at load 1.5-2.1, two
+#: neighbourhoods against one on 2 workers: 21 27,769 / 29,529 and 28,280 / 29,372, 22 64,308 /
+#: 68,527, 20 6,337 / 6,304 (no bound worker on 21 and 22; on 20 it is given up, below).
 #: ``ROSTER_LNS_THREADS=1``: one at a time.
 LNS_THREADS = int(os.environ.get("ROSTER_LNS_THREADS", "2"))
 #: The bound worker (:data:`LNS_BOUND`) is given up for a second LNS thread when, after
 #: :data:`LNS_BOUND_TRIAL` of the LNS phase, its bound is below :data:`LNS_BOUND_USEFUL` times
-#: the best roster's objective: on Curtois & Qu 13 its bound stays at 15 (best known 1,348), on
-#: 19 at 2-104 (3,149), where it reaches 97-99% of the best known on 12 and 14-18 within
-#: seconds. ``ROSTER_LNS_BOUND_TRIAL=0`` keeps it to the end whatever its bound.
-LNS_BOUND_TRIAL = float(os.environ.get("ROSTER_LNS_BOUND_TRIAL", "0.25"))
+#: the best roster's objective: on Curtois & Qu 13 its bound stays at 15 all the minute (best
+#: known 1,348), on 19 and 20 at 2-104 (3,149 and 4,769). Not earlier: the bound of 12 comes
+#: at 28-46 s of the 60 (43 at 28.7 s, 1,552 at 30.4 s, 3,532 at 46 s), that of 18 at 22-36 s
+#: (one core, load 2); after a quarter of the phase both were lost (5 and 1,087 against 3,653
+#: and 4,204). With 0.6, 12 and 18 kept theirs (3,633, 4,213) and the rosters moved within the
+#: noise (13 3,970 and 3,967 / 3,620 and 3,833; 19 4,157 / 4,477; 12 4,631 / 4,511; 18 5,486 /
+#: 5,290, against the worker kept to the end); with both workers on the LNS for the whole
+#: phase 13 gave 3,600, 3,730 and 3,751 against 3,998 and 4,278. ``ROSTER_LNS_BOUND_TRIAL=0``
+#: keeps the worker to the end whatever its bound.
+LNS_BOUND_TRIAL = float(os.environ.get("ROSTER_LNS_BOUND_TRIAL", "0.6"))
 LNS_BOUND_USEFUL = 0.5
 #: Seconds kept at the end of the time limit per model variable, for reading the roster and
 #: its penalties back (Curtois & Qu 24, 1.12 million variables: 3.5 s at a load of 3).
