@@ -184,3 +184,38 @@ def test_plain_baseline_measured_in_the_same_run(tmp_path: Path) -> None:
 
 def test_every_suite_has_a_default_time_limit() -> None:
     assert set(SUITES) == set(runner.DEFAULT_TIME_LIMIT)
+
+
+def test_lns_subsolves_prices_each_variant_on_the_same_sub_models() -> None:
+    """The sub-solve benchmark solves each sub-model under every variant: gains are never
+    negative (a sub-model's objective is capped at its value where it was cut), and a poor
+    first solution of instance 2 leaves something to gain."""
+    import numpy as np
+    from ortools.sat.python import cp_model
+
+    from benchmarks import lns_subsolves
+    from benchmarks.suites import load
+    from solver import lns
+    from solver.build import build_model
+
+    problem, _ = load("curtois-qu", "2")
+    built = build_model(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    sol = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    index = lns.ProtoIndex.of(built.model)
+    cells = lns.Cells.of(built, index)
+    protos = [
+        lns.extract(
+            index, lns.close(index, cells.seed(people, 0, 13), cells.decision, cells.anchor), sol
+        ).model.proto
+        for people in ([0, 1], [2, 3, 4])
+    ]
+    rows = lns_subsolves.measure(protos, 2.0)
+    assert set(rows) == set(lns_subsolves.VARIANTS)
+    for row in rows.values():
+        assert row["gain"] >= 0 and 0 <= row["improved"] <= 2 and 0 <= row["proven"] <= 2
+        assert row["median_seconds"] >= 0
+    assert max(row["gain"] for row in rows.values()) > 0
