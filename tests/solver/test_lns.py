@@ -117,17 +117,20 @@ def test_sub_model_hint_is_the_current_solution(instance2):
     assert round(solver.objective_value) == sub.objective_now
 
 
-def test_improve_never_returns_worse_and_stays_feasible(instance2):
-    built, first, index, cells = instance2
+def _improved_checked(instance, seconds: float, workers: int, **kwargs) -> lns.Stats:
+    """:func:`solver.lns.improve` from the poor first solution, checked: never worse, each
+    reported solution better than the last, the result feasible and priced exactly."""
+    built, first, index, cells = instance
     seen: list[int] = []
     out, stats = lns.improve(
         built,
         first,
-        3.0,
-        1,
+        seconds,
+        workers,
         index=index,
         cells=cells,
         on_improve=lambda sol, value: seen.append(value),
+        **kwargs,
     )
     start = index.objective(np.asarray(first))
     assert stats.start == start
@@ -136,6 +139,11 @@ def test_improve_never_returns_worse_and_stays_feasible(instance2):
     assert stats.tried > 0
     offset = built.model.proto.objective.offset
     assert _feasible(built, out) == stats.end + offset
+    return stats
+
+
+def test_improve_never_returns_worse_and_stays_feasible(instance2):
+    _improved_checked(instance2, 3.0, 1)
 
 
 def test_solve_with_own_lns_agrees_with_referee_and_scorer(monkeypatch):
@@ -266,29 +274,13 @@ def test_aimed_neighbourhood_frees_the_costly_slot_and_who_can_cover_it(instance
 
 
 def test_aimed_search_never_returns_worse_and_stays_feasible(monkeypatch, instance2):
-    built, first, index, cells = instance2
     # Either kind half the time, whatever their gains: both run within a few neighbourhoods.
     monkeypatch.setattr(lns, "AIM_MIN_SHARE", 0.5)
-    seen: list[int] = []
-    out, stats = lns.improve(
-        built,
-        first,
-        60.0,
-        1,
-        index=index,
-        cells=cells,
-        aim=True,
-        max_neighbourhoods=16,
-        rng=random.Random(2),
-        on_improve=lambda sol, value: seen.append(value),
+    stats = _improved_checked(
+        instance2, 60.0, 1, aim=True, max_neighbourhoods=16, rng=random.Random(2)
     )
-    start = index.objective(np.asarray(first))
-    assert stats.end == index.objective(out) <= start
-    assert seen == sorted(seen, reverse=True) and all(v < start for v in seen)
     assert stats.aimed > 0 and stats.tried > stats.aimed  # both kinds ran
     assert stats.kinds["window"][0] + stats.kinds.get("scatter", [0])[0] == stats.aimed
-    offset = built.model.proto.objective.offset
-    assert _feasible(built, out) == stats.end + offset
 
 
 def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2):
@@ -326,22 +318,4 @@ def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2)
 
 
 def test_improve_on_two_threads_never_returns_worse_and_stays_feasible(instance2):
-    built, first, index, cells = instance2
-    seen: list[int] = []
-    out, stats = lns.improve(
-        built,
-        first,
-        4.0,
-        2,
-        index=index,
-        cells=cells,
-        threads=2,
-        rng=random.Random(3),
-        on_improve=lambda sol, value: seen.append(value),
-    )
-    start = index.objective(np.asarray(first))
-    assert stats.end == index.objective(out) <= start
-    assert seen == sorted(seen, reverse=True) and all(v < start for v in seen)
-    assert stats.tried > 0
-    offset = built.model.proto.objective.offset
-    assert _feasible(built, out) == stats.end + offset
+    _improved_checked(instance2, 4.0, 2, threads=2, rng=random.Random(3))
