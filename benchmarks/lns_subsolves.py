@@ -26,11 +26,16 @@ from typing import Any
 
 from benchmarks.runner import RESULTS, git_commit, machine, ortools_version
 
-VARIANTS: dict[str, dict[str, Any]] = {
-    "defaults": {},
-    "linearization 2": {"linearization_level": 2},
-    "LNS's own (SUB_PARAMS)": {},  # filled from solver.lns at run time
-}
+
+def variants() -> dict[str, dict[str, Any]]:
+    """The parameter sets compared, by name."""
+    from solver import lns
+
+    return {
+        "defaults": {},
+        "linearization 2": {"linearization_level": 2},
+        "LNS's own (SUB_PARAMS)": dict(lns.SUB_PARAMS),
+    }
 
 
 def capture(name: str, seconds: float, keep: int) -> list[Any]:
@@ -64,16 +69,13 @@ def capture(name: str, seconds: float, keep: int) -> list[Any]:
 def measure(protos: list[Any], sub_time: float) -> dict[str, dict[str, Any]]:
     from ortools.sat.python import cp_model
 
-    from solver import lns
-
-    variants = dict(VARIANTS)
-    variants["LNS's own (SUB_PARAMS)"] = dict(lns.SUB_PARAMS)
+    compared = variants()
     rows: dict[str, dict[str, Any]] = {
-        v: {"gain": 0, "improved": 0, "proven": 0, "seconds": []} for v in variants
+        v: {"gain": 0, "improved": 0, "proven": 0, "seconds": []} for v in compared
     }
     for proto in protos:
         now = list(proto.objective.domain)[-1]  # the wrapped proto reads [-1] as 0
-        for v, params in variants.items():
+        for v, params in compared.items():
             model = cp_model.CpModel()
             model.proto.copy_from(proto)
             solver = cp_model.CpSolver()

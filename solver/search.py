@@ -891,9 +891,8 @@ def _own_lns(
         index = lns.ProtoIndex.of(built.model)
         prepared = index, lns.Cells.of(built, index)
     except lns.Unsupported:
-        if bounder is not None:
-            bounder.finish()
-        return best
+        # No LNS; what the bound worker proved meanwhile is kept.
+        return best if bounder is None else _with_side(best, bounder.finish(), best, cb)
     try:
         left = time_limit - (time.perf_counter() - t0)
         if bounder is not None and LNS_BOUND_TRIAL > 0:

@@ -214,7 +214,7 @@ def test_lns_subsolves_prices_each_variant_on_the_same_sub_models() -> None:
         for people in ([0, 1], [2, 3, 4])
     ]
     rows = lns_subsolves.measure(protos, 2.0)
-    assert set(rows) == set(lns_subsolves.VARIANTS)
+    assert set(rows) == set(lns_subsolves.variants())
     for row in rows.values():
         assert row["gain"] >= 0 and 0 <= row["improved"] <= 2 and 0 <= row["proven"] <= 2
         assert row["median_seconds"] >= 0
