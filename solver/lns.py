@@ -944,7 +944,8 @@ def _rebase(
     (which another neighbourhood changed since): the sub-model cut again from ``sol`` with
     ``got``'s decision values fixed, the rest (slacks, counts, penalties) solved again. Its
     values, objective and the objective ``sol`` has there; None when the decision values no
-    longer fit (a hard rule would break)."""
+    longer fit (a hard rule would break) or no longer lower the objective over ``sol`` (the
+    sub-model bounds its objective by the current value, see :func:`extract`)."""
     sub = extract(index, free, sol)
     mine = np.flatnonzero(decision[free])
     sub.model.proto.merge_text_format(

@@ -212,8 +212,23 @@ LNS_THREADS = int(os.environ.get("ROSTER_LNS_THREADS", "2"))
 LNS_BOUND_TRIAL = float(os.environ.get("ROSTER_LNS_BOUND_TRIAL", "0.6"))
 LNS_BOUND_USEFUL = 0.5
 #: Seconds kept at the end of the time limit per model variable, for reading the roster and
-#: its penalties back (Curtois & Qu 24, 1.12 million variables: 3.5 s at a load of 3).
+#: its penalties back (Curtois & Qu 24, 1.12 million variables: 3.5 s at a load of 3), and at
+#: least :data:`READBACK_BUILD_RATIO` times the model's build: both are Python over every
+#: cell, so the build measures how fast this machine is now (24 on a quiet machine: build
+#: 4.1-5.2 s, read-back 2.4-2.8 s).
 READBACK_SECONDS_PER_VAR = 3.5e-6
+READBACK_BUILD_RATIO = 0.7
+#: The whole model's take-over of the person-by-person start (:func:`_from_roster`: the
+#: roster's values, a copy of the model with them fixed, CP-SAT for the rest) costs about this
+#: many times the model's build (Curtois & Qu 24, quiet machine: 5.4 s after a build of 5.2 s,
+#: 6.3 s after 4.1 s; its parts 1.2 s for the values, 0.9 s to copy, 2.4 s to fix, 1.1 s to
+#: solve). With less time left than that plus :data:`PHASE_MIN_SECONDS_PER_VAR` for the LNS
+#: after it, the start's roster is the result as it is.
+TAKEOVER_BUILD_RATIO = 1.5
+#: A CP-SAT phase on the whole model shorter than this many seconds per variable is not
+#: started: loading the model alone takes about that long (Curtois & Qu 24: an ``lp_lns`` phase
+#: of 0.1 s after the LNS returned 2 s later, past the time limit).
+PHASE_MIN_SECONDS_PER_VAR = 2e-6
 
 #: Number of variables above which presolve skips its symmetry search.
 LARGE_MODEL = 50_000
@@ -509,9 +524,10 @@ def solve_whole(
         )
     else:
         try:
+            readback = max(READBACK_SECONDS_PER_VAR * n_vars, READBACK_BUILD_RATIO * build_time)
             out = _search(
                 built,
-                time_limit - build_time - READBACK_SECONDS_PER_VAR * n_vars,
+                time_limit - build_time - readback,
                 workers,
                 n_vars,
                 cb,
@@ -519,6 +535,7 @@ def solve_whole(
                 first_only,
                 early=early,
                 prove=hint if prove else None,
+                build_time=build_time,
             )
         finally:
             if early is not None:
@@ -583,6 +600,8 @@ class _Outcome:
     messages: list[str] = field(default_factory=list)
     #: The early start's roster should be the result: too little time left to take it over.
     start_only: bool = False
+    #: No solution because the time ran out (:func:`_from_roster`).
+    out_of_time: bool = False
 
 
 def _single(
@@ -653,6 +672,7 @@ def _search(
     first_only: bool,
     early: EarlyStart | None = None,
     prove: Roster | None = None,
+    build_time: float = 0.0,
 ) -> _Outcome:
     """Run CP-SAT on the model in phases and return the best roster and bound found.
 
@@ -707,11 +727,23 @@ def _search(
     hinted = len(model.proto.solution_hint.vars) > 0
     cg_span = 0.0  # seconds kept for column generation after the search
     idx = built.ctx.idx
+    own_lns = (
+        LNS
+        and (n_vars >= LNS_MIN_VARS or problem.horizon.days >= LNS_MIN_DAYS)
+        and separable(problem, idx)
+    )
+    # The LNS's index of the model, read in a thread while the start's threads (CP-SAT, off
+    # the interpreter's lock) finish and the rounds run: Curtois & Qu 24, 7.3 s on a quiet
+    # machine, 9.3 s at a load of 4, which the LNS phase lost when read at its start.
+    prep = _Prepared(built) if own_lns else None
     roster: Roster | None = None
+    # Time the take-over of the start's roster needs, with a first LNS phase after it.
+    takeover = TAKEOVER_BUILD_RATIO * build_time + PHASE_MIN_SECONDS_PER_VAR * n_vars
+    reserve = max(START_ONLY_SHARE * time_limit, takeover)
     if early is not None and not hinted:
         roster = early.result()
         if roster is not None:
-            if time_limit - (time.perf_counter() - t0) < START_ONLY_SHARE * time_limit:
+            if time_limit - (time.perf_counter() - t0) < reserve:
                 return _Outcome(cp_model.UNKNOWN, start_only=True)
             # Above LNS_BOUND_MAX_VARS the rounds may take all the time: the whole model's
             # take-over and LNS gain less there than the rounds (and the take-over of
@@ -720,7 +752,7 @@ def _search(
             huge = n_vars > LNS_BOUND_MAX_VARS
             roster = _person_rounds(problem, roster, time_limit, t0, workers, idx, huge, cb)
             early.roster = roster
-            if time_limit - (time.perf_counter() - t0) < START_ONLY_SHARE * time_limit:
+            if time_limit - (time.perf_counter() - t0) < reserve:
                 return _Outcome(cp_model.UNKNOWN, start_only=True)
     elif not hinted and len(problem.staff) > 1 and separable(problem, idx):
         roster = construct(
@@ -737,6 +769,9 @@ def _search(
         first = _from_roster(
             built, roster, time_limit - (time.perf_counter() - t0), workers, n_vars, cb
         )
+        if first.out_of_time and early is not None and early.roster is not None:
+            # The take-over ran out of time: the start's roster, not a new search.
+            return _Outcome(cp_model.UNKNOWN, start_only=True)
         if COLGEN and first.solution is not None:
             if COLGEN_AT_END:
                 cg_span = COLGEN_SHARE * time_limit
@@ -771,11 +806,7 @@ def _search(
         return first
     best = first
     phases: list[tuple[str, float | None]] = [("lp_lns", None)]
-    if (
-        LNS
-        and (n_vars >= LNS_MIN_VARS or problem.horizon.days >= LNS_MIN_DAYS)
-        and separable(problem, idx)
-    ):
+    if own_lns:
         # Above LNS_BOUND_MAX_VARS, all the time: CP-SAT's whole-model search then neither
         # bounds nor improves in the seconds left (Curtois & Qu 24: a bound of 0, and 7.3 s
         # spent in a phase of 3.9).
@@ -787,7 +818,7 @@ def _search(
         phases.insert(0, ("core", CORE_PHASE_SHARE))
     for phase, share in phases:
         left = time_limit - cg_span - (time.perf_counter() - t0)
-        if left <= 0.05:
+        if left <= max(0.05, PHASE_MIN_SECONDS_PER_VAR * n_vars):
             break
         span = left if share is None else min(left, share * time_limit, CORE_PHASE_MAX_SECONDS)
         if phase == "guided":
@@ -795,7 +826,8 @@ def _search(
         assert best.solution is not None  # every phase starts from a roster
         if phase == "own_lns":
             assert share is not None
-            best = _own_lns(built, best, share * left, workers, n_vars, cb)
+            assert prep is not None
+            best = _own_lns(built, best, share * left, workers, n_vars, cb, prep)
             if best.bound >= best.objective - 1e-6:
                 best.code = cp_model.OPTIMAL
                 return best
@@ -868,6 +900,33 @@ class _BoundThread:
         return out
 
 
+class _Prepared:
+    """The LNS's index and cells of a model (:class:`solver.lns.ProtoIndex`,
+    :class:`solver.lns.Cells`), read in a daemon thread from its creation; :meth:`result`
+    waits for them (raises :class:`solver.lns.Unsupported` when the model has a constraint
+    the LNS does not read)."""
+
+    def __init__(self, built: BuiltModel) -> None:
+        self._value: tuple[lns.ProtoIndex, lns.Cells] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(built,), daemon=True)
+        self._thread.start()
+
+    def _run(self, built: BuiltModel) -> None:
+        try:
+            index = lns.ProtoIndex.of(built.model)
+            self._value = index, lns.Cells.of(built, index)
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self) -> tuple[lns.ProtoIndex, lns.Cells]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
 def _own_lns(
     built: BuiltModel,
     best: _Outcome,
@@ -875,6 +934,7 @@ def _own_lns(
     workers: int,
     n_vars: int,
     cb: _Progress,
+    prep: _Prepared | None = None,
 ) -> _Outcome:
     """``best`` improved by :func:`solver.lns.improve` for ``time_limit`` seconds (``best``
     unchanged when the model holds a constraint the extraction does not handle), with the
@@ -888,8 +948,7 @@ def _own_lns(
         bounder = _BoundThread(built, time_limit, n_vars)
         workers -= 1
     try:
-        index = lns.ProtoIndex.of(built.model)
-        prepared = index, lns.Cells.of(built, index)
+        prepared = (prep or _Prepared(built)).result()
     except lns.Unsupported:
         # No LNS; what the bound worker proved meanwhile is kept.
         return best if bounder is None else _with_side(best, bounder.finish(), best, cb)
@@ -1508,7 +1567,9 @@ def _from_roster(
     built: BuiltModel, roster: Roster, time_limit: float, workers: int, n_vars: int, cb: _Progress
 ) -> _Outcome:
     """The model's solution that is ``roster`` (its cells, posts, tests and teams fixed, the
-    rest derived by CP-SAT); no solution when the roster breaks a hard rule."""
+    rest derived by CP-SAT), within ``time_limit`` seconds of the call; no solution when the
+    roster breaks a hard rule or the time runs out (then :attr:`_Outcome.out_of_time`)."""
+    deadline = time.perf_counter() + time_limit
     decided = _decision_values(built, roster)
     out = _Outcome(cp_model.UNKNOWN)
     if decided is None:
@@ -1524,7 +1585,7 @@ def _from_roster(
     # solution on Curtois & Qu 24 against 4.8 s for this copy plus 1.2 s.)
     out = _single(
         fixed,
-        max(0.1, time_limit),
+        max(0.1, deadline - time.perf_counter()),
         workers,
         n_vars,
         _Progress(0, False, None),
@@ -1532,7 +1593,7 @@ def _from_roster(
         portfolio="default",
     )
     if out.solution is None:
-        return _Outcome(cp_model.UNKNOWN)
+        return _Outcome(cp_model.UNKNOWN, out_of_time=out.code == cp_model.UNKNOWN)
     out.code = cp_model.FEASIBLE
     out.bound = -math.inf
     cb.publish(out.objective, None, out.solution)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 import threading
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from roster.formats import curtois
 from roster.index import ProblemIndex
@@ -211,16 +214,100 @@ def test_a_build_out_of_time_still_returns_the_starts_roster(monkeypatch):
     assert r.first_solution_time is not None and "start" in r.messages[0]
 
 
-def test_a_start_that_comes_late_is_the_result(monkeypatch):
-    """The start's roster with less than START_ONLY_SHARE of the time left: returned as it is
+@pytest.mark.parametrize(
+    ("constant", "value"), [("START_ONLY_SHARE", 1.0), ("TAKEOVER_BUILD_RATIO", 1e6)]
+)
+def test_a_start_that_comes_late_is_the_result(monkeypatch, constant, value):
+    """The start's roster with less than START_ONLY_SHARE of the time left, or less than the
+    take-over is expected to need (TAKEOVER_BUILD_RATIO times the build): returned as it is
     (the whole model's take-over would overrun the time limit on Curtois & Qu 24)."""
-    monkeypatch.setattr(solve_module, "START_ONLY_SHARE", 1.0)  # always too late
+    monkeypatch.setattr(solve_module, constant, value)  # always too late
     problem = curtois.read_instance(DATA / "Instance2.txt")
     r = solve_module.solve_whole(problem, time_limit=10, workers=2)
     assert r.status == Status.feasible and r.roster is not None
     assert "start" in r.messages[0]
     report = check(problem, r.roster)
     assert report.ok and r.objective == report.objective
+
+
+def test_a_take_over_out_of_time_gives_the_starts_roster_not_a_new_search(monkeypatch):
+    """The whole model's take-over of the start's roster runs out of time (Curtois & Qu 24 at
+    a load of 4: 9 s for it): the start's roster is the result, priced by the referee, and no
+    other whole-model search starts after it (that search overran the time limit)."""
+    calls: list[str] = []
+    real_single = solve_module._single  # noqa: SLF001
+
+    def spy_single(*args, **kw):
+        calls.append(kw.get("portfolio", "auto"))
+        return real_single(*args, **kw)
+
+    def out_of_time(*args, **kw):
+        calls.clear()
+        return solve_module._Outcome(solve_module.cp_model.UNKNOWN, out_of_time=True)  # noqa: SLF001
+
+    monkeypatch.setattr(solve_module, "_single", spy_single)
+    monkeypatch.setattr(solve_module, "_from_roster", out_of_time)
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    assert "start" in r.messages[0]
+    report = check(problem, r.roster)
+    assert report.ok and r.objective == report.objective
+    assert calls == []
+
+
+def test_a_take_over_whose_solve_finds_nothing_in_time_says_so(monkeypatch):
+    """_from_roster tells a take-over that ran out of time (its CP-SAT solve found nothing in
+    the time left) from a roster the model refuses."""
+    from solver.build import build_model
+
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    built = build_model(problem)
+    n_vars = len(built.model.proto.variables)
+    roster = construct(problem, 5.0, 2, solve_module.solve_whole)
+    assert roster is not None
+    cb = solve_module._Progress(0, True, None)  # noqa: SLF001
+    ok = solve_module._from_roster(built, roster, 10.0, 2, n_vars, cb)  # noqa: SLF001
+    assert ok.solution is not None and not ok.out_of_time
+    unknown = solve_module.cp_model.UNKNOWN
+    monkeypatch.setattr(solve_module, "_single", lambda *a, **k: solve_module._Outcome(unknown))  # noqa: SLF001
+    late = solve_module._from_roster(built, roster, 0.0, 2, n_vars, cb)  # noqa: SLF001
+    assert late.solution is None and late.out_of_time
+    # Someone on every day of the fortnight: past the contract's hard limits.
+    a = roster.assignments[0]
+    every_day = [
+        a.model_copy(update={"date": problem.horizon.start + timedelta(days=d)})
+        for d in range(problem.horizon.days)
+    ]
+    others = [b for b in roster.assignments if b.staff != a.staff]
+    refused = roster.model_copy(update={"assignments": others + every_day})
+    assert not check(problem, refused).ok
+    bad = solve_module._from_roster(built, refused, 10.0, 2, n_vars, cb)  # noqa: SLF001
+    assert bad.solution is None and not bad.out_of_time
+
+
+def test_a_phase_too_short_to_load_the_model_is_not_started(monkeypatch):
+    """Phases shorter than PHASE_MIN_SECONDS_PER_VAR per variable are skipped (on Curtois & Qu
+    24 an lp_lns phase of 0.1 s returned 2 s later, past the time limit): with every phase
+    too short the solve returns the first roster well inside the time limit."""
+    portfolios: list[str] = []
+    real_single = solve_module._single  # noqa: SLF001
+
+    def spy_single(*args, **kw):
+        portfolios.append(kw.get("portfolio", "auto"))
+        return real_single(*args, **kw)
+
+    monkeypatch.setattr(solve_module, "PHASE_MIN_SECONDS_PER_VAR", 1.0)
+    monkeypatch.setattr(solve_module, "EARLY_START", False)  # else the start alone is kept
+    monkeypatch.setattr(solve_module, "_single", spy_single)
+    problem = curtois.read_instance(DATA / "Instance2.txt")
+    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
+    assert r.status == Status.feasible and r.roster is not None
+    report = check(problem, r.roster)
+    assert report.ok and r.objective == report.objective
+    assert "lp_lns" not in portfolios and "core" not in portfolios
+    assert not r.messages or "start" not in r.messages[0]  # the whole model's roster
+    assert r.wall_time < 9
 
 
 def test_the_search_improves_the_start_by_the_programs_rounds(monkeypatch):

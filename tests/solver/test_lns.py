@@ -20,10 +20,11 @@ DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "curtois-qu
 
 
 def _first(built: BuiltModel, seconds: float = 2.0) -> list[int]:
-    """A feasible (poor) solution of the whole model: CP-SAT's first one."""
+    """A feasible (poor) solution of the whole model: CP-SAT's first one, on one worker so
+    that every run starts from the same solution."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 2
+    solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True
     code = solver.solve(built.model)
     assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -286,7 +287,9 @@ def test_aimed_search_never_returns_worse_and_stays_feasible(monkeypatch, instan
 def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2):
     """Two neighbourhoods cut from the same solution that read the same cover slots: once the
     first is merged, the second's decision values merged again over the result
-    (:func:`solver.lns._rebase`) give a feasible whole solution, priced exactly."""
+    (:func:`solver.lns._rebase`) give a feasible whole solution, priced exactly. (From other
+    first solutions the second move may no longer pay once the first is in: then None, see
+    the test after this one.)"""
     built, first, index, cells = instance2
     sol = np.asarray(first, dtype=np.int64)
     last = cells.days - 1
@@ -315,6 +318,41 @@ def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2)
     offset = built.model.proto.objective.offset
     assert _feasible(built, sol) == index.objective(sol) + offset
     assert len(decision_b) > 0
+
+
+def test_a_sub_solution_that_no_longer_pays_is_not_merged_again(instance2):
+    """_rebase gives None exactly when the second move, its decision values fixed over the
+    changed solution, would no longer lower the objective there: the same cut with the
+    objective's bound lifted is feasible and no cheaper than now."""
+    built, first, index, cells = instance2
+    sol = np.asarray(first, dtype=np.int64)
+    last = cells.days - 1
+    seen = {True: 0, False: 0}
+    pairs = [([0, 1], [2, 3]), ([0, 1], [4, 5]), ([6, 7], [0, 1]), ([1, 4], [3, 5])]
+    for a_people, b_people in pairs:
+        free_a = lns.close(index, cells.seed(a_people, 0, last), cells.decision, cells.anchor)
+        free_b = lns.close(index, cells.seed(b_people, 0, last), cells.decision, cells.anchor)
+        solved = []
+        for free in (free_a, free_b):
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            assert solver.solve(lns.extract(index, free, sol).model) == cp_model.OPTIMAL
+            solved.append(np.asarray(solver.response_proto.solution, dtype=np.int64))
+        moved = sol.copy()
+        moved[free_a] = solved[0]
+        again = lns._rebase(index, cells.decision, free_b, solved[1], moved)  # noqa: SLF001
+        lifted = lns.extract(index, free_b, moved)
+        mine = np.flatnonzero(cells.decision[free_b])
+        for k in mine.tolist():
+            lifted.model.add(lifted.model.get_int_var_from_proto_index(k) == int(solved[1][k]))
+        lifted.model.proto.objective.domain.clear()
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        assert solver.solve(lifted.model) == cp_model.OPTIMAL  # the values still fit
+        pays = round(solver.objective_value) <= lifted.objective_now
+        assert (again is not None) == pays
+        seen[pays] += 1
+    assert seen[True] > 0 and seen[False] > 0, seen  # both outcomes met
 
 
 def test_improve_on_two_threads_never_returns_worse_and_stays_feasible(instance2):
