@@ -222,12 +222,19 @@ def test_a_start_that_comes_late_is_the_result(monkeypatch, constant, value):
     take-over is expected to need (TAKEOVER_BUILD_RATIO times the build): returned as it is
     (the whole model's take-over would overrun the time limit on Curtois & Qu 24)."""
     monkeypatch.setattr(solve_module, constant, value)  # always too late
+    _starts_roster_kept()
+
+
+def _starts_roster_kept() -> SolveResult:
+    """Instance 2 solved for 10 s on 2 workers, whose result must be the person-by-person
+    start's roster (so said in its first message), priced as the referee prices it."""
     problem = curtois.read_instance(DATA / "Instance2.txt")
     r = solve_module.solve_whole(problem, time_limit=10, workers=2)
     assert r.status == Status.feasible and r.roster is not None
     assert "start" in r.messages[0]
     report = check(problem, r.roster)
     assert report.ok and r.objective == report.objective
+    return r
 
 
 def test_a_take_over_out_of_time_gives_the_starts_roster_not_a_new_search(monkeypatch):
@@ -247,12 +254,7 @@ def test_a_take_over_out_of_time_gives_the_starts_roster_not_a_new_search(monkey
 
     monkeypatch.setattr(solve_module, "_single", spy_single)
     monkeypatch.setattr(solve_module, "_from_roster", out_of_time)
-    problem = curtois.read_instance(DATA / "Instance2.txt")
-    r = solve_module.solve_whole(problem, time_limit=10, workers=2)
-    assert r.status == Status.feasible and r.roster is not None
-    assert "start" in r.messages[0]
-    report = check(problem, r.roster)
-    assert report.ok and r.objective == report.objective
+    _starts_roster_kept()
     assert calls == []
 
 
