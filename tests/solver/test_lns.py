@@ -284,6 +284,26 @@ def test_aimed_search_never_returns_worse_and_stays_feasible(monkeypatch, instan
     assert stats.kinds["window"][0] + stats.kinds.get("scatter", [0])[0] == stats.aimed
 
 
+def _two_moves(
+    index: lns.ProtoIndex, cells: lns.Cells, sol: np.ndarray, a: list[int], b: list[int]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Two neighbourhoods cut from ``sol`` (all days of the people ``a``, of the people
+    ``b``) and each one's sub-model solved on one worker: their variables and solutions."""
+    last = cells.days - 1
+    frees = [lns.close(index, cells.seed(p, 0, last), cells.decision, cells.anchor) for p in (a, b)]
+    solved = []
+    for free in frees:
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10
+        assert solver.solve(lns.extract(index, free, sol).model) in (
+            cp_model.OPTIMAL,
+            cp_model.FEASIBLE,
+        )
+        solved.append(np.asarray(solver.response_proto.solution, dtype=np.int64))
+    return frees[0], frees[1], solved
+
+
 def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2):
     """Two neighbourhoods cut from the same solution that read the same cover slots: once the
     first is merged, the second's decision values merged again over the result
@@ -292,19 +312,9 @@ def test_a_sub_solution_merged_again_over_a_changed_solution_is_exact(instance2)
     the test after this one.)"""
     built, first, index, cells = instance2
     sol = np.asarray(first, dtype=np.int64)
-    last = cells.days - 1
-    free_a = lns.close(index, cells.seed([0, 1], 0, last), cells.decision, cells.anchor)
-    free_b = lns.close(index, cells.seed([2, 3], 0, last), cells.decision, cells.anchor)
+    free_a, free_b, solved = _two_moves(index, cells, sol, [0, 1], [2, 3])
     reads_b = np.unique(index.vars_of(index.constraints_of(free_b)))
     assert np.intersect1d(free_a, reads_b).size > 0  # the two neighbourhoods meet
-    solved = []
-    for free in (free_a, free_b):
-        sub = lns.extract(index, free, sol)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 10
-        assert solver.solve(sub.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        solved.append(np.asarray(solver.response_proto.solution, dtype=np.int64))
     sol[free_a] = solved[0]
     assert not np.array_equal(sol[reads_b], np.asarray(first)[reads_b])  # b's world moved
     again = lns._rebase(index, cells.decision, free_b, solved[1], sol)  # noqa: SLF001
@@ -326,18 +336,10 @@ def test_a_sub_solution_that_no_longer_pays_is_not_merged_again(instance2):
     objective's bound lifted is feasible and no cheaper than now."""
     built, first, index, cells = instance2
     sol = np.asarray(first, dtype=np.int64)
-    last = cells.days - 1
     seen = {True: 0, False: 0}
     pairs = [([0, 1], [2, 3]), ([0, 1], [4, 5]), ([6, 7], [0, 1]), ([1, 4], [3, 5])]
     for a_people, b_people in pairs:
-        free_a = lns.close(index, cells.seed(a_people, 0, last), cells.decision, cells.anchor)
-        free_b = lns.close(index, cells.seed(b_people, 0, last), cells.decision, cells.anchor)
-        solved = []
-        for free in (free_a, free_b):
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            assert solver.solve(lns.extract(index, free, sol).model) == cp_model.OPTIMAL
-            solved.append(np.asarray(solver.response_proto.solution, dtype=np.int64))
+        free_a, free_b, solved = _two_moves(index, cells, sol, a_people, b_people)
         moved = sol.copy()
         moved[free_a] = solved[0]
         again = lns._rebase(index, cells.decision, free_b, solved[1], moved)  # noqa: SLF001
