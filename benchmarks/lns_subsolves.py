@@ -35,6 +35,8 @@ def variants() -> dict[str, dict[str, Any]]:
         "defaults": {},
         "linearization 2": {"linearization_level": 2},
         "LNS's own (SUB_PARAMS)": dict(lns.SUB_PARAMS),
+        "SUB_PARAMS, no probing": {**lns.SUB_PARAMS, "cp_model_probing_level": 0},
+        "SUB_PARAMS, no presolve": {**lns.SUB_PARAMS, "cp_model_presolve": False},
     }
 
 
@@ -94,7 +96,9 @@ def measure(protos: list[Any], sub_time: float) -> dict[str, dict[str, Any]]:
                 row["gain"] += gain
                 row["improved"] += gain > 0
     for row in rows.values():
-        row["median_seconds"] = round(statistics.median(row.pop("seconds")), 3)
+        seconds = row.pop("seconds")
+        # An instance whose solve cut no neighbourhood (the LNS did not run) has no times.
+        row["median_seconds"] = round(statistics.median(seconds), 3) if seconds else None
     return rows
 
 
