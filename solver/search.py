@@ -169,11 +169,11 @@ PROVE_LAST_MAX_SECONDS_PER_VAR = float(os.environ.get("ROSTER_PROVE_LAST_MAX_SPV
 #: / 5,530, 17 (56 days) 7,084 / 8,712 with bounds 5,616 / 160; but 10 (4,894 variables, 28
 #: days) 5,084 / 4,731, 11 (7,117) 3,981 / 3,672, 14 (5,252, 42 days) 1,661 / 1,605: hence at
 #: least 10,000 variables or 56 days (12, 13, 16-24). Since then the LNS solves two
-#: neighbourhoods at once on their linear relaxation with the bound worker beside it; the
-#: 42-day models gain now (60 s, 2 workers, load 1.5-2, interleaved pairs, without / with):
-#: 14 (5,252 variables) 1,709 / 1,435 and 1,505 / 1,422; 15 (9,115) 6,458 / 4,622 and 6,058 /
-#: 4,475. The 28-day ones stay even (8 1,419 / 1,429, one pair): hence 42 days
-#: (``ROSTER_LNS_MIN_DAYS``).
+#: neighbourhoods at once on their linear relaxation with the bound worker beside it, and
+#: the 42-day 15 (9,115 variables) gains (60 s, 2 workers, load 1.5-2, interleaved pairs,
+#: without / with): 6,458 / 4,622 and 6,058 / 4,475; 14 (5,252) stays even, four pairs
+#: 1,709 / 1,435, 1,505 / 1,422, 1,404 / 1,619, 1,497 / 1,531 (medians 1,501 / 1,483); the
+#: 28-day 8 too (1,419 / 1,429, one pair): hence 42 days (``ROSTER_LNS_MIN_DAYS``).
 LNS = os.environ.get("ROSTER_LNS", "1") != "0"
 LNS_MIN_VARS = int(os.environ.get("ROSTER_LNS_MIN_VARS", "10000"))
 LNS_MIN_DAYS = int(os.environ.get("ROSTER_LNS_MIN_DAYS", "42"))
